@@ -1,0 +1,8 @@
+/**
+ * @parley/protocol: the shapes every part of Parley agrees on.
+ */
+export * from './errors.ts';
+export * from './rest/common.ts';
+export * from './rest/channels.ts';
+export * from './rest/tokens.ts';
+export * from './rest/operations.ts';

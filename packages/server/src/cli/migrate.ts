@@ -1,0 +1,16 @@
+/**
+ * `parley migrate`: applies pending schema migrations and says which.
+ */
+import type { Config } from '../config.ts';
+import { openStore } from '../store/database.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+
+export async function migrateCommand(config: Config): Promise<void> {
+  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    const applied = await migrateToLatest(store.db);
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * `parley serve`: runs the platform until SIGINT/SIGTERM, then shuts down gracefully.
+ */
+import type { Config } from '../config.ts';
+import { startServer } from '../server.ts';
+import { formatCredentials } from './credentialsBanner.ts';
+
+export async function serveCommand(config: Config): Promise<void> {
+  const server = await startServer(config);
+  if (server.firstRun) {
+    // Printed to the terminal, never to the log: the secret must not end up in log storage.
+    process.stdout.write(`\n${formatCredentials('First start: an account and a demo project were created', server.firstRun)}\n\n`);
+  }
+  server.app.log.info({ url: server.url, store: server.services.store.kind, live: server.services.live.kind }, 'Parley is listening');
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      server.app.log.info({ signal }, 'shutting down');
+      server.close().then(resolve, (error) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

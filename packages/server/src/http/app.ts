@@ -1,0 +1,80 @@
+/**
+ * Builds the Fastify application: hooks, error envelope, OpenAPI, CORS, and every route.
+ */
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance } from 'fastify';
+import FindMyWay from 'find-my-way';
+import type { Config } from '../config.ts';
+import { channelHandlers } from '../channels/routes.ts';
+import type { Services } from '../services.ts';
+import { tokenHandlers } from '../tokens/routes.ts';
+import { ApiError } from './apiError.ts';
+import { installErrorHandler } from './errors.ts';
+import { installObservability, requestIdFor } from './observability.ts';
+import { installOpenApi } from './openapi.ts';
+import { registerOperations } from './operations.ts';
+import { compileValidator } from './validation.ts';
+
+export const API_VERSION = '1.0.0';
+const BODY_LIMIT = 1024 * 1024;
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type Method = (typeof METHODS)[number];
+
+export interface AppOptions {
+  config: Pick<Config, 'logLevel' | 'corsOrigins'>;
+  services: Services;
+}
+
+export async function buildApp({ config, services }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Credentials never reach the log, whatever a future serializer includes.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: BODY_LIMIT,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
+  // Only JSON bodies are accepted; anything else is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+
+  // A mirror of the route table tells "wrong method" (405) from "no such path" (404).
+  const routeMirror = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 256 });
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if ((METHODS as readonly string[]).includes(method) && !routeMirror.find(method as Method, route.url)) {
+        routeMirror.on(method as Method, route.url, () => {});
+      }
+    }
+  });
+
+  installErrorHandler(app);
+  await app.register(cors, {
+    origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+    methods: [...METHODS],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  await installOpenApi(app, API_VERSION);
+  installObservability(app, services);
+  registerOperations(app, services, {
+    ...channelHandlers(services.channels),
+    ...tokenHandlers(services.tokens),
+  });
+
+  app.setNotFoundHandler((request) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = METHODS.filter((method) => routeMirror.find(method, path));
+    if (allowed.length > 0) {
+      throw new ApiError('method_not_allowed', { reason: `${request.method} is not allowed here; use ${allowed.join(', ')}` }, { Allow: allowed.join(', ') });
+    }
+    throw new ApiError('route_not_found', { reason: `No route ${request.method} ${path}` });
+  });
+  return app;
+}

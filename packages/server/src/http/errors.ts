@@ -1,0 +1,40 @@
+/**
+ * The one error handler: every failure leaves as `{code, message, details}` with the HTTP status
+ * equal to `code`. A 500 is a bug: it is logged with the request id and answered without internals.
+ */
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from './apiError.ts';
+import { validationError } from './validation.ts';
+
+const FASTIFY_ERRORS: Record<string, () => ApiError> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new ApiError('malformed_json', { field: 'body', reason: 'Body is not valid JSON' }),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new ApiError('malformed_json', { field: 'body', reason: 'Body is empty but Content-Type is application/json' }),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new ApiError('payload_too_large', { field: 'body', reason: 'Body must be at most 1 MiB' }),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new ApiError('unsupported_media_type', { field: 'Content-Type', reason: 'Send JSON with Content-Type: application/json' }),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => new ApiError('invalid_parameter', { field: 'Content-Length', reason: 'Content-Length does not match the body' }),
+};
+
+export function toApiError(error: FastifyError | Error): ApiError {
+  if (error instanceof ApiError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) return validationError(fastifyError.validation as never, fastifyError.validationContext);
+  const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+  if (known) return known();
+  // JSON.parse errors and other client faults Fastify flags with a 4xx status.
+  if (fastifyError.statusCode === 400 || error instanceof SyntaxError) {
+    return new ApiError('malformed_json', { field: 'body', reason: 'Body is not valid JSON' });
+  }
+  if (fastifyError.statusCode === 413) return FASTIFY_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE!();
+  if (fastifyError.statusCode === 415) return FASTIFY_ERRORS.FST_ERR_CTP_INVALID_MEDIA_TYPE!();
+  if (fastifyError.statusCode === 503) return new ApiError('unavailable', { reason: 'The server is shutting down' });
+  return new ApiError('internal');
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500 && apiError.key === 'internal') request.log.error({ err: error }, 'request failed');
+    reply.code(apiError.status).headers(apiError.headers).send(apiError.toBody());
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * Registers the protocol's operation table as Fastify routes: one place decides the schema,
+ * the access check and the success envelope of every v1 endpoint.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Static, TSchema } from 'typebox';
+import { ErrorEnvelope, errorCatalogue, operations, successSchema, type Operation, type OperationId } from '@parley/protocol';
+import type { Services } from '../services.ts';
+import { checkAccess, type Access } from './access.ts';
+
+type StaticOf<T> = T extends TSchema ? Static<T> : undefined;
+
+export interface OperationInput<Op extends Operation> {
+  params: StaticOf<Op['params']>;
+  query: StaticOf<Op['query']>;
+  body: StaticOf<Op['body']>;
+  access: Access;
+}
+
+export type OperationHandler<Op extends Operation> = (input: OperationInput<Op>) => Promise<Static<Op['data']>>;
+export type OperationHandlers = { [K in OperationId]: OperationHandler<(typeof operations)[K]> };
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid parameters',
+  401: 'Missing or wrong credentials',
+  403: 'The credentials do not allow this',
+  404: 'No such resource (or it belongs to another account)',
+  413: 'Body over 1 MiB',
+  415: 'Content-Type is not application/json',
+  429: 'Rate limit exceeded',
+  500: 'Internal server error',
+};
+
+const EXAMPLE_KEYS: Record<number, keyof typeof errorCatalogue> = {
+  400: 'invalid_channel_name',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  500: 'internal',
+};
+
+function errorResponse(status: number) {
+  const key = EXAMPLE_KEYS[status] ?? 'internal';
+  return {
+    ...ErrorEnvelope,
+    description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+    examples: [{ code: status, message: errorCatalogue[key].message, details: { reason: ERROR_DESCRIPTIONS[status] ?? 'Error' } }],
+  };
+}
+
+/** The Fastify route schema of an operation; the OpenAPI document is generated from it. */
+export function routeSchema(operation: Operation) {
+  const statuses = [...new Set([...operation.errors, 401, 429, 500])].sort();
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    description: operation.description,
+    tags: [operation.tag],
+    security: (operation.auth === 'basic' ? [{ basicAuth: [] }] : [{ basicAuth: [] }, { bearerAuth: [] }]) as Array<Record<string, string[]>>,
+    ...(operation.params ? { params: operation.params } : {}),
+    ...(operation.query ? { querystring: operation.query } : {}),
+    ...(operation.body ? { body: operation.body } : {}),
+    response: {
+      200: { ...successSchema(operation), description: 'Success' },
+      ...Object.fromEntries(statuses.map((status) => [status, errorResponse(status)])),
+    },
+  };
+}
+
+export function registerOperations(app: FastifyInstance, services: Services, handlers: OperationHandlers): void {
+  for (const operation of Object.values(operations) as Operation[]) {
+    const handler = handlers[operation.operationId as OperationId] as unknown as OperationHandler<Operation>;
+    app.route({
+      method: operation.method,
+      url: operation.path,
+      schema: routeSchema(operation),
+      onRequest: (request, reply) => checkAccess(services, operation.auth, request, reply),
+      handler: async (request) => {
+        const data = await handler({
+          params: request.params as never,
+          query: request.query as never,
+          body: request.body as never,
+          access: request.access as Access,
+        });
+        return { code: 200, message: 'success', data };
+      },
+    });
+  }
+}

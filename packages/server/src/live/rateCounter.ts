@@ -1,0 +1,24 @@
+/**
+ * Fixed-window request counters behind the API's rate limits.
+ *
+ * One interface, two homes: in-process memory for a single node, Redis when several nodes share
+ * the limits. Both count atomically, so N concurrent requests against a limit L admit exactly
+ * min(N, L).
+ */
+export interface WindowCount {
+  /** Requests counted in the current window, this one included. */
+  count: number;
+  /** Unix milliseconds when the window ends and the count starts again. */
+  resetAt: number;
+}
+
+export interface RateCounter {
+  /** Counts one request for `key` in the window of `windowMs` that contains `now`. */
+  hit(key: string, windowMs: number, now: number): Promise<WindowCount>;
+  close(): Promise<void>;
+}
+
+export function windowBounds(windowMs: number, now: number): { index: number; resetAt: number } {
+  const index = Math.floor(now / windowMs);
+  return { index, resetAt: (index + 1) * windowMs };
+}

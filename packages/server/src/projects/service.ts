@@ -1,0 +1,106 @@
+/**
+ * Accounts and projects: creating them, checking Customer credentials, finding App Certificates.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/database.ts';
+import { CertificateCipher, hashSecret, newHex32, secretMatches } from './credentials.ts';
+import * as store from './store.ts';
+
+export const PLANS = ['starter', 'pro', 'enterprise'] as const;
+export type Plan = (typeof PLANS)[number];
+
+/** Requests a minute per plan, as the seed page lists them. */
+export const PLAN_RATE_LIMITS: Record<Plan, number> = { starter: 100, pro: 500, enterprise: 1000 };
+
+export interface Account {
+  id: string;
+  customerId: string;
+  plan: Plan;
+}
+
+export interface Project {
+  appId: string;
+  accountId: string;
+  name: string;
+}
+
+export interface CreatedProject {
+  appId: string;
+  appCertificate: string;
+  customerId: string;
+  /** Only when the account was created now: the secret is shown once and never stored. */
+  customerSecret?: string;
+  plan: Plan;
+  name: string;
+}
+
+export class UnknownCustomerError extends Error {}
+
+export class ProjectService {
+  #db: Db;
+  #cipher: CertificateCipher;
+
+  constructor(db: Db, secretKey: string | undefined) {
+    this.#db = db;
+    this.#cipher = new CertificateCipher(secretKey);
+  }
+
+  /** Creates a project, in a new account unless `customerId` names an existing one. */
+  async createProject(input: { name: string; plan?: Plan; customerId?: string }): Promise<CreatedProject> {
+    return this.#db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      let account = input.customerId ? await store.findAccountByCustomerId(trx, input.customerId) : undefined;
+      let customerSecret: string | undefined;
+      if (input.customerId && !account) throw new UnknownCustomerError(`no account has Customer ID ${input.customerId}`);
+      if (!account) {
+        customerSecret = newHex32();
+        account = {
+          id: randomUUID(),
+          customer_id: newHex32(),
+          customer_secret_hash: hashSecret(customerSecret),
+          plan: input.plan ?? 'starter',
+          created_at: now,
+        };
+        await store.insertAccount(trx, account);
+      }
+      const appCertificate = newHex32();
+      const project = { app_id: newHex32(), account_id: account.id, name: input.name, app_certificate: this.#cipher.seal(appCertificate), created_at: now };
+      await store.insertProject(trx, project);
+      return {
+        appId: project.app_id,
+        appCertificate,
+        customerId: account.customer_id,
+        ...(customerSecret ? { customerSecret } : {}),
+        plan: account.plan,
+        name: project.name,
+      };
+    });
+  }
+
+  /** The account whose Customer ID and Secret these are, checked in constant time; undefined otherwise. */
+  async authenticateCustomer(customerId: string, customerSecret: string): Promise<Account | undefined> {
+    const row = await store.findAccountByCustomerId(this.#db, customerId);
+    if (!secretMatches(customerSecret, row?.customer_secret_hash) || !row) return undefined;
+    return { id: row.id, customerId: row.customer_id, plan: row.plan };
+  }
+
+  async findAccount(id: string): Promise<Account | undefined> {
+    const row = await store.findAccountById(this.#db, id);
+    return row && { id: row.id, customerId: row.customer_id, plan: row.plan };
+  }
+
+  async findProject(appId: string): Promise<Project | undefined> {
+    const row = await store.findProject(this.#db, appId);
+    return row && { appId: row.app_id, accountId: row.account_id, name: row.name };
+  }
+
+  /** The App Certificate that signs this project's tokens. */
+  async findCertificate(appId: string): Promise<string | undefined> {
+    const row = await store.findProject(this.#db, appId);
+    return row && this.#cipher.open(row.app_certificate);
+  }
+
+  async hasAnyAccount(): Promise<boolean> {
+    return (await store.countAccounts(this.#db)) > 0;
+  }
+}

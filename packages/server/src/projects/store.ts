@@ -1,0 +1,33 @@
+/**
+ * Queries for accounts and projects.
+ */
+import type { Db } from '../store/database.ts';
+import type { AccountTable, ProjectTable } from '../store/schema.ts';
+
+export type AccountRow = AccountTable;
+export type ProjectRow = ProjectTable;
+
+export function findAccountByCustomerId(db: Db, customerId: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
+}
+
+export function findAccountById(db: Db, id: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findProject(db: Db, appId: string): Promise<ProjectRow | undefined> {
+  return db.selectFrom('projects').selectAll().where('app_id', '=', appId).executeTakeFirst();
+}
+
+export async function countAccounts(db: Db): Promise<number> {
+  const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertAccount(db: Db, account: AccountRow): Promise<void> {
+  await db.insertInto('accounts').values(account).execute();
+}
+
+export async function insertProject(db: Db, project: ProjectRow): Promise<void> {
+  await db.insertInto('projects').values(project).execute();
+}

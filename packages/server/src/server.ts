@@ -1,0 +1,64 @@
+/**
+ * Starting and stopping a Parley server: open the store and live state, migrate, make the demo
+ * project on first start, listen, and shut down gracefully.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { buildApp } from './http/app.ts';
+import { openLiveState } from './live/index.ts';
+import type { CreatedProject } from './projects/service.ts';
+import { createServices, type Services } from './services.ts';
+import { openStore } from './store/database.ts';
+import { migrateToLatest } from './store/migrate.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  /** Set when this start created the first account: credentials to show once. */
+  firstRun: CreatedProject | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** PostgreSQL schema to use (tests isolate themselves with one). */
+  postgresSchema?: string;
+  /** Make an account and demo project when the store has none (default true). */
+  bootstrap?: boolean;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ...(options.postgresSchema ? { postgresSchema: options.postgresSchema } : {}) });
+  let live: Awaited<ReturnType<typeof openLiveState>> | undefined;
+  try {
+    await migrateToLatest(store.db);
+    live = await openLiveState({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+    const services = createServices(store, live, config);
+    const firstRun =
+      options.bootstrap !== false && !(await services.projects.hasAnyAccount())
+        ? await services.projects.createProject({ name: 'Demo project', plan: 'starter' })
+        : undefined;
+    const app = await buildApp({ config, services });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const openedLive = live;
+    return {
+      app,
+      services,
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+      firstRun,
+      async close() {
+        // Fastify stops accepting, lets in-flight requests finish, then the stores close.
+        await app.close();
+        await openedLive.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await live?.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Minting and checking access tokens with each project's App Certificate.
+ */
+import { buildRtcToken, privilegeActive, verifyToken, type TokenClaims, type VerifyFailure } from '@parley/token';
+import type { CreatedToken, CreateTokenBody } from '@parley/protocol';
+import { notFound } from '../http/apiError.ts';
+import type { ProjectService } from '../projects/service.ts';
+
+export type TokenCheck = { ok: true; claims: TokenClaims } | VerifyFailure;
+
+export class TokenService {
+  #projects: ProjectService;
+  #maxLifetimeSeconds: number;
+
+  constructor(projects: ProjectService, maxLifetimeSeconds: number) {
+    this.#projects = projects;
+    this.#maxLifetimeSeconds = maxLifetimeSeconds;
+  }
+
+  async createToken(appId: string, input: CreateTokenBody): Promise<CreatedToken> {
+    const appCertificate = await this.#projects.findCertificate(appId);
+    if (!appCertificate) throw notFound('projectId', 'No project with this App ID');
+    const expireSeconds = input.expireSeconds ?? 3600;
+    const issueTs = Math.floor(Date.now() / 1000);
+    const token = buildRtcToken({
+      appId,
+      appCertificate,
+      channel: input.channel,
+      uid: input.uid,
+      role: input.role,
+      tokenExpireSeconds: expireSeconds,
+      privilegeExpireSeconds: expireSeconds,
+      issueTs,
+    });
+    return {
+      token,
+      expiresAt: new Date((issueTs + expireSeconds) * 1000).toISOString(),
+      channel: input.channel,
+      uid: input.uid,
+      role: input.role,
+    };
+  }
+
+  /**
+   * Checks signature, age and expiry against the certificate of the App ID inside the token.
+   * Legacy 006 tokens sign the channel and uid without carrying them, so they verify only for the
+   * `presentedFor` channel and uid.
+   */
+  verify(token: string, presentedFor: { channel?: string; uid?: number | string } = {}, now = Math.floor(Date.now() / 1000)): Promise<TokenCheck> {
+    return verifyToken(token, {
+      lookupCertificate: (appId) => this.#projects.findCertificate(appId),
+      now,
+      maxLifetimeSeconds: this.#maxLifetimeSeconds,
+      ...presentedFor,
+    });
+  }
+}
+
+/** Whether verified claims let their holder read `channel`: a grant for it, for any uid, whose join privilege is live. */
+export function claimsCoverChannel(claims: TokenClaims, channel: string, now = Math.floor(Date.now() / 1000)): boolean {
+  return claims.rtc.some((grant) => grant.channel === channel && privilegeActive(grant, 'joinChannel', now));
+}

@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { describe, it, expect } from 'vitest';
+import { computeSignature } from './accessToken2.ts';
+import { rtcGrantFor } from './claims.ts';
+import { ByteWriter } from './codec.ts';
+import {
+  RtcRole,
+  RtcRole006,
+  RtcTokenBuilder,
+  RtcTokenBuilder006,
+  RtmTokenBuilder,
+} from './fixtures/officialImplementations.ts';
+import { vectorFile } from './fixtures/vectors.ts';
+import { buildLegacy006Token } from './legacy006.ts';
+import { buildRtcToken } from './rtc.ts';
+import { verifyToken } from './verify.ts';
+import type { VerifyOptions, VerifyResult } from './verify.ts';
+
+const hex32 = (): string => randomBytes(16).toString('hex');
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** A fresh app whose certificate the lookup knows, like one project in the server. */
+function freshApp() {
+  const appId = hex32();
+  const appCertificate = hex32();
+  const lookupCertificate = (id: string): string | undefined => (id === appId ? appCertificate : undefined);
+  return { appId, appCertificate, lookupCertificate };
+}
+
+function expectOk(result: VerifyResult) {
+  if (!result.ok) throw new Error(`expected ok, got ${result.reason}: ${result.message}`);
+  return result.claims;
+}
+
+describe('verifyToken accepts tokens from the official builders', () => {
+  it('verifies agora-token buildTokenWithUid (publisher) and grants join + publish on its channel', async () => {
+    const app = freshApp();
+    const token = RtcTokenBuilder.buildTokenWithUid(app.appId, app.appCertificate, 'room-a', 1234, RtcRole.PUBLISHER, 3600, 0);
+    const claims = expectOk(await verifyToken(token, app));
+    expect(claims.version).toBe('007');
+    expect(claims.appId).toBe(app.appId);
+    expect(claims.rtc).toEqual([
+      {
+        channel: 'room-a',
+        uid: '1234',
+        privileges: {
+          joinChannel: claims.expiresAt,
+          publishAudio: claims.expiresAt,
+          publishVideo: claims.expiresAt,
+          publishData: claims.expiresAt,
+        },
+      },
+    ]);
+    expect(claims.issueTs).toBeDefined();
+    expect(claims.expiresAt).toBe((claims.issueTs ?? 0) + 3600);
+    expect(rtcGrantFor(claims, 'room-a', 1234)).toBeDefined();
+  });
+
+  it('verifies agora-token buildTokenWithUserAccount (subscriber) with join only', async () => {
+    const app = freshApp();
+    const token = RtcTokenBuilder.buildTokenWithUserAccount(
+      app.appId, app.appCertificate, 'room-b', 'dana@example', RtcRole.SUBSCRIBER, 600, 300,
+    );
+    const claims = expectOk(await verifyToken(token, app));
+    expect(claims.rtc).toEqual([
+      { channel: 'room-b', uid: 'dana@example', privileges: { joinChannel: (claims.issueTs ?? 0) + 300 } },
+    ]);
+    expect(claims.rtm).toBeUndefined();
+  });
+
+  it('verifies agora-token buildTokenWithRtm and exposes the RTM login grant', async () => {
+    const app = freshApp();
+    const token = RtcTokenBuilder.buildTokenWithRtm(app.appId, app.appCertificate, 'room-c', 'erin', RtcRole.PUBLISHER, 1200, 0);
+    const claims = expectOk(await verifyToken(token, app));
+    expect(claims.rtc[0]).toMatchObject({ channel: 'room-c', uid: 'erin' });
+    expect(claims.rtm).toEqual({ userId: 'erin', loginExpiresAt: claims.expiresAt });
+  });
+
+  it('verifies agora-token RtmTokenBuilder.buildToken as an RTM-only token', async () => {
+    const app = freshApp();
+    const token = RtmTokenBuilder.buildToken(app.appId, app.appCertificate, 'frank', 900);
+    const claims = expectOk(await verifyToken(token, app));
+    expect(claims.rtc).toEqual([]);
+    expect(claims.rtm).toEqual({ userId: 'frank', loginExpiresAt: claims.expiresAt });
+  });
+
+  it('verifies agora-access-token 006 tokens when told the channel and uid', async () => {
+    const app = freshApp();
+    const privilegeTs = nowSeconds() + 3600;
+    const token = RtcTokenBuilder006.buildTokenWithUid(app.appId, app.appCertificate, 'legacy', 77, RtcRole006.PUBLISHER, privilegeTs);
+    const claims = expectOk(await verifyToken(token, { ...app, channel: 'legacy', uid: 77 }));
+    expect(claims.version).toBe('006');
+    expect(claims.issueTs).toBeUndefined();
+    expect(claims.rtc).toEqual([
+      {
+        channel: 'legacy',
+        uid: '77',
+        privileges: { joinChannel: privilegeTs, publishAudio: privilegeTs, publishVideo: privilegeTs, publishData: privilegeTs },
+      },
+    ]);
+    expect(rtcGrantFor(claims, 'legacy', 77)).toBeDefined();
+  });
+
+  it('verifies a 006 subscriber account token without publish privileges', async () => {
+    const app = freshApp();
+    const token = RtcTokenBuilder006.buildTokenWithAccount(
+      app.appId, app.appCertificate, 'legacy', 'gail', RtcRole006.SUBSCRIBER, 0,
+    );
+    const claims = expectOk(await verifyToken(token, { ...app, channel: 'legacy', uid: 'gail' }));
+    expect(claims.rtc[0]?.privileges).toEqual({ joinChannel: claims.expiresAt });
+  });
+
+  it('accepts a wildcard 006 token (uid 0) for any uid', async () => {
+    const app = freshApp();
+    const token = RtcTokenBuilder006.buildTokenWithUid(app.appId, app.appCertificate, 'legacy', 0, RtcRole006.PUBLISHER, 0);
+    const claims = expectOk(await verifyToken(token, { ...app, channel: 'legacy', uid: 31 }));
+    expect(claims.rtc[0]?.uid).toBe('');
+    expect(rtcGrantFor(claims, 'legacy', 31)).toBeDefined();
+  });
+
+  it('verifies the reference 006 token from agora-token tests', async () => {
+    const ref = vectorFile.reference;
+    const claims = expectOk(
+      await verifyToken(ref.legacy006.token, {
+        lookupCertificate: () => ref.appCertificate,
+        now: 1_111_000,
+        channel: ref.legacy006.channelName,
+        uid: ref.legacy006.uid,
+      }),
+    );
+    // The join privilege (2015) outlives the message ts (1970), so the message ts caps it.
+    expect(claims).toMatchObject({ appId: ref.appId, expiresAt: 1_111_111 });
+    expect(claims.rtc[0]?.privileges).toEqual({ joinChannel: 1_111_111 });
+  });
+
+  it('verifies the Node- and Go-compressed reference 007 tokens', async () => {
+    const ref = vectorFile.reference;
+    for (const token of [ref.tokenNode, ref.tokenGo]) {
+      const claims = expectOk(await verifyToken(token, { lookupCertificate: () => ref.appCertificate, now: ref.issueTs + 10 }));
+      expect(claims.rtc).toEqual([
+        { channel: ref.channelName, uid: String(ref.uid), privileges: { joinChannel: ref.issueTs + 600 } },
+      ]);
+    }
+  });
+
+  it('verifies every vector and derives absolute privilege expiries', async () => {
+    const expiries: Record<string, unknown> = {
+      'rtc-uid-publisher': { joinChannel: 1_700_003_600, publishAudio: 1_700_003_600, publishVideo: 1_700_003_600, publishData: 1_700_003_600 },
+      'rtc-account-subscriber': { joinChannel: 1_700_000_600 },
+      'rtc-wildcard-plus-rtm': { joinChannel: 1_700_007_323, publishAudio: 1_700_003_723, publishVideo: 1_700_001_923, publishData: 1_700_001_023 },
+    };
+    for (const vector of vectorFile.vectors) {
+      const claims = expectOk(
+        await verifyToken(vector.token, { lookupCertificate: () => vectorFile.appCertificate, now: vector.issueTs + 1 }),
+      );
+      expect(claims.rtc[0]?.privileges).toEqual(expiries[vector.id]);
+    }
+  });
+});
+
+describe('verifyToken rejects', () => {
+  const app = freshApp();
+  const issueTs = nowSeconds();
+  const token = buildRtcToken({ ...app, channel: 'room', uid: 1, role: 'publisher', tokenExpireSeconds: 600, issueTs });
+
+  it('a token signed with another certificate as bad_signature', async () => {
+    const result = await verifyToken(token, { lookupCertificate: () => hex32() });
+    expect(result).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('any single flipped byte of the inflated content as bad_signature or malformed', async () => {
+    const inflated = inflateSync(Buffer.from(token.slice(3), 'base64'));
+    for (let i = 0; i < inflated.length; i++) {
+      const tampered = Buffer.from(inflated);
+      tampered[i] = (tampered[i] ?? 0) ^ 0x01;
+      const result = await verifyToken('007' + deflateSync(tampered).toString('base64'), app);
+      expect(result.ok, `byte ${i}`).toBe(false);
+      if (!result.ok) expect(['bad_signature', 'malformed', 'unknown_app']).toContain(result.reason);
+    }
+  });
+
+  it('a flipped character of the token text without throwing', async () => {
+    for (let i = 3; i < token.length; i++) {
+      const c = token[i] === 'A' ? 'B' : 'A';
+      const result = await verifyToken(token.slice(0, i) + c + token.slice(i + 1), app);
+      expect(result.ok, `char ${i}`).toBe(false);
+    }
+  });
+
+  it('an expired token as expired', async () => {
+    expect(await verifyToken(token, { ...app, now: issueTs + 599 })).toMatchObject({ ok: true });
+    expect(await verifyToken(token, { ...app, now: issueTs + 600 })).toMatchObject({ ok: false, reason: 'expired' });
+  });
+
+  it('a token issued 10 minutes in the future as not_yet_valid, but tolerates small clock skew', async () => {
+    const future = buildRtcToken({ ...app, channel: 'room', uid: 1, role: 'publisher', tokenExpireSeconds: 3600, issueTs: issueTs + 600 });
+    expect(await verifyToken(future, { ...app, now: issueTs })).toMatchObject({ ok: false, reason: 'not_yet_valid' });
+    const nearFuture = buildRtcToken({ ...app, channel: 'room', uid: 1, role: 'publisher', tokenExpireSeconds: 3600, issueTs: issueTs + 240 });
+    expect(await verifyToken(nearFuture, { ...app, now: issueTs })).toMatchObject({ ok: true });
+    expect(await verifyToken(nearFuture, { ...app, now: issueTs, maxClockSkewSeconds: 60 })).toMatchObject({
+      ok: false,
+      reason: 'not_yet_valid',
+    });
+  });
+
+  it('a token of an unknown App ID as unknown_app', async () => {
+    const other = freshApp();
+    expect(await verifyToken(token, other)).toMatchObject({ ok: false, reason: 'unknown_app' });
+    expect(await verifyToken(token, { lookupCertificate: async () => null })).toMatchObject({ ok: false, reason: 'unknown_app' });
+    expect(await verifyToken(token, { lookupCertificate: () => [] })).toMatchObject({ ok: false, reason: 'unknown_app' });
+  });
+
+  it('garbage, empty, truncated and oversized input as malformed without throwing', async () => {
+    const garbage: unknown[] = [
+      '',
+      '007',
+      '006',
+      '005abc',
+      'hello',
+      '007' + randomBytes(60).toString('base64'),
+      '007' + randomBytes(61).toString('base64').replace(/=+$/, ''),
+      '007' + token.slice(3).replaceAll('+', '-').replaceAll('/', '_'),
+      token.slice(0, 40),
+      '007' + 'A'.repeat(5000),
+      '006' + app.appId + randomBytes(40).toString('base64'),
+      '006' + app.appId,
+      '007eJwDAAAAAAE=',
+      '007\u0000\u0001',
+      null,
+      undefined,
+      12345,
+    ];
+    for (const input of garbage) {
+      const result = await verifyToken(input as string, app);
+      expect(result, JSON.stringify(input)).toMatchObject({ ok: false, reason: 'malformed' });
+    }
+  });
+
+  it('a zip bomb as malformed', async () => {
+    const bomb = '007' + deflateSync(Buffer.alloc(1_000_000)).toString('base64');
+    expect(bomb.length).toBeLessThan(4096);
+    expect(await verifyToken(bomb, app)).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('a 006 token presented without channel and uid, or for another channel or uid', async () => {
+    const legacy = buildLegacy006Token({ ...app, channel: 'legacy', uid: 5, privileges: { 1: 0 } });
+    expect(await verifyToken(legacy, app)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(await verifyToken(legacy, { ...app, channel: 'other', uid: 5 })).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(await verifyToken(legacy, { ...app, channel: 'legacy', uid: 6 })).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(await verifyToken(legacy, { ...app, channel: 'legacy', uid: 5 })).toMatchObject({ ok: true });
+  });
+
+  it('an expired 006 token as expired', async () => {
+    const legacy = buildLegacy006Token({ ...app, channel: 'legacy', uid: 5, privileges: { 1: 0 }, ts: issueTs + 10 });
+    const options = { ...app, channel: 'legacy', uid: 5 };
+    expect(await verifyToken(legacy, { ...options, now: issueTs + 9 })).toMatchObject({ ok: true });
+    expect(await verifyToken(legacy, { ...options, now: issueTs + 10 })).toMatchObject({ ok: false, reason: 'expired' });
+  });
+});
+
+describe('verifyToken lifetime cap', () => {
+  it('caps an expire of absolute-timestamp size to 24 hours', async () => {
+    const app = freshApp();
+    const issueTs = nowSeconds();
+    // A customer passing an absolute timestamp to a 2.x builder gets expire ≈ 1.7e9 seconds.
+    const token = buildRtcToken({ ...app, channel: 'r', uid: 1, role: 'publisher', tokenExpireSeconds: issueTs + 3600, issueTs });
+    const claims = expectOk(await verifyToken(token, { ...app, now: issueTs }));
+    expect(claims.expiresAt).toBe(issueTs + 86_400);
+    expect(claims.rtc[0]?.privileges.joinChannel).toBe(issueTs + 86_400);
+    expect(await verifyToken(token, { ...app, now: issueTs + 86_400 })).toMatchObject({ ok: false, reason: 'expired' });
+  });
+
+  it('honours a configured cap', async () => {
+    const app = freshApp();
+    const issueTs = nowSeconds();
+    const token = buildRtcToken({ ...app, channel: 'r', uid: 1, role: 'publisher', tokenExpireSeconds: 7200, issueTs });
+    const options: VerifyOptions = { ...app, now: issueTs + 3600, maxLifetimeSeconds: 3600 };
+    expect(await verifyToken(token, options)).toMatchObject({ ok: false, reason: 'expired' });
+  });
+});
+
+describe('verifyToken transport and key handling', () => {
+  it('accepts a token whose "+" characters became spaces in URL decoding', async () => {
+    const app = freshApp();
+    let token = '';
+    for (let salt = 1; !token.includes('+'); salt++) {
+      token = buildRtcToken({ ...app, channel: 'r', uid: 1, role: 'publisher', tokenExpireSeconds: 600, salt });
+    }
+    expectOk(await verifyToken(token.replaceAll('+', ' '), app));
+  });
+
+  it('accepts any of several certificates (primary and secondary) from an async lookup', async () => {
+    const app = freshApp();
+    const token = buildRtcToken({ ...app, channel: 'r', uid: 1, role: 'publisher', tokenExpireSeconds: 600 });
+    const lookupCertificate = async (): Promise<string[]> => [hex32(), app.appCertificate];
+    expectOk(await verifyToken(token, { lookupCertificate }));
+  });
+
+  it('accepts a token carrying a service type it does not know, as Agora parsers do', async () => {
+    const app = freshApp();
+    const issueTs = nowSeconds();
+    const signingInfo = Buffer.concat([
+      new ByteWriter().string(app.appId).u32(issueTs).u32(600).u32(9).u16(2).toBuffer(),
+      new ByteWriter().u16(1).privileges({ 1: 0 }).string('r').string('').toBuffer(),
+      new ByteWriter().u16(77).u16(0).toBuffer(),
+    ]);
+    const signature = computeSignature(app.appCertificate, issueTs, 9, signingInfo);
+    const token = '007' + deflateSync(Buffer.concat([new ByteWriter().bytes(signature).toBuffer(), signingInfo])).toString('base64');
+    const claims = expectOk(await verifyToken(token, app));
+    expect(claims.rtc).toHaveLength(1);
+  });
+
+  it('does not consult the lookup for an App ID that is not 32 hex characters', async () => {
+    const appCertificate = hex32();
+    let calls = 0;
+    const issueTs = nowSeconds();
+    const signingInfo = new ByteWriter().string('not-an-app-id').u32(issueTs).u32(60).u32(1).u16(0).toBuffer();
+    const signature = computeSignature(appCertificate, issueTs, 1, signingInfo);
+    const token = '007' + deflateSync(Buffer.concat([new ByteWriter().bytes(signature).toBuffer(), signingInfo])).toString('base64');
+    const result = await verifyToken(token, { lookupCertificate: () => (calls++, appCertificate) });
+    expect(result).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(calls).toBe(0);
+  });
+
+  it('lets a failing certificate lookup reject instead of reporting the token as invalid', async () => {
+    const app = freshApp();
+    const token = buildRtcToken({ ...app, channel: 'r', uid: 1, role: 'publisher', tokenExpireSeconds: 600 });
+    await expect(
+      verifyToken(token, { lookupCertificate: async () => Promise.reject(new Error('database down')) }),
+    ).rejects.toThrow('database down');
+  });
+});

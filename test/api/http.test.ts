@@ -1,0 +1,87 @@
+/**
+ * What every endpoint shares: the envelope for unknown routes and wrong methods, request ids,
+ * CORS for the docs portal, the OpenAPI document, health and metrics.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operations } from '@parley/protocol';
+import { BACKENDS } from '../support/backends.ts';
+import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
+
+describe('HTTP surface', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(BACKENDS[0]!);
+  });
+  afterAll(() => t.stop());
+
+  it('answers an unknown route with a 404 envelope', async () => {
+    const res = await call(t.url, 'GET', '/v1/nothing/here');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ code: 404, message: 'Route not found', details: { reason: 'No route GET /v1/nothing/here' } });
+  });
+
+  it('answers a wrong method with 405 and the allowed methods', async () => {
+    const res = await call(t.url, 'PUT', `/v1/projects/${'a'.repeat(32)}/channels/x`);
+    expect(res.status).toBe(405);
+    expect(res.body.code).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, DELETE');
+  });
+
+  it('gives every response an X-Request-Id, keeping a safe one the caller sent', async () => {
+    const mine = await call(t.url, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-123' } });
+    expect(mine.headers.get('x-request-id')).toBe('trace-123');
+    const unsafe = await call(t.url, 'GET', '/v1/unknown', { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('lets a browser on another origin preflight and read the rate-limit headers', async () => {
+    const preflight = await fetch(`${t.url}/v1/projects/${'a'.repeat(32)}/rtc/channels`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://docs.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(preflight.headers.get('access-control-allow-methods')).toMatch(/POST/);
+
+    const project = await t.createProject();
+    const res = await fetch(`${t.url}/v1/projects/${project.appId}/channels`, {
+      headers: { origin: 'http://docs.example', authorization: basic(project.customerId, project.customerSecret!) },
+    });
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/X-RateLimit-Remaining/);
+  });
+
+  it('serves an OpenAPI 3.1 document with every operation, both security schemes and error responses', async () => {
+    const res = await call(t.url, 'GET', '/v1/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['basicAuth', 'bearerAuth']);
+    expect(doc.components.securitySchemes.basicAuth).toMatchObject({ type: 'http', scheme: 'basic' });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const operation of Object.values(operations)) {
+      const openApiPath = operation.path.replace(/:(\w+)/g, '{$1}');
+      const entry = doc.paths[openApiPath]?.[operation.method.toLowerCase()];
+      expect(entry, `${operation.method} ${openApiPath}`).toBeDefined();
+      expect(entry.operationId).toBe(operation.operationId);
+      for (const status of ['200', '401', '429', '500', ...operation.errors.map(String)]) {
+        expect(entry.responses[status], `${operation.operationId} ${status}`).toBeDefined();
+      }
+    }
+    const create = doc.paths['/v1/projects/{projectId}/rtc/channels'].post;
+    const bodySchema = create.requestBody.content['application/json'].schema;
+    expect(bodySchema.properties.channel.pattern).toBeDefined();
+    expect(bodySchema.required).toEqual(['channel']);
+    expect(doc.paths['/healthz']).toBeUndefined();
+  });
+
+  it('reports health, readiness and Prometheus metrics', async () => {
+    expect((await call(t.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await call(t.url, 'GET', '/readyz')).body).toEqual({ status: 'ready', store: 'sqlite', live: 'memory' });
+    const metrics = await fetch(`${t.url}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await metrics.text();
+    expect(text).toMatch(/parley_http_request_duration_seconds_bucket\{.*route="\/healthz"/);
+    expect(text).toMatch(/parley_process_cpu_seconds_total/);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Starts a real Parley server on a free port for a test, on the backend asked for, and gives
+ * helpers to make projects and send requests the way a customer would.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../packages/server/src/config.ts';
+import type { Plan, CreatedProject } from '../../packages/server/src/projects/service.ts';
+import { startServer, type RunningServer } from '../../packages/server/src/server.ts';
+import { createPostgresSchema, POSTGRES_URL, REDIS_URL, uniqueName, type Backend } from './backends.ts';
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  config: Config;
+  createProject(plan?: Plan, customerId?: string): Promise<CreatedProject>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+  const pgSchema = backend.store === 'postgres' ? await createPostgresSchema() : undefined;
+  const config = loadConfig({
+    PARLEY_HOST: '127.0.0.1',
+    PARLEY_PORT: '0',
+    PARLEY_DATA_DIR: dataDir,
+    PARLEY_LOG_LEVEL: 'silent',
+    ...(pgSchema ? { PARLEY_DATABASE_URL: POSTGRES_URL } : {}),
+    ...(backend.live === 'redis' ? { PARLEY_REDIS_URL: REDIS_URL, PARLEY_REDIS_PREFIX: `${uniqueName('t')}:` } : {}),
+    ...env,
+  });
+  const server = await startServer(config, { bootstrap: false, ...(pgSchema ? { postgresSchema: pgSchema.schema } : {}) });
+  return {
+    server,
+    url: server.url,
+    config,
+    createProject: (plan = 'starter', customerId) =>
+      server.services.projects.createProject({ name: uniqueName('project'), plan, ...(customerId ? { customerId } : {}) }),
+    async stop() {
+      await server.close();
+      await pgSchema?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function basic(customerId: string, customerSecret: string): string {
+  return `Basic ${Buffer.from(`${customerId}:${customerSecret}`).toString('base64')}`;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** Sends a request and parses the JSON answer (every answer of the API is JSON). */
+export async function call(
+  base: string,
+  method: string,
+  urlPath: string,
+  options: { auth?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.auth) headers.authorization = options.auth;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  } else if (options.rawBody !== undefined) {
+    body = options.rawBody;
+  }
+  const response = await fetch(`${base}${urlPath}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Left as text: a test that expects JSON will fail on it and show what came back.
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
