@@ -26,11 +26,17 @@ export function repairTokenText(token: string): string {
 
 /**
  * Decodes standard base64, refusing anything Buffer.from would silently skip or reinterpret
- * (URL-safe characters, missing padding, stray characters).
+ * (URL-safe characters, missing padding, stray characters, non-zero padding bits). Every encoder
+ * the official builders use emits canonical base64, so the round-trip check costs no real token
+ * and means each accepted token has exactly one spelling.
  */
 export function decodeStrictBase64(text: string): Buffer {
   if (text.length === 0 || !STRICT_BASE64.test(text)) {
     throw new TokenFormatError('token body is not strict standard base64');
   }
-  return Buffer.from(text, 'base64');
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text) {
+    throw new TokenFormatError('token body is not canonical base64 (stray padding bits)');
+  }
+  return bytes;
 }
