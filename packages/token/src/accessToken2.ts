@@ -361,12 +361,28 @@ export function inflateAccessToken2(token: string): Buffer {
     throw new TokenFormatError('not a 007 token');
   }
   const compressed = decodeStrictBase64(token.slice(VERSION_007.length));
+  let inflated: InflateWithInfo;
   try {
     // maxOutputLength makes a zip bomb fail fast instead of allocating its full inflated size.
-    return inflateSync(compressed, { maxOutputLength: MAX_INFLATED_BYTES });
+    // `info` exposes how much input the stream consumed (the types only declare the Buffer form).
+    inflated = inflateSync(compressed, {
+      maxOutputLength: MAX_INFLATED_BYTES,
+      info: true,
+    }) as unknown as InflateWithInfo;
   } catch (error) {
     throw new TokenFormatError(`token body does not inflate: ${(error as Error).message}`);
   }
+  // zlib stops at the end of its stream and ignores whatever follows; refusing those bytes keeps
+  // each token to one spelling instead of infinitely many with junk appended.
+  if (inflated.engine.bytesWritten !== compressed.length) {
+    throw new TokenFormatError('unexpected bytes after the compressed token body');
+  }
+  return inflated.buffer;
+}
+
+interface InflateWithInfo {
+  buffer: Buffer;
+  engine: { bytesWritten: number };
 }
 
 /** Parses a 007 token string (prefix, strict base64, zlib, fields). Throws TokenFormatError. */

@@ -1,0 +1,138 @@
+/**
+ * The `parley` command as a user runs it: a real process on a real data dir.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyToken } from '@parley/token';
+import { basic, call } from './support/server.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../packages/server/bin/parley.js');
+const exec = promisify(execFile);
+
+function parley(args: string[], env: Record<string, string> = {}) {
+  return exec(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+}
+
+async function parleyFails(args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await parley(args);
+  } catch (error) {
+    const failure = error as { code: number; stderr: string };
+    return { code: failure.code, stderr: failure.stderr };
+  }
+  throw new Error(`parley ${args.join(' ')} succeeded`);
+}
+
+function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, PARLEY_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
+    child.stdout!.on('data', () => {
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!, output: () => output });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('parley CLI', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cli-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('explains itself with --help, for every command', async () => {
+    for (const args of [['--help'], ['serve', '--help'], ['project', 'create', '--help'], ['token', 'create', '--help'], ['migrate', '--help']]) {
+      const { stdout } = await parley(args);
+      expect(stdout, args.join(' ')).toMatch(/Usage: parley/);
+    }
+  });
+
+  it('migrates an empty data dir, then finds nothing to do', async () => {
+    const dir = path.join(dataDir, 'migrate');
+    expect((await parley(['migrate', '--data-dir', dir])).stdout).toMatch(/applied: 001_initial/);
+    expect((await parley(['migrate', '--data-dir', dir])).stdout).toMatch(/schema is up to date/);
+  });
+
+  it('creates a project in a new account, then another in the same account', async () => {
+    const dir = path.join(dataDir, 'projects');
+    const first = JSON.parse((await parley(['project', 'create', '--name', 'Shop', '--plan', 'pro', '--json', '--data-dir', dir])).stdout);
+    expect(first).toMatchObject({ name: 'Shop', plan: 'pro' });
+    for (const key of ['appId', 'appCertificate', 'customerId', 'customerSecret']) expect(first[key]).toMatch(/^[0-9a-f]{32}$/);
+
+    const second = JSON.parse(
+      (await parley(['project', 'create', '--name', 'Shop 2', '--customer-id', first.customerId, '--json', '--data-dir', dir])).stdout,
+    );
+    expect(second.customerId).toBe(first.customerId);
+    expect(second.customerSecret).toBeUndefined();
+    expect(second.appId).not.toBe(first.appId);
+    expect(second.plan).toBe('pro');
+
+    const unknown = await parleyFails(['project', 'create', '--name', 'x', '--customer-id', 'f'.repeat(32), '--data-dir', dir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no account has Customer ID/);
+    const badPlan = await parleyFails(['project', 'create', '--name', 'x', '--plan', 'gold', '--data-dir', dir]);
+    expect(badPlan.stderr).toMatch(/Allowed choices are starter, pro, enterprise/);
+  });
+
+  it('prints a token the App Certificate verifies, and refuses bad input', async () => {
+    const dir = path.join(dataDir, 'tokens');
+    const project = JSON.parse((await parley(['project', 'create', '--name', 'T', '--json', '--data-dir', dir])).stdout);
+    const { stdout } = await parley(['token', 'create', '--app-id', project.appId, '--channel', 'room', '--uid', '42', '--role', 'subscriber', '--expire', '600', '--data-dir', dir]);
+    const token = stdout.trim();
+    const check = await verifyToken(token, { lookupCertificate: () => project.appCertificate });
+    expect(check.ok && check.claims.rtc[0]).toMatchObject({ channel: 'room', uid: '42', privileges: { joinChannel: expect.any(Number) } });
+
+    expect((await parleyFails(['token', 'create', '--app-id', 'a'.repeat(32), '--channel', 'room', '--uid', '1', '--data-dir', dir])).stderr).toMatch(/no project has App ID/);
+    expect((await parleyFails(['token', 'create', '--app-id', project.appId, '--channel', 'a/b', '--uid', '1', '--data-dir', dir])).stderr).toMatch(/Channel name must be/);
+    expect((await parleyFails(['token', 'create', '--app-id', project.appId, '--channel', 'room', '--uid', '1', '--expire', '0', '--data-dir', dir])).stderr).toMatch(/expire must be an integer/);
+  });
+
+  it('serves: prints the first credentials once, sees projects created beside it, and stops on SIGTERM', async () => {
+    const dir = path.join(dataDir, 'serve');
+    const first = await startServe(dir);
+    const banner = first.output();
+    expect(banner).toMatch(/First start: an account and a demo project were created/);
+    const secret = /Customer Secret: ([0-9a-f]{32})/.exec(banner)![1]!;
+    const customerId = /Customer ID: +([0-9a-f]{32})/.exec(banner)![1]!;
+    const appId = /App ID: +([0-9a-f]{32})/.exec(banner)![1]!;
+    // The secret goes to the terminal once, never into a log line.
+    expect(banner.split('\n').filter((line) => line.includes(secret) && line.startsWith('{'))).toEqual([]);
+
+    const auth = basic(customerId, secret);
+    expect((await call(first.url, 'POST', `/v1/projects/${appId}/rtc/channels`, { auth, body: { channel: 'lobby' } })).status).toBe(200);
+
+    // A project made by the CLI while the server runs on the same data dir works at once.
+    const added = JSON.parse((await parley(['project', 'create', '--name', 'Live', '--json', '--data-dir', dir])).stdout);
+    const res = await call(first.url, 'GET', `/v1/projects/${added.appId}/channels`, { auth: basic(added.customerId, added.customerSecret) });
+    expect(res.status).toBe(200);
+
+    first.child.kill('SIGTERM');
+    expect(await exited(first.child)).toBe(0);
+    expect(first.output()).toMatch(/shutting down/);
+
+    const second = await startServe(dir);
+    expect(second.output()).not.toMatch(/First start/);
+    expect((await call(second.url, 'GET', `/v1/projects/${appId}/channels/lobby`, { auth })).status).toBe(200);
+    second.child.kill('SIGINT');
+    expect(await exited(second.child)).toBe(0);
+  });
+});
