@@ -31,6 +31,7 @@ export function repairTokenText(token: string): string {
  * and means each accepted token has exactly one spelling.
  */
 export function decodeStrictBase64(text: string): Buffer {
+  if (text.length > MAX_TOKEN_LENGTH) throw new TokenFormatError('token is too long');
   if (text.length === 0 || !STRICT_BASE64.test(text)) {
     throw new TokenFormatError('token body is not strict standard base64');
   }

@@ -343,6 +343,13 @@ describe('verifyToken transport and key handling', () => {
     expect(calls).toBe(0);
   });
 
+  it('refuses time options that would make tokens immortal', async () => {
+    const app = freshApp();
+    const token = buildRtcToken({ ...app, channel: 'r', uid: 1, role: 'publisher', tokenExpireSeconds: 600 });
+    await expect(verifyToken(token, { ...app, maxLifetimeSeconds: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(verifyToken(token, { ...app, now: Number.NaN })).rejects.toThrow(RangeError);
+  });
+
   it('lets a failing certificate lookup reject instead of reporting the token as invalid', async () => {
     const app = freshApp();
     const token = buildRtcToken({ ...app, channel: 'r', uid: 1, role: 'publisher', tokenExpireSeconds: 600 });

@@ -73,16 +73,42 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
   if (token.length > MAX_TOKEN_LENGTH) {
     return fail('malformed', `token is longer than ${MAX_TOKEN_LENGTH} characters`);
   }
+  const policy = readPolicy(options);
   const text = repairTokenText(token);
-  const now = options.now ?? Math.floor(Date.now() / 1000);
-  if (text.startsWith('007')) return verify007(text, options, now);
-  if (text.startsWith('006')) return verify006(text, options, now);
+  if (text.startsWith('007')) return verify007(text, options, policy);
+  if (text.startsWith('006')) return verify006(text, options, policy.now);
   return fail('malformed', 'token version is neither 007 nor 006');
+}
+
+interface TimePolicy {
+  now: number;
+  maxLifetime: number;
+  maxClockSkew: number;
+}
+
+/**
+ * Resolves the time options. A NaN here (say, from an unparsed environment variable) would make
+ * every comparison false and tokens immortal, so bad values throw rather than pass silently.
+ */
+function readPolicy(options: VerifyOptions): TimePolicy {
+  const policy = {
+    now: options.now ?? Math.floor(Date.now() / 1000),
+    maxLifetime: options.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME,
+    maxClockSkew: options.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW,
+  };
+  if (!Number.isFinite(policy.now)) throw new RangeError(`now must be a finite number, got ${policy.now}`);
+  for (const [name, value] of [
+    ['maxLifetimeSeconds', policy.maxLifetime],
+    ['maxClockSkewSeconds', policy.maxClockSkew],
+  ] as const) {
+    if (Number.isNaN(value) || value < 0) throw new RangeError(`${name} must be a number ≥ 0, got ${value}`);
+  }
+  return policy;
 }
 
 // ---- 007 ---------------------------------------------------------------------------------------
 
-async function verify007(text: string, options: VerifyOptions, now: number): Promise<VerifyResult> {
+async function verify007(text: string, options: VerifyOptions, policy: TimePolicy): Promise<VerifyResult> {
   let parsed: AccessToken2;
   try {
     parsed = parseAccessToken2(text);
@@ -98,13 +124,12 @@ async function verify007(text: string, options: VerifyOptions, now: number): Pro
     return fail('bad_signature', 'signature does not match the App Certificate');
   }
 
-  const skew = options.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW;
-  if (parsed.issueTs > now + skew) {
-    return fail('not_yet_valid', `token issued at ${parsed.issueTs}, more than ${skew}s after now (${now})`);
+  const { now, maxClockSkew, maxLifetime } = policy;
+  if (parsed.issueTs > now + maxClockSkew) {
+    return fail('not_yet_valid', `token issued at ${parsed.issueTs}, more than ${maxClockSkew}s after now (${now})`);
   }
   // Capping turns a mistaken absolute timestamp in `expire` into an ordinary long-lived token.
-  const cap = options.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME;
-  const expiresAt = parsed.issueTs + Math.min(parsed.expire, cap);
+  const expiresAt = parsed.issueTs + Math.min(parsed.expire, maxLifetime);
   if (now >= expiresAt) return fail('expired', `token expired at ${expiresAt}`);
 
   return { ok: true, claims: claims007(parsed, expiresAt) };
