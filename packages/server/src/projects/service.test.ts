@@ -1,0 +1,88 @@
+/**
+ * Accounts and projects on both durable stores: credentials are made right, secrets never stored,
+ * certificates encrypted at rest when a key is set.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPostgresSchema, POSTGRES_URL } from '../../../../test/support/backends.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+import { ProjectService, UnknownCustomerError } from './service.ts';
+
+type Opened = { store: Store; cleanup: () => Promise<void> };
+
+const STORES: Record<'sqlite' | 'postgres', () => Promise<Opened>> = {
+  sqlite: async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-'));
+    const store = openStore({ dataDir });
+    return { store, cleanup: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+  },
+  postgres: async () => {
+    const schema = await createPostgresSchema();
+    const store = openStore({ dataDir: '', databaseUrl: POSTGRES_URL, postgresSchema: schema.schema });
+    return { store, cleanup: schema.drop };
+  },
+};
+
+describe.each(Object.keys(STORES) as Array<keyof typeof STORES>)('ProjectService on %s', (kind) => {
+  let opened: Opened | undefined;
+  afterEach(async () => {
+    await opened?.store.close();
+    await opened?.cleanup();
+    opened = undefined;
+  });
+
+  async function open(): Promise<Store> {
+    opened = await STORES[kind]();
+    await migrateToLatest(opened.store.db);
+    return opened.store;
+  }
+
+  it('makes 32-hex credentials and stores the Customer Secret only as a hash', async () => {
+    const store = await open();
+    const projects = new ProjectService(store.db, undefined);
+    const created = await projects.createProject({ name: 'Shop', plan: 'pro' });
+    for (const value of [created.appId, created.appCertificate, created.customerId, created.customerSecret]) expect(value).toMatch(/^[0-9a-f]{32}$/);
+    const rows = JSON.stringify(await store.db.selectFrom('accounts').selectAll().execute());
+    expect(rows).not.toContain(created.customerSecret);
+    expect(await projects.authenticateCustomer(created.customerId, created.customerSecret!)).toMatchObject({ customerId: created.customerId, plan: 'pro' });
+    expect(await projects.authenticateCustomer(created.customerId, created.appCertificate)).toBeUndefined();
+    expect(await projects.authenticateCustomer('0'.repeat(32), created.customerSecret!)).toBeUndefined();
+    expect(await projects.authenticateCustomer(created.customerId, '')).toBeUndefined();
+  });
+
+  it('adds projects to an existing account and refuses an unknown one without writing anything', async () => {
+    const store = await open();
+    const projects = new ProjectService(store.db, undefined);
+    const first = await projects.createProject({ name: 'A' });
+    const second = await projects.createProject({ name: 'B', customerId: first.customerId });
+    expect(second.customerSecret).toBeUndefined();
+    expect((await projects.findProject(second.appId))?.accountId).toBe((await projects.findProject(first.appId))?.accountId);
+    await expect(projects.createProject({ name: 'C', customerId: 'f'.repeat(32) })).rejects.toBeInstanceOf(UnknownCustomerError);
+    expect(await store.db.selectFrom('projects').select('name').orderBy('name').execute()).toEqual([{ name: 'A' }, { name: 'B' }]);
+  });
+
+  it('encrypts App Certificates at rest when a secret key is set, and reads them back', async () => {
+    const store = await open();
+    const sealed = new ProjectService(store.db, 'correct horse battery staple');
+    const created = await sealed.createProject({ name: 'Sealed' });
+    const row = await store.db.selectFrom('projects').select('app_certificate').where('app_id', '=', created.appId).executeTakeFirstOrThrow();
+    expect(row.app_certificate).toMatch(/^v1:/);
+    expect(row.app_certificate).not.toContain(created.appCertificate);
+    expect(await sealed.findCertificate(created.appId)).toBe(created.appCertificate);
+
+    await expect(new ProjectService(store.db, 'wrong key').findCertificate(created.appId)).rejects.toThrow();
+    await expect(new ProjectService(store.db, undefined).findCertificate(created.appId)).rejects.toThrow(/PARLEY_SECRET_KEY/);
+
+    // Projects made before a key was set stay readable after it is.
+    const plain = await new ProjectService(store.db, undefined).createProject({ name: 'Plain' });
+    expect(await sealed.findCertificate(plain.appId)).toBe(plain.appCertificate);
+  });
+
+  it('migrates once: a second run applies nothing', async () => {
+    const store = await open();
+    expect(await migrateToLatest(store.db)).toEqual([]);
+  });
+});
