@@ -1,3 +1,4 @@
+// The 007 format against agora-token: vectors, reference tokens, every service layout.
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { describe, it, expect } from 'vitest';
@@ -142,7 +143,9 @@ describe('AccessToken2 service layouts', () => {
       { type: 1, privileges: { 1: 0 }, channelName: 'first', uid: '' },
     ];
     const token = buildAccessToken2({ appId, appCertificate, expire: 60, services });
-    const channels = parseAccessToken2(token).services.map((service) => ('channelName' in service ? service.channelName : '-'));
+    const channels = parseAccessToken2(token).services.map((service) =>
+      'channelName' in service ? service.channelName : '-',
+    );
     expect(channels).toEqual(['second', 'first', '-']);
   });
 

@@ -284,7 +284,8 @@ export interface BuildAccessToken2Input {
 /**
  * Builds a 007 token. Like agora-token's `build()`, returns "" when the App ID or certificate is not
  * a valid ID or when there is no service, so a misconfigured caller sees the same symptom as with
- * Agora's builders.
+ * Agora's builders. Throws RangeError for a number that does not fit its field (a negative or
+ * fractional expire, say), as agora-token's buffer writes do.
  */
 export function buildAccessToken2(input: BuildAccessToken2Input): string {
   if (!isAgoraId(input.appId) || !isAgoraId(input.appCertificate) || input.services.length === 0) {

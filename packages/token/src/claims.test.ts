@@ -1,3 +1,4 @@
+// What verified claims grant: rtcGrantFor matching and privilegeActive expiry.
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { buildAccessToken2 } from './accessToken2.ts';

@@ -1,3 +1,4 @@
+// ByteWriter / ByteReader: little-endian primitives and typed truncation errors.
 import { describe, it, expect } from 'vitest';
 import { ByteReader, ByteWriter, TokenFormatError } from './codec.ts';
 

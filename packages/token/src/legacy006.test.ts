@@ -1,3 +1,4 @@
+// The 006 format against agora-token / agora-access-token.
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { TokenFormatError } from './codec.ts';

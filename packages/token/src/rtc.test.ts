@@ -1,3 +1,4 @@
+// buildRtcToken: byte-identical to agora-token's RtcTokenBuilder.
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, it, expect, vi } from 'vitest';
 import { parseAccessToken2 } from './accessToken2.ts';

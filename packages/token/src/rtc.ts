@@ -26,7 +26,10 @@ export interface BuildRtcTokenInput {
   salt?: number;
 }
 
-/** Builds a 007 RTC token, or "" when the App ID or certificate is not 32 lowercase hex characters. */
+/**
+ * Builds a 007 RTC token, or "" when the App ID or certificate is not 32 lowercase hex characters.
+ * Throws RangeError for expiries, issueTs or salt outside u32 (negative, fractional, too large).
+ */
 export function buildRtcToken(input: BuildRtcTokenInput): string {
   const expire = input.privilegeExpireSeconds ?? 0;
   const privileges: Record<number, number> = { [RtcPrivilege.joinChannel]: expire };

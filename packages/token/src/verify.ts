@@ -8,7 +8,13 @@
  * that an invalid token would hide an outage behind a wave of 401s.
  */
 import { crc32 } from 'node:zlib';
-import { accessToken2SignatureValid, parseAccessToken2, RTM_LOGIN_PRIVILEGE, RtcPrivilege, ServiceType } from './accessToken2.ts';
+import {
+  accessToken2SignatureValid,
+  parseAccessToken2,
+  RTM_LOGIN_PRIVILEGE,
+  RtcPrivilege,
+  ServiceType,
+} from './accessToken2.ts';
 import type { AccessToken2 } from './accessToken2.ts';
 import type { Claims006, Claims007, RtcPrivilegeExpiries, RtcPrivilegeName, RtmGrant, TokenClaims } from './claims.ts';
 import type { PrivilegeMap } from './codec.ts';
