@@ -6,3 +6,5 @@ export * from './rest/common.ts';
 export * from './rest/channels.ts';
 export * from './rest/tokens.ts';
 export * from './rest/operations.ts';
+export * from './rtc/signaling.ts';
+export * from './events.ts';

@@ -2,6 +2,7 @@
  * Parley's configuration: the one module that reads `PARLEY_*` environment variables.
  * CLI flags are passed in as overrides and win over the environment.
  */
+import os from 'node:os';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -24,9 +25,18 @@ export interface Config {
   corsOrigins: string[] | '*';
   /** Longest accepted token lifetime; longer ones are capped (Agora documents 24 h). */
   tokenMaxLifetimeSeconds: number;
+  /** This node's name in a cluster: sessions it hosts are closed under it when it restarts. */
+  nodeId: string;
+  /** Address announced to WebRTC clients as the media host candidate. */
+  rtcAddress: string;
+  /** UDP ports the SFU may bind (each peer connection takes one). */
+  rtcPortMin: number;
+  rtcPortMax: number;
+  /** Dev mode: the demo call page may mint tokens for the demo project. */
+  dev: boolean;
 }
 
-export type ConfigOverrides = Partial<Pick<Config, 'host' | 'port' | 'dataDir' | 'databaseUrl' | 'redisUrl' | 'logLevel'>>;
+export type ConfigOverrides = Partial<Pick<Config, 'host' | 'port' | 'dataDir' | 'databaseUrl' | 'redisUrl' | 'logLevel' | 'dev'>>;
 
 export class ConfigError extends Error {}
 
@@ -55,6 +65,21 @@ function parseUrl(raw: string | undefined, name: string, protocols: string[]): s
   return raw;
 }
 
+function parseBoolean(raw: string | undefined, name: string): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function rtcPorts(env: NodeJS.ProcessEnv): { rtcPortMin: number; rtcPortMax: number } {
+  const rtcPortMin = parsePort(env.PARLEY_RTC_PORT_MIN ?? 40000, 'PARLEY_RTC_PORT_MIN');
+  const rtcPortMax = parsePort(env.PARLEY_RTC_PORT_MAX ?? 40199, 'PARLEY_RTC_PORT_MAX');
+  // werift needs a range of at least two ports.
+  if (rtcPortMax <= rtcPortMin) throw new ConfigError('PARLEY_RTC_PORT_MAX must be greater than PARLEY_RTC_PORT_MIN');
+  return { rtcPortMin, rtcPortMax };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const corsRaw = env.PARLEY_CORS_ORIGINS?.trim() || '*';
   const maxLifetime = Number(env.PARLEY_TOKEN_MAX_LIFETIME_SECONDS ?? 86400);
@@ -70,5 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     secretKey: env.PARLEY_SECRET_KEY || undefined,
     corsOrigins: corsRaw === '*' ? '*' : corsRaw.split(',').map((origin) => origin.trim()).filter(Boolean),
     tokenMaxLifetimeSeconds: maxLifetime,
+    nodeId: env.PARLEY_NODE_ID || os.hostname(),
+    rtcAddress: env.PARLEY_RTC_ADDRESS || '127.0.0.1',
+    ...rtcPorts(env),
+    dev: overrides.dev ?? parseBoolean(env.PARLEY_DEV, 'PARLEY_DEV'),
   };
 }

@@ -3,6 +3,7 @@
  * project on first start, listen, and shut down gracefully.
  */
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import type { Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { openLiveState } from './live/index.ts';
@@ -30,16 +31,20 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ...(options.postgresSchema ? { postgresSchema: options.postgresSchema } : {}) });
+  // One logger for the whole server; Fastify's request logs are its children.
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   let live: Awaited<ReturnType<typeof openLiveState>> | undefined;
   try {
     await migrateToLatest(store.db);
-    live = await openLiveState({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
-    const services = createServices(store, live, config);
+    live = await openLiveState({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, nodeId: config.nodeId });
+    const services = createServices(store, live, config, logger);
     const firstRun =
       options.bootstrap !== false && !(await services.projects.hasAnyAccount())
         ? await services.projects.createProject({ name: 'Demo project', plan: 'starter' })
         : undefined;
-    const app = await buildApp({ config, services });
+    // Participants a crashed predecessor of this node registered are gone with it.
+    await live.participants.clearNode(config.nodeId);
+    const app = await buildApp({ config, services, logger });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -50,7 +55,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
       firstRun,
       async close() {
-        // Fastify stops accepting, lets in-flight requests finish, then the stores close.
+        // Calls end first (sessions closed with a reason), then Fastify stops accepting and lets
+        // in-flight requests finish, then the stores close.
+        await services.rtc.shutdown();
+        await services.events.drain();
         await app.close();
         await openedLive.close();
         await store.close();

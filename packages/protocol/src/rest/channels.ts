@@ -48,12 +48,16 @@ export type CreateChannelBody = Static<typeof CreateChannelBody>;
 
 export const Participant = Type.Object({
   uid: Type.Union([Type.Integer(), Type.String()]),
-  role: Type.String({ description: '`publisher`, `subscriber` or `recorder`.' }),
+  role: Type.Union([Type.Literal('host'), Type.Literal('audience'), Type.Literal('recorder')], {
+    description: '`host` publishes, `audience` only watches (live mode), `recorder` is a cloud recorder.',
+  }),
   joinedAt: IsoTime,
   publishingAudio: Type.Boolean(),
   publishingVideo: Type.Boolean(),
   platform: Type.String(),
+  sessionId: Type.String(),
 });
+export type Participant = Static<typeof Participant>;
 
 export const Channel = Type.Object(
   {
@@ -97,3 +101,23 @@ export const ChannelParams = Type.Object({ projectId: ProjectId, channel: Channe
 export const ListChannelsQuery = Type.Object(PageQuery, { additionalProperties: false });
 
 export const DeletedChannel = Type.Object({ channel: ChannelName, deleted: Type.Literal(true) });
+
+export const KickParams = Type.Object({ projectId: ProjectId, channel: ChannelName, uid: Type.String({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]+$' }) });
+
+export const KickBody = Type.Object(
+  {
+    banSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 86400, description: 'Also refuse this uid\'s joins to the channel for this long (0: kick only).' }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ banSeconds: 300 }] },
+);
+export type KickBody = Static<typeof KickBody>;
+
+export const KickResult = Type.Object({
+  channel: ChannelName,
+  uid: Type.Union([Type.Integer(), Type.String()]),
+  /** Whether the user was in the channel and has been disconnected. */
+  kicked: Type.Boolean(),
+  bannedUntil: Type.Union([IsoTime, Type.Null()]),
+});

@@ -11,6 +11,9 @@ import {
   ChannelParams,
   CreateChannelBody,
   DeletedChannel,
+  KickBody,
+  KickParams,
+  KickResult,
   ListChannelsQuery,
   ProjectParams,
 } from './channels.ts';
@@ -93,6 +96,20 @@ export const operations = {
     params: ChannelParams,
     data: DeletedChannel,
     errors: [400, 403, 404],
+  },
+  kickUser: {
+    operationId: 'kickUser',
+    method: 'POST',
+    path: '/v1/projects/:projectId/channels/:channel/users/:uid/kick',
+    summary: 'Kick a user',
+    description:
+      'Disconnects a user from a channel (they are told why) and, with `banSeconds`, refuses their joins to it for that long. The path uid is the numeric uid or the user account.',
+    tag: 'Channels',
+    auth: 'basic',
+    params: KickParams,
+    body: KickBody,
+    data: KickResult,
+    errors: [400, 403, 404, 413, 415],
   },
   createToken: {
     operationId: 'createToken',

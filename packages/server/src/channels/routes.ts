@@ -4,7 +4,7 @@
 import type { OperationHandlers } from '../http/operations.ts';
 import type { ChannelService } from './service.ts';
 
-type ChannelHandlers = Pick<OperationHandlers, 'createChannel' | 'getChannel' | 'listChannels' | 'deleteChannel'>;
+type ChannelHandlers = Pick<OperationHandlers, 'createChannel' | 'getChannel' | 'listChannels' | 'deleteChannel' | 'kickUser'>;
 
 export function channelHandlers(channels: ChannelService): ChannelHandlers {
   return {
@@ -12,5 +12,6 @@ export function channelHandlers(channels: ChannelService): ChannelHandlers {
     getChannel: ({ access, params }) => channels.getChannel(access.project.appId, params.channel),
     listChannels: ({ access, query }) => channels.listChannels(access.project.appId, query),
     deleteChannel: ({ access, params }) => channels.deleteChannel(access.project.appId, params.channel),
+    kickUser: ({ access, params, body }) => channels.kickUser(access.project.appId, params.channel, params.uid, body),
   };
 }

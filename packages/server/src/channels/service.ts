@@ -1,8 +1,12 @@
 /**
- * Channel rules: creating (idempotent), describing, listing and deleting channels.
+ * Channel rules: creating (idempotent), describing, listing, deleting channels and kicking users.
+ * A channel exists while it is persisted (made through REST, until deleted) or while anyone is in
+ * it (made by the first join, as in Agora).
  */
-import { CHANNEL_NAME_PATTERN, type Channel, type ChannelPage, type CreateChannelBody } from '@parley/protocol';
+import { CHANNEL_NAME_PATTERN, type Channel, type ChannelPage, type CreateChannelBody, type KickBody, type Participant } from '@parley/protocol';
+import type { BanService } from '../bans/service.ts';
 import { notFound, ApiError } from '../http/apiError.ts';
+import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
 import * as store from './store.ts';
 
@@ -21,11 +25,24 @@ function decodeCursor(cursor: string): string {
   return name;
 }
 
+function noSuchChannel(name: string): ApiError {
+  return notFound('channel', `No channel named "${name}" in this project`);
+}
+
+/** The REST path carries uids as text: digits are a numeric uid, anything else an account. */
+export function parsePathUid(raw: string): Uid {
+  return /^\d+$/.test(raw) && Number(raw) <= 0xffffffff ? Number(raw) : raw;
+}
+
 export class ChannelService {
   #db: Db;
+  #rtc: RtcService;
+  #bans: BanService;
 
-  constructor(db: Db) {
+  constructor(db: Db, rtc: RtcService, bans: BanService) {
     this.#db = db;
+    this.#rtc = rtc;
+    this.#bans = bans;
   }
 
   async createChannel(appId: string, input: CreateChannelBody): Promise<Channel> {
@@ -33,7 +50,7 @@ export class ChannelService {
     await store.insertChannelIfAbsent(this.#db, {
       app_id: appId,
       name: input.channel,
-      mode: input.mode ?? 'rtc',
+      mode: input.mode ?? this.#rtc.room(appId, input.channel)?.mode ?? 'rtc',
       created_at: Date.now(),
       created_by_uid: input.uid === undefined ? null : JSON.stringify(input.uid),
       persistent: 1,
@@ -46,37 +63,85 @@ export class ChannelService {
   }
 
   async getChannel(appId: string, name: string): Promise<Channel> {
-    const row = await store.findChannel(this.#db, appId, name);
-    if (!row) throw notFound('channel', `No channel named "${name}" in this project`);
-    return toChannel(row);
+    const [row, participants] = await Promise.all([store.findChannel(this.#db, appId, name), this.#rtc.participants(appId, name)]);
+    if (row) return toChannel(row, participants);
+    if (participants.length === 0) throw noSuchChannel(name);
+    return liveOnlyChannel(appId, name, participants, this.#rtc.room(appId, name)?.mode);
   }
 
   async listChannels(appId: string, page: { limit?: number; cursor?: string }): Promise<ChannelPage> {
     const limit = page.limit ?? 100;
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-    // One row more than asked tells whether another page follows.
-    const rows = await store.listChannels(this.#db, appId, after, limit + 1);
-    const pageRows = rows.slice(0, limit);
-    const last = pageRows.at(-1);
-    return {
-      channels: pageRows.map((row) => ({
+    // One row more than asked tells whether another page follows; live channels merge in by name.
+    const [rows, live] = await Promise.all([store.listChannels(this.#db, appId, after, limit + 1), this.#rtc.channelCounts(appId)]);
+    const counts = new Map(live.map((c) => [c.channel, c.participantCount]));
+    const byName = new Map<string, ChannelPage['channels'][number]>();
+    for (const row of rows) {
+      byName.set(row.name, {
         channel: row.name,
         mode: row.mode,
         createdAt: new Date(row.created_at).toISOString(),
         persistent: row.persistent === 1,
-        participantCount: 0,
-      })),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.name) : null,
-    };
+        participantCount: counts.get(row.name) ?? 0,
+      });
+    }
+    for (const { channel, participantCount } of live) {
+      if (byName.has(channel) || (after !== undefined && channel <= after)) continue;
+      const room = this.#rtc.room(appId, channel);
+      byName.set(channel, {
+        channel,
+        mode: room?.mode ?? 'rtc',
+        createdAt: new Date(room?.createdAt ?? Date.now()).toISOString(),
+        persistent: false,
+        participantCount,
+      });
+    }
+    const sorted = [...byName.values()].sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+    const pageItems = sorted.slice(0, limit);
+    const last = pageItems.at(-1);
+    return { channels: pageItems, nextCursor: sorted.length > limit && last ? encodeCursor(last.channel) : null };
   }
 
+  /** Deletes the channel and disconnects everyone in it. */
   async deleteChannel(appId: string, name: string): Promise<{ channel: string; deleted: true }> {
-    if (!(await store.deleteChannel(this.#db, appId, name))) throw notFound('channel', `No channel named "${name}" in this project`);
+    const [deleted, disconnected] = await Promise.all([store.deleteChannel(this.#db, appId, name), this.#rtc.closeChannel(appId, name)]);
+    if (!deleted && disconnected === 0) throw noSuchChannel(name);
     return { channel: name, deleted: true };
+  }
+
+  async kickUser(appId: string, channel: string, rawUid: string, input: KickBody) {
+    const uid = parsePathUid(rawUid);
+    const banSeconds = input.banSeconds ?? 0;
+    const ban = banSeconds > 0 ? await this.#bans.ban(appId, { channel, uid }, ['join_channel'], banSeconds) : undefined;
+    const kicked = await this.#rtc.kick(appId, channel, uid);
+    // Kicking someone who is not there is only an error when it achieves nothing at all.
+    if (!kicked && !ban) throw notFound('uid', `User ${rawUid} is not in channel "${channel}"`);
+    return { channel, uid, kicked, bannedUntil: ban ? new Date(ban.expiresAt).toISOString() : null };
   }
 }
 
-function toChannel(row: store.ChannelRow): Channel {
+function recordingState(): Channel['recording'] {
+  // Recordings arrive with the recording/ module.
+  return { state: 'idle', sid: null };
+}
+
+function liveOnlyChannel(appId: string, name: string, participants: Participant[], mode: 'rtc' | 'live' | undefined): Channel {
+  const createdAt = Math.min(...participants.map((p) => Date.parse(p.joinedAt)));
+  return {
+    channel: name,
+    projectId: appId,
+    mode: mode ?? 'rtc',
+    createdAt: new Date(createdAt).toISOString(),
+    createdByUid: null,
+    persistent: false,
+    settings: { resourceExpiredHour: null, recordingConfig: null },
+    participantCount: participants.length,
+    participants,
+    recording: recordingState(),
+  };
+}
+
+function toChannel(row: store.ChannelRow, participants: Participant[]): Channel {
   const recordingConfig =
     row.recording_channel_type !== null && row.recording_stream_types !== null
       ? { channelType: row.recording_channel_type, streamTypes: row.recording_stream_types }
@@ -89,9 +154,8 @@ function toChannel(row: store.ChannelRow): Channel {
     createdByUid: row.created_by_uid === null ? null : (JSON.parse(row.created_by_uid) as Uid),
     persistent: row.persistent === 1,
     settings: { resourceExpiredHour: row.resource_expired_hour, recordingConfig },
-    // Participants and recordings come from live calls, which the rtc/ and recording/ modules add.
-    participantCount: 0,
-    participants: [],
-    recording: { state: 'idle', sid: null },
+    participantCount: participants.length,
+    participants,
+    recording: recordingState(),
   };
 }

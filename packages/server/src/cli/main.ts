@@ -39,7 +39,8 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to listen on (env PARLEY_HOST, default 127.0.0.1)')
     .option('--port <port>', 'HTTP port (env PARLEY_PORT, default 8080)', integer('port', 0, 65535))
     .addOption(dataDirOption())
-    .action((options) => serveCommand(loadConfig(process.env, overridesFrom(options))));
+    .option('--dev', 'dev mode: the demo call page at /call may mint tokens for the demo project (env PARLEY_DEV)')
+    .action((options) => serveCommand(loadConfig(process.env, { ...overridesFrom(options), ...(options.dev ? { dev: true } : {}) })));
 
   const project = program.command('project').description('manage projects');
   project

@@ -2,10 +2,12 @@
  * Builds the Fastify application: hooks, error envelope, OpenAPI, CORS, and every route.
  */
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import FindMyWay from 'find-my-way';
+import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { channelHandlers } from '../channels/routes.ts';
+import { registerSignaling } from '../rtc/signalingRoute.ts';
 import type { Services } from '../services.ts';
 import { tokenHandlers } from '../tokens/routes.ts';
 import { ApiError } from './apiError.ts';
@@ -21,17 +23,15 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 
 export interface AppOptions {
-  config: Pick<Config, 'logLevel' | 'corsOrigins'>;
+  config: Pick<Config, 'corsOrigins'>;
   services: Services;
+  /** Made with credentials redacted (see server.ts), so no serializer can log them. */
+  logger: Logger;
 }
 
-export async function buildApp({ config, services }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, services, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      // Credentials never reach the log, whatever a future serializer includes.
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
+    loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     genReqId: requestIdFor,
     requestIdHeader: false,
@@ -63,6 +63,7 @@ export async function buildApp({ config, services }: AppOptions): Promise<Fastif
   });
   await installOpenApi(app, API_VERSION);
   installObservability(app, services);
+  await registerSignaling(app, services.rtc);
   registerOperations(app, services, {
     ...channelHandlers(services.channels),
     ...tokenHandlers(services.tokens),

@@ -78,6 +78,8 @@ export function registerOperations(app: FastifyInstance, services: Services, han
       url: operation.path,
       schema: routeSchema(operation),
       onRequest: (request, reply) => checkAccess(services, operation.auth, request, reply),
+      // An operation whose body has no required field may be called without a body at all.
+      ...(operation.body ? { preValidation: async (request) => void (request.body ??= {}) } : {}),
       handler: async (request) => {
         const data = await handler({
           params: request.params as never,

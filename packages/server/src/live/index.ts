@@ -4,15 +4,20 @@
  * when `PARLEY_REDIS_URL` is set.
  */
 import { Redis } from 'ioredis';
+import { MemoryParticipantDirectory } from './memoryParticipantDirectory.ts';
 import { MemoryRateCounter } from './memoryRateCounter.ts';
+import type { ParticipantDirectory } from './participantDirectory.ts';
 import type { RateCounter } from './rateCounter.ts';
+import { RedisParticipantDirectory } from './redisParticipantDirectory.ts';
 import { RedisRateCounter } from './redisRateCounter.ts';
 
 export type { RateCounter, WindowCount } from './rateCounter.ts';
+export type { ChannelCount, ParticipantDirectory } from './participantDirectory.ts';
 
 export interface LiveState {
   kind: 'memory' | 'redis';
   rateCounter: RateCounter;
+  participants: ParticipantDirectory;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -20,23 +25,37 @@ export interface LiveState {
 export interface LiveOptions {
   redisUrl?: string | undefined;
   keyPrefix: string;
+  nodeId: string;
 }
 
 export async function openLiveState(options: LiveOptions): Promise<LiveState> {
   if (!options.redisUrl) {
     const rateCounter = new MemoryRateCounter();
-    return { kind: 'memory', rateCounter, ping: async () => {}, close: () => rateCounter.close() };
+    const participants = new MemoryParticipantDirectory();
+    return {
+      kind: 'memory',
+      rateCounter,
+      participants,
+      ping: async () => {},
+      close: async () => {
+        await rateCounter.close();
+        await participants.close();
+      },
+    };
   }
   // Fail fast at start when Redis is unreachable, rather than on the first request.
   const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   await redis.connect();
   const rateCounter = new RedisRateCounter(redis, options.keyPrefix);
+  const participants = new RedisParticipantDirectory(redis, options.keyPrefix, options.nodeId);
   return {
     kind: 'redis',
     rateCounter,
+    participants,
     ping: async () => void (await redis.ping()),
     close: async () => {
       await rateCounter.close();
+      await participants.close();
       await redis.quit();
     },
   };

@@ -5,9 +5,11 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/001_initial.ts';
+import * as banRules from './migrations/003_ban_rules.ts';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '003_ban_rules': banRules,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

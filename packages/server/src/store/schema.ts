@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types of the durable store, as Kysely sees them. Timestamps are unix milliseconds and
  * booleans are 0/1 integers, so the same queries run on SQLite and PostgreSQL.
@@ -34,8 +36,24 @@ export interface ChannelTable {
   recording_stream_types: number | null;
 }
 
+export interface BanRuleTable {
+  id: Generated<number>;
+  app_id: string;
+  /** null: every channel of the app. */
+  channel: string | null;
+  /** null: every user (uid as its decimal string or account). */
+  uid: string | null;
+  ip: string | null;
+  /** Comma-separated: join_channel, publish_audio, publish_video. */
+  privileges: string;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   accounts: AccountTable;
   projects: ProjectTable;
   channels: ChannelTable;
+  ban_rules: BanRuleTable;
 }

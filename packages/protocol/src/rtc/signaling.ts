@@ -1,0 +1,239 @@
+/**
+ * The signaling protocol between the SDK and the server: JSON messages over the WebSocket at
+ * `GET /v1/rtc`.
+ *
+ * Media flows over two peer connections per client, so offers never collide:
+ * - the *publish* connection: the client offers (its camera and microphone), the server answers;
+ * - the *subscribe* connection: the server offers (one sendonly transceiver per subscribed track),
+ *   the client answers.
+ * Both carry their ICE candidates inside the SDP (no trickle): on loopback and LANs with host
+ * candidates gathering takes milliseconds.
+ *
+ * Requests carry a client-chosen `requestId`; the server's reply to it echoes the id.
+ */
+import Type, { type Static } from 'typebox';
+import { ChannelName, ProjectId, Uid } from '../rest/common.ts';
+
+export const SIGNALING_PATH = '/v1/rtc';
+/** How long a session survives a lost socket, waiting for `resume`. */
+export const RESUME_WINDOW_MS = 20_000;
+/** Clients ping at this interval; the server drops a socket silent for three intervals. */
+export const KEEPALIVE_INTERVAL_MS = 5_000;
+/** `token-privilege-will-expire` comes this long before the token expires. */
+export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
+
+export const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
+export type MediaKind = Static<typeof MediaKind>;
+
+/** `host` publishes and subscribes; `audience` only subscribes (live mode). In `rtc` mode everyone is a host. */
+export const ClientRole = Type.Union([Type.Literal('host'), Type.Literal('audience')]);
+export type ClientRole = Static<typeof ClientRole>;
+
+const RequestId = Type.String({ minLength: 1, maxLength: 64 });
+const Sdp = Type.String({ minLength: 1, maxLength: 64 * 1024 });
+
+// ---------------------------------------------------------------- client → server
+
+export const JoinMessage = Type.Object(
+  {
+    type: Type.Literal('join'),
+    requestId: RequestId,
+    appId: ProjectId,
+    channel: ChannelName,
+    /** Omit (or 0) to let the server assign a numeric uid. */
+    uid: Type.Optional(Uid),
+    token: Type.String({ minLength: 1, maxLength: 4096 }),
+    role: Type.Optional(ClientRole),
+    mode: Type.Optional(Type.Union([Type.Literal('rtc'), Type.Literal('live')])),
+    /** Free text such as "web", shown in participant lists. */
+    platform: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ResumeMessage = Type.Object(
+  {
+    type: Type.Literal('resume'),
+    requestId: RequestId,
+    sessionId: Type.String({ maxLength: 64 }),
+    resumeToken: Type.String({ maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+
+/** An offer on the publish connection, listing which of its transceivers carry which kind. */
+export const PublishOfferMessage = Type.Object(
+  {
+    type: Type.Literal('publish-offer'),
+    requestId: RequestId,
+    sdp: Sdp,
+    tracks: Type.Array(Type.Object({ mid: Type.String({ maxLength: 16 }), kind: MediaKind }), { maxItems: 4 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Stop publishing a kind (the client also stops sending on that transceiver). */
+export const UnpublishMessage = Type.Object(
+  { type: Type.Literal('unpublish'), requestId: RequestId, kind: MediaKind },
+  { additionalProperties: false },
+);
+
+export const SubscribeMessage = Type.Object(
+  { type: Type.Literal('subscribe'), requestId: RequestId, uid: Uid, kind: MediaKind },
+  { additionalProperties: false },
+);
+
+export const UnsubscribeMessage = Type.Object(
+  { type: Type.Literal('unsubscribe'), requestId: RequestId, uid: Uid, kind: MediaKind },
+  { additionalProperties: false },
+);
+
+/** The client's answer to a `subscribe-offer`. */
+export const SubscribeAnswerMessage = Type.Object(
+  { type: Type.Literal('subscribe-answer'), offerId: Type.Integer({ minimum: 1 }), sdp: Sdp },
+  { additionalProperties: false },
+);
+
+export const MuteMessage = Type.Object(
+  { type: Type.Literal('mute'), kind: MediaKind, muted: Type.Boolean() },
+  { additionalProperties: false },
+);
+
+export const RenewTokenMessage = Type.Object(
+  { type: Type.Literal('renew-token'), requestId: RequestId, token: Type.String({ minLength: 1, maxLength: 4096 }) },
+  { additionalProperties: false },
+);
+
+export const LeaveMessage = Type.Object({ type: Type.Literal('leave') }, { additionalProperties: false });
+export const PingMessage = Type.Object({ type: Type.Literal('ping') }, { additionalProperties: false });
+
+export const ClientMessage = Type.Union([
+  JoinMessage,
+  ResumeMessage,
+  PublishOfferMessage,
+  UnpublishMessage,
+  SubscribeMessage,
+  UnsubscribeMessage,
+  SubscribeAnswerMessage,
+  MuteMessage,
+  RenewTokenMessage,
+  LeaveMessage,
+  PingMessage,
+]);
+export type ClientMessage = Static<typeof ClientMessage>;
+export type JoinMessage = Static<typeof JoinMessage>;
+
+// ---------------------------------------------------------------- server → client
+
+export const RemoteUser = Type.Object({
+  uid: Uid,
+  role: ClientRole,
+  /** Kinds the user publishes now. */
+  published: Type.Array(MediaKind),
+  muted: Type.Object({ audio: Type.Boolean(), video: Type.Boolean() }),
+});
+export type RemoteUser = Static<typeof RemoteUser>;
+
+export const JoinedMessage = Type.Object({
+  type: Type.Literal('joined'),
+  requestId: RequestId,
+  uid: Uid,
+  sessionId: Type.String(),
+  /** Secret that lets this client `resume` the session on a new socket within RESUME_WINDOW_MS. */
+  resumeToken: Type.String(),
+  users: Type.Array(RemoteUser),
+  /** Unix seconds. */
+  tokenExpiresAt: Type.Integer(),
+});
+
+export const ResumedMessage = Type.Object({
+  type: Type.Literal('resumed'),
+  requestId: RequestId,
+  uid: Uid,
+  users: Type.Array(RemoteUser),
+});
+
+export const PublishAnswerMessage = Type.Object({ type: Type.Literal('publish-answer'), requestId: RequestId, sdp: Sdp });
+
+/** A new offer on the subscribe connection; `tracks` maps each active mid to whose track it carries. */
+export const SubscribeOfferMessage = Type.Object({
+  type: Type.Literal('subscribe-offer'),
+  offerId: Type.Integer({ minimum: 1 }),
+  sdp: Sdp,
+  tracks: Type.Array(Type.Object({ mid: Type.String(), uid: Uid, kind: MediaKind })),
+});
+
+export const OkMessage = Type.Object({ type: Type.Literal('ok'), requestId: RequestId });
+export const TokenRenewedMessage = Type.Object({ type: Type.Literal('token-renewed'), requestId: RequestId, tokenExpiresAt: Type.Integer() });
+export const PongMessage = Type.Object({ type: Type.Literal('pong') });
+
+export const UserJoinedEvent = Type.Object({ type: Type.Literal('user-joined'), user: RemoteUser });
+export const UserLeftEvent = Type.Object({ type: Type.Literal('user-left'), uid: Uid, reason: Type.Integer() });
+export const UserPublishedEvent = Type.Object({ type: Type.Literal('user-published'), uid: Uid, kind: MediaKind });
+export const UserUnpublishedEvent = Type.Object({ type: Type.Literal('user-unpublished'), uid: Uid, kind: MediaKind });
+export const UserMutedEvent = Type.Object({ type: Type.Literal('user-muted'), uid: Uid, kind: MediaKind, muted: Type.Boolean() });
+export const TokenWillExpireEvent = Type.Object({ type: Type.Literal('token-privilege-will-expire'), expiresAt: Type.Integer() });
+export const TokenDidExpireEvent = Type.Object({ type: Type.Literal('token-privilege-did-expire') });
+
+/** The server ends the session; the socket closes right after. `reason` uses Agora's leave codes. */
+export const KickedEvent = Type.Object({
+  type: Type.Literal('kicked'),
+  reason: Type.Integer(),
+  message: Type.String(),
+});
+
+export const SignalingErrorCodes = {
+  invalid_message: 'invalid_message',
+  invalid_token: 'invalid_token',
+  token_expired: 'token_expired',
+  forbidden: 'forbidden',
+  banned: 'banned',
+  not_joined: 'not_joined',
+  already_joined: 'already_joined',
+  unknown_user: 'unknown_user',
+  session_not_found: 'session_not_found',
+  negotiation_failed: 'negotiation_failed',
+  internal: 'internal',
+} as const;
+export type SignalingErrorCode = keyof typeof SignalingErrorCodes;
+
+export const ErrorMessage = Type.Object({
+  type: Type.Literal('error'),
+  requestId: Type.Optional(RequestId),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+export const ServerMessage = Type.Union([
+  JoinedMessage,
+  ResumedMessage,
+  PublishAnswerMessage,
+  SubscribeOfferMessage,
+  OkMessage,
+  TokenRenewedMessage,
+  PongMessage,
+  UserJoinedEvent,
+  UserLeftEvent,
+  UserPublishedEvent,
+  UserUnpublishedEvent,
+  UserMutedEvent,
+  TokenWillExpireEvent,
+  TokenDidExpireEvent,
+  KickedEvent,
+  ErrorMessage,
+]);
+export type ServerMessage = Static<typeof ServerMessage>;
+
+/** Agora's leave reasons (webhook event 104/106/108 `reason`), used for user-left, kicked and sessions. */
+export const LeaveReason = {
+  other: 0,
+  normal: 1,
+  connectionTimeout: 2,
+  permission: 3,
+  serverInternal: 4,
+  replaced: 5,
+  networkError: 10,
+  tokenExpired: 12,
+  unknownNetwork: 99,
+} as const;
+export type LeaveReason = (typeof LeaveReason)[keyof typeof LeaveReason];

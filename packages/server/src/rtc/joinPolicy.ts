@@ -1,0 +1,62 @@
+/**
+ * Who may join a channel and what they may publish: the token (signature, expiry, app, channel,
+ * uid, join and publish privileges) and the ban rules.
+ */
+import { privilegeActive, rtcGrantFor } from '@parley/token';
+import type { JoinMessage, MediaKind, SignalingErrorCode } from '@parley/protocol';
+import type { BanService } from '../bans/service.ts';
+import type { TokenService } from '../tokens/service.ts';
+
+export class JoinRefused extends Error {
+  readonly code: SignalingErrorCode;
+  constructor(code: SignalingErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface JoinGrant {
+  uid: number | string;
+  /** Unix seconds: when the join privilege (or the token) lapses. */
+  expiresAt: number;
+  mayPublish: Set<MediaKind>;
+}
+
+export interface JoinPolicyDeps {
+  tokens: TokenService;
+  bans: BanService;
+}
+
+/** A random uid for clients that let the server choose (1 to 2^32-1, like Agora's SDK). */
+function randomUid(taken: (uid: number) => boolean): number {
+  for (;;) {
+    const uid = 1 + Math.floor(Math.random() * 0xfffffffe);
+    if (!taken(uid)) return uid;
+  }
+}
+
+export async function checkJoin(
+  deps: JoinPolicyDeps,
+  message: Pick<JoinMessage, 'appId' | 'channel' | 'uid' | 'token'>,
+  context: { ip: string; uidTaken: (uid: number) => boolean },
+  now = Math.floor(Date.now() / 1000),
+): Promise<JoinGrant> {
+  const askedUid = message.uid === undefined || message.uid === 0 ? undefined : message.uid;
+  const check = await deps.tokens.verify(message.token, { channel: message.channel, uid: askedUid ?? 0 }, now);
+  if (!check.ok) throw new JoinRefused(check.reason === 'expired' ? 'token_expired' : 'invalid_token', check.message);
+  const { claims } = check;
+  if (claims.appId.toLowerCase() !== message.appId) throw new JoinRefused('forbidden', 'The token was issued for another App ID');
+  const uid = askedUid ?? randomUid(context.uidTaken);
+  const grant = rtcGrantFor(claims, message.channel, uid);
+  if (!grant) throw new JoinRefused('forbidden', 'The token does not grant this channel and uid');
+  if (askedUid === undefined && grant.uid !== '') throw new JoinRefused('forbidden', 'The token is for one uid: join with that uid');
+  if (!privilegeActive(grant, 'joinChannel', now)) throw new JoinRefused('token_expired', 'The token\'s join privilege has expired');
+
+  const denied = await deps.bans.deniedPrivileges(message.appId, { channel: message.channel, uid, ip: context.ip });
+  if (denied.has('join_channel')) throw new JoinRefused('banned', 'This user is banned from the channel');
+
+  const mayPublish = new Set<MediaKind>();
+  if (privilegeActive(grant, 'publishAudio', now) && !denied.has('publish_audio')) mayPublish.add('audio');
+  if (privilegeActive(grant, 'publishVideo', now) && !denied.has('publish_video')) mayPublish.add('video');
+  return { uid, expiresAt: Math.min(claims.expiresAt, grant.privileges.joinChannel ?? claims.expiresAt), mayPublish };
+}

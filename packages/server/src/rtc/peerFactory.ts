@@ -1,0 +1,66 @@
+/**
+ * Makes the SFU's werift peer connections with the options that matter offline and on loopback
+ * (measured in FIELD-NOTES): no STUN servers, loopback host candidates, a bounded UDP port range,
+ * one bundled transport, Opus and VP8 only (forwarded as they are, never transcoded).
+ */
+import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useREMB, type PeerConfig } from 'werift';
+
+export interface MediaNetwork {
+  /** Address announced in host candidates. */
+  address: string;
+  portMin: number;
+  portMax: number;
+}
+
+const GATHERING_TIMEOUT_MS = 3_000;
+
+function isLoopback(address: string): boolean {
+  return address === '127.0.0.1' || address === '::1' || address.startsWith('127.');
+}
+
+export function peerConfig(network: MediaNetwork): Partial<PeerConfig> {
+  return {
+    iceServers: [],
+    bundlePolicy: 'max-bundle',
+    icePortRange: [network.portMin, network.portMax],
+    iceAdditionalHostAddresses: [network.address],
+    // Bound to loopback, the SFU offers exactly one candidate and connects at once.
+    ...(isLoopback(network.address) ? { iceInterfaceAddresses: { udp4: network.address } as PeerConfig['iceInterfaceAddresses'] } : {}),
+    iceUseIpv6: false,
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
+      video: [
+        new RTCRtpCodecParameters({
+          mimeType: 'video/VP8',
+          clockRate: 90000,
+          rtcpFeedback: [useNACK(), usePLI(), useREMB(), { type: 'ccm', parameter: 'fir' }],
+        }),
+      ],
+    },
+  };
+}
+
+export function createPeer(network: MediaNetwork): RTCPeerConnection {
+  return new RTCPeerConnection(peerConfig(network));
+}
+
+/**
+ * The local SDP once ICE gathering has finished, so it carries every candidate (signaling sends
+ * complete descriptions, no trickle). Gathering host candidates takes milliseconds.
+ */
+export async function completeLocalDescription(pc: RTCPeerConnection): Promise<string> {
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, GATHERING_TIMEOUT_MS);
+      const subscription = pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && done());
+      function done() {
+        clearTimeout(timer);
+        subscription.unSubscribe();
+        resolve();
+      }
+    });
+  }
+  const sdp = pc.localDescription?.sdp;
+  if (!sdp) throw new Error('no local description');
+  return sdp;
+}

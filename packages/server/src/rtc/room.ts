@@ -1,0 +1,139 @@
+/**
+ * A channel being used on this node: its participants and what flows between them. It tells
+ * everyone in the room about joins, leaves, publishing and muting, and keeps the participant
+ * directory (what REST reads) in step.
+ */
+import type { MediaKind, ServerMessage } from '@parley/protocol';
+import type { EventBus } from '../events/bus.ts';
+import type { ParticipantDirectory } from '../live/index.ts';
+import type { Participant, PublishedTrack } from './participant.ts';
+import { CloseCode } from './signalingPeer.ts';
+
+export interface RoomContext {
+  events: EventBus;
+  directory: ParticipantDirectory;
+  log: { warn(details: object, message: string): void };
+}
+
+export class Room {
+  readonly appId: string;
+  readonly channel: string;
+  readonly mode: 'rtc' | 'live';
+  readonly createdAt = Date.now();
+  #participants = new Map<string, Participant>();
+  #context: RoomContext;
+
+  constructor(appId: string, channel: string, mode: 'rtc' | 'live', context: RoomContext) {
+    this.appId = appId;
+    this.channel = channel;
+    this.mode = mode;
+    this.#context = context;
+  }
+
+  get size(): number {
+    return this.#participants.size;
+  }
+
+  get participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+
+  find(uid: number | string): Participant | undefined {
+    return this.#participants.get(String(uid));
+  }
+
+  #broadcast(message: ServerMessage, except?: Participant): void {
+    for (const participant of this.#participants.values()) if (participant !== except) participant.send(message);
+  }
+
+  #syncDirectory(participant: Participant): void {
+    void this.#context.directory
+      .put(this.appId, this.channel, participant.asView())
+      .catch((error) => this.#context.log.warn({ err: error }, 'participant directory update failed'));
+  }
+
+  add(participant: Participant): void {
+    this.#participants.set(participant.key, participant);
+    this.#syncDirectory(participant);
+    this.#broadcast({ type: 'user-joined', user: participant.asRemoteUser() }, participant);
+    this.#context.events.emit({
+      type: 'participant.joined',
+      appId: this.appId,
+      channel: this.channel,
+      at: participant.joinedAt,
+      sessionId: participant.sessionId,
+      uid: participant.uid,
+      role: participant.role,
+      mode: this.mode,
+      platform: participant.platform,
+    });
+  }
+
+  /** Removes a participant for `reason` (Agora leave code); closes its connections. */
+  async remove(participant: Participant, reason: number, closeCode: number = CloseCode.normal, closeMessage = 'left'): Promise<void> {
+    if (participant.leftReason !== undefined || this.#participants.get(participant.key) !== participant) return;
+    participant.leftReason = reason;
+    this.#participants.delete(participant.key);
+    for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant);
+    await participant.close(closeCode, closeMessage);
+    await this.#context.directory.remove(this.appId, this.channel, participant.uid).catch(() => {});
+    this.#broadcast({ type: 'user-left', uid: participant.uid, reason });
+    this.#context.events.emit({
+      type: 'participant.left',
+      appId: this.appId,
+      channel: this.channel,
+      at: Date.now(),
+      sessionId: participant.sessionId,
+      uid: participant.uid,
+      role: participant.role,
+      mode: this.mode,
+      platform: participant.platform,
+      joinedAt: participant.joinedAt,
+      reason: reason as never,
+    });
+  }
+
+  publish(participant: Participant, track: PublishedTrack): void {
+    const isNew = participant.publishedTrack(track.kind) === undefined;
+    participant.setPublished(track);
+    this.#syncDirectory(participant);
+    if (!isNew) return;
+    this.#broadcast({ type: 'user-published', uid: participant.uid, kind: track.kind }, participant);
+    this.#context.events.emit({
+      type: 'track.published',
+      appId: this.appId,
+      channel: this.channel,
+      at: Date.now(),
+      sessionId: participant.sessionId,
+      uid: participant.uid,
+      kind: track.kind,
+    });
+  }
+
+  async unpublish(participant: Participant, kind: MediaKind): Promise<void> {
+    if (!participant.removePublished(kind)) return;
+    for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant, kind);
+    this.#syncDirectory(participant);
+    this.#broadcast({ type: 'user-unpublished', uid: participant.uid, kind }, participant);
+    this.#context.events.emit({
+      type: 'track.unpublished',
+      appId: this.appId,
+      channel: this.channel,
+      at: Date.now(),
+      sessionId: participant.sessionId,
+      uid: participant.uid,
+      kind,
+    });
+  }
+
+  setMuted(participant: Participant, kind: MediaKind, muted: boolean): void {
+    if (participant.muted[kind] === muted) return;
+    participant.muted[kind] = muted;
+    this.#syncDirectory(participant);
+    this.#broadcast({ type: 'user-muted', uid: participant.uid, kind, muted }, participant);
+  }
+
+  snapshotFor(participant: Participant) {
+    return this.participants.filter((p) => p !== participant && p.role !== 'recorder').map((p) => p.asRemoteUser());
+  }
+}

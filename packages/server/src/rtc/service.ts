@@ -1,0 +1,253 @@
+/**
+ * The SFU's rules: joining (token and bans checked), resuming after a lost socket, publishing,
+ * subscribing, muting, token renewal and expiry, kicks, and leaving. Rooms live here, one per
+ * channel in use on this node; REST reads participants through the shared directory.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { LeaveReason, RESUME_WINDOW_MS, TOKEN_EXPIRY_WARNING_SECONDS, type JoinMessage, type MediaKind, type Participant as ParticipantView } from '@parley/protocol';
+import type { BanService } from '../bans/service.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
+import type { TokenService } from '../tokens/service.ts';
+import { checkJoin, JoinRefused } from './joinPolicy.ts';
+import { Participant } from './participant.ts';
+import type { MediaNetwork } from './peerFactory.ts';
+import { Room } from './room.ts';
+import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
+
+export interface RtcDeps {
+  tokens: TokenService;
+  bans: BanService;
+  events: EventBus;
+  directory: ParticipantDirectory;
+  network: MediaNetwork;
+  nodeId: string;
+  log: { warn(details: object, message: string): void; info(details: object, message: string): void };
+}
+
+interface Timers {
+  warn?: NodeJS.Timeout;
+  expire?: NodeJS.Timeout;
+  resume?: NodeJS.Timeout;
+}
+
+export class RtcService {
+  #deps: RtcDeps;
+  #rooms = new Map<string, Room>();
+  #sessions = new Map<string, Participant>();
+  #roomOf = new WeakMap<Participant, Room>();
+  #timers = new WeakMap<Participant, Timers>();
+
+  constructor(deps: RtcDeps) {
+    this.#deps = deps;
+  }
+
+  #roomKey(appId: string, channel: string): string {
+    return `${appId}\u0000${channel}`;
+  }
+
+  room(appId: string, channel: string): Room | undefined {
+    return this.#rooms.get(this.#roomKey(appId, channel));
+  }
+
+  roomOf(participant: Participant): Room {
+    const room = this.#roomOf.get(participant);
+    if (!room) throw new JoinRefused('not_joined', 'Not in a channel');
+    return room;
+  }
+
+  // ------------------------------------------------------------------ join, resume, leave
+
+  async join(message: JoinMessage, peer: SignalingPeer): Promise<{ participant: Participant; room: Room }> {
+    const existingRoom = this.room(message.appId, message.channel);
+    const grant = await checkJoin(this.#deps, message, {
+      ip: peer.remoteAddress,
+      uidTaken: (uid) => existingRoom?.find(uid) !== undefined,
+    });
+    const mode = existingRoom?.mode ?? message.mode ?? 'rtc';
+    const role = mode === 'rtc' ? 'host' : (message.role ?? 'audience');
+    const participant = new Participant(
+      {
+        appId: message.appId,
+        channel: message.channel,
+        uid: grant.uid,
+        role,
+        platform: message.platform ?? 'web',
+        mode,
+        network: this.#deps.network,
+        tokenExpiresAt: grant.expiresAt,
+        mayPublish: role === 'host' ? grant.mayPublish : new Set(),
+      },
+      peer,
+    );
+    // The same uid joining again replaces the earlier connection (Agora leave reason 5).
+    const previous = existingRoom?.find(grant.uid);
+    if (previous) await this.#end(previous, LeaveReason.replaced, 'Another connection joined with this uid', CloseCode.replaced);
+
+    const key = this.#roomKey(message.appId, message.channel);
+    let room = this.#rooms.get(key);
+    if (!room) {
+      room = new Room(message.appId, message.channel, mode, this.#deps);
+      this.#rooms.set(key, room);
+      this.#deps.events.emit({ type: 'channel.created', appId: room.appId, channel: room.channel, at: room.createdAt });
+    }
+    this.#roomOf.set(participant, room);
+    this.#sessions.set(participant.sessionId, participant);
+    room.add(participant);
+    this.#armTokenTimers(participant);
+    return { participant, room };
+  }
+
+  resume(sessionId: string, resumeToken: string, peer: SignalingPeer): { participant: Participant; room: Room } {
+    const participant = this.#sessions.get(sessionId);
+    const expected = Buffer.from(participant?.resumeToken ?? '');
+    const presented = Buffer.from(resumeToken);
+    if (!participant || expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
+      throw new JoinRefused('session_not_found', 'No session to resume: join again');
+    }
+    const timers = this.#timers.get(participant);
+    if (timers?.resume) clearTimeout(timers.resume);
+    participant.peer?.close(CloseCode.replaced, 'resumed elsewhere');
+    participant.attach(peer);
+    return { participant, room: this.roomOf(participant) };
+  }
+
+  /** The socket is gone; the session waits RESUME_WINDOW_MS for `resume`, then ends. */
+  socketLost(participant: Participant): void {
+    if (participant.leftReason !== undefined) return;
+    participant.detach();
+    const timers = this.#timersOf(participant);
+    if (timers.resume) clearTimeout(timers.resume);
+    timers.resume = setTimeout(() => void this.#end(participant, LeaveReason.connectionTimeout, 'Connection lost', CloseCode.normal), RESUME_WINDOW_MS);
+  }
+
+  leave(participant: Participant): Promise<void> {
+    return this.#end(participant, LeaveReason.normal, 'left', CloseCode.normal, false);
+  }
+
+  async #end(participant: Participant, reason: number, message: string, closeCode: number, notify = true): Promise<void> {
+    if (participant.leftReason !== undefined) return;
+    if (notify && reason !== LeaveReason.normal && reason !== LeaveReason.connectionTimeout) {
+      participant.send({ type: 'kicked', reason, message });
+    }
+    const timers = this.#timers.get(participant);
+    for (const timer of [timers?.warn, timers?.expire, timers?.resume]) if (timer) clearTimeout(timer);
+    this.#sessions.delete(participant.sessionId);
+    const room = this.#roomOf.get(participant);
+    if (!room) return;
+    await room.remove(participant, reason, closeCode, message);
+    if (room.size === 0 && this.#rooms.get(this.#roomKey(room.appId, room.channel)) === room) {
+      this.#rooms.delete(this.#roomKey(room.appId, room.channel));
+      this.#deps.events.emit({ type: 'channel.destroyed', appId: room.appId, channel: room.channel, at: Date.now(), lastUid: participant.uid });
+    }
+  }
+
+  // ------------------------------------------------------------------ tokens
+
+  #timersOf(participant: Participant): Timers {
+    let timers = this.#timers.get(participant);
+    if (!timers) this.#timers.set(participant, (timers = {}));
+    return timers;
+  }
+
+  #armTokenTimers(participant: Participant): void {
+    const timers = this.#timersOf(participant);
+    if (timers.warn) clearTimeout(timers.warn);
+    if (timers.expire) clearTimeout(timers.expire);
+    const msLeft = participant.tokenExpiresAt * 1000 - Date.now();
+    timers.warn = setTimeout(
+      () => participant.send({ type: 'token-privilege-will-expire', expiresAt: participant.tokenExpiresAt }),
+      Math.max(0, msLeft - TOKEN_EXPIRY_WARNING_SECONDS * 1000),
+    );
+    timers.expire = setTimeout(() => {
+      participant.send({ type: 'token-privilege-did-expire' });
+      void this.#end(participant, LeaveReason.tokenExpired, 'The token expired', CloseCode.tokenExpired);
+    }, Math.max(0, msLeft));
+  }
+
+  /** A fresh token for the same app, channel and uid extends the session. */
+  async renewToken(participant: Participant, token: string): Promise<number> {
+    const grant = await checkJoin(this.#deps, { appId: participant.appId, channel: participant.channel, uid: participant.uid, token }, {
+      ip: participant.peer?.remoteAddress ?? '',
+      uidTaken: () => false,
+    });
+    if (String(grant.uid) !== participant.key) throw new JoinRefused('forbidden', 'The token is for another uid');
+    participant.tokenExpiresAt = grant.expiresAt;
+    if (participant.role === 'host') participant.mayPublish = grant.mayPublish;
+    this.#armTokenTimers(participant);
+    return grant.expiresAt;
+  }
+
+  // ------------------------------------------------------------------ media
+
+  async publishOffer(participant: Participant, sdp: string, tracks: Array<{ mid: string; kind: MediaKind }>): Promise<string> {
+    for (const { kind } of tracks) {
+      if (!participant.mayPublish.has(kind)) {
+        throw new JoinRefused('forbidden', participant.role === 'host' ? `Not allowed to publish ${kind}: the token lacks the privilege or a ban applies` : 'Audience members cannot publish');
+      }
+    }
+    const room = this.roomOf(participant);
+    const { sdp: answer, kinds } = await participant.answerPublishOffer(sdp, tracks);
+    const declared = new Set(tracks.map((t) => t.kind));
+    for (const kind of participant.publishedKinds) if (!declared.has(kind)) await room.unpublish(participant, kind);
+    for (const track of kinds.values()) room.publish(participant, track);
+    return answer;
+  }
+
+  async unpublish(participant: Participant, kind: MediaKind): Promise<void> {
+    await this.roomOf(participant).unpublish(participant, kind);
+  }
+
+  async subscribe(participant: Participant, uid: number | string, kind: MediaKind): Promise<void> {
+    const publisher = this.roomOf(participant).find(uid);
+    if (!publisher || publisher === participant) throw new JoinRefused('unknown_user', `No user ${uid} in the channel`);
+    const track = publisher.publishedTrack(kind);
+    if (!track) throw new JoinRefused('unknown_user', `User ${uid} does not publish ${kind}`);
+    await participant.subscribe(publisher, track);
+  }
+
+  async unsubscribe(participant: Participant, uid: number | string, kind: MediaKind): Promise<void> {
+    const publisher = this.roomOf(participant).find(uid);
+    if (publisher) await participant.unsubscribe(publisher, kind);
+  }
+
+  mute(participant: Participant, kind: MediaKind, muted: boolean): void {
+    this.roomOf(participant).setMuted(participant, kind, muted);
+  }
+
+  // ------------------------------------------------------------------ REST facade
+
+  participants(appId: string, channel: string): Promise<ParticipantView[]> {
+    return this.#deps.directory.list(appId, channel);
+  }
+
+  channelCounts(appId: string): Promise<ChannelCount[]> {
+    return this.#deps.directory.channels(appId);
+  }
+
+  /** Disconnects a user (told why) for `reason`; false when they are not in the channel here. */
+  async kick(appId: string, channel: string, uid: number | string, message = 'Removed from the channel by the server'): Promise<boolean> {
+    const participant = this.room(appId, channel)?.find(uid);
+    if (!participant) return false;
+    await this.#end(participant, LeaveReason.permission, message, CloseCode.kicked);
+    return true;
+  }
+
+  /** Disconnects everyone in a channel; resolves to how many were in it. */
+  async closeChannel(appId: string, channel: string): Promise<number> {
+    const room = this.room(appId, channel);
+    if (!room) return 0;
+    const participants = room.participants;
+    for (const participant of participants) await this.#end(participant, LeaveReason.permission, 'The channel was deleted', CloseCode.kicked);
+    return participants.length;
+  }
+
+  /** Server shutdown: everyone leaves with reason 4 and is told the server is going away. */
+  async shutdown(): Promise<void> {
+    for (const room of [...this.#rooms.values()]) {
+      for (const participant of room.participants) {
+        await this.#end(participant, LeaveReason.serverInternal, 'The server is shutting down', CloseCode.shuttingDown);
+      }
+    }
+  }
+}
