@@ -25,6 +25,8 @@ type Pending = { resolve: (message: ServerMessage) => void; reject: (error: Erro
 export class BotClient {
   readonly events: ServerMessage[] = [];
   uid: number | string | undefined;
+  sessionId = '';
+  resumeToken = '';
   users: RemoteUser[] = [];
   closeCode: number | undefined;
   /** Frames received per remote uid (video). */
@@ -69,8 +71,18 @@ export class BotClient {
     } as ClientMessage);
     if (joined.type !== 'joined') throw new Error(`join failed: ${JSON.stringify(joined)}`);
     bot.uid = joined.uid;
+    bot.sessionId = joined.sessionId;
+    bot.resumeToken = joined.resumeToken;
     bot.users = joined.users;
     return bot;
+  }
+
+  /** A new socket taking over a session whose socket was lost. */
+  static async resume(url: string, sessionId: string, resumeToken: string): Promise<{ bot: BotClient; reply: ServerMessage }> {
+    const bot = new BotClient(url);
+    await bot.#opened;
+    const reply = await bot.request({ type: 'resume', requestId: '', sessionId, resumeToken });
+    return { bot, reply };
   }
 
   /** Opens a socket and sends a join that is expected to fail; resolves to the error message. */
