@@ -15,6 +15,11 @@ export interface TestServer {
   url: string;
   config: Config;
   createProject(plan?: Plan, customerId?: string): Promise<CreatedProject>;
+  /**
+   * Stops the server and starts a new one on the same data dir or PostgreSQL schema, as a node
+   * coming back after a crash or a deploy; `server` and `url` then refer to the new one.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,19 +35,26 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     ...(backend.live === 'redis' ? { PARLEY_REDIS_URL: REDIS_URL, PARLEY_REDIS_PREFIX: `${uniqueName('t')}:` } : {}),
     ...env,
   });
-  const server = await startServer(config, { bootstrap: false, ...(pgSchema ? { postgresSchema: pgSchema.schema } : {}) });
-  return {
+  const start = () => startServer(config, { bootstrap: false, ...(pgSchema ? { postgresSchema: pgSchema.schema } : {}) });
+  const server = await start();
+  const t: TestServer = {
     server,
     url: server.url,
     config,
     createProject: (plan = 'starter', customerId) =>
-      server.services.projects.createProject({ name: uniqueName('project'), plan, ...(customerId ? { customerId } : {}) }),
+      t.server.services.projects.createProject({ name: uniqueName('project'), plan, ...(customerId ? { customerId } : {}) }),
+    async restart() {
+      await t.server.close();
+      t.server = await start();
+      t.url = t.server.url;
+    },
     async stop() {
-      await server.close();
+      await t.server.close();
       await pgSchema?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return t;
 }
 
 export function basic(customerId: string, customerSecret: string): string {

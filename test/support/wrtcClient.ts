@@ -68,7 +68,7 @@ export class BotClient {
       ...(options.role ? { role: options.role } : {}),
       ...(options.mode ? { mode: options.mode } : {}),
       platform: 'bot',
-    } as ClientMessage);
+    } as never);
     if (joined.type !== 'joined') throw new Error(`join failed: ${JSON.stringify(joined)}`);
     bot.uid = joined.uid;
     bot.sessionId = joined.sessionId;

@@ -5,6 +5,8 @@ export * from './errors.ts';
 export * from './rest/common.ts';
 export * from './rest/channels.ts';
 export * from './rest/tokens.ts';
+export * from './rest/sessions.ts';
+export * from './rest/usage.ts';
 export * from './rest/operations.ts';
 export * from './rtc/signaling.ts';
 export * from './events.ts';

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { LeaveReason } from '@parley/protocol';
 import type { Config } from './config.ts';
 import { buildApp } from './http/app.ts';
 import { openLiveState } from './live/index.ts';
@@ -38,9 +39,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await migrateToLatest(store.db);
     live = await openLiveState({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, nodeId: config.nodeId });
     const services = createServices(store, live, config, logger);
+    // Sessions this node hosted when it last stopped (a crash, a kill) would otherwise stay open
+    // forever and count as usage; nobody can be on this node before it listens.
+    const closedSessions = await services.sessions.closeOpenSessions(config.nodeId, LeaveReason.serverInternal, Date.now());
+    if (closedSessions > 0) logger.info({ closedSessions, nodeId: config.nodeId }, 'closed sessions left open by the previous run');
     const firstRun =
       options.bootstrap !== false && !(await services.projects.hasAnyAccount())
-        ? await services.projects.createProject({ name: 'Demo project', plan: 'starter' })
+        ? await services.projects.createDemoProject()
         : undefined;
     // Participants a crashed predecessor of this node registered are gone with it.
     await live.participants.clearNode(config.nodeId);

@@ -18,7 +18,9 @@ import {
   ProjectParams,
 } from './channels.ts';
 import { Success } from './common.ts';
+import { ListSessionsQuery, SessionPage } from './sessions.ts';
 import { CreatedToken, CreateTokenBody } from './tokens.ts';
+import { Usage, UsageQuery } from './usage.ts';
 
 /**
  * Who may call an operation.
@@ -124,6 +126,34 @@ export const operations = {
     body: CreateTokenBody,
     data: CreatedToken,
     errors: [400, 403, 404, 413, 415],
+  },
+  listSessions: {
+    operationId: 'listSessions',
+    method: 'GET',
+    path: '/v1/projects/:projectId/sessions',
+    summary: 'List sessions',
+    description:
+      'Lists participant sessions (one per join, until the leave), newest first, a page at a time. Filter by channel, uid, or a time range: a session is listed when it was in progress at some time in [`from`, `to`).',
+    tag: 'Sessions',
+    auth: 'basic',
+    params: ProjectParams,
+    query: ListSessionsQuery,
+    data: SessionPage,
+    errors: [400, 403, 404],
+  },
+  getUsage: {
+    operationId: 'getUsage',
+    method: 'GET',
+    path: '/v1/projects/:projectId/usage',
+    summary: 'Get usage',
+    description:
+      'Participant-minutes and peak concurrent users per UTC hour or day of [`from`, `to`), per channel and in total, computed from the recorded sessions (open sessions count until now).',
+    tag: 'Usage',
+    auth: 'basic',
+    params: ProjectParams,
+    query: UsageQuery,
+    data: Usage,
+    errors: [400, 403, 404],
   },
 } as const satisfies Record<string, Operation>;
 

@@ -7,9 +7,12 @@ import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { channelHandlers } from '../channels/routes.ts';
+import { registerDemoRoutes } from '../demo/routes.ts';
 import { registerSignaling } from '../rtc/signalingRoute.ts';
 import type { Services } from '../services.ts';
+import { sessionHandlers } from '../sessions/routes.ts';
 import { tokenHandlers } from '../tokens/routes.ts';
+import { usageHandlers } from '../usage/routes.ts';
 import { ApiError } from './apiError.ts';
 import { installErrorHandler } from './errors.ts';
 import { installObservability, requestIdFor } from './observability.ts';
@@ -23,7 +26,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 
 export interface AppOptions {
-  config: Pick<Config, 'corsOrigins'>;
+  config: Pick<Config, 'corsOrigins' | 'dev'>;
   services: Services;
   /** Made with credentials redacted (see server.ts), so no serializer can log them. */
   logger: Logger;
@@ -64,9 +67,12 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   await installOpenApi(app, API_VERSION);
   installObservability(app, services);
   await registerSignaling(app, services.rtc);
+  registerDemoRoutes(app, services, { dev: config.dev });
   registerOperations(app, services, {
     ...channelHandlers(services.channels),
     ...tokenHandlers(services.tokens),
+    ...sessionHandlers(services.sessions),
+    ...usageHandlers(services.usage),
   });
 
   app.setNotFoundHandler((request) => {

@@ -21,6 +21,8 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
       tags: [
         { name: 'Channels', description: 'Video calling channels and their participants.' },
         { name: 'Tokens', description: 'Access tokens for clients (AccessToken2, compatible with Agora\'s builders).' },
+        { name: 'Sessions', description: 'Who was in which call, from join to leave.' },
+        { name: 'Usage', description: 'Participant-minutes and peak concurrent users, from the recorded sessions.' },
       ],
       components: {
         securitySchemes: {

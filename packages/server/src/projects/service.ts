@@ -36,6 +36,8 @@ export interface CreatedProject {
 
 export class UnknownCustomerError extends Error {}
 
+const DEMO_PROJECT_SETTING = 'demo_app_id';
+
 export class ProjectService {
   #db: Db;
   #cipher: CertificateCipher;
@@ -98,6 +100,18 @@ export class ProjectService {
   async findCertificate(appId: string): Promise<string | undefined> {
     const row = await store.findProject(this.#db, appId);
     return row && this.#cipher.open(row.app_certificate);
+  }
+
+  /** Creates the account and demo project of a first start, and remembers which project it is. */
+  async createDemoProject(): Promise<CreatedProject> {
+    const created = await this.createProject({ name: 'Demo project', plan: 'starter' });
+    await store.setSetting(this.#db, DEMO_PROJECT_SETTING, created.appId);
+    return created;
+  }
+
+  /** The demo project's App ID, whose tokens the dev-mode call page may mint. */
+  demoAppId(): Promise<string | undefined> {
+    return store.getSetting(this.#db, DEMO_PROJECT_SETTING);
   }
 
   async hasAnyAccount(): Promise<boolean> {

@@ -31,3 +31,16 @@ export async function insertAccount(db: Db, account: AccountRow): Promise<void> 
 export async function insertProject(db: Db, project: ProjectRow): Promise<void> {
   await db.insertInto('projects').values(project).execute();
 }
+
+export async function getSetting(db: Db, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('server_settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function setSetting(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('server_settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

@@ -5,11 +5,15 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import * as initial from './migrations/001_initial.ts';
+import * as sessions from './migrations/002_sessions.ts';
 import * as banRules from './migrations/003_ban_rules.ts';
+import * as serverSettings from './migrations/004_server_settings.ts';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '002_sessions': sessions,
   '003_ban_rules': banRules,
+  '004_server_settings': serverSettings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -51,9 +51,35 @@ export interface BanRuleTable {
   expires_at: number;
 }
 
+/** One participant in one call, from join to leave (sessions/). */
+export interface SessionTable {
+  session_id: string;
+  app_id: string;
+  channel: string;
+  /** JSON of the uid (number or string account), as channels.created_by_uid. */
+  uid: string;
+  role: 'host' | 'audience' | 'recorder';
+  platform: string;
+  mode: 'rtc' | 'live';
+  /** The server node hosting the session (config.nodeId): it closes its own open sessions when it starts. */
+  node_id: string;
+  joined_at: number;
+  /** null while the session is open. */
+  left_at: number | null;
+  /** Agora's leave reason code; null while open. */
+  leave_reason: number | null;
+}
+
+export interface ServerSettingTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   accounts: AccountTable;
   projects: ProjectTable;
   channels: ChannelTable;
   ban_rules: BanRuleTable;
+  server_settings: ServerSettingTable;
+  sessions: SessionTable;
 }

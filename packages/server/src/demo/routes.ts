@@ -1,0 +1,23 @@
+/**
+ * `POST /call/token`: the demo call page's token source. Only in dev mode, and only for the demo
+ * project made at first start: a stranger can never mint tokens for a real project here.
+ */
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { ChannelName, Uid } from '@parley/protocol';
+import { ApiError } from '../http/apiError.ts';
+import type { Services } from '../services.ts';
+
+const DemoTokenBody = Type.Object({ channel: ChannelName, uid: Uid }, { additionalProperties: false });
+const DEMO_TOKEN_SECONDS = 3600;
+
+export function registerDemoRoutes(app: FastifyInstance, services: Services, options: { dev: boolean }): void {
+  app.post('/call/token', { schema: { hide: true, body: DemoTokenBody } }, async (request) => {
+    if (!options.dev) throw new ApiError('forbidden', { reason: 'The demo call page mints tokens only when the server runs in dev mode (npm start)' });
+    const appId = await services.projects.demoAppId();
+    if (!appId) throw new ApiError('not_found', { field: 'projectId', reason: 'This server has no demo project' });
+    const body = request.body as { channel: string; uid: number | string };
+    const created = await services.tokens.createToken(appId, { channel: body.channel, uid: body.uid, role: 'publisher', expireSeconds: DEMO_TOKEN_SECONDS });
+    return { appId, token: created.token, uid: body.uid, expiresAt: created.expiresAt };
+  });
+}
