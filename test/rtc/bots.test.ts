@@ -71,6 +71,17 @@ describe('calls between native peers', () => {
     await alice.leave();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/room-1`, { auth })).status).toBe(404);
+
+    // The call is on record: two closed sessions that left normally, and their minutes in usage.
+    const sessions = (await call(t.url, 'GET', `/v1/projects/${project.appId}/sessions?channel=room-1`, { auth })).body.data.sessions;
+    expect(sessions.map((s: any) => [s.uid, s.leaveReason, s.platform])).toEqual(expect.arrayContaining([[1001, 1, 'bot'], [1002, 1, 'bot']]));
+    for (const session of sessions) expect(session.durationSeconds).toBeGreaterThan(0);
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const usage = (await call(t.url, 'GET', `/v1/projects/${project.appId}/usage?from=${from}&to=${to}&granularity=hour&channel=room-1`, { auth })).body.data;
+    expect(usage.totals.sessions).toBe(2);
+    expect(usage.totals.peakConcurrentUsers).toBe(2);
+    expect(usage.totals.participantMinutes).toBeGreaterThan(0);
   });
 
   it('kicks a user through REST: they are told why, others see them leave, a ban refuses their return', async () => {
@@ -88,6 +99,9 @@ describe('calls between native peers', () => {
 
     const nobody = await call(t.url, 'POST', `/v1/projects/${project.appId}/channels/room-2/users/77/kick`, { auth });
     expect(nobody.status).toBe(404);
+
+    const sessions = (await call(t.url, 'GET', `/v1/projects/${project.appId}/sessions?channel=room-2&uid=2`, { auth })).body.data.sessions;
+    expect(sessions).toEqual([expect.objectContaining({ uid: 2, leaveReason: 3 })]);
   });
 
   it('refuses joins with an expired token, a token for another channel or uid, or another app', async () => {
