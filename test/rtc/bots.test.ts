@@ -60,6 +60,10 @@ describe('calls between native peers', () => {
     expect(byUid[1001]).toMatchObject({ role: 'host', publishingAudio: true, publishingVideo: true, platform: 'bot' });
     expect(byUid[1002]).toMatchObject({ role: 'host', publishingAudio: true, publishingVideo: true });
 
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/parley_rtc_forwarded_streams\{kind="video"\} 2/);
+    expect(metrics).toMatch(/parley_rtc_published_tracks\{kind="audio"\} 2/);
+
     const list = await call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { auth });
     expect(list.body.data.channels).toContainEqual(expect.objectContaining({ channel: 'room-1', participantCount: 2, persistent: false }));
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Services } from '../services.ts';
 import { ApiError } from './apiError.ts';
 
@@ -30,6 +30,43 @@ export function installObservability(app: FastifyInstance, services: Services): 
     labelNames: ['method', 'route', 'status_code'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
+  });
+  // Read when Prometheus scrapes, so the SFU's hot path carries no bookkeeping for metrics.
+  new Gauge({
+    name: 'parley_rtc_rooms',
+    help: 'Channels with participants on this node',
+    registers: [registry],
+    collect() {
+      this.set(services.rtc.load().rooms);
+    },
+  });
+  new Gauge({
+    name: 'parley_rtc_participants',
+    help: 'Participants connected to this node',
+    registers: [registry],
+    collect() {
+      this.set(services.rtc.load().participants);
+    },
+  });
+  new Gauge({
+    name: 'parley_rtc_published_tracks',
+    help: 'Tracks published to this node, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const { published } = services.rtc.load();
+      for (const kind of ['audio', 'video'] as const) this.set({ kind }, published[kind]);
+    },
+  });
+  new Gauge({
+    name: 'parley_rtc_forwarded_streams',
+    help: 'Streams this node forwards to subscribers, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const { forwarded } = services.rtc.load();
+      for (const kind of ['audio', 'video'] as const) this.set({ kind }, forwarded[kind]);
+    },
   });
   app.addHook('onResponse', async (request, reply) => {
     duration.observe(

@@ -188,6 +188,11 @@ export class Participant {
     return this.#subscriptions.has(`${publisher.key}:${kind}`);
   }
 
+  /** The kind of every stream forwarded to this participant. */
+  subscribedKinds(): MediaKind[] {
+    return [...this.#subscriptions.values()].map((s) => s.kind);
+  }
+
   subscriptionsTo(publisher: Participant): MediaKind[] {
     return [...this.#subscriptions.values()].filter((s) => s.publisher === publisher).map((s) => s.kind);
   }

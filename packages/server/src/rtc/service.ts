@@ -215,6 +215,21 @@ export class RtcService {
     this.roomOf(participant).setMuted(participant, kind, muted);
   }
 
+  /** What this node carries right now, for metrics. */
+  load(): { rooms: number; participants: number; published: Record<MediaKind, number>; forwarded: Record<MediaKind, number> } {
+    const published = { audio: 0, video: 0 };
+    const forwarded = { audio: 0, video: 0 };
+    let participants = 0;
+    for (const room of this.#rooms.values()) {
+      for (const participant of room.participants) {
+        participants += 1;
+        for (const kind of participant.publishedKinds) published[kind] += 1;
+        for (const kind of participant.subscribedKinds()) forwarded[kind] += 1;
+      }
+    }
+    return { rooms: this.#rooms.size, participants, published, forwarded };
+  }
+
   // ------------------------------------------------------------------ REST facade
 
   participants(appId: string, channel: string): Promise<ParticipantView[]> {
