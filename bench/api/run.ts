@@ -1,0 +1,414 @@
+/**
+ * `npm run bench:api`: how fast an authenticated `GET /v1/projects/{projectId}/channels/{channel}`
+ * is next to a bare Fastify hello-world on the same machine in the same run, and Parley's p99 at
+ * half its measured maximum load. Owns the load generation (autocannon, in this process), the
+ * checks that every measured response is a real answer, the printed table and the files in
+ * bench/results/. The servers run in child processes (bareServer.ts, parleyServer.ts) so that
+ * autocannon never shares an event loop with the server it measures.
+ *
+ * Rate limits: an enterprise account may make 1,000 requests a minute, far fewer than a benchmark
+ * sends. Rather than switch the limit off (it is part of each request's cost and must keep
+ * running), the load is spread round-robin over enough accounts that none reaches its limit.
+ * Each run gets its own accounts, sized with headroom from the best throughput estimate at hand
+ * (bare Fastify's for the warm-up, the warm-up's for the full run, the fixed rate for half load);
+ * should a limit bind anyway, the 429s fail the run rather than flatter it.
+ */
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import autocannon from 'autocannon';
+import { PLAN_RATE_LIMITS } from '../../packages/server/src/projects/service.ts';
+import type { BenchAccount } from './parleyServer.ts';
+
+// Same load shape for both servers, so the ratio compares the servers and nothing else.
+const CONNECTIONS = 10;
+const PIPELINING = 1;
+const WARMUP_SECONDS = 2;
+const DURATION_SECONDS = 10;
+const CHANNEL = 'bench-room';
+
+const GOALS = { minRatio: 0.5, maxHalfLoadP99Ms: 5 };
+/** More failed requests than this makes the numbers meaningless (429s answer faster than 200s). */
+const MAX_FAILED_SHARE = 0.01;
+
+/**
+ * Requests one account may receive in one run: 80% of its plan's per-minute limit, leaving room
+ * for the setup requests and a fixed window that a run may straddle.
+ */
+const REQUESTS_PER_ACCOUNT = Math.floor(PLAN_RATE_LIMITS.enterprise * 0.8);
+/** Headroom over the throughput estimate a run's accounts are sized from. */
+const ESTIMATE_HEADROOM = 2;
+
+const resultsDir = path.resolve(import.meta.dirname, '../results');
+
+// ---------------------------------------------------------------------------------------------
+// Child servers
+
+interface ChildServer {
+  url: string;
+  /** Sends one protocol message and waits for the reply of the same `bench` type. */
+  ask<T>(message: { bench: string } & Record<string, unknown>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+type Child = ChildProcessByStdio<Writable, Readable, null>;
+
+async function startChild(file: string, name: string): Promise<ChildServer> {
+  const child: Child = spawn(process.execPath, [path.join(import.meta.dirname, file)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting = new Map<string, { resolve: (message: unknown) => void; reject: (error: Error) => void }>();
+  let exited: Error | undefined;
+
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    let message: { bench?: unknown } | undefined;
+    try {
+      message = JSON.parse(line) as { bench?: unknown };
+    } catch {
+      message = undefined;
+    }
+    const waiter = typeof message?.bench === 'string' ? waiting.get(message.bench) : undefined;
+    if (waiter && typeof message?.bench === 'string') {
+      waiting.delete(message.bench);
+      waiter.resolve(message);
+    } else {
+      // The server's own logs (warn and above): shown, never mistaken for protocol.
+      process.stderr.write(`[${name}] ${line}\n`);
+    }
+  });
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = new Error(`${name} exited (${signal ?? `code ${code}`})`);
+      for (const waiter of waiting.values()) waiter.reject(exited);
+      waiting.clear();
+      resolve();
+    });
+  });
+
+  function waitFor<T>(type: string): Promise<T> {
+    if (exited) return Promise.reject(exited);
+    return new Promise<T>((resolve, reject) => waiting.set(type, { resolve: resolve as (message: unknown) => void, reject }));
+  }
+
+  const ready = await waitFor<{ url: string }>('ready');
+  return {
+    url: ready.url,
+    ask<T>(message: { bench: string } & Record<string, unknown>) {
+      const reply = waitFor<T>(message.bench);
+      child.stdin.write(`${JSON.stringify(message)}\n`);
+      return reply;
+    },
+    async stop() {
+      if (exited) return;
+      // Closing stdin asks for a graceful stop; a child that hangs is killed (by its own id).
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitedPromise;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts for Parley runs
+
+function basicAuth(account: BenchAccount): string {
+  return `Basic ${Buffer.from(`${account.customerId}:${account.customerSecret}`).toString('base64')}`;
+}
+
+/**
+ * Enough accounts, each with the bench channel, that `expectedRate` req/s for `seconds` stays
+ * under REQUESTS_PER_ACCOUNT per account; returned as prebuilt autocannon requests (no per-request
+ * setup function, so autocannon costs the same per request as for the bare server).
+ */
+async function accountRequests(parley: ChildServer, expectedRate: number, seconds: number): Promise<autocannon.Request[]> {
+  const count = Math.max(1, Math.ceil((expectedRate * seconds * ESTIMATE_HEADROOM) / REQUESTS_PER_ACCOUNT));
+  const { accounts } = await parley.ask<{ accounts: BenchAccount[] }>({ bench: 'accounts', count });
+  // The channel is made the way a customer makes it: through the API, with the account's credentials.
+  for (let i = 0; i < accounts.length; i += 16) {
+    await Promise.all(
+      accounts.slice(i, i + 16).map(async (account) => {
+        const response = await fetch(`${parley.url}/v1/projects/${account.appId}/rtc/channels`, {
+          method: 'POST',
+          headers: { authorization: basicAuth(account), 'content-type': 'application/json' },
+          body: JSON.stringify({ channel: CHANNEL }),
+        });
+        if (!response.ok) throw new Error(`creating the bench channel answered ${response.status}: ${await response.text()}`);
+      }),
+    );
+  }
+  return accounts.map((account) => ({
+    method: 'GET',
+    path: `/v1/projects/${account.appId}/channels/${CHANNEL}`,
+    headers: { authorization: basicAuth(account) },
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  p99_9: number;
+  mean: number;
+  max: number;
+}
+
+interface RunSummary {
+  title: string;
+  seconds: number;
+  overallRate: number | null;
+  accounts: number | null;
+  /** Mean of autocannon's per-second samples. */
+  reqPerSec: number;
+  totalRequests: number;
+  /** Most requests any one account received (round-robin: total / accounts, rounded up). */
+  maxRequestsPerAccount: number | null;
+  /** Of 2xx responses, from autocannon's own per-response timings, to the microsecond. */
+  latencyMs: Percentiles;
+  /**
+   * autocannon's summary: its histogram keeps whole milliseconds (sub-millisecond responses count
+   * as 0) and, at a fixed rate, adds coordinated-omission corrections.
+   */
+  autocannonLatencyMs: Percentiles;
+  /** CPU time over wall time: near 1 means that process was the bottleneck (one core each). */
+  cpu: { server: number; loadGenerator: number };
+  statusCodes: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
+
+/** Nearest-rank percentiles of latencies in ms, rounded to the microsecond. */
+function percentiles(values: Float64Array): Percentiles {
+  const sorted = values.slice().sort();
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  const at = (p: number) => round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  return { p50: at(50), p90: at(90), p99: at(99), p99_9: at(99.9), mean: round(sorted.length ? sum / sorted.length : 0), max: round(sorted.at(-1) ?? 0) };
+}
+
+async function serverCpuMicros(server: ChildServer): Promise<number> {
+  return (await server.ask<{ micros: number }>({ bench: 'cpu' })).micros;
+}
+
+async function measure(title: string, server: ChildServer, requests: autocannon.Request[], seconds: number, overallRate?: number): Promise<RunSummary> {
+  process.stdout.write(`  ${title} (${seconds} s${overallRate ? `, ${overallRate} req/s fixed` : ''})…\n`);
+  // Latencies go into a growing typed array: a store per response, cheap next to a request.
+  let latencies = new Float64Array(1 << 20);
+  let count = 0;
+  const serverCpuBefore = await serverCpuMicros(server);
+  const ownCpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const instance = autocannon({
+    title,
+    url: server.url,
+    connections: CONNECTIONS,
+    pipelining: PIPELINING,
+    duration: seconds,
+    requests,
+    ...(overallRate ? { overallRate } : {}),
+  });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode < 200 || statusCode >= 300) return;
+    if (count === latencies.length) {
+      const grown = new Float64Array(latencies.length * 2);
+      grown.set(latencies);
+      latencies = grown;
+    }
+    latencies[count++] = responseTime;
+  });
+  const result = await instance;
+  const wallMicros = (performance.now() - wallBefore) * 1000;
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const serverCpu = (await serverCpuMicros(server)) - serverCpuBefore;
+
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count: n }]) => [code, n]));
+  // autocannon counts timeouts among errors too.
+  const failed = result.non2xx + result.errors;
+  const attempted = result['2xx'] + result.non2xx + result.errors;
+  if (result['2xx'] === 0 || failed / attempted > MAX_FAILED_SHARE) {
+    throw new Error(
+      `${title}: ${failed} of ${attempted} requests failed (status codes ${JSON.stringify(statusCodes)}, ` +
+        `${result.errors} errors of which ${result.timeouts} timeouts); the numbers would not measure the real path`,
+    );
+  }
+  const share = (micros: number) => Math.round((micros / wallMicros) * 100) / 100;
+  return {
+    title,
+    seconds,
+    overallRate: overallRate ?? null,
+    accounts: null,
+    reqPerSec: result.requests.average,
+    totalRequests: result.requests.total,
+    maxRequestsPerAccount: null,
+    latencyMs: percentiles(latencies.subarray(0, count)),
+    autocannonLatencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      p99_9: result.latency.p99_9,
+      mean: result.latency.mean,
+      max: result.latency.max,
+    },
+    cpu: { server: share(serverCpu), loadGenerator: share(ownCpu.user + ownCpu.system) },
+    statusCodes,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+async function measureParley(title: string, parley: ChildServer, expectedRate: number, seconds: number, overallRate?: number): Promise<RunSummary> {
+  const requests = await accountRequests(parley, expectedRate, seconds);
+  const summary = await measure(title, parley, requests, seconds, overallRate);
+  return { ...summary, accounts: requests.length, maxRequestsPerAccount: Math.ceil(summary.totalRequests / requests.length) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+function gitDescription(): { commit: string | null; dirty: boolean | null } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return { commit: null, dirty: null };
+  }
+}
+
+function formatNumber(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** Writes next to a temporary name first, so an interrupted run never leaves half a file. */
+function writeAtomically(file: string, text: string): void {
+  fs.writeFileSync(`${file}.tmp`, text);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const startedAt = new Date();
+const [bare, parley] = await Promise.all([startChild('bareServer.ts', 'bare'), startChild('parleyServer.ts', 'parley')]);
+let exitCode = 0;
+try {
+  process.stdout.write(`Bare Fastify at ${bare.url}, Parley at ${parley.url}\n`);
+  // Sequential runs: on a shared machine two servers under load at once would slow each other.
+  const bareRequests = [{ method: 'GET', path: '/' }];
+  const bareWarmup = await measure('bare warm-up', bare, bareRequests, WARMUP_SECONDS);
+  const bareRun = await measure('bare Fastify GET /', bare, bareRequests, DURATION_SECONDS);
+
+  // Parley's path does everything Fastify's does and more, so bare throughput bounds its warm-up.
+  const parleyWarmup = await measureParley('Parley warm-up', parley, bareRun.reqPerSec, WARMUP_SECONDS);
+  const parleyRun = await measureParley('Parley GET channel', parley, parleyWarmup.reqPerSec, DURATION_SECONDS);
+  const halfRate = Math.max(1, Math.round(parleyRun.reqPerSec / 2));
+  const halfLoad = await measureParley('Parley GET channel at half load', parley, halfRate, DURATION_SECONDS, halfRate);
+
+  const ratio = parleyRun.reqPerSec / bareRun.reqPerSec;
+  const ratioMet = ratio >= GOALS.minRatio;
+  const p99Met = halfLoad.latencyMs.p99 <= GOALS.maxHalfLoadP99Ms;
+  const git = gitDescription();
+  const cpus = os.cpus();
+  const environment = {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    ...git,
+  };
+
+  const label = (met: boolean) => (met ? 'met' : 'MISSED');
+  const ms = (value: number) => value.toFixed(2);
+  const cpu = (share: number) => `${Math.round(share * 100)}%`;
+  const runs: [string, RunSummary][] = [
+    ['bare Fastify (GET /)', bareRun],
+    ['Parley (GET channel)', parleyRun],
+    [`Parley at half load`, halfLoad],
+  ];
+  const rows: string[][] = [
+    ['', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'autocannon CPU'],
+    ...runs.map(([name, run]) => [name, formatNumber(run.reqPerSec), ms(run.latencyMs.p50), ms(run.latencyMs.p99), cpu(run.cpu.server), cpu(run.cpu.loadGenerator)]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  process.stdout.write('\n');
+  for (const row of rows) {
+    process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join('   ')}\n`);
+  }
+  // With one core each, a load generator near 100% means the server could have gone faster.
+  const clientBound = bareRun.cpu.loadGenerator >= 0.9 && bareRun.cpu.server < 0.9;
+  const clientBoundNote = clientBound
+    ? 'autocannon was busier than the bare server: bare req/s is a floor, so the real ratio is lower still'
+    : undefined;
+  process.stdout.write(
+    `\nratio Parley / bare req/s: ${ratio.toFixed(2)} (goal ≥ ${GOALS.minRatio}: ${label(ratioMet)})\n` +
+      `p99 at half load (${formatNumber(halfRate)} req/s fixed): ${ms(halfLoad.latencyMs.p99)} ms (goal ≤ ${GOALS.maxHalfLoadP99Ms} ms: ${label(p99Met)})\n` +
+      `Parley load spread over ${parleyWarmup.accounts} + ${parleyRun.accounts} + ${halfLoad.accounts} enterprise accounts ` +
+      `(at most ${Math.max(parleyWarmup.maxRequestsPerAccount ?? 0, parleyRun.maxRequestsPerAccount ?? 0, halfLoad.maxRequestsPerAccount ?? 0)} requests each, limit ${PLAN_RATE_LIMITS.enterprise}/min)\n` +
+      (clientBoundNote ? `Note: ${clientBoundNote}\n` : ''),
+  );
+
+  const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
+  const jsonName = `api-${stamp}.json`;
+  const report = {
+    benchmark: 'api',
+    startedAt: startedAt.toISOString(),
+    environment,
+    settings: { connections: CONNECTIONS, pipelining: PIPELINING, warmupSeconds: WARMUP_SECONDS, durationSeconds: DURATION_SECONDS, tool: 'autocannon 9' },
+    rateLimits: {
+      approach: 'load spread round-robin over fresh enterprise accounts per run; the limit check runs on every request',
+      planLimitPerMinute: PLAN_RATE_LIMITS.enterprise,
+      requestsPerAccountBudget: REQUESTS_PER_ACCOUNT,
+    },
+    results: {
+      bare: bareRun,
+      parley: parleyRun,
+      ratio: Number(ratio.toFixed(4)),
+      halfLoad,
+      warmups: { bare: bareWarmup, parley: parleyWarmup },
+    },
+    notes: clientBoundNote ? [clientBoundNote] : [],
+    goals: {
+      ratio: { min: GOALS.minRatio, actual: Number(ratio.toFixed(4)), met: ratioMet },
+      halfLoadP99Ms: { max: GOALS.maxHalfLoadP99Ms, actual: halfLoad.latencyMs.p99, met: p99Met },
+    },
+  };
+  fs.mkdirSync(resultsDir, { recursive: true });
+  writeAtomically(path.join(resultsDir, jsonName), `${JSON.stringify(report, null, 2)}\n`);
+
+  const commit = git.commit ? `commit ${git.commit}${git.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown';
+  const markdown = `# API benchmark: latest run
+
+${startedAt.toISOString()}, ${commit}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}.
+autocannon: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP_SECONDS} s warm-up, then ${DURATION_SECONDS} s per run. Full results: [\`${jsonName}\`](${jsonName}).
+
+| | req/s | p50 ms | p99 ms | server CPU | autocannon CPU |
+|---|---:|---:|---:|---:|---:|
+| bare Fastify hello-world, \`GET /\` | ${formatNumber(bareRun.reqPerSec)} | ${ms(bareRun.latencyMs.p50)} | ${ms(bareRun.latencyMs.p99)} | ${cpu(bareRun.cpu.server)} | ${cpu(bareRun.cpu.loadGenerator)} |
+| Parley \`GET /v1/projects/{projectId}/channels/{channel}\`, Basic auth | ${formatNumber(parleyRun.reqPerSec)} | ${ms(parleyRun.latencyMs.p50)} | ${ms(parleyRun.latencyMs.p99)} | ${cpu(parleyRun.cpu.server)} | ${cpu(parleyRun.cpu.loadGenerator)} |
+| Parley, same request at half load (${formatNumber(halfRate)} req/s fixed) | ${formatNumber(halfLoad.reqPerSec)} | ${ms(halfLoad.latencyMs.p50)} | ${ms(halfLoad.latencyMs.p99)} | ${cpu(halfLoad.cpu.server)} | ${cpu(halfLoad.cpu.loadGenerator)} |
+
+| Goal | Target | Result | |
+|---|---|---|---|
+| Throughput, Parley / bare | ≥ ${GOALS.minRatio} | ${ratio.toFixed(2)} | ${label(ratioMet)} |
+| p99 at half load | ≤ ${GOALS.maxHalfLoadP99Ms} ms | ${ms(halfLoad.latencyMs.p99)} ms | ${label(p99Met)} |
+
+The plan rate limit ran on every Parley request; the load was spread over fresh enterprise accounts
+(${parleyRun.accounts} in the full-load run) so none reached ${PLAN_RATE_LIMITS.enterprise} requests a minute. A run with more than
+${MAX_FAILED_SHARE * 100}% non-2xx responses or errors fails instead of reporting. Latencies are autocannon's per-response
+timings to the microsecond (its own summary, kept in the JSON, rounds to whole milliseconds). CPU is CPU time over wall
+time of the server process and of the autocannon process; 100% is one core.${clientBoundNote ? `\n\n**Note:** ${clientBoundNote}.` : ''}
+`;
+  writeAtomically(path.join(resultsDir, 'api-latest.md'), markdown);
+  process.stdout.write(`Wrote bench/results/${jsonName} and bench/results/api-latest.md\n`);
+} catch (error) {
+  process.stderr.write(`bench:api failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  exitCode = 1;
+} finally {
+  await Promise.all([bare.stop(), parley.stop()]);
+}
+process.exitCode = exitCode;
