@@ -2,6 +2,7 @@
  * Accounts and projects: creating them, checking Customer credentials, finding App Certificates.
  */
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../store/database.ts';
 import { CertificateCipher, hashSecret, newHex32, secretMatches } from './credentials.ts';
 import * as store from './store.ts';
@@ -38,9 +39,24 @@ export class UnknownCustomerError extends Error {}
 
 const DEMO_PROJECT_SETTING = 'demo_app_id';
 
+/**
+ * Every authenticated request reads its account and project; caching those reads for a few
+ * seconds takes two queries and a hash off the hot path. Only hits are cached (a new account or
+ * project is visible at once); a change to an existing one reaches other nodes within the TTL.
+ */
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX = 10_000;
+
+interface CachedCredentials {
+  secretHash: string;
+  account: Account;
+}
+
 export class ProjectService {
   #db: Db;
   #cipher: CertificateCipher;
+  #accounts = new LRUCache<string, CachedCredentials>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
+  #projects = new LRUCache<string, Project & { certificate: string }>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
 
   constructor(db: Db, secretKey: string | undefined) {
     this.#db = db;
@@ -81,9 +97,14 @@ export class ProjectService {
 
   /** The account whose Customer ID and Secret these are, checked in constant time; undefined otherwise. */
   async authenticateCustomer(customerId: string, customerSecret: string): Promise<Account | undefined> {
+    // The secret is still checked on every request, against the cached hash, in constant time.
+    const cached = this.#accounts.get(customerId);
+    if (cached) return secretMatches(customerSecret, cached.secretHash) ? cached.account : undefined;
     const row = await store.findAccountByCustomerId(this.#db, customerId);
     if (!secretMatches(customerSecret, row?.customer_secret_hash) || !row) return undefined;
-    return { id: row.id, customerId: row.customer_id, plan: row.plan };
+    const account: Account = { id: row.id, customerId: row.customer_id, plan: row.plan };
+    this.#accounts.set(customerId, { secretHash: row.customer_secret_hash, account });
+    return account;
   }
 
   async findAccount(id: string): Promise<Account | undefined> {
@@ -91,15 +112,24 @@ export class ProjectService {
     return row && { id: row.id, customerId: row.customer_id, plan: row.plan };
   }
 
-  async findProject(appId: string): Promise<Project | undefined> {
+  async #project(appId: string): Promise<(Project & { certificate: string }) | undefined> {
+    const cached = this.#projects.get(appId);
+    if (cached) return cached;
     const row = await store.findProject(this.#db, appId);
-    return row && { appId: row.app_id, accountId: row.account_id, name: row.name };
+    if (!row) return undefined;
+    const project = { appId: row.app_id, accountId: row.account_id, name: row.name, certificate: this.#cipher.open(row.app_certificate) };
+    this.#projects.set(appId, project);
+    return project;
+  }
+
+  async findProject(appId: string): Promise<Project | undefined> {
+    const project = await this.#project(appId);
+    return project && { appId: project.appId, accountId: project.accountId, name: project.name };
   }
 
   /** The App Certificate that signs this project's tokens. */
   async findCertificate(appId: string): Promise<string | undefined> {
-    const row = await store.findProject(this.#db, appId);
-    return row && this.#cipher.open(row.app_certificate);
+    return (await this.#project(appId))?.certificate;
   }
 
   /** Creates the account and demo project of a first start, and remembers which project it is. */
