@@ -1,0 +1,698 @@
+/**
+ * ParleyClient: one membership of one channel, shaped like Agora's IAgoraRTCClient. It owns the
+ * connection state machine (join, resume after a lost socket, kick, leave), the remote users and
+ * their tracks, and what this client publishes; the socket, the two peer connections and the
+ * statistics are delegated to their own modules.
+ */
+import type { ClientRole, MediaKind } from '@parley/protocol';
+import {
+  invalidOperation,
+  invalidParams,
+  invalidLocalTrack,
+  invalidRemoteUser,
+  isServerError,
+  multipleTracks,
+  operationAborted,
+  remoteUserNotPublished,
+  requestTimeout,
+  serverRefused,
+  type ParleyRTCError,
+} from '../errors.ts';
+import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
+import { PublishConnection, type PublishOffer } from '../rtc/publishConnection.ts';
+import type { LocalAudioTrackStats, LocalVideoTrackStats, RemoteAudioTrackStats, RemoteVideoTrackStats } from '../rtc/stats.ts';
+import { SubscribeConnection, type ReceivedTrack } from '../rtc/subscribeConnection.ts';
+import { resolveServer, signalingUrl } from '../serverUrl.ts';
+import type { ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
+import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
+import { SignalingSocket, type SocketEnd } from '../signaling/signalingSocket.ts';
+import { LocalTrack, type PublishedTrackLink } from '../tracks/localTrack.ts';
+import { RemoteAudioTrack, RemoteVideoTrack, type RemoteTrack } from '../tracks/remoteTrack.ts';
+import { TypedEmitter } from '../typedEmitter.ts';
+import { checkAppId, checkChannelName, checkToken, checkUid } from '../validation.ts';
+import type { ClientEvents, ConnectionDisconnectedReason, ConnectionState } from './events.ts';
+import { disconnectReasonForJoinError, disconnectReasonForKick, userLeftReason } from './leaveReasons.ts';
+import { reconcileUsers, RemoteUserState, userKey, type RemoteUser, type UserChange } from './remoteUser.ts';
+import { StatsCollector, type RTCStats } from './statsCollector.ts';
+
+export interface ClientConfig {
+  /** "rtc": everyone publishes and subscribes. "live": hosts publish, the audience only watches. */
+  mode: 'rtc' | 'live';
+  /** Video codec. Parley's SFU forwards VP8 only. */
+  codec: 'vp8';
+  /** Live mode: the role to join with (default "host"); see setClientRole. */
+  role?: ClientRole;
+  /** http(s) base URL of the Parley server; default ParleyRTC.setServer(), else the page's origin. */
+  server?: string;
+  /** STUN/TURN servers for both peer connections; default none (the SFU is reached directly). */
+  iceServers?: RTCIceServer[];
+}
+
+/** Retry a lost socket this often while the resume window lasts. */
+const RESUME_RETRY_MS = 1_000;
+
+interface TrackWaiter {
+  resolve(track: RemoteTrack): void;
+  reject(error: ParleyRTCError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface StateWaiter {
+  resolve(): void;
+  reject(error: ParleyRTCError): void;
+}
+
+export class ParleyClient extends TypedEmitter<ClientEvents> {
+  readonly mode: 'rtc' | 'live';
+  readonly codec: 'vp8';
+
+  #serverOption: string | undefined;
+  #iceServers: RTCIceServer[] | undefined;
+  #role: ClientRole;
+  #state: ConnectionState = 'DISCONNECTED';
+  /** Bumped by leave, kick and failed resumes: async work started under an older epoch stops. */
+  #epoch = 0;
+  #uid: number | string | undefined;
+  #channel: string | undefined;
+  #session: { sessionId: string; resumeToken: string; url: string } | undefined;
+  #tokenExpiresAt: number | undefined;
+  #socket: SignalingSocket | undefined;
+  #publisher: PublishConnection | undefined;
+  #subscriber: SubscribeConnection | undefined;
+  #users = new Map<string, RemoteUserState>();
+  #published = new Map<MediaKind, LocalTrack>();
+  #trackWaiters = new Map<string, TrackWaiter[]>();
+  #stateWaiters: StateWaiter[] = [];
+  /** Server notices that arrive while not CONNECTED wait here, so events fire in a known state. */
+  #buffered: ServerMessage[] = [];
+  /** publish/unpublish run one at a time: each renegotiates the publish connection. */
+  #publishQueue: Promise<unknown> = Promise.resolve();
+  #stats: StatsCollector;
+  #trackLink: PublishedTrackLink;
+
+  constructor(config: ClientConfig) {
+    super();
+    if (config?.mode !== 'rtc' && config?.mode !== 'live') throw invalidParams('createClient needs {mode: "rtc" | "live", codec: "vp8"}', { field: 'mode' });
+    if (config.codec !== undefined && config.codec !== 'vp8') throw invalidParams('Parley forwards VP8 video only: use codec "vp8"', { field: 'codec' });
+    if (config.role !== undefined && config.role !== 'host' && config.role !== 'audience') throw invalidParams('role must be "host" or "audience"', { field: 'role' });
+    if (config.server !== undefined) resolveServer(config.server);
+    this.mode = config.mode;
+    this.codec = 'vp8';
+    this.#role = config.mode === 'live' ? (config.role ?? 'host') : 'host';
+    this.#serverOption = config.server;
+    this.#iceServers = config.iceServers;
+    this.#trackLink = {
+      mutedChanged: (track, muted) => {
+        if (this.#published.get(track.trackMediaType) === track) this.#socket?.send({ type: 'mute', kind: track.trackMediaType, muted });
+      },
+      closed: (track) => void this.unpublish(track).catch(() => {}),
+    };
+    this.#stats = new StatsCollector({
+      publishStats: () => this.#publisher?.getStats() ?? Promise.resolve(undefined),
+      subscribeStats: () => this.#subscriber?.getStats() ?? Promise.resolve(undefined),
+      ownerOf: (trackIdentifier, mid) => this.#trackOwner(trackIdentifier) ?? (mid ? this.#subscriber?.ownerOf(mid) : undefined),
+      sendingKinds: () => new Set(this.#published.keys()),
+      userCount: () => (this.#state === 'DISCONNECTED' ? 0 : this.#users.size + 1),
+    });
+  }
+
+  // ---------------------------------------------------------------- state
+
+  get connectionState(): ConnectionState {
+    return this.#state;
+  }
+
+  /** This client's uid once joined (the one passed to join, or the one the server chose). */
+  get uid(): number | string | undefined {
+    return this.#uid;
+  }
+
+  get channelName(): string | undefined {
+    return this.#channel;
+  }
+
+  /** Everyone else in the channel (in live mode, the hosts). */
+  get remoteUsers(): RemoteUser[] {
+    return [...this.#users.values()];
+  }
+
+  /** The tracks this client publishes. */
+  get localTracks(): LocalTrack[] {
+    return [...this.#published.values()];
+  }
+
+  /** Unix seconds when the current token expires (known after join). */
+  get tokenExpiresAt(): number | undefined {
+    return this.#tokenExpiresAt;
+  }
+
+  // ---------------------------------------------------------------- joining and leaving
+
+  /**
+   * Joins `channel` of project `appId` with `token`; resolves with this client's uid. Without a uid
+   * (or with 0 or null) the server picks a numeric one.
+   */
+  async join(appId: string, channel: string, token: string, uid?: number | string | null): Promise<number | string> {
+    checkAppId(appId);
+    checkChannelName(channel);
+    checkToken(token);
+    const askedUid = checkUid(uid);
+    if (this.#state !== 'DISCONNECTED') throw invalidOperation(`join() while ${this.#state}: call leave() first`);
+    const url = signalingUrl(resolveServer(this.#serverOption));
+    const epoch = ++this.#epoch;
+    this.#setState('CONNECTING');
+    try {
+      const socket = await SignalingSocket.open(url);
+      if (epoch !== this.#epoch) {
+        socket.close();
+        throw operationAborted('join()');
+      }
+      this.#attach(socket);
+      const joined = await socket.request({
+        type: 'join',
+        appId,
+        channel,
+        token,
+        ...(askedUid !== undefined ? { uid: askedUid } : {}),
+        ...(this.mode === 'live' ? { role: this.#role } : {}),
+        mode: this.mode,
+        platform: 'web',
+      });
+      if (epoch !== this.#epoch) throw operationAborted('join()');
+      this.#uid = joined.uid;
+      this.#channel = channel;
+      this.#session = { sessionId: joined.sessionId, resumeToken: joined.resumeToken, url };
+      this.#tokenExpiresAt = joined.tokenExpiresAt;
+      this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer));
+      this.#subscriber = new SubscribeConnection(this.#iceServers, {
+        sendAnswer: (offerId, sdp) => this.#socket?.send({ type: 'subscribe-answer', offerId, sdp }),
+        onTrack: (received) => this.#attachRemoteTrack(received),
+        onTracks: (received) => this.#syncRemoteTracks(received),
+        onError: (error) => this.emit('exception', error),
+      });
+      this.#stats.start();
+      if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide);
+      this.#setState('CONNECTED');
+      this.#applyChanges(reconcileUsers(new Map(), this.#visible(joined.users)));
+      this.#flushBuffered();
+      return joined.uid;
+    } catch (error) {
+      if (epoch === this.#epoch) {
+        this.#epoch++;
+        this.#teardown();
+        this.#setState('DISCONNECTED', isServerError(error) ? disconnectReasonForJoinError(error.code) : 'NETWORK_ERROR');
+      }
+      throw error;
+    }
+  }
+
+  /** Leaves the channel. Local tracks stay open (close them to release the devices). */
+  async leave(): Promise<void> {
+    if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') return;
+    this.#epoch++;
+    this.#setState('DISCONNECTING');
+    this.#socket?.send({ type: 'leave' });
+    this.#teardown();
+    this.#setState('DISCONNECTED', 'LEAVE');
+  }
+
+  /**
+   * Live mode: joins as "host" (publishes and subscribes) or "audience" (only subscribes).
+   * Parley fixes the role at join, so call this before join().
+   */
+  async setClientRole(role: ClientRole): Promise<void> {
+    if (role !== 'host' && role !== 'audience') throw invalidParams('role must be "host" or "audience"', { field: 'role' });
+    if (this.mode !== 'live') throw invalidOperation('setClientRole() is for live mode: in rtc mode everyone is a host');
+    if (this.#state !== 'DISCONNECTED') throw invalidOperation('Parley sets the role at join: call setClientRole() before join()');
+    this.#role = role;
+  }
+
+  /** Replaces the token before it expires (after `token-privilege-will-expire`). */
+  async renewToken(token: string): Promise<void> {
+    checkToken(token);
+    const socket = await this.#connectedSocket('renewToken()');
+    const renewed = await socket.request({ type: 'renew-token', token });
+    this.#tokenExpiresAt = renewed.tokenExpiresAt;
+  }
+
+  // ---------------------------------------------------------------- publishing
+
+  /** Sends local tracks to the channel (one audio and one video track at a time). */
+  async publish(tracks: LocalTrack | LocalTrack[]): Promise<void> {
+    const list = [tracks].flat();
+    if (list.length === 0) throw invalidParams('publish() needs at least one local track');
+    for (const track of list) if (!(track instanceof LocalTrack) || track.isClosed) throw invalidLocalTrack();
+    if (this.mode === 'live' && this.#role === 'audience') throw invalidOperation('The audience cannot publish: join as "host" (setClientRole before join)');
+    const kinds = list.map((track) => track.trackMediaType);
+    const duplicate = kinds.find((kind, index) => kinds.indexOf(kind) !== index);
+    if (duplicate) throw multipleTracks(duplicate);
+    return this.#serially(async () => {
+      const socket = await this.#connectedSocket('publish()');
+      const epoch = this.#epoch;
+      for (const track of list) {
+        const current = this.#published.get(track.trackMediaType);
+        if (current && current !== track) throw multipleTracks(track.trackMediaType);
+      }
+      const fresh = list.filter((track) => this.#published.get(track.trackMediaType) !== track);
+      if (fresh.length === 0) return;
+      await this.#publisher!.publish(fresh.map((track) => ({ kind: track.trackMediaType, track: track.getMediaStreamTrack() })));
+      if (epoch !== this.#epoch) throw operationAborted('publish()');
+      for (const track of fresh) {
+        this.#published.set(track.trackMediaType, track);
+        track.linkPublisher(this.#trackLink);
+        // The server remembers mute state across republishing: always say where this track stands.
+        socket.send({ type: 'mute', kind: track.trackMediaType, muted: track.silenced });
+      }
+    });
+  }
+
+  /** Stops sending the given tracks, or every published track. */
+  async unpublish(tracks?: LocalTrack | LocalTrack[]): Promise<void> {
+    return this.#serially(async () => {
+      const list = tracks === undefined ? [...this.#published.values()] : [tracks].flat();
+      const toRemove = list.filter((track) => track instanceof LocalTrack && this.#published.get(track.trackMediaType) === track);
+      if (toRemove.length === 0) return;
+      for (const track of toRemove) {
+        this.#published.delete(track.trackMediaType);
+        track.unlinkPublisher(this.#trackLink);
+      }
+      if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') return;
+      const socket = await this.#connectedSocket('unpublish()');
+      for (const track of toRemove) {
+        await this.#publisher?.unpublish(track.trackMediaType);
+        await socket.request({ type: 'unpublish', kind: track.trackMediaType });
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- subscribing
+
+  /** Receives a remote user's audio or video; resolves with the remote track once its media arrives. */
+  subscribe(user: RemoteUser | number | string, mediaType: 'audio'): Promise<RemoteAudioTrack>;
+  subscribe(user: RemoteUser | number | string, mediaType: 'video'): Promise<RemoteVideoTrack>;
+  subscribe(user: RemoteUser | number | string, mediaType: MediaKind): Promise<RemoteAudioTrack | RemoteVideoTrack>;
+  async subscribe(user: RemoteUser | number | string, mediaType: MediaKind): Promise<RemoteAudioTrack | RemoteVideoTrack> {
+    if (mediaType !== 'audio' && mediaType !== 'video') throw invalidParams('mediaType must be "audio" or "video"', { field: 'mediaType' });
+    const socket = await this.#connectedSocket('subscribe()');
+    const state = this.#users.get(userKey(typeof user === 'object' && user !== null ? user.uid : user));
+    if (!state) throw invalidRemoteUser(typeof user === 'object' && user !== null ? user.uid : user);
+    if (!(mediaType === 'audio' ? state.hasAudio : state.hasVideo)) throw remoteUserNotPublished(state.uid, mediaType);
+    const existing = mediaType === 'audio' ? state.audioTrack : state.videoTrack;
+    if (existing) return existing;
+    // Wait first: the server may send the offer carrying the track before it answers "ok".
+    const key = trackKey(state.uid, mediaType);
+    const arrival = this.#waitForTrack(key);
+    try {
+      await socket.request({ type: 'subscribe', uid: state.uid, kind: mediaType });
+    } catch (error) {
+      this.#settleWaiters(key, { error: error as ParleyRTCError });
+      arrival.catch(() => {});
+      throw error;
+    }
+    return arrival as Promise<RemoteAudioTrack | RemoteVideoTrack>;
+  }
+
+  /** Stops receiving a remote user's `mediaType`, or everything of that user. */
+  async unsubscribe(user: RemoteUser | number | string, mediaType?: MediaKind): Promise<void> {
+    if (mediaType !== undefined && mediaType !== 'audio' && mediaType !== 'video') throw invalidParams('mediaType must be "audio" or "video"', { field: 'mediaType' });
+    const socket = await this.#connectedSocket('unsubscribe()');
+    const state = this.#users.get(userKey(typeof user === 'object' && user !== null ? user.uid : user));
+    if (!state) return;
+    const kinds: MediaKind[] = mediaType ? [mediaType] : ['audio', 'video'];
+    for (const kind of kinds) {
+      const key = trackKey(state.uid, kind);
+      const subscribed = (kind === 'audio' ? state.audioTrack : state.videoTrack) !== undefined || this.#trackWaiters.has(key);
+      if (!subscribed) continue;
+      this.#dropRemoteTrack(state, kind);
+      this.#settleWaiters(key, { error: operationAborted('subscribe()') });
+      await socket.request({ type: 'unsubscribe', uid: state.uid, kind });
+    }
+  }
+
+  // ---------------------------------------------------------------- statistics
+
+  /** Statistics of each subscribed remote video, by uid; updated every second. */
+  getRemoteVideoStats(): Record<string, RemoteVideoTrackStats> {
+    return { ...this.#stats.inbound.video };
+  }
+
+  /** Statistics of each subscribed remote audio, by uid; updated every second. */
+  getRemoteAudioStats(): Record<string, RemoteAudioTrackStats> {
+    return { ...this.#stats.inbound.audio };
+  }
+
+  /** Statistics of the published video track (zeros when none is published yet). */
+  getLocalVideoStats(): LocalVideoTrackStats {
+    return this.#stats.outbound.video ?? emptyLocalVideoStats();
+  }
+
+  /** Statistics of the published audio track (zeros when none is published yet). */
+  getLocalAudioStats(): LocalAudioTrackStats {
+    return this.#stats.outbound.audio ?? { sendBytes: 0, sendPackets: 0, sendPacketsLost: 0, packetsLost: 0, sendBitrate: 0, sendVolumeLevel: 0, rtt: 0 };
+  }
+
+  /** Totals for the whole session. */
+  getRTCStats(): RTCStats {
+    return this.#stats.rtc;
+  }
+
+  // ---------------------------------------------------------------- signaling
+
+  #attach(socket: SignalingSocket): void {
+    this.#socket = socket;
+    socket.onNotice = (message) => this.#onNotice(message);
+    socket.onClose = (end) => this.#onSocketLost(socket, end);
+  }
+
+  #onNotice(message: ServerMessage): void {
+    if (message.type === 'kicked') {
+      this.#onKicked(message);
+      return;
+    }
+    if (this.#state !== 'CONNECTED') {
+      this.#buffered.push(message);
+      return;
+    }
+    switch (message.type) {
+      case 'user-joined':
+        if (!this.#users.has(userKey(message.user.uid))) this.#applyChanges(reconcileUsers(new Map(), this.#visible([message.user])));
+        break;
+      case 'user-left':
+        this.#removeUser(message.uid, userLeftReason(message.reason));
+        break;
+      case 'user-published':
+        this.#applyChanges([{ type: 'published', uid: message.uid, kind: message.kind }]);
+        break;
+      case 'user-unpublished':
+        this.#applyChanges([{ type: 'unpublished', uid: message.uid, kind: message.kind }]);
+        break;
+      case 'user-muted':
+        this.#applyChanges([{ type: 'muted', uid: message.uid, kind: message.kind, muted: message.muted }]);
+        break;
+      case 'subscribe-offer':
+        void this.#subscriber?.handleOffer(message);
+        break;
+      case 'token-privilege-will-expire':
+        this.emit('token-privilege-will-expire');
+        break;
+      case 'token-privilege-did-expire':
+        this.emit('token-privilege-did-expire');
+        break;
+      case 'error':
+        // An error no request waits for (a subscribe answer or mute the server could not apply).
+        this.emit('exception', serverRefused(message.code, message.message));
+        break;
+      default:
+        // A reply that arrived after its request timed out: nothing waits for it any more.
+        break;
+    }
+  }
+
+  #flushBuffered(): void {
+    const buffered = this.#buffered;
+    this.#buffered = [];
+    for (const message of buffered) this.#onNotice(message);
+  }
+
+  #sendPublishOffer(offer: PublishOffer): Promise<string> {
+    const socket = this.#socket;
+    if (!socket) return Promise.reject(operationAborted('publish()'));
+    return socket.request({ type: 'publish-offer', sdp: offer.sdp, tracks: offer.tracks }).then((answer) => answer.sdp);
+  }
+
+  /** The open socket, waiting through CONNECTING and RECONNECTING; rejects when not in a channel. */
+  async #connectedSocket(what: string): Promise<SignalingSocket> {
+    if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') throw invalidOperation(`${what} needs a joined client: call join() first`);
+    if (this.#state !== 'CONNECTED') {
+      await new Promise<void>((resolve, reject) => this.#stateWaiters.push({ resolve, reject }));
+    }
+    if (!this.#socket) throw invalidOperation(`${what} needs a joined client: call join() first`);
+    return this.#socket;
+  }
+
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#publishQueue.then(work, work);
+    this.#publishQueue = run.catch(() => {});
+    return run;
+  }
+
+  // ---------------------------------------------------------------- losing the socket, resuming, kicks
+
+  #onSocketLost(socket: SignalingSocket, _end: SocketEnd): void {
+    if (socket !== this.#socket) return;
+    this.#socket = undefined;
+    // While CONNECTING the join request fails with WS_DISCONNECT and join() cleans up.
+    if (this.#state !== 'CONNECTED') return;
+    this.#setState('RECONNECTING');
+    void this.#resume(this.#epoch);
+  }
+
+  /** Tries a new socket every second within the resume window; the media connections keep running meanwhile. */
+  async #resume(epoch: number): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    const deadline = Date.now() + RESUME_WINDOW_MS;
+    while (epoch === this.#epoch && Date.now() < deadline) {
+      const attemptStarted = Date.now();
+      const remaining = deadline - attemptStarted;
+      let socket: SignalingSocket | undefined;
+      try {
+        socket = await SignalingSocket.open(session.url, { openTimeoutMs: remaining, requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, remaining) });
+        if (epoch !== this.#epoch) {
+          socket.close();
+          return;
+        }
+        this.#attach(socket);
+        const resumed = await socket.request({ type: 'resume', sessionId: session.sessionId, resumeToken: session.resumeToken });
+        if (epoch !== this.#epoch) return;
+        this.#setState('CONNECTED');
+        this.#applyChanges(reconcileUsers(this.#users, this.#visible(resumed.users)));
+        // Mute changes made while the socket was down never reached the server.
+        for (const [kind, track] of this.#published) socket.send({ type: 'mute', kind, muted: track.silenced });
+        this.#flushBuffered();
+        return;
+      } catch (error) {
+        if (epoch !== this.#epoch) return;
+        if (socket && this.#socket === socket) this.#socket = undefined;
+        socket?.close();
+        // The server answered and refused (session gone, token expired): retrying cannot help.
+        if (isServerError(error)) break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, RESUME_RETRY_MS - (Date.now() - attemptStarted))));
+    }
+    if (epoch !== this.#epoch) return;
+    this.#epoch++;
+    this.#teardown();
+    this.#setState('DISCONNECTED', 'NETWORK_ERROR');
+  }
+
+  #onKicked(message: ServerMessageOf<'kicked'>): void {
+    if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') return;
+    this.#epoch++;
+    this.#teardown();
+    this.#setState('DISCONNECTED', disconnectReasonForKick(message.reason));
+  }
+
+  #onPageHide = (): void => {
+    // Tell the server now, so the others see us leave at once rather than after the resume window.
+    void this.leave();
+  };
+
+  /** Ends everything of the current session without firing user events. */
+  #teardown(): void {
+    this.#stats.stop();
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.#onPageHide);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.close(1000, 'leave');
+    this.#publisher?.close();
+    this.#subscriber?.close();
+    this.#publisher = this.#subscriber = undefined;
+    for (const track of this.#published.values()) track.unlinkPublisher(this.#trackLink);
+    this.#published.clear();
+    for (const user of this.#users.values()) {
+      user.audioTrack?.stop();
+      user.videoTrack?.stop();
+    }
+    this.#users.clear();
+    for (const key of [...this.#trackWaiters.keys()]) this.#settleWaiters(key, { error: operationAborted('subscribe()') });
+    this.#buffered = [];
+    this.#session = undefined;
+    this.#uid = undefined;
+    this.#channel = undefined;
+    this.#tokenExpiresAt = undefined;
+  }
+
+  #setState(next: ConnectionState, reason?: ConnectionDisconnectedReason): void {
+    const previous = this.#state;
+    if (previous === next) return;
+    this.#state = next;
+    if (next === 'CONNECTED' || next === 'DISCONNECTED' || next === 'DISCONNECTING') {
+      const waiters = this.#stateWaiters;
+      this.#stateWaiters = [];
+      for (const waiter of waiters) {
+        if (next === 'CONNECTED') waiter.resolve();
+        else waiter.reject(operationAborted('The operation'));
+      }
+    }
+    if (reason === undefined) this.emit('connection-state-change', next, previous);
+    else this.emit('connection-state-change', next, previous, reason);
+  }
+
+  // ---------------------------------------------------------------- remote users
+
+  /** The users this client shows: in live mode the audience is invisible, as in Agora. */
+  #visible<T extends { role: ClientRole }>(users: readonly T[]): T[] {
+    return this.mode === 'live' ? users.filter((user) => user.role === 'host') : [...users];
+  }
+
+  #applyChanges(changes: UserChange[]): void {
+    for (const change of changes) {
+      if (change.type === 'joined') {
+        const user = new RemoteUserState(change.uid);
+        this.#users.set(userKey(change.uid), user);
+        this.emit('user-joined', user);
+        continue;
+      }
+      if (change.type === 'left') {
+        this.#removeUser(change.uid, 'Quit');
+        continue;
+      }
+      const user = this.#users.get(userKey(change.uid));
+      if (!user) continue;
+      if (change.type === 'published') {
+        if (change.kind === 'audio' ? user.hasAudio : user.hasVideo) continue;
+        if (change.kind === 'audio') user.hasAudio = true;
+        else user.hasVideo = true;
+        this.emit('user-published', user, change.kind);
+      } else if (change.type === 'unpublished') {
+        if (!(change.kind === 'audio' ? user.hasAudio : user.hasVideo)) continue;
+        if (change.kind === 'audio') user.hasAudio = false;
+        else user.hasVideo = false;
+        this.#dropRemoteTrack(user, change.kind);
+        this.#settleWaiters(trackKey(user.uid, change.kind), { error: remoteUserNotPublished(user.uid, change.kind) });
+        this.emit('user-unpublished', user, change.kind);
+      } else {
+        const field = change.kind === 'audio' ? 'audioMuted' : 'videoMuted';
+        if (user[field] === change.muted) continue;
+        user[field] = change.muted;
+        this.emit('user-info-updated', user.uid, `${change.muted ? 'mute' : 'unmute'}-${change.kind}`);
+      }
+    }
+  }
+
+  #removeUser(uid: number | string, reason: Parameters<ClientEvents['user-left']>[1]): void {
+    const user = this.#users.get(userKey(uid));
+    if (!user) return;
+    this.#users.delete(userKey(uid));
+    for (const kind of ['audio', 'video'] as const) {
+      this.#dropRemoteTrack(user, kind);
+      this.#settleWaiters(trackKey(user.uid, kind), { error: invalidRemoteUser(user.uid) });
+    }
+    user.hasAudio = user.hasVideo = false;
+    this.emit('user-left', user, reason);
+  }
+
+  // ---------------------------------------------------------------- remote tracks
+
+  #attachRemoteTrack({ uid, kind, track }: ReceivedTrack): void {
+    const user = this.#users.get(userKey(uid));
+    if (!user) return;
+    let remote: RemoteTrack;
+    if (kind === 'audio') {
+      if (user.audioTrack) user.audioTrack.replaceMediaStreamTrack(track);
+      else user.audioTrack = new RemoteAudioTrack(user.uid, track);
+      remote = user.audioTrack;
+    } else {
+      if (user.videoTrack) user.videoTrack.replaceMediaStreamTrack(track);
+      else user.videoTrack = new RemoteVideoTrack(user.uid, track);
+      remote = user.videoTrack;
+    }
+    this.#settleWaiters(trackKey(user.uid, kind), { track: remote });
+  }
+
+  /** After an offer: attach what is received, drop remote tracks the server no longer sends. */
+  #syncRemoteTracks(received: ReceivedTrack[]): void {
+    for (const entry of received) this.#attachRemoteTrack(entry);
+    const live = new Set(received.map((entry) => trackKey(entry.uid, entry.kind)));
+    for (const user of this.#users.values()) {
+      for (const kind of ['audio', 'video'] as const) {
+        if (!live.has(trackKey(user.uid, kind))) this.#dropRemoteTrack(user, kind);
+      }
+    }
+  }
+
+  #dropRemoteTrack(user: RemoteUserState, kind: MediaKind): void {
+    if (kind === 'audio') {
+      user.audioTrack?.stop();
+      user.audioTrack = undefined;
+    } else {
+      user.videoTrack?.stop();
+      user.videoTrack = undefined;
+    }
+  }
+
+  #trackOwner(trackIdentifier: string | undefined): { uid: number | string; kind: MediaKind } | undefined {
+    if (!trackIdentifier) return undefined;
+    for (const user of this.#users.values()) {
+      if (user.audioTrack?.getMediaStreamTrack().id === trackIdentifier) return { uid: user.uid, kind: 'audio' };
+      if (user.videoTrack?.getMediaStreamTrack().id === trackIdentifier) return { uid: user.uid, kind: 'video' };
+    }
+    return undefined;
+  }
+
+  #waitForTrack(key: string): Promise<RemoteTrack> {
+    return new Promise((resolve, reject) => {
+      const waiter: TrackWaiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const waiters = this.#trackWaiters.get(key) ?? [];
+          const index = waiters.indexOf(waiter);
+          if (index >= 0) waiters.splice(index, 1);
+          if (waiters.length === 0) this.#trackWaiters.delete(key);
+          reject(requestTimeout('subscribe (media arrival)', REQUEST_TIMEOUT_MS));
+        }, REQUEST_TIMEOUT_MS),
+      };
+      const waiters = this.#trackWaiters.get(key) ?? [];
+      waiters.push(waiter);
+      this.#trackWaiters.set(key, waiters);
+    });
+  }
+
+  #settleWaiters(key: string, outcome: { track: RemoteTrack } | { error: ParleyRTCError }): void {
+    const waiters = this.#trackWaiters.get(key);
+    if (!waiters) return;
+    this.#trackWaiters.delete(key);
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      if ('track' in outcome) waiter.resolve(outcome.track);
+      else waiter.reject(outcome.error);
+    }
+  }
+}
+
+function trackKey(uid: number | string, kind: MediaKind): string {
+  return `${kind}:${userKey(uid)}`;
+}
+
+function emptyLocalVideoStats(): LocalVideoTrackStats {
+  return {
+    sendBytes: 0,
+    sendPackets: 0,
+    sendPacketsLost: 0,
+    packetsLost: 0,
+    sendBitrate: 0,
+    sendFrameRate: 0,
+    sendResolutionWidth: 0,
+    sendResolutionHeight: 0,
+    captureResolutionWidth: 0,
+    captureResolutionHeight: 0,
+    captureFrameRate: 0,
+    framesEncoded: 0,
+    targetSendBitrate: 0,
+    encodeDelay: 0,
+    qualityLimitationReason: 'none',
+    rtt: 0,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Everything a client tells its application: the one documented map of client events, with the
+ * connection states and reason strings they carry. `client.on(name, listener)` is typed from it.
+ */
+import type { MediaKind } from '@parley/protocol';
+import type { RemoteUser } from './remoteUser.ts';
+
+/**
+ * DISCONNECTED → CONNECTING (join) → CONNECTED; CONNECTED → RECONNECTING (socket lost) →
+ * CONNECTED (resumed) or DISCONNECTED; any → DISCONNECTING (leave) → DISCONNECTED.
+ */
+export type ConnectionState = 'DISCONNECTED' | 'CONNECTING' | 'CONNECTED' | 'RECONNECTING' | 'DISCONNECTING';
+
+/** Why the client reached DISCONNECTED. */
+export type ConnectionDisconnectedReason =
+  /** leave() was called. */
+  | 'LEAVE'
+  /** The server could not be reached, or the session could not be resumed within the resume window. */
+  | 'NETWORK_ERROR'
+  /** The server refused to join (see the error join() rejected with). */
+  | 'SERVER_ERROR'
+  /** Kicked or refused because the uid (or its IP, or the channel) is banned — leave reason 3. */
+  | 'UID_BANNED'
+  /** The token expired — leave reason 12. */
+  | 'TOKEN_EXPIRED'
+  /** The same uid joined the channel from elsewhere — leave reason 5. */
+  | 'REPLACED'
+  /** The server ended the session for another reason. */
+  | 'SERVER_KICKED';
+
+/**
+ * Why a remote user left. Agora's three values, plus the server's own reasons where Agora has
+ * none: "Quit" (left normally), "ServerTimeOut" (connection lost), "BecomeAudience" (switched to
+ * audience), "Kicked" (banned or removed through the REST API), "Replaced" (joined again
+ * elsewhere), "TokenExpired".
+ */
+export type RemoteUserLeftReason = 'Quit' | 'ServerTimeOut' | 'BecomeAudience' | 'Kicked' | 'Replaced' | 'TokenExpired';
+
+/** What changed about a remote user, in `user-info-updated`. */
+export type UserInfoUpdate = 'mute-audio' | 'unmute-audio' | 'mute-video' | 'unmute-video';
+
+export interface ClientEvents {
+  /** A remote user is in the channel (also fired at join for everyone already there). In live mode, only hosts. */
+  'user-joined': (user: RemoteUser) => void;
+  /** A remote user left; `reason` says why. */
+  'user-left': (user: RemoteUser, reason: RemoteUserLeftReason) => void;
+  /** A remote user publishes `mediaType` (also fired at join for what is already published): subscribe now to receive it. */
+  'user-published': (user: RemoteUser, mediaType: MediaKind) => void;
+  /** A remote user stopped publishing `mediaType`; its remote track has stopped and is gone from `user`. */
+  'user-unpublished': (user: RemoteUser, mediaType: MediaKind) => void;
+  /** A remote user muted or unmuted a published track (setEnabled / setMuted on their side). */
+  'user-info-updated': (uid: number | string, message: UserInfoUpdate) => void;
+  /** The connection state changed; `reason` is set when the new state is DISCONNECTED. */
+  'connection-state-change': (curState: ConnectionState, prevState: ConnectionState, reason?: ConnectionDisconnectedReason) => void;
+  /** The token expires in 30 seconds: fetch a new one and call renewToken(). */
+  'token-privilege-will-expire': () => void;
+  /** The token expired; the server ends the session. */
+  'token-privilege-did-expire': () => void;
+  /** Something failed outside any call the application made (a renegotiation the server started). */
+  exception: (error: Error) => void;
+}

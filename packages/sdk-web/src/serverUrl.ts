@@ -1,0 +1,51 @@
+/**
+ * Where the Parley server is: set once with `ParleyRTC.setServer(url)` or per client with the
+ * `server` option; by default the origin of the page (the server serves the SDK and the demo
+ * itself). Turns that http(s) base URL into the signaling WebSocket URL.
+ */
+import { invalidParams } from './errors.ts';
+import { SIGNALING_PATH } from './protocolConstants.ts';
+
+let defaultServer: string | undefined;
+
+/** Normalises an http(s) (or ws(s)) base URL; throws INVALID_PARAMS for anything else. */
+export function parseServerUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalidParams(`Server URL "${url}" is not an absolute URL such as https://parley.example.com`, { field: 'server' });
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) {
+    throw invalidParams(`Server URL "${url}" must start with http://, https://, ws:// or wss://`, { field: 'server' });
+  }
+  return parsed;
+}
+
+export function setDefaultServer(url: string | undefined): void {
+  defaultServer = url === undefined ? undefined : parseServerUrl(url).href;
+}
+
+/** The server a client talks to: its own option, else setServer(), else the page's origin. */
+export function resolveServer(clientOption?: string): string {
+  const chosen = clientOption ?? defaultServer ?? pageOrigin();
+  if (!chosen) throw invalidParams('No Parley server: call ParleyRTC.setServer("https://your-parley-server") first', { field: 'server' });
+  return parseServerUrl(chosen).href;
+}
+
+/** `https://host/base/` → `wss://host/base/v1/rtc` (a path prefix behind a proxy is kept). */
+export function signalingUrl(server: string): string {
+  const url = parseServerUrl(server);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  url.pathname = url.pathname.replace(/\/+$/, '') + SIGNALING_PATH;
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+function pageOrigin(): string | undefined {
+  const origin = typeof location === 'undefined' ? undefined : location.origin;
+  // file:// pages and sandboxed frames have the opaque origin "null".
+  return origin && origin !== 'null' ? origin : undefined;
+}

@@ -1,0 +1,32 @@
+/**
+ * Type-level views of the signaling protocol the SDK works with: which client messages are
+ * requests, and which reply each request expects. Types only: nothing here reaches the bundle.
+ */
+import type { ClientMessage, ServerMessage } from '@parley/protocol';
+
+export type { ClientMessage, ServerMessage };
+
+/** Client messages that carry a requestId and wait for a reply. */
+export type RequestMessage = Extract<ClientMessage, { requestId: string }>;
+export type RequestType = RequestMessage['type'];
+
+/**
+ * A request as callers write it: the tracker adds the requestId. The `{type: T}` part lets the
+ * compiler infer T from the literal `type` the caller writes.
+ */
+export type OutgoingRequest<T extends RequestType> = Omit<Extract<RequestMessage, { type: T }>, 'requestId'> & { type: T };
+
+export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+
+/** The reply each request type resolves with (an `error` with its requestId rejects instead). */
+export const REPLY_TYPE = {
+  join: 'joined',
+  resume: 'resumed',
+  'publish-offer': 'publish-answer',
+  unpublish: 'ok',
+  subscribe: 'ok',
+  unsubscribe: 'ok',
+  'renew-token': 'token-renewed',
+} as const satisfies Record<RequestType, ServerMessage['type']>;
+
+export type ReplyTo<T extends RequestType> = ServerMessageOf<(typeof REPLY_TYPE)[T]>;

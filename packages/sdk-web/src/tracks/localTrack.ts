@@ -1,0 +1,120 @@
+/**
+ * What local audio and video tracks share: the MediaStreamTrack they wrap, enabling and muting,
+ * closing, and the link to the client that publishes them — so `setEnabled(false)` reaches the
+ * server as a `mute` message and closing a published track unpublishes it.
+ */
+import type { MediaKind } from '@parley/protocol';
+import { TypedEmitter } from '../typedEmitter.ts';
+
+export interface LocalTrackEvents {
+  /** The source stopped on its own: camera unplugged, permission revoked, screen share ended. */
+  'track-ended': () => void;
+}
+
+/**
+ * How a publishing client hears about its tracks. Internal: added by a client on publish,
+ * removed on unpublish and leave (a track may be published by several clients at once).
+ */
+export interface PublishedTrackLink {
+  mutedChanged(track: LocalTrack, muted: boolean): void;
+  closed(track: LocalTrack): void;
+}
+
+let trackCount = 0;
+
+export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
+  abstract readonly trackMediaType: MediaKind;
+  readonly #trackId: string;
+  readonly #track: MediaStreamTrack;
+  #enabled = true;
+  #muted = false;
+  #closed = false;
+  #links = new Set<PublishedTrackLink>();
+
+  constructor(track: MediaStreamTrack) {
+    super();
+    this.#track = track;
+    this.#trackId = `track-${track.kind}-${++trackCount}-${track.id.slice(0, 8)}`;
+    track.addEventListener('ended', () => {
+      if (!this.#closed) this.emit('track-ended');
+    });
+  }
+
+  getTrackId(): string {
+    return this.#trackId;
+  }
+
+  getTrackLabel(): string {
+    return this.#track.label;
+  }
+
+  getMediaStreamTrack(): MediaStreamTrack {
+    return this.#track;
+  }
+
+  /** False after `setEnabled(false)`. */
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  /** True after `setMuted(true)`. */
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  abstract get isPlaying(): boolean;
+
+  /**
+   * Turns the track off or on: nothing is sent while off (silence or black), local playback
+   * pauses, and when the track is published remote users get `user-info-updated` with
+   * "mute-audio"/"mute-video" (and "unmute-…" when it comes back).
+   */
+  async setEnabled(enabled: boolean): Promise<void> {
+    this.#enabled = enabled;
+    this.#apply();
+  }
+
+  /** Same effect as setEnabled for the remote side; the two flags are independent locally. */
+  async setMuted(muted: boolean): Promise<void> {
+    this.#muted = muted;
+    this.#apply();
+  }
+
+  /** True when nothing should reach remote users (disabled or muted). */
+  get silenced(): boolean {
+    return !this.#enabled || this.#muted;
+  }
+
+  abstract stop(): void;
+
+  /** Stops playback and releases the device; a published track is unpublished first. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.stop();
+    this.#track.stop();
+    const links = [...this.#links];
+    this.#links.clear();
+    for (const link of links) link.closed(this);
+  }
+
+  /** @internal Called by a client that publishes this track. */
+  linkPublisher(link: PublishedTrackLink): void {
+    this.#links.add(link);
+  }
+
+  /** @internal Called by a client that stops publishing this track. */
+  unlinkPublisher(link: PublishedTrackLink): void {
+    this.#links.delete(link);
+  }
+
+  #apply(): void {
+    const silenced = this.silenced;
+    this.#track.enabled = !silenced;
+    for (const link of this.#links) link.mutedChanged(this, silenced);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Tracks received from remote users. A remote track object lives from the moment its media
+ * arrives until the user unpublishes, the client unsubscribes or leaves; if the server moves the
+ * media to another receiver meanwhile, the same object follows it and keeps playing.
+ */
+import type { MediaKind } from '@parley/protocol';
+import { AudioPlayer, resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
+
+export abstract class RemoteTrack {
+  abstract readonly trackMediaType: MediaKind;
+  readonly #uid: number | string;
+  #track: MediaStreamTrack;
+
+  constructor(uid: number | string, track: MediaStreamTrack) {
+    this.#uid = uid;
+    this.#track = track;
+  }
+
+  getUserId(): number | string {
+    return this.#uid;
+  }
+
+  getTrackId(): string {
+    return this.#track.id;
+  }
+
+  getMediaStreamTrack(): MediaStreamTrack {
+    return this.#track;
+  }
+
+  abstract get isPlaying(): boolean;
+  abstract stop(): void;
+
+  /** @internal The client points the track at the receiver that now carries it. */
+  replaceMediaStreamTrack(track: MediaStreamTrack): void {
+    if (track === this.#track) return;
+    this.#track = track;
+    this.trackReplaced(track);
+  }
+
+  protected abstract trackReplaced(track: MediaStreamTrack): void;
+}
+
+export class RemoteVideoTrack extends RemoteTrack {
+  override readonly trackMediaType = 'video' as const;
+  #player: VideoPlayer | undefined;
+
+  override get isPlaying(): boolean {
+    return this.#player !== undefined;
+  }
+
+  /** Shows the video inside `elementOrId` (an element, or its id), replacing an earlier player. */
+  play(elementOrId: HTMLElement | string, config: VideoPlayerConfig = {}): void {
+    const container = resolveContainer(elementOrId);
+    this.#player?.stop();
+    this.#player = new VideoPlayer(container, this.getMediaStreamTrack(), { ...config, mirror: config.mirror ?? false });
+  }
+
+  override stop(): void {
+    this.#player?.stop();
+    this.#player = undefined;
+  }
+
+  getVideoElement(): HTMLVideoElement | undefined {
+    return this.#player?.element;
+  }
+
+  protected override trackReplaced(track: MediaStreamTrack): void {
+    this.#player?.setTrack(track);
+  }
+}
+
+export class RemoteAudioTrack extends RemoteTrack {
+  override readonly trackMediaType = 'audio' as const;
+  #player: AudioPlayer | undefined;
+  #volume = 1;
+
+  override get isPlaying(): boolean {
+    return this.#player !== undefined;
+  }
+
+  /** Plays the sound through the default output device. */
+  play(): void {
+    if (this.#player) return;
+    this.#player = new AudioPlayer(this.getMediaStreamTrack(), this.#volume);
+  }
+
+  override stop(): void {
+    this.#player?.stop();
+    this.#player = undefined;
+  }
+
+  /** Playback volume from 0 (silent) to 100 (as received). */
+  setVolume(volume: number): void {
+    this.#volume = Math.min(100, Math.max(0, volume)) / 100;
+    this.#player?.setVolume(this.#volume);
+  }
+
+  protected override trackReplaced(track: MediaStreamTrack): void {
+    this.#player?.setTrack(track);
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { checkAppId, checkChannelName, checkUid } from './validation.ts';
+
+const invalid = expect.objectContaining({ code: 'INVALID_PARAMS' });
+
+describe('join arguments', () => {
+  it('accept channel names from Agora\'s alphabet, 1 to 63 characters', () => {
+    expect(checkChannelName('Room 1 (test) #a-b_c')).toBe('Room 1 (test) #a-b_c');
+    expect(checkChannelName('x'.repeat(63))).toHaveLength(63);
+    expect(() => checkChannelName('')).toThrow(invalid);
+    expect(() => checkChannelName('x'.repeat(64))).toThrow(invalid);
+    expect(() => checkChannelName('café')).toThrow(invalid);
+    expect(() => checkChannelName('a/b')).toThrow(invalid);
+  });
+
+  it('accept numeric and string uids, and treat 0 or nothing as "let the server choose"', () => {
+    expect(checkUid(42)).toBe(42);
+    expect(checkUid('alice')).toBe('alice');
+    expect(checkUid(0)).toBeUndefined();
+    expect(checkUid(null)).toBeUndefined();
+    expect(checkUid(undefined)).toBeUndefined();
+    expect(() => checkUid(-1)).toThrow(invalid);
+    expect(() => checkUid(2 ** 32)).toThrow(invalid);
+    expect(() => checkUid(1.5)).toThrow(invalid);
+    expect(() => checkUid('')).toThrow(invalid);
+    expect(() => checkUid('a/b')).toThrow(invalid);
+  });
+
+  it('accept App IDs of 32 lowercase hex characters', () => {
+    expect(checkAppId('0123456789abcdef0123456789abcdef')).toBe('0123456789abcdef0123456789abcdef');
+    expect(() => checkAppId('0123456789ABCDEF0123456789ABCDEF')).toThrow(invalid);
+    expect(() => checkAppId('short')).toThrow(invalid);
+  });
+});
