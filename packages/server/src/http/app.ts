@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { channelHandlers } from '../channels/routes.ts';
 import { registerDemoRoutes } from '../demo/routes.ts';
 import { registerSignaling } from '../rtc/signalingRoute.ts';
+import { registerWebAssets } from '../web/assets.ts';
 import type { Services } from '../services.ts';
 import { sessionHandlers } from '../sessions/routes.ts';
 import { tokenHandlers } from '../tokens/routes.ts';
@@ -68,6 +69,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   installObservability(app, services);
   await registerSignaling(app, services.rtc);
   registerDemoRoutes(app, services, { dev: config.dev });
+  registerWebAssets(app, { demo: config.dev });
   registerOperations(app, services, {
     ...channelHandlers(services.channels),
     ...tokenHandlers(services.tokens),

@@ -15,12 +15,20 @@ export interface RoomContext {
   log: { warn(details: object, message: string): void };
 }
 
+/** Something inside the server that follows a room's media: cloud recorders. */
+export interface RoomObserver {
+  trackPublished(publisher: Participant, track: PublishedTrack): void;
+  trackUnpublished(publisher: Participant, kind: MediaKind): void;
+  participantLeft(participant: Participant): void;
+}
+
 export class Room {
   readonly appId: string;
   readonly channel: string;
   readonly mode: 'rtc' | 'live';
   readonly createdAt = Date.now();
   #participants = new Map<string, Participant>();
+  #observers = new Set<RoomObserver>();
   #context: RoomContext;
 
   constructor(appId: string, channel: string, mode: 'rtc' | 'live', context: RoomContext) {
@@ -42,6 +50,21 @@ export class Room {
     return this.#participants.get(String(uid));
   }
 
+  observe(observer: RoomObserver): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
+  }
+
+  #notify(call: (observer: RoomObserver) => void): void {
+    for (const observer of this.#observers) {
+      try {
+        call(observer);
+      } catch (error) {
+        this.#context.log.warn({ err: error }, 'room observer failed');
+      }
+    }
+  }
+
   #broadcast(message: ServerMessage, except?: Participant): void {
     for (const participant of this.#participants.values()) if (participant !== except) participant.send(message);
   }
@@ -55,7 +78,8 @@ export class Room {
   add(participant: Participant): void {
     this.#participants.set(participant.key, participant);
     this.#syncDirectory(participant);
-    this.#broadcast({ type: 'user-joined', user: participant.asRemoteUser() }, participant);
+    // Recorders are listed by REST but not announced to clients, as Agora's are not.
+    if (participant.role !== 'recorder') this.#broadcast({ type: 'user-joined', user: participant.asRemoteUser() }, participant);
     this.#context.events.emit({
       type: 'participant.joined',
       appId: this.appId,
@@ -77,7 +101,8 @@ export class Room {
     for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant);
     await participant.close(closeCode, closeMessage);
     await this.#context.directory.remove(this.appId, this.channel, participant.uid).catch(() => {});
-    this.#broadcast({ type: 'user-left', uid: participant.uid, reason });
+    if (participant.role !== 'recorder') this.#broadcast({ type: 'user-left', uid: participant.uid, reason });
+    this.#notify((observer) => observer.participantLeft(participant));
     this.#context.events.emit({
       type: 'participant.left',
       appId: this.appId,
@@ -99,6 +124,7 @@ export class Room {
     this.#syncDirectory(participant);
     if (!isNew) return;
     this.#broadcast({ type: 'user-published', uid: participant.uid, kind: track.kind }, participant);
+    this.#notify((observer) => observer.trackPublished(participant, track));
     this.#context.events.emit({
       type: 'track.published',
       appId: this.appId,
@@ -115,6 +141,7 @@ export class Room {
     for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant, kind);
     this.#syncDirectory(participant);
     this.#broadcast({ type: 'user-unpublished', uid: participant.uid, kind }, participant);
+    this.#notify((observer) => observer.trackUnpublished(participant, kind));
     this.#context.events.emit({
       type: 'track.unpublished',
       appId: this.appId,

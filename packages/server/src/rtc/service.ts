@@ -10,9 +10,9 @@ import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
 import type { TokenService } from '../tokens/service.ts';
 import { checkJoin, JoinRefused } from './joinPolicy.ts';
-import { Participant } from './participant.ts';
+import { Participant, type PublishedTrack } from './participant.ts';
 import type { MediaNetwork } from './peerFactory.ts';
-import { Room } from './room.ts';
+import { Room, type RoomObserver } from './room.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
 
 export interface RtcDeps {
@@ -23,6 +23,13 @@ export interface RtcDeps {
   network: MediaNetwork;
   nodeId: string;
   log: { warn(details: object, message: string): void; info(details: object, message: string): void };
+}
+
+export interface RecorderAttachment {
+  participant: Participant;
+  /** Every track published in the room now, with its publisher. */
+  tracks(): Array<{ publisher: Participant; track: PublishedTrack }>;
+  leave(reason?: number): Promise<void>;
 }
 
 interface Timers {
@@ -140,6 +147,55 @@ export class RtcService {
       this.#rooms.delete(this.#roomKey(room.appId, room.channel));
       this.#deps.events.emit({ type: 'channel.destroyed', appId: room.appId, channel: room.channel, at: Date.now(), lastUid: participant.uid });
     }
+  }
+
+  /**
+   * Puts a server-side recorder into a channel as a participant with role `recorder`: listed by
+   * REST and in sessions, never announced to clients, with no peer connections of its own — it
+   * reads publishers' tracks directly. `observer` hears about tracks published and unpublished
+   * and participants leaving from then on; `tracks()` lists what is published now.
+   */
+  attachRecorder(appId: string, channel: string, uid: number | string, observer: RoomObserver, mode: 'rtc' | 'live' = 'rtc'): RecorderAttachment {
+    const key = this.#roomKey(appId, channel);
+    const existing = this.#rooms.get(key);
+    if (existing?.find(uid)) throw new JoinRefused('already_joined', `uid ${uid} is already in the channel`);
+    const participant = new Participant(
+      {
+        appId,
+        channel,
+        uid,
+        role: 'recorder',
+        platform: 'cloud-recording',
+        mode: existing?.mode ?? mode,
+        network: this.#deps.network,
+        // A recorder holds no token; it stays until it is stopped.
+        tokenExpiresAt: Number.MAX_SAFE_INTEGER,
+        mayPublish: new Set(),
+      },
+      { send: () => {}, close: () => {}, remoteAddress: '' },
+    );
+    let room = existing;
+    if (!room) {
+      room = new Room(appId, channel, mode, this.#deps);
+      this.#rooms.set(key, room);
+      this.#deps.events.emit({ type: 'channel.created', appId, channel, at: room.createdAt });
+    }
+    const joinedRoom = room;
+    this.#roomOf.set(participant, joinedRoom);
+    this.#sessions.set(participant.sessionId, participant);
+    joinedRoom.add(participant);
+    const stopObserving = joinedRoom.observe(observer);
+    return {
+      participant,
+      tracks: () =>
+        joinedRoom.participants
+          .filter((p) => p !== participant)
+          .flatMap((p) => p.publishedKinds.map((kind) => ({ publisher: p, track: p.publishedTrack(kind)! }))),
+      leave: async (reason: number = LeaveReason.normal) => {
+        stopObserving();
+        await this.#end(participant, reason, 'recorder left', CloseCode.normal, false);
+      },
+    };
   }
 
   // ------------------------------------------------------------------ tokens
