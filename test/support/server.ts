@@ -23,7 +23,12 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Create the first account and demo project, as a first `parley serve` does (see `t.server.firstRun`). */
+  bootstrap?: boolean;
+}
+
+export async function startTestServer(backend: Backend, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
   const pgSchema = backend.store === 'postgres' ? await createPostgresSchema() : undefined;
   const config = loadConfig({
@@ -35,7 +40,7 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     ...(backend.live === 'redis' ? { PARLEY_REDIS_URL: REDIS_URL, PARLEY_REDIS_PREFIX: `${uniqueName('t')}:` } : {}),
     ...env,
   });
-  const start = () => startServer(config, { bootstrap: false, ...(pgSchema ? { postgresSchema: pgSchema.schema } : {}) });
+  const start = () => startServer(config, { bootstrap: options.bootstrap ?? false, ...(pgSchema ? { postgresSchema: pgSchema.schema } : {}) });
   const server = await start();
   const t: TestServer = {
     server,

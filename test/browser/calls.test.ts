@@ -1,0 +1,180 @@
+/**
+ * Real calls between headless Chromium tabs with fake camera and microphone, through the web SDK
+ * and Parley's SFU: video frames decoded and audio received both ways, REST in step with the
+ * call, join refusals, and the demo call page working for a newcomer.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRtcToken } from '@parley/token';
+import { BACKENDS } from '../support/backends.ts';
+import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
+import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
+import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+
+declare global {
+  interface Window {
+    ParleyRTC: any;
+    client: any;
+    log: string[];
+  }
+}
+
+describe('calls in Chromium through the web SDK', () => {
+  let t: TestServer;
+  let browser: TestBrowser;
+  let project: CreatedProject;
+  let auth: string;
+
+  const token = (channel: string, uid: number | string, seconds = 600) =>
+    buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: seconds, privilegeExpireSeconds: seconds });
+
+  beforeAll(async () => {
+    t = await startTestServer(BACKENDS[0]!, { PARLEY_DEV: 'true' }, { bootstrap: true });
+    project = await t.createProject('enterprise');
+    auth = basic(project.customerId, project.customerSecret!);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  /** A tab with the SDK loaded from the server that joins, publishes camera+mic and subscribes to everyone. */
+  async function joinTab(channel: string, uid: number | string, tokenText = token(channel, uid)): Promise<Page> {
+    const page = await browser.context.newPage();
+    // A page of the server's origin: http://127.0.0.1 is a secure context, so getUserMedia works.
+    await page.goto(`${t.url}/healthz`);
+    await page.setContent('<div id="remote"></div>');
+    await page.addScriptTag({ url: `${t.url}/sdk/parley-rtc.js` });
+    await page.evaluate((url) => window.ParleyRTC.setServer(url), t.url);
+    await page.evaluate(
+      async ({ appId, channel, uid, token }) => {
+        window.log = [];
+        const client = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
+        window.client = client;
+        client.on('user-published', async (user: any, kind: 'audio' | 'video') => {
+          await client.subscribe(user, kind);
+          if (kind === 'video') user.videoTrack.play('remote');
+          else user.audioTrack.play();
+        });
+        client.on('user-left', (user: any, reason: string) => window.log.push(`left:${user.uid}:${reason}`));
+        client.on('connection-state-change', (state: string, _prev: string, reason?: string) => window.log.push(`state:${state}:${reason ?? ''}`));
+        await client.join(appId, channel, token, uid);
+        const tracks = await window.ParleyRTC.createMicrophoneAndCameraTracks();
+        await client.publish(tracks);
+      },
+      { appId: project.appId, channel, uid, token: tokenText },
+    );
+    return page;
+  }
+
+  async function decodedFrom(page: Page, uid: number | string): Promise<{ frames: number; audioBytes: number }> {
+    return page.evaluate(async (uid) => {
+      const video = (await window.client.getRemoteVideoStats())[uid];
+      const audio = (await window.client.getRemoteAudioStats())[uid];
+      return { frames: video?.framesDecoded ?? 0, audioBytes: audio?.receiveBytes ?? 0 };
+    }, uid);
+  }
+
+  async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (ok(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  const participants = async (channel: string) =>
+    ((await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/${channel}`, { auth })).body.data?.participants ?? []).map((p: any) => p.uid).sort();
+
+  it('two tabs see and hear each other; REST lists both, then reflects leave and kick within 2 s', async () => {
+    const alice = await joinTab('browser-call', 'alice');
+    const bob = await joinTab('browser-call', 'bob');
+
+    const fromBob = await until(() => decodedFrom(alice, 'bob'), (s) => s.frames >= 30 && s.audioBytes > 0);
+    const fromAlice = await until(() => decodedFrom(bob, 'alice'), (s) => s.frames >= 30 && s.audioBytes > 0);
+    expect(fromBob.frames).toBeGreaterThanOrEqual(30);
+    expect(fromBob.audioBytes).toBeGreaterThan(0);
+    expect(fromAlice.frames).toBeGreaterThanOrEqual(30);
+    expect(fromAlice.audioBytes).toBeGreaterThan(0);
+
+    const channel = (await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/browser-call`, { auth })).body.data;
+    expect(channel.participants).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ uid: 'alice', publishingAudio: true, publishingVideo: true }),
+        expect.objectContaining({ uid: 'bob', publishingAudio: true, publishingVideo: true }),
+      ]),
+    );
+
+    await bob.evaluate(() => window.client.leave());
+    const afterLeave = Date.now();
+    expect(await until(() => participants('browser-call'), (uids) => uids.length === 1, 2_000)).toEqual(['alice']);
+    expect(Date.now() - afterLeave).toBeLessThan(2_000);
+    await until(() => alice.evaluate(() => window.log), (log) => log.includes('left:bob:Quit'), 2_000);
+
+    const carol = await joinTab('browser-call', 'carol');
+    await until(() => participants('browser-call'), (uids) => uids.length === 2);
+    const kickedAt = Date.now();
+    expect((await call(t.url, 'POST', `/v1/projects/${project.appId}/channels/browser-call/users/carol/kick`, { auth })).status).toBe(200);
+    expect(await until(() => participants('browser-call'), (uids) => uids.length === 1, 2_000)).toEqual(['alice']);
+    expect(Date.now() - kickedAt).toBeLessThan(2_000);
+    const carolLog = await until(() => carol.evaluate(() => window.log), (log) => log.some((l) => l.startsWith('state:DISCONNECTED')), 2_000);
+    expect(carolLog.find((l) => l.startsWith('state:DISCONNECTED'))).toMatch(/UID_BANNED|SERVER_KICKED/);
+    for (const page of [alice, bob, carol]) await page.close();
+  });
+
+  it('refuses an expired token, a token for another channel and a banned uid at join', async () => {
+    const page = await browser.context.newPage();
+    await page.setContent('<div></div>');
+    await page.addScriptTag({ url: `${t.url}/sdk/parley-rtc.js` });
+    await page.evaluate((url) => window.ParleyRTC.setServer(url), t.url);
+    await call(t.url, 'POST', `/v1/projects/${project.appId}/channels/guarded/users/mallory/kick`, { auth, body: { banSeconds: 120 } });
+    const expired = buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel: 'guarded', uid: 'eve', role: 'publisher', tokenExpireSeconds: 5, issueTs: Math.floor(Date.now() / 1000) - 60 });
+    const attempts = [
+      { uid: 'eve', token: expired },
+      { uid: 'eve', token: token('another-channel', 'eve') },
+      { uid: 'mallory', token: token('guarded', 'mallory') },
+    ];
+    const codes = await page.evaluate(
+      async ({ appId, attempts }) => {
+        const results: string[] = [];
+        for (const attempt of attempts) {
+          const client = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
+          try {
+            await client.join(appId, 'guarded', attempt.token, attempt.uid);
+            results.push('joined');
+          } catch (error: any) {
+            results.push(String(error.code));
+          }
+        }
+        return results;
+      },
+      { appId: project.appId, attempts },
+    );
+    expect(codes).toEqual(['token_expired', 'forbidden', 'banned']);
+    await page.close();
+  });
+
+  it('puts two tabs of the demo call page in a call, with tokens for the demo project', async () => {
+    const tabs: Page[] = [];
+    for (const name of ['Ada', 'Grace']) {
+      const page = await browser.context.newPage();
+      await page.goto(`${t.url}/call`);
+      await page.getByRole('textbox', { name: 'Channel' }).fill('demo-room');
+      await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+      await page.getByRole('button', { name: 'Join' }).click();
+      tabs.push(page);
+    }
+    for (const page of tabs) {
+      // Each tab shows the other's video playing.
+      await page.waitForFunction(() => [...document.querySelectorAll('video')].filter((v) => v.videoWidth > 0 && !v.paused).length >= 2, null, { timeout: 20_000 });
+    }
+    const demoAppId = t.server.firstRun!.appId;
+    const demo = await call(t.url, 'GET', `/v1/projects/${demoAppId}/channels/demo-room`, {
+      auth: basic(t.server.firstRun!.customerId, t.server.firstRun!.customerSecret!),
+    });
+    expect(demo.body.data.participants.map((p: any) => p.uid).sort()).toEqual(['Ada', 'Grace']);
+    for (const page of tabs) await page.close();
+  });
+});
