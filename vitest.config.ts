@@ -1,11 +1,40 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two groups. Unit and API tests run in parallel. Tests that move real media (native WebRTC bots,
+ * Chromium tabs, recordings) run one file at a time afterwards: on a 2-core machine, parallel
+ * media files starve each other's encoders and time out, which measures the machine, not Parley.
+ */
+const MEDIA_TESTS = ['test/rtc/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/sdk/**/*.test.ts', 'test/docs/**/*.test.ts', 'test/recording/**/*.test.ts'];
+
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // Server tests bind ports and share PostgreSQL/Redis; forks keep them isolated from each other.
+  pool: 'forks' as const,
+};
+
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Server tests bind ports and share PostgreSQL/Redis; forks keep them isolated from each other.
-    pool: 'forks',
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'fast',
+          include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: MEDIA_TESTS,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'media',
+          include: MEDIA_TESTS,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

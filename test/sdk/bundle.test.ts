@@ -2,9 +2,12 @@
  * The built SDK in a real browser: the script bundle sets window.ParleyRTC to the SDK object, the
  * module bundle exports it, and tracks open the (fake) camera and microphone.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { buildSdk, DEFAULT_OUT_DIR } from '../../packages/sdk-web/scripts/build.ts';
+import { buildSdk } from '../../packages/sdk-web/scripts/build.ts';
 import { VERSION } from '../../packages/sdk-web/src/version.ts';
 import { launchChromium, serveStatic, type StaticServer, type TestBrowser } from './support/browser.ts';
 
@@ -19,10 +22,13 @@ describe('the SDK bundle in Chromium', () => {
   let browser: TestBrowser;
   let site: StaticServer;
   let page: Page;
+  // Built here from the current sources, into a folder of its own: other test files read dist/.
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sdk-build-'));
 
   beforeAll(async () => {
-    await buildSdk();
-    site = await serveStatic(DEFAULT_OUT_DIR, { '/': SCRIPT_PAGE, '/module.html': MODULE_PAGE });
+    const bundles = await buildSdk(outDir);
+    expect(bundles.map((bundle) => path.basename(bundle.file)).sort()).toEqual(['parley-rtc.js', 'parley-rtc.mjs']);
+    site = await serveStatic(outDir, { '/': SCRIPT_PAGE, '/module.html': MODULE_PAGE });
     browser = await launchChromium();
     page = await browser.context.newPage();
     await page.goto(`${site.url}/`);
@@ -31,6 +37,7 @@ describe('the SDK bundle in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await site?.close();
+    fs.rmSync(outDir, { recursive: true, force: true });
   });
 
   it('sets window.ParleyRTC to the SDK object itself, not a module namespace', async () => {

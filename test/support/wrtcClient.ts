@@ -44,6 +44,7 @@ export class BotClient {
   #sinks: any[] = [];
   #listeners: Array<(message: ServerMessage) => void> = [];
   #opened: Promise<void>;
+  #closed = false;
 
   constructor(url: string) {
     this.#ws = new WebSocket(url.replace(/^http/, 'ws') + '/v1/rtc');
@@ -103,7 +104,12 @@ export class BotClient {
       this.#pending.get(message.requestId)!.resolve(message);
       this.#pending.delete(message.requestId);
     }
-    if (message.type === 'subscribe-offer') void this.#answerSubscribeOffer(message);
+    // After close, the server may still renegotiate (someone left); there is nothing to answer with.
+    if (message.type === 'subscribe-offer' && !this.#closed) {
+      void this.#answerSubscribeOffer(message).catch((error) => {
+        if (!this.#closed) throw error;
+      });
+    }
     for (const listener of this.#listeners) listener(message);
   }
 
@@ -266,6 +272,7 @@ export class BotClient {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     for (const sink of this.#sinks) sink.stop();
     this.#publishPc?.close();

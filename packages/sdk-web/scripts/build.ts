@@ -4,6 +4,7 @@
  * - parley-rtc.mjs: an ES module, `import ParleyRTC, { createClient } from '/sdk/parley-rtc.mjs'`.
  * Both minified for ES2020 browsers, with source maps. Run: `npm run build` at the root.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
@@ -26,7 +27,8 @@ export async function buildSdk(outDir = DEFAULT_OUT_DIR): Promise<BuiltBundle[]>
     platform: 'browser',
     legalComments: 'none',
     logLevel: 'warning',
-    metafile: true,
+    // Written below, each file atomically: a server or test reading dist/ meanwhile never sees half a bundle.
+    write: false,
   };
   const results = await Promise.all([
     build({
@@ -40,11 +42,14 @@ export async function buildSdk(outDir = DEFAULT_OUT_DIR): Promise<BuiltBundle[]>
     }),
     build({ ...common, format: 'esm', outfile: path.join(outDir, 'parley-rtc.mjs') }),
   ]);
-  return results.flatMap((result) =>
-    Object.entries(result.metafile?.outputs ?? {})
-      .filter(([file]) => !file.endsWith('.map'))
-      .map(([file, output]) => ({ file, bytes: output.bytes })),
-  );
+  fs.mkdirSync(outDir, { recursive: true });
+  const files = results.flatMap((result) => result.outputFiles ?? []);
+  for (const file of files) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, file.contents);
+    fs.renameSync(temporary, file.path);
+  }
+  return files.filter((file) => !file.path.endsWith('.map')).map((file) => ({ file: file.path, bytes: file.contents.byteLength }));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

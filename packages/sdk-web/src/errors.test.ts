@@ -1,3 +1,6 @@
+/**
+ * The error factories: codes a caller can switch on, server codes kept, getUserMedia failures mapped.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   invalidParams,

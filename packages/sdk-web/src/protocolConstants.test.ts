@@ -1,3 +1,6 @@
+/**
+ * The SDK's copies of protocol values stay equal to packages/protocol (the single source of truth).
+ */
 import * as protocol from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import * as copies from './protocolConstants.ts';

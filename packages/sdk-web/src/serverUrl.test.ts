@@ -1,3 +1,6 @@
+/**
+ * Which server a client talks to, and the signaling URL made from it.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveServer, setDefaultServer, signalingUrl } from './serverUrl.ts';
 

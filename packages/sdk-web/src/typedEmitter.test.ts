@@ -1,3 +1,6 @@
+/**
+ * The typed emitter: order, once, off, and listeners that throw.
+ */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TypedEmitter } from './typedEmitter.ts';
 

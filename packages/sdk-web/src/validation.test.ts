@@ -1,3 +1,6 @@
+/**
+ * join() argument checks: channel names, uids and App IDs, as the server's rules have them.
+ */
 import { describe, expect, it } from 'vitest';
 import { checkAppId, checkChannelName, checkUid } from './validation.ts';
 

@@ -1,3 +1,6 @@
+/**
+ * ParleyRTC.VERSION follows the package version.
+ */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from './version.ts';

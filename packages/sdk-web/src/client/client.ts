@@ -1,38 +1,46 @@
 /**
  * ParleyClient: one membership of one channel, shaped like Agora's IAgoraRTCClient. It owns the
- * connection state machine (join, resume after a lost socket, kick, leave), the remote users and
- * their tracks, and what this client publishes; the socket, the two peer connections and the
- * statistics are delegated to their own modules.
+ * connection state machine (join, resume after a lost socket, kick, leave), routes server
+ * messages, and keeps what this client publishes. The socket (signaling/), the two peer
+ * connections (rtc/), the remote users and their tracks (remoteUsers.ts) and the statistics
+ * (statsCollector.ts) live in their own modules.
  */
 import type { ClientRole, MediaKind } from '@parley/protocol';
 import {
+  invalidLocalTrack,
   invalidOperation,
   invalidParams,
-  invalidLocalTrack,
   invalidRemoteUser,
   isServerError,
   multipleTracks,
   operationAborted,
   remoteUserNotPublished,
-  requestTimeout,
   serverRefused,
   type ParleyRTCError,
 } from '../errors.ts';
 import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
 import { PublishConnection, type PublishOffer } from '../rtc/publishConnection.ts';
-import type { LocalAudioTrackStats, LocalVideoTrackStats, RemoteAudioTrackStats, RemoteVideoTrackStats } from '../rtc/stats.ts';
-import { SubscribeConnection, type ReceivedTrack } from '../rtc/subscribeConnection.ts';
+import {
+  emptyLocalAudioStats,
+  emptyLocalVideoStats,
+  type LocalAudioTrackStats,
+  type LocalVideoTrackStats,
+  type RemoteAudioTrackStats,
+  type RemoteVideoTrackStats,
+} from '../rtc/stats.ts';
+import { SubscribeConnection } from '../rtc/subscribeConnection.ts';
 import { resolveServer, signalingUrl } from '../serverUrl.ts';
 import type { ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
 import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
-import { SignalingSocket, type SocketEnd } from '../signaling/signalingSocket.ts';
+import { SignalingSocket } from '../signaling/signalingSocket.ts';
 import { LocalTrack, type PublishedTrackLink } from '../tracks/localTrack.ts';
-import { RemoteAudioTrack, RemoteVideoTrack, type RemoteTrack } from '../tracks/remoteTrack.ts';
+import type { RemoteAudioTrack, RemoteVideoTrack } from '../tracks/remoteTrack.ts';
 import { TypedEmitter } from '../typedEmitter.ts';
 import { checkAppId, checkChannelName, checkToken, checkUid } from '../validation.ts';
 import type { ClientEvents, ConnectionDisconnectedReason, ConnectionState } from './events.ts';
 import { disconnectReasonForJoinError, disconnectReasonForKick, userLeftReason } from './leaveReasons.ts';
-import { reconcileUsers, RemoteUserState, userKey, type RemoteUser, type UserChange } from './remoteUser.ts';
+import { reconcileUsers, type RemoteUser } from './remoteUser.ts';
+import { RemoteUsers } from './remoteUsers.ts';
 import { StatsCollector, type RTCStats } from './statsCollector.ts';
 
 export interface ClientConfig {
@@ -50,12 +58,6 @@ export interface ClientConfig {
 
 /** Retry a lost socket this often while the resume window lasts. */
 const RESUME_RETRY_MS = 1_000;
-
-interface TrackWaiter {
-  resolve(track: RemoteTrack): void;
-  reject(error: ParleyRTCError): void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 interface StateWaiter {
   resolve(): void;
@@ -79,9 +81,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #socket: SignalingSocket | undefined;
   #publisher: PublishConnection | undefined;
   #subscriber: SubscribeConnection | undefined;
-  #users = new Map<string, RemoteUserState>();
+  #users = new RemoteUsers(this);
   #published = new Map<MediaKind, LocalTrack>();
-  #trackWaiters = new Map<string, TrackWaiter[]>();
   #stateWaiters: StateWaiter[] = [];
   /** Server notices that arrive while not CONNECTED wait here, so events fire in a known state. */
   #buffered: ServerMessage[] = [];
@@ -110,7 +111,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#stats = new StatsCollector({
       publishStats: () => this.#publisher?.getStats() ?? Promise.resolve(undefined),
       subscribeStats: () => this.#subscriber?.getStats() ?? Promise.resolve(undefined),
-      ownerOf: (trackIdentifier, mid) => this.#trackOwner(trackIdentifier) ?? (mid ? this.#subscriber?.ownerOf(mid) : undefined),
+      ownerOf: (trackIdentifier, mid) => this.#users.ownerOf(trackIdentifier) ?? (mid ? this.#subscriber?.ownerOf(mid) : undefined),
       sendingKinds: () => new Set(this.#published.keys()),
       userCount: () => (this.#state === 'DISCONNECTED' ? 0 : this.#users.size + 1),
     });
@@ -133,7 +134,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** Everyone else in the channel (in live mode, the hosts). */
   get remoteUsers(): RemoteUser[] {
-    return [...this.#users.values()];
+    return this.#users.list();
   }
 
   /** The tracks this client publishes. */
@@ -186,14 +187,14 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer));
       this.#subscriber = new SubscribeConnection(this.#iceServers, {
         sendAnswer: (offerId, sdp) => this.#socket?.send({ type: 'subscribe-answer', offerId, sdp }),
-        onTrack: (received) => this.#attachRemoteTrack(received),
-        onTracks: (received) => this.#syncRemoteTracks(received),
+        onTrack: (received) => this.#users.attachTrack(received),
+        onTracks: (received) => this.#users.syncTracks(received),
         onError: (error) => this.emit('exception', error),
       });
       this.#stats.start();
       if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide);
       this.#setState('CONNECTED');
-      this.#applyChanges(reconcileUsers(new Map(), this.#visible(joined.users)));
+      this.#users.apply(reconcileUsers(new Map(), this.#visible(joined.users)));
       this.#flushBuffered();
       return joined.uid;
     } catch (error) {
@@ -294,19 +295,19 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   async subscribe(user: RemoteUser | number | string, mediaType: MediaKind): Promise<RemoteAudioTrack | RemoteVideoTrack> {
     if (mediaType !== 'audio' && mediaType !== 'video') throw invalidParams('mediaType must be "audio" or "video"', { field: 'mediaType' });
     const socket = await this.#connectedSocket('subscribe()');
-    const state = this.#users.get(userKey(typeof user === 'object' && user !== null ? user.uid : user));
-    if (!state) throw invalidRemoteUser(typeof user === 'object' && user !== null ? user.uid : user);
+    const uid = typeof user === 'object' && user !== null ? user.uid : user;
+    const state = this.#users.get(uid);
+    if (!state) throw invalidRemoteUser(uid);
     if (!(mediaType === 'audio' ? state.hasAudio : state.hasVideo)) throw remoteUserNotPublished(state.uid, mediaType);
     const existing = mediaType === 'audio' ? state.audioTrack : state.videoTrack;
     if (existing) return existing;
     // Wait first: the server may send the offer carrying the track before it answers "ok".
-    const key = trackKey(state.uid, mediaType);
-    const arrival = this.#waitForTrack(key);
+    const arrival = this.#users.waitForTrack(state.uid, mediaType);
     try {
       await socket.request({ type: 'subscribe', uid: state.uid, kind: mediaType });
     } catch (error) {
-      this.#settleWaiters(key, { error: error as ParleyRTCError });
       arrival.catch(() => {});
+      this.#users.failWaiting(state.uid, mediaType, error as ParleyRTCError);
       throw error;
     }
     return arrival as Promise<RemoteAudioTrack | RemoteVideoTrack>;
@@ -316,15 +317,14 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   async unsubscribe(user: RemoteUser | number | string, mediaType?: MediaKind): Promise<void> {
     if (mediaType !== undefined && mediaType !== 'audio' && mediaType !== 'video') throw invalidParams('mediaType must be "audio" or "video"', { field: 'mediaType' });
     const socket = await this.#connectedSocket('unsubscribe()');
-    const state = this.#users.get(userKey(typeof user === 'object' && user !== null ? user.uid : user));
+    const state = this.#users.get(typeof user === 'object' && user !== null ? user.uid : user);
     if (!state) return;
     const kinds: MediaKind[] = mediaType ? [mediaType] : ['audio', 'video'];
     for (const kind of kinds) {
-      const key = trackKey(state.uid, kind);
-      const subscribed = (kind === 'audio' ? state.audioTrack : state.videoTrack) !== undefined || this.#trackWaiters.has(key);
+      const subscribed = (kind === 'audio' ? state.audioTrack : state.videoTrack) !== undefined || this.#users.isWaiting(state.uid, kind);
       if (!subscribed) continue;
-      this.#dropRemoteTrack(state, kind);
-      this.#settleWaiters(key, { error: operationAborted('subscribe()') });
+      this.#users.dropTrack(state, kind);
+      this.#users.failWaiting(state.uid, kind, operationAborted('subscribe()'));
       await socket.request({ type: 'unsubscribe', uid: state.uid, kind });
     }
   }
@@ -348,7 +348,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** Statistics of the published audio track (zeros when none is published yet). */
   getLocalAudioStats(): LocalAudioTrackStats {
-    return this.#stats.outbound.audio ?? { sendBytes: 0, sendPackets: 0, sendPacketsLost: 0, packetsLost: 0, sendBitrate: 0, sendVolumeLevel: 0, rtt: 0 };
+    return this.#stats.outbound.audio ?? emptyLocalAudioStats();
   }
 
   /** Totals for the whole session. */
@@ -361,7 +361,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #attach(socket: SignalingSocket): void {
     this.#socket = socket;
     socket.onNotice = (message) => this.#onNotice(message);
-    socket.onClose = (end) => this.#onSocketLost(socket, end);
+    socket.onClose = () => this.#onSocketLost(socket);
   }
 
   #onNotice(message: ServerMessage): void {
@@ -375,19 +375,19 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     }
     switch (message.type) {
       case 'user-joined':
-        if (!this.#users.has(userKey(message.user.uid))) this.#applyChanges(reconcileUsers(new Map(), this.#visible([message.user])));
+        if (!this.#users.get(message.user.uid)) this.#users.apply(reconcileUsers(new Map(), this.#visible([message.user])));
         break;
       case 'user-left':
-        this.#removeUser(message.uid, userLeftReason(message.reason));
+        this.#users.remove(message.uid, userLeftReason(message.reason));
         break;
       case 'user-published':
-        this.#applyChanges([{ type: 'published', uid: message.uid, kind: message.kind }]);
+        this.#users.apply([{ type: 'published', uid: message.uid, kind: message.kind }]);
         break;
       case 'user-unpublished':
-        this.#applyChanges([{ type: 'unpublished', uid: message.uid, kind: message.kind }]);
+        this.#users.apply([{ type: 'unpublished', uid: message.uid, kind: message.kind }]);
         break;
       case 'user-muted':
-        this.#applyChanges([{ type: 'muted', uid: message.uid, kind: message.kind, muted: message.muted }]);
+        this.#users.apply([{ type: 'muted', uid: message.uid, kind: message.kind, muted: message.muted }]);
         break;
       case 'subscribe-offer':
         void this.#subscriber?.handleOffer(message);
@@ -438,7 +438,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   // ---------------------------------------------------------------- losing the socket, resuming, kicks
 
-  #onSocketLost(socket: SignalingSocket, _end: SocketEnd): void {
+  #onSocketLost(socket: SignalingSocket): void {
     if (socket !== this.#socket) return;
     this.#socket = undefined;
     // While CONNECTING the join request fails with WS_DISCONNECT and join() cleans up.
@@ -466,7 +466,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         const resumed = await socket.request({ type: 'resume', sessionId: session.sessionId, resumeToken: session.resumeToken });
         if (epoch !== this.#epoch) return;
         this.#setState('CONNECTED');
-        this.#applyChanges(reconcileUsers(this.#users, this.#visible(resumed.users)));
+        this.#users.apply(reconcileUsers(this.#users.known, this.#visible(resumed.users)));
         // Mute changes made while the socket was down never reached the server.
         for (const [kind, track] of this.#published) socket.send({ type: 'mute', kind, muted: track.silenced });
         this.#flushBuffered();
@@ -510,17 +510,17 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#publisher = this.#subscriber = undefined;
     for (const track of this.#published.values()) track.unlinkPublisher(this.#trackLink);
     this.#published.clear();
-    for (const user of this.#users.values()) {
-      user.audioTrack?.stop();
-      user.videoTrack?.stop();
-    }
     this.#users.clear();
-    for (const key of [...this.#trackWaiters.keys()]) this.#settleWaiters(key, { error: operationAborted('subscribe()') });
     this.#buffered = [];
     this.#session = undefined;
     this.#uid = undefined;
     this.#channel = undefined;
     this.#tokenExpiresAt = undefined;
+  }
+
+  /** The users this client shows: in live mode the audience is invisible, as in Agora. */
+  #visible<T extends { role: ClientRole }>(users: readonly T[]): T[] {
+    return this.mode === 'live' ? users.filter((user) => user.role === 'host') : [...users];
   }
 
   #setState(next: ConnectionState, reason?: ConnectionDisconnectedReason): void {
@@ -538,161 +538,4 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     if (reason === undefined) this.emit('connection-state-change', next, previous);
     else this.emit('connection-state-change', next, previous, reason);
   }
-
-  // ---------------------------------------------------------------- remote users
-
-  /** The users this client shows: in live mode the audience is invisible, as in Agora. */
-  #visible<T extends { role: ClientRole }>(users: readonly T[]): T[] {
-    return this.mode === 'live' ? users.filter((user) => user.role === 'host') : [...users];
-  }
-
-  #applyChanges(changes: UserChange[]): void {
-    for (const change of changes) {
-      if (change.type === 'joined') {
-        const user = new RemoteUserState(change.uid);
-        this.#users.set(userKey(change.uid), user);
-        this.emit('user-joined', user);
-        continue;
-      }
-      if (change.type === 'left') {
-        this.#removeUser(change.uid, 'Quit');
-        continue;
-      }
-      const user = this.#users.get(userKey(change.uid));
-      if (!user) continue;
-      if (change.type === 'published') {
-        if (change.kind === 'audio' ? user.hasAudio : user.hasVideo) continue;
-        if (change.kind === 'audio') user.hasAudio = true;
-        else user.hasVideo = true;
-        this.emit('user-published', user, change.kind);
-      } else if (change.type === 'unpublished') {
-        if (!(change.kind === 'audio' ? user.hasAudio : user.hasVideo)) continue;
-        if (change.kind === 'audio') user.hasAudio = false;
-        else user.hasVideo = false;
-        this.#dropRemoteTrack(user, change.kind);
-        this.#settleWaiters(trackKey(user.uid, change.kind), { error: remoteUserNotPublished(user.uid, change.kind) });
-        this.emit('user-unpublished', user, change.kind);
-      } else {
-        const field = change.kind === 'audio' ? 'audioMuted' : 'videoMuted';
-        if (user[field] === change.muted) continue;
-        user[field] = change.muted;
-        this.emit('user-info-updated', user.uid, `${change.muted ? 'mute' : 'unmute'}-${change.kind}`);
-      }
-    }
-  }
-
-  #removeUser(uid: number | string, reason: Parameters<ClientEvents['user-left']>[1]): void {
-    const user = this.#users.get(userKey(uid));
-    if (!user) return;
-    this.#users.delete(userKey(uid));
-    for (const kind of ['audio', 'video'] as const) {
-      this.#dropRemoteTrack(user, kind);
-      this.#settleWaiters(trackKey(user.uid, kind), { error: invalidRemoteUser(user.uid) });
-    }
-    user.hasAudio = user.hasVideo = false;
-    this.emit('user-left', user, reason);
-  }
-
-  // ---------------------------------------------------------------- remote tracks
-
-  #attachRemoteTrack({ uid, kind, track }: ReceivedTrack): void {
-    const user = this.#users.get(userKey(uid));
-    if (!user) return;
-    let remote: RemoteTrack;
-    if (kind === 'audio') {
-      if (user.audioTrack) user.audioTrack.replaceMediaStreamTrack(track);
-      else user.audioTrack = new RemoteAudioTrack(user.uid, track);
-      remote = user.audioTrack;
-    } else {
-      if (user.videoTrack) user.videoTrack.replaceMediaStreamTrack(track);
-      else user.videoTrack = new RemoteVideoTrack(user.uid, track);
-      remote = user.videoTrack;
-    }
-    this.#settleWaiters(trackKey(user.uid, kind), { track: remote });
-  }
-
-  /** After an offer: attach what is received, drop remote tracks the server no longer sends. */
-  #syncRemoteTracks(received: ReceivedTrack[]): void {
-    for (const entry of received) this.#attachRemoteTrack(entry);
-    const live = new Set(received.map((entry) => trackKey(entry.uid, entry.kind)));
-    for (const user of this.#users.values()) {
-      for (const kind of ['audio', 'video'] as const) {
-        if (!live.has(trackKey(user.uid, kind))) this.#dropRemoteTrack(user, kind);
-      }
-    }
-  }
-
-  #dropRemoteTrack(user: RemoteUserState, kind: MediaKind): void {
-    if (kind === 'audio') {
-      user.audioTrack?.stop();
-      user.audioTrack = undefined;
-    } else {
-      user.videoTrack?.stop();
-      user.videoTrack = undefined;
-    }
-  }
-
-  #trackOwner(trackIdentifier: string | undefined): { uid: number | string; kind: MediaKind } | undefined {
-    if (!trackIdentifier) return undefined;
-    for (const user of this.#users.values()) {
-      if (user.audioTrack?.getMediaStreamTrack().id === trackIdentifier) return { uid: user.uid, kind: 'audio' };
-      if (user.videoTrack?.getMediaStreamTrack().id === trackIdentifier) return { uid: user.uid, kind: 'video' };
-    }
-    return undefined;
-  }
-
-  #waitForTrack(key: string): Promise<RemoteTrack> {
-    return new Promise((resolve, reject) => {
-      const waiter: TrackWaiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          const waiters = this.#trackWaiters.get(key) ?? [];
-          const index = waiters.indexOf(waiter);
-          if (index >= 0) waiters.splice(index, 1);
-          if (waiters.length === 0) this.#trackWaiters.delete(key);
-          reject(requestTimeout('subscribe (media arrival)', REQUEST_TIMEOUT_MS));
-        }, REQUEST_TIMEOUT_MS),
-      };
-      const waiters = this.#trackWaiters.get(key) ?? [];
-      waiters.push(waiter);
-      this.#trackWaiters.set(key, waiters);
-    });
-  }
-
-  #settleWaiters(key: string, outcome: { track: RemoteTrack } | { error: ParleyRTCError }): void {
-    const waiters = this.#trackWaiters.get(key);
-    if (!waiters) return;
-    this.#trackWaiters.delete(key);
-    for (const waiter of waiters) {
-      clearTimeout(waiter.timer);
-      if ('track' in outcome) waiter.resolve(outcome.track);
-      else waiter.reject(outcome.error);
-    }
-  }
-}
-
-function trackKey(uid: number | string, kind: MediaKind): string {
-  return `${kind}:${userKey(uid)}`;
-}
-
-function emptyLocalVideoStats(): LocalVideoTrackStats {
-  return {
-    sendBytes: 0,
-    sendPackets: 0,
-    sendPacketsLost: 0,
-    packetsLost: 0,
-    sendBitrate: 0,
-    sendFrameRate: 0,
-    sendResolutionWidth: 0,
-    sendResolutionHeight: 0,
-    captureResolutionWidth: 0,
-    captureResolutionHeight: 0,
-    captureFrameRate: 0,
-    framesEncoded: 0,
-    targetSendBitrate: 0,
-    encodeDelay: 0,
-    qualityLimitationReason: 'none',
-    rtt: 0,
-  };
 }

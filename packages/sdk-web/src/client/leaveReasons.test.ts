@@ -1,3 +1,6 @@
+/**
+ * The strings kicks, refused joins and remote leaves turn into, by the server's leave codes.
+ */
 import { describe, expect, it } from 'vitest';
 import { disconnectReasonForJoinError, disconnectReasonForKick, userLeftReason } from './leaveReasons.ts';
 

@@ -1,3 +1,6 @@
+/**
+ * Reconciling the server's user list (at join, after a resume) into user events, in firing order.
+ */
 import type { RemoteUser as WireUser } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { reconcileUsers, RemoteUserState, userKey } from './remoteUser.ts';

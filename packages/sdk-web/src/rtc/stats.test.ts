@@ -1,3 +1,6 @@
+/**
+ * getStats() reports turned into Agora-shaped statistics, from hand-made reports.
+ */
 import { describe, expect, it } from 'vitest';
 import { inboundStats, outboundStats, transportTotals, type RateMemory } from './stats.ts';
 

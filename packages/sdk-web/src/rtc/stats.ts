@@ -89,6 +89,32 @@ export interface LocalAudioTrackStats {
   rtt: number;
 }
 
+/** What getLocalVideoStats() answers before anything is published. */
+export function emptyLocalVideoStats(): LocalVideoTrackStats {
+  return {
+    sendBytes: 0,
+    sendPackets: 0,
+    sendPacketsLost: 0,
+    packetsLost: 0,
+    sendBitrate: 0,
+    sendFrameRate: 0,
+    sendResolutionWidth: 0,
+    sendResolutionHeight: 0,
+    captureResolutionWidth: 0,
+    captureResolutionHeight: 0,
+    captureFrameRate: 0,
+    framesEncoded: 0,
+    targetSendBitrate: 0,
+    encodeDelay: 0,
+    qualityLimitationReason: 'none',
+    rtt: 0,
+  };
+}
+
+export function emptyLocalAudioStats(): LocalAudioTrackStats {
+  return { sendBytes: 0, sendPackets: 0, sendPacketsLost: 0, packetsLost: 0, sendBitrate: 0, sendVolumeLevel: 0, rtt: 0 };
+}
+
 /** Previous counters per RTP stream, to compute rates. */
 export type RateMemory = Map<string, { timestamp: number; bytes: number; frames: number; framesDecoded: number }>;
 

@@ -1,3 +1,6 @@
+/**
+ * Requests and their replies: matching by requestId, server errors, timeouts, closed sockets.
+ */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequestTracker } from './requestTracker.ts';
 import { socketClosed } from '../errors.ts';

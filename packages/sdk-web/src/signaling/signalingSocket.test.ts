@@ -1,3 +1,6 @@
+/**
+ * One signaling socket against a scripted server: opening, keepalive, silence, drops, timeouts.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSignalingServer, type FakeSignalingServer } from '../../test/fakeSignalingServer.ts';
 import { signalingUrl } from '../serverUrl.ts';

@@ -15,6 +15,8 @@ import { ApiError } from '../http/apiError.ts';
 export interface WebAssetsOptions {
   /** Serve the demo call page at /call (dev mode). */
   demo: boolean;
+  /** Where the SDK bundles are; default packages/sdk-web/dist (tests point elsewhere). */
+  sdkDir?: string;
 }
 
 interface Asset {
@@ -24,7 +26,7 @@ interface Asset {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SDK_DIR = path.resolve(here, '../../../sdk-web/dist');
+export const SDK_DIST_DIR = path.resolve(here, '../../../sdk-web/dist');
 const CALL_DIR = path.join(here, 'call');
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -62,7 +64,7 @@ function send(asset: Asset, request: FastifyRequest, reply: FastifyReply): Fasti
 
 export function registerWebAssets(app: FastifyInstance, options: WebAssetsOptions): void {
   for (const name of SDK_FILES) {
-    const asset = load(path.join(SDK_DIR, name));
+    const asset = load(path.join(options.sdkDir ?? SDK_DIST_DIR, name));
     app.get(`/sdk/${name}`, hidden, async (request, reply) => {
       if (!asset) {
         throw new ApiError('not_found', {

@@ -1,0 +1,199 @@
+/**
+ * The remote users a client knows and the tracks it receives from them: applies user changes
+ * (firing the client's user events), attaches the media the subscribe connection reports to the
+ * right user, and resolves `subscribe()` calls waiting for a track to arrive.
+ */
+import type { MediaKind } from '@parley/protocol';
+import { invalidRemoteUser, operationAborted, remoteUserNotPublished, requestTimeout, type ParleyRTCError } from '../errors.ts';
+import type { ReceivedTrack } from '../rtc/subscribeConnection.ts';
+import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
+import { RemoteAudioTrack, RemoteVideoTrack, type RemoteTrack } from '../tracks/remoteTrack.ts';
+import type { TypedEmitter } from '../typedEmitter.ts';
+import type { ClientEvents, RemoteUserLeftReason } from './events.ts';
+import { RemoteUserState, userKey, type UserChange } from './remoteUser.ts';
+
+interface TrackWaiter {
+  resolve(track: RemoteTrack): void;
+  reject(error: ParleyRTCError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const KINDS = ['audio', 'video'] as const;
+
+function trackKey(uid: number | string, kind: MediaKind): string {
+  return `${kind}:${userKey(uid)}`;
+}
+
+export class RemoteUsers {
+  #events: Pick<TypedEmitter<ClientEvents>, 'emit'>;
+  #users = new Map<string, RemoteUserState>();
+  #waiters = new Map<string, TrackWaiter[]>();
+
+  constructor(events: Pick<TypedEmitter<ClientEvents>, 'emit'>) {
+    this.#events = events;
+  }
+
+  get size(): number {
+    return this.#users.size;
+  }
+
+  /** The users, for reconciliation (keyed as reconcileUsers expects). */
+  get known(): ReadonlyMap<string, RemoteUserState> {
+    return this.#users;
+  }
+
+  list(): RemoteUserState[] {
+    return [...this.#users.values()];
+  }
+
+  get(uid: number | string): RemoteUserState | undefined {
+    return this.#users.get(userKey(uid));
+  }
+
+  /** Applies changes in order, each firing its event (and nothing when it changes nothing). */
+  apply(changes: UserChange[]): void {
+    for (const change of changes) {
+      if (change.type === 'joined') {
+        if (this.#users.has(userKey(change.uid))) continue;
+        const user = new RemoteUserState(change.uid);
+        this.#users.set(userKey(change.uid), user);
+        this.#events.emit('user-joined', user);
+        continue;
+      }
+      if (change.type === 'left') {
+        this.remove(change.uid, 'Quit');
+        continue;
+      }
+      const user = this.get(change.uid);
+      if (!user) continue;
+      if (change.type === 'published') {
+        if (change.kind === 'audio' ? user.hasAudio : user.hasVideo) continue;
+        if (change.kind === 'audio') user.hasAudio = true;
+        else user.hasVideo = true;
+        this.#events.emit('user-published', user, change.kind);
+      } else if (change.type === 'unpublished') {
+        if (!(change.kind === 'audio' ? user.hasAudio : user.hasVideo)) continue;
+        if (change.kind === 'audio') user.hasAudio = false;
+        else user.hasVideo = false;
+        this.dropTrack(user, change.kind);
+        this.#settle(trackKey(user.uid, change.kind), { error: remoteUserNotPublished(user.uid, change.kind) });
+        this.#events.emit('user-unpublished', user, change.kind);
+      } else {
+        const field = change.kind === 'audio' ? 'audioMuted' : 'videoMuted';
+        if (user[field] === change.muted) continue;
+        user[field] = change.muted;
+        this.#events.emit('user-info-updated', user.uid, `${change.muted ? 'mute' : 'unmute'}-${change.kind}`);
+      }
+    }
+  }
+
+  /** A user left: their tracks stop, waiting subscribes fail, `user-left` fires. */
+  remove(uid: number | string, reason: RemoteUserLeftReason): void {
+    const user = this.get(uid);
+    if (!user) return;
+    this.#users.delete(userKey(uid));
+    for (const kind of KINDS) {
+      this.dropTrack(user, kind);
+      this.#settle(trackKey(user.uid, kind), { error: invalidRemoteUser(user.uid) });
+    }
+    user.hasAudio = user.hasVideo = false;
+    this.#events.emit('user-left', user, reason);
+  }
+
+  /** Forgets everyone without events (the client left or was kicked). */
+  clear(): void {
+    for (const user of this.#users.values()) {
+      user.audioTrack?.stop();
+      user.videoTrack?.stop();
+    }
+    this.#users.clear();
+    for (const key of [...this.#waiters.keys()]) this.#settle(key, { error: operationAborted('subscribe()') });
+  }
+
+  // ---------------------------------------------------------------- tracks
+
+  /** Media for (uid, kind) arrived, or moved to another receiver: attach it and wake subscribe(). */
+  attachTrack({ uid, kind, track }: ReceivedTrack): void {
+    const user = this.get(uid);
+    if (!user) return;
+    let remote: RemoteTrack;
+    if (kind === 'audio') {
+      if (user.audioTrack) user.audioTrack.replaceMediaStreamTrack(track);
+      else user.audioTrack = new RemoteAudioTrack(user.uid, track);
+      remote = user.audioTrack;
+    } else {
+      if (user.videoTrack) user.videoTrack.replaceMediaStreamTrack(track);
+      else user.videoTrack = new RemoteVideoTrack(user.uid, track);
+      remote = user.videoTrack;
+    }
+    this.#settle(trackKey(user.uid, kind), { track: remote });
+  }
+
+  /** After a subscribe offer: attach what is received, drop the tracks the server no longer sends. */
+  syncTracks(received: ReceivedTrack[]): void {
+    for (const entry of received) this.attachTrack(entry);
+    const live = new Set(received.map((entry) => trackKey(entry.uid, entry.kind)));
+    for (const user of this.#users.values()) {
+      for (const kind of KINDS) if (!live.has(trackKey(user.uid, kind))) this.dropTrack(user, kind);
+    }
+  }
+
+  dropTrack(user: RemoteUserState, kind: MediaKind): void {
+    if (kind === 'audio') {
+      user.audioTrack?.stop();
+      user.audioTrack = undefined;
+    } else {
+      user.videoTrack?.stop();
+      user.videoTrack = undefined;
+    }
+  }
+
+  /** True while subscribe() waits for (uid, kind). */
+  isWaiting(uid: number | string, kind: MediaKind): boolean {
+    return this.#waiters.has(trackKey(uid, kind));
+  }
+
+  /** Resolves when (uid, kind)'s media arrives; TIMEOUT after REQUEST_TIMEOUT_MS. */
+  waitForTrack(uid: number | string, kind: MediaKind): Promise<RemoteTrack> {
+    const key = trackKey(uid, kind);
+    return new Promise((resolve, reject) => {
+      const waiter: TrackWaiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const waiters = this.#waiters.get(key) ?? [];
+          waiters.splice(waiters.indexOf(waiter), 1);
+          if (waiters.length === 0) this.#waiters.delete(key);
+          reject(requestTimeout('subscribe (media arrival)', REQUEST_TIMEOUT_MS));
+        }, REQUEST_TIMEOUT_MS),
+      };
+      this.#waiters.set(key, [...(this.#waiters.get(key) ?? []), waiter]);
+    });
+  }
+
+  /** Fails whatever waits for (uid, kind). */
+  failWaiting(uid: number | string, kind: MediaKind, error: ParleyRTCError): void {
+    this.#settle(trackKey(uid, kind), { error });
+  }
+
+  /** Whose received track has this MediaStreamTrack id (for statistics). */
+  ownerOf(trackIdentifier: string | undefined): { uid: number | string; kind: MediaKind } | undefined {
+    if (!trackIdentifier) return undefined;
+    for (const user of this.#users.values()) {
+      if (user.audioTrack?.getMediaStreamTrack().id === trackIdentifier) return { uid: user.uid, kind: 'audio' };
+      if (user.videoTrack?.getMediaStreamTrack().id === trackIdentifier) return { uid: user.uid, kind: 'video' };
+    }
+    return undefined;
+  }
+
+  #settle(key: string, outcome: { track: RemoteTrack } | { error: ParleyRTCError }): void {
+    const waiters = this.#waiters.get(key);
+    if (!waiters) return;
+    this.#waiters.delete(key);
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      if ('track' in outcome) waiter.resolve(outcome.track);
+      else waiter.reject(outcome.error);
+    }
+  }
+}
