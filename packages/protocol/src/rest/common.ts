@@ -4,10 +4,9 @@
  */
 import Type, { type TSchema } from 'typebox';
 
-/** Agora's channel-name alphabet (builder docs): letters, digits, space and these punctuation marks. */
-export const CHANNEL_NAME_CHARACTERS = "a-z A-Z 0-9 space ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,";
-export const CHANNEL_NAME_PATTERN = '^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]{1,63}$';
-export const CHANNEL_NAME_RULE = `Channel name must be 1-63 characters from: ${CHANNEL_NAME_CHARACTERS}`;
+import { CHANNEL_NAME_PATTERN, CHANNEL_NAME_RULE, HEX32_PATTERN, MAX_UINT32, STRING_UID_MAX_LENGTH, STRING_UID_PATTERN } from '../constants.ts';
+
+export { CHANNEL_NAME_CHARACTERS, CHANNEL_NAME_PATTERN, CHANNEL_NAME_RULE, HEX32_PATTERN } from '../constants.ts';
 
 export const ChannelName = Type.String({
   minLength: 1,
@@ -17,8 +16,6 @@ export const ChannelName = Type.String({
   examples: ['my-video-channel'],
 });
 
-/** App IDs, App Certificates, Customer IDs and Secrets are 32 lowercase hex characters, as Agora's builders require. */
-export const HEX32_PATTERN = '^[0-9a-f]{32}$';
 export const ProjectId = Type.String({
   pattern: HEX32_PATTERN,
   description: 'The project\'s App ID (32 lowercase hex characters).',
@@ -31,8 +28,8 @@ export const ProjectId = Type.String({
  */
 export const Uid = Type.Union(
   [
-    Type.Integer({ minimum: 0, maximum: 4294967295 }),
-    Type.String({ minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]+$' }),
+    Type.Integer({ minimum: 0, maximum: MAX_UINT32 }),
+    Type.String({ minLength: 1, maxLength: STRING_UID_MAX_LENGTH, pattern: STRING_UID_PATTERN }),
   ],
   { description: 'Numeric uid (0 to 2^32-1) or user account string (1-255 characters).', examples: ['user_12345'] },
 );

@@ -14,13 +14,7 @@
 import Type, { type Static } from 'typebox';
 import { ChannelName, ProjectId, Uid } from '../rest/common.ts';
 
-export const SIGNALING_PATH = '/v1/rtc';
-/** How long a session survives a lost socket, waiting for `resume`. */
-export const RESUME_WINDOW_MS = 20_000;
-/** Clients ping at this interval; the server drops a socket silent for three intervals. */
-export const KEEPALIVE_INTERVAL_MS = 5_000;
-/** `token-privilege-will-expire` comes this long before the token expires. */
-export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
+export { KEEPALIVE_INTERVAL_MS, LeaveReason, RESUME_WINDOW_MS, SIGNALING_PATH, TOKEN_EXPIRY_WARNING_SECONDS } from '../constants.ts';
 
 export const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
 export type MediaKind = Static<typeof MediaKind>;
@@ -224,16 +218,3 @@ export const ServerMessage = Type.Union([
 ]);
 export type ServerMessage = Static<typeof ServerMessage>;
 
-/** Agora's leave reasons (webhook event 104/106/108 `reason`), used for user-left, kicked and sessions. */
-export const LeaveReason = {
-  other: 0,
-  normal: 1,
-  connectionTimeout: 2,
-  permission: 3,
-  serverInternal: 4,
-  replaced: 5,
-  networkError: 10,
-  tokenExpired: 12,
-  unknownNetwork: 99,
-} as const;
-export type LeaveReason = (typeof LeaveReason)[keyof typeof LeaveReason];

@@ -1,0 +1,37 @@
+/**
+ * Plain values of the protocol, with no TypeBox import, so browser code (the SDK) can use them
+ * without pulling the schema library into its bundle: `import … from '@parley/protocol/constants'`.
+ */
+
+export const SIGNALING_PATH = '/v1/rtc';
+/** How long a session survives a lost socket, waiting for `resume`. */
+export const RESUME_WINDOW_MS = 20_000;
+/** Clients ping at this interval; the server drops a socket silent for three intervals. */
+export const KEEPALIVE_INTERVAL_MS = 5_000;
+/** `token-privilege-will-expire` comes this long before the token expires. */
+export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
+
+/** Agora's channel-name alphabet (builder docs): letters, digits, space and these punctuation marks. */
+export const CHANNEL_NAME_CHARACTERS = 'a-z A-Z 0-9 space ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,';
+export const CHANNEL_NAME_PATTERN = '^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]{1,63}$';
+export const CHANNEL_NAME_RULE = `Channel name must be 1-63 characters from: ${CHANNEL_NAME_CHARACTERS}`;
+/** A string uid (user account): 1-255 characters of the channel-name alphabet. */
+export const STRING_UID_PATTERN = '^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]+$';
+export const STRING_UID_MAX_LENGTH = 255;
+export const MAX_UINT32 = 4294967295;
+/** App IDs, App Certificates, Customer IDs and Secrets are 32 lowercase hex characters, as Agora's builders require. */
+export const HEX32_PATTERN = '^[0-9a-f]{32}$';
+
+/** Agora's leave reasons (webhook event 104/106/108 `reason`), used for user-left, kicked and sessions. */
+export const LeaveReason = {
+  other: 0,
+  normal: 1,
+  connectionTimeout: 2,
+  permission: 3,
+  serverInternal: 4,
+  replaced: 5,
+  networkError: 10,
+  tokenExpired: 12,
+  unknownNetwork: 99,
+} as const;
+export type LeaveReason = (typeof LeaveReason)[keyof typeof LeaveReason];
