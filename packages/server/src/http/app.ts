@@ -10,6 +10,7 @@ import { channelHandlers } from '../channels/routes.ts';
 import { registerDemoRoutes } from '../demo/routes.ts';
 import { registerSignaling } from '../rtc/signalingRoute.ts';
 import { registerWebAssets } from '../web/assets.ts';
+import { registerDocs } from '../web/docs.ts';
 import type { Services } from '../services.ts';
 import { sessionHandlers } from '../sessions/routes.ts';
 import { tokenHandlers } from '../tokens/routes.ts';
@@ -70,6 +71,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   await registerSignaling(app, services.rtc);
   registerDemoRoutes(app, services, { dev: config.dev });
   registerWebAssets(app, { demo: config.dev });
+  registerDocs(app);
   registerOperations(app, services, {
     ...channelHandlers(services.channels),
     ...tokenHandlers(services.tokens),

@@ -4,7 +4,8 @@
  * Files are read from disk on each request (not cached at startup) so a rebuilt site shows up
  * without a restart; the site is small and these are developer pages, not the API's hot path.
  * `/docs/x` is looked up as the file `x`, then `x.html` (Docusaurus writes pages that way with
- * `trailingSlash: false`), then `x/index.html`; anything else is the site's own 404 page.
+ * `trailingSlash: false`), then `x/index.html`, with or without a trailing slash; anything else is
+ * the site's own 404 page.
  * Hashed bundles under /docs/assets/ are cached for a year, everything else revalidates (ETag).
  * A missing build answers the API's 404 envelope saying how to build it.
  */
@@ -72,7 +73,7 @@ async function resolve(root: string, urlPath: string): Promise<Found | undefined
   if (decoded.includes('\0')) return undefined;
   const target = path.resolve(root, `.${path.posix.normalize(`/${decoded}`)}`);
   if (target !== root && !target.startsWith(`${root}${path.sep}`)) return undefined;
-  if (decoded === '' || decoded.endsWith('/')) return fileAt(path.join(target, 'index.html'));
+  // A trailing slash names the same page (the API's router ignores trailing slashes too).
   return (await fileAt(target)) ?? (await fileAt(`${target}.html`)) ?? (await fileAt(path.join(target, 'index.html')));
 }
 

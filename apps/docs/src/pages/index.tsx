@@ -1,0 +1,37 @@
+/**
+ * The portal's front page at /docs/: what Parley's docs hold and where to start.
+ */
+import React from 'react';
+import Link from '@docusaurus/Link';
+import Layout from '@theme/Layout';
+import styles from './index.module.css';
+
+const ENTRIES = [
+  { to: '/quick-start', title: 'Quick start', text: 'Run a server, save your credentials, make a first request.' },
+  { to: '/rest-apis-for-video-calling', title: 'Authentication for REST APIs', text: 'Credentials, tokens, and a live tester for creating a channel.' },
+  { to: '/reference', title: 'API reference', text: 'Every operation, generated from the server\'s OpenAPI document, each with a tester.' },
+  { to: '/errors', title: 'Errors', text: 'The error envelope and every message the API answers with.' },
+];
+
+export default function Home(): React.JSX.Element {
+  return (
+    <Layout title="Parley docs" description="Guides and API reference for Parley, the self-hosted video-calling platform.">
+      <main className={styles.main}>
+        <h1>Parley developer docs</h1>
+        <p className={styles.lead}>
+          Channels, tokens, sessions and usage of your own Parley server, over a REST API that answers Agora-shaped requests.
+        </p>
+        <ul className={styles.entries}>
+          {ENTRIES.map((entry) => (
+            <li key={entry.to} className={styles.entry}>
+              <Link to={entry.to} className={styles.entryTitle}>
+                {entry.title}
+              </Link>
+              <p>{entry.text}</p>
+            </li>
+          ))}
+        </ul>
+      </main>
+    </Layout>
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * The portal's request machinery against a real server: the OpenAPI document it is generated from,
+ * client-side validation that agrees with the server's, and generated code (cURL, JavaScript,
+ * Python, and httpsnippet's extra languages) that parses and, where the runtime is here, runs.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationsFromOpenApi } from '../../apps/docs/src/api/fromOpenApi.ts';
+import { methodProps } from '../../apps/docs/src/api/methodProps.ts';
+import { buildUrl, type SnippetRequest } from '../../apps/docs/src/api/request.ts';
+import { CORE_LANGUAGES } from '../../apps/docs/src/api/snippets/index.ts';
+import { MORE_LANGUAGES, moreLanguageSnippet } from '../../apps/docs/src/api/snippets/moreLanguages.ts';
+import type { ApiOperation, OpenApiDocument } from '../../apps/docs/src/api/types.ts';
+import { createValidator } from '../../apps/docs/src/api/validation.ts';
+import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import { BACKENDS } from '../support/backends.ts';
+import { tempDir } from '../support/docsSite.ts';
+import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
+
+const run = promisify(execFile);
+const SHELL_HOSTILE = 'a $HOME & (c|d); <e> {f} #g ~h! 100% ?i=[j]^k';
+
+async function pythonHasRequests(): Promise<boolean> {
+  try {
+    await run('python3', ['-c', 'import requests']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('docs request machinery', () => {
+  let t: TestServer;
+  let project: CreatedProject;
+  let operations: ApiOperation[];
+  let dir: string;
+  const op = (id: string) => operations.find((o) => o.operationId === id)!;
+
+  beforeAll(async () => {
+    t = await startTestServer(BACKENDS[0]!);
+    project = await t.createProject('enterprise');
+    const document = (await call(t.url, 'GET', '/v1/openapi.json')).body as OpenApiDocument;
+    operations = operationsFromOpenApi(document);
+    dir = tempDir('parley-docs-code-');
+  });
+  afterAll(async () => {
+    await t.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads every operation of the document, with the auth and parameters the server enforces', () => {
+    expect(operations.map((o) => o.operationId)).toEqual(expect.arrayContaining(['createChannel', 'getChannel', 'createToken', 'listSessions', 'getUsage']));
+    expect(op('createChannel')).toMatchObject({ method: 'POST', path: '/v1/projects/{projectId}/rtc/channels', auth: ['basic'] });
+    expect(op('getChannel').auth).toEqual(['basic', 'bearer']);
+    expect(op('getChannel').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:projectId', 'path:channel']);
+    for (const operation of operations) {
+      const props = methodProps(operation);
+      // A file download has no JSON answer to show; every other operation shows the success envelope.
+      if (operation.response) expect(JSON.parse(props.responseCode!)).toMatchObject({ code: 200, message: 'success' });
+      else expect(props.responseCode).toBeUndefined();
+      expect(props.fields!.length).toBeGreaterThan(0);
+    }
+  });
+
+  describe('validation before sending agrees with the server', () => {
+    const channelName = (name: string) => ({ channel: name });
+    const cases: Array<{ name: string; body: unknown }> = [
+      { name: 'the seed body', body: { channel: 'my-video-channel', uid: 'user_12345', clientRequest: { resourceExpiredHour: 24, recordingConfig: { channelType: 0, streamTypes: 2 } } } },
+      { name: 'a numeric uid', body: { channel: 'numeric-uid', uid: 42 } },
+      { name: 'every allowed punctuation mark', body: channelName('a b!#$%&()+-:;<=.>?@[]^_{}|~,') },
+      { name: 'a slash in the name', body: channelName('bad/name') },
+      { name: 'an empty name', body: channelName('') },
+      { name: 'a 64-character name', body: channelName('x'.repeat(64)) },
+      { name: 'no channel', body: { uid: '1' } },
+      { name: 'an unknown field', body: { channel: 'ok', colour: 'blue' } },
+      { name: 'hours out of range', body: { channel: 'ok', clientRequest: { resourceExpiredHour: 721 } } },
+      { name: 'a half recording config', body: { channel: 'ok', clientRequest: { recordingConfig: { channelType: 0 } } } },
+      { name: 'a string where a number goes', body: { channel: 'ok', clientRequest: { resourceExpiredHour: '24' } } },
+      { name: 'an unknown mode', body: { channel: 'ok', mode: 'broadcast' } },
+    ];
+    for (const { name, body } of cases) {
+      it(name, async () => {
+        const errors = createValidator(op('createChannel'))({ values: { projectId: project.appId }, body });
+        const answer = await call(t.url, 'POST', `/v1/projects/${project.appId}/rtc/channels`, { auth: basic(project.customerId, project.customerSecret!), body });
+        expect(answer.status === 200, JSON.stringify({ errors, answer: answer.body })).toBe(errors.length === 0);
+        if (answer.status !== 200) {
+          expect(answer.status).toBe(400);
+          // The field the server names is one the tester marks too.
+          if (answer.body.details?.field) expect(errors.map((e) => e.field)).toContain(answer.body.details.field);
+        }
+      });
+    }
+
+    it('explains the channel-name rule inline, and checks path and query parameters', () => {
+      const [error] = createValidator(op('createChannel'))({ values: { projectId: project.appId }, body: { channel: 'bad/name' } });
+      expect(error).toMatchObject({ part: 'body', field: 'channel' });
+      expect(error!.message).toContain('1-63 characters from');
+      const listErrors = createValidator(op('listChannels'))({ values: { projectId: 'nope', limit: '0' }, body: undefined });
+      expect(listErrors.map((e) => `${e.part}:${e.field}`).sort()).toEqual(['path:projectId', 'query:limit']);
+      expect(createValidator(op('listChannels'))({ values: { projectId: project.appId, limit: '50' }, body: undefined })).toEqual([]);
+    });
+  });
+
+  describe('generated code', () => {
+    let request: SnippetRequest;
+    beforeAll(() => {
+      request = {
+        method: 'POST',
+        url: buildUrl(t.url, op('createChannel'), { projectId: project.appId }),
+        auth: { scheme: 'basic', user: project.customerId, password: project.customerSecret! },
+        // Shell and URL metacharacters the channel-name rule allows: quoting and escaping are exercised.
+        body: { channel: SHELL_HOSTILE, uid: 'user_12345', clientRequest: { resourceExpiredHour: 24, recordingConfig: { channelType: 0, streamTypes: 2 } } },
+      };
+    });
+    const language = (id: string) => CORE_LANGUAGES.find((l) => l.id === id)!;
+
+    it('cURL runs in a shell and creates the channel', async () => {
+      const { stdout } = await run('bash', ['-c', `${language('curl').write(request)} -sS`]);
+      expect(JSON.parse(stdout)).toMatchObject({ code: 200, data: { channel: SHELL_HOSTILE, createdByUid: 'user_12345' } });
+    });
+
+    it('JavaScript passes node --check and runs on Node', async () => {
+      const file = path.join(dir, 'snippet.mjs');
+      fs.writeFileSync(file, language('javascript').write(request));
+      await run(process.execPath, ['--check', file]);
+      const { stdout } = await run(process.execPath, [file]);
+      expect(stdout).toMatch(/^200 /);
+    });
+
+    it('Python parses (ast.parse) and, with requests installed, runs', async () => {
+      const file = path.join(dir, 'snippet.py');
+      fs.writeFileSync(file, language('python').write(request));
+      await run('python3', ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read())', file]);
+      if (await pythonHasRequests()) {
+        const { stdout } = await run('python3', [file]);
+        expect(stdout).toMatch(/^200 /);
+      }
+    });
+
+    it('a Bearer GET with a query works in every core language', async () => {
+      const minted = await call(t.url, 'POST', `/v1/projects/${project.appId}/tokens`, {
+        auth: basic(project.customerId, project.customerSecret!),
+        body: { channel: SHELL_HOSTILE, uid: 0, role: 'subscriber', expireSeconds: 600 },
+      });
+      const read: SnippetRequest = {
+        method: 'GET',
+        url: buildUrl(t.url, op('getChannel'), { projectId: project.appId, channel: SHELL_HOSTILE }),
+        auth: { scheme: 'bearer', token: minted.body.data.token },
+      };
+      const { stdout } = await run('bash', ['-c', `${language('curl').write(read)} -sS`]);
+      expect(JSON.parse(stdout)).toMatchObject({ code: 200 });
+      const file = path.join(dir, 'read.mjs');
+      fs.writeFileSync(file, language('javascript').write(read));
+      expect((await run(process.execPath, [file])).stdout).toMatch(/^200 /);
+      fs.writeFileSync(path.join(dir, 'read.py'), language('python').write(read));
+      await run('python3', ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read())', path.join(dir, 'read.py')]);
+    });
+
+    it('httpsnippet writes the other languages; the JavaScript and shell ones parse', async () => {
+      for (const more of MORE_LANGUAGES) {
+        const code = await moreLanguageSnippet(request, more);
+        expect(code, more.label).toContain(project.appId);
+        if (more.id === 'node-axios') {
+          const file = path.join(dir, 'axios.mjs');
+          fs.writeFileSync(file, code);
+          await run(process.execPath, ['--check', file]);
+        }
+        if (more.id === 'httpie') await run('bash', ['-n', '-c', code]);
+      }
+    });
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * The docs portal in tests: the built site (built once if missing), served by the server's own
+ * `registerDocs` on a separate port, and the Chromium the browser tests drive. A separate origin
+ * from the API server on purpose: the tester then calls the API cross-origin, through CORS.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { installErrorHandler } from '../../packages/server/src/http/errors.ts';
+import { DOCS_BUILD_DIR, registerDocs } from '../../packages/server/src/web/docs.ts';
+
+const run = promisify(execFile);
+export const REPO_DIR = path.resolve(import.meta.dirname, '../..');
+export const DOCS_DIR = path.join(REPO_DIR, 'apps/docs');
+export const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results/docs');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** `npm test` builds the site first (pretest); a single test file run builds it when it is missing. */
+export async function ensureDocsBuilt(): Promise<string> {
+  if (!fs.existsSync(path.join(DOCS_BUILD_DIR, 'index.html'))) {
+    await run('npm', ['run', 'build', '-w', 'apps/docs'], { cwd: REPO_DIR, maxBuffer: 64 * 1024 * 1024 });
+  }
+  return DOCS_BUILD_DIR;
+}
+
+export interface DocsServer {
+  app: FastifyInstance;
+  /** Origin, e.g. http://127.0.0.1:41234 (the site is under /docs/). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveDocs(root?: string): Promise<DocsServer> {
+  const app = Fastify({ routerOptions: { ignoreTrailingSlash: true } });
+  installErrorHandler(app);
+  registerDocs(app, root ? { root } : {});
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url, close: () => app.close() };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A temporary folder for a test's files (removed by the caller). */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
