@@ -6,6 +6,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { errorField as fieldOf, errorReason as describe } from '@parley/protocol/validation-messages';
 import type { ApiOperation, JsonSchema, ParameterLocation } from './types.ts';
 
 export type RequestPart = ParameterLocation | 'body';
@@ -33,31 +34,6 @@ function makeAjv(coerceTypes: boolean): Ajv {
 
 const coercing = makeAjv(true);
 const strict = makeAjv(false);
-
-function describe(error: ErrorObject): string {
-  const description = (error.parentSchema as JsonSchema | undefined)?.description;
-  switch (error.keyword) {
-    case 'required':
-      return 'is required';
-    case 'additionalProperties':
-      return 'is not a known field';
-    case 'anyOf':
-      return description ? `must be one of the allowed forms: ${description}` : 'does not match any allowed form';
-    case 'enum':
-      return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'pattern':
-      return description ? `has characters that are not allowed: ${description}` : 'has characters that are not allowed';
-    default:
-      return error.message ?? 'is not valid';
-  }
-}
-
-function fieldOf(error: ErrorObject): string {
-  const parts = error.instancePath.split('/').filter(Boolean).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (error.keyword === 'required') parts.push((error.params as { missingProperty: string }).missingProperty);
-  if (error.keyword === 'additionalProperties') parts.push((error.params as { additionalProperty: string }).additionalProperty);
-  return parts.join('.');
-}
 
 /** One error per field; for a union, ajv reports each branch and then the anyOf, which says it best. */
 function toFieldErrors(part: RequestPart, errors: ErrorObject[]): FieldError[] {
