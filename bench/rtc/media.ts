@@ -1,0 +1,221 @@
+/**
+ * The WebRTC side of the benchmark bots, shared by the Parley and the Janus clients: native peer
+ * connections from @roamhq/wrtc (the same library as test/support/wrtcClient.ts), the synthetic
+ * 640×480 video source, complete-SDP gathering, and getStats summaries (the packet loss, frame
+ * and bitrate figures the benchmark reports).
+ */
+import { randomFillSync } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+export const wrtc: any = require('@roamhq/wrtc');
+
+// The library is untyped here, as in test/support/wrtcClient.ts.
+export type Pc = any;
+
+/** Same options as the test bot: no STUN servers (offline), one bundled transport. */
+export function createPc(): Pc {
+  return new wrtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
+}
+
+export interface VideoOptions {
+  width: number;
+  height: number;
+  fps: number;
+  /**
+   * Pins the publisher's send bitrate (kbps) by setting x-google-min/start/max-bitrate on the
+   * SFU's answer, so both SFUs forward the same stream whatever their congestion feedback.
+   */
+  kbps: number;
+}
+
+/**
+ * Adds a sendonly video transceiver fed with synthetic I420 frames. The moving bar of
+ * test/support/wrtcClient.ts alone encodes to ~35 kbps (one packet a frame), far from a camera;
+ * here it moves over low-amplitude noise (luma 120-127) that changes every frame, which VP8
+ * encodes at whatever bitrate it is given (~90 packets/s at 0.7 Mbps) at a low quantizer, so the
+ * encoder neither drops frames nor scales the resolution down. The noise comes from one pool
+ * read at a large stride each frame (a memcpy, no per-pixel JavaScript). Returns a stop function.
+ */
+export function addSyntheticVideo(pc: Pc, { width, height, fps }: Pick<VideoOptions, 'width' | 'height' | 'fps'>): () => void {
+  const source = new wrtc.nonstandard.RTCVideoSource();
+  const track = source.createTrack();
+  pc.addTransceiver(track, { direction: 'sendonly' });
+  const lumaSize = width * height;
+  const frame = { width, height, data: new Uint8ClampedArray(lumaSize * 1.5) };
+  const pool = new Uint8Array(lumaSize * 2);
+  randomFillSync(pool);
+  for (let i = 0; i < pool.length; i += 1) pool[i] = 120 + (pool[i]! & 7);
+  frame.data.fill(128, lumaSize);
+  let n = 0;
+  const timer = setInterval(() => {
+    // Consecutive offsets differ by ~190 rows: outside VP8's motion search, so every frame is new.
+    const offset = (n * 123_457) % lumaSize;
+    frame.data.set(pool.subarray(offset, offset + lumaSize));
+    const bar = (n++ * 8) % width;
+    for (let y = 0; y < height; y += 1) frame.data.fill(235, y * width + bar, y * width + Math.min(width, bar + 32));
+    source.onFrame(frame);
+  }, 1000 / fps);
+  return () => {
+    clearInterval(timer);
+    track.stop();
+  };
+}
+
+/** Adds x-google-min/start/max-bitrate (kbps) to the VP8 format of a remote answer. */
+export function pinVideoBitrate(sdp: string, kbps: number): string {
+  const params = `x-google-min-bitrate=${kbps};x-google-start-bitrate=${kbps};x-google-max-bitrate=${kbps}`;
+  let out = sdp;
+  for (const [, pt] of sdp.matchAll(/a=rtpmap:(\d+) VP8\/90000/g)) {
+    const fmtp = new RegExp(`a=fmtp:${pt} ([^\r\n]*)`);
+    if (fmtp.test(out)) out = out.replace(fmtp, `a=fmtp:${pt} $1;${params}`);
+    else out = out.replace(new RegExp(`(a=rtpmap:${pt} VP8/90000\r?\n)`), `$1a=fmtp:${pt} ${params}\r\n`);
+  }
+  return out;
+}
+
+/** Resolves once ICE gathering is complete (or after `timeoutMs`), with the local SDP. */
+export async function completeLocal(pc: Pc, timeoutMs = 3_000): Promise<string> {
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+  return pc.localDescription.sdp as string;
+}
+
+/** Resolves when `pc.connectionState` (ICE + DTLS) first becomes `connected`. */
+export function whenConnected(pc: Pc, timeoutMs = 15_000): Promise<number> {
+  if (pc.connectionState === 'connected') return Promise.resolve(performance.now());
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`peer connection not connected within ${timeoutMs} ms (${pc.connectionState})`)), timeoutMs);
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') {
+        clearTimeout(timer);
+        resolve(performance.now());
+      } else if (pc.connectionState === 'failed') {
+        clearTimeout(timer);
+        reject(new Error('peer connection failed'));
+      }
+    });
+  });
+}
+
+/** Sums of the inbound-rtp video stats of one peer connection. */
+export interface InboundVideo {
+  packetsReceived: number;
+  packetsLost: number;
+  bytesReceived: number;
+  framesReceived: number;
+  framesDecoded: number;
+  framesDropped: number;
+  keyFramesDecoded: number;
+  freezeCount: number;
+  nackCount: number;
+  pliCount: number;
+  firCount: number;
+  /** Seconds, the largest of the streams. */
+  jitter: number;
+}
+
+export const EMPTY_INBOUND: InboundVideo = {
+  packetsReceived: 0,
+  packetsLost: 0,
+  bytesReceived: 0,
+  framesReceived: 0,
+  framesDecoded: 0,
+  framesDropped: 0,
+  keyFramesDecoded: 0,
+  freezeCount: 0,
+  nackCount: 0,
+  pliCount: 0,
+  firCount: 0,
+  jitter: 0,
+};
+
+type StatsReport = { forEach(callback: (stat: Record<string, unknown>) => void): void };
+
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+export async function inboundVideo(pc: Pc): Promise<InboundVideo> {
+  const total = { ...EMPTY_INBOUND };
+  if (!pc || pc.connectionState === 'closed') return total;
+  const report = (await pc.getStats()) as StatsReport;
+  report.forEach((stat) => {
+    if (stat.type !== 'inbound-rtp' || (stat.kind ?? stat.mediaType) !== 'video') return;
+    for (const key of Object.keys(total) as Array<keyof InboundVideo>) {
+      if (key === 'jitter') total.jitter = Math.max(total.jitter, num(stat.jitter));
+      else total[key] += num(stat[key]);
+    }
+  });
+  return total;
+}
+
+export interface OutboundVideo {
+  packetsSent: number;
+  bytesSent: number;
+  framesEncoded: number;
+  keyFramesEncoded: number;
+  nackCount: number;
+  pliCount: number;
+  firCount: number;
+  retransmittedPacketsSent: number;
+  frameWidth: number;
+  frameHeight: number;
+  qualityLimitationReason: string;
+  /** From the candidate pair: what the sender's congestion control allows. */
+  availableOutgoingBitrate: number;
+}
+
+export async function outboundVideo(pc: Pc): Promise<OutboundVideo> {
+  const total: OutboundVideo = {
+    packetsSent: 0,
+    bytesSent: 0,
+    framesEncoded: 0,
+    keyFramesEncoded: 0,
+    nackCount: 0,
+    pliCount: 0,
+    firCount: 0,
+    retransmittedPacketsSent: 0,
+    frameWidth: 0,
+    frameHeight: 0,
+    qualityLimitationReason: '',
+    availableOutgoingBitrate: 0,
+  };
+  const report = (await pc.getStats()) as StatsReport;
+  report.forEach((stat) => {
+    if (stat.type === 'candidate-pair' && stat.nominated && num(stat.availableOutgoingBitrate) > 0) {
+      total.availableOutgoingBitrate = num(stat.availableOutgoingBitrate);
+    }
+    if (stat.type !== 'outbound-rtp' || (stat.kind ?? stat.mediaType) !== 'video') return;
+    total.packetsSent += num(stat.packetsSent);
+    total.bytesSent += num(stat.bytesSent);
+    total.framesEncoded += num(stat.framesEncoded);
+    total.keyFramesEncoded += num(stat.keyFramesEncoded);
+    total.nackCount += num(stat.nackCount);
+    total.pliCount += num(stat.pliCount);
+    total.firCount += num(stat.firCount);
+    total.retransmittedPacketsSent += num(stat.retransmittedPacketsSent);
+    total.frameWidth = Math.max(total.frameWidth, num(stat.frameWidth));
+    total.frameHeight = Math.max(total.frameHeight, num(stat.frameHeight));
+    if (typeof stat.qualityLimitationReason === 'string') total.qualityLimitationReason = stat.qualityLimitationReason;
+  });
+  return total;
+}
+
+/**
+ * Calls `onFrame` for every decoded frame of a remote video track. A sink copies each frame into
+ * JavaScript, which costs the bots CPU; the fan-out counts frames from getStats instead and only
+ * the first-frame benchmark uses sinks.
+ */
+export function attachVideoSink(track: unknown, onFrame: () => void): () => void {
+  const sink = new wrtc.nonstandard.RTCVideoSink(track);
+  sink.onframe = onFrame;
+  return () => sink.stop();
+}
