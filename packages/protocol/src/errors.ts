@@ -15,6 +15,8 @@ export const errorCatalogue = {
   not_found: { status: 404, message: 'Resource not found' },
   route_not_found: { status: 404, message: 'Route not found' },
   method_not_allowed: { status: 405, message: 'Method not allowed' },
+  recording_conflict: { status: 409, message: 'A recording is already running' },
+  recording_stopped: { status: 409, message: 'The recording has already stopped' },
   payload_too_large: { status: 413, message: 'Request body too large' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type' },
   rate_limited: { status: 429, message: 'Rate limit exceeded' },

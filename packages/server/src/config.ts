@@ -34,9 +34,29 @@ export interface Config {
   rtcPortMax: number;
   /** Dev mode: the demo call page may mint tokens for the demo project. */
   dev: boolean;
+  /** ffmpeg and ffprobe for cloud recording; unset: looked up on PATH when a recording starts. */
+  ffmpegPath: string | undefined;
+  ffprobePath: string | undefined;
+  /** Where recordings go unless a request names its own storage. */
+  recordingStorage: RecordingStorageConfig;
+  /** Seconds between retries of recording uploads that failed. */
+  recordingUploadRetrySeconds: number;
+  /** Whether S3 endpoints named in requests may be loopback or private addresses (tests, private networks). */
+  recordingAllowPrivateEndpoints: boolean;
+  /** Whether webhooks may go to loopback, private, link-local… addresses (off by default: SSRF). */
+  webhookAllowPrivate: boolean;
+  /** How long a webhook notice is retried before it is given up; also how long an endpoint must fail to be turned off. */
+  webhookRetryHours: number;
+  /** Delay before a webhook's first retry; each next one doubles, up to an hour. */
+  webhookRetryBaseMs: number;
 }
 
-export type ConfigOverrides = Partial<Pick<Config, 'host' | 'port' | 'dataDir' | 'databaseUrl' | 'redisUrl' | 'logLevel' | 'dev'>>;
+/** The default store of recorded files: a folder (`<dataDir>/recordings`) or an S3-compatible bucket. */
+export type RecordingStorageConfig =
+  | { kind: 'local'; dir: string }
+  | { kind: 's3'; endpoint: string | undefined; region: string; bucket: string; accessKey: string; secretKey: string };
+
+export type ConfigOverrides = Partial<Pick<Config, 'host' | 'port' | 'dataDir' | 'databaseUrl' | 'redisUrl' | 'logLevel' | 'dev' | 'webhookAllowPrivate'>>;
 
 export class ConfigError extends Error {}
 
@@ -80,14 +100,35 @@ function rtcPorts(env: NodeJS.ProcessEnv): { rtcPortMin: number; rtcPortMax: num
   return { rtcPortMin, rtcPortMax };
 }
 
+function recordingStorage(env: NodeJS.ProcessEnv, dataDir: string): RecordingStorageConfig {
+  const kind = env.PARLEY_RECORDING_STORAGE || 'local';
+  if (kind === 'local') return { kind, dir: path.join(dataDir, 'recordings') };
+  if (kind !== 's3') throw new ConfigError(`PARLEY_RECORDING_STORAGE must be local or s3, got "${kind}"`);
+  const bucket = env.PARLEY_RECORDING_S3_BUCKET;
+  const accessKey = env.PARLEY_RECORDING_S3_ACCESS_KEY;
+  const secretKey = env.PARLEY_RECORDING_S3_SECRET_KEY;
+  if (!bucket || !accessKey || !secretKey) {
+    throw new ConfigError('PARLEY_RECORDING_STORAGE=s3 needs PARLEY_RECORDING_S3_BUCKET, PARLEY_RECORDING_S3_ACCESS_KEY and PARLEY_RECORDING_S3_SECRET_KEY');
+  }
+  return {
+    kind,
+    endpoint: parseUrl(env.PARLEY_RECORDING_S3_ENDPOINT, 'PARLEY_RECORDING_S3_ENDPOINT', ['http:', 'https:']),
+    region: env.PARLEY_RECORDING_S3_REGION || 'us-east-1',
+    bucket,
+    accessKey,
+    secretKey,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const corsRaw = env.PARLEY_CORS_ORIGINS?.trim() || '*';
   const maxLifetime = Number(env.PARLEY_TOKEN_MAX_LIFETIME_SECONDS ?? 86400);
   if (!Number.isInteger(maxLifetime) || maxLifetime < 1) throw new ConfigError('PARLEY_TOKEN_MAX_LIFETIME_SECONDS must be a positive integer');
+  const dataDir = path.resolve(overrides.dataDir ?? env.PARLEY_DATA_DIR ?? '.parley');
   return {
     host: overrides.host ?? env.PARLEY_HOST ?? '127.0.0.1',
     port: parsePort(overrides.port ?? env.PARLEY_PORT ?? 8080, 'port'),
-    dataDir: path.resolve(overrides.dataDir ?? env.PARLEY_DATA_DIR ?? '.parley'),
+    dataDir,
     databaseUrl: parseUrl(overrides.databaseUrl ?? env.PARLEY_DATABASE_URL, 'PARLEY_DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: parseUrl(overrides.redisUrl ?? env.PARLEY_REDIS_URL, 'PARLEY_REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: env.PARLEY_REDIS_PREFIX ?? 'parley:',
@@ -99,5 +140,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     rtcAddress: env.PARLEY_RTC_ADDRESS || '127.0.0.1',
     ...rtcPorts(env),
     dev: overrides.dev ?? parseBoolean(env.PARLEY_DEV, 'PARLEY_DEV'),
+    ffmpegPath: env.PARLEY_FFMPEG_PATH || undefined,
+    ffprobePath: env.PARLEY_FFPROBE_PATH || undefined,
+    recordingStorage: recordingStorage(env, dataDir),
+    recordingUploadRetrySeconds: parsePositiveInteger(env.PARLEY_RECORDING_UPLOAD_RETRY_SECONDS ?? 30, 'PARLEY_RECORDING_UPLOAD_RETRY_SECONDS'),
+    recordingAllowPrivateEndpoints: parseBoolean(env.PARLEY_RECORDING_ALLOW_PRIVATE_ENDPOINTS, 'PARLEY_RECORDING_ALLOW_PRIVATE_ENDPOINTS'),
+    webhookAllowPrivate: overrides.webhookAllowPrivate ?? parseBoolean(env.PARLEY_WEBHOOK_ALLOW_PRIVATE, 'PARLEY_WEBHOOK_ALLOW_PRIVATE'),
+    webhookRetryHours: parsePositiveNumber(env.PARLEY_WEBHOOK_RETRY_HOURS ?? 24, 'PARLEY_WEBHOOK_RETRY_HOURS'),
+    webhookRetryBaseMs: parsePositiveInteger(env.PARLEY_WEBHOOK_RETRY_BASE_MS ?? 5000, 'PARLEY_WEBHOOK_RETRY_BASE_MS'),
   };
+}
+
+function parsePositiveNumber(raw: string | number, name: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function parsePositiveInteger(raw: string | number, name: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return value;
 }

@@ -43,6 +43,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // forever and count as usage; nobody can be on this node before it listens.
     const closedSessions = await services.sessions.closeOpenSessions(config.nodeId, LeaveReason.serverInternal, Date.now());
     if (closedSessions > 0) logger.info({ closedSessions, nodeId: config.nodeId }, 'closed sessions left open by the previous run');
+    // Recordings interrupted by the previous run exit abnormally; their files are made in the background.
+    const interrupted = await services.recordings.recover();
+    if (interrupted > 0) logger.info({ interrupted, nodeId: config.nodeId }, 'finishing recordings interrupted by the previous run');
     const firstRun =
       options.bootstrap !== false && !(await services.projects.hasAnyAccount())
         ? await services.projects.createDemoProject()
@@ -51,6 +54,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await live.participants.clearNode(config.nodeId);
     const app = await buildApp({ config, services, logger });
     await app.listen({ host: config.host, port: config.port });
+    // Sends what the outbox holds: what the last run left unsent, and the leaves closeOpenSessions just queued.
+    await services.webhookWorker.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const openedLive = live;
@@ -62,8 +67,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       async close() {
         // Calls end first (sessions closed with a reason), then Fastify stops accepting and lets
         // in-flight requests finish, then the stores close.
+        // Recorders leave before the calls end, so none mistakes the shutdown for a kick.
+        await services.recordings.shutdown();
         await services.rtc.shutdown();
         await services.events.drain();
+        // The leaves of the calls just ended are in the outbox; sends in flight are given back.
+        await services.webhookWorker.stop();
         await app.close();
         await openedLive.close();
         await store.close();

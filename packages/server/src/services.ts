@@ -1,18 +1,27 @@
 /**
  * The domain services of one server, wired to its store and live state.
  */
+import { KickingRuleService } from './bans/kickingRules.ts';
 import { BanService } from './bans/service.ts';
 import { ChannelService } from './channels/service.ts';
+import { findChannel } from './channels/store.ts';
 import type { Config } from './config.ts';
 import { EventBus, type EventBusLogger } from './events/bus.ts';
 import type { LiveState } from './live/index.ts';
+import { CertificateCipher } from './projects/credentials.ts';
 import { ProjectService } from './projects/service.ts';
+import { MediaTools } from './recording/mediaTools.ts';
+import { RecordingService } from './recording/service.ts';
 import { RtcService, type RtcDeps } from './rtc/service.ts';
 import { SessionService, type SessionLogger } from './sessions/service.ts';
 import { subscribeSessions } from './sessions/subscribe.ts';
 import type { Store } from './store/database.ts';
 import { TokenService } from './tokens/service.ts';
 import { UsageService } from './usage/service.ts';
+import { systemResolver } from './webhooks/addressPolicy.ts';
+import { WebhookOutbox } from './webhooks/outbox.ts';
+import { WebhookService } from './webhooks/service.ts';
+import { DeliveryWorker, type WorkerLogger } from './webhooks/worker.ts';
 
 export interface Services {
   store: Store;
@@ -25,17 +34,41 @@ export interface Services {
   rtc: RtcService;
   sessions: SessionService;
   usage: UsageService;
+  webhooks: WebhookService;
+  /** Sends the webhook outbox; server.ts starts and stops it. */
+  webhookWorker: DeliveryWorker;
+  kickingRules: KickingRuleService;
+  recordings: RecordingService;
 }
 
 export function createServices(
   store: Store,
   live: LiveState,
-  config: Pick<Config, 'secretKey' | 'tokenMaxLifetimeSeconds' | 'nodeId' | 'rtcAddress' | 'rtcPortMin' | 'rtcPortMax'>,
-  log: EventBusLogger & RtcDeps['log'] & SessionLogger,
+  config: Pick<
+    Config,
+    | 'secretKey'
+    | 'tokenMaxLifetimeSeconds'
+    | 'nodeId'
+    | 'rtcAddress'
+    | 'rtcPortMin'
+    | 'rtcPortMax'
+    | 'webhookAllowPrivate'
+    | 'webhookRetryHours'
+    | 'webhookRetryBaseMs'
+    | 'dataDir'
+    | 'ffmpegPath'
+    | 'ffprobePath'
+    | 'recordingStorage'
+    | 'recordingUploadRetrySeconds'
+    | 'recordingAllowPrivateEndpoints'
+  >,
+  log: EventBusLogger & RtcDeps['log'] & SessionLogger & WorkerLogger,
 ): Services {
   const projects = new ProjectService(store.db, config.secretKey);
   const events = new EventBus(log);
-  const sessions = new SessionService(store.db, config.nodeId, log);
+  const webhooks = new WebhookService(store.db, { secretKey: config.secretKey, policy: { allowPrivate: config.webhookAllowPrivate, resolve: systemResolver } });
+  // Sessions are the channels' journal: webhook notices are written in the same transactions.
+  const sessions = new SessionService(store.db, config.nodeId, log, new WebhookOutbox(webhooks));
   // Subscribed before anything can publish, so no join or leave goes unrecorded.
   subscribeSessions(events, sessions);
   const tokens = new TokenService(projects, config.tokenMaxLifetimeSeconds);
@@ -49,16 +82,55 @@ export function createServices(
     nodeId: config.nodeId,
     log,
   });
+  const recordings = new RecordingService({
+    db: store.db,
+    rtc,
+    events,
+    tools: new MediaTools(config),
+    cipher: new CertificateCipher(config.secretKey),
+    config,
+    log,
+    channelDefaults: async (appId, channel) => {
+      const row = await findChannel(store.db, appId, channel);
+      return row?.recording_channel_type != null && row.recording_stream_types != null
+        ? { channelType: row.recording_channel_type, streamTypes: row.recording_stream_types }
+        : undefined;
+    },
+  });
   return {
     store,
     events,
     live,
     projects,
-    channels: new ChannelService(store.db, rtc, bans),
+    channels: new ChannelService(store.db, rtc, bans, (appId, channel) => recordings.channelRecording(appId, channel)),
     tokens,
     bans,
     rtc,
     sessions,
     usage: new UsageService(store.db),
+    webhooks,
+    webhookWorker: webhookWorker(store, webhooks, config, log),
+    kickingRules: new KickingRuleService(bans, rtc),
+    recordings,
   };
+}
+
+function webhookWorker(
+  store: Store,
+  webhooks: WebhookService,
+  config: Pick<Config, 'nodeId' | 'webhookRetryHours' | 'webhookRetryBaseMs'>,
+  log: WorkerLogger,
+): DeliveryWorker {
+  const worker = new DeliveryWorker({
+    db: store.db,
+    lockRows: store.kind === 'postgres',
+    nodeId: config.nodeId,
+    policy: webhooks.policy,
+    openSecret: (sealed) => webhooks.openSecret(sealed),
+    log,
+    retryHorizonMs: config.webhookRetryHours * 3_600_000,
+    retryBaseMs: config.webhookRetryBaseMs,
+  });
+  webhooks.onWake(() => worker.wake());
+  return worker;
 }

@@ -13,6 +13,66 @@ export interface BanTarget {
   ip?: string;
 }
 
+export interface BanScope {
+  channel?: string;
+  uid?: number | string;
+  ip?: string;
+}
+
+export interface BanRule {
+  id: number;
+  appId: string;
+  channel: string | null;
+  /** The uid as its decimal string, or the user account. */
+  uid: string | null;
+  ip: string | null;
+  privileges: BanPrivilege[];
+  createdAt: number;
+  updatedAt: number;
+  /** Unix ms; a rule is in force before it. */
+  expiresAt: number;
+}
+
+/** Agora's limits on a kicking rule's duration, and its default. */
+export const KICKING_RULE_MINUTES = { min: 1, max: 1440 } as const;
+export const KICKING_RULE_SECONDS = { min: 10, max: 86430 } as const;
+export const KICKING_RULE_DEFAULT_SECONDS = 3600;
+
+/**
+ * A kicking rule's duration in seconds, as Agora reads `time` (minutes) and `time_in_seconds`:
+ * the latter wins when both are given; each is clamped to its range; neither means an hour;
+ * 0 means "kick now, ban nothing".
+ */
+export function kickingRuleSeconds(input: { time?: number; time_in_seconds?: number }): number {
+  const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+  if (input.time_in_seconds !== undefined) {
+    return input.time_in_seconds === 0 ? 0 : Math.round(clamp(input.time_in_seconds, KICKING_RULE_SECONDS.min, KICKING_RULE_SECONDS.max));
+  }
+  if (input.time !== undefined) {
+    return input.time === 0 ? 0 : Math.round(clamp(input.time, KICKING_RULE_MINUTES.min, KICKING_RULE_MINUTES.max) * 60);
+  }
+  return KICKING_RULE_DEFAULT_SECONDS;
+}
+
+/** A socket's address as a rule names it: IPv4 clients of a dual-stack listener appear as `::ffff:a.b.c.d`. */
+export function normalizeIp(ip: string): string {
+  return ip.toLowerCase().startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip.toLowerCase();
+}
+
+function toRule(row: store.BanRuleRow): BanRule {
+  return {
+    id: Number(row.id),
+    appId: row.app_id,
+    channel: row.channel,
+    uid: row.uid,
+    ip: row.ip,
+    privileges: row.privileges.split(',') as BanPrivilege[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+  };
+}
+
 export class BanService {
   #db: Db;
 
@@ -20,13 +80,14 @@ export class BanService {
     this.#db = db;
   }
 
-  async ban(appId: string, scope: { channel?: string; uid?: number | string; ip?: string }, privileges: BanPrivilege[], seconds: number, now = Date.now()): Promise<{ id: number; expiresAt: number }> {
+  /** Adds a rule in force for `seconds` (0: a rule that is over at once, kept for its id). */
+  async ban(appId: string, scope: BanScope, privileges: BanPrivilege[], seconds: number, now = Date.now()): Promise<{ id: number; expiresAt: number }> {
     const expiresAt = now + seconds * 1000;
     const id = await store.insertRule(this.#db, {
       app_id: appId,
       channel: scope.channel ?? null,
       uid: scope.uid === undefined ? null : String(scope.uid),
-      ip: scope.ip ?? null,
+      ip: scope.ip === undefined ? null : normalizeIp(scope.ip),
       privileges: privileges.join(','),
       created_at: now,
       updated_at: now,
@@ -35,12 +96,32 @@ export class BanService {
     return { id, expiresAt };
   }
 
+  /** The rules of an app still in force, oldest first. */
+  async listRules(appId: string, now = Date.now()): Promise<BanRule[]> {
+    return (await store.listActiveRules(this.#db, appId, now)).map(toRule);
+  }
+
+  async findRule(appId: string, id: number): Promise<BanRule | undefined> {
+    const row = await store.findRule(this.#db, appId, id);
+    return row && toRule(row);
+  }
+
+  /** Makes a rule end `seconds` from now (0: now); undefined when the app has no such rule. */
+  async setRuleDuration(appId: string, id: number, seconds: number, now = Date.now()): Promise<BanRule | undefined> {
+    if (!(await store.updateRuleExpiry(this.#db, appId, id, now + seconds * 1000, now))) return undefined;
+    return this.findRule(appId, id);
+  }
+
+  async deleteRule(appId: string, id: number): Promise<boolean> {
+    return store.deleteRule(this.#db, appId, id);
+  }
+
   /** The privileges currently denied to this user in this channel. */
   async deniedPrivileges(appId: string, target: BanTarget, now = Date.now()): Promise<Set<BanPrivilege>> {
     const rules = await store.findActiveRules(this.#db, appId, now, {
       channel: target.channel,
       uid: String(target.uid),
-      ...(target.ip ? { ip: target.ip } : {}),
+      ...(target.ip ? { ip: normalizeIp(target.ip) } : {}),
     });
     return new Set(rules.flatMap((rule) => rule.privileges.split(',') as BanPrivilege[]));
   }

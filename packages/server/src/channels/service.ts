@@ -12,6 +12,10 @@ import * as store from './store.ts';
 
 type Uid = number | string;
 
+/** Whether a channel is being recorded, and by which recording (recording/service.ts). */
+export type RecordingStateLookup = (appId: string, channel: string) => Promise<Channel['recording']>;
+const IDLE: Channel['recording'] = { state: 'idle', sid: null };
+
 function encodeCursor(name: string): string {
   return Buffer.from(name, 'utf8').toString('base64url');
 }
@@ -38,11 +42,13 @@ export class ChannelService {
   #db: Db;
   #rtc: RtcService;
   #bans: BanService;
+  #recordingState: RecordingStateLookup;
 
-  constructor(db: Db, rtc: RtcService, bans: BanService) {
+  constructor(db: Db, rtc: RtcService, bans: BanService, recordingState: RecordingStateLookup = async () => IDLE) {
     this.#db = db;
     this.#rtc = rtc;
     this.#bans = bans;
+    this.#recordingState = recordingState;
   }
 
   async createChannel(appId: string, input: CreateChannelBody): Promise<Channel> {
@@ -63,10 +69,14 @@ export class ChannelService {
   }
 
   async getChannel(appId: string, name: string): Promise<Channel> {
-    const [row, participants] = await Promise.all([store.findChannel(this.#db, appId, name), this.#rtc.participants(appId, name)]);
-    if (row) return toChannel(row, participants);
+    const [row, participants, recording] = await Promise.all([
+      store.findChannel(this.#db, appId, name),
+      this.#rtc.participants(appId, name),
+      this.#recordingState(appId, name),
+    ]);
+    if (row) return toChannel(row, participants, recording);
     if (participants.length === 0) throw noSuchChannel(name);
-    return liveOnlyChannel(appId, name, participants, this.#rtc.room(appId, name)?.mode);
+    return liveOnlyChannel(appId, name, participants, this.#rtc.room(appId, name)?.mode, recording);
   }
 
   async listChannels(appId: string, page: { limit?: number; cursor?: string }): Promise<ChannelPage> {
@@ -120,12 +130,7 @@ export class ChannelService {
   }
 }
 
-function recordingState(): Channel['recording'] {
-  // Recordings arrive with the recording/ module.
-  return { state: 'idle', sid: null };
-}
-
-function liveOnlyChannel(appId: string, name: string, participants: Participant[], mode: 'rtc' | 'live' | undefined): Channel {
+function liveOnlyChannel(appId: string, name: string, participants: Participant[], mode: 'rtc' | 'live' | undefined, recording: Channel['recording']): Channel {
   const createdAt = Math.min(...participants.map((p) => Date.parse(p.joinedAt)));
   return {
     channel: name,
@@ -137,11 +142,11 @@ function liveOnlyChannel(appId: string, name: string, participants: Participant[
     settings: { resourceExpiredHour: null, recordingConfig: null },
     participantCount: participants.length,
     participants,
-    recording: recordingState(),
+    recording,
   };
 }
 
-function toChannel(row: store.ChannelRow, participants: Participant[]): Channel {
+function toChannel(row: store.ChannelRow, participants: Participant[], recording: Channel['recording']): Channel {
   const recordingConfig =
     row.recording_channel_type !== null && row.recording_stream_types !== null
       ? { channelType: row.recording_channel_type, streamTypes: row.recording_stream_types }
@@ -156,6 +161,6 @@ function toChannel(row: store.ChannelRow, participants: Participant[]): Channel 
     settings: { resourceExpiredHour: row.resource_expired_hour, recordingConfig },
     participantCount: participants.length,
     participants,
-    recording: recordingState(),
+    recording,
   };
 }

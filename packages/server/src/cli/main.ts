@@ -40,7 +40,16 @@ export function buildProgram(): Command {
     .option('--port <port>', 'HTTP port (env PARLEY_PORT, default 8080)', integer('port', 0, 65535))
     .addOption(dataDirOption())
     .option('--dev', 'dev mode: the demo call page at /call may mint tokens for the demo project (env PARLEY_DEV)')
-    .action((options) => serveCommand(loadConfig(process.env, { ...overridesFrom(options), ...(options.dev ? { dev: true } : {}) })));
+    .option('--webhook-allow-private', 'let webhooks go to loopback, private and link-local addresses (env PARLEY_WEBHOOK_ALLOW_PRIVATE)')
+    .action((options) =>
+      serveCommand(
+        loadConfig(process.env, {
+          ...overridesFrom(options),
+          ...(options.dev ? { dev: true } : {}),
+          ...(options.webhookAllowPrivate ? { webhookAllowPrivate: true } : {}),
+        }),
+      ),
+    );
 
   const project = program.command('project').description('manage projects');
   project

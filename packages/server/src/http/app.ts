@@ -15,6 +15,10 @@ import type { Services } from '../services.ts';
 import { sessionHandlers } from '../sessions/routes.ts';
 import { tokenHandlers } from '../tokens/routes.ts';
 import { usageHandlers } from '../usage/routes.ts';
+import { recordingHandlers, registerRecordingFiles } from '../recording/routes.ts';
+import { registerAgoraCloudRecording } from '../compat/agora/cloudRecording.ts';
+import { webhookHandlers } from '../webhooks/routes.ts';
+import { registerAgoraChannelManagement } from '../compat/agora/channelManagement.ts';
 import { ApiError } from './apiError.ts';
 import { installErrorHandler } from './errors.ts';
 import { installObservability, requestIdFor } from './observability.ts';
@@ -77,7 +81,12 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
     ...tokenHandlers(services.tokens),
     ...sessionHandlers(services.sessions),
     ...usageHandlers(services.usage),
+    ...webhookHandlers(services.webhooks),
+    ...recordingHandlers(services.recordings),
   });
+  registerRecordingFiles(app, services);
+  await registerAgoraChannelManagement(app, services);
+  await registerAgoraCloudRecording(app, services);
 
   app.setNotFoundHandler((request) => {
     const path = request.url.split('?')[0] ?? '/';

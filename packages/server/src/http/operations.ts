@@ -25,10 +25,12 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or wrong credentials',
   403: 'The credentials do not allow this',
   404: 'No such resource (or it belongs to another account)',
+  409: 'Conflicts with the resource\'s state',
   413: 'Body over 1 MiB',
   415: 'Content-Type is not application/json',
   429: 'Rate limit exceeded',
   500: 'Internal server error',
+  503: 'A server component is unavailable',
 };
 
 const EXAMPLE_KEYS: Record<number, keyof typeof errorCatalogue> = {
@@ -36,10 +38,12 @@ const EXAMPLE_KEYS: Record<number, keyof typeof errorCatalogue> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
+  409: 'recording_conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',
   500: 'internal',
+  503: 'unavailable',
 };
 
 function errorResponse(status: number) {

@@ -304,6 +304,28 @@ export class RtcService {
     return true;
   }
 
+  /**
+   * Participants on this node in `appId` that a ban rule's scope covers: each field given must
+   * match (ip against the signaling socket's address). Server-side recorders are never covered.
+   */
+  participantsMatching(appId: string, scope: { channel?: string; uid?: number | string; ip?: string }): Participant[] {
+    const ipOf = (p: Participant) => (p.peer?.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/i, '');
+    return [...this.#rooms.values()]
+      .filter((room) => room.appId === appId && (scope.channel === undefined || room.channel === scope.channel))
+      .flatMap((room) => room.participants)
+      .filter((p) => p.role !== 'recorder')
+      .filter((p) => scope.uid === undefined || p.key === String(scope.uid))
+      .filter((p) => scope.ip === undefined || ipOf(p) === scope.ip);
+  }
+
+  /** A publish ban on someone already in: their tracks of these kinds stop and new offers for them are refused. */
+  async revokePublishing(participant: Participant, kinds: MediaKind[]): Promise<void> {
+    for (const kind of kinds) {
+      participant.mayPublish.delete(kind);
+      if (participant.publishedTrack(kind) && participant.leftReason === undefined) await this.roomOf(participant).unpublish(participant, kind);
+    }
+  }
+
   /** Disconnects everyone in a channel; resolves to how many were in it. */
   async closeChannel(appId: string, channel: string): Promise<number> {
     const room = this.room(appId, channel);

@@ -1,8 +1,24 @@
 /**
  * Session rules: a session opens on `participant.joined` and closes once on `participant.left`;
  * a starting node closes what it left open; sessions are listed newest first.
+ *
+ * This is also the channel's journal for other domains: with an outbox (webhooks), every channel
+ * and participant event is handed to it inside the transaction that records the session change,
+ * one channel's events one after another, so a notice exists exactly when its state change does
+ * (one leave per join, also for sessions a crash left open) and in the order things happened.
  */
-import { leaveReasonName, type LeaveReason, type ListSessionsQuery, type ParticipantJoinedEvent, type ParticipantLeftEvent, type Session, type SessionPage } from '@parley/protocol';
+import {
+  leaveReasonName,
+  type ChannelCreatedEvent,
+  type ChannelDestroyedEvent,
+  type DomainEvent,
+  type LeaveReason,
+  type ListSessionsQuery,
+  type ParticipantJoinedEvent,
+  type ParticipantLeftEvent,
+  type Session,
+  type SessionPage,
+} from '@parley/protocol';
 import type { Db } from '../store/database.ts';
 import { decodeSessionCursor, encodeSessionCursor } from './cursor.ts';
 import * as store from './store.ts';
@@ -25,70 +41,147 @@ function storedUids(uid: string): string[] {
   return isUid ? [JSON.stringify(numeric), JSON.stringify(uid)] : [JSON.stringify(uid)];
 }
 
+/** What other domains must learn of a channel's events, written in the same transaction (webhooks' outbox). */
+export interface SessionOutbox {
+  record(trx: Db, event: DomainEvent): Promise<void>;
+  /** The transaction that recorded events committed. */
+  committed(): void;
+}
+
+function channelKey(event: { appId: string; channel: string }): string {
+  return `${event.appId}\u0000${event.channel}`;
+}
+
+function sessionRow(event: ParticipantJoinedEvent | ParticipantLeftEvent, nodeId: string): store.SessionRow {
+  const left = event.type === 'participant.left';
+  return {
+    session_id: event.sessionId,
+    app_id: event.appId,
+    channel: event.channel,
+    uid: JSON.stringify(event.uid),
+    role: event.role,
+    platform: event.platform,
+    mode: event.mode,
+    node_id: nodeId,
+    joined_at: left ? event.joinedAt : event.at,
+    left_at: left ? event.at : null,
+    leave_reason: left ? event.reason : null,
+  };
+}
+
+/** The leave of a session a node left open, as the SFU would have published it. */
+function leaveOf(row: store.SessionRow, at: number, reason: LeaveReason): ParticipantLeftEvent {
+  return {
+    type: 'participant.left',
+    appId: row.app_id,
+    channel: row.channel,
+    at,
+    sessionId: row.session_id,
+    uid: JSON.parse(row.uid) as number | string,
+    role: row.role,
+    mode: row.mode,
+    platform: row.platform,
+    joinedAt: row.joined_at,
+    reason,
+  };
+}
+
 export class SessionService {
   #db: Db;
   #nodeId: string;
   #log: SessionLogger;
-  /** Per session, the tail of its pending writes: a leave never overtakes its join on the pool. */
+  #outbox: SessionOutbox | undefined;
+  /** Per channel, the tail of its pending writes: events are recorded in the order they happened. */
   #writes = new Map<string, Promise<void>>();
 
-  constructor(db: Db, nodeId: string, log: SessionLogger) {
+  constructor(db: Db, nodeId: string, log: SessionLogger, outbox?: SessionOutbox) {
     this.#db = db;
     this.#nodeId = nodeId;
     this.#log = log;
+    this.#outbox = outbox;
   }
 
   recordJoin(event: ParticipantJoinedEvent): Promise<void> {
-    return this.#inOrder(event.sessionId, async () => {
-      // A repeated join (same session) changes nothing: the first one holds the join time.
-      await store.insertSessionIfAbsent(this.#db, {
-        session_id: event.sessionId,
-        app_id: event.appId,
-        channel: event.channel,
-        uid: JSON.stringify(event.uid),
-        role: event.role,
-        platform: event.platform,
-        mode: event.mode,
-        node_id: this.#nodeId,
-        joined_at: event.at,
-        left_at: null,
-        leave_reason: null,
-      });
-    });
+    return this.#inOrder(channelKey(event), () =>
+      this.#write(async (db, record) => {
+        // A repeated join (same session) changes nothing: the first one holds the join time.
+        if (await store.insertSessionIfAbsent(db, sessionRow(event, this.#nodeId))) await record(event);
+      }),
+    );
   }
 
   recordLeave(event: ParticipantLeftEvent): Promise<void> {
-    return this.#inOrder(event.sessionId, async () => {
-      if (await store.closeSession(this.#db, event.sessionId, event.at, event.reason)) return;
-      if (await store.findSession(this.#db, event.sessionId)) {
-        this.#log.debug({ sessionId: event.sessionId }, 'session already closed; repeated leave ignored');
-        return;
-      }
-      // Its join was never stored (the store failed then, say). The leave carries everything a
-      // session needs, so it is recorded closed rather than lost from usage.
-      this.#log.warn({ sessionId: event.sessionId, appId: event.appId, channel: event.channel }, 'leave for an unknown session; recorded from the leave');
-      await store.insertSessionIfAbsent(this.#db, {
-        session_id: event.sessionId,
-        app_id: event.appId,
-        channel: event.channel,
-        uid: JSON.stringify(event.uid),
-        role: event.role,
-        platform: event.platform,
-        mode: event.mode,
-        node_id: this.#nodeId,
-        joined_at: event.joinedAt,
-        left_at: event.at,
-        leave_reason: event.reason,
-      });
-    });
+    return this.#inOrder(channelKey(event), () =>
+      this.#write(async (db, record) => {
+        if (await store.closeSession(db, event.sessionId, event.at, event.reason)) {
+          await record(event);
+          return;
+        }
+        if (await store.findSession(db, event.sessionId)) {
+          this.#log.debug({ sessionId: event.sessionId }, 'session already closed; repeated leave ignored');
+          return;
+        }
+        // Its join was never stored (the store failed then, say). The leave carries everything a
+        // session needs, so it is recorded closed rather than lost from usage, and its join is
+        // reported with it, so no leave arrives without one.
+        this.#log.warn({ sessionId: event.sessionId, appId: event.appId, channel: event.channel }, 'leave for an unknown session; recorded from the leave');
+        await store.insertSessionIfAbsent(db, sessionRow(event, this.#nodeId));
+        const { joinedAt, reason: _reason, ...joined } = event;
+        await record({ ...joined, type: 'participant.joined', at: joinedAt });
+        await record(event);
+      }),
+    );
+  }
+
+  /** Channel events change no session; they pass to the outbox in their channel's order. */
+  recordChannelEvent(event: ChannelCreatedEvent | ChannelDestroyedEvent): Promise<void> {
+    if (!this.#outbox) return Promise.resolve();
+    return this.#inOrder(channelKey(event), () => this.#write((_db, record) => record(event)));
   }
 
   /**
    * Closes every session a node left open (it crashed, or stopped without saying goodbye), as
-   * left at `at` for `reason`. Run when the node starts, before it accepts anyone.
+   * left at `at` for `reason`, with their leaves (and the end of their channels) in the outbox.
+   * Run when the node starts, before it accepts anyone.
    */
-  closeOpenSessions(nodeId: string, reason: LeaveReason, at: number): Promise<number> {
-    return store.closeOpenSessionsOfNode(this.#db, nodeId, at, reason);
+  async closeOpenSessions(nodeId: string, reason: LeaveReason, at: number): Promise<number> {
+    if (!this.#outbox) return store.closeOpenSessionsOfNode(this.#db, nodeId, at, reason);
+    let closed = 0;
+    await this.#write(async (db, record) => {
+      const open = await store.openSessionsOfNode(db, nodeId);
+      closed = await store.closeOpenSessionsOfNode(db, nodeId, at, reason);
+      const lastOfChannel = new Map<string, store.SessionRow>();
+      for (const row of open) {
+        await record(leaveOf(row, at, reason));
+        lastOfChannel.set(channelKey({ appId: row.app_id, channel: row.channel }), row);
+      }
+      for (const row of lastOfChannel.values()) {
+        // A channel also in use on another node goes on there.
+        if (await store.hasOpenSession(db, row.app_id, row.channel)) continue;
+        await record({ type: 'channel.destroyed', appId: row.app_id, channel: row.channel, at, lastUid: JSON.parse(row.uid) as number | string });
+      }
+    });
+    return closed;
+  }
+
+  /**
+   * Runs `work` with its events for the outbox: in one transaction with them when there is an
+   * outbox (and tells it after the commit), directly on the database otherwise.
+   */
+  async #write(work: (db: Db, record: (event: DomainEvent) => Promise<void>) => Promise<void>): Promise<void> {
+    const outbox = this.#outbox;
+    if (!outbox) {
+      await work(this.#db, async () => {});
+      return;
+    }
+    let recorded = false;
+    await this.#db.transaction().execute((trx) =>
+      work(trx, async (event) => {
+        recorded = true;
+        await outbox.record(trx, event);
+      }),
+    );
+    if (recorded) outbox.committed();
   }
 
   async listSessions(appId: string, filters: SessionFilters, page: SessionPageRequest): Promise<SessionPage> {
@@ -113,15 +206,15 @@ export class SessionService {
     };
   }
 
-  #inOrder(sessionId: string, write: () => Promise<void>): Promise<void> {
-    const previous = this.#writes.get(sessionId) ?? Promise.resolve();
+  #inOrder(key: string, write: () => Promise<void>): Promise<void> {
+    const previous = this.#writes.get(key) ?? Promise.resolve();
     // A failed earlier write is the bus's to log; it must not stop the next one.
     const next = previous.catch(() => {}).then(write);
-    this.#writes.set(sessionId, next);
+    this.#writes.set(key, next);
     void next
       .catch(() => {})
       .finally(() => {
-        if (this.#writes.get(sessionId) === next) this.#writes.delete(sessionId);
+        if (this.#writes.get(key) === next) this.#writes.delete(key);
       });
     return next;
   }

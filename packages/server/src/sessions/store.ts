@@ -69,6 +69,24 @@ export async function closeOpenSessionsOfNode(db: Db, nodeId: string, leftAt: nu
   return Number(result.numUpdatedRows);
 }
 
+/** The sessions a node left open, oldest join first. */
+export function openSessionsOfNode(db: Db, nodeId: string): Promise<SessionRow[]> {
+  return db.selectFrom('sessions').selectAll().where('node_id', '=', nodeId).where('left_at', 'is', null).orderBy('joined_at').orderBy('session_id').execute();
+}
+
+/** Whether anyone is still in a channel, on any node. */
+export async function hasOpenSession(db: Db, appId: string, channel: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('session_id')
+    .where('app_id', '=', appId)
+    .where('channel', '=', channel)
+    .where('left_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export function listSessions(db: Db, appId: string, filter: SessionFilter, after: SessionKey | undefined, limit: number): Promise<SessionRow[]> {
   let query = db
     .selectFrom('sessions')

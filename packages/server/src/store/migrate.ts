@@ -8,12 +8,16 @@ import * as initial from './migrations/001_initial.ts';
 import * as sessions from './migrations/002_sessions.ts';
 import * as banRules from './migrations/003_ban_rules.ts';
 import * as serverSettings from './migrations/004_server_settings.ts';
+import * as webhooks from './migrations/005_webhooks.ts';
+import * as recordings from './migrations/006_recordings.ts';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_sessions': sessions,
   '003_ban_rules': banRules,
   '004_server_settings': serverSettings,
+  '005_webhooks': webhooks,
+  '006_recordings': recordings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

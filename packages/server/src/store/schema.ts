@@ -75,6 +75,116 @@ export interface ServerSettingTable {
   value: string;
 }
 
+/** A project's webhook endpoint (webhooks/). */
+export interface WebhookEndpointTable {
+  id: string;
+  app_id: string;
+  url: string;
+  /** JSON array of event names, or null for every event. */
+  events: string | null;
+  enabled: number;
+  /** The signing secret, sealed like App Certificates (AES-GCM `v1:…` when PARLEY_SECRET_KEY is set). */
+  secret: string;
+  /** `manual` or `failing`; null while enabled. */
+  disabled_reason: 'manual' | 'failing' | null;
+  disabled_at: number | null;
+  /** Failed attempts since the last successful one. */
+  failure_streak: number;
+  failing_since: number | null;
+  last_success_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One notice to one endpoint: the outbox row the delivery worker sends (webhooks/). */
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  endpoint_id: string;
+  app_id: string;
+  /** The same on every retry and redelivery of the notice. */
+  notice_id: string;
+  event: string;
+  product_id: number;
+  event_type: number;
+  channel: string | null;
+  /** Notices sharing an order key are sent one at a time, in id order. */
+  order_key: string;
+  /** The exact JSON bytes POSTed and signed. */
+  body: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  /** While a worker is sending it: until when the claim holds, and which node holds it. */
+  lease_until: number | null;
+  claimed_by: string | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** A resource id from Agora's `acquire`: valid 5 minutes, starts one recording (recording/). */
+export interface RecordingResourceTable {
+  resource_id: string;
+  app_id: string;
+  channel: string;
+  /** The recorder's uid, as Agora sends it (a string holding an integer). */
+  uid: string;
+  resource_expired_hour: number;
+  /** JSON of acquire's `startParameter`, which start's `clientRequest` must match; or null. */
+  start_parameter: string | null;
+  created_at: number;
+  expires_at: number;
+  /** The recording it started; null until then. */
+  sid: string | null;
+}
+
+/** One cloud recording task (recording/). */
+export interface RecordingTable {
+  sid: string;
+  resource_id: string;
+  app_id: string;
+  channel: string;
+  uid: string;
+  mode: 'individual' | 'mix';
+  /** Agora's status number: 0-8, 20 exited abnormally. */
+  status: number;
+  /** The node that records it; a starting node finalises what it left unfinished. */
+  node_id: string;
+  /** JSON of the normalised recording settings (recording/settings.ts); never credentials. */
+  settings: string;
+  /** JSON of the storage named in the request (secret sealed like App Certificates), or null for the server's. */
+  storage: string | null;
+  created_at: number;
+  /** After this, Agora's query/update/stop no longer find the task (resourceExpiredHour). */
+  expires_at: number;
+  /** Mix mode: when the composite's clock started (time 0 of its capture). */
+  capture_started_at: number | null;
+  /** When the first media arrived; null while nothing has been recorded. */
+  media_started_at: number | null;
+  stopped_at: number | null;
+  /** JSON array of the files made (fileList entries). */
+  file_list: string;
+  /** JSON array of file names made but not yet in storage (uploads to retry). */
+  pending_files: string;
+  uploading_status: 'uploaded' | 'backuped' | 'unknown' | null;
+  error: string | null;
+}
+
+/** A raw WebM slice an individual recording wrote: one user's track kind for one publishing period. */
+export interface RecordingSliceTable {
+  sid: string;
+  /** File name in the recording's work folder. */
+  file: string;
+  /** JSON of the publisher's uid (number or string account), as sessions.uid. */
+  uid: string;
+  kind: 'audio' | 'video';
+  /** Wall-clock time of the slice's first packet: time 0 of the WebM. */
+  started_at: number;
+}
+
 export interface Database {
   accounts: AccountTable;
   projects: ProjectTable;
@@ -82,4 +192,9 @@ export interface Database {
   ban_rules: BanRuleTable;
   server_settings: ServerSettingTable;
   sessions: SessionTable;
+  recording_resources: RecordingResourceTable;
+  recordings: RecordingTable;
+  recording_slices: RecordingSliceTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }

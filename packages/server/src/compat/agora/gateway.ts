@@ -1,0 +1,65 @@
+/**
+ * What Agora's API gateway does before and after its Channel Management routes, for Parley's
+ * copies of them: Basic auth with the Customer ID and Secret, an App ID that must be one of the
+ * caller's (401 otherwise), per-account request rates counted per API in one-second windows, and
+ * every failure as `{message}` with the HTTP status (messages as Agora's gateway words them).
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toApiError } from '../../http/errors.ts';
+import { readAuthorization } from '../../http/credentials.ts';
+import type { Account, Project } from '../../projects/service.ts';
+import type { Services } from '../../services.ts';
+
+export class AgoraError extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+/** Agora's limits per customer account and API: 20 requests a second for online-channel queries, 10 for the others. */
+export const AGORA_RATE_LIMITS = { onlineChannelQuery: 20, other: 10 } as const;
+const RATE_WINDOW_MS = 1_000;
+
+export function installAgoraErrorHandler(scope: FastifyInstance): void {
+  scope.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AgoraError) {
+      reply.code(error.status).headers(error.headers).send({ message: error.message });
+      return;
+    }
+    const apiError = toApiError(error);
+    if (apiError.status >= 500 && apiError.key === 'internal') request.log.error({ err: error }, 'request failed');
+    // Validation failures say which field and why; other errors keep the catalogue's words.
+    const message = apiError.status === 400 && apiError.details?.reason ? apiError.details.reason : apiError.message;
+    reply.code(apiError.status).headers(apiError.headers).send({ message });
+  });
+}
+
+/** The account whose Customer ID and Secret the request carries (Basic only, as Agora's routes). */
+export async function authenticateCustomer(services: Services, request: FastifyRequest): Promise<Account> {
+  if (!request.headers.authorization) throw new AgoraError(401, 'Unauthorized');
+  const presented = readAuthorization(request.headers.authorization);
+  if (!('scheme' in presented) || presented.scheme !== 'basic') throw new AgoraError(401, 'Unauthorized');
+  const account = await services.projects.authenticateCustomer(presented.customerId, presented.customerSecret);
+  if (!account) throw new AgoraError(401, 'Invalid authentication credentials');
+  return account;
+}
+
+/** Counts one request of `api` for the account; 429 beyond its per-second limit. */
+export async function enforceAgoraRateLimit(services: Services, account: Account, api: string, limit: number, reply: FastifyReply, now = Date.now()): Promise<void> {
+  const { count, resetAt } = await services.live.rateCounter.hit(`agora:${api}:${account.id}`, RATE_WINDOW_MS, now);
+  reply.header('X-RateLimit-Limit', limit);
+  reply.header('X-RateLimit-Remaining', Math.max(0, limit - count));
+  if (count > limit) throw new AgoraError(429, 'API rate limit exceeded', { 'Retry-After': String(Math.max(1, Math.ceil((resetAt - now) / 1000))) });
+}
+
+/** The project an App ID names, if it is the caller's; Agora answers 401 for any other. */
+export async function ownProject(services: Services, account: Account, appid: string): Promise<Project> {
+  const project = /^[0-9a-f]{32}$/.test(appid) ? await services.projects.findProject(appid) : undefined;
+  if (!project || project.accountId !== account.id) throw new AgoraError(401, 'invalid appid');
+  return project;
+}

@@ -1,0 +1,183 @@
+/**
+ * Turns what a recording captured into the files people play, named as Agora names them:
+ * - individual: each raw WebM slice (one user's track kind for one publishing period) is
+ *   transcoded once (VP8 → H.264, Opus → AAC: MPEG-TS and MP4 cannot carry VP8), then cut into HLS
+ *   segments and, when asked, copied into an MP4, both without re-encoding; a user's slices of a
+ *   kind share one playlist, separated by discontinuities;
+ * - mix: the composite's capture is already H.264/AAC, so it is only cut and copied.
+ * Truncated inputs (a crash) are read as far as they go.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MediaKind, RecordingFileInfo } from '@parley/protocol';
+import type { MediaTools } from './mediaTools.ts';
+import { individualBase, mixBase, sliceName, utcStamp } from './names.ts';
+
+export interface SliceInput {
+  file: string;
+  uid: string;
+  kind: MediaKind;
+  startedAt: number;
+}
+
+export interface FinalFiles {
+  /** Files in upload order: segments first, so no playlist names a segment not yet stored. */
+  files: Array<{ name: string; path: string }>;
+  entries: RecordingFileInfo[];
+  /** Inputs that could not be used, and why. */
+  problems: string[];
+}
+
+const SEGMENT_SECONDS = 10;
+/** Transcodes at once; more would only queue behind the machine's cores. */
+const PARALLEL_TRANSCODES = 2;
+
+interface Segment {
+  name: string;
+  duration: number;
+}
+
+interface Packaged {
+  segments: Segment[];
+  mp4: string | undefined;
+}
+
+/** Cuts an MPEG-TS into HLS segments named `<base>_<utc>.ts` (and copies it into an MP4). */
+async function packageTs(tools: MediaTools, label: string, input: string, options: { base: string; startMs: number; outDir: string; mp4: boolean }): Promise<Packaged> {
+  const scratch = `.${path.basename(input, '.ts')}`;
+  const playlist = path.join(options.outDir, `${scratch}.m3u8`);
+  const mp4Name = options.mp4 ? sliceName(options.base, options.startMs, 'mp4') : undefined;
+  await Promise.all([
+    tools.runFfmpeg(`${label}:hls`, [
+      '-i', input, '-map', '0', '-c', 'copy',
+      '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', '0', '-hls_playlist_type', 'vod',
+      '-hls_segment_filename', path.join(options.outDir, `${scratch}_%05d.ts`), playlist,
+    ]),
+    mp4Name ? tools.runFfmpeg(`${label}:mp4`, ['-i', input, '-map', '0', '-c', 'copy', '-movflags', '+faststart', path.join(options.outDir, mp4Name)]) : undefined,
+  ]);
+  const segments: Segment[] = [];
+  let offset = 0;
+  let duration = 0;
+  for (const line of (await fs.promises.readFile(playlist, 'utf8')).split('\n')) {
+    const extinf = /^#EXTINF:([\d.]+)/.exec(line);
+    if (extinf) duration = Number(extinf[1]);
+    else if (line && !line.startsWith('#')) {
+      const name = `${options.base}_${utcStamp(options.startMs + Math.round(offset * 1000))}.ts`;
+      await fs.promises.rename(path.join(options.outDir, line), path.join(options.outDir, name));
+      segments.push({ name, duration });
+      offset += duration;
+    }
+  }
+  await fs.promises.rm(playlist, { force: true });
+  return { segments, mp4: mp4Name };
+}
+
+/** An HLS playlist over several periods, each marked with its wall-clock start. */
+function playlistText(periods: Array<{ startMs: number; segments: Segment[] }>): string {
+  const target = Math.max(1, ...periods.flatMap((p) => p.segments.map((s) => Math.ceil(s.duration))));
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD'];
+  periods.forEach((period, i) => {
+    if (i > 0) lines.push('#EXT-X-DISCONTINUITY');
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(period.startMs).toISOString()}`);
+    for (const segment of period.segments) lines.push(`#EXTINF:${segment.duration.toFixed(6)},`, encodeURIComponent(segment.name));
+  });
+  lines.push('#EXT-X-ENDLIST', '');
+  return lines.join('\n');
+}
+
+async function playable(tools: MediaTools, file: string): Promise<boolean> {
+  const probe = await tools.probe(file).catch(() => null);
+  if (probe === null) return false;
+  // Without ffprobe, a non-empty file is taken at its word.
+  if (probe === undefined) return (await fs.promises.stat(file)).size > 0;
+  return probe.durationSeconds > 0 && probe.streams.length > 0;
+}
+
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  }));
+}
+
+export async function finalizeIndividual(
+  tools: MediaTools,
+  options: { sid: string; cname: string; slices: SliceInput[]; mp4: boolean; workDir: string; outDir: string },
+): Promise<FinalFiles> {
+  await fs.promises.mkdir(options.outDir, { recursive: true });
+  const problems: string[] = [];
+  const done = new Map<SliceInput, { startMs: number; packaged: Packaged }>();
+  await inParallel([...options.slices].sort((a, b) => a.startedAt - b.startedAt), PARALLEL_TRANSCODES, async (slice) => {
+    const label = `${options.sid}:${slice.uid}:${slice.kind}`;
+    const transcoded = path.join(options.workDir, `${path.basename(slice.file, '.webm')}.ts`);
+    const codec =
+      slice.kind === 'video'
+        ? ['-map', '0:v:0', '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-preset', 'superfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*2)']
+        : ['-map', '0:a:0', '-c:a', 'aac', '-b:a', '64k', '-ar', '48000'];
+    try {
+      await tools.runFfmpeg(`${label}:transcode`, ['-err_detect', 'ignore_err', '-i', slice.file, ...codec, '-f', 'mpegts', transcoded]);
+      const base = individualBase(options.sid, options.cname, slice.uid, slice.kind);
+      const packaged = await packageTs(tools, label, transcoded, { base, startMs: slice.startedAt, outDir: options.outDir, mp4: options.mp4 });
+      if (packaged.segments.length === 0) throw new Error('no media');
+      done.set(slice, { startMs: slice.startedAt, packaged });
+    } catch (error) {
+      problems.push(`${path.basename(slice.file)}: ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      await fs.promises.rm(transcoded, { force: true });
+    }
+  });
+
+  const segments: FinalFiles['files'] = [];
+  const others: FinalFiles['files'] = [];
+  const entries: RecordingFileInfo[] = [];
+  const tracks = new Map<string, { uid: string; kind: MediaKind; periods: Array<{ startMs: number; segments: Segment[] }> }>();
+  for (const slice of [...done.keys()].sort((a, b) => a.startedAt - b.startedAt)) {
+    const { startMs, packaged } = done.get(slice)!;
+    const key = `${slice.uid}\u0000${slice.kind}`;
+    const track = tracks.get(key) ?? { uid: slice.uid, kind: slice.kind, periods: [] };
+    track.periods.push({ startMs, segments: packaged.segments });
+    tracks.set(key, track);
+    for (const segment of packaged.segments) segments.push({ name: segment.name, path: path.join(options.outDir, segment.name) });
+    if (packaged.mp4) {
+      const file = path.join(options.outDir, packaged.mp4);
+      others.push({ name: packaged.mp4, path: file });
+      entries.push({ fileName: packaged.mp4, trackType: slice.kind, uid: slice.uid, mixedAllUser: false, isPlayable: await playable(tools, file), sliceStartTime: startMs });
+    }
+  }
+  for (const track of tracks.values()) {
+    const name = `${individualBase(options.sid, options.cname, track.uid, track.kind)}.m3u8`;
+    const file = path.join(options.outDir, name);
+    await fs.promises.writeFile(file, playlistText(track.periods));
+    others.push({ name, path: file });
+    entries.push({ fileName: name, trackType: track.kind, uid: track.uid, mixedAllUser: false, isPlayable: true, sliceStartTime: track.periods[0]!.startMs });
+  }
+  entries.sort((a, b) => a.sliceStartTime - b.sliceStartTime || a.fileName.localeCompare(b.fileName));
+  return { files: [...segments, ...others], entries, problems };
+}
+
+export async function finalizeMix(
+  tools: MediaTools,
+  options: { sid: string; cname: string; capture: string; startedAt: number; mp4: boolean; outDir: string },
+): Promise<FinalFiles> {
+  await fs.promises.mkdir(options.outDir, { recursive: true });
+  const base = mixBase(options.sid, options.cname);
+  let packaged: Packaged;
+  try {
+    packaged = await packageTs(tools, `${options.sid}:mix`, options.capture, { base, startMs: options.startedAt, outDir: options.outDir, mp4: options.mp4 });
+  } catch (error) {
+    return { files: [], entries: [], problems: [`composite: ${(error as Error).message.split('\n')[0]}`] };
+  }
+  if (packaged.segments.length === 0) return { files: [], entries: [], problems: ['composite: no media'] };
+  const playlist = `${base}.m3u8`;
+  await fs.promises.writeFile(path.join(options.outDir, playlist), playlistText([{ startMs: options.startedAt, segments: packaged.segments }]));
+  const files = packaged.segments.map((segment) => ({ name: segment.name, path: path.join(options.outDir, segment.name) }));
+  const entry = { trackType: 'audio_and_video' as const, uid: '0', mixedAllUser: true, sliceStartTime: options.startedAt };
+  const entries: RecordingFileInfo[] = [{ fileName: playlist, isPlayable: true, ...entry }];
+  if (packaged.mp4) {
+    const file = path.join(options.outDir, packaged.mp4);
+    files.push({ name: packaged.mp4, path: file });
+    entries.push({ fileName: packaged.mp4, isPlayable: await playable(tools, file), ...entry });
+  }
+  files.push({ name: playlist, path: path.join(options.outDir, playlist) });
+  return { files, entries, problems: [] };
+}

@@ -1,0 +1,65 @@
+/**
+ * Reads one published track into WebM with werift's MediaRecorder (from `werift/nonstandard`) and
+ * hands the bytes on as they are made: to a file (individual mode) or to an ffmpeg decoder (mix).
+ *
+ * Options that matter (FIELD-NOTES): `disableNtp` and `disableLipSync`, or the first seconds of
+ * audio are lost while werift waits for RTCP sender reports. With them the file's clock is the
+ * sender's RTP clock from the first packet on, and `firstPacketAt` ties it to the wall clock.
+ *
+ * The recorder runs in stream mode (no `path`): werift's own file writer opens, appends to and
+ * closes the file for every frame, which costs more CPU than the recording itself.
+ */
+import type { MediaStreamTrack } from 'werift';
+import { Event, MediaRecorder, type StreamEvent } from 'werift/nonstandard';
+
+/** What the WebM writer emits, in order: the header, then clusters (one per video keyframe) and blocks. */
+export type WebmChunkKind = 'initial' | 'cluster' | 'block' | 'cuePoints';
+
+export interface TrackTapOptions {
+  track: MediaStreamTrack;
+  onChunk(chunk: Buffer, kind: WebmChunkKind): void;
+  /** The wall-clock time of the first RTP packet, which is time 0 of the WebM. */
+  onFirstPacket?(at: number): void;
+}
+
+const FLUSH_TIMEOUT_MS = 3_000;
+
+export class TrackTap {
+  firstPacketAt: number | undefined;
+  #recorder: MediaRecorder;
+  #ended: Promise<void>;
+  #stopping = false;
+  #firstPacket: { unSubscribe(): void };
+
+  constructor(options: TrackTapOptions) {
+    const stream: StreamEvent = new Event();
+    let markEnded!: () => void;
+    this.#ended = new Promise((resolve) => (markEnded = resolve));
+    stream.subscribe((output) => {
+      if (output.saveToFile) options.onChunk(output.saveToFile, (output.kind ?? 'block') as WebmChunkKind);
+      if (output.eol) markEnded();
+    });
+    this.#firstPacket = options.track.onReceiveRtp.subscribe(() => {
+      this.#firstPacket.unSubscribe();
+      this.firstPacketAt = Date.now();
+      options.onFirstPacket?.(this.firstPacketAt);
+    });
+    this.#recorder = new MediaRecorder({ tracks: [options.track], stream, disableNtp: true, disableLipSync: true });
+    this.#recorder.onError.subscribe(() => markEnded());
+  }
+
+  /** Stops reading and resolves once the WebM's last bytes (cues) have been handed on. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return this.#ended;
+    this.#stopping = true;
+    this.#firstPacket.unSubscribe();
+    // In stream mode werift's stop() waits 5 s for a file-writer event that never comes; the
+    // WebM is complete once `eol` has passed through `stream`, so that is what is awaited.
+    const writer = this.#recorder.writer as unknown as { onEol: { execute(): void } };
+    void this.#recorder.stop().catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, FLUSH_TIMEOUT_MS)))]);
+    clearTimeout(timer);
+    writer.onEol.execute();
+  }
+}
