@@ -2,7 +2,7 @@
  * A server that stops during a call: gracefully (clients told why, sessions closed with reason 4)
  * or killed with -9 (sessions closed with reason 4 at the next start; none stays open).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,25 +11,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { basic, call } from '../support/server.ts';
 import { BotClient } from '../support/wrtcClient.ts';
+import { exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
 const exec = promisify(execFile);
-
-async function serve(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir], {
-    env: { ...process.env, PARLEY_LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i += 1) {
-    if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok) return child;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('server did not start');
-}
-
-function exited(child: ChildProcess): Promise<unknown> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', resolve));
-}
+const serve = (dataDir: string, port: number) => serveProcess(dataDir, port);
 
 describe('a server restart during a call', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-restart-'));

@@ -4,7 +4,7 @@
  * and the sessions the crash left open get their leave (reason 4) and their channel its destroy:
  * nothing is lost, every join has exactly one leave.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,25 +14,12 @@ import { buildRtcToken } from '@parley/token';
 import { basic, call } from '../support/server.ts';
 import { WebhookReceiver } from '../support/webhookReceiver.ts';
 import { BotClient } from '../support/wrtcClient.ts';
+import { exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
 const exec = promisify(execFile);
 
-async function serve(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir, '--webhook-allow-private'], {
-    env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', PARLEY_WEBHOOK_RETRY_BASE_MS: '50' },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i += 1) {
-    if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok) return child;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('server did not start');
-}
-
-function exited(child: ChildProcess): Promise<unknown> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', resolve));
-}
+const serve = (dataDir: string, port: number) =>
+  serveProcess(dataDir, port, { args: ['--webhook-allow-private'], env: { PARLEY_WEBHOOK_RETRY_BASE_MS: '50' } });
 
 describe('webhooks across a crash', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-webhook-crash-'));

@@ -13,21 +13,15 @@ import { chromium, type Browser } from 'playwright-core';
 import { installErrorHandler } from '../../packages/server/src/http/errors.ts';
 import { DOCS_BUILD_DIR, registerDocs } from '../../packages/server/src/web/docs.ts';
 
+import { CHROMIUM_ARGS as BROWSER_ARGS } from '../sdk/support/browser.ts';
+
 const run = promisify(execFile);
 export const REPO_DIR = path.resolve(import.meta.dirname, '../..');
 export const DOCS_DIR = path.join(REPO_DIR, 'apps/docs');
 export const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results/docs');
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** Chromium's flags for this machine's closed network, without the fake media devices docs pages do not need. */
+export const CHROMIUM_ARGS = BROWSER_ARGS.filter((arg) => !arg.includes('fake'));
 
 /** `npm test` builds the site first (pretest); a single test file run builds it when it is missing. */
 export async function ensureDocsBuilt(): Promise<string> {

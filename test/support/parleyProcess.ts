@@ -1,0 +1,27 @@
+/**
+ * `parley serve` as its own process, for tests that stop it (gracefully or with kill -9) and
+ * start it again on the same data dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const PARLEY_BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
+
+/** Starts `parley serve` on `port` and resolves once /healthz answers. */
+export async function serveProcess(dataDir: string, port: number, options: { args?: string[]; env?: Record<string, string> } = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [PARLEY_BIN, 'serve', '--port', String(port), '--data-dir', dataDir, ...(options.args ?? [])], {
+    env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', ...options.env },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 100; i += 1) {
+    if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok) return child;
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('parley serve did not start');
+}
+
+export function exited(child: ChildProcess): Promise<unknown> {
+  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', resolve));
+}
