@@ -22,8 +22,9 @@ export class AudioQueue {
       data = data.subarray(0, data.length - 1);
     }
     if (data.length === 0) return;
-    const samples = new Int16Array(data.length / 2);
-    for (let i = 0; i < samples.length; i += 1) samples[i] = data.readInt16LE(i * 2);
+    // A view when the bytes are aligned (they are, from a pipe); a copy otherwise.
+    const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+    const samples = new Int16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
     this.#chunks.push(samples);
     this.#queued += samples.length;
     if (this.#queued >= PRIME_SAMPLES) this.#primed = true;
@@ -62,9 +63,12 @@ export class AudioQueue {
   }
 }
 
-/** Sums to 16-bit PCM bytes, clipping what overflows. */
+/** Sums to 16-bit PCM bytes (little-endian, as the host), clipping what overflows. */
 export function toPcm(mix: Int32Array): Buffer {
-  const out = Buffer.allocUnsafe(mix.length * 2);
-  for (let i = 0; i < mix.length; i += 1) out.writeInt16LE(Math.max(-32768, Math.min(32767, mix[i]!)), i * 2);
-  return out;
+  const out = new Int16Array(mix.length);
+  for (let i = 0; i < mix.length; i += 1) {
+    const value = mix[i]!;
+    out[i] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
+  }
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }

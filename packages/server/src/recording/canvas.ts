@@ -38,9 +38,8 @@ export class Canvas {
     return this.width * this.height * 1.5;
   }
 
-  /** A new picture: the background, then each tile's frame. */
-  compose(tiles: Array<{ rect: Rect; frame: Frame | undefined }>): Buffer {
-    const picture = Buffer.allocUnsafe(this.frameBytes);
+  /** Draws a picture into `picture`: the background, then each tile's frame. */
+  compose(picture: Buffer, tiles: Array<{ rect: Rect; frame: Frame | undefined }>): Buffer {
     const lumaBytes = this.width * this.height;
     picture.fill(this.background.y, 0, lumaBytes);
     picture.fill(this.background.u, lumaBytes, lumaBytes * 1.25);

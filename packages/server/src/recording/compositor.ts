@@ -55,6 +55,8 @@ export class Compositor {
   #framesWritten = 0;
   #samplesWritten = 0;
   #lastPicture: Buffer | undefined;
+  #free: Buffer[] = [];
+  #inFlight = new Map<Buffer, number>();
   #videoUsers: VideoUser[] = [];
   #audioUsers = new Map<string, AudioFeed>();
   #tiles: Tile[] = [];
@@ -188,9 +190,10 @@ export class Compositor {
     }
     if (dueFrames > this.#framesWritten) {
       const byUid = new Map(this.#videoUsers.map((user) => [user.uid, user.feed.latest]));
-      const picture = this.#canvas.compose(this.#tiles.map((tile) => ({ rect: tile.rect, frame: byUid.get(tile.uid) })));
+      const picture = this.#canvas.compose(this.#pictureBuffer(), this.#tiles.map((tile) => ({ rect: tile.rect, frame: byUid.get(tile.uid) })));
       while (this.#framesWritten < dueFrames) {
-        this.#video.write(picture);
+        this.#inFlight.set(picture, (this.#inFlight.get(picture) ?? 0) + 1);
+        this.#video.write(picture, () => this.#release(picture));
         this.#framesWritten += 1;
       }
       this.#lastPicture = picture;
@@ -202,6 +205,21 @@ export class Compositor {
       this.#audio.write(toPcm(mix));
       this.#samplesWritten = dueSamples;
     }
+  }
+
+  /**
+   * A picture buffer no pending write still holds (a pipe write keeps its buffer until the
+   * encoder has read it), reused so the 15-30 pictures a second allocate nothing.
+   */
+  #pictureBuffer(): Buffer {
+    return this.#free.pop() ?? Buffer.allocUnsafe(this.#canvas.frameBytes);
+  }
+
+  #release(picture: Buffer): void {
+    const left = (this.#inFlight.get(picture) ?? 1) - 1;
+    if (left > 0) return void this.#inFlight.set(picture, left);
+    this.#inFlight.delete(picture);
+    if (this.#free.length < 4) this.#free.push(picture);
   }
 
   #halt(): void {

@@ -1,9 +1,10 @@
 /**
  * Turns what a recording captured into the files people play, named as Agora names them:
- * - individual: each raw WebM slice (one user's track kind for one publishing period) is
- *   transcoded once (VP8 → H.264, Opus → AAC: MPEG-TS and MP4 cannot carry VP8), then cut into HLS
- *   segments and, when asked, copied into an MP4, both without re-encoding; a user's slices of a
- *   kind share one playlist, separated by discontinuities;
+ * - individual: each slice (one user's track kind for one publishing period) was transcoded once
+ *   while it was recorded (VP8 → H.264, Opus → AAC: MPEG-TS and MP4 cannot carry VP8); its
+ *   MPEG-TS is cut into HLS segments and, when asked, copied into an MP4, both without
+ *   re-encoding; a user's slices of a kind share one playlist, separated by discontinuities. A
+ *   slice without a usable live transcode is transcoded from its raw WebM here;
  * - mix: the composite's capture is already H.264/AAC, so it is only cut and copied.
  * Truncated inputs (a crash) are read as far as they go.
  */
@@ -93,6 +94,31 @@ async function playable(tools: MediaTools, file: string): Promise<boolean> {
   return probe.durationSeconds > 0 && probe.streams.length > 0;
 }
 
+/**
+ * How a raw slice becomes H.264 or AAC in MPEG-TS. The same settings serve the live transcoder
+ * (task.ts, while recording) and the fallback here: ultrafast and one thread, so a live
+ * transcoder costs a few percent of a core per stream; audio is mono 48 Kbps, Agora's default
+ * audio profile.
+ */
+export function sliceCodecArgs(kind: MediaKind): string[] {
+  return kind === 'video'
+    ? ['-map', '0:v:0', '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-crf', '23', '-pix_fmt', 'yuv420p',
+       '-force_key_frames', 'expr:gte(t,n_forced*2)', '-threads', '1']
+    : ['-map', '0:a:0', '-c:a', 'aac', '-b:a', '48k', '-ar', '48000', '-ac', '1'];
+}
+
+/** Input options of a slice decode: one thread, as one small stream gains nothing from more. */
+export const SLICE_INPUT_ARGS = ['-threads', '1'];
+
+/** Where a slice's H.264/AAC transcode is written, live or at stop. */
+export function transcodedPath(webm: string): string {
+  return webm.replace(/\.webm$/, '.ts');
+}
+
+async function isUsable(file: string): Promise<boolean> {
+  return ((await fs.promises.stat(file).catch(() => undefined))?.size ?? 0) > 0;
+}
+
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
@@ -102,28 +128,32 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
 
 export async function finalizeIndividual(
   tools: MediaTools,
-  options: { sid: string; cname: string; slices: SliceInput[]; mp4: boolean; workDir: string; outDir: string },
+  options: { sid: string; cname: string; slices: SliceInput[]; mp4: boolean; outDir: string },
 ): Promise<FinalFiles> {
   await fs.promises.mkdir(options.outDir, { recursive: true });
   const problems: string[] = [];
   const done = new Map<SliceInput, { startMs: number; packaged: Packaged }>();
   await inParallel([...options.slices].sort((a, b) => a.startedAt - b.startedAt), PARALLEL_TRANSCODES, async (slice) => {
     const label = `${options.sid}:${slice.uid}:${slice.kind}`;
-    const transcoded = path.join(options.workDir, `${path.basename(slice.file, '.webm')}.ts`);
-    const codec =
-      slice.kind === 'video'
-        ? ['-map', '0:v:0', '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-preset', 'superfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-force_key_frames', 'expr:gte(t,n_forced*2)']
-        : ['-map', '0:a:0', '-c:a', 'aac', '-b:a', '64k', '-ar', '48000'];
-    try {
-      await tools.runFfmpeg(`${label}:transcode`, ['-err_detect', 'ignore_err', '-i', slice.file, ...codec, '-f', 'mpegts', transcoded]);
-      const base = individualBase(options.sid, options.cname, slice.uid, slice.kind);
+    const transcoded = transcodedPath(slice.file);
+    const base = individualBase(options.sid, options.cname, slice.uid, slice.kind);
+    const pack = async () => {
       const packaged = await packageTs(tools, label, transcoded, { base, startMs: slice.startedAt, outDir: options.outDir, mp4: options.mp4 });
       if (packaged.segments.length === 0) throw new Error('no media');
+      return packaged;
+    };
+    try {
+      // The live transcode is normally there and complete; without it (it failed, or a crash cut
+      // it short) the raw WebM is transcoded now.
+      const live = (await isUsable(transcoded)) ? await pack().catch(() => undefined) : undefined;
+      let packaged = live;
+      if (!packaged) {
+        await tools.runFfmpeg(`${label}:transcode`, [...SLICE_INPUT_ARGS, '-err_detect', 'ignore_err', '-i', slice.file, ...sliceCodecArgs(slice.kind), '-f', 'mpegts', transcoded]);
+        packaged = await pack();
+      }
       done.set(slice, { startMs: slice.startedAt, packaged });
     } catch (error) {
       problems.push(`${path.basename(slice.file)}: ${(error as Error).message.split('\n')[0]}`);
-    } finally {
-      await fs.promises.rm(transcoded, { force: true });
     }
   });
 

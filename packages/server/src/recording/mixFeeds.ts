@@ -28,10 +28,11 @@ export interface TileTarget {
 }
 
 /**
- * Reads WebM on stdin as it arrives, probing no more than the header. (Not `-fflags nobuffer`:
- * it drops the packets read while probing, which is where the first keyframe is.)
+ * Reads WebM on stdin as it arrives, probing no more than the header, decoding on one thread (a
+ * single stream gains nothing from more). Not `-fflags nobuffer`: it drops the packets read
+ * while probing, which is where the first keyframe is.
  */
-const LIVE_INPUT = ['-probesize', '32768', '-analyzeduration', '0', '-f', 'matroska', '-i', 'pipe:0'];
+const LIVE_INPUT = ['-threads', '1', '-probesize', '32768', '-analyzeduration', '0', '-f', 'matroska', '-i', 'pipe:0'];
 
 function endInput(child: ChildProcess): void {
   child.stdin?.end();
@@ -52,6 +53,7 @@ export class AudioFeed {
         if (this.#decoder.stdin?.writable) this.#decoder.stdin.write(chunk);
       },
       onFirstPacket,
+      onError: (error) => context.log.warn({ err: error }, 'mix audio feed failed on a chunk'),
     });
   }
 
@@ -123,7 +125,12 @@ export class VideoFeed {
     this.#background = options.background;
     this.#requestKeyframe = options.requestKeyframe;
     this.#active = this.#decoder(options.target, true);
-    this.#tap = new TrackTap({ track, onChunk: (chunk, kind) => this.#onChunk(chunk, kind), onFirstPacket: options.onFirstPacket });
+    this.#tap = new TrackTap({
+      track,
+      onChunk: (chunk, kind) => this.#onChunk(chunk, kind),
+      onFirstPacket: options.onFirstPacket,
+      onError: (error) => context.log.warn({ err: error }, 'mix video feed failed on a chunk'),
+    });
     // The recording must start on a keyframe, and the publisher only sends one when asked.
     this.#requestKeyframe();
   }

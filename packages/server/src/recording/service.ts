@@ -457,7 +457,7 @@ export class RecordingService {
       if (captured.capture) {
         made = await finalizeMix(this.#deps.tools, { sid: row.sid, cname: row.channel, capture: captured.capture.file, startedAt: captured.capture.startedAt, mp4, outDir });
       } else {
-        made = await finalizeIndividual(this.#deps.tools, { sid: row.sid, cname: row.channel, slices: captured.slices, mp4, workDir, outDir });
+        made = await finalizeIndividual(this.#deps.tools, { sid: row.sid, cname: row.channel, slices: captured.slices, mp4, outDir });
       }
     }
     for (const problem of made.problems) {

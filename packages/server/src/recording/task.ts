@@ -2,10 +2,12 @@
  * One recording while it records: the recorder in the room (RtcService.attachRecorder, role
  * `recorder`), following publishers as they come and go, and the idle timer.
  *
- * - individual: each recorded track goes to its own WebM slice in the work folder, as it arrives;
- *   a slice is registered (for crash recovery) once its first packet is in;
+ * - individual: each recorded track goes to its own WebM slice in the work folder, as it arrives,
+ *   and through a live ffmpeg transcode to MPEG-TS beside it; a slice is registered (for crash
+ *   recovery) once its first packet is in;
  * - mix: tracks feed the live compositor, whose capture file grows in the work folder.
  */
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MediaKind } from '@parley/protocol';
@@ -14,7 +16,7 @@ import type { Participant, PublishedTrack } from '../rtc/participant.ts';
 import type { RoomObserver } from '../rtc/room.ts';
 import type { RecorderAttachment, RtcService } from '../rtc/service.ts';
 import { Compositor } from './compositor.ts';
-import type { SliceInput } from './finalize.ts';
+import { SLICE_INPUT_ARGS, sliceCodecArgs, transcodedPath, type SliceInput } from './finalize.ts';
 import type { MediaTools } from './mediaTools.ts';
 import { records, type MixSettings, type RecordingSettings, type UidFilter } from './settings.ts';
 import { TrackTap } from './trackTap.ts';
@@ -59,10 +61,25 @@ export interface Captured {
 
 interface SliceWriter {
   tap: TrackTap;
+  /** The raw WebM: what a failed live transcode is redone from. */
   out: fs.WriteStream;
+  /** The live transcode to MPEG-TS (H.264 or AAC), so little is left to do at stop. */
+  transcoder: ChildProcess;
+  transcoded: Promise<void>;
   slice: SliceInput;
   started: boolean;
+  /** WebM bytes since the last flush (see BATCH_MS). */
+  batch: Buffer[];
 }
+
+/**
+ * WebM bytes are handed on in batches this often rather than frame by frame: a write to the file
+ * and the transcoder's pipe (and the transcoder waking up) 10 times a second instead of ~80.
+ */
+const BATCH_MS = 100;
+
+/** Stops waiting for a live transcoder's last bytes after this long. */
+const TRANSCODER_FLUSH_MS = 15_000;
 
 export const MIX_CAPTURE_FILE = 'composite.ts';
 
@@ -85,6 +102,7 @@ export class RecordingTask implements RoomObserver {
   #idleTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #keyframeTimers = new Set<NodeJS.Timeout>();
+  #batchTimer: NodeJS.Timeout | undefined;
 
   constructor(identity: TaskIdentity, settings: RecordingSettings, deps: TaskDeps) {
     this.identity = identity;
@@ -156,14 +174,27 @@ export class RecordingTask implements RoomObserver {
     const file = path.join(this.#deps.workDir, `${fileUid(publisher.uid)}__${published.kind}__${++this.#sliceCount}.webm`);
     const out = fs.createWriteStream(file);
     out.on('error', (error) => this.#deps.log.warn({ err: error, file }, 'recording slice cannot be written'));
+    const transcoder = this.#deps.tools.spawnFfmpeg(
+      `${this.identity.sid}:${published.kind}`,
+      [...SLICE_INPUT_ARGS, '-probesize', '32768', '-analyzeduration', '0', '-f', 'matroska', '-i', 'pipe:0', ...sliceCodecArgs(published.kind), '-f', 'mpegts', '-y', transcodedPath(file)],
+      ['pipe', 'ignore', 'ignore'],
+    );
+    transcoder.stdin!.on('error', () => {});
+    const transcoded = new Promise<void>((resolve) => transcoder.once('close', () => resolve()));
     const slice: SliceInput = { file, uid: String(publisher.uid), kind: published.kind, startedAt: 0 };
+    // The recorder hands over the WebM header while it is being constructed, before `writer` exists.
+    const batch: Buffer[] = [];
     const writer: SliceWriter = {
       out,
+      transcoder,
+      transcoded,
       slice,
       started: false,
+      batch,
       tap: new TrackTap({
         track: published.track,
-        onChunk: (chunk) => out.write(chunk),
+        onChunk: (chunk) => batch.push(chunk),
+        onError: (error) => this.#deps.log.warn({ err: error, file }, 'recording slice failed on a chunk'),
         onFirstPacket: (at) => {
           slice.startedAt = at;
           writer.started = true;
@@ -174,7 +205,18 @@ export class RecordingTask implements RoomObserver {
       }),
     };
     this.#writers.set(key, writer);
+    this.#batchTimer ??= setInterval(() => {
+      for (const each of this.#writers.values()) this.#flush(each);
+    }, BATCH_MS);
     if (published.kind === 'video') this.#requestKeyframes(publisher);
+  }
+
+  #flush(writer: SliceWriter): void {
+    if (writer.batch.length === 0) return;
+    const chunks = writer.batch.splice(0);
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    writer.out.write(bytes);
+    if (writer.transcoder.stdin?.writable) writer.transcoder.stdin.write(bytes);
   }
 
   async #closeSlice(key: string): Promise<void> {
@@ -182,8 +224,16 @@ export class RecordingTask implements RoomObserver {
     if (!writer) return;
     this.#writers.delete(key);
     await writer.tap.stop();
-    await new Promise<void>((resolve) => writer.out.end(resolve));
-    if (!writer.started) await fs.promises.rm(writer.slice.file, { force: true });
+    this.#flush(writer);
+    if (this.#writers.size === 0 && this.#batchTimer) {
+      clearInterval(this.#batchTimer);
+      this.#batchTimer = undefined;
+    }
+    writer.transcoder.stdin?.end();
+    const killer = setTimeout(() => writer.transcoder.kill('SIGKILL'), TRANSCODER_FLUSH_MS);
+    await Promise.all([new Promise<void>((resolve) => writer.out.end(resolve)), writer.transcoded]);
+    clearTimeout(killer);
+    if (!writer.started) await Promise.all([writer.slice.file, transcodedPath(writer.slice.file)].map((file) => fs.promises.rm(file, { force: true })));
   }
 
   #mix(publisher: Participant, published: PublishedTrack): void {

@@ -18,6 +18,8 @@ export type WebmChunkKind = 'initial' | 'cluster' | 'block' | 'cuePoints';
 export interface TrackTapOptions {
   track: MediaStreamTrack;
   onChunk(chunk: Buffer, kind: WebmChunkKind): void;
+  /** `onChunk` threw; the tap goes on with the next chunk. */
+  onError(error: Error): void;
   /** The wall-clock time of the first RTP packet, which is time 0 of the WebM. */
   onFirstPacket?(at: number): void;
 }
@@ -36,13 +38,22 @@ export class TrackTap {
     let markEnded!: () => void;
     this.#ended = new Promise((resolve) => (markEnded = resolve));
     stream.subscribe((output) => {
-      if (output.saveToFile) options.onChunk(output.saveToFile, (output.kind ?? 'block') as WebmChunkKind);
+      // Called from werift's media pipeline: a throw here would be an uncaught exception.
+      try {
+        if (output.saveToFile) options.onChunk(output.saveToFile, (output.kind ?? 'block') as WebmChunkKind);
+      } catch (error) {
+        options.onError(error as Error);
+      }
       if (output.eol) markEnded();
     });
     this.#firstPacket = options.track.onReceiveRtp.subscribe(() => {
       this.#firstPacket.unSubscribe();
       this.firstPacketAt = Date.now();
-      options.onFirstPacket?.(this.firstPacketAt);
+      try {
+        options.onFirstPacket?.(this.firstPacketAt);
+      } catch (error) {
+        options.onError(error as Error);
+      }
     });
     this.#recorder = new MediaRecorder({ tracks: [options.track], stream, disableNtp: true, disableLipSync: true });
     this.#recorder.onError.subscribe(() => markEnded());

@@ -1,0 +1,208 @@
+/**
+ * `npm run bench:recording`: what cloud recording costs. Four native WebRTC publishers (640×480
+ * at 30 fps, VP8 + Opus, through @roamhq/wrtc in this process) sit in a channel of a Parley
+ * server running in a child process (server.ts); the server's CPU, ffmpeg children included, is
+ * read from /proc while:
+ * 1. nobody records (the baseline: the SFU receiving the four users);
+ * 2. an individual recording records all four (eight tracks to WebM);
+ * 3. a mix recording composites all four (640×360, 15 fps, 500 Kbps, best-fit grid);
+ * and each recording's stop is timed until its files are made and stored (the stop call waits
+ * for that), after RECORD_SECONDS of recording, for four users and for one.
+ *
+ * Goals: ≤ 5% of a core per individually recorded stream (one user's audio and video), files
+ * ready ≤ 3 s after stop for a one-minute recording.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { KEEPALIVE_INTERVAL_MS } from '@parley/protocol';
+import { buildRtcToken } from '@parley/token';
+import { basic, call } from '../../test/support/server.ts';
+import { BotClient } from '../../test/support/wrtcClient.ts';
+import { treeCpu } from './proc.ts';
+
+const USERS = 4;
+const RECORD_SECONDS = Number(process.env.BENCH_RECORD_SECONDS ?? 60);
+const WINDOW_SECONDS = Math.min(20, RECORD_SECONDS - 10);
+const WARMUP_SECONDS = 5;
+const GOALS = { maxCpuPerStream: 0.05, maxReadySeconds: 3 };
+const resultsDir = path.resolve(import.meta.dirname, '../results');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Ready {
+  url: string;
+  pid: number;
+  appId: string;
+  appCertificate: string;
+  customerId: string;
+  customerSecret: string;
+}
+
+async function startServer(): Promise<{ ready: Ready; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'server.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const message = JSON.parse(line) as { bench?: string } & Ready;
+      if (message.bench === 'ready') resolve(message);
+      else process.stdout.write(`server: ${line}\n`);
+    });
+  });
+  return {
+    ready,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+interface CpuShare {
+  /** The server process and its ffmpeg children, as a share of one core. */
+  total: number;
+  /** The ffmpeg children alone. */
+  ffmpeg: number;
+}
+
+async function cpuShare(pid: number, seconds: number): Promise<CpuShare> {
+  const before = treeCpu(pid);
+  const start = process.hrtime.bigint();
+  await sleep(seconds * 1000);
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  const after = treeCpu(pid);
+  const ffmpeg = (after.children - before.children) / wall;
+  return { total: (after.own - before.own) / wall + ffmpeg, ffmpeg };
+}
+
+interface RecordingRun {
+  mode: 'individual' | 'mix';
+  users: number;
+  cpu: CpuShare | undefined;
+  recordedSeconds: number;
+  readySeconds: number;
+  files: number;
+  uploadingStatus: string;
+}
+
+async function record(server: Ready, auth: string, channel: string, users: number, mode: 'individual' | 'mix', measureCpu: boolean): Promise<RecordingRun> {
+  const base = `${server.url}/v1/projects/${server.appId}/channels/${channel}/recordings`;
+  const body = mode === 'mix' ? { mode, avFileType: ['hls', 'mp4'], transcodingConfig: { width: 640, height: 360, fps: 15, bitrate: 500, mixedVideoLayout: 1 } } : { mode, avFileType: ['hls', 'mp4'] };
+  const started = await call(base, 'POST', '', { auth, body });
+  if (started.status !== 200) throw new Error(`start ${mode}: ${JSON.stringify(started.body)}`);
+  const startedAt = Date.now();
+  await sleep(WARMUP_SECONDS * 1000);
+  const cpu = measureCpu ? await cpuShare(server.pid, WINDOW_SECONDS) : undefined;
+  await sleep(Math.max(0, startedAt + RECORD_SECONDS * 1000 - Date.now()));
+  const stopAt = process.hrtime.bigint();
+  const stopped = await call(base, 'POST', `/${started.body.data.sid}/stop`, { auth });
+  const readySeconds = Number(process.hrtime.bigint() - stopAt) / 1e9;
+  if (stopped.status !== 200) throw new Error(`stop ${mode}: ${JSON.stringify(stopped.body)}`);
+  const { fileList, uploadingStatus } = stopped.body.data.serverResponse;
+  return { mode, users, cpu, recordedSeconds: (Date.now() - startedAt) / 1000 - readySeconds, readySeconds, files: fileList.length, uploadingStatus };
+}
+
+function pct(share: number | undefined): string {
+  return share === undefined ? '–' : `${(share * 100).toFixed(1)}%`;
+}
+
+function writeAtomically(file: string, text: string): void {
+  fs.writeFileSync(`${file}.tmp`, text);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function gitState(): { commit: string | undefined; dirty: boolean } {
+  try {
+    return {
+      commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+      dirty: execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '',
+    };
+  } catch {
+    return { commit: undefined, dirty: false };
+  }
+}
+
+const startedAt = new Date();
+const { ready, stop } = await startServer();
+const bots: BotClient[] = [];
+const keepalives: NodeJS.Timeout[] = [];
+let exitCode = 0;
+try {
+  const auth = basic(ready.customerId, ready.customerSecret);
+  const join = async (channel: string, uid: number) => {
+    const token = buildRtcToken({ appId: ready.appId, appCertificate: ready.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 3600 });
+    const bot = await BotClient.join({ url: ready.url, appId: ready.appId, channel, uid, token });
+    bots.push(bot);
+    // The server drops a signaling socket silent for three keepalive intervals, and the call with it.
+    keepalives.push(setInterval(() => bot.send({ type: 'ping' }), KEEPALIVE_INTERVAL_MS));
+    await bot.publish(['audio', 'video'], { width: 640, height: 480, fps: 30 });
+  };
+  for (let uid = 1; uid <= USERS; uid += 1) await join('bench', uid);
+  await join('bench-one', 100);
+  process.stdout.write(`${USERS} publishers (+1 in a second channel), 640×480 at 30 fps with audio; ${RECORD_SECONDS} s recordings, CPU over ${WINDOW_SECONDS} s windows\n`);
+  await sleep(WARMUP_SECONDS * 1000);
+
+  const baseline = await cpuShare(ready.pid, WINDOW_SECONDS);
+  process.stdout.write(`baseline (SFU, no recording): ${pct(baseline.total)} of a core\n`);
+  const individual = await record(ready, auth, 'bench', USERS, 'individual', true);
+  process.stdout.write(`individual, ${USERS} users: ${pct(individual.cpu!.total)} (ffmpeg ${pct(individual.cpu!.ffmpeg)}); files ready ${individual.readySeconds.toFixed(2)} s after stop\n`);
+  const mix = await record(ready, auth, 'bench', USERS, 'mix', true);
+  process.stdout.write(`mix, ${USERS} users: ${pct(mix.cpu!.total)} (ffmpeg ${pct(mix.cpu!.ffmpeg)}); files ready ${mix.readySeconds.toFixed(2)} s after stop\n`);
+  const single = await record(ready, auth, 'bench-one', 1, 'individual', false);
+  process.stdout.write(`individual, 1 user: files ready ${single.readySeconds.toFixed(2)} s after stop\n`);
+
+  const perStream = (individual.cpu!.total - baseline.total) / USERS;
+  const mixCost = mix.cpu!.total - baseline.total;
+  const runs = [individual, mix, single];
+  const worstReady = Math.max(...runs.map((r) => r.readySeconds));
+  const goals = {
+    cpuPerIndividualStream: { max: GOALS.maxCpuPerStream, actual: Number(perStream.toFixed(4)), met: perStream <= GOALS.maxCpuPerStream },
+    readySecondsAfterStop: { max: GOALS.maxReadySeconds, actual: Number(worstReady.toFixed(3)), met: worstReady <= GOALS.maxReadySeconds },
+  };
+  const environment = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.arch()}`, ffmpeg: execFileSync('ffmpeg', ['-version'], { encoding: 'utf8' }).split('\n')[0] };
+  const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
+  const jsonName = `recording-${stamp}.json`;
+  const report = {
+    benchmark: 'recording',
+    startedAt: startedAt.toISOString(),
+    environment,
+    settings: { publishers: USERS, video: '640x480 30 fps VP8', audio: 'Opus 48 kHz', recordSeconds: RECORD_SECONDS, cpuWindowSeconds: WINDOW_SECONDS, mix: '640x360 15 fps 500 Kbps, layout 1', outputs: ['hls', 'mp4'], storage: 'local folder' },
+    results: { baselineCpu: baseline, runs, cpuPerIndividualStream: perStream, cpuPerIndividualTrack: perStream / 2, mixCpuFor4Users: mixCost },
+    goals,
+  };
+  fs.mkdirSync(resultsDir, { recursive: true });
+  writeAtomically(path.join(resultsDir, jsonName), `${JSON.stringify(report, null, 2)}\n`);
+  const git = gitState();
+  const label = (met: boolean) => (met ? 'met' : 'MISSED');
+  const markdown = `# Recording benchmark: latest run
+
+${startedAt.toISOString()}, ${git.commit ? `commit ${git.commit}${git.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown'}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}; ${environment.ffmpeg}.
+${USERS} native publishers (@roamhq/wrtc, 640×480 at 30 fps VP8 + Opus) in one channel; each recording ran ${RECORD_SECONDS} s to HLS + MP4 in the local folder; CPU is the server process and its ffmpeg children over a ${WINDOW_SECONDS} s window, 100% = one core. Full results: [\`${jsonName}\`](${jsonName}).
+
+| | server CPU | of which ffmpeg | over baseline | files ready after stop | files |
+|---|---:|---:|---:|---:|---:|
+| baseline: SFU receiving ${USERS} users, no recording | ${pct(baseline.total)} | | | | |
+| individual, ${USERS} users (${USERS * 2} tracks) | ${pct(individual.cpu!.total)} | ${pct(individual.cpu!.ffmpeg)} | ${pct(individual.cpu!.total - baseline.total)} | ${individual.readySeconds.toFixed(2)} s | ${individual.files} |
+| mix, ${USERS} users, 640×360 15 fps grid | ${pct(mix.cpu!.total)} | ${pct(mix.cpu!.ffmpeg)} | ${pct(mixCost)} | ${mix.readySeconds.toFixed(2)} s | ${mix.files} |
+| individual, 1 user | | | | ${single.readySeconds.toFixed(2)} s | ${single.files} |
+
+| Goal | Target | Result | |
+|---|---|---|---|
+| CPU per individually recorded stream (a user's audio + video) | ≤ ${pct(GOALS.maxCpuPerStream)} | ${pct(perStream)} (${pct(perStream / 2)} per track) | ${label(goals.cpuPerIndividualStream.met)} |
+| Files ready after stop, ${RECORD_SECONDS} s recording (worst of the three) | ≤ ${GOALS.maxReadySeconds} s | ${worstReady.toFixed(2)} s | ${label(goals.readySecondsAfterStop.met)} |
+
+"Files ready" is the time the stop request takes: it answers once the files are made (individual: each track transcoded to H.264/AAC once, then cut into HLS and copied into MP4; mix: the live composite's capture cut and copied) and stored.
+`;
+  writeAtomically(path.join(resultsDir, 'recording-latest.md'), markdown);
+  process.stdout.write(`\n${markdown}\nWrote bench/results/${jsonName} and bench/results/recording-latest.md\n`);
+} catch (error) {
+  process.stderr.write(`bench:recording failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  exitCode = 1;
+} finally {
+  for (const timer of keepalives) clearInterval(timer);
+  await Promise.all(bots.map((bot) => bot.close()));
+  await stop();
+}
+process.exit(exitCode);

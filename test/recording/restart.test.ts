@@ -1,0 +1,128 @@
+/**
+ * A server killed with -9 in the middle of two recordings (individual and mix): no ffmpeg of
+ * theirs outlives it, and the next start marks both as exited abnormally (20) and makes what they
+ * had captured into playable, listed files.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildRtcToken } from '@parley/token';
+import { ffprobe } from '../support/media.ts';
+import { basic, call } from '../support/server.ts';
+import { BotClient } from '../support/wrtcClient.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
+const exec = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function serve(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir], {
+    env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', PARLEY_RTC_PORT_MIN: '42000', PARLEY_RTC_PORT_MAX: '42199' },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 150; i += 1) {
+    if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok) return child;
+    await sleep(100);
+  }
+  throw new Error('server did not start');
+}
+
+function exited(child: ChildProcess): Promise<unknown> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** Processes whose command line carries `marker` (Parley names its ffmpeg processes `parley-ffmpeg:<sid>…`). */
+function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(marker)) found.push(Number(entry));
+    } catch {
+      // The process ended while being looked at.
+    }
+  }
+  return found;
+}
+
+describe('a server killed during recordings', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-rec-restart-'));
+  const bots: BotClient[] = [];
+  let server: ChildProcess | undefined;
+  afterAll(async () => {
+    await Promise.all(bots.map((bot) => bot.close()));
+    server?.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('leaves no ffmpeg behind and finalises the partial recordings at the next start', async () => {
+    const project = JSON.parse((await exec(process.execPath, [BIN, 'project', 'create', '--name', 'R', '--plan', 'enterprise', '--json', '--data-dir', dataDir])).stdout);
+    const auth = basic(project.customerId, project.customerSecret);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const url = `http://127.0.0.1:${port}`;
+    server = await serve(dataDir, port);
+
+    const join = async (channel: string, uid: number) => {
+      const token = buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 600 });
+      const bot = await BotClient.join({ url, appId: project.appId, channel, uid, token });
+      bots.push(bot);
+      await bot.publish(['audio', 'video'], { width: 320, height: 240, fps: 15 });
+    };
+    await Promise.all([join('crash-individual', 1), join('crash-mix', 2), join('crash-mix', 3)]);
+    const start = async (channel: string, body: object) => {
+      const res = await call(url, 'POST', `/v1/projects/${project.appId}/channels/${channel}/recordings`, { auth, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.data.sid as string;
+    };
+    const individual = await start('crash-individual', { mode: 'individual', avFileType: ['hls', 'mp4'] });
+    const mix = await start('crash-mix', { mode: 'mix', avFileType: ['hls', 'mp4'], transcodingConfig: { width: 480, height: 270, mixedVideoLayout: 1 } });
+    const startedAt = Date.now();
+    await sleep(6_000);
+    expect(processesWith(`parley-ffmpeg:${mix}`).length).toBeGreaterThanOrEqual(3);
+
+    server.kill('SIGKILL');
+    await exited(server);
+    const recordedSeconds = (Date.now() - startedAt) / 1000;
+    // The mix's encoder and decoders read from the dead server's pipes: they end with it.
+    for (let i = 0; i < 50 && processesWith(`parley-ffmpeg:${mix}`).length > 0; i += 1) await sleep(100);
+    expect(processesWith(`parley-ffmpeg:${mix}`)).toEqual([]);
+    expect(processesWith(`parley-ffmpeg:${individual}`)).toEqual([]);
+
+    server = await serve(dataDir, port);
+    const recording = (channel: string, sid: string) => call(url, 'GET', `/v1/projects/${project.appId}/channels/${channel}/recordings/${sid}`, { auth });
+    for (const [channel, sid] of [['crash-individual', individual], ['crash-mix', mix]] as const) {
+      const first = (await recording(channel, sid)).body.data;
+      expect(first).toMatchObject({ status: 20, statusName: 'exitedAbnormally', error: expect.stringMatching(/server stopped during the recording/) });
+      let data = first;
+      for (let i = 0; i < 100 && data.uploadingStatus !== 'uploaded'; i += 1) {
+        await sleep(200);
+        data = (await recording(channel, sid)).body.data;
+      }
+      expect(data.uploadingStatus, JSON.stringify(data)).toBe('uploaded');
+      expect(data.status).toBe(20);
+      const mp4s = data.fileList.filter((file: { fileName: string }) => file.fileName.endsWith('.mp4'));
+      expect(mp4s.length).toBe(channel === 'crash-mix' ? 1 : 2);
+      expect(data.fileList.some((file: { fileName: string }) => file.fileName.endsWith('.m3u8'))).toBe(true);
+      for (const file of mp4s) {
+        expect(file.isPlayable).toBe(true);
+        const probe = await ffprobe(`${url}${file.downloadUrl}`, `Authorization: ${auth}\r\n`);
+        expect(probe.duration, file.fileName).toBeGreaterThan(recordedSeconds * 0.7);
+        expect(probe.duration, file.fileName).toBeLessThan(recordedSeconds * 1.1);
+      }
+    }
+
+    // The recorders' sessions were closed by the restart too, and the work folders are gone.
+    const sessions = (await call(url, 'GET', `/v1/projects/${project.appId}/sessions`, { auth })).body.data.sessions;
+    const recorders = sessions.filter((s: { role: string }) => s.role === 'recorder');
+    expect(recorders).toHaveLength(2);
+    for (const session of recorders) expect(session.leaveReason).toBe(4);
+    expect(fs.readdirSync(path.join(dataDir, 'recording-work'))).toEqual([]);
+
+    server.kill('SIGTERM');
+    await exited(server);
+    server = undefined;
+  });
+});
