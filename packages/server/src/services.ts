@@ -20,6 +20,7 @@ import { TokenService } from './tokens/service.ts';
 import { UsageService } from './usage/service.ts';
 import { systemResolver } from './webhooks/addressPolicy.ts';
 import { WebhookOutbox } from './webhooks/outbox.ts';
+import { subscribeRecordingNotices } from './webhooks/recordingNotices.ts';
 import { WebhookService } from './webhooks/service.ts';
 import { DeliveryWorker, type WorkerLogger } from './webhooks/worker.ts';
 
@@ -71,6 +72,7 @@ export function createServices(
   const sessions = new SessionService(store.db, config.nodeId, log, new WebhookOutbox(webhooks));
   // Subscribed before anything can publish, so no join or leave goes unrecorded.
   subscribeSessions(events, sessions);
+  subscribeRecordingNotices(events, webhooks);
   const tokens = new TokenService(projects, config.tokenMaxLifetimeSeconds);
   const bans = new BanService(store.db);
   const rtc = new RtcService({

@@ -5,7 +5,13 @@
 import Type, { type Static } from 'typebox';
 import { IsoTime, PageQuery, ProjectId } from './common.ts';
 
-const eventNames = [Type.Literal('channel.created'), Type.Literal('channel.destroyed'), Type.Literal('participant.joined'), Type.Literal('participant.left')] as const;
+const eventNames = [
+  Type.Literal('channel.created'),
+  Type.Literal('channel.destroyed'),
+  Type.Literal('participant.joined'),
+  Type.Literal('participant.left'),
+  Type.Literal('recording'),
+] as const;
 export type WebhookEventName = Static<(typeof eventNames)[number]>;
 
 /**
@@ -18,6 +24,7 @@ export const WEBHOOK_EVENTS: Record<WebhookEventName, string> = {
   'channel.destroyed': 'RTC 102: the last user left a channel.',
   'participant.joined': 'RTC 103 (host, live mode), 105 (audience, live mode), 107 (communication mode).',
   'participant.left': 'RTC 104, 106, 108: the matching leave, with `reason` and `duration`.',
+  recording: 'Cloud recording (productId 3) 1, 3, 11, 31, 32, 40, 41: errors, status, exit, uploads, recorder start and leave.',
 };
 
 /** NCS product ids (`productId` of a notice). */
