@@ -1,5 +1,5 @@
 /**
- * Agora's Cloud Recording OpenAPI description (the reference copy in ../shared, verbatim from
+ * Agora's Cloud Recording OpenAPI description (test/fixtures/agora, a verbatim copy from
  * AgoraIO/docs-portal) as JSON Schema validators, so tests can check Parley's Agora-compatible
  * responses against Agora's own schemas.
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import YAML from 'yaml';
 
-const SPEC = path.resolve(import.meta.dirname, '../../../shared/reference/agora-openapi/cloud-recording.en.yaml');
+const SPEC = path.resolve(import.meta.dirname, '../fixtures/agora/cloud-recording.en.yaml');
 
 let ajv: Ajv2020 | undefined;
 
