@@ -333,6 +333,18 @@ describe.each(BACKENDS)('recording APIs on $name', (backend) => {
       expect(await call(t.url, 'POST', agora('/nothing-here'), { body: acquireBody, auth })).toMatchObject({ status: 404, body: { message: 'no Route matched with those values' } });
       expect(await call(t.url, 'GET', agora('/acquire'), { auth })).toMatchObject({ status: 404, body: { message: 'no Route matched with those values' } });
     });
+
+    it('limits each endpoint to 10 requests a second per account, as Agora does', async () => {
+      const path = agora(`/resourceid/x/sid/${'a'.repeat(32)}/mode/mix/query`);
+      // 22 at once: even if they straddle two one-second windows, one of them holds 11 or more.
+      const answers = await Promise.all(Array.from({ length: 22 }, () => call(t.url, 'GET', path, { auth })));
+      const limited = answers.filter((res) => res.status === 429);
+      expect(answers.filter((res) => res.status === 404).length).toBeLessThanOrEqual(20);
+      expect(limited.length).toBeGreaterThanOrEqual(2);
+      expect(limited[0]!.body).toEqual({ message: 'API rate limit exceeded' });
+      // Another endpoint has its own budget.
+      expect((await call(t.url, 'POST', agora('/acquire'), { auth, body: body(uniqueName('c'), '1') })).status).toBe(200);
+    });
   });
 });
 

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { DomainEvent } from '@parley/protocol';
 import { buildRtcToken } from '@parley/token';
 import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
 import { agoraSchemaErrors } from '../support/agoraOpenapi.ts';
@@ -93,6 +94,10 @@ describe('recording real calls', () => {
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     const { sid } = started.body.data;
     const startedAt = Date.now();
+    // A recorder needs a uid nobody in the channel has.
+    const taken = await call(site.t.url, 'POST', base, { auth: site.auth, body: { uid: '1', mode: 'individual' } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.details).toEqual({ field: 'uid', reason: expect.stringMatching(/uid 1 is already in channel/) });
     await sleep(RECORD_MS / 2);
     const during = (await call(site.t.url, 'GET', `${base}/${sid}`, { auth: site.auth })).body.data;
     expect(during).toMatchObject({ status: 5, sliceStartTime: expect.any(Number), fileList: [] });
@@ -228,6 +233,9 @@ describe('recording real calls', () => {
     const channel = 'idle-call';
     const bot = await publisher(site, channel, 21, ['audio']);
     const base = `/v1/projects/${site.project.appId}/channels/${channel}/recordings`;
+    const events: DomainEvent[] = [];
+    const types = ['recording.status', 'recording.recorder_joined', 'recording.recorder_left', 'recording.files_uploaded', 'recording.exited'] as const;
+    const unsubscribe = types.map((type) => site.t.server.services.events.on(type, (event) => void (event.channel === channel && events.push(event))));
     const { sid } = (await call(site.t.url, 'POST', base, { auth: site.auth, body: { uid: '901', mode: 'individual', maxIdleTime: 5 } })).body.data;
     await sleep(3_000);
     await bot.leave();
@@ -241,6 +249,16 @@ describe('recording real calls', () => {
     const participants = (await call(site.t.url, 'GET', `/v1/projects/${site.project.appId}/channels/${channel}`, { auth: site.auth })).status;
     expect(participants).toBe(404);
     expect((await call(site.t.url, 'POST', `${base}/${sid}/stop`, { auth: site.auth })).status).toBe(409);
+
+    // What a webhook would be told (Agora NCS product 3), in order.
+    for (const off of unsubscribe) off();
+    const summary = events.map((event) =>
+      event.type === 'recording.status' ? `status ${event.status}` : event.type === 'recording.recorder_left' ? `left ${event.leaveCode}` : event.type === 'recording.exited' ? `exited ${event.exitStatus}` : event.type,
+    );
+    expect(summary).toEqual(['status 1', 'recording.recorder_joined', 'status 4', 'status 5', 'status 6', 'left 4', 'status 7', 'recording.files_uploaded', 'status 8', 'exited 0']);
+    expect(events.every((event) => 'sid' in event && event.sid === sid && event.uid === '901' && event.mode === 'individual')).toBe(true);
+    const uploaded = events.find((event) => event.type === 'recording.files_uploaded');
+    expect(uploaded).toMatchObject({ uploadingStatus: 'uploaded', fileList: done.fileList.map(({ downloadUrl: _, ...file }: { downloadUrl: string }) => file) });
   });
 
   it.concurrent('reports an upload that fails, serves the files meanwhile, and retries until they are in the bucket', async ({ expect }) => {

@@ -81,7 +81,9 @@ describe('a server killed during recordings', () => {
     const mix = await start('crash-mix', { mode: 'mix', avFileType: ['hls', 'mp4'], transcodingConfig: { width: 480, height: 270, mixedVideoLayout: 1 } });
     const startedAt = Date.now();
     await sleep(6_000);
-    expect(processesWith(`parley-ffmpeg:${mix}`).length).toBeGreaterThanOrEqual(3);
+    // The mix: an encoder and a decoder per track; individual: a live transcoder per track.
+    expect(processesWith(`parley-ffmpeg:${mix}`).length).toBe(5);
+    expect(processesWith(`parley-ffmpeg:${individual}`).length).toBe(2);
 
     server.kill('SIGKILL');
     await exited(server);

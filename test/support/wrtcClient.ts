@@ -197,10 +197,17 @@ export class BotClient {
       pc.addTransceiver(source.createTrack(), { direction: 'sendonly' });
       const samples = new Int16Array(480);
       let phase = 0;
+      // 10 ms chunks as due by the wall clock: timers fire late under load, and a source fed one
+      // chunk per tick would fall behind real time (audio timestamps count samples).
+      const startedAt = Date.now();
+      let chunks = 0;
       this.#timers.push(
         setInterval(() => {
-          for (let i = 0; i < samples.length; i += 1) samples[i] = Math.round(Math.sin((phase += (2 * Math.PI * 440) / 48000)) * 8000);
-          source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: samples.length });
+          const due = Math.min(Math.floor((Date.now() - startedAt) / 10), chunks + 20);
+          for (; chunks < due; chunks += 1) {
+            for (let i = 0; i < samples.length; i += 1) samples[i] = Math.round(Math.sin((phase += (2 * Math.PI * 440) / 48000)) * 8000);
+            source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: samples.length });
+          }
         }, 10),
       );
     }

@@ -23,6 +23,7 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
         { name: 'Tokens', description: 'Access tokens for clients (AccessToken2, compatible with Agora\'s builders).' },
         { name: 'Sessions', description: 'Who was in which call, from join to leave.' },
         { name: 'Usage', description: 'Participant-minutes and peak concurrent users, from the recorded sessions.' },
+        { name: 'Recordings', description: 'Cloud recordings of channels (individual or mix) to HLS and MP4, and their files.' },
         { name: 'Webhooks', description: 'Endpoints that receive the project\'s channel events as Agora NCS notices, and their deliveries.' },
       ],
       components: {

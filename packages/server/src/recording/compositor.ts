@@ -54,7 +54,6 @@ export class Compositor {
   #timer: NodeJS.Timeout | undefined;
   #framesWritten = 0;
   #samplesWritten = 0;
-  #lastPicture: Buffer | undefined;
   #free: Buffer[] = [];
   #inFlight = new Map<Buffer, number>();
   #videoUsers: VideoUser[] = [];
@@ -114,6 +113,7 @@ export class Compositor {
     const tiles = this.#layout([...this.videoUids, uid]);
     const tile = tiles.find((t) => t.uid === uid);
     const feed = new VideoFeed(this.#options.context, track, {
+      // Past the 17 users a composite shows, a user waits for a tile at a token size.
       target: tile ? { width: tile.rect.width, height: tile.rect.height, fit: tile.fit } : { width: 2, height: 2, fit: 'crop' },
       fps: this.#settings.fps,
       background: this.#settings.backgroundColor,
@@ -196,7 +196,6 @@ export class Compositor {
         this.#video.write(picture, () => this.#release(picture));
         this.#framesWritten += 1;
       }
-      this.#lastPicture = picture;
     }
     const samples = dueSamples - this.#samplesWritten;
     if (samples > 0) {
@@ -243,10 +242,5 @@ export class Compositor {
     const killer = setTimeout(() => encoder?.kill('SIGKILL'), 10_000);
     await this.#closed;
     clearTimeout(killer);
-  }
-
-  /** True once the encoder has written anything, for callers deciding whether there is a capture. */
-  get hasCapture(): boolean {
-    return this.#lastPicture !== undefined;
   }
 }

@@ -12,15 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  CHANNEL_NAME_PATTERN,
-  RecordingStatus,
-  recordingHasEnded,
-  type DomainEvent,
-  type RecordingFileInfo,
-  type RecordingRef,
-  type UploadingStatus,
-} from '@parley/protocol';
+import { CHANNEL_NAME_PATTERN, RecordingStatus, recordingHasEnded, type DomainEvent, type RecordingFileInfo, type RecordingRef, type UploadingStatus } from '@parley/protocol';
 import type { BlobObject } from '../blob/blobStore.ts';
 import { BlobStoreError, checkKey, contentTypeOf } from '../blob/blobStore.ts';
 import type { RecordingStorageConfig } from '../config.ts';
@@ -29,15 +21,14 @@ import type { CertificateCipher } from '../projects/credentials.ts';
 import { JoinRefused } from '../rtc/joinPolicy.ts';
 import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
+import { Delivery, recordingRef, statusEvent, updateRow } from './delivery.ts';
 import { RecordingError } from './errors.ts';
-import { finalizeIndividual, finalizeMix, type FinalFiles } from './finalize.ts';
 import { MediaToolsMissing, type MediaTools } from './mediaTools.ts';
 import { objectKey } from './names.ts';
 import { mixSettings, normalizeSettings, uidFilter, type MixSettings, type RecordingSettings, type SettingsInput, type UidFilter } from './settings.ts';
 import { blobStoreFor, checkEndpoint, openStorage, sealStorage, type StorageSpec } from './storage.ts';
 import * as store from './store.ts';
-import { MIX_CAPTURE_FILE, RecordingTask, type Captured } from './task.ts';
-import { uploadFiles } from './uploader.ts';
+import { RecordingTask } from './task.ts';
 
 export type RecordingMode = 'individual' | 'mix';
 
@@ -132,11 +123,20 @@ export class RecordingService {
   #live = new Map<string, LiveRecording>();
   #background = new Set<Promise<unknown>>();
   #retryTimer: NodeJS.Timeout | undefined;
-  #uploading = new Set<string>();
   #closing = false;
+  #delivery: Delivery;
 
   constructor(deps: RecordingServiceDeps) {
     this.#deps = deps;
+    this.#delivery = new Delivery({
+      db: deps.db,
+      events: deps.events,
+      tools: deps.tools,
+      cipher: deps.cipher,
+      storage: deps.config.recordingStorage,
+      workDir: (sid) => this.#workDir(sid),
+      log: deps.log,
+    });
   }
 
   #workDir(sid: string): string {
@@ -438,52 +438,10 @@ export class RecordingService {
         this.#emit({ type: 'recording.recorder_left', ...this.#ref(row), leaveCode });
         await this.#updateRow(row, { status: RecordingStatus.allComponentsStopped, stopped_at: Date.now() });
         this.#emitStatus(row);
-        await this.#deliver(row, captured, error ? RecordingStatus.exitedAbnormally : RecordingStatus.exited);
+        await this.#delivery.deliver(row, captured, error ? RecordingStatus.exitedAbnormally : RecordingStatus.exited, () => this.#closing);
       })().finally(() => this.#live.delete(live.row.sid)),
     );
     return live.finished;
-  }
-
-  /** Makes the files, uploads them, and records the outcome; the task ends with `exitStatus`. */
-  async #deliver(row: store.RecordingRow, captured: Captured, exitStatus: 8 | 20): Promise<void> {
-    const workDir = this.#workDir(row.sid);
-    const settings = JSON.parse(row.settings) as RecordingSettings;
-    const spec = openStorage(row.storage, this.#deps.cipher);
-    let made: FinalFiles = { files: [], entries: [], problems: [] };
-    if (row.media_started_at !== null) {
-      const outDir = path.join(workDir, 'out');
-      await fs.promises.rm(outDir, { recursive: true, force: true });
-      const mp4 = settings.avFileType.includes('mp4');
-      if (captured.capture) {
-        made = await finalizeMix(this.#deps.tools, { sid: row.sid, cname: row.channel, capture: captured.capture.file, startedAt: captured.capture.startedAt, mp4, outDir });
-      } else {
-        made = await finalizeIndividual(this.#deps.tools, { sid: row.sid, cname: row.channel, slices: captured.slices, mp4, outDir });
-      }
-    }
-    for (const problem of made.problems) {
-      this.#deps.log.warn({ sid: row.sid, problem }, 'part of a recording could not be made into files');
-      this.#emit({ type: 'recording.error', ...this.#ref(row), module: 0, errorLevel: 3, errorCode: 51, errorMsg: problem });
-    }
-    const files = made.files.map((file) => ({ key: objectKey(spec.prefix, file.name), path: file.path }));
-    const fileList = made.entries.map((entry) => ({ ...entry, fileName: objectKey(spec.prefix, entry.fileName) }));
-    const { failed } = files.length > 0 ? await uploadFiles(blobStoreFor(spec, row.app_id, this.#deps.config.recordingStorage), files) : { failed: [] };
-    const uploadingStatus: UploadingStatus = files.length === 0 ? 'unknown' : failed.length > 0 ? 'backuped' : 'uploaded';
-    const problems = [...made.problems, ...(failed.length > 0 ? [`${failed.length} file(s) not uploaded yet (${failed[0]!.error}); retrying`] : [])];
-    await this.#updateRow(row, {
-      status: exitStatus,
-      file_list: JSON.stringify(fileList),
-      pending_files: JSON.stringify(failed.map((f) => f.key)),
-      uploading_status: uploadingStatus,
-      ...(problems.length > 0 ? { error: [row.error, ...problems].filter(Boolean).join('; ') } : {}),
-    });
-    if (failed.length > 0) {
-      this.#deps.log.warn({ sid: row.sid, failed: failed.length, error: failed[0]!.error }, 'recording upload failed; the files wait for a retry');
-      this.#emit({ type: 'recording.error', ...this.#ref(row), module: 1, errorLevel: 3, errorCode: 47, errorMsg: failed[0]!.error });
-    }
-    if (files.length > 0) this.#emit({ type: 'recording.files_uploaded', ...this.#ref(row), uploadingStatus: failed.length > 0 ? 'backuped' : 'uploaded', fileList });
-    this.#emitStatus(row);
-    this.#emit({ type: 'recording.exited', ...this.#ref(row), exitStatus: exitStatus === RecordingStatus.exited ? 0 : 1 });
-    if (failed.length === 0) await fs.promises.rm(workDir, { recursive: true, force: true });
   }
 
   // ------------------------------------------------------------------ node lifecycle
@@ -502,52 +460,21 @@ export class RecordingService {
         error: row.error ?? 'The server stopped during the recording; what it had recorded was made into files',
       });
       this.#emit({ type: 'recording.recorder_left', ...this.#ref(row), leaveCode: LeaveCode.shutdown });
-      this.#track(
-        (async () => {
-          const slices = (await store.slicesOf(this.#deps.db, row.sid)).map((slice) => ({
-            file: path.join(this.#workDir(row.sid), slice.file),
-            uid: String(JSON.parse(slice.uid)),
-            kind: slice.kind,
-            startedAt: slice.started_at,
-          }));
-          const capture = row.mode === 'mix' && row.capture_started_at !== null ? { file: path.join(this.#workDir(row.sid), MIX_CAPTURE_FILE), startedAt: row.capture_started_at } : undefined;
-          await this.#deliver(row, { slices, capture }, RecordingStatus.exitedAbnormally);
-        })().catch((error) => this.#deps.log.error({ err: error, sid: row.sid }, 'could not recover a recording')),
-      );
+      this.#track(this.#delivery.capturedOf(row).then((captured) => this.#delivery.deliver(row, captured, RecordingStatus.exitedAbnormally, () => this.#closing)));
     }
-    this.#retryTimer = setInterval(() => this.#track(this.#retryUploads()), this.#deps.config.recordingUploadRetrySeconds * 1000);
+    // Uploads that failed are retried; resources that expired unused are forgotten.
+    this.#retryTimer = setInterval(
+      () =>
+        this.#track(
+          (async () => {
+            await store.deleteExpiredResources(this.#deps.db, Date.now());
+            await this.#delivery.retryUploads(this.#deps.config.nodeId, () => this.#closing);
+          })(),
+        ),
+      this.#deps.config.recordingUploadRetrySeconds * 1000,
+    );
     this.#retryTimer.unref();
     return rows.length;
-  }
-
-  /** Uploads what failed to upload before; forgets resources that expired unused. */
-  async #retryUploads(): Promise<void> {
-    await store.deleteExpiredResources(this.#deps.db, Date.now());
-    for (const row of await store.recordingsAwaitingUpload(this.#deps.db, this.#deps.config.nodeId)) {
-      if (this.#uploading.has(row.sid) || this.#closing) continue;
-      this.#uploading.add(row.sid);
-      try {
-        const spec = openStorage(row.storage, this.#deps.cipher);
-        const outDir = path.join(this.#workDir(row.sid), 'out');
-        const pending = JSON.parse(row.pending_files) as string[];
-        const { failed } = await uploadFiles(
-          blobStoreFor(spec, row.app_id, this.#deps.config.recordingStorage),
-          pending.map((key) => ({ key, path: path.join(outDir, key.split('/').at(-1)!) })),
-          [],
-        );
-        if (failed.length > 0) {
-          await this.#updateRow(row, { pending_files: JSON.stringify(failed.map((f) => f.key)) });
-          continue;
-        }
-        await this.#updateRow(row, { pending_files: '[]', uploading_status: 'uploaded' });
-        this.#emit({ type: 'recording.files_uploaded', ...this.#ref(row), uploadingStatus: 'uploaded', fileList: JSON.parse(row.file_list) });
-        await fs.promises.rm(this.#workDir(row.sid), { recursive: true, force: true });
-      } catch (error) {
-        this.#deps.log.warn({ err: error, sid: row.sid }, 'recording upload retry failed');
-      } finally {
-        this.#uploading.delete(row.sid);
-      }
-    }
   }
 
   /**
@@ -586,13 +513,12 @@ export class RecordingService {
     return tracked;
   }
 
-  async #updateRow(row: store.RecordingRow, changes: Partial<Omit<store.RecordingRow, 'sid'>>): Promise<void> {
-    Object.assign(row, changes);
-    await store.updateRecording(this.#deps.db, row.sid, changes);
+  #updateRow(row: store.RecordingRow, changes: Partial<Omit<store.RecordingRow, 'sid'>>): Promise<void> {
+    return updateRow(this.#deps.db, row, changes);
   }
 
   #ref(row: store.RecordingRow): RecordingRef {
-    return { appId: row.app_id, channel: row.channel, sid: row.sid, resourceId: row.resource_id, uid: row.uid, mode: row.mode, at: Date.now() };
+    return recordingRef(row);
   }
 
   #emit(event: DomainEvent): void {
@@ -600,7 +526,7 @@ export class RecordingService {
   }
 
   #emitStatus(row: store.RecordingRow): void {
-    this.#emit({ type: 'recording.status', ...this.#ref(row), status: row.status, fileList: JSON.parse(row.file_list) });
+    this.#emit(statusEvent(row));
   }
 }
 

@@ -63,9 +63,17 @@ export function listRecordings(db: Db, appId: string, channel: string, after: { 
   return query.orderBy('created_at', 'desc').orderBy('sid', 'desc').limit(limit).execute();
 }
 
-/** What a node left unfinished: recordings it recorded that never reached an exit status. */
+/**
+ * What a node left unfinished: recordings that never reached an exit status, or whose files were
+ * still being made (every finished recording has an uploading status, `unknown` at least).
+ */
 export function unfinishedRecordings(db: Db, nodeId: string): Promise<RecordingRow[]> {
-  return db.selectFrom('recordings').selectAll().where('node_id', '=', nodeId).where('status', 'not in', [8, 20]).execute();
+  return db
+    .selectFrom('recordings')
+    .selectAll()
+    .where('node_id', '=', nodeId)
+    .where((eb) => eb.or([eb('status', 'not in', [8, 20]), eb('uploading_status', 'is', null)]))
+    .execute();
 }
 
 /** Finished recordings of a node whose files still wait to be uploaded. */

@@ -293,8 +293,8 @@ export class RecordingTask implements RoomObserver {
   }
 
   /**
-   * Leaves the channel and closes every slice (or the capture). `leave` false keeps the recorder
-   * out of the leave path when the channel already removed it.
+   * Leaves the channel (a no-op when the channel already removed the recorder) and closes every
+   * slice, live transcodes flushed, or the composite's capture.
    */
   async stop(): Promise<Captured> {
     this.#stopped = true;
