@@ -4,35 +4,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
-import { BACKENDS } from '../support/backends.ts';
-import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
+import { startCallFixture, type CallFixture, type TokenRole } from '../support/callFixture.ts';
+import { call, type TestServer } from '../support/server.ts';
 import { BotClient } from '../support/wrtcClient.ts';
 import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
 
 describe('calls between native peers', () => {
+  let f: CallFixture;
   let t: TestServer;
   let project: CreatedProject;
   let auth: string;
-  const bots: BotClient[] = [];
-
-  const token = (channel: string, uid: number | string, role: 'publisher' | 'subscriber' = 'publisher', seconds = 600) =>
-    buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel, uid, role, tokenExpireSeconds: seconds, privilegeExpireSeconds: seconds });
-
-  async function joinBot(channel: string, uid: number | string, role: 'publisher' | 'subscriber' = 'publisher') {
-    const bot = await BotClient.join({ url: t.url, appId: project.appId, channel, uid, token: token(channel, uid, role) });
-    bots.push(bot);
-    return bot;
-  }
+  const token = (channel: string, uid: number | string, role: TokenRole = 'publisher') => f.token(channel, uid, { role });
+  const joinBot = (channel: string, uid: number | string, role: TokenRole = 'publisher') => f.joinBot(channel, uid, { role });
 
   beforeAll(async () => {
-    t = await startTestServer(BACKENDS[0]!);
-    project = await t.createProject('enterprise');
-    auth = basic(project.customerId, project.customerSecret!);
+    f = await startCallFixture();
+    ({ t, project, auth } = f);
   });
-  afterAll(async () => {
-    await Promise.all(bots.map((bot) => bot.close()));
-    await t.stop();
-  });
+  afterAll(() => f.close());
 
   it('forwards video and audio both ways between two publishers and REST lists both', async () => {
     const alice = await joinBot('room-1', 1001);

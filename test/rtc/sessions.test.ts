@@ -4,39 +4,27 @@
  */
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRtcToken } from '@parley/token';
-import { BACKENDS } from '../support/backends.ts';
-import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
+import { startCallFixture, type CallFixture } from '../support/callFixture.ts';
+import { call, type TestServer } from '../support/server.ts';
 import { BotClient } from '../support/wrtcClient.ts';
 import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
 
 describe('signaling sessions', () => {
+  let f: CallFixture;
   let t: TestServer;
   let project: CreatedProject;
   let auth: string;
-  const bots: BotClient[] = [];
-
-  const token = (channel: string, uid: number | string, seconds = 600) =>
-    buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: seconds, privilegeExpireSeconds: seconds });
-
-  async function joinBot(channel: string, uid: number | string, seconds = 600) {
-    const bot = await BotClient.join({ url: t.url, appId: project.appId, channel, uid, token: token(channel, uid, seconds) });
-    bots.push(bot);
-    return bot;
-  }
+  const token = (channel: string, uid: number | string, seconds = 600) => f.token(channel, uid, { seconds });
+  const joinBot = (channel: string, uid: number | string, seconds = 600) => f.joinBot(channel, uid, { seconds });
 
   const participants = async (channel: string) =>
     ((await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/${channel}`, { auth })).body.data?.participants ?? []).map((p: any) => p.uid);
 
   beforeAll(async () => {
-    t = await startTestServer(BACKENDS[0]!);
-    project = await t.createProject('enterprise');
-    auth = basic(project.customerId, project.customerSecret!);
+    f = await startCallFixture();
+    ({ t, project, auth } = f);
   });
-  afterAll(async () => {
-    await Promise.all(bots.map((bot) => bot.close()));
-    await t.stop();
-  });
+  afterAll(() => f.close());
 
   it('lets a client that lost its socket resume the session, keeping its media', async () => {
     const alice = await joinBot('resume', 1);
@@ -51,7 +39,7 @@ describe('signaling sessions', () => {
     expect(await participants('resume')).toContain(2);
     const before = bob.framesReceived.get('1') ?? 0;
     const { bot: bobAgain, reply } = await BotClient.resume(t.url, bob.sessionId, bob.resumeToken);
-    bots.push(bobAgain);
+    f.track(bobAgain);
     expect(reply).toMatchObject({ type: 'resumed', uid: 2, users: [expect.objectContaining({ uid: 1, published: ['video'] })] });
     await bob.waitForFrames(1, before + 10);
     expect(alice.events.some((m) => m.type === 'user-left')).toBe(false);
