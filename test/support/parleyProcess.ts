@@ -8,11 +8,27 @@ import path from 'node:path';
 export const PARLEY_BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
 
 /** Starts `parley serve` on `port` and resolves once /healthz answers. */
-export async function serveProcess(dataDir: string, port: number, options: { args?: string[]; env?: Record<string, string> } = {}): Promise<ChildProcess> {
+export async function serveProcess(
+  dataDir: string,
+  port: number,
+  options: { args?: string[]; env?: Record<string, string>; /** Collects the server's log lines (pino JSON). */ logLines?: string[] } = {},
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [PARLEY_BIN, 'serve', '--port', String(port), '--data-dir', dataDir, ...(options.args ?? [])], {
     env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', ...options.env },
-    stdio: 'ignore',
+    stdio: options.logLines ? ['ignore', 'pipe', 'pipe'] : 'ignore',
   });
+  if (options.logLines) {
+    const lines = options.logLines;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop()!;
+        lines.push(...parts.filter(Boolean));
+      });
+    }
+  }
   for (let i = 0; i < 100; i += 1) {
     if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok) return child;
     if (child.exitCode !== null) break;

@@ -8,6 +8,18 @@ export const SIGNALING_PATH = '/v1/rtc';
 export const RESUME_WINDOW_MS = 20_000;
 /** Clients ping at this interval; the server drops a socket silent for three intervals. */
 export const KEEPALIVE_INTERVAL_MS = 5_000;
+/**
+ * Bounds of SDP in signaling, in characters. A browser's offer for audio plus video is about 6 KB;
+ * werift's parsing cost grows with media sections, so the server also caps those (see rtc/offerCheck).
+ */
+export const SDP_LIMITS = {
+  publishOfferChars: 32 * 1024,
+  subscribeChars: 64 * 1024,
+  /** Media sections in a publish offer: one per published track kind, with room for screen sharing. */
+  publishMediaSections: 8,
+  /** Lines in a publish offer (Chromium's four-section offer has about 300). */
+  publishOfferLines: 1200,
+} as const;
 /** `token-privilege-will-expire` comes this long before the token expires. */
 export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
 

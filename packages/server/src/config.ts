@@ -32,6 +32,12 @@ export interface Config {
   /** UDP ports the SFU may bind (each peer connection takes one). */
   rtcPortMin: number;
   rtcPortMax: number;
+  /** A media connection not connected this long after it was negotiated is closed and its port freed. */
+  rtcConnectTimeoutSeconds: number;
+  /** Most concurrent sessions from one client address. */
+  rtcMaxSessionsPerIp: number;
+  /** Most concurrent sessions joined with one token (a token for uid 0 can join any uid). */
+  rtcMaxSessionsPerToken: number;
   /** Dev mode: the demo call page may mint tokens for the demo project. */
   dev: boolean;
   /** ffmpeg and ffprobe for cloud recording; unset: looked up on PATH when a recording starts. */
@@ -139,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     nodeId: env.PARLEY_NODE_ID || os.hostname(),
     rtcAddress: env.PARLEY_RTC_ADDRESS || '127.0.0.1',
     ...rtcPorts(env),
+    rtcConnectTimeoutSeconds: parsePositiveInteger(env.PARLEY_RTC_CONNECT_TIMEOUT_SECONDS ?? 10, 'PARLEY_RTC_CONNECT_TIMEOUT_SECONDS'),
+    rtcMaxSessionsPerIp: parsePositiveInteger(env.PARLEY_RTC_MAX_SESSIONS_PER_IP ?? 100, 'PARLEY_RTC_MAX_SESSIONS_PER_IP'),
+    rtcMaxSessionsPerToken: parsePositiveInteger(env.PARLEY_RTC_MAX_SESSIONS_PER_TOKEN ?? 10, 'PARLEY_RTC_MAX_SESSIONS_PER_TOKEN'),
     dev: overrides.dev ?? parseBoolean(env.PARLEY_DEV, 'PARLEY_DEV'),
     ffmpegPath: env.PARLEY_FFMPEG_PATH || undefined,
     ffprobePath: env.PARLEY_FFPROBE_PATH || undefined,

@@ -53,6 +53,9 @@ export function createServices(
     | 'rtcAddress'
     | 'rtcPortMin'
     | 'rtcPortMax'
+    | 'rtcConnectTimeoutSeconds'
+    | 'rtcMaxSessionsPerIp'
+    | 'rtcMaxSessionsPerToken'
     | 'webhookAllowPrivate'
     | 'webhookRetryHours'
     | 'webhookRetryBaseMs'
@@ -80,7 +83,8 @@ export function createServices(
     bans,
     events,
     directory: live.participants,
-    network: { address: config.rtcAddress, portMin: config.rtcPortMin, portMax: config.rtcPortMax },
+    network: { address: config.rtcAddress, portMin: config.rtcPortMin, portMax: config.rtcPortMax, connectTimeoutMs: config.rtcConnectTimeoutSeconds * 1000 },
+    sessionCaps: { perIp: config.rtcMaxSessionsPerIp, perToken: config.rtcMaxSessionsPerToken },
     nodeId: config.nodeId,
     log,
   });

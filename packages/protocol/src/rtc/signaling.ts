@@ -14,7 +14,9 @@
 import Type, { type Static } from 'typebox';
 import { ChannelName, ProjectId, Uid } from '../rest/common.ts';
 
-export { KEEPALIVE_INTERVAL_MS, LeaveReason, RESUME_WINDOW_MS, SIGNALING_PATH, TOKEN_EXPIRY_WARNING_SECONDS } from '../constants.ts';
+import { SDP_LIMITS } from '../constants.ts';
+
+export { KEEPALIVE_INTERVAL_MS, LeaveReason, RESUME_WINDOW_MS, SDP_LIMITS, SIGNALING_PATH, TOKEN_EXPIRY_WARNING_SECONDS } from '../constants.ts';
 
 export const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
 export type MediaKind = Static<typeof MediaKind>;
@@ -24,7 +26,14 @@ export const ClientRole = Type.Union([Type.Literal('host'), Type.Literal('audien
 export type ClientRole = Static<typeof ClientRole>;
 
 const RequestId = Type.String({ minLength: 1, maxLength: 64 });
-const Sdp = Type.String({ minLength: 1, maxLength: 64 * 1024 });
+/**
+ * A publish offer holds the client's own tracks: Chromium's offer for audio, camera and a
+ * simulcast screen is about 10 KB, so 32 KiB leaves room for many candidates and nothing more.
+ * The server also checks its media sections before parsing it (see MAX_PUBLISH_MEDIA_SECTIONS).
+ */
+const PublishSdp = Type.String({ minLength: 1, maxLength: SDP_LIMITS.publishOfferChars });
+/** Subscribe offers and answers carry one media section per subscribed track, so they may be larger. */
+const Sdp = Type.String({ minLength: 1, maxLength: SDP_LIMITS.subscribeChars });
 
 // ---------------------------------------------------------------- client → server
 
@@ -60,7 +69,7 @@ export const PublishOfferMessage = Type.Object(
   {
     type: Type.Literal('publish-offer'),
     requestId: RequestId,
-    sdp: Sdp,
+    sdp: PublishSdp,
     tracks: Type.Array(Type.Object({ mid: Type.String({ maxLength: 16 }), kind: MediaKind }), { maxItems: 4 }),
   },
   { additionalProperties: false },
@@ -187,6 +196,16 @@ export const SignalingErrorCodes = {
   unknown_user: 'unknown_user',
   session_not_found: 'session_not_found',
   negotiation_failed: 'negotiation_failed',
+  /** A publish offer or subscribe answer the server will not parse: too many media sections, undeclared mids… */
+  invalid_offer: 'invalid_offer',
+  /** Every UDP port of the server's media range is in use; try again later. */
+  media_ports_exhausted: 'media_ports_exhausted',
+  /** A media connection did not connect in time and was closed; publish or subscribe again. */
+  media_timeout: 'media_timeout',
+  /** Too many sessions from this address or with this token at once. */
+  too_many_sessions: 'too_many_sessions',
+  /** Too many messages on this socket; the excess was dropped. */
+  rate_limited: 'rate_limited',
   internal: 'internal',
 } as const;
 export type SignalingErrorCode = keyof typeof SignalingErrorCodes;

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RtcGuardCounts } from '../rtc/service.ts';
 import type { Services } from '../services.ts';
 import { ApiError } from './apiError.ts';
 
@@ -68,6 +69,25 @@ export function installObservability(app: FastifyInstance, services: Services): 
       for (const kind of ['audio', 'video'] as const) this.set({ kind }, forwarded[kind]);
     },
   });
+  const guardCounters: Array<[string, string, keyof RtcGuardCounts]> = [
+    ['parley_rtc_media_ports_exhausted_total', 'Media connections refused because no UDP port of the range was free', 'mediaPortsExhausted'],
+    ['parley_rtc_media_connect_timeouts_total', 'Media connections closed because they did not connect in time', 'mediaConnectTimeouts'],
+    ['parley_rtc_offers_refused_total', 'Publish offers refused before parsing (privileges, shape, size)', 'offersRefused'],
+    ['parley_rtc_sessions_refused_total', 'Joins refused by the per-address or per-token session caps', 'sessionsRefused'],
+    ['parley_rtc_signaling_messages_dropped_total', 'Signaling messages dropped by the per-socket rate limit', 'messagesDropped'],
+  ];
+  for (const [name, help, key] of guardCounters) {
+    // The SFU keeps plain totals; they are copied in when Prometheus scrapes.
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(services.rtc.counts[key]);
+      },
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     duration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode },

@@ -10,8 +10,21 @@
 import { randomBytes } from 'node:crypto';
 import type { MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import type { ClientRole, MediaKind, Participant as ParticipantView, RemoteUser, ServerMessage } from '@parley/protocol';
-import { completeLocalDescription, createPeer, type MediaNetwork } from './peerFactory.ts';
+import { JoinRefused } from './joinPolicy.ts';
+import { checkSubscribeAnswer } from './offerCheck.ts';
+import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
 import type { SignalingPeer } from './signalingPeer.ts';
+
+/** The two peer connections of a participant. */
+export type MediaConnection = 'publish' | 'subscribe';
+
+/** What a participant reports about its media connections; the RtcService counts and reacts. */
+export interface MediaWatch {
+  /** A peer connection found no free UDP port and was closed. */
+  portsExhausted(participant: Participant, connection: MediaConnection): void;
+  /** A peer connection did not connect in time and was closed; its tracks are gone. */
+  connectTimedOut(participant: Participant, connection: MediaConnection): void;
+}
 
 export interface PublishedTrack {
   kind: MediaKind;
@@ -37,6 +50,7 @@ export interface ParticipantInit {
   tokenExpiresAt: number;
   /** Kinds the token and ban rules let this user publish. */
   mayPublish: Set<MediaKind>;
+  watch: MediaWatch;
 }
 
 export class Participant {
@@ -54,8 +68,12 @@ export class Participant {
   tokenExpiresAt: number;
   /** Set once the participant has left; every later call is a no-op. */
   leftReason: number | undefined;
+  /** When the client last showed it is there (a message or a pong); a lost session is billed until then. */
+  lastSeenAt = Date.now();
 
   #network: MediaNetwork;
+  #watch: MediaWatch;
+  #stopConnectWatch: Partial<Record<MediaConnection, () => void>> = {};
   #peer: SignalingPeer | undefined;
   #publishPc: RTCPeerConnection | undefined;
   #subscribePc: RTCPeerConnection | undefined;
@@ -63,7 +81,7 @@ export class Participant {
   #subscriptions = new Map<string, Subscription>();
   /** Subscribe-connection offers: one outstanding at a time; changes meanwhile mark it dirty. */
   #offerId = 0;
-  #pendingOffer: { id: number; message: ServerMessage } | undefined;
+  #pendingOffer: { id: number; message: ServerMessage; sections: number } | undefined;
   #negotiationDirty = false;
   #negotiating = false;
   #onSubscriberConnected: Array<() => void> = [];
@@ -76,6 +94,7 @@ export class Participant {
     this.platform = init.platform;
     this.mode = init.mode;
     this.#network = init.network;
+    this.#watch = init.watch;
     this.tokenExpiresAt = init.tokenExpiresAt;
     this.mayPublish = init.mayPublish;
     this.#peer = peer;
@@ -144,6 +163,12 @@ export class Participant {
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await pc.setLocalDescription(await pc.createAnswer());
     const answer = await completeLocalDescription(pc);
+    if (!hasCandidates(answer)) {
+      this.#closeMedia('publish');
+      this.#watch.portsExhausted(this, 'publish');
+      throw new JoinRefused('media_ports_exhausted', 'No UDP port is free for media on this server: try again later');
+    }
+    this.#stopConnectWatch.publish ??= watchConnect(pc, this.#network.connectTimeoutMs, () => this.#connectTimedOut('publish'));
     const kinds = new Map<MediaKind, PublishedTrack>();
     for (const { mid, kind } of tracks) {
       const transceiver = pc.getTransceivers().find((t) => t.mid === mid && t.kind === kind);
@@ -227,6 +252,32 @@ export class Participant {
     return true;
   }
 
+  /** Closes one media connection and forgets what it carried; the client may negotiate a new one. */
+  #closeMedia(connection: MediaConnection): void {
+    this.#stopConnectWatch[connection]?.();
+    delete this.#stopConnectWatch[connection];
+    if (connection === 'publish') {
+      const pc = this.#publishPc;
+      this.#publishPc = undefined;
+      void pc?.close().catch(() => {});
+      return;
+    }
+    const pc = this.#subscribePc;
+    this.#subscribePc = undefined;
+    this.#pendingOffer = undefined;
+    this.#negotiationDirty = false;
+    this.#onSubscriberConnected = [];
+    for (const subscription of this.#subscriptions.values()) subscription.stopRelay();
+    this.#subscriptions.clear();
+    void pc?.close().catch(() => {});
+  }
+
+  #connectTimedOut(connection: MediaConnection): void {
+    if (this.leftReason !== undefined) return;
+    this.#closeMedia(connection);
+    this.#watch.connectTimedOut(this, connection);
+  }
+
   #createSubscribePc(): RTCPeerConnection {
     const pc = createPeer(this.#network);
     pc.connectionStateChange.subscribe((state) => {
@@ -267,18 +318,27 @@ export class Participant {
     const pc = this.#subscribePc!;
     await pc.setLocalDescription(await pc.createOffer());
     const sdp = await completeLocalDescription(pc);
+    if (pc !== this.#subscribePc) return;
+    if (!hasCandidates(sdp)) {
+      this.#closeMedia('subscribe');
+      this.#watch.portsExhausted(this, 'subscribe');
+      return;
+    }
+    this.#stopConnectWatch.subscribe ??= watchConnect(pc, this.#network.connectTimeoutMs, () => this.#connectTimedOut('subscribe'));
     const tracks = [...this.#subscriptions.values()]
       .filter((s) => s.transceiver.mid !== null)
       .map((s) => ({ mid: s.transceiver.mid!, uid: s.publisher.uid, kind: s.kind }));
     const id = ++this.#offerId;
     const message: ServerMessage = { type: 'subscribe-offer', offerId: id, sdp, tracks };
-    this.#pendingOffer = { id, message };
+    // Counted in the SDP sent: transceivers added while it was gathered belong to the next offer.
+    this.#pendingOffer = { id, message, sections: sdp.match(/^m=/gm)?.length ?? 0 };
     this.send(message);
   }
 
   /** Applies the client's answer; false when it answers an offer that is no longer current. */
   async acceptSubscribeAnswer(offerId: number, sdp: string): Promise<boolean> {
     if (!this.#pendingOffer || this.#pendingOffer.id !== offerId || !this.#subscribePc) return false;
+    checkSubscribeAnswer(sdp, this.#pendingOffer.sections);
     await this.#subscribePc.setRemoteDescription({ type: 'answer', sdp });
     this.#pendingOffer = undefined;
     if (this.#negotiationDirty) this.negotiate();
@@ -298,6 +358,8 @@ export class Participant {
 
   /** Closes both peer connections and the socket. */
   async close(code: number, reason: string): Promise<void> {
+    for (const stop of Object.values(this.#stopConnectWatch)) stop();
+    this.#stopConnectWatch = {};
     for (const subscription of this.#subscriptions.values()) subscription.stopRelay();
     this.#subscriptions.clear();
     this.#published.clear();

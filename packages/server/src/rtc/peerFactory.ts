@@ -10,6 +10,8 @@ export interface MediaNetwork {
   address: string;
   portMin: number;
   portMax: number;
+  /** A peer connection not connected this long after its first negotiation is closed, freeing its port. */
+  connectTimeoutMs: number;
 }
 
 const GATHERING_TIMEOUT_MS = 3_000;
@@ -42,6 +44,34 @@ export function peerConfig(network: MediaNetwork): Partial<PeerConfig> {
 
 export function createPeer(network: MediaNetwork): RTCPeerConnection {
   return new RTCPeerConnection(peerConfig(network));
+}
+
+/**
+ * werift gathers no host candidate when every port of the range is bound (it logs and goes on),
+ * which would hand the client an answer it can never connect to.
+ */
+export function hasCandidates(sdp: string): boolean {
+  return /(^|\n)a=candidate:/.test(sdp);
+}
+
+/**
+ * Calls `onTimeout` unless `pc` connects within `timeoutMs`; returns a function that cancels.
+ * Clients that never finish ICE would otherwise hold their UDP ports for as long as they like.
+ */
+export function watchConnect(pc: RTCPeerConnection, timeoutMs: number, onTimeout: () => void): () => void {
+  if (pc.connectionState === 'connected') return () => {};
+  const timer = setTimeout(() => {
+    subscription.unSubscribe();
+    onTimeout();
+  }, timeoutMs);
+  const subscription = pc.connectionStateChange.subscribe((state) => {
+    if (state === 'connected' || state === 'closed') cancel();
+  });
+  function cancel() {
+    clearTimeout(timer);
+    subscription.unSubscribe();
+  }
+  return cancel;
 }
 
 /**

@@ -94,7 +94,8 @@ export class Room {
   }
 
   /** Removes a participant for `reason` (Agora leave code); closes its connections. */
-  async remove(participant: Participant, reason: number, closeCode: number = CloseCode.normal, closeMessage = 'left'): Promise<void> {
+  /** `at` is when the participant left as far as billing goes (a lost client: its last sign of life). */
+  async remove(participant: Participant, reason: number, closeCode: number = CloseCode.normal, closeMessage = 'left', at = Date.now()): Promise<void> {
     if (participant.leftReason !== undefined || this.#participants.get(participant.key) !== participant) return;
     participant.leftReason = reason;
     this.#participants.delete(participant.key);
@@ -107,7 +108,7 @@ export class Room {
       type: 'participant.left',
       appId: this.appId,
       channel: this.channel,
-      at: Date.now(),
+      at,
       sessionId: participant.sessionId,
       uid: participant.uid,
       role: participant.role,

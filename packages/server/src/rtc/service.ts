@@ -10,9 +10,11 @@ import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
 import type { TokenService } from '../tokens/service.ts';
 import { checkJoin, JoinRefused } from './joinPolicy.ts';
-import { Participant, type PublishedTrack } from './participant.ts';
+import { checkPublishOffer } from './offerCheck.ts';
+import { Participant, type MediaConnection, type MediaWatch, type PublishedTrack } from './participant.ts';
 import type { MediaNetwork } from './peerFactory.ts';
 import { Room, type RoomObserver } from './room.ts';
+import { SessionCaps, type SessionCapLimits, type SessionClaim } from './sessionCaps.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
 
 export interface RtcDeps {
@@ -21,6 +23,7 @@ export interface RtcDeps {
   events: EventBus;
   directory: ParticipantDirectory;
   network: MediaNetwork;
+  sessionCaps: SessionCapLimits;
   nodeId: string;
   log: { warn(details: object, message: string): void; info(details: object, message: string): void };
 }
@@ -30,6 +33,15 @@ export interface RecorderAttachment {
   /** Every track published in the room now, with its publisher. */
   tracks(): Array<{ publisher: Participant; track: PublishedTrack }>;
   leave(reason?: number): Promise<void>;
+}
+
+/** Running totals of what the SFU refused or cut off, for metrics. */
+export interface RtcGuardCounts {
+  mediaPortsExhausted: number;
+  mediaConnectTimeouts: number;
+  offersRefused: number;
+  sessionsRefused: number;
+  messagesDropped: number;
 }
 
 interface Timers {
@@ -44,9 +56,24 @@ export class RtcService {
   #sessions = new Map<string, Participant>();
   #roomOf = new WeakMap<Participant, Room>();
   #timers = new WeakMap<Participant, Timers>();
+  #caps: SessionCaps;
+  #claims = new WeakMap<Participant, SessionClaim>();
+  readonly counts: RtcGuardCounts = { mediaPortsExhausted: 0, mediaConnectTimeouts: 0, offersRefused: 0, sessionsRefused: 0, messagesDropped: 0 };
+  #watch: MediaWatch = {
+    portsExhausted: (participant, connection) => {
+      this.counts.mediaPortsExhausted += 1;
+      this.#deps.log.warn({ appId: participant.appId, channel: participant.channel, uid: participant.uid, connection }, 'no free UDP port for media: widen PARLEY_RTC_PORT_MIN/MAX');
+      // A publish refusal answers its request; a subscribe connection has no request waiting.
+      if (connection === 'subscribe') {
+        participant.send({ type: 'error', code: 'media_ports_exhausted', message: 'No UDP port is free for media on this server: subscribe again later' });
+      }
+    },
+    connectTimedOut: (participant, connection) => void this.#mediaTimedOut(participant, connection),
+  };
 
   constructor(deps: RtcDeps) {
     this.#deps = deps;
+    this.#caps = new SessionCaps(deps.sessionCaps);
   }
 
   #roomKey(appId: string, channel: string): string {
@@ -73,6 +100,14 @@ export class RtcService {
     });
     const mode = existingRoom?.mode ?? message.mode ?? 'rtc';
     const role = mode === 'rtc' ? 'host' : (message.role ?? 'audience');
+    const previous = existingRoom?.find(grant.uid);
+    let claim: SessionClaim;
+    try {
+      claim = this.#caps.claim(peer.remoteAddress, message.token, previous && this.#claims.get(previous));
+    } catch (error) {
+      this.counts.sessionsRefused += 1;
+      throw error;
+    }
     const participant = new Participant(
       {
         appId: message.appId,
@@ -84,11 +119,12 @@ export class RtcService {
         network: this.#deps.network,
         tokenExpiresAt: grant.expiresAt,
         mayPublish: role === 'host' ? grant.mayPublish : new Set(),
+        watch: this.#watch,
       },
       peer,
     );
+    this.#claims.set(participant, claim);
     // The same uid joining again replaces the earlier connection (Agora leave reason 5).
-    const previous = existingRoom?.find(grant.uid);
     if (previous) await this.#end(previous, LeaveReason.replaced, 'Another connection joined with this uid', CloseCode.replaced);
 
     const key = this.#roomKey(message.appId, message.channel);
@@ -125,15 +161,20 @@ export class RtcService {
     participant.detach();
     const timers = this.#timersOf(participant);
     if (timers.resume) clearTimeout(timers.resume);
-    timers.resume = setTimeout(() => void this.#end(participant, LeaveReason.connectionTimeout, 'Connection lost', CloseCode.normal), RESUME_WINDOW_MS);
+    // Billed until the client's last sign of life, not until the resume window ran out.
+    timers.resume = setTimeout(
+      () => void this.#end(participant, LeaveReason.connectionTimeout, 'Connection lost', CloseCode.normal, true, participant.lastSeenAt),
+      RESUME_WINDOW_MS,
+    );
   }
 
   leave(participant: Participant): Promise<void> {
     return this.#end(participant, LeaveReason.normal, 'left', CloseCode.normal, false);
   }
 
-  async #end(participant: Participant, reason: number, message: string, closeCode: number, notify = true): Promise<void> {
+  async #end(participant: Participant, reason: number, message: string, closeCode: number, notify = true, at = Date.now()): Promise<void> {
     if (participant.leftReason !== undefined) return;
+    this.#claims.get(participant)?.release();
     if (notify && reason !== LeaveReason.normal && reason !== LeaveReason.connectionTimeout) {
       participant.send({ type: 'kicked', reason, message });
     }
@@ -142,7 +183,7 @@ export class RtcService {
     this.#sessions.delete(participant.sessionId);
     const room = this.#roomOf.get(participant);
     if (!room) return;
-    await room.remove(participant, reason, closeCode, message);
+    await room.remove(participant, reason, closeCode, message, at);
     if (room.size === 0 && this.#rooms.get(this.#roomKey(room.appId, room.channel)) === room) {
       this.#rooms.delete(this.#roomKey(room.appId, room.channel));
       this.#deps.events.emit({ type: 'channel.destroyed', appId: room.appId, channel: room.channel, at: Date.now(), lastUid: participant.uid });
@@ -171,8 +212,9 @@ export class RtcService {
         // A recorder holds no token; it stays until it is stopped.
         tokenExpiresAt: Number.MAX_SAFE_INTEGER,
         mayPublish: new Set(),
+        watch: this.#watch,
       },
-      { send: () => {}, close: () => {}, remoteAddress: '' },
+      { send: () => {}, close: () => {}, ping: () => {}, terminate: () => {}, remoteAddress: '' },
     );
     let room = existing;
     if (!room) {
@@ -237,10 +279,22 @@ export class RtcService {
   // ------------------------------------------------------------------ media
 
   async publishOffer(participant: Participant, sdp: string, tracks: Array<{ mid: string; kind: MediaKind }>): Promise<string> {
+    // Checked before werift sees the SDP: parsing a hostile offer is the expensive part.
+    if (participant.mayPublish.size === 0) {
+      this.counts.offersRefused += 1;
+      throw new JoinRefused('forbidden', participant.role === 'host' ? 'Not allowed to publish: the token grants no publishing privilege or a ban applies' : 'Audience members cannot publish');
+    }
     for (const { kind } of tracks) {
       if (!participant.mayPublish.has(kind)) {
-        throw new JoinRefused('forbidden', participant.role === 'host' ? `Not allowed to publish ${kind}: the token lacks the privilege or a ban applies` : 'Audience members cannot publish');
+        this.counts.offersRefused += 1;
+        throw new JoinRefused('forbidden', `Not allowed to publish ${kind}: the token lacks the privilege or a ban applies`);
       }
+    }
+    try {
+      checkPublishOffer(sdp, tracks);
+    } catch (error) {
+      this.counts.offersRefused += 1;
+      throw error;
     }
     const room = this.roomOf(participant);
     const { sdp: answer, kinds } = await participant.answerPublishOffer(sdp, tracks);
@@ -269,6 +323,22 @@ export class RtcService {
 
   mute(participant: Participant, kind: MediaKind, muted: boolean): void {
     this.roomOf(participant).setMuted(participant, kind, muted);
+  }
+
+  /** A media connection that never connected was closed: its tracks are gone, and the client is told. */
+  async #mediaTimedOut(participant: Participant, connection: MediaConnection): Promise<void> {
+    this.counts.mediaConnectTimeouts += 1;
+    const seconds = Math.round(this.#deps.network.connectTimeoutMs / 1000);
+    this.#deps.log.info({ appId: participant.appId, channel: participant.channel, uid: participant.uid, connection }, `media connection did not connect within ${seconds} s: closed`);
+    if (connection === 'publish') {
+      const room = this.#roomOf.get(participant);
+      for (const kind of participant.publishedKinds) await room?.unpublish(participant, kind);
+    }
+    participant.send({
+      type: 'error',
+      code: 'media_timeout',
+      message: `The ${connection} connection did not connect within ${seconds} s and was closed: ${connection === 'publish' ? 'publish' : 'subscribe'} again`,
+    });
   }
 
   /** What this node carries right now, for metrics. */

@@ -1,19 +1,31 @@
 /**
  * One signaling WebSocket: validates each message against the protocol's schema, hands it to the
- * RtcService, and answers. Before `join` (or `resume`) only those and `ping` are accepted.
- * A socket that stays silent for three keep-alive intervals is dropped (the session may resume).
+ * RtcService, and answers. Before `join` (or `resume`) only those and `ping` are accepted, and a
+ * socket that has not joined within JOIN_DEADLINE_MS is closed.
+ *
+ * What one socket can cost is bounded: messages are budgeted (see messageBudget.ts) before they
+ * are parsed, and at most MAX_QUEUED wait their turn. The server pings at the WebSocket level (browsers answer in their network stack, even in
+ * a throttled background tab); a socket silent for LIVENESS_TIMEOUT_MS is cut off at once rather
+ * than closed politely, which on a half-open connection would wait 30 s for a close frame.
  */
-import { ClientMessage, KEEPALIVE_INTERVAL_MS, type ServerMessage, type SignalingErrorCode } from '@parley/protocol';
+import { ClientMessage, type ServerMessage, type SignalingErrorCode } from '@parley/protocol';
 import { compileValidator } from '../http/validation.ts';
 import { JoinRefused } from './joinPolicy.ts';
+import { MessageBudget, type BudgetVerdict } from './messageBudget.ts';
 import type { Participant } from './participant.ts';
 import type { RtcService } from './service.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
 
-const validateMessage = compileValidator(ClientMessage, 'body');
-const SILENCE_LIMIT_MS = KEEPALIVE_INTERVAL_MS * 3;
+/** One validator per message type, so an error names the field of the message meant, not of the union. */
+const validators = new Map(ClientMessage.anyOf.map((schema) => [schema.properties.type.const as string, compileValidator(schema, 'body')]));
+export const JOIN_DEADLINE_MS = 5_000;
+const LIVENESS_PING_INTERVAL_MS = 2_000;
+const LIVENESS_TIMEOUT_MS = 6_000;
+/** Messages waiting behind a slow one (an offer being answered); more are dropped as a flood. */
+const MAX_QUEUED = 32;
 
 export interface SignalingLog {
+  info(details: object, message: string): void;
   warn(details: object, message: string): void;
   error(details: object, message: string): void;
 }
@@ -24,31 +36,70 @@ export class SignalingConnection {
   #log: SignalingLog;
   #participant: Participant | undefined;
   #lastHeard = Date.now();
-  #watchdog: NodeJS.Timeout;
+  #liveness: NodeJS.Timeout;
+  #joinDeadline: NodeJS.Timeout | undefined;
   #closed = false;
+  #budget = new MessageBudget();
   /** Messages are handled one at a time, in order: negotiation steps depend on each other. */
   #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
 
   constructor(rtc: RtcService, peer: SignalingPeer, log: SignalingLog) {
     this.#rtc = rtc;
     this.#peer = peer;
     this.#log = log;
-    this.#watchdog = setInterval(() => {
-      if (Date.now() - this.#lastHeard > SILENCE_LIMIT_MS) this.#peer.close(CloseCode.keepaliveTimeout, 'keep-alive timeout');
-    }, KEEPALIVE_INTERVAL_MS);
+    this.#liveness = setInterval(() => {
+      if (Date.now() - this.#lastHeard > LIVENESS_TIMEOUT_MS) this.#peer.terminate();
+      else this.#peer.ping();
+    }, LIVENESS_PING_INTERVAL_MS);
+    this.#joinDeadline = setTimeout(() => {
+      if (!this.#participant) this.#peer.close(CloseCode.joinTimeout, 'join within 5 s of connecting');
+    }, JOIN_DEADLINE_MS);
+  }
+
+  /** Any sign that the client is there: a message or a pong. */
+  heard(): void {
+    this.#lastHeard = Date.now();
+    if (this.#participant && this.#participant.peer === this.#peer) this.#participant.lastSeenAt = this.#lastHeard;
   }
 
   receive(raw: string): void {
-    this.#lastHeard = Date.now();
-    this.#queue = this.#queue.then(() => this.#handle(raw));
+    if (this.#closed) return;
+    this.heard();
+    if (!this.#admit(this.#budget.admit())) return;
+    if (this.#queued >= MAX_QUEUED) {
+      this.#admit(this.#budget.admit() === 'disconnect' ? 'disconnect' : 'drop');
+      return;
+    }
+    // Parsed and answered in turn, so replies (errors and pongs too) keep the order of the messages.
+    this.#queued += 1;
+    this.#queue = this.#queue.then(async () => {
+      this.#queued -= 1;
+      await this.#handle(raw);
+    });
   }
 
   /** The socket closed: a joined session waits for resume, unless it left on purpose. */
   closed(): void {
     this.#closed = true;
-    clearInterval(this.#watchdog);
+    clearInterval(this.#liveness);
+    clearTimeout(this.#joinDeadline);
     const participant = this.#participant;
     if (participant && participant.leftReason === undefined && participant.peer === this.#peer) this.#rtc.socketLost(participant);
+  }
+
+  /** False when the message must be dropped; tells the client once per flood, and cuts off a flooder. */
+  #admit(verdict: BudgetVerdict, requestId?: string): boolean {
+    if (verdict === 'accept') return true;
+    this.#rtc.counts.messagesDropped += 1;
+    if (verdict === 'disconnect') {
+      this.#closed = true;
+      this.#log.warn({ uid: this.#participant?.uid }, 'signaling socket flooded the server with messages: disconnected');
+      this.#peer.close(CloseCode.rateLimited, 'too many messages');
+    } else if (this.#budget.justStartedDropping) {
+      this.#error('rate_limited', 'Too many messages: the excess is dropped, and a socket that keeps on is disconnected', requestId);
+    }
+    return false;
   }
 
   #send(message: ServerMessage): void {
@@ -67,16 +118,20 @@ export class SignalingConnection {
     } catch {
       return this.#error('invalid_message', 'Message is not JSON');
     }
-    const requestId = typeof (message as { requestId?: unknown })?.requestId === 'string' ? (message as { requestId: string }).requestId : undefined;
-    if (!validateMessage(message)) {
-      const first = validateMessage.errors?.[0];
-      return this.#error('invalid_message', `Invalid message${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}`, requestId);
+    const requestId = typeof (message as { requestId?: unknown })?.requestId === 'string' ? (message as { requestId: string }).requestId.slice(0, 64) : undefined;
+    const type = (message as { type?: unknown } | null)?.type;
+    const validate = typeof type === 'string' ? validators.get(type) : undefined;
+    if (!validate) return this.#error('invalid_message', `Invalid message: unknown type ${JSON.stringify(type)?.slice(0, 40)}`, requestId);
+    if (!validate(message)) {
+      const first = validate.errors?.[0];
+      return this.#error('invalid_message', `Invalid ${type} message${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}`, requestId);
     }
+    if (!this.#admit(this.#budget.admitCostly(type as string), requestId)) return;
     try {
       await this.#dispatch(message as ClientMessage);
     } catch (error) {
       if (error instanceof JoinRefused) return this.#error(error.code, error.message, requestId);
-      this.#log.error({ err: error, type: (message as ClientMessage).type }, 'signaling message failed');
+      this.#log.error({ err: error, type }, 'signaling message failed');
       this.#error('internal', 'The server could not handle this message', requestId);
     }
   }

@@ -7,7 +7,12 @@ import type { WebSocket } from 'ws';
 
 export interface SignalingPeer {
   send(message: ServerMessage): void;
+  /** Closes politely: the client is told the code and reason. */
   close(code: number, reason: string): void;
+  /** A WebSocket-level ping; the client's pong counts as a sign of life. */
+  ping(): void;
+  /** Drops the connection at once, for a client that no longer answers. */
+  terminate(): void;
   readonly remoteAddress: string;
 }
 
@@ -19,7 +24,8 @@ export const CloseCode = {
   tokenExpired: 4003,
   invalid: 4004,
   joinRefused: 4005,
-  keepaliveTimeout: 4006,
+  joinTimeout: 4007,
+  rateLimited: 4008,
   shuttingDown: 1001,
 } as const;
 
@@ -31,6 +37,12 @@ export function wrapSocket(socket: WebSocket, remoteAddress: string): SignalingP
     },
     close(code, reason) {
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+    },
+    ping() {
+      if (socket.readyState === socket.OPEN) socket.ping();
+    },
+    terminate() {
+      socket.terminate();
     },
   };
 }

@@ -1,33 +1,57 @@
 /**
- * Mounts the signaling WebSocket at `GET /v1/rtc` on the API's port.
+ * Mounts the signaling WebSocket at `GET /v1/rtc` on the API's port. Each socket logs under a
+ * `connectionId` (the upgrade request's id), so one client's story can be followed in the logs.
  */
 import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
-import { SIGNALING_PATH } from '@parley/protocol';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { SDP_LIMITS, SIGNALING_PATH } from '@parley/protocol';
+import type { WebSocket } from 'ws';
 import type { RtcService } from './service.ts';
 import { SignalingConnection } from './signalingConnection.ts';
 import { wrapSocket } from './signalingPeer.ts';
 
-/** SDP offers are a few KiB; anything near this is not a signaling message. */
-const MAX_MESSAGE_BYTES = 128 * 1024;
+/**
+ * The largest message is a subscribe answer at its schema limit; JSON escaping of its line breaks
+ * adds a few percent. Anything larger is closed by `ws` with 1009 before it is buffered further.
+ */
+const MAX_MESSAGE_BYTES = SDP_LIMITS.subscribeChars + 16 * 1024;
 
 export async function registerSignaling(app: FastifyInstance, rtc: RtcService): Promise<void> {
   // In its own scope: the websocket plugin's request hooks then run for this route only, not on
   // every API request (they cost about a tenth of an authenticated GET).
   await app.register(async (scope) => {
-    await scope.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+    await scope.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES }, errorHandler: onSocketError });
     registerSignalingRoute(scope, rtc);
   });
 }
 
+function connectionLog(log: FastifyBaseLogger, connectionId: string): FastifyBaseLogger {
+  return log.child({ connectionId });
+}
+
+/**
+ * Errors on an open socket are nearly always the client's doing (a frame over the size limit, a
+ * broken frame, a connection reset): worth a warning, not an error. The socket is dropped.
+ */
+function onSocketError(error: Error, socket: WebSocket, request: { id: string; log: FastifyBaseLogger }): void {
+  const code = (error as { code?: string }).code ?? '';
+  const clientFault = code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE';
+  const log = connectionLog(request.log, request.id);
+  if (clientFault) log.warn({ err: { message: error.message, code } }, `signaling socket closed: ${error.message}`);
+  else log.error({ err: error }, 'signaling socket failed');
+  // On a protocol error ws has already sent its close frame (1009 for an oversized one): let it
+  // finish closing, so the client learns why. Anything else is dropped at once.
+  if (socket.readyState !== socket.CLOSING) socket.terminate();
+}
+
 function registerSignalingRoute(app: FastifyInstance, rtc: RtcService): void {
   app.get(SIGNALING_PATH, { websocket: true, schema: { hide: true } }, (socket, request) => {
-    const connection = new SignalingConnection(rtc, wrapSocket(socket, request.ip), request.log);
+    const connection = new SignalingConnection(rtc, wrapSocket(socket, request.ip), connectionLog(request.log, request.id));
     socket.on('message', (data, isBinary) => {
       if (isBinary) return socket.close(1003, 'text messages only');
       connection.receive(data.toString());
     });
+    socket.on('pong', () => connection.heard());
     socket.on('close', () => connection.closed());
-    socket.on('error', (error) => request.log.warn({ err: error }, 'signaling socket error'));
   });
 }

@@ -1,0 +1,72 @@
+/**
+ * How many signaling messages one socket may send: a token bucket per socket, with a smaller one
+ * for the messages that cost the server real work (offers, token checks). A client that keeps
+ * sending past its budget is flooding, not bursting, and is disconnected.
+ */
+import type { ClientMessage } from '@parley/protocol';
+
+export class TokenBucket {
+  #capacity: number;
+  #perSecond: number;
+  #tokens: number;
+  #updatedAt: number;
+
+  constructor(capacity: number, perSecond: number, now = Date.now()) {
+    this.#capacity = capacity;
+    this.#perSecond = perSecond;
+    this.#tokens = capacity;
+    this.#updatedAt = now;
+  }
+
+  take(now = Date.now()): boolean {
+    this.#tokens = Math.min(this.#capacity, this.#tokens + ((now - this.#updatedAt) / 1000) * this.#perSecond);
+    this.#updatedAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
+
+/**
+ * A join subscribes to everyone already publishing (two messages a user), so the burst allows a
+ * large channel; the steady rate is far above what the SDK sends.
+ */
+const ALL_MESSAGES = { capacity: 200, perSecond: 50 };
+const COSTLY_MESSAGES = { capacity: 10, perSecond: 1 };
+const COSTLY: ReadonlySet<string> = new Set<ClientMessage['type']>(['join', 'resume', 'publish-offer', 'renew-token']);
+/** A socket that has more than this many messages dropped within DROP_WINDOW_MS is closed. */
+const DROPS_BEFORE_CLOSE = 100;
+const DROP_WINDOW_MS = 10_000;
+
+export type BudgetVerdict = 'accept' | 'drop' | 'disconnect';
+
+export class MessageBudget {
+  #all = new TokenBucket(ALL_MESSAGES.capacity, ALL_MESSAGES.perSecond);
+  #costly = new TokenBucket(COSTLY_MESSAGES.capacity, COSTLY_MESSAGES.perSecond);
+  #drops = 0;
+  #dropWindowStart = 0;
+
+  /** Any message, before it is even parsed: a flood costs no JSON parsing. */
+  admit(now = Date.now()): BudgetVerdict {
+    return this.#all.take(now) ? 'accept' : this.#drop(now);
+  }
+
+  /** A parsed message of a type that costs the server real work. */
+  admitCostly(type: string, now = Date.now()): BudgetVerdict {
+    return !COSTLY.has(type) || this.#costly.take(now) ? 'accept' : this.#drop(now);
+  }
+
+  /** True right after the first drop of a window: the client hears once, not once per message. */
+  get justStartedDropping(): boolean {
+    return this.#drops === 1;
+  }
+
+  #drop(now: number): BudgetVerdict {
+    if (now - this.#dropWindowStart > DROP_WINDOW_MS) {
+      this.#dropWindowStart = now;
+      this.#drops = 0;
+    }
+    this.#drops += 1;
+    return this.#drops > DROPS_BEFORE_CLOSE ? 'disconnect' : 'drop';
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Checks a client's SDP before werift parses it. werift builds a transceiver, an ICE and a DTLS
+ * context per media section, so its cost grows with the sections an offer lists: one offer of
+ * 1,700 bare `m=audio` lines held the event loop for ten seconds. A line scan is cheap and bounded
+ * by the schema's size limit, so whatever reaches werift has few sections, each one a kind the
+ * SFU forwards, with the mids the client declared.
+ */
+import { SDP_LIMITS, type MediaKind } from '@parley/protocol';
+import { JoinRefused } from './joinPolicy.ts';
+
+export interface MediaSection {
+  kind: string;
+  mid: string | undefined;
+  /** Port 0 marks a section the offerer has stopped. */
+  port: number;
+  direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+}
+
+const DIRECTIONS = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
+
+function refuse(message: string): never {
+  throw new JoinRefused('invalid_offer', message);
+}
+
+/** The media sections of an SDP, from a single pass over its lines; refuses what is not SDP. */
+export function mediaSections(sdp: string, maxLines: number): MediaSection[] {
+  const lines = sdp.split(/\r?\n/);
+  if (lines.length > maxLines) refuse(`The SDP has ${lines.length} lines; at most ${maxLines} are accepted`);
+  if (!lines[0]?.startsWith('v=0')) refuse('Not an SDP description: it must start with v=0');
+  const sections: MediaSection[] = [];
+  for (const line of lines) {
+    if (line.startsWith('m=')) {
+      const [kind = '', port = ''] = line.slice(2).split(' ');
+      sections.push({ kind, mid: undefined, port: Number(port), direction: 'sendrecv' });
+      continue;
+    }
+    const section = sections.at(-1);
+    if (!section) continue;
+    if (line.startsWith('a=mid:')) section.mid = line.slice(6).trim();
+    else if (DIRECTIONS.has(line.slice(2).trim()) && line.startsWith('a=')) section.direction = line.slice(2).trim() as MediaSection['direction'];
+  }
+  return sections;
+}
+
+/**
+ * A publish offer: at most SDP_LIMITS.publishMediaSections sections, all audio or video with
+ * unique mids, and every declared track on a live section of its kind that sends. Sections the
+ * client no longer uses (an unpublished kind keeps its transceiver) may stay, undeclared.
+ */
+export function checkPublishOffer(sdp: string, declared: ReadonlyArray<{ mid: string; kind: MediaKind }>): void {
+  const sections = mediaSections(sdp, SDP_LIMITS.publishOfferLines);
+  if (sections.length === 0) refuse('The offer has no media sections');
+  if (sections.length > SDP_LIMITS.publishMediaSections) {
+    refuse(`The offer has ${sections.length} media sections; at most ${SDP_LIMITS.publishMediaSections} are accepted`);
+  }
+  const byMid = new Map<string, MediaSection>();
+  for (const section of sections) {
+    if (section.kind !== 'audio' && section.kind !== 'video') refuse(`Media section of kind "${section.kind.slice(0, 16)}": only audio and video are carried`);
+    if (section.mid === undefined) refuse('Every media section needs an a=mid line');
+    if (byMid.has(section.mid)) refuse(`mid ${section.mid.slice(0, 16)} appears twice`);
+    byMid.set(section.mid, section);
+  }
+  const declaredKinds = new Set<MediaKind>();
+  for (const { mid, kind } of declared) {
+    const section = byMid.get(mid);
+    if (!section) refuse(`Declared track mid ${mid} is not in the offer`);
+    if (section.kind !== kind) refuse(`Declared ${kind} track mid ${mid} is a ${section.kind} section in the offer`);
+    if (section.port === 0 || (section.direction !== 'sendonly' && section.direction !== 'sendrecv')) {
+      refuse(`Declared track mid ${mid} does not send (${section.port === 0 ? 'port 0' : section.direction})`);
+    }
+    if (declaredKinds.has(kind)) refuse(`More than one ${kind} track declared`);
+    declaredKinds.add(kind);
+  }
+}
+
+/** A subscribe answer must answer the server's offer section for section (RFC 3264). */
+export function checkSubscribeAnswer(sdp: string, offeredSections: number): void {
+  // An answer's lines grow with its sections; 60 per section is far above what browsers write.
+  const sections = mediaSections(sdp, 100 + offeredSections * 60);
+  if (sections.length !== offeredSections) refuse(`The answer has ${sections.length} media sections; the offer had ${offeredSections}`);
+}

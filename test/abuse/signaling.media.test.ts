@@ -1,0 +1,335 @@
+/**
+ * Hostile signaling against a real `parley serve` process: oversized and pathological offers,
+ * floods, half-open and never-joined sockets, clients that never finish ICE, too many sessions.
+ * The server must stay responsive (/healthz measured from outside while it is attacked), refuse
+ * with clear signaling errors, and free what the attackers held.
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRtcToken } from '@parley/token';
+import { exited, PARLEY_BIN, serveProcess } from '../support/parleyProcess.ts';
+import { RawSignalingSocket } from '../support/rawSignaling.ts';
+import { basic, call } from '../support/server.ts';
+import { BotClient } from '../support/wrtcClient.ts';
+
+const exec = promisify(execFile);
+const require = createRequire(import.meta.url);
+const wrtc = require('@roamhq/wrtc');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Project {
+  appId: string;
+  appCertificate: string;
+  customerId: string;
+  customerSecret: string;
+}
+
+interface Server {
+  url: string;
+  project: Project;
+  logLines: string[];
+  token(channel: string, uid: number | string, role?: 'publisher' | 'subscriber'): string;
+  join(channel: string, uid: number, role?: 'publisher' | 'subscriber', token?: string): Promise<{ socket: RawSignalingSocket; reply: any }>;
+  metric(name: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-abuse-'));
+  const project: Project = JSON.parse(
+    (await exec(process.execPath, [PARLEY_BIN, 'project', 'create', '--name', 'Abuse', '--plan', 'enterprise', '--json', '--data-dir', dataDir])).stdout,
+  );
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const logLines: string[] = [];
+  const child: ChildProcess = await serveProcess(dataDir, port, { env, logLines });
+  const url = `http://127.0.0.1:${port}`;
+  const token: Server['token'] = (channel, uid, role = 'publisher') =>
+    buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel, uid, role, tokenExpireSeconds: 600, privilegeExpireSeconds: 600 });
+  return {
+    url,
+    project,
+    logLines,
+    token,
+    async join(channel, uid, role = 'publisher', presented) {
+      const socket = await RawSignalingSocket.open(url);
+      const reply = await socket.request({ type: 'join', appId: project.appId, channel, uid, token: presented ?? token(channel, uid, role), platform: 'abuse' });
+      return { socket, reply };
+    },
+    async metric(name) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(name) && !l.startsWith('#'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited(child);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls /healthz back to back until `work` settles; resolves with every latency in ms. */
+async function healthzLatencies(url: string, work: Promise<unknown>): Promise<number[]> {
+  let done = false;
+  void work.finally(() => (done = true)).catch(() => {});
+  const latencies: number[] = [];
+  while (!done) {
+    const started = performance.now();
+    const response = await fetch(`${url}/healthz`);
+    await response.text();
+    latencies.push(performance.now() - started);
+    await sleep(5);
+  }
+  return latencies;
+}
+
+const SDP_HEAD = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n';
+/** The reviewer's offer: ~59 KB of bare audio m-lines. */
+const HUGE_OFFER = SDP_HEAD + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n'.repeat(1700);
+/** Small enough for a naive size bound, but hundreds of media sections. */
+const MANY_SECTIONS_OFFER = SDP_HEAD + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:x\r\n'.repeat(400);
+
+/** A real offer from a native peer that will never answer ICE checks. */
+async function deadOffer(): Promise<{ sdp: string; tracks: Array<{ mid: string; kind: 'audio' }>; close(): void }> {
+  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+  const source = new wrtc.nonstandard.RTCAudioSource();
+  pc.addTransceiver(source.createTrack(), { direction: 'sendonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  const sdp = pc.localDescription.sdp as string;
+  const mid = pc.getTransceivers()[0].mid as string;
+  pc.close();
+  return { sdp, tracks: [{ mid, kind: 'audio' }], close: () => {} };
+}
+
+describe('hostile signaling', () => {
+  let server: Server;
+  const sockets: RawSignalingSocket[] = [];
+  const keep = <T extends { socket: RawSignalingSocket }>(joined: T) => {
+    sockets.push(joined.socket);
+    return joined;
+  };
+
+  beforeAll(async () => {
+    server = await startServer({ PARLEY_LOG_LEVEL: 'info' });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await server?.stop();
+  });
+
+  it('keeps /healthz under 50 ms while clients send hostile offers, and refuses each clearly', async () => {
+    const replies: any[] = [];
+    const attack = (async () => {
+      for (let round = 0; round < 3; round += 1) {
+        // The same uids rejoin each round (replacing their earlier sockets), as the reviewer did.
+        const subscriber = keep(await server.join('hostile', 7001, 'subscriber'));
+        const publisher = keep(await server.join('hostile', 7002, 'publisher'));
+        expect(subscriber.reply.type).toBe('joined');
+        expect(publisher.reply.type).toBe('joined');
+        replies.push(await subscriber.socket.request({ type: 'publish-offer', sdp: HUGE_OFFER, tracks: [] }));
+        replies.push(await subscriber.socket.request({ type: 'publish-offer', sdp: MANY_SECTIONS_OFFER, tracks: [] }));
+        replies.push(await publisher.socket.request({ type: 'publish-offer', sdp: MANY_SECTIONS_OFFER, tracks: [{ mid: 'x', kind: 'audio' }] }));
+        replies.push(await publisher.socket.request({ type: 'publish-offer', sdp: MANY_SECTIONS_OFFER, tracks: [] }));
+      }
+    })();
+    const latencies = await healthzLatencies(server.url, attack);
+    await attack;
+    expect(replies).toHaveLength(12);
+    for (const reply of replies) {
+      expect(reply.type, JSON.stringify(reply)).toBe('error');
+      expect(['invalid_message', 'invalid_offer', 'forbidden']).toContain(reply.code);
+    }
+    // Over the size bound before anything else; a subscriber token may not publish at all; the
+    // publisher's offers are refused for their shape.
+    expect(replies[0]).toMatchObject({ code: 'invalid_message' });
+    expect(replies[0].message).toMatch(/sdp/);
+    expect(replies[1]).toMatchObject({ code: 'forbidden' });
+    expect(replies[2]).toMatchObject({ code: 'invalid_offer' });
+    expect(replies[2].message).toMatch(/media sections/);
+    expect(latencies.length).toBeGreaterThan(5);
+    expect(Math.max(...latencies)).toBeLessThan(50);
+  });
+
+  it('refuses offers that do not match the tracks they declare', async () => {
+    const { socket } = keep(await server.join('declared', 7101));
+    const offer = await deadOffer();
+    const wrongMid = await socket.request({ type: 'publish-offer', sdp: offer.sdp, tracks: [{ mid: '9', kind: 'audio' }] });
+    expect(wrongMid).toMatchObject({ type: 'error', code: 'invalid_offer' });
+    expect((wrongMid as any).message).toMatch(/mid 9/);
+    const wrongKind = await socket.request({ type: 'publish-offer', sdp: offer.sdp, tracks: [{ mid: offer.tracks[0]!.mid, kind: 'video' }] });
+    expect(wrongKind).toMatchObject({ type: 'error', code: 'invalid_offer' });
+    const notSdp = await socket.request({ type: 'publish-offer', sdp: 'hello', tracks: [] });
+    expect(notSdp).toMatchObject({ type: 'error', code: 'invalid_offer' });
+    // The same offer, declared truthfully, is answered.
+    const answer = await socket.request({ type: 'publish-offer', sdp: offer.sdp, tracks: offer.tracks });
+    expect(answer.type, JSON.stringify(answer)).toBe('publish-answer');
+  });
+
+  it('bounds every message: oversized frames close the socket with a warning, oversized fields are refused', async () => {
+    const { socket } = keep(await server.join('bounds', 7201));
+    const bigSdp = await socket.request({ type: 'publish-offer', sdp: SDP_HEAD + 'a=x\r\n'.repeat(8000), tracks: [] });
+    expect(bigSdp).toMatchObject({ type: 'error', code: 'invalid_message' });
+    const longToken = await socket.request({ type: 'renew-token', token: 'x'.repeat(5000) });
+    expect(longToken).toMatchObject({ type: 'error', code: 'invalid_message' });
+
+    const logFrom = server.logLines.length;
+    socket.sendRaw('x'.repeat(200 * 1024));
+    expect(await socket.waitForClose()).toBe(1009);
+    await sleep(200);
+    const lines = server.logLines.slice(logFrom).map((line) => JSON.parse(line));
+    const warning = lines.find((line) => /too large|oversized|max payload/i.test(`${line.msg} ${line.err?.message ?? ''}`));
+    expect(warning, JSON.stringify(lines)).toBeDefined();
+    expect(warning.level).toBe(40);
+    expect(warning.connectionId).toEqual(expect.any(String));
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('rate-limits floods, closes the flooding socket, and does not grow memory on pings', async () => {
+    const heapBefore = await server.metric('parley_nodejs_heap_size_used_bytes');
+    const { socket } = keep(await server.join('flood', 7301));
+    const flooders = [socket, ...(await Promise.all([1, 2, 3].map(() => RawSignalingSocket.open(server.url))))];
+    sockets.push(...flooders);
+    const attack = (async () => {
+      for (let i = 0; i < 5000; i += 1) for (const flooder of flooders) flooder.send(i % 2 ? { type: 'ping' } : { type: 'mute', kind: 'audio', muted: true });
+      await Promise.all(flooders.map((flooder) => flooder.waitForClose(10_000)));
+    })();
+    const latencies = await healthzLatencies(server.url, attack);
+    await attack;
+    for (const flooder of flooders) {
+      expect(flooder.closeCode).toBe(4008);
+      expect(flooder.messages.some((m) => m.type === 'error' && m.code === 'rate_limited')).toBe(true);
+      // Far fewer answers than messages: the excess was dropped, not queued.
+      expect(flooder.messages.length).toBeLessThan(1000);
+    }
+    expect(Math.max(...latencies)).toBeLessThan(100);
+    const heapAfter = await server.metric('parley_nodejs_heap_size_used_bytes');
+    expect(heapAfter - heapBefore).toBeLessThan(40 * 1024 * 1024);
+    // A well-behaved client on a new socket is served as usual.
+    const { reply } = keep(await server.join('flood', 7302));
+    expect(reply.type).toBe('joined');
+  });
+
+  it('closes sockets that never join, even if they keep pinging', async () => {
+    const idle = await RawSignalingSocket.open(server.url);
+    sockets.push(idle);
+    const started = Date.now();
+    const pinger = setInterval(() => idle.send({ type: 'ping' }), 500);
+    try {
+      expect(await idle.waitForClose(9_000)).toBe(4007);
+    } finally {
+      clearInterval(pinger);
+    }
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+
+  it('ends a silent client\'s session within seconds of the resume window, billed to its last sign of life', async () => {
+    const observer = keep(await server.join('silent', 7401));
+    const silent = keep(await server.join('silent', 7402));
+    await sleep(500);
+    const lastSign = Date.now();
+    // Half-open: the client stops reading (so it answers no ping) and sends nothing more.
+    (silent.socket.ws as any)._socket.pause();
+    const left = await observer.socket.waitFor((m) => m.type === 'user-left' && m.uid === 7402, 40_000);
+    const lingered = Date.now() - lastSign;
+    expect(left).toMatchObject({ reason: 2 });
+    // Detection (a few seconds) plus the 20 s resume window, not 65-75 s.
+    expect(lingered).toBeLessThan(32_000);
+    const sessions = await call(server.url, 'GET', `/v1/projects/${server.project.appId}/sessions?channel=silent&uid=7402`, {
+      auth: basic(server.project.customerId, server.project.customerSecret),
+    });
+    expect(sessions.status).toBe(200);
+    const [session] = sessions.body.data.sessions;
+    const billedUntil = Date.parse(session.leftAt);
+    expect(Math.abs(billedUntil - lastSign), JSON.stringify(session)).toBeLessThan(3_000);
+  }, 60_000);
+});
+
+describe('media ports and session caps', () => {
+  let server: Server;
+  const sockets: RawSignalingSocket[] = [];
+  const bots: BotClient[] = [];
+  beforeAll(async () => {
+    server = await startServer({
+      PARLEY_RTC_PORT_MIN: '47100',
+      PARLEY_RTC_PORT_MAX: '47105',
+      PARLEY_RTC_CONNECT_TIMEOUT_SECONDS: '2',
+      PARLEY_RTC_MAX_SESSIONS_PER_IP: '12',
+      PARLEY_RTC_MAX_SESSIONS_PER_TOKEN: '2',
+    });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await Promise.all(bots.map((bot) => bot.close()));
+    await server?.stop();
+  });
+
+  it('frees the ports of clients that never finish ICE, and says so when none is free', async () => {
+    const stalled: RawSignalingSocket[] = [];
+    let refusal: any;
+    for (let uid = 8001; uid < 8012 && !refusal; uid += 1) {
+      const { socket } = await server.join('ports', uid);
+      sockets.push(socket);
+      const offer = await deadOffer();
+      const reply: any = await socket.request({ type: 'publish-offer', sdp: offer.sdp, tracks: offer.tracks });
+      if (reply.type === 'publish-answer') stalled.push(socket);
+      else refusal = reply;
+    }
+    expect(stalled.length).toBeGreaterThan(0);
+    expect(refusal).toMatchObject({ type: 'error', code: 'media_ports_exhausted' });
+    expect(await server.metric('parley_rtc_media_ports_exhausted_total')).toBeGreaterThanOrEqual(1);
+
+    // Within the connect timeout the stalled peers are closed, told why, and their ports freed.
+    for (const socket of stalled) {
+      expect(await socket.waitFor((m) => m.type === 'error' && m.code === 'media_timeout', 6_000)).toBeDefined();
+    }
+    expect(await server.metric('parley_rtc_media_connect_timeouts_total')).toBeGreaterThanOrEqual(stalled.length);
+    for (const socket of sockets) socket.send({ type: 'leave' });
+    await sleep(500);
+
+    const token = (uid: number) => server.token('ports', uid);
+    const publisher = await BotClient.join({ url: server.url, appId: server.project.appId, channel: 'ports', uid: 8100, token: token(8100) });
+    const viewer = await BotClient.join({ url: server.url, appId: server.project.appId, channel: 'ports', uid: 8101, token: token(8101) });
+    bots.push(publisher, viewer);
+    await publisher.publish(['video']);
+    await viewer.waitFor('user-published', (m) => m.uid === 8100);
+    expect(await viewer.subscribe(8100, 'video')).toMatchObject({ type: 'ok' });
+    await viewer.waitForFrames(8100, 10);
+    await publisher.leave();
+    await viewer.leave();
+  });
+
+  it('caps concurrent sessions per token and per IP address', async () => {
+    const shared = server.token('caps', 0);
+    const first = await server.join('caps', 9001, 'publisher', shared);
+    const second = await server.join('caps', 9002, 'publisher', shared);
+    const third = await server.join('caps', 9003, 'publisher', shared);
+    sockets.push(first.socket, second.socket, third.socket);
+    expect(first.reply.type).toBe('joined');
+    expect(second.reply.type).toBe('joined');
+    expect(third.reply).toMatchObject({ type: 'error', code: 'too_many_sessions' });
+    expect(third.reply.message).toMatch(/token/);
+
+    // 2 sessions are open; 10 more fill this address's 12, the 13th is refused.
+    const replies: any[] = [];
+    for (let uid = 9100; uid < 9111; uid += 1) {
+      const joined = await server.join('caps', uid);
+      sockets.push(joined.socket);
+      replies.push(joined.reply);
+    }
+    expect(replies.slice(0, 10).every((reply) => reply.type === 'joined')).toBe(true);
+    expect(replies[10]).toMatchObject({ type: 'error', code: 'too_many_sessions' });
+    expect(replies[10].message).toMatch(/address/);
+
+    // Leaving frees a place at once.
+    first.socket.send({ type: 'leave' });
+    await first.socket.waitForClose();
+    const again = await server.join('caps', 9200);
+    sockets.push(again.socket);
+    expect(again.reply.type).toBe('joined');
+  });
+});
