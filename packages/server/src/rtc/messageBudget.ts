@@ -19,7 +19,9 @@ export class TokenBucket {
   }
 
   take(now = Date.now()): boolean {
-    this.#tokens = Math.min(this.#capacity, this.#tokens + ((now - this.#updatedAt) / 1000) * this.#perSecond);
+    // A clock step backwards refills nothing.
+    const elapsed = Math.max(0, now - this.#updatedAt);
+    this.#tokens = Math.min(this.#capacity, this.#tokens + (elapsed / 1000) * this.#perSecond);
     this.#updatedAt = now;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
@@ -41,10 +43,15 @@ const DROP_WINDOW_MS = 10_000;
 export type BudgetVerdict = 'accept' | 'drop' | 'disconnect';
 
 export class MessageBudget {
-  #all = new TokenBucket(ALL_MESSAGES.capacity, ALL_MESSAGES.perSecond);
-  #costly = new TokenBucket(COSTLY_MESSAGES.capacity, COSTLY_MESSAGES.perSecond);
+  #all: TokenBucket;
+  #costly: TokenBucket;
   #drops = 0;
   #dropWindowStart = 0;
+
+  constructor(now = Date.now()) {
+    this.#all = new TokenBucket(ALL_MESSAGES.capacity, ALL_MESSAGES.perSecond, now);
+    this.#costly = new TokenBucket(COSTLY_MESSAGES.capacity, COSTLY_MESSAGES.perSecond, now);
+  }
 
   /** Any message, before it is even parsed: a flood costs no JSON parsing. */
   admit(now = Date.now()): BudgetVerdict {

@@ -17,6 +17,11 @@ export interface MediaSection {
 }
 
 const DIRECTIONS = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
+/**
+ * The server sends ICE checks to every candidate a client lists, so a long list would aim the SFU
+ * at addresses of the client's choosing. Browsers list a few per interface and TURN server.
+ */
+export const MAX_CANDIDATES = 64;
 
 function refuse(message: string): never {
   throw new JoinRefused('invalid_offer', message);
@@ -28,7 +33,9 @@ export function mediaSections(sdp: string, maxLines: number): MediaSection[] {
   if (lines.length > maxLines) refuse(`The SDP has ${lines.length} lines; at most ${maxLines} are accepted`);
   if (!lines[0]?.startsWith('v=0')) refuse('Not an SDP description: it must start with v=0');
   const sections: MediaSection[] = [];
+  let candidates = 0;
   for (const line of lines) {
+    if (line.startsWith('a=candidate:') && ++candidates > MAX_CANDIDATES) refuse(`The SDP lists more than ${MAX_CANDIDATES} ICE candidates`);
     if (line.startsWith('m=')) {
       const [kind = '', port = ''] = line.slice(2).split(' ');
       sections.push({ kind, mid: undefined, port: Number(port), direction: 'sendrecv' });

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { JoinRefused } from './joinPolicy.ts';
+import { checkPublishOffer, checkSubscribeAnswer, MAX_CANDIDATES, mediaSections } from './offerCheck.ts';
+
+const HEAD = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n';
+const section = (kind: string, mid: string, direction = 'sendonly', port = 9) =>
+  `m=${kind} ${port} UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:${mid}\r\na=${direction}\r\n`;
+
+function refusal(run: () => void): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(JoinRefused);
+    expect((error as JoinRefused).code).toBe('invalid_offer');
+    return (error as Error).message;
+  }
+  throw new Error('accepted');
+}
+
+describe('publish offer check', () => {
+  it('accepts an offer whose declared tracks are sending sections of their kind', () => {
+    const sdp = HEAD + section('audio', '0') + section('video', '1');
+    expect(() => checkPublishOffer(sdp, [{ mid: '0', kind: 'audio' }, { mid: '1', kind: 'video' }])).not.toThrow();
+    expect(mediaSections(sdp, 100)).toEqual([
+      { kind: 'audio', mid: '0', port: 9, direction: 'sendonly' },
+      { kind: 'video', mid: '1', port: 9, direction: 'sendonly' },
+    ]);
+  });
+
+  it('lets an unpublished kind keep its section, undeclared', () => {
+    expect(() => checkPublishOffer(HEAD + section('audio', '0') + section('video', '1'), [{ mid: '1', kind: 'video' }])).not.toThrow();
+  });
+
+  it('refuses too many media sections before looking at them', () => {
+    expect(refusal(() => checkPublishOffer(HEAD + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n'.repeat(9), []))).toMatch(/9 media sections; at most 8/);
+  });
+
+  it('refuses what is not SDP, sections of other kinds, missing and repeated mids', () => {
+    expect(refusal(() => checkPublishOffer('hello', []))).toMatch(/v=0/);
+    expect(refusal(() => checkPublishOffer(HEAD, []))).toMatch(/no media sections/);
+    expect(refusal(() => checkPublishOffer(HEAD + section('application', '0'), []))).toMatch(/only audio and video/);
+    expect(refusal(() => checkPublishOffer(HEAD + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n', []))).toMatch(/a=mid/);
+    expect(refusal(() => checkPublishOffer(HEAD + section('audio', '0') + section('video', '0'), []))).toMatch(/twice/);
+  });
+
+  it('refuses declared tracks that are absent, of another kind, not sending, or doubled', () => {
+    const sdp = HEAD + section('audio', '0') + section('video', '1', 'recvonly') + section('video', '2', 'sendonly', 0) + section('audio', '3');
+    expect(refusal(() => checkPublishOffer(sdp, [{ mid: '7', kind: 'audio' }]))).toMatch(/mid 7 is not in the offer/);
+    expect(refusal(() => checkPublishOffer(sdp, [{ mid: '0', kind: 'video' }]))).toMatch(/is a audio section/);
+    expect(refusal(() => checkPublishOffer(sdp, [{ mid: '1', kind: 'video' }]))).toMatch(/does not send \(recvonly\)/);
+    expect(refusal(() => checkPublishOffer(sdp, [{ mid: '2', kind: 'video' }]))).toMatch(/port 0/);
+    expect(refusal(() => checkPublishOffer(sdp, [{ mid: '0', kind: 'audio' }, { mid: '3', kind: 'audio' }]))).toMatch(/More than one audio/);
+  });
+
+  it('refuses long candidate lists and too many lines', () => {
+    const candidates = Array.from({ length: MAX_CANDIDATES + 1 }, (_, i) => `a=candidate:${i} 1 udp 1 198.18.0.${i % 250} 9 typ host\r\n`).join('');
+    expect(refusal(() => checkPublishOffer(HEAD + section('audio', '0') + candidates, []))).toMatch(/ICE candidates/);
+    expect(refusal(() => checkPublishOffer(HEAD + section('audio', '0') + 'a=x\r\n'.repeat(1300), []))).toMatch(/lines/);
+  });
+});
+
+describe('subscribe answer check', () => {
+  it('wants one section per offered section', () => {
+    expect(() => checkSubscribeAnswer(HEAD + section('video', '0', 'recvonly') + section('audio', '1', 'recvonly'), 2)).not.toThrow();
+    expect(refusal(() => checkSubscribeAnswer(HEAD + section('video', '0', 'recvonly'), 2))).toMatch(/1 media sections; the offer had 2/);
+  });
+});
