@@ -94,7 +94,7 @@ export class SignalingConnection {
     this.#rtc.counts.messagesDropped += 1;
     if (verdict === 'disconnect') {
       this.#closed = true;
-      this.#log.warn({ uid: this.#participant?.uid }, 'signaling socket flooded the server with messages: disconnected');
+      this.#log.warn({ ip: this.#peer.remoteAddress, uid: this.#participant?.uid }, 'signaling socket flooded the server with messages: disconnected');
       this.#peer.close(CloseCode.rateLimited, 'too many messages');
     } else if (this.#budget.justStartedDropping) {
       this.#error('rate_limited', 'Too many messages: the excess is dropped, and a socket that keeps on is disconnected', requestId);

@@ -37,7 +37,7 @@ function onSocketError(error: Error, socket: WebSocket, request: { id: string; l
   const code = (error as { code?: string }).code ?? '';
   const clientFault = code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE';
   const log = connectionLog(request.log, request.id);
-  if (clientFault) log.warn({ err: { message: error.message, code } }, `signaling socket closed: ${error.message}`);
+  if (clientFault) log.warn({ code }, `signaling socket closed: ${error.message}`);
   else log.error({ err: error }, 'signaling socket failed');
   // On a protocol error ws has already sent its close frame (1009 for an oversized one): let it
   // finish closing, so the client learns why. Anything else is dropped at once.
