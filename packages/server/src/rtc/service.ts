@@ -152,6 +152,7 @@ export class RtcService {
     if (timers?.resume) clearTimeout(timers.resume);
     participant.peer?.close(CloseCode.replaced, 'resumed elsewhere');
     participant.attach(peer);
+    participant.lastSeenAt = Date.now();
     return { participant, room: this.roomOf(participant) };
   }
 
