@@ -1,21 +1,29 @@
 /**
- * The SFU's rules: joining (token and bans checked), resuming after a lost socket, publishing,
- * subscribing, muting, token renewal and expiry, kicks, and leaving. Rooms live here, one per
- * channel in use on this node; REST reads participants through the shared directory.
+ * The SFU's rules: joining (token, bans and session caps checked), resuming after a lost socket,
+ * publishing, subscribing, muting, token renewal and expiry, kicks, and leaving. Rooms live in the
+ * RoomRegistry, one per channel in use on this node; REST reads participants through the shared
+ * directory. Session timers, recorders and media failures have modules of their own.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { LeaveReason, RESUME_WINDOW_MS, TOKEN_EXPIRY_WARNING_SECONDS, type JoinMessage, type MediaKind, type Participant as ParticipantView } from '@parley/protocol';
+import { LeaveReason, RESUME_WINDOW_MS, type JoinMessage, type MediaKind, type Participant as ParticipantView } from '@parley/protocol';
 import type { BanService } from '../bans/service.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
 import type { TokenService } from '../tokens/service.ts';
 import { checkJoin, JoinRefused } from './joinPolicy.ts';
+import { createMediaWatch, newGuardCounts, type RtcGuardCounts } from './mediaWatch.ts';
 import { checkPublishOffer } from './offerCheck.ts';
-import { Participant, type MediaConnection, type MediaWatch, type PublishedTrack } from './participant.ts';
+import { Participant, type MediaWatch } from './participant.ts';
 import type { MediaNetwork } from './peerFactory.ts';
-import { Room, type RoomObserver } from './room.ts';
+import { attachRecorder, type RecorderAttachment } from './recorders.ts';
+import type { Room, RoomObserver } from './room.ts';
+import { RoomRegistry } from './roomRegistry.ts';
 import { SessionCaps, type SessionCapLimits, type SessionClaim } from './sessionCaps.ts';
+import { SessionTimers } from './sessionTimers.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
+
+export type { RecorderAttachment } from './recorders.ts';
+export type { RtcGuardCounts } from './mediaWatch.ts';
 
 export interface RtcDeps {
   tokens: TokenService;
@@ -28,66 +36,28 @@ export interface RtcDeps {
   log: { warn(details: object, message: string): void; info(details: object, message: string): void };
 }
 
-export interface RecorderAttachment {
-  participant: Participant;
-  /** Every track published in the room now, with its publisher. */
-  tracks(): Array<{ publisher: Participant; track: PublishedTrack }>;
-  leave(reason?: number): Promise<void>;
-}
-
-/** Running totals of what the SFU refused or cut off, for metrics. */
-export interface RtcGuardCounts {
-  mediaPortsExhausted: number;
-  mediaConnectTimeouts: number;
-  offersRefused: number;
-  sessionsRefused: number;
-  messagesDropped: number;
-}
-
-interface Timers {
-  warn?: NodeJS.Timeout;
-  expire?: NodeJS.Timeout;
-  resume?: NodeJS.Timeout;
-}
-
 export class RtcService {
   #deps: RtcDeps;
-  #rooms = new Map<string, Room>();
-  #sessions = new Map<string, Participant>();
-  #roomOf = new WeakMap<Participant, Room>();
-  #timers = new WeakMap<Participant, Timers>();
+  #registry: RoomRegistry;
+  #timers = new SessionTimers();
   #caps: SessionCaps;
   #claims = new WeakMap<Participant, SessionClaim>();
-  readonly counts: RtcGuardCounts = { mediaPortsExhausted: 0, mediaConnectTimeouts: 0, offersRefused: 0, sessionsRefused: 0, messagesDropped: 0 };
-  #watch: MediaWatch = {
-    portsExhausted: (participant, connection) => {
-      this.counts.mediaPortsExhausted += 1;
-      this.#deps.log.warn({ appId: participant.appId, channel: participant.channel, uid: participant.uid, connection }, 'no free UDP port for media: widen PARLEY_RTC_PORT_MIN/MAX');
-      // A publish refusal answers its request; a subscribe connection has no request waiting.
-      if (connection === 'subscribe') {
-        participant.send({ type: 'error', code: 'media_ports_exhausted', message: 'No UDP port is free for media on this server: subscribe again later' });
-      }
-    },
-    connectTimedOut: (participant, connection) => void this.#mediaTimedOut(participant, connection),
-  };
+  readonly counts: RtcGuardCounts = newGuardCounts();
+  #watch: MediaWatch;
 
   constructor(deps: RtcDeps) {
     this.#deps = deps;
+    this.#registry = new RoomRegistry(deps);
     this.#caps = new SessionCaps(deps.sessionCaps);
-  }
-
-  #roomKey(appId: string, channel: string): string {
-    return `${appId}\u0000${channel}`;
+    this.#watch = createMediaWatch({ counts: this.counts, connectTimeoutMs: deps.network.connectTimeoutMs, roomOf: (p) => this.#registry.find(p), log: deps.log });
   }
 
   room(appId: string, channel: string): Room | undefined {
-    return this.#rooms.get(this.#roomKey(appId, channel));
+    return this.#registry.get(appId, channel);
   }
 
   roomOf(participant: Participant): Room {
-    const room = this.#roomOf.get(participant);
-    if (!room) throw new JoinRefused('not_joined', 'Not in a channel');
-    return room;
+    return this.#registry.of(participant);
   }
 
   // ------------------------------------------------------------------ join, resume, leave
@@ -101,13 +71,7 @@ export class RtcService {
     const mode = existingRoom?.mode ?? message.mode ?? 'rtc';
     const role = mode === 'rtc' ? 'host' : (message.role ?? 'audience');
     const previous = existingRoom?.find(grant.uid);
-    let claim: SessionClaim;
-    try {
-      claim = this.#caps.claim(peer.remoteAddress, message.token, previous && this.#claims.get(previous));
-    } catch (error) {
-      this.counts.sessionsRefused += 1;
-      throw error;
-    }
+    const claim = this.#claim(peer.remoteAddress, message.token, previous);
     const participant = new Participant(
       {
         appId: message.appId,
@@ -126,30 +90,29 @@ export class RtcService {
     this.#claims.set(participant, claim);
     // The same uid joining again replaces the earlier connection (Agora leave reason 5).
     if (previous) await this.#end(previous, LeaveReason.replaced, 'Another connection joined with this uid', CloseCode.replaced);
-
-    const key = this.#roomKey(message.appId, message.channel);
-    let room = this.#rooms.get(key);
-    if (!room) {
-      room = new Room(message.appId, message.channel, mode, this.#deps);
-      this.#rooms.set(key, room);
-      this.#deps.events.emit({ type: 'channel.created', appId: room.appId, channel: room.channel, at: room.createdAt });
-    }
-    this.#roomOf.set(participant, room);
-    this.#sessions.set(participant.sessionId, participant);
-    room.add(participant);
+    const room = this.#registry.enter(participant, mode);
     this.#armTokenTimers(participant);
     return { participant, room };
   }
 
+  /** Counts the session against its address's and token's caps; `replacing` is the session it ends. */
+  #claim(ip: string, token: string, replacing: Participant | undefined): SessionClaim {
+    try {
+      return this.#caps.claim(ip, token, replacing && this.#claims.get(replacing));
+    } catch (error) {
+      this.counts.sessionsRefused += 1;
+      throw error;
+    }
+  }
+
   resume(sessionId: string, resumeToken: string, peer: SignalingPeer): { participant: Participant; room: Room } {
-    const participant = this.#sessions.get(sessionId);
+    const participant = this.#registry.session(sessionId);
     const expected = Buffer.from(participant?.resumeToken ?? '');
     const presented = Buffer.from(resumeToken);
     if (!participant || expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
       throw new JoinRefused('session_not_found', 'No session to resume: join again');
     }
-    const timers = this.#timers.get(participant);
-    if (timers?.resume) clearTimeout(timers.resume);
+    this.#timers.cancelResume(participant);
     participant.peer?.close(CloseCode.replaced, 'resumed elsewhere');
     participant.attach(peer);
     participant.lastSeenAt = Date.now();
@@ -160,108 +123,55 @@ export class RtcService {
   socketLost(participant: Participant): void {
     if (participant.leftReason !== undefined) return;
     participant.detach();
-    const timers = this.#timersOf(participant);
-    if (timers.resume) clearTimeout(timers.resume);
     // Billed until the client's last sign of life, not until the resume window ran out.
-    timers.resume = setTimeout(
-      () => void this.#end(participant, LeaveReason.connectionTimeout, 'Connection lost', CloseCode.normal, true, participant.lastSeenAt),
-      RESUME_WINDOW_MS,
-    );
+    this.#timers.armResume(participant, RESUME_WINDOW_MS, () => {
+      void this.#end(participant, LeaveReason.connectionTimeout, 'Connection lost', CloseCode.normal, { at: participant.lastSeenAt });
+    });
   }
 
   leave(participant: Participant): Promise<void> {
-    return this.#end(participant, LeaveReason.normal, 'left', CloseCode.normal, false);
+    return this.#end(participant, LeaveReason.normal, 'left', CloseCode.normal, { notify: false });
   }
 
-  async #end(participant: Participant, reason: number, message: string, closeCode: number, notify = true, at = Date.now()): Promise<void> {
+  /** Ends a session once: tells the client why (unless it left or vanished), frees what it held. */
+  async #end(participant: Participant, reason: number, message: string, closeCode: number, options: { notify?: boolean; at?: number } = {}): Promise<void> {
     if (participant.leftReason !== undefined) return;
     this.#claims.get(participant)?.release();
-    if (notify && reason !== LeaveReason.normal && reason !== LeaveReason.connectionTimeout) {
+    if ((options.notify ?? true) && reason !== LeaveReason.normal && reason !== LeaveReason.connectionTimeout) {
       participant.send({ type: 'kicked', reason, message });
     }
-    const timers = this.#timers.get(participant);
-    for (const timer of [timers?.warn, timers?.expire, timers?.resume]) if (timer) clearTimeout(timer);
-    this.#sessions.delete(participant.sessionId);
-    const room = this.#roomOf.get(participant);
+    this.#timers.clear(participant);
+    this.#registry.forgetSession(participant);
+    const room = this.#registry.find(participant);
     if (!room) return;
-    await room.remove(participant, reason, closeCode, message, at);
-    if (room.size === 0 && this.#rooms.get(this.#roomKey(room.appId, room.channel)) === room) {
-      this.#rooms.delete(this.#roomKey(room.appId, room.channel));
-      this.#deps.events.emit({ type: 'channel.destroyed', appId: room.appId, channel: room.channel, at: Date.now(), lastUid: participant.uid });
-    }
+    await room.remove(participant, reason, closeCode, message, options.at);
+    this.#registry.dropIfEmpty(room, participant.uid);
   }
 
-  /**
-   * Puts a server-side recorder into a channel as a participant with role `recorder`: listed by
-   * REST and in sessions, never announced to clients, with no peer connections of its own — it
-   * reads publishers' tracks directly. `observer` hears about tracks published and unpublished
-   * and participants leaving from then on; `tracks()` lists what is published now.
-   */
+  /** A server-side recorder in the channel (see recorders.ts). */
   attachRecorder(appId: string, channel: string, uid: number | string, observer: RoomObserver, mode: 'rtc' | 'live' = 'rtc'): RecorderAttachment {
-    const key = this.#roomKey(appId, channel);
-    const existing = this.#rooms.get(key);
-    if (existing?.find(uid)) throw new JoinRefused('already_joined', `uid ${uid} is already in the channel`);
-    const participant = new Participant(
+    return attachRecorder(
       {
-        appId,
-        channel,
-        uid,
-        role: 'recorder',
-        platform: 'cloud-recording',
-        mode: existing?.mode ?? mode,
+        registry: this.#registry,
         network: this.#deps.network,
-        // A recorder holds no token; it stays until it is stopped.
-        tokenExpiresAt: Number.MAX_SAFE_INTEGER,
-        mayPublish: new Set(),
         watch: this.#watch,
+        end: (participant, reason) => this.#end(participant, reason, 'recorder left', CloseCode.normal, { notify: false }),
       },
-      { send: () => {}, close: () => {}, ping: () => {}, terminate: () => {}, remoteAddress: '' },
+      { appId, channel, uid, mode },
+      observer,
     );
-    let room = existing;
-    if (!room) {
-      room = new Room(appId, channel, mode, this.#deps);
-      this.#rooms.set(key, room);
-      this.#deps.events.emit({ type: 'channel.created', appId, channel, at: room.createdAt });
-    }
-    const joinedRoom = room;
-    this.#roomOf.set(participant, joinedRoom);
-    this.#sessions.set(participant.sessionId, participant);
-    joinedRoom.add(participant);
-    const stopObserving = joinedRoom.observe(observer);
-    return {
-      participant,
-      tracks: () =>
-        joinedRoom.participants
-          .filter((p) => p !== participant)
-          .flatMap((p) => p.publishedKinds.map((kind) => ({ publisher: p, track: p.publishedTrack(kind)! }))),
-      leave: async (reason: number = LeaveReason.normal) => {
-        stopObserving();
-        await this.#end(participant, reason, 'recorder left', CloseCode.normal, false);
-      },
-    };
   }
 
   // ------------------------------------------------------------------ tokens
 
-  #timersOf(participant: Participant): Timers {
-    let timers = this.#timers.get(participant);
-    if (!timers) this.#timers.set(participant, (timers = {}));
-    return timers;
-  }
-
   #armTokenTimers(participant: Participant): void {
-    const timers = this.#timersOf(participant);
-    if (timers.warn) clearTimeout(timers.warn);
-    if (timers.expire) clearTimeout(timers.expire);
-    const msLeft = participant.tokenExpiresAt * 1000 - Date.now();
-    timers.warn = setTimeout(
-      () => participant.send({ type: 'token-privilege-will-expire', expiresAt: participant.tokenExpiresAt }),
-      Math.max(0, msLeft - TOKEN_EXPIRY_WARNING_SECONDS * 1000),
-    );
-    timers.expire = setTimeout(() => {
-      participant.send({ type: 'token-privilege-did-expire' });
-      void this.#end(participant, LeaveReason.tokenExpired, 'The token expired', CloseCode.tokenExpired);
-    }, Math.max(0, msLeft));
+    this.#timers.armToken(participant, {
+      willExpire: () => participant.send({ type: 'token-privilege-will-expire', expiresAt: participant.tokenExpiresAt }),
+      didExpire: () => {
+        participant.send({ type: 'token-privilege-did-expire' });
+        void this.#end(participant, LeaveReason.tokenExpired, 'The token expired', CloseCode.tokenExpired);
+      },
+    });
   }
 
   /** A fresh token for the same app, channel and uid extends the session. */
@@ -326,35 +236,20 @@ export class RtcService {
     this.roomOf(participant).setMuted(participant, kind, muted);
   }
 
-  /** A media connection that never connected was closed: its tracks are gone, and the client is told. */
-  async #mediaTimedOut(participant: Participant, connection: MediaConnection): Promise<void> {
-    this.counts.mediaConnectTimeouts += 1;
-    const seconds = Math.round(this.#deps.network.connectTimeoutMs / 1000);
-    this.#deps.log.info({ appId: participant.appId, channel: participant.channel, uid: participant.uid, connection }, `media connection did not connect within ${seconds} s: closed`);
-    if (connection === 'publish') {
-      const room = this.#roomOf.get(participant);
-      for (const kind of participant.publishedKinds) await room?.unpublish(participant, kind);
-    }
-    participant.send({
-      type: 'error',
-      code: 'media_timeout',
-      message: `The ${connection} connection did not connect within ${seconds} s and was closed: ${connection === 'publish' ? 'publish' : 'subscribe'} again`,
-    });
-  }
-
   /** What this node carries right now, for metrics. */
   load(): { rooms: number; participants: number; published: Record<MediaKind, number>; forwarded: Record<MediaKind, number> } {
     const published = { audio: 0, video: 0 };
     const forwarded = { audio: 0, video: 0 };
     let participants = 0;
-    for (const room of this.#rooms.values()) {
+    const rooms = this.#registry.rooms;
+    for (const room of rooms) {
       for (const participant of room.participants) {
         participants += 1;
         for (const kind of participant.publishedKinds) published[kind] += 1;
         for (const kind of participant.subscribedKinds()) forwarded[kind] += 1;
       }
     }
-    return { rooms: this.#rooms.size, participants, published, forwarded };
+    return { rooms: rooms.length, participants, published, forwarded };
   }
 
   // ------------------------------------------------------------------ REST facade
@@ -381,7 +276,7 @@ export class RtcService {
    */
   participantsMatching(appId: string, scope: { channel?: string; uid?: number | string; ip?: string }): Participant[] {
     const ipOf = (p: Participant) => (p.peer?.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/i, '');
-    return [...this.#rooms.values()]
+    return this.#registry.rooms
       .filter((room) => room.appId === appId && (scope.channel === undefined || room.channel === scope.channel))
       .flatMap((room) => room.participants)
       .filter((p) => p.role !== 'recorder')
@@ -408,7 +303,7 @@ export class RtcService {
 
   /** Server shutdown: everyone leaves with reason 4 and is told the server is going away. */
   async shutdown(): Promise<void> {
-    for (const room of [...this.#rooms.values()]) {
+    for (const room of this.#registry.rooms) {
       for (const participant of room.participants) {
         await this.#end(participant, LeaveReason.serverInternal, 'The server is shutting down', CloseCode.shuttingDown);
       }

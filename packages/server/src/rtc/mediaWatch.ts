@@ -1,0 +1,62 @@
+/**
+ * What the SFU does when a participant's media connection fails before carrying anything: no free
+ * UDP port, or no connection within the timeout. It counts (for /metrics), logs, tells the client,
+ * and for a lost publish connection takes the participant's tracks out of the room.
+ */
+import type { MediaConnection, MediaWatch, Participant } from './participant.ts';
+import type { Room } from './room.ts';
+
+/** Running totals of what the SFU refused or cut off, for metrics. */
+export interface RtcGuardCounts {
+  mediaPortsExhausted: number;
+  mediaConnectTimeouts: number;
+  offersRefused: number;
+  sessionsRefused: number;
+  messagesDropped: number;
+}
+
+export function newGuardCounts(): RtcGuardCounts {
+  return { mediaPortsExhausted: 0, mediaConnectTimeouts: 0, offersRefused: 0, sessionsRefused: 0, messagesDropped: 0 };
+}
+
+export interface MediaWatchDeps {
+  counts: RtcGuardCounts;
+  connectTimeoutMs: number;
+  roomOf(participant: Participant): Room | undefined;
+  log: { info(details: object, message: string): void; warn(details: object, message: string): void };
+}
+
+export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
+  const where = (participant: Participant, connection: MediaConnection) => ({
+    appId: participant.appId,
+    channel: participant.channel,
+    uid: participant.uid,
+    connection,
+  });
+  return {
+    portsExhausted(participant, connection) {
+      deps.counts.mediaPortsExhausted += 1;
+      deps.log.warn(where(participant, connection), 'no free UDP port for media: widen PARLEY_RTC_PORT_MIN/MAX');
+      // A publish refusal answers its request; a subscribe connection has no request waiting.
+      if (connection === 'subscribe') {
+        participant.send({ type: 'error', code: 'media_ports_exhausted', message: 'No UDP port is free for media on this server: subscribe again later' });
+      }
+    },
+    async connectTimedOut(participant, connection) {
+      deps.counts.mediaConnectTimeouts += 1;
+      const seconds = Math.round(deps.connectTimeoutMs / 1000);
+      deps.log.info(where(participant, connection), `media connection did not connect within ${seconds} s: closed`);
+      if (connection === 'publish') {
+        const room = deps.roomOf(participant);
+        for (const kind of participant.publishedKinds) {
+          await room?.unpublish(participant, kind).catch((error: unknown) => deps.log.warn({ ...where(participant, connection), err: error }, 'unpublishing after a media timeout failed'));
+        }
+      }
+      participant.send({
+        type: 'error',
+        code: 'media_timeout',
+        message: `The ${connection} connection did not connect within ${seconds} s and was closed: ${connection} again`,
+      });
+    },
+  };
+}
