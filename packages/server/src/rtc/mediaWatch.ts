@@ -42,6 +42,9 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
         participant.send({ type: 'error', code: 'media_ports_exhausted', message: 'No UDP port is free for media on this server: subscribe again later' });
       }
     },
+    negotiationFailed(participant, error) {
+      deps.log.warn({ ...where(participant, 'subscribe'), err: error }, 'subscribe offer failed: retried at the next change');
+    },
     async connectTimedOut(participant, connection) {
       deps.counts.mediaConnectTimeouts += 1;
       const seconds = Math.round(deps.connectTimeoutMs / 1000);

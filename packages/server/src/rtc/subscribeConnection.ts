@@ -1,0 +1,205 @@
+/**
+ * A participant's subscribe connection: the SFU offers one sendonly transceiver per track it
+ * forwards to this participant, the client answers. Media never passes through JavaScript copies:
+ * each sender forwards the publisher's remote track (werift rewrites SSRC, payload type and
+ * sequence numbers), and keyframe requests from the client are relayed to the publisher.
+ *
+ * One offer is outstanding at a time; changes meanwhile mark the negotiation dirty and are offered
+ * once the client answers. Closed (freeing its UDP port) when it finds no free port or does not
+ * connect in time.
+ */
+import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
+import type { MediaKind, ServerMessage } from '@parley/protocol';
+import { checkSubscribeAnswer } from './offerCheck.ts';
+import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
+import type { ConnectionFailures, PublishedTrack } from './publishConnection.ts';
+
+/** Whose track a subscription forwards: what the subscribe side needs of a publishing participant. */
+export interface Publisher {
+  readonly key: string;
+  readonly uid: number | string;
+  requestKeyframe(): void;
+}
+
+interface Subscription {
+  publisher: Publisher;
+  kind: MediaKind;
+  transceiver: RTCRtpTransceiver;
+  stopRelay: () => void;
+}
+
+export interface SubscriberSide extends ConnectionFailures {
+  send(message: ServerMessage): void;
+  /** False once the participant has left: nothing more is negotiated. */
+  active(): boolean;
+  /** werift could not make or apply an offer; the subscriptions stay, the next change retries. */
+  negotiationFailed(error: unknown): void;
+}
+
+export class SubscribeConnection {
+  #network: MediaNetwork;
+  #owner: SubscriberSide;
+  #pc: RTCPeerConnection | undefined;
+  #stopConnectWatch: (() => void) | undefined;
+  #subscriptions = new Map<string, Subscription>();
+  #offerId = 0;
+  #pendingOffer: { id: number; message: ServerMessage; sections: number } | undefined;
+  #negotiationDirty = false;
+  #negotiating = false;
+  #onConnected: Array<() => void> = [];
+
+  constructor(network: MediaNetwork, owner: SubscriberSide) {
+    this.#network = network;
+    this.#owner = owner;
+  }
+
+  has(publisher: Publisher, kind: MediaKind): boolean {
+    return this.#subscriptions.has(`${publisher.key}:${kind}`);
+  }
+
+  /** The kind of every stream forwarded. */
+  kinds(): MediaKind[] {
+    return [...this.#subscriptions.values()].map((s) => s.kind);
+  }
+
+  kindsFrom(publisher: Publisher): MediaKind[] {
+    return [...this.#subscriptions.values()].filter((s) => s.publisher === publisher).map((s) => s.kind);
+  }
+
+  /** The outstanding offer, for a client that resumes on a new socket and may have missed it. */
+  get pendingOffer(): ServerMessage | undefined {
+    return this.#pendingOffer?.message;
+  }
+
+  /** Starts forwarding `publisher`'s track, then renegotiates. */
+  async add(publisher: Publisher, published: PublishedTrack): Promise<void> {
+    const key = `${publisher.key}:${published.kind}`;
+    if (this.#subscriptions.has(key)) return;
+    const pc = (this.#pc ??= this.#createPeer());
+    // Reuse a transceiver freed by an earlier unsubscribe before growing the SDP.
+    const used = new Set([...this.#subscriptions.values()].map((s) => s.transceiver));
+    let transceiver = pc.getTransceivers().find((t) => t.kind === published.kind && t.direction === 'inactive' && !used.has(t));
+    if (transceiver) transceiver.setDirection('sendonly');
+    else transceiver = pc.addTransceiver(published.kind, { direction: 'sendonly' });
+    await transceiver.sender.replaceTrack(published.track);
+    const relay = transceiver.sender.onPictureLossIndication.subscribe(() => publisher.requestKeyframe());
+    this.#subscriptions.set(key, { publisher, kind: published.kind, transceiver, stopRelay: () => relay.unSubscribe() });
+    // A new subscriber needs a keyframe at once, as soon as media can flow to it.
+    if (published.kind === 'video') this.#whenConnected(() => publisher.requestKeyframe());
+    this.negotiate();
+  }
+
+  async remove(publisher: Publisher, kind: MediaKind): Promise<boolean> {
+    const key = `${publisher.key}:${kind}`;
+    const subscription = this.#subscriptions.get(key);
+    if (!subscription) return false;
+    this.#subscriptions.delete(key);
+    subscription.stopRelay();
+    await subscription.transceiver.sender.replaceTrack(null).catch(() => {});
+    subscription.transceiver.setDirection('inactive');
+    this.negotiate();
+    return true;
+  }
+
+  /** Drops every subscription to `publisher` (it unpublished or left). */
+  async removeAllFrom(publisher: Publisher, kind?: MediaKind): Promise<void> {
+    for (const subscription of [...this.#subscriptions.values()]) {
+      if (subscription.publisher === publisher && (kind === undefined || subscription.kind === kind)) await this.remove(publisher, subscription.kind);
+    }
+  }
+
+  /** Sends a new offer now, or once the outstanding one is answered. */
+  negotiate(): void {
+    if (!this.#owner.active() || !this.#pc) return;
+    if (this.#negotiating || this.#pendingOffer) {
+      this.#negotiationDirty = true;
+      return;
+    }
+    this.#negotiating = true;
+    this.#negotiationDirty = false;
+    void this.#sendOffer()
+      .catch((error: unknown) => this.#owner.negotiationFailed(error))
+      .finally(() => {
+        this.#negotiating = false;
+        if (this.#negotiationDirty && !this.#pendingOffer) this.negotiate();
+      });
+  }
+
+  /** Applies the client's answer; false when it answers an offer that is no longer current. */
+  async acceptAnswer(offerId: number, sdp: string): Promise<boolean> {
+    if (!this.#pendingOffer || this.#pendingOffer.id !== offerId || !this.#pc) return false;
+    checkSubscribeAnswer(sdp, this.#pendingOffer.sections);
+    await this.#pc.setRemoteDescription({ type: 'answer', sdp });
+    this.#pendingOffer = undefined;
+    if (this.#negotiationDirty) this.negotiate();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#stopConnectWatch?.();
+    this.#stopConnectWatch = undefined;
+    for (const subscription of this.#subscriptions.values()) subscription.stopRelay();
+    this.#subscriptions.clear();
+    await this.#pc?.close();
+  }
+
+  async #sendOffer(): Promise<void> {
+    const pc = this.#pc!;
+    await pc.setLocalDescription(await pc.createOffer());
+    const sdp = await completeLocalDescription(pc);
+    if (pc !== this.#pc) return;
+    if (!hasCandidates(sdp)) {
+      this.#reset();
+      this.#owner.portsExhausted();
+      return;
+    }
+    this.#stopConnectWatch ??= watchConnect(pc, this.#network.connectTimeoutMs, () => {
+      if (!this.#owner.active()) return;
+      this.#reset();
+      this.#owner.connectTimedOut();
+    });
+    const tracks = [...this.#subscriptions.values()]
+      .filter((s) => s.transceiver.mid !== null)
+      .map((s) => ({ mid: s.transceiver.mid!, uid: s.publisher.uid, kind: s.kind }));
+    const id = ++this.#offerId;
+    const message: ServerMessage = { type: 'subscribe-offer', offerId: id, sdp, tracks };
+    // Counted in the SDP sent: transceivers added while it was gathered belong to the next offer.
+    this.#pendingOffer = { id, message, sections: sdp.match(/^m=/gm)?.length ?? 0 };
+    this.#owner.send(message);
+  }
+
+  /** Closes the peer connection and forgets what it carried; a later subscribe starts afresh. */
+  #reset(): void {
+    this.#stopConnectWatch?.();
+    this.#stopConnectWatch = undefined;
+    const pc = this.#pc;
+    this.#pc = undefined;
+    this.#pendingOffer = undefined;
+    this.#negotiationDirty = false;
+    this.#onConnected = [];
+    for (const subscription of this.#subscriptions.values()) subscription.stopRelay();
+    this.#subscriptions.clear();
+    void pc?.close().catch(() => {});
+  }
+
+  #createPeer(): RTCPeerConnection {
+    const pc = createPeer(this.#network);
+    pc.connectionStateChange.subscribe((state) => {
+      if (state !== 'connected') return;
+      const callbacks = this.#onConnected;
+      this.#onConnected = [];
+      for (const callback of callbacks) callback();
+    });
+    return pc;
+  }
+
+  #whenConnected(callback: () => void): void {
+    if (this.#pc?.connectionState === 'connected') {
+      // Give the renegotiated transceiver a moment to carry media before asking for a keyframe.
+      setTimeout(callback, 300);
+      setTimeout(callback, 1_000);
+    } else {
+      this.#onConnected.push(callback);
+    }
+  }
+}
