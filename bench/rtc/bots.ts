@@ -15,8 +15,8 @@
 import readline from 'node:readline';
 import { buildRtcToken } from '@parley/token';
 import { JanusPublisher, JanusSession, JanusSubscriber } from './janusClient.ts';
-import type { InboundVideo, OutboundVideo, VideoOptions } from './media.ts';
-import { ParleyBot, type JoinTimeline } from './parleyClient.ts';
+import type { InboundVideo, OutboundVideo, VideoOptions } from '../../test/support/botMedia.ts';
+import { BotClient, type JoinTimeline } from '../../test/support/wrtcClient.ts';
 
 export type Target =
   | { kind: 'parley'; url: string; appId: string; appCertificate: string; channel: string }
@@ -51,14 +51,19 @@ function token(target: Extract<Target, { kind: 'parley' }>, uid: number): string
   return buildRtcToken({ appId: target.appId, appCertificate: target.appCertificate, channel: target.channel, uid, role: 'publisher', tokenExpireSeconds: 3600, privilegeExpireSeconds: 3600 });
 }
 
+async function subscribeVideo(bot: BotClient, publisherId: number): Promise<void> {
+  const reply = await bot.subscribe(publisherId, 'video');
+  if (reply.type !== 'ok') throw new Error(`subscribe failed: ${JSON.stringify(reply)}`);
+}
+
 async function janusSession(url: string): Promise<JanusSession> {
   return (janus ??= await JanusSession.create(url));
 }
 
 async function publish(target: Target, uid: number, video: VideoOptions): Promise<number> {
   if (target.kind === 'parley') {
-    const bot = await ParleyBot.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid) });
-    await bot.publishVideo(video);
+    const bot = await BotClient.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sinks: false, platform: 'bench' });
+    await bot.publish(['video'], { ...video, noise: true });
     publisher = { outboundVideo: () => bot.outboundVideo(), leave: () => bot.leave() };
     return uid;
   }
@@ -69,8 +74,8 @@ async function publish(target: Target, uid: number, video: VideoOptions): Promis
 
 async function startSubscriber(target: Target, publisherId: number, uid: number): Promise<Subscriber> {
   if (target.kind === 'parley') {
-    const bot = await ParleyBot.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid) });
-    await bot.subscribeVideo(publisherId);
+    const bot = await BotClient.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sinks: false, platform: 'bench' });
+    await subscribeVideo(bot, publisherId);
     return { inboundVideo: () => bot.inboundVideo(), leave: () => bot.leave() };
   }
   return JanusSubscriber.start(await janusSession(target.url), target.room, publisherId);
@@ -101,13 +106,13 @@ async function subscribe(target: Target, publisherId: number, uids: number[]): P
 async function firstFrameTrials(target: Extract<Target, { kind: 'parley' }>, publisherId: number, uids: number[]): Promise<FirstFrameTrial[]> {
   const trials: FirstFrameTrial[] = [];
   for (const uid of uids) {
-    let bot: ParleyBot | undefined;
+    let bot: BotClient | undefined;
     try {
-      bot = await ParleyBot.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sink: true });
+      bot = await BotClient.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sinks: true, platform: 'bench' });
       // Subscribe as an app would: to the publisher in the joined list, or when it publishes.
       const listed = bot.users.find((u) => u.uid === publisherId && u.published.includes('video'));
       if (!listed) await bot.waitFor('user-published', (m) => m.uid === publisherId && m.kind === 'video');
-      await bot.subscribeVideo(publisherId);
+      await subscribeVideo(bot, publisherId);
       const totalMs = await bot.firstFrame(10_000);
       trials.push({ uid, totalMs, timeline: { ...bot.timeline } });
     } catch (error) {

@@ -12,7 +12,7 @@
  */
 import dgram from 'node:dgram';
 import { completeLocalDescription, createPeer } from '../../packages/server/src/rtc/peerFactory.ts';
-import { completeLocal, createPc } from './media.ts';
+import { completeLocal, createPc } from '../../test/support/botMedia.ts';
 
 const trials = Number(process.argv[2] ?? 3);
 let t0 = 0;

@@ -1,6 +1,6 @@
 /**
  * A minimal client of Janus's HTTP API and its videoroom plugin, with the same native WebRTC
- * peers, synthetic video and stats as the Parley bots (media.ts), so both SFUs carry the same load.
+ * peers, synthetic video and stats as the Parley bots (test/support/botMedia.ts), so both SFUs carry the same load.
  *
  * One Janus session per process (one long poll for everyone in it), one plugin handle per bot:
  * - publisher: `create` the room, `join` as publisher (Janus answers with its feed id), `publish`
@@ -10,7 +10,7 @@
  * SDPs are complete (candidates inside, as with Parley); a `trickle` `completed` tells Janus no
  * more candidates follow.
  */
-import { addSyntheticVideo, completeLocal, createPc, inboundVideo, outboundVideo, pinVideoBitrate, type Pc, type VideoOptions } from './media.ts';
+import { addSyntheticVideo, completeLocal, createPc, inboundVideo, outboundVideo, pinVideoBitrate, type Pc, type VideoOptions } from '../../test/support/botMedia.ts';
 
 type JanusMessage = {
   janus: string;
@@ -151,7 +151,7 @@ export class JanusPublisher {
     const joined = pluginData(await session.message(handle, { request: 'join', ptype: 'publisher', room, display: 'bench-publisher' }), 'join');
     const publisher = new JanusPublisher(session, handle, Number(joined.id));
     const pc = (publisher.#pc = createPc());
-    publisher.#stop = addSyntheticVideo(pc, video);
+    publisher.#stop = addSyntheticVideo(pc, { ...video, noise: true });
     await pc.setLocalDescription(await pc.createOffer());
     const offer = await completeLocal(pc);
     const published = await session.message(handle, { request: 'publish', audio: false, video: true }, { type: 'offer', sdp: offer });

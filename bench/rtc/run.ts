@@ -29,7 +29,7 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { FirstFrameTrial, Target } from './bots.ts';
 import { janusInstalled, startJanus, type JanusServer } from './janusServer.ts';
-import type { InboundVideo, OutboundVideo, VideoOptions } from './media.ts';
+import type { InboundVideo, OutboundVideo, VideoOptions } from '../../test/support/botMedia.ts';
 import { machineCpuSeconds, processCpuSeconds, processCpuSplit, processMemoryMb } from './proc.ts';
 
 const GOALS = { maxCpuPerStreamPercent: 0.2, maxFirstFrameMedianMs: 400 };

@@ -1,14 +1,28 @@
 /**
- * A native WebRTC client for tests and load benchmarks: speaks Parley's signaling protocol over
- * a WebSocket and sends synthetic video (I420 frames) and audio (PCM) through @roamhq/wrtc.
+ * The native WebRTC client of tests and benchmarks: speaks Parley's signaling protocol over a
+ * WebSocket and sends synthetic video (I420 frames) and audio (PCM) through @roamhq/wrtc.
  * Cheaper than a browser (FIELD-NOTES: about 3/4 of Chromium's CPU for the same work).
+ *
+ * Tests count received frames and audio chunks through JavaScript sinks; a benchmark with many
+ * subscribers turns sinks off (`sinks: false`) and reads getStats instead. Every step from the
+ * start of `join` to the first decoded frame is timed in `timeline`.
  */
-import { createRequire } from 'node:module';
 import { WebSocket } from 'ws';
 import type { ClientMessage, MediaKind, RemoteUser, ServerMessage } from '@parley/protocol';
-
-const require = createRequire(import.meta.url);
-const wrtc = require('@roamhq/wrtc');
+import {
+  addSyntheticAudio,
+  addSyntheticVideo,
+  attachAudioSink,
+  attachVideoSink,
+  completeLocal,
+  createPc,
+  inboundVideo,
+  outboundVideo,
+  pinVideoBitrate,
+  type InboundVideo,
+  type OutboundVideo,
+  type Pc,
+} from './botMedia.ts';
 
 export interface BotOptions {
   url: string;
@@ -18,6 +32,39 @@ export interface BotOptions {
   uid?: number | string;
   role?: 'host' | 'audience';
   mode?: 'rtc' | 'live';
+  /** Count received media through JavaScript sinks (default true; costs CPU per stream). */
+  sinks?: boolean;
+  platform?: string;
+}
+
+/** Milliseconds since the start of `join` at which each step happened (performance.now based). */
+export interface JoinTimeline {
+  socketOpen?: number;
+  joined?: number;
+  subscribeOk?: number;
+  offerReceived?: number;
+  answerCreated?: number;
+  gatheringComplete?: number;
+  answerSent?: number;
+  /**
+   * The client's DTLS transport went to `connecting`: its ICE check got an answer (the pair is
+   * writable) and it sent its first DTLS ClientHello (it is the DTLS client: `a=setup:active`).
+   */
+  dtlsStarted?: number;
+  /** DTLS handshake done (`connectionState` `connected`): SRTP keys exist, media can be decrypted. */
+  connected?: number;
+  track?: number;
+  firstFrame?: number;
+}
+
+export interface PublishOptions {
+  width?: number;
+  height?: number;
+  fps?: number;
+  /** Pins the send bitrate (kbps) through the SFU's answer (see botMedia.pinVideoBitrate). */
+  kbps?: number;
+  /** A video that costs the encoder what a camera does (see botMedia.addSyntheticVideo). */
+  noise?: boolean;
 }
 
 type Pending = { resolve: (message: ServerMessage) => void; reject: (error: Error) => void };
@@ -33,20 +80,23 @@ export class BotClient {
   framesReceived = new Map<string, number>();
   audioChunksReceived = new Map<string, number>();
   firstFrameAt = new Map<string, number>();
+  readonly timeline: JoinTimeline = {};
+  readonly startedAt = performance.now();
 
   #ws: WebSocket;
   #pending = new Map<string, Pending>();
   #nextId = 0;
-  #publishPc: any;
-  #subscribePc: any;
+  #publishPc: Pc;
+  #subscribePc: Pc;
   #midMap = new Map<string, { uid: number | string; kind: MediaKind }>();
-  #timers: NodeJS.Timeout[] = [];
-  #sinks: any[] = [];
+  #stops: Array<() => void> = [];
+  #sinks: boolean;
   #listeners: Array<(message: ServerMessage) => void> = [];
   #opened: Promise<void>;
   #closed = false;
 
-  constructor(url: string) {
+  constructor(url: string, options: { sinks?: boolean } = {}) {
+    this.#sinks = options.sinks ?? true;
     this.#ws = new WebSocket(url.replace(/^http/, 'ws') + '/v1/rtc');
     this.#opened = new Promise((resolve, reject) => {
       this.#ws.once('open', () => resolve());
@@ -56,9 +106,14 @@ export class BotClient {
     this.#ws.on('close', (code) => (this.closeCode = code));
   }
 
+  #mark(step: keyof JoinTimeline): void {
+    this.timeline[step] ??= Math.round((performance.now() - this.startedAt) * 10) / 10;
+  }
+
   static async join(options: BotOptions): Promise<BotClient> {
-    const bot = new BotClient(options.url);
+    const bot = new BotClient(options.url, { sinks: options.sinks });
     await bot.#opened;
+    bot.#mark('socketOpen');
     const joined = await bot.request({
       type: 'join',
       requestId: '',
@@ -68,9 +123,10 @@ export class BotClient {
       ...(options.uid !== undefined ? { uid: options.uid } : {}),
       ...(options.role ? { role: options.role } : {}),
       ...(options.mode ? { mode: options.mode } : {}),
-      platform: 'bot',
+      platform: options.platform ?? 'bot',
     } as never);
     if (joined.type !== 'joined') throw new Error(`join failed: ${JSON.stringify(joined)}`);
+    bot.#mark('joined');
     bot.uid = joined.uid;
     bot.sessionId = joined.sessionId;
     bot.resumeToken = joined.resumeToken;
@@ -156,108 +212,98 @@ export class BotClient {
     });
   }
 
-  async #completeLocal(pc: any): Promise<string> {
-    if (pc.iceGatheringState !== 'complete') {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 3_000);
-        pc.addEventListener('icegatheringstatechange', () => {
-          if (pc.iceGatheringState === 'complete') {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
-    }
-    return pc.localDescription.sdp;
-  }
-
   /** Publishes synthetic 640×480 video at `fps` and/or 48 kHz mono audio. */
-  async publish(kinds: MediaKind[] = ['audio', 'video'], options: { width?: number; height?: number; fps?: number } = {}): Promise<void> {
-    const pc = (this.#publishPc ??= new wrtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' }));
+  async publish(kinds: MediaKind[] = ['audio', 'video'], options: PublishOptions = {}): Promise<void> {
+    const pc = (this.#publishPc ??= createPc());
     if (kinds.includes('video')) {
-      const width = options.width ?? 640;
-      const height = options.height ?? 480;
-      const source = new wrtc.nonstandard.RTCVideoSource();
-      pc.addTransceiver(source.createTrack(), { direction: 'sendonly' });
-      const frame = { width, height, data: new Uint8ClampedArray(width * height * 1.5) };
-      let n = 0;
-      this.#timers.push(
-        setInterval(() => {
-          // A moving bar, so the encoder has something to encode.
-          frame.data.fill(16, 0, width * height);
-          const bar = (n++ * 8) % width;
-          for (let y = 0; y < height; y += 1) frame.data.fill(235, y * width + bar, y * width + Math.min(width, bar + 32));
-          frame.data.fill(128, width * height);
-          source.onFrame(frame);
-        }, 1000 / (options.fps ?? 30)),
-      );
+      this.#stops.push(addSyntheticVideo(pc, { width: options.width ?? 640, height: options.height ?? 480, fps: options.fps ?? 30, noise: options.noise }));
     }
-    if (kinds.includes('audio')) {
-      const source = new wrtc.nonstandard.RTCAudioSource();
-      pc.addTransceiver(source.createTrack(), { direction: 'sendonly' });
-      const samples = new Int16Array(480);
-      let phase = 0;
-      // 10 ms chunks as due by the wall clock: timers fire late under load, and a source fed one
-      // chunk per tick would fall behind real time (audio timestamps count samples).
-      const startedAt = Date.now();
-      let chunks = 0;
-      this.#timers.push(
-        setInterval(() => {
-          const due = Math.min(Math.floor((Date.now() - startedAt) / 10), chunks + 20);
-          for (; chunks < due; chunks += 1) {
-            for (let i = 0; i < samples.length; i += 1) samples[i] = Math.round(Math.sin((phase += (2 * Math.PI * 440) / 48000)) * 8000);
-            source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: samples.length });
-          }
-        }, 10),
-      );
-    }
+    if (kinds.includes('audio')) this.#stops.push(addSyntheticAudio(pc));
     await pc.setLocalDescription(await pc.createOffer());
-    const sdp = await this.#completeLocal(pc);
-    const tracks = pc.getTransceivers().map((t: any) => ({ mid: t.mid, kind: t.receiver.track.kind }));
+    const sdp = await completeLocal(pc);
+    const tracks = pc.getTransceivers().map((t: Pc) => ({ mid: t.mid, kind: t.receiver.track.kind }));
     const answer = await this.request({ type: 'publish-offer', requestId: '', sdp, tracks });
     if (answer.type !== 'publish-answer') throw new Error(`publish failed: ${JSON.stringify(answer)}`);
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    await pc.setRemoteDescription({ type: 'answer', sdp: options.kbps ? pinVideoBitrate(answer.sdp, options.kbps) : answer.sdp });
   }
 
   async subscribe(uid: number | string, kind: MediaKind): Promise<ServerMessage> {
-    return this.request({ type: 'subscribe', requestId: '', uid, kind });
+    const reply = await this.request({ type: 'subscribe', requestId: '', uid, kind });
+    if (reply.type === 'ok') this.#mark('subscribeOk');
+    return reply;
   }
 
   async #answerSubscribeOffer(offer: Extract<ServerMessage, { type: 'subscribe-offer' }>): Promise<void> {
+    this.#mark('offerReceived');
     if (!this.#subscribePc) {
-      const pc = new wrtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
-      pc.ontrack = (event: any) => this.#onTrack(event);
-      this.#subscribePc = pc;
+      const pc = (this.#subscribePc = createPc());
+      pc.addEventListener('connectionstatechange', () => {
+        if (pc.connectionState === 'connected') this.#mark('connected');
+      });
+      pc.ontrack = (event: Pc) => this.#onTrack(event);
     }
     for (const track of offer.tracks) this.#midMap.set(track.mid, { uid: track.uid, kind: track.kind });
     const pc = this.#subscribePc;
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
     await pc.setLocalDescription(await pc.createAnswer());
-    const sdp = await this.#completeLocal(pc);
+    this.#mark('answerCreated');
+    // The legacy iceConnectionState only turns `connected` together with DTLS here; the DTLS
+    // transport's own state tells when ICE became usable and the handshake began.
+    const dtls = pc.getTransceivers()[0]?.receiver.transport;
+    if (dtls && this.timeline.dtlsStarted === undefined) {
+      if (dtls.state === 'connecting' || dtls.state === 'connected') this.#mark('dtlsStarted');
+      dtls.onstatechange = () => {
+        if (dtls.state === 'connecting' || dtls.state === 'connected') this.#mark('dtlsStarted');
+      };
+    }
+    const sdp = await completeLocal(pc);
+    this.#mark('gatheringComplete');
     this.send({ type: 'subscribe-answer', offerId: offer.offerId, sdp });
+    this.#mark('answerSent');
   }
 
-  #onTrack(event: any): void {
+  #onTrack(event: Pc): void {
+    this.#mark('track');
+    if (!this.#sinks) return;
     const mid = event.transceiver?.mid as string;
-    const owner = this.#midMap.get(mid);
-    const key = String(owner?.uid ?? mid);
+    const key = String(this.#midMap.get(mid)?.uid ?? mid);
+    // The mid may carry another user's track after a renegotiation: look the owner up per frame.
+    const ownerKey = () => String(this.#midMap.get(mid)?.uid ?? key);
     if (event.track.kind === 'video') {
-      const sink = new wrtc.nonstandard.RTCVideoSink(event.track);
-      sink.onframe = () => {
-        const current = this.#midMap.get(mid);
-        const uidKey = String(current?.uid ?? key);
-        if (!this.firstFrameAt.has(uidKey)) this.firstFrameAt.set(uidKey, Date.now());
-        this.framesReceived.set(uidKey, (this.framesReceived.get(uidKey) ?? 0) + 1);
-      };
-      this.#sinks.push(sink);
+      this.#stops.push(
+        attachVideoSink(event.track, () => {
+          const uidKey = ownerKey();
+          this.#mark('firstFrame');
+          if (!this.firstFrameAt.has(uidKey)) this.firstFrameAt.set(uidKey, Date.now());
+          this.framesReceived.set(uidKey, (this.framesReceived.get(uidKey) ?? 0) + 1);
+        }),
+      );
     } else {
-      const sink = new wrtc.nonstandard.RTCAudioSink(event.track);
-      sink.ondata = () => {
-        const uidKey = String(this.#midMap.get(mid)?.uid ?? key);
-        this.audioChunksReceived.set(uidKey, (this.audioChunksReceived.get(uidKey) ?? 0) + 1);
-      };
-      this.#sinks.push(sink);
+      this.#stops.push(
+        attachAudioSink(event.track, () => {
+          const uidKey = ownerKey();
+          this.audioChunksReceived.set(uidKey, (this.audioChunksReceived.get(uidKey) ?? 0) + 1);
+        }),
+      );
     }
+  }
+
+  /** With sinks: ms from the start of join to the first decoded remote video frame. */
+  async firstFrame(timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.timeline.firstFrame === undefined) {
+      if (Date.now() > deadline) throw new Error(`no frame within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return this.timeline.firstFrame;
+  }
+
+  inboundVideo(): Promise<InboundVideo> {
+    return inboundVideo(this.#subscribePc);
+  }
+
+  outboundVideo(): Promise<OutboundVideo> {
+    return outboundVideo(this.#publishPc);
   }
 
   async waitForFrames(uid: number | string, count: number, timeoutMs = 15_000): Promise<void> {
@@ -280,8 +326,7 @@ export class BotClient {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#timers) clearInterval(timer);
-    for (const sink of this.#sinks) sink.stop();
+    for (const stop of this.#stops) stop();
     this.#publishPc?.close();
     this.#subscribePc?.close();
     if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close();

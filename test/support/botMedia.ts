@@ -1,8 +1,8 @@
 /**
- * The WebRTC side of the benchmark bots, shared by the Parley and the Janus clients: native peer
- * connections from @roamhq/wrtc (the same library as test/support/wrtcClient.ts), the synthetic
- * 640×480 video source, complete-SDP gathering, and getStats summaries (the packet loss, frame
- * and bitrate figures the benchmark reports).
+ * The WebRTC side of the native bots of tests and benchmarks (Parley's BotClient and the
+ * benchmark's Janus client): peer connections from @roamhq/wrtc, synthetic video and audio
+ * sources, complete-SDP gathering, and getStats summaries (the packet loss, frame and bitrate
+ * figures the benchmark reports).
  */
 import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const wrtc: any = require('@roamhq/wrtc');
 
-// The library is untyped here, as in test/support/wrtcClient.ts.
+// The library is untyped.
 export type Pc = any;
 
 /** Same options as the test bot: no STUN servers (offline), one bundled transport. */
@@ -30,32 +30,62 @@ export interface VideoOptions {
 }
 
 /**
- * Adds a sendonly video transceiver fed with synthetic I420 frames. The moving bar of
- * test/support/wrtcClient.ts alone encodes to ~35 kbps (one packet a frame), far from a camera;
- * here it moves over low-amplitude noise (luma 120-127) that changes every frame, which VP8
- * encodes at whatever bitrate it is given (~90 packets/s at 0.7 Mbps) at a low quantizer, so the
- * encoder neither drops frames nor scales the resolution down. The noise comes from one pool
- * read at a large stride each frame (a memcpy, no per-pixel JavaScript). Returns a stop function.
+ * Adds a sendonly video transceiver fed with synthetic I420 frames: a moving bar. Alone (the
+ * default, cheap for tests) the bar encodes to ~35 kbps, one packet a frame, far from a camera.
+ * With `noise`, it moves over low-amplitude noise (luma 120-127) that changes every frame, which
+ * VP8 encodes at whatever bitrate it is given (~90 packets/s at 0.7 Mbps) at a low quantizer, so
+ * the encoder neither drops frames nor scales the resolution down: what benchmarks want. The
+ * noise comes from one pool read at a large stride each frame (a memcpy, no per-pixel JavaScript).
+ * Returns a stop function.
  */
-export function addSyntheticVideo(pc: Pc, { width, height, fps }: Pick<VideoOptions, 'width' | 'height' | 'fps'>): () => void {
+export function addSyntheticVideo(pc: Pc, { width, height, fps, noise = false }: Pick<VideoOptions, 'width' | 'height' | 'fps'> & { noise?: boolean }): () => void {
   const source = new wrtc.nonstandard.RTCVideoSource();
   const track = source.createTrack();
   pc.addTransceiver(track, { direction: 'sendonly' });
   const lumaSize = width * height;
   const frame = { width, height, data: new Uint8ClampedArray(lumaSize * 1.5) };
-  const pool = new Uint8Array(lumaSize * 2);
-  randomFillSync(pool);
-  for (let i = 0; i < pool.length; i += 1) pool[i] = 120 + (pool[i]! & 7);
+  const pool = noise ? new Uint8Array(lumaSize * 2) : undefined;
+  if (pool) {
+    randomFillSync(pool);
+    for (let i = 0; i < pool.length; i += 1) pool[i] = 120 + (pool[i]! & 7);
+  }
   frame.data.fill(128, lumaSize);
   let n = 0;
   const timer = setInterval(() => {
     // Consecutive offsets differ by ~190 rows: outside VP8's motion search, so every frame is new.
     const offset = (n * 123_457) % lumaSize;
-    frame.data.set(pool.subarray(offset, offset + lumaSize));
+    if (pool) frame.data.set(pool.subarray(offset, offset + lumaSize));
+    else frame.data.fill(16, 0, lumaSize);
     const bar = (n++ * 8) % width;
     for (let y = 0; y < height; y += 1) frame.data.fill(235, y * width + bar, y * width + Math.min(width, bar + 32));
     source.onFrame(frame);
   }, 1000 / fps);
+  return () => {
+    clearInterval(timer);
+    track.stop();
+  };
+}
+
+/**
+ * Adds a sendonly audio transceiver fed with a 440 Hz tone, 48 kHz mono, in 10 ms chunks as due by
+ * the wall clock: timers fire late under load, and a source fed one chunk per tick would fall
+ * behind real time (audio timestamps count samples). Returns a stop function.
+ */
+export function addSyntheticAudio(pc: Pc): () => void {
+  const source = new wrtc.nonstandard.RTCAudioSource();
+  const track = source.createTrack();
+  pc.addTransceiver(track, { direction: 'sendonly' });
+  const samples = new Int16Array(480);
+  let phase = 0;
+  const startedAt = Date.now();
+  let chunks = 0;
+  const timer = setInterval(() => {
+    const due = Math.min(Math.floor((Date.now() - startedAt) / 10), chunks + 20);
+    for (; chunks < due; chunks += 1) {
+      for (let i = 0; i < samples.length; i += 1) samples[i] = Math.round(Math.sin((phase += (2 * Math.PI * 440) / 48000)) * 8000);
+      source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: samples.length });
+    }
+  }, 10);
   return () => {
     clearInterval(timer);
     track.stop();
@@ -211,11 +241,17 @@ export async function outboundVideo(pc: Pc): Promise<OutboundVideo> {
 
 /**
  * Calls `onFrame` for every decoded frame of a remote video track. A sink copies each frame into
- * JavaScript, which costs the bots CPU; the fan-out counts frames from getStats instead and only
- * the first-frame benchmark uses sinks.
+ * JavaScript, which costs the bots CPU; the fan-out benchmark counts frames from getStats instead.
  */
 export function attachVideoSink(track: unknown, onFrame: () => void): () => void {
   const sink = new wrtc.nonstandard.RTCVideoSink(track);
   sink.onframe = onFrame;
+  return () => sink.stop();
+}
+
+/** Calls `onData` for every chunk of decoded audio of a remote audio track. */
+export function attachAudioSink(track: unknown, onData: () => void): () => void {
+  const sink = new wrtc.nonstandard.RTCAudioSink(track);
+  sink.ondata = onData;
   return () => sink.stop();
 }
