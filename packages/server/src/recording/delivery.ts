@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RecordingStatus, type DomainEvent, type RecordingFileInfo, type RecordingRef, type UploadingStatus } from '@parley/protocol';
+import { RecordingStatus, type DomainEvent, type RecordingFileInfo, type UploadingStatus } from '@parley/protocol';
 import type { RecordingStorageConfig } from '../config.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
@@ -18,6 +18,7 @@ import type { RecordingSettings } from './settings.ts';
 import { blobStoreFor, openStorage } from './storage.ts';
 import * as store from './store.ts';
 import { MIX_CAPTURE_FILE, type Captured } from './task.ts';
+import { recordingRef, transition, updateRow } from './transitions.ts';
 import { uploadFiles } from './uploader.ts';
 
 export interface DeliveryDeps {
@@ -28,21 +29,6 @@ export interface DeliveryDeps {
   storage: RecordingStorageConfig;
   workDir(sid: string): string;
   log: { warn(details: object, message: string): void; error(details: object, message: string): void };
-}
-
-/** What every recording event says about its task. */
-export function recordingRef(row: store.RecordingRow): RecordingRef {
-  return { appId: row.app_id, channel: row.channel, sid: row.sid, resourceId: row.resource_id, uid: row.uid, mode: row.mode, at: Date.now() };
-}
-
-export function statusEvent(row: store.RecordingRow): DomainEvent {
-  return { type: 'recording.status', ...recordingRef(row), status: row.status, fileList: JSON.parse(row.file_list) as RecordingFileInfo[] };
-}
-
-/** Changes a recording's row, in the database and in the copy the caller holds. */
-export async function updateRow(db: Db, row: store.RecordingRow, changes: Partial<Omit<store.RecordingRow, 'sid'>>): Promise<void> {
-  Object.assign(row, changes);
-  await store.updateRecording(db, row.sid, changes);
 }
 
 export class Delivery {
@@ -79,9 +65,9 @@ export class Delivery {
       if (interrupted()) return;
       const message = (error as Error).message;
       this.#deps.log.error({ err: error, sid: row.sid }, 'recording files could not be made');
-      await updateRow(this.#deps.db, row, { status: RecordingStatus.exitedAbnormally, uploading_status: 'unknown', error: `The files could not be made: ${message}` });
-      this.#emit({ type: 'recording.error', ...recordingRef(row), module: 2, errorLevel: 5, errorCode: 51, errorMsg: message });
-      this.#emit(statusEvent(row));
+      await transition(this.#deps, row, RecordingStatus.exitedAbnormally, { uploading_status: 'unknown', error: `The files could not be made: ${message}` }, [
+        { type: 'recording.error', ...recordingRef(row), module: 2, errorLevel: 5, errorCode: 51, errorMsg: message },
+      ]);
       this.#emit({ type: 'recording.exited', ...recordingRef(row), exitStatus: 1 });
     }
   }
@@ -108,19 +94,22 @@ export class Delivery {
     const { failed } = files.length > 0 ? await uploadFiles(blobStoreFor(spec, row.app_id, this.#deps.storage), files) : { failed: [] };
     const uploadingStatus: UploadingStatus = files.length === 0 ? 'unknown' : failed.length > 0 ? 'backuped' : 'uploaded';
     const problems = [...made.problems, ...(failed.length > 0 ? [`${failed.length} file(s) not uploaded yet (${failed[0]!.error}); retrying`] : [])];
-    await updateRow(this.#deps.db, row, {
-      status: exitStatus,
-      file_list: JSON.stringify(fileList),
-      pending_files: JSON.stringify(failed.map((f) => f.key)),
-      uploading_status: uploadingStatus,
-      ...(problems.length > 0 ? { error: [row.error, ...problems].filter(Boolean).join('; ') } : {}),
-    });
-    if (failed.length > 0) {
-      this.#deps.log.warn({ sid: row.sid, failed: failed.length, error: failed[0]!.error }, 'recording upload failed; the files wait for a retry');
-      this.#emit({ type: 'recording.error', ...recordingRef(row), module: 1, errorLevel: 3, errorCode: 47, errorMsg: failed[0]!.error });
-    }
-    if (files.length > 0) this.#emit({ type: 'recording.files_uploaded', ...recordingRef(row), uploadingStatus: failed.length > 0 ? 'backuped' : 'uploaded', fileList });
-    this.#emit(statusEvent(row));
+    if (failed.length > 0) this.#deps.log.warn({ sid: row.sid, failed: failed.length, error: failed[0]!.error }, 'recording upload failed; the files wait for a retry');
+    await transition(
+      this.#deps,
+      row,
+      exitStatus,
+      {
+        file_list: JSON.stringify(fileList),
+        pending_files: JSON.stringify(failed.map((f) => f.key)),
+        uploading_status: uploadingStatus,
+        ...(problems.length > 0 ? { error: [row.error, ...problems].filter(Boolean).join('; ') } : {}),
+      },
+      [
+        ...(failed.length > 0 ? [{ type: 'recording.error', ...recordingRef(row), module: 1, errorLevel: 3, errorCode: 47, errorMsg: failed[0]!.error } as const] : []),
+        ...(files.length > 0 ? [{ type: 'recording.files_uploaded', ...recordingRef(row), uploadingStatus: failed.length > 0 ? 'backuped' : 'uploaded', fileList } as const] : []),
+      ],
+    );
     this.#emit({ type: 'recording.exited', ...recordingRef(row), exitStatus: exitStatus === RecordingStatus.exited ? 0 : 1 });
     if (failed.length === 0) await fs.promises.rm(workDir, { recursive: true, force: true });
   }

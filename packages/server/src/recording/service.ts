@@ -1,9 +1,9 @@
 /**
- * Cloud recording rules, for both APIs (Parley's v1 and Agora's Cloud Recording): resources
- * (acquire: valid 5 minutes, one recording each), starting a recorder, status (Agora's numbers),
- * subscription and layout updates, stopping, making the files and uploading them, and what a node
- * does about recordings when it starts (finish what a crash interrupted, retry failed uploads)
- * and when it stops. No HTTP here; errors are RecordingErrors the routes translate.
+ * Cloud recording rules, for both APIs (Parley's v1 and Agora's Cloud Recording): starting a
+ * recorder on an acquired resource (resources.ts), status (Agora's numbers, changed through
+ * transitions.ts), subscription and layout updates, stopping, making the files and uploading them
+ * (delivery.ts), and what a node does about recordings when it starts (recovery.ts) and stops. No
+ * HTTP here; errors are RecordingErrors the routes translate.
  *
  * A recording lives on the node that started it: its recorder joins that node's room for the
  * channel, and its work folder (`<dataDir>/recording-work/<sid>`) holds the raw capture until
@@ -12,54 +12,29 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHANNEL_NAME_PATTERN, RecordingStatus, recordingHasEnded, type DomainEvent, type RecordingFileInfo, type RecordingRef, type UploadingStatus } from '@parley/protocol';
+import { RecordingStatus, type DomainEvent } from '@parley/protocol';
 import type { BlobObject } from '../blob/blobStore.ts';
 import { BlobStoreError, checkKey, contentTypeOf } from '../blob/blobStore.ts';
 import type { RecordingStorageConfig } from '../config.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
-import { JoinRefused } from '../rtc/joinPolicy.ts';
 import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
-import { Delivery, recordingRef, statusEvent, updateRow } from './delivery.ts';
+import { Delivery } from './delivery.ts';
 import { RecordingError } from './errors.ts';
+import { RunningRecordings } from './lifecycle.ts';
 import { MediaToolsMissing, type MediaTools } from './mediaTools.ts';
 import { objectKey } from './names.ts';
-import { mixSettings, normalizeSettings, uidFilter, type MixSettings, type RecordingSettings, type SettingsInput, type UidFilter } from './settings.ts';
+import { recoverUnfinished, retryUploadsEvery, type RecoveryDeps } from './recovery.ts';
+import { acquireResource, checkChannelName, resourceForStart, type AcquireInput } from './resources.ts';
+import { mixSettings, normalizeSettings, uidFilter, type MixSettings, type SettingsInput, type UidFilter } from './settings.ts';
 import { blobStoreFor, checkEndpoint, openStorage, sealStorage, type StorageSpec } from './storage.ts';
 import * as store from './store.ts';
-import { RecordingTask } from './task.ts';
+import { created, updateRow } from './transitions.ts';
+import { decodeCursor, encodeCursor, toState, type RecordingMode, type RecordingState } from './views.ts';
 
-export type RecordingMode = 'individual' | 'mix';
-
-/** A recording as both APIs describe it. */
-export interface RecordingState {
-  sid: string;
-  resourceId: string;
-  appId: string;
-  channel: string;
-  uid: string;
-  mode: RecordingMode;
-  status: number;
-  createdAt: number;
-  stoppedAt: number | null;
-  expiresAt: number;
-  /** When the first media was recorded (mix: when the composite's clock started); null before. */
-  sliceStartTime: number | null;
-  /** Whether any media was recorded at all (stop answers Agora's 435 otherwise). */
-  recordedMedia: boolean;
-  avFileType: Array<'hls' | 'mp4'>;
-  fileList: RecordingFileInfo[];
-  uploadingStatus: UploadingStatus | null;
-  error: string | null;
-}
-
-export interface AcquireInput {
-  cname: string;
-  uid: string;
-  resourceExpiredHour?: number | undefined;
-  startParameter?: object | undefined;
-}
+export type { AcquireInput } from './resources.ts';
+export type { RecordingMode, RecordingState } from './views.ts';
 
 export interface StartInput {
   cname: string;
@@ -92,35 +67,11 @@ export interface RecordingServiceDeps {
   channelDefaults?(appId: string, channel: string): Promise<{ channelType: number; streamTypes: number } | undefined>;
 }
 
-/** Agora: a resource id is valid this long after acquire. */
-const RESOURCE_TTL_MS = 5 * 60_000;
-const DEFAULT_RESOURCE_EXPIRED_HOUR = 72;
-/** How long a stop that waits for the files waits (Agora's budget). */
-export const STOP_WAIT_MS = 20_000;
-const CHANNEL_NAME = new RegExp(CHANNEL_NAME_PATTERN);
-
-/** Agora's recorder-leave codes (NCS 41). */
-const LeaveCode = { initFailed: 0, shutdown: 2, idle: 4, stopped: 16 } as const;
-
-interface LiveRecording {
-  task: RecordingTask;
-  row: store.RecordingRow;
-  /** Set once the recording is stopping: resolves when its files are made and uploaded. */
-  finished: Promise<void> | undefined;
-  mediaSeen: boolean;
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { STOP_WAIT_MS } from './lifecycle.ts';
 
 export class RecordingService {
   #deps: RecordingServiceDeps;
-  #live = new Map<string, LiveRecording>();
+  #running: RunningRecordings;
   #background = new Set<Promise<unknown>>();
   #retryTimer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -137,6 +88,17 @@ export class RecordingService {
       workDir: (sid) => this.#workDir(sid),
       log: deps.log,
     });
+    this.#running = new RunningRecordings({
+      db: deps.db,
+      events: deps.events,
+      rtc: deps.rtc,
+      tools: deps.tools,
+      delivery: this.#delivery,
+      workDir: (sid) => this.#workDir(sid),
+      log: deps.log,
+      track: (work) => this.#track(work),
+      closing: () => this.#closing,
+    });
   }
 
   #workDir(sid: string): string {
@@ -145,27 +107,13 @@ export class RecordingService {
 
   // ------------------------------------------------------------------ acquire and start
 
-  async acquire(appId: string, input: AcquireInput): Promise<{ resourceId: string }> {
-    this.#checkChannel(input.cname);
-    const now = Date.now();
-    const resourceId = randomBytes(48).toString('base64url');
-    await store.insertResource(this.#deps.db, {
-      resource_id: resourceId,
-      app_id: appId,
-      channel: input.cname,
-      uid: input.uid,
-      resource_expired_hour: Math.round(input.resourceExpiredHour ?? DEFAULT_RESOURCE_EXPIRED_HOUR),
-      start_parameter: input.startParameter ? stableJson(input.startParameter) : null,
-      created_at: now,
-      expires_at: now + RESOURCE_TTL_MS,
-      sid: null,
-    });
-    return { resourceId };
+  acquire(appId: string, input: AcquireInput): Promise<{ resourceId: string }> {
+    return acquireResource(this.#deps.db, appId, input);
   }
 
   /** Parley's v1 start: a resource of its own, then the same start as Agora's. */
   async startInChannel(appId: string, input: Omit<StartInput, 'uid'> & { uid?: string | undefined }): Promise<{ resourceId: string; sid: string }> {
-    this.#checkChannel(input.cname);
+    checkChannelName(input.cname);
     const uid = input.uid ?? this.#freeUid(appId, input.cname);
     const defaults = await this.#deps.channelDefaults?.(appId, input.cname);
     const settings = { channelType: defaults?.channelType, streamTypes: defaults?.streamTypes, ...definedOnly(input.settings) };
@@ -181,21 +129,8 @@ export class RecordingService {
     }
   }
 
-  #checkChannel(cname: string): void {
-    if (!CHANNEL_NAME.test(cname)) throw new RecordingError('invalid_channel_name', `"${cname}" is not a valid channel name`, 'cname');
-  }
-
   async start(appId: string, resourceId: string, input: StartInput): Promise<{ resourceId: string; sid: string }> {
-    const resource = await store.findResource(this.#deps.db, appId, resourceId);
-    if (!resource) throw new RecordingError('resource_not_found', 'No such resourceId: call acquire first', 'resourceid');
-    if (resource.sid !== null) throw new RecordingError('already_started', 'This resourceId has already started a recording');
-    if (resource.expires_at < Date.now()) throw new RecordingError('resource_expired', 'The resourceId has expired (they are valid for 5 minutes): call acquire again', 'resourceid');
-    if (resource.channel !== input.cname || resource.uid !== input.uid) {
-      throw new RecordingError('resource_mismatch', 'cname and uid must be those given to acquire', resource.channel !== input.cname ? 'cname' : 'uid');
-    }
-    if (resource.start_parameter !== null && stableJson(input.clientRequest ?? {}) !== resource.start_parameter) {
-      throw new RecordingError('resource_mismatch', 'clientRequest must match the startParameter given to acquire', 'clientRequest');
-    }
+    const resource = await resourceForStart(this.#deps.db, appId, resourceId, input);
     if (input.mode !== 'individual' && input.mode !== 'mix') {
       throw new RecordingError(input.mode === 'web' ? 'unsupported' : 'invalid_parameter', `mode must be individual or mix${input.mode === 'web' ? ': web page recording is not offered' : ''}`, 'mode');
     }
@@ -235,28 +170,8 @@ export class RecordingService {
       uploading_status: null,
       error: null,
     };
-    await store.insertRecording(this.#deps.db, row);
-    this.#emitStatus(row);
-
-    const live: LiveRecording = { row, finished: undefined, mediaSeen: false, task: this.#task(row, settings) };
-    try {
-      live.task.start();
-    } catch (error) {
-      await live.task.stop().catch(() => {});
-      await this.#updateRow(row, { status: RecordingStatus.exitedAbnormally, stopped_at: Date.now(), error: (error as Error).message, uploading_status: 'unknown' });
-      this.#emitStatus(row);
-      this.#emit({ type: 'recording.recorder_left', ...this.#ref(row), leaveCode: LeaveCode.initFailed });
-      this.#emit({ type: 'recording.exited', ...this.#ref(row), exitStatus: 1 });
-      await fs.promises.rm(this.#workDir(sid), { recursive: true, force: true });
-      if (error instanceof JoinRefused) throw new RecordingError('uid_in_use', `uid ${input.uid} is already in channel "${input.cname}": the recorder needs a uid of its own`, 'uid');
-      throw error;
-    }
-    this.#live.set(sid, live);
-    this.#emit({ type: 'recording.recorder_joined', ...this.#ref(row) });
-    for (const status of [RecordingStatus.allComponentsReady, RecordingStatus.inProgress]) {
-      await this.#updateRow(row, { status });
-      this.#emitStatus(row);
-    }
+    await created(this.#deps, row);
+    await this.#running.launch(row, settings);
     return { resourceId, sid };
   }
 
@@ -270,46 +185,10 @@ export class RecordingService {
     }
   }
 
-  #task(row: store.RecordingRow, settings: RecordingSettings): RecordingTask {
-    const sid = row.sid;
-    return new RecordingTask(
-      { sid, appId: row.app_id, channel: row.channel, uid: row.uid, mode: row.mode },
-      settings,
-      {
-        rtc: this.#deps.rtc,
-        tools: this.#deps.tools,
-        workDir: this.#workDir(sid),
-        log: this.#deps.log,
-        events: {
-          sliceStarted: (slice) =>
-            this.#track(store.insertSlice(this.#deps.db, { sid, file: slice.file, uid: JSON.stringify(slice.uid), kind: slice.kind, started_at: slice.startedAt })),
-          mediaStarted: (at) => {
-            const live = this.#live.get(sid);
-            if (!live || live.mediaSeen) return;
-            live.mediaSeen = true;
-            if (row.media_started_at === null) row.media_started_at = at;
-            this.#track(store.markMediaStarted(this.#deps.db, sid, at));
-          },
-          captureStarted: (at) => {
-            row.capture_started_at = at;
-            this.#track(store.updateRecording(this.#deps.db, sid, { capture_started_at: at }));
-          },
-          idle: () => this.#finishInBackground(sid, LeaveCode.idle),
-          evicted: () => this.#finishInBackground(sid, LeaveCode.stopped),
-          failed: (error) => {
-            this.#deps.log.error({ err: error, sid }, 'recording failed');
-            this.#emit({ type: 'recording.error', ...this.#ref(row), module: 0, errorLevel: 5, errorCode: 51, errorMsg: error.message });
-            this.#finishInBackground(sid, LeaveCode.stopped, error.message);
-          },
-        },
-      },
-    );
-  }
-
   // ------------------------------------------------------------------ reading
 
   async get(appId: string, sid: string): Promise<RecordingState> {
-    const row = this.#live.get(sid)?.row ?? (await store.findRecording(this.#deps.db, appId, sid));
+    const row = this.#running.row(sid) ?? (await store.findRecording(this.#deps.db, appId, sid));
     if (!row || row.app_id !== appId) throw new RecordingError('not_found', `No recording ${sid} in this project`, 'sid');
     return toState(row);
   }
@@ -318,7 +197,7 @@ export class RecordingService {
     const limit = page.limit ?? 100;
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     const rows = await store.listRecordings(this.#deps.db, appId, channel, after, limit + 1);
-    const pageRows = rows.slice(0, limit).map((row) => this.#live.get(row.sid)?.row ?? row);
+    const pageRows = rows.slice(0, limit).map((row) => this.#running.row(row.sid) ?? row);
     const last = pageRows.at(-1);
     return { recordings: pageRows.map(toState), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.sid) : null };
   }
@@ -354,20 +233,12 @@ export class RecordingService {
 
   // ------------------------------------------------------------------ changes
 
-  async #liveRecording(appId: string, sid: string): Promise<LiveRecording> {
-    const live = this.#live.get(sid);
-    if (live && live.row.app_id === appId && !live.finished) return live;
-    const row = live?.row ?? (await store.findRecording(this.#deps.db, appId, sid));
-    if (!row) throw new RecordingError('not_found', `No recording ${sid} in this project`, 'sid');
-    throw new RecordingError('not_running', `Recording ${sid} is not running (status ${row.status})`, 'sid');
-  }
-
   async updateSubscriptions(
     appId: string,
     sid: string,
     lists: { subscribeAudioUids?: string[]; unsubscribeAudioUids?: string[]; subscribeVideoUids?: string[]; unsubscribeVideoUids?: string[] },
   ): Promise<void> {
-    const live = await this.#liveRecording(appId, sid);
+    const live = await this.#running.running(appId, sid);
     const change: { audio?: UidFilter; video?: UidFilter } = {};
     if (lists.subscribeAudioUids !== undefined || lists.unsubscribeAudioUids !== undefined) change.audio = uidFilter(lists.subscribeAudioUids, lists.unsubscribeAudioUids, 'Audio');
     if (lists.subscribeVideoUids !== undefined || lists.unsubscribeVideoUids !== undefined) change.video = uidFilter(lists.subscribeVideoUids, lists.unsubscribeVideoUids, 'Video');
@@ -377,7 +248,7 @@ export class RecordingService {
 
   /** Replaces the mix layout; fields left out return to their defaults, as in Agora. */
   async updateLayout(appId: string, sid: string, layout: LayoutInput): Promise<void> {
-    const live = await this.#liveRecording(appId, sid);
+    const live = await this.#running.running(appId, sid);
     if (live.row.mode !== 'mix') throw new RecordingError('invalid_parameter', 'updateLayout is for mix recordings', 'mode');
     const current = live.task.settings.mix;
     const next = mixSettings({ ...layout, width: current.width, height: current.height, fps: current.fps, bitrate: current.bitrateKbps });
@@ -392,89 +263,33 @@ export class RecordingService {
 
   /** New credentials for the rest of the recording (Agora's STS refresh through update). */
   async updateStorage(appId: string, sid: string, spec: StorageSpec): Promise<void> {
-    const live = await this.#liveRecording(appId, sid);
+    const live = await this.#running.running(appId, sid);
     await this.#checkStorage(appId, spec);
     await this.#updateRow(live.row, { storage: sealStorage(spec, this.#deps.cipher) });
   }
 
   // ------------------------------------------------------------------ stopping
 
-  /**
-   * Stops a recording and, unless `wait` is false, waits up to STOP_WAIT_MS for its files. A
-   * recording that is stopping or has stopped is an `already_stopped` error (Agora code 49).
-   */
+  /** Stops a recording (see RunningRecordings.stop). */
   async stop(appId: string, sid: string, options: { wait: boolean }): Promise<RecordingState> {
-    const live = this.#live.get(sid);
-    if (!live || live.row.app_id !== appId) {
-      const row = await store.findRecording(this.#deps.db, appId, sid);
-      if (!row) throw new RecordingError('not_found', `No recording ${sid} in this project`, 'sid');
-      if (recordingHasEnded(row.status)) throw new RecordingError('already_stopped', `Recording ${sid} has already stopped (status ${row.status})`);
-      throw new RecordingError('not_running', `Recording ${sid} runs on node ${row.node_id}, not this one`, 'sid');
-    }
-    if (live.finished) throw new RecordingError('already_stopped', `Recording ${sid} is already stopping`);
-    const finished = this.#finish(live, LeaveCode.stopped);
-    if (options.wait) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
-      clearTimeout(timer);
-    }
-    return toState(live.row);
-  }
-
-  #finishInBackground(sid: string, leaveCode: number, error?: string): void {
-    const live = this.#live.get(sid);
-    if (!live || live.finished || this.#closing) return;
-    this.#finish(live, leaveCode, error);
-  }
-
-  /** Stop requested → recorder out → files made → uploaded → exited. Runs once per recording. */
-  #finish(live: LiveRecording, leaveCode: number, error?: string): Promise<void> {
-    live.finished ??= this.#track(
-      (async () => {
-        const row = live.row;
-        await this.#updateRow(row, { status: RecordingStatus.stopRequested, ...(error ? { error } : {}) });
-        this.#emitStatus(row);
-        const captured = await live.task.stop();
-        this.#emit({ type: 'recording.recorder_left', ...this.#ref(row), leaveCode });
-        await this.#updateRow(row, { status: RecordingStatus.allComponentsStopped, stopped_at: Date.now() });
-        this.#emitStatus(row);
-        await this.#delivery.deliver(row, captured, error ? RecordingStatus.exitedAbnormally : RecordingStatus.exited, () => this.#closing);
-      })().finally(() => this.#live.delete(live.row.sid)),
-    );
-    return live.finished;
+    return toState(await this.#running.stop(appId, sid, options));
   }
 
   // ------------------------------------------------------------------ node lifecycle
 
-  /**
-   * At start: recordings this node left unfinished (it crashed or stopped mid-recording) exit
-   * abnormally (20) and what they captured is made into files and listed; uploads that failed
-   * are retried from now on.
-   */
+  /** At start: finishes what this node left unfinished and starts retrying failed uploads (recovery.ts). */
   async recover(): Promise<number> {
-    const rows = await store.unfinishedRecordings(this.#deps.db, this.#deps.config.nodeId);
-    for (const row of rows) {
-      await this.#updateRow(row, {
-        status: RecordingStatus.exitedAbnormally,
-        stopped_at: row.stopped_at ?? Date.now(),
-        error: row.error ?? 'The server stopped during the recording; what it had recorded was made into files',
-      });
-      this.#emit({ type: 'recording.recorder_left', ...this.#ref(row), leaveCode: LeaveCode.shutdown });
-      this.#track(this.#delivery.capturedOf(row).then((captured) => this.#delivery.deliver(row, captured, RecordingStatus.exitedAbnormally, () => this.#closing)));
-    }
-    // Uploads that failed are retried; resources that expired unused are forgotten.
-    this.#retryTimer = setInterval(
-      () =>
-        this.#track(
-          (async () => {
-            await store.deleteExpiredResources(this.#deps.db, Date.now());
-            await this.#delivery.retryUploads(this.#deps.config.nodeId, () => this.#closing);
-          })(),
-        ),
-      this.#deps.config.recordingUploadRetrySeconds * 1000,
-    );
-    this.#retryTimer.unref();
-    return rows.length;
+    const deps: RecoveryDeps = {
+      db: this.#deps.db,
+      nodeId: this.#deps.config.nodeId,
+      delivery: this.#delivery,
+      emit: (event) => this.#emit(event),
+      track: (work) => void this.#track(work),
+      closing: () => this.#closing,
+    };
+    const recovered = await recoverUnfinished(deps);
+    this.#retryTimer = retryUploadsEvery(deps, this.#deps.config.recordingUploadRetrySeconds);
+    return recovered;
   }
 
   /**
@@ -484,14 +299,7 @@ export class RecordingService {
   async shutdown(): Promise<void> {
     this.#closing = true;
     if (this.#retryTimer) clearInterval(this.#retryTimer);
-    await Promise.allSettled(
-      [...this.#live.values()].map(async (live) => {
-        if (live.finished) return;
-        await live.task.stop();
-        this.#emit({ type: 'recording.recorder_left', ...this.#ref(live.row), leaveCode: LeaveCode.shutdown });
-      }),
-    );
-    this.#live.clear();
+    await this.#running.shutdown();
     await this.#deps.tools.killAll();
     await Promise.allSettled([...this.#background]);
   }
@@ -517,51 +325,12 @@ export class RecordingService {
     return updateRow(this.#deps.db, row, changes);
   }
 
-  #ref(row: store.RecordingRow): RecordingRef {
-    return recordingRef(row);
-  }
-
   #emit(event: DomainEvent): void {
     this.#deps.events.emit(event);
   }
 
-  #emitStatus(row: store.RecordingRow): void {
-    this.#emit(statusEvent(row));
-  }
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function toState(row: store.RecordingRow): RecordingState {
-  const settings = JSON.parse(row.settings) as RecordingSettings;
-  return {
-    sid: row.sid,
-    resourceId: row.resource_id,
-    appId: row.app_id,
-    channel: row.channel,
-    uid: row.uid,
-    mode: row.mode,
-    status: row.status,
-    createdAt: row.created_at,
-    stoppedAt: row.stopped_at,
-    expiresAt: row.expires_at,
-    sliceStartTime: row.mode === 'mix' ? (row.media_started_at !== null ? row.capture_started_at : null) : row.media_started_at,
-    recordedMedia: row.media_started_at !== null,
-    avFileType: settings.avFileType,
-    fileList: JSON.parse(row.file_list) as RecordingFileInfo[],
-    uploadingStatus: row.uploading_status,
-    error: row.error,
-  };
-}
-
-function encodeCursor(createdAt: number, sid: string): string {
-  return Buffer.from(`${createdAt}:${sid}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: number; sid: string } {
-  const match = /^(\d{1,16}):([0-9a-f]{32})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match || encodeCursor(Number(match[1]), match[2]!) !== cursor) throw new RecordingError('invalid_parameter', 'cursor is not one this API returned', 'cursor');
-  return { createdAt: Number(match[1]), sid: match[2]! };
 }
