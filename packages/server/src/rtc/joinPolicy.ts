@@ -22,9 +22,10 @@ export interface JoinGrant {
   mayPublish: Set<MediaKind>;
 }
 
+/** What joining needs of the token and ban services: narrow, so tests can hand in fakes. */
 export interface JoinPolicyDeps {
-  tokens: TokenService;
-  bans: BanService;
+  tokens: Pick<TokenService, 'verify'>;
+  bans: Pick<BanService, 'deniedPrivileges'>;
 }
 
 /** A random uid for clients that let the server choose (1 to 2^32-1, like Agora's SDK). */

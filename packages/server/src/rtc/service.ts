@@ -6,11 +6,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { LeaveReason, RESUME_WINDOW_MS, type JoinMessage, type MediaKind, type Participant as ParticipantView } from '@parley/protocol';
-import type { BanService } from '../bans/service.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
-import type { TokenService } from '../tokens/service.ts';
-import { checkJoin, JoinRefused } from './joinPolicy.ts';
+import { checkJoin, JoinRefused, type JoinPolicyDeps } from './joinPolicy.ts';
 import { createMediaWatch, newGuardCounts, type RtcGuardCounts } from './mediaWatch.ts';
 import { checkPublishOffer } from './offerCheck.ts';
 import { Participant, type MediaWatch } from './participant.ts';
@@ -25,9 +23,7 @@ import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
 export type { RecorderAttachment } from './recorders.ts';
 export type { RtcGuardCounts } from './mediaWatch.ts';
 
-export interface RtcDeps {
-  tokens: TokenService;
-  bans: BanService;
+export interface RtcDeps extends JoinPolicyDeps {
   events: EventBus;
   directory: ParticipantDirectory;
   network: MediaNetwork;

@@ -9,10 +9,10 @@ import type { ProjectService } from '../projects/service.ts';
 export type TokenCheck = { ok: true; claims: TokenClaims } | VerifyFailure;
 
 export class TokenService {
-  #projects: ProjectService;
+  #projects: Pick<ProjectService, 'findCertificate'>;
   #maxLifetimeSeconds: number;
 
-  constructor(projects: ProjectService, maxLifetimeSeconds: number) {
+  constructor(projects: Pick<ProjectService, 'findCertificate'>, maxLifetimeSeconds: number) {
     this.#projects = projects;
     this.#maxLifetimeSeconds = maxLifetimeSeconds;
   }

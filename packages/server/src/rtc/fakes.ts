@@ -1,0 +1,92 @@
+/**
+ * Test doubles for the SFU's unit tests: a signaling peer that records what it is sent, and an
+ * RtcService wired to real tokens (signed with a fixed App Certificate), an in-memory directory,
+ * a real event bus and ban rules the test sets. No sockets, no database, no media: what a test
+ * needs peer connections for belongs in the end-to-end tests.
+ */
+import { buildRtcToken } from '@parley/token';
+import type { BanPrivilege } from '../bans/service.ts';
+import type { DomainEvent, ServerMessage } from '@parley/protocol';
+import { EventBus } from '../events/bus.ts';
+import { MemoryParticipantDirectory } from '../live/memoryParticipantDirectory.ts';
+import { TokenService } from '../tokens/service.ts';
+import { RtcService } from './service.ts';
+import type { SignalingPeer } from './signalingPeer.ts';
+
+export const APP_ID = '0123456789abcdef0123456789abcdef';
+const APP_CERTIFICATE = 'fedcba9876543210fedcba9876543210';
+
+export class FakePeer implements SignalingPeer {
+  readonly sent: ServerMessage[] = [];
+  closed: { code: number; reason: string } | undefined;
+  pings = 0;
+  terminated = false;
+  readonly remoteAddress: string;
+
+  constructor(remoteAddress = '198.18.0.1') {
+    this.remoteAddress = remoteAddress;
+  }
+
+  send(message: ServerMessage): void {
+    if (!this.closed && !this.terminated) this.sent.push(message);
+  }
+
+  close(code: number, reason: string): void {
+    this.closed ??= { code, reason };
+  }
+
+  ping(): void {
+    this.pings += 1;
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+
+  /** Messages of one type, in order. */
+  of<T extends ServerMessage['type']>(type: T): Array<Extract<ServerMessage, { type: T }>> {
+    return this.sent.filter((message) => message.type === type) as never;
+  }
+}
+
+export interface RtcHarness {
+  rtc: RtcService;
+  events: DomainEvent[];
+  directory: MemoryParticipantDirectory;
+  /** Privileges denied by ban rules, for every join and renewal from now on. */
+  denied: Set<BanPrivilege>;
+  token(channel: string, uid: number | string, options?: { role?: 'publisher' | 'subscriber'; seconds?: number; appId?: string }): string;
+  /** Lets pending promise callbacks run (directory writes, event listeners). */
+  settle(): Promise<void>;
+}
+
+export function rtcHarness(options: { perIp?: number; perToken?: number } = {}): RtcHarness {
+  const events: DomainEvent[] = [];
+  const log = { info: () => {}, warn: () => {}, error: () => {} };
+  const bus = new EventBus(log);
+  for (const type of ['channel.created', 'channel.destroyed', 'participant.joined', 'participant.left', 'track.published', 'track.unpublished'] as const) {
+    bus.on(type, (event) => void events.push(event));
+  }
+  const directory = new MemoryParticipantDirectory();
+  const denied = new Set<BanPrivilege>();
+  const tokens = new TokenService({ findCertificate: async (appId) => (appId === APP_ID ? APP_CERTIFICATE : undefined) }, 86_400);
+  const rtc = new RtcService({
+    tokens,
+    bans: { deniedPrivileges: async () => new Set(denied) },
+    events: bus,
+    directory,
+    network: { address: '127.0.0.1', portMin: 49000, portMax: 49009, connectTimeoutMs: 10_000 },
+    sessionCaps: { perIp: options.perIp ?? 100, perToken: options.perToken ?? 10 },
+    nodeId: 'test',
+    log,
+  });
+  return {
+    rtc,
+    events,
+    directory,
+    denied,
+    token: (channel, uid, { role = 'publisher', seconds = 600, appId = APP_ID } = {}) =>
+      buildRtcToken({ appId, appCertificate: APP_CERTIFICATE, channel, uid, role, tokenExpireSeconds: seconds, privilegeExpireSeconds: seconds }),
+    settle: () => new Promise((resolve) => setImmediate(resolve)),
+  };
+}
