@@ -3,7 +3,7 @@
  * theirs outlives it, and the next start marks both as exited abnormally (20) and makes what they
  * had captured into playable, listed files.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,27 +11,17 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { ffprobe } from '../support/media.ts';
+import { exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
 import { basic, call } from '../support/server.ts';
+import { waitUntil } from '../support/waitUntil.ts';
 import { BotClient } from '../support/wrtcClient.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
 const exec = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Seconds of media each recording captures before the server is killed. */
+const RECORD_SECONDS = 5;
 
-async function serve(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir], {
-    env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', PARLEY_RTC_PORT_MIN: '42000', PARLEY_RTC_PORT_MAX: '42199' },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 150; i += 1) {
-    if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok) return child;
-    await sleep(100);
-  }
-  throw new Error('server did not start');
-}
-
-function exited(child: ChildProcess): Promise<unknown> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+function serve(dataDir: string, port: number): Promise<ChildProcess> {
+  return serveProcess(dataDir, port, { env: { PARLEY_RTC_PORT_MIN: '42000', PARLEY_RTC_PORT_MAX: '42199' } });
 }
 
 /** Processes whose command line carries `marker` (Parley names its ffmpeg processes `parley-ffmpeg:<sid>…`). */
@@ -80,16 +70,18 @@ describe('a server killed during recordings', () => {
     const individual = await start('crash-individual', { mode: 'individual', avFileType: ['hls', 'mp4'] });
     const mix = await start('crash-mix', { mode: 'mix', avFileType: ['hls', 'mp4'], transcodingConfig: { width: 480, height: 270, mixedVideoLayout: 1 } });
     const startedAt = Date.now();
-    await sleep(6_000);
     // The mix: an encoder and a decoder per track; individual: a live transcoder per track.
-    expect(processesWith(`parley-ffmpeg:${mix}`).length).toBe(5);
-    expect(processesWith(`parley-ffmpeg:${individual}`).length).toBe(2);
+    await waitUntil(() => processesWith(`parley-ffmpeg:${mix}`).length === 5 && processesWith(`parley-ffmpeg:${individual}`).length === 2, 'the recordings\' ffmpeg processes', { timeoutMs: 15_000 });
+    const mediaSince = async (channel: string, sid: string) =>
+      (await call(url, 'GET', `/v1/projects/${project.appId}/channels/${channel}/recordings/${sid}`, { auth })).body.data?.sliceStartTime as number | null;
+    const recordingSince = await waitUntil(async () => Math.max((await mediaSince('crash-individual', individual)) ?? 0, (await mediaSince('crash-mix', mix)) ?? 0) || 0, 'media in both recordings', { timeoutMs: 15_000 });
+    await waitUntil(() => Date.now() - recordingSince >= RECORD_SECONDS * 1000, `${RECORD_SECONDS} s of media`, { timeoutMs: 20_000 });
 
     server.kill('SIGKILL');
     await exited(server);
     const recordedSeconds = (Date.now() - startedAt) / 1000;
     // The mix's encoder and decoders read from the dead server's pipes: they end with it.
-    for (let i = 0; i < 50 && processesWith(`parley-ffmpeg:${mix}`).length > 0; i += 1) await sleep(100);
+    await waitUntil(() => processesWith(`parley-ffmpeg:${mix}`).length === 0, 'the mix\'s ffmpeg processes to end', { timeoutMs: 5_000 }).catch(() => {});
     expect(processesWith(`parley-ffmpeg:${mix}`)).toEqual([]);
     expect(processesWith(`parley-ffmpeg:${individual}`)).toEqual([]);
 
@@ -98,11 +90,10 @@ describe('a server killed during recordings', () => {
     for (const [channel, sid] of [['crash-individual', individual], ['crash-mix', mix]] as const) {
       const first = (await recording(channel, sid)).body.data;
       expect(first).toMatchObject({ status: 20, statusName: 'exitedAbnormally', error: expect.stringMatching(/server stopped during the recording/) });
-      let data = first;
-      for (let i = 0; i < 100 && data.uploadingStatus !== 'uploaded'; i += 1) {
-        await sleep(200);
-        data = (await recording(channel, sid)).body.data;
-      }
+      const data = await waitUntil(async () => {
+        const current = (await recording(channel, sid)).body.data;
+        return current.uploadingStatus === 'uploaded' ? current : undefined;
+      }, `${channel}'s files uploaded`, { timeoutMs: 20_000 }).catch(async () => (await recording(channel, sid)).body.data);
       expect(data.uploadingStatus, JSON.stringify(data)).toBe('uploaded');
       expect(data.status).toBe(20);
       const mp4s = data.fileList.filter((file: { fileName: string }) => file.fileName.endsWith('.mp4'));

@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallFixture, type CallFixture } from '../support/callFixture.ts';
 import { call, type TestServer } from '../support/server.ts';
+import { waitUntil } from '../support/waitUntil.ts';
 import { BotClient } from '../support/wrtcClient.ts';
 import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
 
@@ -35,7 +36,7 @@ describe('signaling sessions', () => {
     await bob.waitForFrames(1, 10);
 
     bob.dropSocket();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await bob.waitForClose();
     expect(await participants('resume')).toContain(2);
     const before = bob.framesReceived.get('1') ?? 0;
     const { bot: bobAgain, reply } = await BotClient.resume(t.url, bob.sessionId, bob.resumeToken);
@@ -59,11 +60,13 @@ describe('signaling sessions', () => {
 
   it('keeps a client whose token was renewed in time', async () => {
     const bot = await joinBot('renew', 4, 2);
-    await bot.waitFor('token-privilege-will-expire', () => true, 2_000);
+    const { expiresAt: firstExpiry } = await bot.waitFor('token-privilege-will-expire', () => true, 2_000);
     const renewed = await bot.request({ type: 'renew-token', requestId: '', token: token('renew', 4, 600) });
     expect(renewed).toMatchObject({ type: 'token-renewed' });
     expect((renewed as any).tokenExpiresAt).toBeGreaterThan(Date.now() / 1000 + 500);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Past the first token's expiry, and a round trip later (the server has run its timers).
+    await waitUntil(() => Date.now() > firstExpiry * 1000 + 200, 'the first token to expire');
+    expect(await bot.request({ type: 'renew-token', requestId: '', token: token('renew', 4, 600) })).toMatchObject({ type: 'token-renewed' });
     expect(bot.events.some((m) => m.type === 'kicked')).toBe(false);
     expect(await participants('renew')).toEqual([4]);
 
@@ -101,7 +104,7 @@ describe('signaling sessions', () => {
     ws.send(JSON.stringify({ type: 'subscribe', requestId: 'b', uid: 1, kind: 'video' }));
     ws.send(JSON.stringify({ type: 'join', requestId: 'c', appId: project.appId, channel: 'a/b', token: 'x' }));
     ws.send(JSON.stringify({ type: 'ping' }));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil(() => replies.length >= 5, 'five replies');
     expect(replies).toEqual([
       { type: 'error', code: 'invalid_message', message: 'Message is not JSON' },
       expect.objectContaining({ type: 'error', code: 'invalid_message', requestId: 'a' }),

@@ -39,5 +39,6 @@ export async function serveProcess(
 }
 
 export function exited(child: ChildProcess): Promise<unknown> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', resolve));
+  // A child killed by a signal has no exit code, only a signal code.
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode ?? child.signalCode) : new Promise((resolve) => child.once('exit', resolve));
 }

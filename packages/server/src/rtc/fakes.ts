@@ -14,6 +14,11 @@ import { RtcService } from './service.ts';
 import type { SignalingPeer } from './signalingPeer.ts';
 
 export const APP_ID = '0123456789abcdef0123456789abcdef';
+
+/** Fake clocks for vi.useFakeTimers that leave setImmediate real, so `settle()` still works. */
+export const FAKE_TIMERS: { toFake: Array<'setTimeout' | 'clearTimeout' | 'setInterval' | 'clearInterval' | 'Date'> } = {
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+};
 const APP_CERTIFICATE = 'fedcba9876543210fedcba9876543210';
 
 export class FakePeer implements SignalingPeer {

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LeaveReason, RESUME_WINDOW_MS, TOKEN_EXPIRY_WARNING_SECONDS } from '@parley/protocol';
-import { APP_ID, FakePeer, rtcHarness, type RtcHarness } from './fakes.ts';
+import { APP_ID, FAKE_TIMERS, FakePeer, rtcHarness, type RtcHarness } from './fakes.ts';
 import { JoinRefused } from './joinPolicy.ts';
 import { CloseCode } from './signalingPeer.ts';
 
-const TIMERS = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const };
 
 async function refusal(promise: Promise<unknown>): Promise<JoinRefused> {
   const error = await promise.then(
@@ -112,7 +111,7 @@ describe('the RTC service without media', () => {
   });
 
   it('ends a lost session after the resume window, billed to its last sign of life', async () => {
-    vi.useFakeTimers(TIMERS);
+    vi.useFakeTimers(FAKE_TIMERS);
     const { participant } = await join('room', 1);
     const other = await join('room', 2);
     const lastSeen = Date.now();
@@ -127,7 +126,7 @@ describe('the RTC service without media', () => {
   });
 
   it('warns before the token expires and ends the session at expiry, unless renewed', async () => {
-    vi.useFakeTimers(TIMERS);
+    vi.useFakeTimers(FAKE_TIMERS);
     const expiring = await join('room', 1, new FakePeer(), h.token('room', 1, { seconds: 60 }));
     const renewed = await join('room', 2, new FakePeer(), h.token('room', 2, { seconds: 60 }));
     await vi.advanceTimersByTimeAsync((60 - TOKEN_EXPIRY_WARNING_SECONDS) * 1000 + 1_000);

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { APP_ID, FakePeer, rtcHarness, type RtcHarness } from './fakes.ts';
+import { APP_ID, FAKE_TIMERS, FakePeer, rtcHarness, type RtcHarness } from './fakes.ts';
 import { CloseCode } from './signalingPeer.ts';
 import { JOIN_DEADLINE_MS, SignalingConnection } from './signalingConnection.ts';
 
-const TIMERS = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const };
 const log = { info: () => {}, warn: vi.fn(), error: vi.fn() };
 
 describe('a signaling connection', () => {
@@ -53,7 +52,7 @@ describe('a signaling connection', () => {
   });
 
   it('closes a socket that has not joined within the deadline, pings or not', async () => {
-    vi.useFakeTimers(TIMERS);
+    vi.useFakeTimers(FAKE_TIMERS);
     connection.closed();
     connection = new SignalingConnection(h.rtc, peer, log);
     for (let t = 0; t < JOIN_DEADLINE_MS - 1_000; t += 1_000) {
@@ -66,7 +65,7 @@ describe('a signaling connection', () => {
   });
 
   it('pings at the WebSocket level and cuts off a socket that stops answering', async () => {
-    vi.useFakeTimers(TIMERS);
+    vi.useFakeTimers(FAKE_TIMERS);
     connection.closed();
     connection = new SignalingConnection(h.rtc, peer, log);
     connection.receive(joinMessage(1));
