@@ -10,7 +10,7 @@ import type { Services } from '../services.ts';
 import { claimsCoverChannel } from '../tokens/service.ts';
 import { ApiError, forbidden, notFound } from './apiError.ts';
 import { readAuthorization } from './credentials.ts';
-import { enforceRateLimit } from './rateLimit.ts';
+import { enforceRateLimit, enforceTokenRateLimit } from './rateLimit.ts';
 
 export type Caller = { kind: 'customer'; account: Account } | { kind: 'token'; account: Account; claims: TokenClaims };
 
@@ -70,7 +70,8 @@ async function authorize(services: Services, caller: Caller, auth: OperationAuth
 
 export async function checkAccess(services: Services, auth: OperationAuth, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const caller = await identify(services, request);
-  await enforceRateLimit(services.live.rateCounter, caller.account, reply);
+  if (caller.kind === 'customer') await enforceRateLimit(services.live.rateCounter, caller.account, reply);
+  else await enforceTokenRateLimit(services.live.rateCounter, caller.account, caller.claims, reply);
   const project = await authorize(services, caller, auth, request.params as Record<string, string>);
   request.access = { caller, project };
 }
