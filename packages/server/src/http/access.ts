@@ -25,19 +25,32 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Who the credentials name. Failures are counted against the caller's budget (authFailures.ts),
+ * which is checked first; a missing header is not counted: it is no guess.
+ */
 async function identify(services: Services, request: FastifyRequest): Promise<Caller> {
   const presented = readAuthorization(request.headers.authorization);
-  if ('problem' in presented) throw new ApiError('unauthorized', { field: 'Authorization', reason: presented.problem });
+  const attempt = { ip: request.ip, customerId: 'scheme' in presented && presented.scheme === 'basic' ? presented.customerId : undefined };
+  if (request.headers.authorization !== undefined) {
+    const refusal = await services.authFailures.check(attempt);
+    if (refusal) throw new ApiError('rate_limited', { field: 'Authorization', reason: refusal.reason }, { 'Retry-After': String(refusal.retryAfterSeconds) });
+  }
+  const failed = async (error: ApiError): Promise<never> => {
+    if (request.headers.authorization !== undefined) await services.authFailures.recordFailure(attempt);
+    throw error;
+  };
+  if ('problem' in presented) return failed(new ApiError('unauthorized', { field: 'Authorization', reason: presented.problem }));
   if (presented.scheme === 'basic') {
     const account = await services.projects.authenticateCustomer(presented.customerId, presented.customerSecret);
-    if (!account) throw new ApiError('unauthorized', { field: 'Authorization', reason: 'Customer ID or Customer Secret is wrong' });
+    if (!account) return failed(new ApiError('unauthorized', { field: 'Authorization', reason: 'Customer ID or Customer Secret is wrong' }));
     return { kind: 'customer', account };
   }
   const check = await services.tokens.verify(presented.token, presentedFor(request));
-  if (!check.ok) throw new ApiError('invalid_token', { field: 'Authorization', reason: check.message });
+  if (!check.ok) return failed(new ApiError('invalid_token', { field: 'Authorization', reason: check.message }));
   const project = await services.projects.findProject(check.claims.appId);
   const account = project && (await services.projects.findAccount(project.accountId));
-  if (!account) throw new ApiError('invalid_token', { field: 'Authorization', reason: 'The token\'s project no longer exists' });
+  if (!account) return failed(new ApiError('invalid_token', { field: 'Authorization', reason: 'The token\'s project no longer exists' }));
   return { kind: 'token', account, claims: check.claims };
 }
 
