@@ -6,14 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { BACKENDS } from '../support/backends.ts';
-import { basic, call, startTestServer, type ApiResponse, type TestServer } from '../support/server.ts';
+import { basic, call, startTestServer, withinOneMinuteWindow, type ApiResponse, type TestServer } from '../support/server.ts';
 import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
-
-/** Waits for a fresh minute when the current one is about to turn, so a run stays in one window. */
-async function withinOneWindow(): Promise<void> {
-  const msToWindowEnd = 60_000 - (Date.now() % 60_000);
-  if (msToWindowEnd < 10_000) await new Promise((resolve) => setTimeout(resolve, msToWindowEnd + 50));
-}
 
 async function sequential(count: number, send: () => Promise<ApiResponse>): Promise<ApiResponse[]> {
   const results: ApiResponse[] = [];
@@ -38,7 +32,7 @@ describe.each(BACKENDS)('failed authentication on $name', (backend) => {
     afterAll(() => t.stop());
 
     it('answers 30 wrong secrets 401, then 429 with Retry-After, even for the right secret', async () => {
-      await withinOneWindow();
+      await withinOneMinuteWindow();
       const url = `/v1/projects/${project.appId}/channels`;
       const wrong = basic(project.customerId, 'f'.repeat(32));
       const answers = await sequential(30, () => call(t.url, 'GET', url, { auth: wrong }));
@@ -80,7 +74,7 @@ describe.each(BACKENDS)('failed authentication on $name', (backend) => {
     afterAll(() => t.stop());
 
     it('limits failures per Customer ID across v1 and Agora routes; other accounts are not affected', async () => {
-      await withinOneWindow();
+      await withinOneMinuteWindow();
       const wrong = basic(project.customerId, 'e'.repeat(32));
       const v1 = await sequential(6, () => call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { auth: wrong }));
       const dev = await sequential(6, () => call(t.url, 'GET', `/dev/v1/channel/${project.appId}`, { auth: wrong }));
@@ -98,7 +92,7 @@ describe.each(BACKENDS)('failed authentication on $name', (backend) => {
     });
 
     it('counts bad Bearer tokens against the client IP', async () => {
-      await withinOneWindow();
+      await withinOneMinuteWindow();
       const limited = await startTestServer(backend, { PARLEY_AUTH_FAILURES_PER_IP: '5' });
       try {
         const p = await limited.createProject('enterprise');

@@ -27,6 +27,30 @@ describe('HTTP surface', () => {
     expect(res.headers.get('allow')).toBe('GET, DELETE');
   });
 
+  it.each([
+    ['/v1/projects/%E0%A4%A', 400, 'path'],
+    [`/v1/projects/${'a'.repeat(300)}/channels`, 414, 'path'],
+    ['/docs/%E0%A4%A', 400, 'path'],
+  ])('answers a URL the router cannot take (%s) with the %d envelope, not Fastify\'s', async (url, status, field) => {
+    const res = await call(t.url, 'GET', url);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ code: status, message: expect.any(String), details: { field, reason: expect.any(String) } });
+    expect(JSON.stringify(res.body)).not.toContain('FST_ERR');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it.each([
+    ['/dev/v1/channel/%E0%A4%A', 400],
+    [`/dev/v1/channel/user/${'a'.repeat(300)}/room`, 414],
+    ['/v1/apps/%E0%A4%A/cloud_recording/acquire', 400],
+    [`/v1/apps/${'a'.repeat(300)}/cloud_recording/acquire`, 414],
+  ])('answers a URL the router cannot take on an Agora route (%s) in Agora\'s gateway shape', async (url, status) => {
+    const res = await call(t.url, 'GET', url);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ message: expect.any(String) });
+    expect(res.body.message).not.toContain('FST_ERR');
+  });
+
   it('gives every response an X-Request-Id, keeping a safe one the caller sent', async () => {
     const mine = await call(t.url, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-123' } });
     expect(mine.headers.get('x-request-id')).toBe('trace-123');

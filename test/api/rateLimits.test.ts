@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { BACKENDS } from '../support/backends.ts';
-import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
+import { basic, call, startTestServer, withinOneMinuteWindow, type TestServer } from '../support/server.ts';
 
 describe.each(BACKENDS)('rate limits on $name', (backend) => {
   let t: TestServer;
@@ -18,9 +18,7 @@ describe.each(BACKENDS)('rate limits on $name', (backend) => {
     const project = await t.createProject('starter');
     const auth = basic(project.customerId, project.customerSecret!);
     const url = `/v1/projects/${project.appId}/channels?limit=1`;
-    // Stay inside one window: if the minute is about to turn, wait for the next one.
-    const msToWindowEnd = 60_000 - (Date.now() % 60_000);
-    if (msToWindowEnd < 10_000) await new Promise((resolve) => setTimeout(resolve, msToWindowEnd + 50));
+    await withinOneMinuteWindow();
 
     const results = await Promise.all(Array.from({ length: 140 }, () => call(t.url, 'GET', url, { auth })));
     const ok = results.filter((r) => r.status === 200);
@@ -75,8 +73,7 @@ describe.each(BACKENDS)('rate limits on $name', (backend) => {
     const tokenFor = (uid: number) =>
       `Bearer ${buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel: 'lobby', uid, role: 'subscriber', tokenExpireSeconds: 600 })}`;
     const url = `/v1/projects/${project.appId}/channels/lobby`;
-    const msToWindowEnd = 60_000 - (Date.now() % 60_000);
-    if (msToWindowEnd < 10_000) await new Promise((resolve) => setTimeout(resolve, msToWindowEnd + 50));
+    await withinOneMinuteWindow();
 
     const greedy = tokenFor(7);
     const results = await Promise.all(Array.from({ length: 110 }, () => call(t.url, 'GET', url, { auth: greedy })));

@@ -18,6 +18,7 @@ export const errorCatalogue = {
   recording_conflict: { status: 409, message: 'A recording is already running' },
   recording_stopped: { status: 409, message: 'The recording has already stopped' },
   payload_too_large: { status: 413, message: 'Request body too large' },
+  uri_too_long: { status: 414, message: 'URI too long' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type' },
   rate_limited: { status: 429, message: 'Rate limit exceeded' },
   internal: { status: 500, message: 'Internal server error' },

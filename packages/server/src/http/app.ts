@@ -21,6 +21,7 @@ import { webhookHandlers } from '../webhooks/routes.ts';
 import { registerAgoraChannelManagement } from '../compat/agora/channelManagement.ts';
 import { ApiError } from './apiError.ts';
 import { installErrorHandler } from './errors.ts';
+import { answerFrameworkError } from './frameworkErrors.ts';
 import { installObservability, requestIdFor } from './observability.ts';
 import { installOpenApi } from './openapi.ts';
 import { registerOperations } from './operations.ts';
@@ -47,6 +48,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
   // Only JSON bodies are accepted; anything else is a 415, not a string to validate.

@@ -21,6 +21,11 @@ export class AgoraError extends Error {
   }
 }
 
+/** Whether a URL is one of Agora's route families (Channel Management, Cloud Recording), answered in Agora's shapes. */
+export function isAgoraPath(url: string): boolean {
+  return url.startsWith('/dev/v1/') || /^\/v1\/apps\/[^/?]*\/cloud_recording(?:[/?]|$)/.test(url);
+}
+
 /** Agora's limits per customer account and API: 20 requests a second for online-channel queries, 10 for the others. */
 export const AGORA_RATE_LIMITS = { onlineChannelQuery: 20, other: 10 } as const;
 const RATE_WINDOW_MS = 1_000;
