@@ -22,6 +22,7 @@ import { registerAgoraChannelManagement } from '../compat/agora/channelManagemen
 import { ApiError } from './apiError.ts';
 import { installErrorHandler } from './errors.ts';
 import { answerFrameworkError } from './frameworkErrors.ts';
+import { installHtmlSecurity } from './htmlSecurity.ts';
 import { installObservability, requestIdFor } from './observability.ts';
 import { installOpenApi } from './openapi.ts';
 import { registerOperations } from './operations.ts';
@@ -65,6 +66,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   });
 
   installErrorHandler(app);
+  installHtmlSecurity(app);
   await app.register(cors, {
     origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
     methods: [...METHODS],

@@ -18,14 +18,15 @@ import { ApiError } from './apiError.ts';
 
 const WINDOW_MS = 60_000;
 
-interface Bucket {
+export interface Bucket {
   key: string;
   limit: number;
   /** Who the limit is for, in the 429's reason. */
   holder: string;
 }
 
-async function enforce(counter: RateCounter, bucket: Bucket, reply: FastifyReply, now: number): Promise<void> {
+/** Counts one request in `bucket`'s current minute; 429 past its limit. */
+export async function enforce(counter: RateCounter, bucket: Bucket, reply: FastifyReply, now = Date.now()): Promise<void> {
   const { count, resetAt } = await counter.hit(bucket.key, WINDOW_MS, now);
   reply.header('X-RateLimit-Limit', bucket.limit);
   reply.header('X-RateLimit-Remaining', Math.max(0, bucket.limit - count));
