@@ -19,6 +19,7 @@ import { recordingHandlers, registerRecordingFiles } from '../recording/routes.t
 import { registerAgoraCloudRecording } from '../compat/agora/cloudRecording.ts';
 import { webhookHandlers } from '../webhooks/routes.ts';
 import { registerAgoraChannelManagement } from '../compat/agora/channelManagement.ts';
+import { AGORA_NO_ROUTE, isAgoraPath } from '../compat/agora/gateway.ts';
 import { ApiError } from './apiError.ts';
 import { installErrorHandler } from './errors.ts';
 import { answerFrameworkError } from './frameworkErrors.ts';
@@ -92,8 +93,10 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   await registerAgoraChannelManagement(app, services);
   await registerAgoraCloudRecording(app, services);
 
-  app.setNotFoundHandler((request) => {
+  app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
+    // Under Agora's prefixes an unknown path is answered as Agora's gateway does.
+    if (isAgoraPath(path)) return reply.code(404).send(AGORA_NO_ROUTE);
     const allowed = METHODS.filter((method) => routeMirror.find(method, path));
     if (allowed.length > 0) {
       throw new ApiError('method_not_allowed', { reason: `${request.method} is not allowed here; use ${allowed.join(', ')}` }, { Allow: allowed.join(', ') });

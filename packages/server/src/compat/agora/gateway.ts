@@ -21,10 +21,16 @@ export class AgoraError extends Error {
   }
 }
 
-/** Whether a URL is one of Agora's route families (Channel Management, Cloud Recording), answered in Agora's shapes. */
+/**
+ * Whether a URL lies under Agora's prefixes (`/dev/v1/…` Channel Management, `/v1/apps/…` Cloud
+ * Recording), where every answer, an unknown path's included, takes Agora's shapes.
+ */
 export function isAgoraPath(url: string): boolean {
-  return url.startsWith('/dev/v1/') || /^\/v1\/apps\/[^/?]*\/cloud_recording(?:[/?]|$)/.test(url);
+  return url.startsWith('/dev/v1/') || url.startsWith('/v1/apps/');
 }
+
+/** Agora's gateway (Kong) answer to a path it has no route for. */
+export const AGORA_NO_ROUTE = { message: 'no Route matched with those values' } as const;
 
 /** Agora's limits per customer account and API: 20 requests a second for online-channel queries, 10 for the others. */
 export const AGORA_RATE_LIMITS = { onlineChannelQuery: 20, other: 10 } as const;
