@@ -138,7 +138,7 @@ function probesFor(method: string, template: string, valid: { path: Record<strin
   return probes;
 }
 
-describe('abuse: HTTP fuzz', () => {
+describe.each(BACKENDS)('abuse: HTTP fuzz on $name', (backend) => {
   let t: TestServer;
   let operations: ApiOperation[];
   const started = Date.now();
@@ -146,13 +146,13 @@ describe('abuse: HTTP fuzz', () => {
 
   beforeAll(async () => {
     // Webhooks to loopback are allowed here, so a real webhook exists to be fuzzed; SSRF is ssrf.test.ts's.
-    t = await startTestServer(BACKENDS[0]!, { PARLEY_WEBHOOK_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_BASE_MS: '600000' });
+    t = await startTestServer(backend, { PARLEY_WEBHOOK_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_BASE_MS: '600000' });
     const document = (await call(t.url, 'GET', '/v1/openapi.json')).body as OpenApiDocument;
     operations = operationsFromOpenApi(document);
   });
   afterAll(async () => {
     await t.stop();
-    console.info(`abuse fuzz: ${sent} requests in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.info(`abuse fuzz on ${backend.name}: ${sent} requests in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
   /** A project of its own (so its requests stay inside one account's rate limit) with a channel and a webhook. */

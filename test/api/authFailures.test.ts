@@ -61,6 +61,29 @@ describe.each(BACKENDS)('failed authentication on $name', (backend) => {
     });
   });
 
+  describe('odd Customer IDs', () => {
+    let t: TestServer;
+    let project: CreatedProject;
+    beforeAll(async () => {
+      t = await startTestServer(backend);
+      project = await t.createProject('enterprise');
+    });
+    afterAll(() => t.stop());
+
+    it.each([
+      ['a NUL byte', 'a\u0000b'],
+      ['a lone surrogate', '\ud800'],
+      ['8 KB', 'c'.repeat(6000)],
+    ])('answers a Customer ID with %s 401, never 500, on v1 and Agora routes', async (_label, customerId) => {
+      const v1 = await call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { auth: basic(customerId, 'x') });
+      expect(v1.status).toBe(401);
+      expect(v1.body.code).toBe(401);
+      const agora = await call(t.url, 'GET', `/dev/v1/channel/${project.appId}`, { auth: basic(customerId, 'x') });
+      expect(agora.status).toBe(401);
+      expect(agora.body).toEqual({ message: 'Invalid authentication credentials' });
+    });
+  });
+
   describe('per Customer ID and for tokens', () => {
     let t: TestServer;
     let project: CreatedProject;

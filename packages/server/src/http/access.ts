@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OperationAuth } from '@parley/protocol';
-import type { TokenClaims } from '@parley/token';
+import { isAgoraId, type TokenClaims } from '@parley/token';
 import type { Account, Project } from '../projects/service.ts';
 import type { Services } from '../services.ts';
 import { claimsCoverChannel } from '../tokens/service.ts';
@@ -75,7 +75,9 @@ async function authorize(services: Services, caller: Caller, auth: OperationAuth
       throw forbidden('The token does not grant access to this channel');
     }
   }
-  const project = await services.projects.findProject(projectId);
+  // Anything but an App ID's 32 hex characters names no project, and must not reach the database
+  // (PostgreSQL refuses a NUL byte in text with an error, which would answer 500).
+  const project = isAgoraId(projectId) ? await services.projects.findProject(projectId) : undefined;
   // Another account's project answers like a missing one: its existence is not revealed.
   if (!project || project.accountId !== caller.account.id) throw notFound('projectId', 'No project with this App ID in your account');
   return project;
