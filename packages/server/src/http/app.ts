@@ -22,7 +22,7 @@ import { registerAgoraChannelManagement } from '../compat/agora/channelManagemen
 import { AGORA_NO_ROUTE, isAgoraPath } from '../compat/agora/gateway.ts';
 import { ApiError } from './apiError.ts';
 import { installErrorHandler } from './errors.ts';
-import { answerFrameworkError } from './frameworkErrors.ts';
+import { answerClientError, answerFrameworkError } from './frameworkErrors.ts';
 import { installHtmlSecurity } from './htmlSecurity.ts';
 import { installObservability, requestIdFor } from './observability.ts';
 import { installOpenApi } from './openapi.ts';
@@ -51,6 +51,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
   // Only JSON bodies are accepted; anything else is a 415, not a string to validate.
