@@ -2,6 +2,8 @@
  * What every endpoint shares: the envelope for unknown routes and wrong methods, request ids,
  * CORS for the docs portal, the OpenAPI document, health and metrics.
  */
+import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '@parley/protocol';
 import { BACKENDS } from '../support/backends.ts';
@@ -25,6 +27,47 @@ describe('HTTP surface', () => {
     expect(res.status).toBe(405);
     expect(res.body.code).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, DELETE');
+  });
+
+  it.each([
+    ['/v1/projects/%E0%A4%A', 400, 'path'],
+    [`/v1/projects/${'a'.repeat(300)}/channels`, 414, 'path'],
+    ['/docs/%E0%A4%A', 400, 'path'],
+  ])('answers a URL the router cannot take (%s) with the %d envelope, not Fastify\'s', async (url, status, field) => {
+    const res = await call(t.url, 'GET', url);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ code: status, message: expect.any(String), details: { field, reason: expect.any(String) } });
+    expect(JSON.stringify(res.body)).not.toContain('FST_ERR');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it.each([
+    ['/dev/v1/channel/%E0%A4%A', 400],
+    [`/dev/v1/channel/user/${'a'.repeat(300)}/room`, 414],
+    ['/v1/apps/%E0%A4%A/cloud_recording/acquire', 400],
+    [`/v1/apps/${'a'.repeat(300)}/cloud_recording/acquire`, 414],
+  ])('answers a URL the router cannot take on an Agora route (%s) in Agora\'s gateway shape', async (url, status) => {
+    const res = await call(t.url, 'GET', url);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ message: expect.any(String) });
+    expect(res.body.message).not.toContain('FST_ERR');
+  });
+
+  it.each([
+    ['a bad Content-Length', 'GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400],
+    ['a header section over 16 KB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, 431],
+  ])('answers a request that is not valid HTTP (%s) in the envelope', async (_label, raw, status) => {
+    const { port } = new URL(t.url);
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(raw));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      socket.on('error', reject);
+    });
+    expect(text.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`);
+    const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+    expect(body).toEqual({ code: status, message: expect.any(String), details: { field: expect.any(String), reason: expect.any(String) } });
   });
 
   it('gives every response an X-Request-Id, keeping a safe one the caller sent', async () => {

@@ -3,8 +3,9 @@
  * every authenticated response, 429 with Retry-After beyond the limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRtcToken } from '@parley/token';
 import { BACKENDS } from '../support/backends.ts';
-import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
+import { basic, call, startTestServer, withinOneMinuteWindow, type TestServer } from '../support/server.ts';
 
 describe.each(BACKENDS)('rate limits on $name', (backend) => {
   let t: TestServer;
@@ -17,9 +18,7 @@ describe.each(BACKENDS)('rate limits on $name', (backend) => {
     const project = await t.createProject('starter');
     const auth = basic(project.customerId, project.customerSecret!);
     const url = `/v1/projects/${project.appId}/channels?limit=1`;
-    // Stay inside one window: if the minute is about to turn, wait for the next one.
-    const msToWindowEnd = 60_000 - (Date.now() % 60_000);
-    if (msToWindowEnd < 10_000) await new Promise((resolve) => setTimeout(resolve, msToWindowEnd + 50));
+    await withinOneMinuteWindow();
 
     const results = await Promise.all(Array.from({ length: 140 }, () => call(t.url, 'GET', url, { auth })));
     const ok = results.filter((r) => r.status === 200);
@@ -65,6 +64,33 @@ describe.each(BACKENDS)('rate limits on $name', (backend) => {
     );
     const res = await call(t.url, 'GET', `/v1/projects/${calm.appId}/channels`, { auth: basic(calm.customerId, calm.customerSecret!) });
     expect(res.status).toBe(200);
+  });
+
+  it('counts access-token requests per project and uid, apart from the account: end users cannot lock the backend out', async () => {
+    const project = await t.createProject('starter');
+    const auth = basic(project.customerId, project.customerSecret!);
+    await call(t.url, 'POST', `/v1/projects/${project.appId}/rtc/channels`, { auth, body: { channel: 'lobby' } });
+    const tokenFor = (uid: number) =>
+      `Bearer ${buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel: 'lobby', uid, role: 'subscriber', tokenExpireSeconds: 600 })}`;
+    const url = `/v1/projects/${project.appId}/channels/lobby`;
+    await withinOneMinuteWindow();
+
+    const greedy = tokenFor(7);
+    const results = await Promise.all(Array.from({ length: 110 }, () => call(t.url, 'GET', url, { auth: greedy })));
+    expect(results.filter((r) => r.status === 200).length).toBe(100);
+    const limited = results.find((r) => r.status === 429)!;
+    expect(limited.body.details.reason).toMatch(/uid 7/);
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+    // The customer's backend still has its whole minute, and another end user has their own bucket.
+    const backend = await call(t.url, 'GET', url, { auth });
+    expect(backend.status).toBe(200);
+    // 100 less the channel's creation and this call: none of the 110 token requests counted here.
+    expect(backend.headers.get('x-ratelimit-remaining')).toBe('98');
+    const neighbour = await call(t.url, 'GET', url, { auth: tokenFor(8) });
+    expect(neighbour.status).toBe(200);
+    expect(neighbour.headers.get('x-ratelimit-remaining')).toBe('99');
   });
 
   it('puts the headers on authenticated error responses too', async () => {

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRtcToken, verifyToken } from '@parley/token';
+import { buildLegacy006Token, buildRtcToken, verifyToken } from '@parley/token';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
 import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
@@ -113,6 +113,14 @@ describe.each(BACKENDS)('tokens on $name', (backend) => {
       expect((await call(t.url, 'GET', channelUrl('room-a'), { auth: bearer(forUid), headers: { 'x-agora-uid': '99' } })).status).toBe(200);
       const withoutUid = await call(t.url, 'GET', channelUrl('room-a'), { auth: bearer(forUid) });
       expect(withoutUid.status).toBe(401);
+    });
+
+    it('refuses a legacy 006 token that expires beyond PARLEY_TOKEN_MAX_LIFETIME_SECONDS (here: in 2096)', async () => {
+      const ts = Date.UTC(2096, 0, 1) / 1000;
+      const token = buildLegacy006Token({ appId: project.appId, appCertificate: project.appCertificate, channel: 'room-a', uid: 0, ts, privileges: { 1: 0 } });
+      const res = await call(t.url, 'GET', channelUrl('room-a'), { auth: bearer(token) });
+      expect(res.status).toBe(401);
+      expect(res.body.details.reason).toMatch(/86400/);
     });
 
     it('is forbidden for another channel, for writes, for listing and for another project', async () => {

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { installErrorHandler } from '../../packages/server/src/http/errors.ts';
+import { installHtmlSecurity } from '../../packages/server/src/http/htmlSecurity.ts';
 import { DOCS_BUILD_DIR, registerDocs } from '../../packages/server/src/web/docs.ts';
 
 import { CHROMIUM_ARGS as BROWSER_ARGS } from '../sdk/support/browser.ts';
@@ -38,9 +39,11 @@ export interface DocsServer {
   close(): Promise<void>;
 }
 
+/** The site as the server serves it: same error envelope, same security headers (pages run under their CSP). */
 export async function serveDocs(root?: string): Promise<DocsServer> {
   const app = Fastify({ routerOptions: { ignoreTrailingSlash: true } });
   installErrorHandler(app);
+  installHtmlSecurity(app);
   registerDocs(app, root ? { root } : {});
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, close: () => app.close() };

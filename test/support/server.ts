@@ -98,3 +98,12 @@ export async function call(
   }
   return { status: response.status, headers: response.headers, body: parsed };
 }
+
+/**
+ * Waits for the next minute when the current one is about to turn, so a test that counts requests
+ * against a one-minute limit stays inside one window.
+ */
+export async function withinOneMinuteWindow(): Promise<void> {
+  const msToWindowEnd = 60_000 - (Date.now() % 60_000);
+  if (msToWindowEnd < 10_000) await new Promise((resolve) => setTimeout(resolve, msToWindowEnd + 50));
+}

@@ -55,6 +55,10 @@ export interface Config {
   webhookRetryHours: number;
   /** Delay before a webhook's first retry; each next one doubles, up to an hour. */
   webhookRetryBaseMs: number;
+  /** Failed authentications a minute from one client IP before it is answered 429 (brute force, credential stuffing). */
+  authFailuresPerIp: number;
+  /** Failed authentications a minute naming one Customer ID, from anywhere, before it is answered 429. */
+  authFailuresPerCustomerId: number;
 }
 
 /** The default store of recorded files: a folder (`<dataDir>/recordings`) or an S3-compatible bucket. */
@@ -157,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     webhookAllowPrivate: overrides.webhookAllowPrivate ?? parseBoolean(env.PARLEY_WEBHOOK_ALLOW_PRIVATE, 'PARLEY_WEBHOOK_ALLOW_PRIVATE'),
     webhookRetryHours: parsePositiveNumber(env.PARLEY_WEBHOOK_RETRY_HOURS ?? 24, 'PARLEY_WEBHOOK_RETRY_HOURS'),
     webhookRetryBaseMs: parsePositiveInteger(env.PARLEY_WEBHOOK_RETRY_BASE_MS ?? 5000, 'PARLEY_WEBHOOK_RETRY_BASE_MS'),
+    authFailuresPerIp: parsePositiveInteger(env.PARLEY_AUTH_FAILURES_PER_IP ?? 30, 'PARLEY_AUTH_FAILURES_PER_IP'),
+    authFailuresPerCustomerId: parsePositiveInteger(env.PARLEY_AUTH_FAILURES_PER_CUSTOMER_ID ?? 120, 'PARLEY_AUTH_FAILURES_PER_CUSTOMER_ID'),
   };
 }
 

@@ -6,6 +6,7 @@ import { BanService } from './bans/service.ts';
 import { ChannelService } from './channels/service.ts';
 import { findChannel } from './channels/store.ts';
 import type { Config } from './config.ts';
+import { AuthFailureBudget } from './http/authFailures.ts';
 import { EventBus, type EventBusLogger } from './events/bus.ts';
 import type { LiveState } from './live/index.ts';
 import { CertificateCipher } from './projects/credentials.ts';
@@ -40,6 +41,8 @@ export interface Services {
   webhookWorker: DeliveryWorker;
   kickingRules: KickingRuleService;
   recordings: RecordingService;
+  /** Failed authentications per client IP and Customer ID, shared by the v1 and Agora edges. */
+  authFailures: AuthFailureBudget;
 }
 
 export function createServices(
@@ -65,6 +68,8 @@ export function createServices(
     | 'recordingStorage'
     | 'recordingUploadRetrySeconds'
     | 'recordingAllowPrivateEndpoints'
+    | 'authFailuresPerIp'
+    | 'authFailuresPerCustomerId'
   >,
   log: EventBusLogger & RtcDeps['log'] & SessionLogger & WorkerLogger,
 ): Services {
@@ -118,6 +123,7 @@ export function createServices(
     webhookWorker: webhookWorker(store, webhooks, config, log),
     kickingRules: new KickingRuleService(bans, rtc),
     recordings,
+    authFailures: new AuthFailureBudget(live.rateCounter, { perIp: config.authFailuresPerIp, perCustomerId: config.authFailuresPerCustomerId }),
   };
 }
 

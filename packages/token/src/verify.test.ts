@@ -332,6 +332,24 @@ describe('verifyToken lifetime cap', () => {
     expectRejected(await verifyToken(token, { ...app, now: issueTs + 3600, maxLifetimeSeconds: 3600 }), 'expired');
   });
 
+  it('refuses a 006 token that expires further away than the cap allows (006 carries no issue time to cap from)', async () => {
+    const app = freshApp();
+    const now = nowSeconds();
+    const in2096 = Date.UTC(2096, 0, 1) / 1000;
+    const longLived = buildLegacy006Token({ appId: app.appId, appCertificate: app.appCertificate, channel: 'legacy', uid: 0, ts: in2096, privileges: { 1: 0 } });
+    expectRejected(await verifyToken(longLived, { ...app, now, channel: 'legacy', uid: 0 }), 'lifetime_exceeded');
+    const hourly = buildLegacy006Token({ appId: app.appId, appCertificate: app.appCertificate, channel: 'legacy', uid: 0, ts: now + 7200, privileges: { 1: 0 } });
+    expectRejected(await verifyToken(hourly, { ...app, now, channel: 'legacy', uid: 0, maxLifetimeSeconds: 3600 }), 'lifetime_exceeded');
+  });
+
+  it('accepts a 006 token from the official builder (24 hours) under the default cap, with clock skew', async () => {
+    const app = freshApp();
+    const { PUBLISHER } = RtcRole006;
+    const token = RtcTokenBuilder006.buildTokenWithUid(app.appId, app.appCertificate, 'legacy', 0, PUBLISHER, 0);
+    // The builder stamps its message "now + 24 h"; a server clock 2 minutes behind still accepts it.
+    expectOk(await verifyToken(token, { ...app, now: nowSeconds() - 120, channel: 'legacy', uid: 0 }));
+  });
+
   it('refuses time options that would make tokens immortal', async () => {
     const app = freshApp();
     const token = rtcToken(app);

@@ -23,7 +23,7 @@ import { Legacy006Privilege, legacy006SignatureValid, parseLegacy006Token } from
 import type { Legacy006Token } from './legacy006.ts';
 import { MAX_TOKEN_LENGTH, repairTokenText } from './tokenText.ts';
 
-export type VerifyFailureReason = 'malformed' | 'unknown_app' | 'bad_signature' | 'expired' | 'not_yet_valid';
+export type VerifyFailureReason = 'malformed' | 'unknown_app' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'lifetime_exceeded';
 
 export type VerifySuccess = { ok: true; claims: TokenClaims };
 export type VerifyFailure = { ok: false; reason: VerifyFailureReason; message: string };
@@ -39,7 +39,11 @@ export interface VerifyOptions {
   ) => CertificateSet | undefined | null | Promise<CertificateSet | undefined | null>;
   /** Current time in unix seconds; defaults to the clock. */
   now?: number;
-  /** Longest lifetime honoured for 007 tokens; longer `expire` values are capped. Default 86 400. */
+  /**
+   * Longest lifetime honoured. 007 tokens with a longer `expire` are capped to it; 006 tokens, which
+   * carry no issue time to cap from, are refused when they expire further than this from now.
+   * Default 86 400.
+   */
   maxLifetimeSeconds?: number;
   /** How far in the future a 007 issueTs may be. Default 300. */
   maxClockSkewSeconds?: number;
@@ -82,7 +86,7 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
   const policy = readPolicy(options);
   const text = repairTokenText(token);
   if (text.startsWith('007')) return verify007(text, options, policy);
-  if (text.startsWith('006')) return verify006(text, options, policy.now);
+  if (text.startsWith('006')) return verify006(text, options, policy);
   return fail('malformed', 'token version is neither 007 nor 006');
 }
 
@@ -189,7 +193,7 @@ function claims007(parsed: AccessToken2, expiresAt: number): Claims007 {
 
 // ---- 006 ---------------------------------------------------------------------------------------
 
-async function verify006(text: string, options: VerifyOptions, now: number): Promise<VerifyResult> {
+async function verify006(text: string, options: VerifyOptions, policy: TimePolicy): Promise<VerifyResult> {
   let parsed: Legacy006Token;
   try {
     parsed = parseLegacy006Token(text);
@@ -217,8 +221,14 @@ async function verify006(text: string, options: VerifyOptions, now: number): Pro
     return fail('bad_signature', '006 signature does not match this App Certificate, channel and uid');
   }
 
-  // 006 has no issue time, so there is no not-yet-valid or lifetime-cap check; `ts` is the expiry.
+  // 006 has no issue time, only its expiry `ts`. A token cannot have been issued in the future, so one
+  // that expires more than the cap (plus clock skew) from now claims a lifetime over the cap: refused,
+  // as capping it would need the issue time. Agora's 006 builders stamp "now + 24 h", within the default.
+  const { now, maxLifetime, maxClockSkew } = policy;
   if (now >= parsed.ts) return fail('expired', `token expired at ${parsed.ts}`);
+  if (parsed.ts > now + maxLifetime + maxClockSkew) {
+    return fail('lifetime_exceeded', `006 token expires at ${parsed.ts}, more than the longest accepted lifetime (${maxLifetime} s) from now`);
+  }
   return { ok: true, claims: claims006(parsed, channel, signedUid) };
 }
 

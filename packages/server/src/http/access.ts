@@ -4,13 +4,13 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OperationAuth } from '@parley/protocol';
-import type { TokenClaims } from '@parley/token';
+import { isAgoraId, type TokenClaims } from '@parley/token';
 import type { Account, Project } from '../projects/service.ts';
 import type { Services } from '../services.ts';
 import { claimsCoverChannel } from '../tokens/service.ts';
 import { ApiError, forbidden, notFound } from './apiError.ts';
 import { readAuthorization } from './credentials.ts';
-import { enforceRateLimit } from './rateLimit.ts';
+import { enforceRateLimit, enforceTokenRateLimit } from './rateLimit.ts';
 
 export type Caller = { kind: 'customer'; account: Account } | { kind: 'token'; account: Account; claims: TokenClaims };
 
@@ -25,19 +25,32 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Who the credentials name. Failures are counted against the caller's budget (authFailures.ts),
+ * which is checked first; a missing header is not counted: it is no guess.
+ */
 async function identify(services: Services, request: FastifyRequest): Promise<Caller> {
   const presented = readAuthorization(request.headers.authorization);
-  if ('problem' in presented) throw new ApiError('unauthorized', { field: 'Authorization', reason: presented.problem });
+  const attempt = { ip: request.ip, customerId: 'scheme' in presented && presented.scheme === 'basic' ? presented.customerId : undefined };
+  if (request.headers.authorization !== undefined) {
+    const refusal = await services.authFailures.check(attempt);
+    if (refusal) throw new ApiError('rate_limited', { field: 'Authorization', reason: refusal.reason }, { 'Retry-After': String(refusal.retryAfterSeconds) });
+  }
+  const failed = async (error: ApiError): Promise<never> => {
+    if (request.headers.authorization !== undefined) await services.authFailures.recordFailure(attempt);
+    throw error;
+  };
+  if ('problem' in presented) return failed(new ApiError('unauthorized', { field: 'Authorization', reason: presented.problem }));
   if (presented.scheme === 'basic') {
     const account = await services.projects.authenticateCustomer(presented.customerId, presented.customerSecret);
-    if (!account) throw new ApiError('unauthorized', { field: 'Authorization', reason: 'Customer ID or Customer Secret is wrong' });
+    if (!account) return failed(new ApiError('unauthorized', { field: 'Authorization', reason: 'Customer ID or Customer Secret is wrong' }));
     return { kind: 'customer', account };
   }
   const check = await services.tokens.verify(presented.token, presentedFor(request));
-  if (!check.ok) throw new ApiError('invalid_token', { field: 'Authorization', reason: check.message });
+  if (!check.ok) return failed(new ApiError('invalid_token', { field: 'Authorization', reason: check.message }));
   const project = await services.projects.findProject(check.claims.appId);
   const account = project && (await services.projects.findAccount(project.accountId));
-  if (!account) throw new ApiError('invalid_token', { field: 'Authorization', reason: 'The token\'s project no longer exists' });
+  if (!account) return failed(new ApiError('invalid_token', { field: 'Authorization', reason: 'The token\'s project no longer exists' }));
   return { kind: 'token', account, claims: check.claims };
 }
 
@@ -62,7 +75,9 @@ async function authorize(services: Services, caller: Caller, auth: OperationAuth
       throw forbidden('The token does not grant access to this channel');
     }
   }
-  const project = await services.projects.findProject(projectId);
+  // Anything but an App ID's 32 hex characters names no project, and must not reach the database
+  // (PostgreSQL refuses a NUL byte in text with an error, which would answer 500).
+  const project = isAgoraId(projectId) ? await services.projects.findProject(projectId) : undefined;
   // Another account's project answers like a missing one: its existence is not revealed.
   if (!project || project.accountId !== caller.account.id) throw notFound('projectId', 'No project with this App ID in your account');
   return project;
@@ -70,7 +85,8 @@ async function authorize(services: Services, caller: Caller, auth: OperationAuth
 
 export async function checkAccess(services: Services, auth: OperationAuth, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const caller = await identify(services, request);
-  await enforceRateLimit(services.live.rateCounter, caller.account, reply);
+  if (caller.kind === 'customer') await enforceRateLimit(services.live.rateCounter, caller.account, reply);
+  else await enforceTokenRateLimit(services.live.rateCounter, caller.account, caller.claims, reply);
   const project = await authorize(services, caller, auth, request.params as Record<string, string>);
   request.access = { caller, project };
 }

@@ -19,8 +19,11 @@ import { recordingHandlers, registerRecordingFiles } from '../recording/routes.t
 import { registerAgoraCloudRecording } from '../compat/agora/cloudRecording.ts';
 import { webhookHandlers } from '../webhooks/routes.ts';
 import { registerAgoraChannelManagement } from '../compat/agora/channelManagement.ts';
+import { AGORA_NO_ROUTE, isAgoraPath } from '../compat/agora/gateway.ts';
 import { ApiError } from './apiError.ts';
 import { installErrorHandler } from './errors.ts';
+import { answerClientError, answerFrameworkError } from './frameworkErrors.ts';
+import { installHtmlSecurity } from './htmlSecurity.ts';
 import { installObservability, requestIdFor } from './observability.ts';
 import { installOpenApi } from './openapi.ts';
 import { registerOperations } from './operations.ts';
@@ -47,6 +50,8 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
   // Only JSON bodies are accepted; anything else is a 415, not a string to validate.
@@ -63,6 +68,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   });
 
   installErrorHandler(app);
+  installHtmlSecurity(app);
   await app.register(cors, {
     origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
     methods: [...METHODS],
@@ -88,8 +94,10 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   await registerAgoraChannelManagement(app, services);
   await registerAgoraCloudRecording(app, services);
 
-  app.setNotFoundHandler((request) => {
+  app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
+    // Under Agora's prefixes an unknown path is answered as Agora's gateway does.
+    if (isAgoraPath(path)) return reply.code(404).send(AGORA_NO_ROUTE);
     const allowed = METHODS.filter((method) => routeMirror.find(method, path));
     if (allowed.length > 0) {
       throw new ApiError('method_not_allowed', { reason: `${request.method} is not allowed here; use ${allowed.join(', ')}` }, { Allow: allowed.join(', ') });

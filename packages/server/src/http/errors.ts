@@ -13,6 +13,9 @@ const FASTIFY_ERRORS: Record<string, () => ApiError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
     new ApiError('unsupported_media_type', { field: 'Content-Type', reason: 'Send JSON with Content-Type: application/json' }),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => new ApiError('invalid_parameter', { field: 'Content-Length', reason: 'Content-Length does not match the body' }),
+  // Raised by the router, before any route (see frameworkErrors.ts).
+  FST_ERR_BAD_URL: () => new ApiError('invalid_parameter', { field: 'path', reason: 'The path is not valid percent-encoding' }),
+  FST_ERR_MAX_PARAM_LENGTH: () => new ApiError('uri_too_long', { field: 'path', reason: 'A path segment is longer than the server accepts (256 characters)' }),
 };
 
 export function toApiError(error: FastifyError | Error): ApiError {

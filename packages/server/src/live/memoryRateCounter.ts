@@ -24,6 +24,11 @@ export class MemoryRateCounter implements RateCounter {
     return { count: 1, resetAt };
   }
 
+  async peek(key: string, windowMs: number, now: number): Promise<number> {
+    const entry = this.#entries.get(key);
+    return entry && entry.index === windowBounds(windowMs, now).index ? entry.count : 0;
+  }
+
   /** Drops counters of past windows once per window, so idle accounts do not accumulate. */
   #sweep(index: number): void {
     if (index === this.#lastSweepIndex) return;

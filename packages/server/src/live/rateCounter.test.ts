@@ -41,6 +41,16 @@ describe.each(Object.keys(COUNTERS))('%s rate counter', (kind) => {
     expect(next).toEqual({ count: 1, resetAt: second.resetAt + WINDOW });
   });
 
+  it('peeks at a count without adding to it, and sees 0 in a new window or for an unknown key', async () => {
+    const counter = COUNTERS[kind]!();
+    expect(await counter.peek('p', WINDOW, now)).toBe(0);
+    await counter.hit('p', WINDOW, now);
+    await counter.hit('p', WINDOW, now);
+    expect(await counter.peek('p', WINDOW, now)).toBe(2);
+    expect(await counter.peek('p', WINDOW, now)).toBe(2);
+    expect(await counter.peek('p', WINDOW, now + WINDOW)).toBe(0);
+  });
+
   it('keeps keys apart', async () => {
     const counter = COUNTERS[kind]!();
     await counter.hit('a', WINDOW, now);

@@ -15,6 +15,8 @@ export interface WindowCount {
 export interface RateCounter {
   /** Counts one request for `key` in the window of `windowMs` that contains `now`. */
   hit(key: string, windowMs: number, now: number): Promise<WindowCount>;
+  /** The count of `key` in the window that contains `now`, without counting anything (budgets checked before work). */
+  peek(key: string, windowMs: number, now: number): Promise<number>;
   close(): Promise<void>;
 }
 

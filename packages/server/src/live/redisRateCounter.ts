@@ -28,5 +28,10 @@ export class RedisRateCounter implements RateCounter {
     return { count: Number(count), resetAt };
   }
 
+  async peek(key: string, windowMs: number, now: number): Promise<number> {
+    const { index } = windowBounds(windowMs, now);
+    return Number((await this.#redis.get(`${this.#prefix}rate:${key}:${index}`)) ?? 0);
+  }
+
   async close(): Promise<void> {}
 }

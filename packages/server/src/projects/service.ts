@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { isAgoraId } from '@parley/token';
 import type { Db } from '../store/database.ts';
 import { CertificateCipher, hashSecret, newHex32, secretMatches } from './credentials.ts';
 import * as store from './store.ts';
@@ -97,6 +98,9 @@ export class ProjectService {
 
   /** The account whose Customer ID and Secret these are, checked in constant time; undefined otherwise. */
   async authenticateCustomer(customerId: string, customerSecret: string): Promise<Account | undefined> {
+    // Customer IDs are 32 hex characters; anything else is no account and stays out of the database
+    // (PostgreSQL answers a NUL byte in text with an error). The decoy check keeps the time alike.
+    if (!isAgoraId(customerId)) return void secretMatches(customerSecret, undefined);
     // The secret is still checked on every request, against the cached hash, in constant time.
     const cached = this.#accounts.get(customerId);
     if (cached) return secretMatches(customerSecret, cached.secretHash) ? cached.account : undefined;

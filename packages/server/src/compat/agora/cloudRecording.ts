@@ -29,7 +29,7 @@ import { RecordingError, type RecordingErrorKind } from '../../recording/errors.
 import type { RecordingState } from '../../recording/service.ts';
 import { storageFromAgora } from '../../recording/storage.ts';
 import type { Services } from '../../services.ts';
-import { AGORA_RATE_LIMITS, AgoraError, authenticateCustomer, enforceAgoraRateLimit } from './gateway.ts';
+import { AGORA_NO_ROUTE, AGORA_RATE_LIMITS, AgoraError, authenticateCustomer, enforceAgoraRateLimit } from './gateway.ts';
 
 const PREFIX = '/v1/apps/:appid/cloud_recording';
 
@@ -81,7 +81,7 @@ function installErrorHandler(scope: FastifyInstance): void {
     return reply.code(apiError.status).send({ code: 2, reason: apiError.details?.reason ?? apiError.message });
   });
   // Unknown paths (and methods) under the prefix, as Agora's gateway answers them.
-  scope.setNotFoundHandler((_request, reply) => reply.code(404).send({ message: 'no Route matched with those values' }));
+  scope.setNotFoundHandler((_request, reply) => reply.code(404).send(AGORA_NO_ROUTE));
 }
 
 interface Caller {

@@ -21,6 +21,17 @@ export class AgoraError extends Error {
   }
 }
 
+/**
+ * Whether a URL lies under Agora's prefixes (`/dev/v1/…` Channel Management, `/v1/apps/…` Cloud
+ * Recording), where every answer, an unknown path's included, takes Agora's shapes.
+ */
+export function isAgoraPath(url: string): boolean {
+  return url.startsWith('/dev/v1/') || url.startsWith('/v1/apps/');
+}
+
+/** Agora's gateway (Kong) answer to a path it has no route for. */
+export const AGORA_NO_ROUTE = { message: 'no Route matched with those values' } as const;
+
 /** Agora's limits per customer account and API: 20 requests a second for online-channel queries, 10 for the others. */
 export const AGORA_RATE_LIMITS = { onlineChannelQuery: 20, other: 10 } as const;
 const RATE_WINDOW_MS = 1_000;
@@ -39,13 +50,23 @@ export function installAgoraErrorHandler(scope: FastifyInstance): void {
   });
 }
 
-/** The account whose Customer ID and Secret the request carries (Basic only, as Agora's routes). */
+/**
+ * The account whose Customer ID and Secret the request carries (Basic only, as Agora's routes).
+ * Failures spend the caller's budget of failed authentications (shared with the v1 API); past it,
+ * Agora's gateway words: 429 "API rate limit exceeded".
+ */
 export async function authenticateCustomer(services: Services, request: FastifyRequest): Promise<Account> {
   if (!request.headers.authorization) throw new AgoraError(401, 'Unauthorized');
   const presented = readAuthorization(request.headers.authorization);
-  if (!('scheme' in presented) || presented.scheme !== 'basic') throw new AgoraError(401, 'Unauthorized');
-  const account = await services.projects.authenticateCustomer(presented.customerId, presented.customerSecret);
-  if (!account) throw new AgoraError(401, 'Invalid authentication credentials');
+  const basic = 'scheme' in presented && presented.scheme === 'basic' ? presented : undefined;
+  const attempt = { ip: request.ip, customerId: basic?.customerId };
+  const refusal = await services.authFailures.check(attempt);
+  if (refusal) throw new AgoraError(429, 'API rate limit exceeded', { 'Retry-After': String(refusal.retryAfterSeconds) });
+  const account = basic && (await services.projects.authenticateCustomer(basic.customerId, basic.customerSecret));
+  if (!account) {
+    await services.authFailures.recordFailure(attempt);
+    throw new AgoraError(401, basic ? 'Invalid authentication credentials' : 'Unauthorized');
+  }
   return account;
 }
 
