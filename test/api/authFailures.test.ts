@@ -96,7 +96,7 @@ describe.each(BACKENDS)('failed authentication on $name', (backend) => {
     });
     afterAll(() => t.stop());
 
-    it('limits failures per Customer ID across v1 and Agora routes; other accounts are not affected', async () => {
+    it('limits failures per Customer ID across v1 and Agora routes, never the right secret; other accounts are not affected', async () => {
       await withinOneMinuteWindow();
       const wrong = basic(project.customerId, 'e'.repeat(32));
       const v1 = await sequential(6, () => call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { auth: wrong }));
@@ -106,9 +106,14 @@ describe.each(BACKENDS)('failed authentication on $name', (backend) => {
       expect(past.status).toBe(429);
       expect(past.body).toEqual({ message: 'API rate limit exceeded' });
       expectRetryAfter(past);
-      const pastV1 = await call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { auth: basic(project.customerId, project.customerSecret!) });
+      const pastV1 = await call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { auth: wrong });
       expect(pastV1.status).toBe(429);
       expect(pastV1.body.code).toBe(429);
+      // The right secret still works: whoever knows a Customer ID cannot lock its backend out.
+      const right = await call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { auth: basic(project.customerId, project.customerSecret!) });
+      expect(right.status).toBe(200);
+      const rightAgora = await call(t.url, 'GET', `/dev/v1/channel/${project.appId}`, { auth: basic(project.customerId, project.customerSecret!) });
+      expect(rightAgora.status).toBe(200);
 
       const unaffected = await call(t.url, 'GET', `/v1/projects/${other.appId}/channels`, { auth: basic(other.customerId, other.customerSecret!) });
       expect(unaffected.status).toBe(200);

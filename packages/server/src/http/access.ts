@@ -9,6 +9,7 @@ import type { Account, Project } from '../projects/service.ts';
 import type { Services } from '../services.ts';
 import { claimsCoverChannel } from '../tokens/service.ts';
 import { ApiError, forbidden, notFound } from './apiError.ts';
+import type { AuthRefusal } from './authFailures.ts';
 import { readAuthorization } from './credentials.ts';
 import { enforceRateLimit, enforceTokenRateLimit } from './rateLimit.ts';
 
@@ -26,19 +27,20 @@ declare module 'fastify' {
 }
 
 /**
- * Who the credentials name. Failures are counted against the caller's budget (authFailures.ts),
- * which is checked first; a missing header is not counted: it is no guess.
+ * Who the credentials name. An address past its budget of failures is refused first; failures are
+ * counted, and past a budget answer 429 instead of 401 (authFailures.ts). A missing header is not
+ * counted: it is no guess.
  */
 async function identify(services: Services, request: FastifyRequest): Promise<Caller> {
   const presented = readAuthorization(request.headers.authorization);
   const attempt = { ip: request.ip, customerId: 'scheme' in presented && presented.scheme === 'basic' ? presented.customerId : undefined };
   if (request.headers.authorization !== undefined) {
-    const refusal = await services.authFailures.check(attempt);
-    if (refusal) throw new ApiError('rate_limited', { field: 'Authorization', reason: refusal.reason }, { 'Retry-After': String(refusal.retryAfterSeconds) });
+    const refusal = await services.authFailures.checkAddress(attempt);
+    if (refusal) throw refused(refusal);
   }
   const failed = async (error: ApiError): Promise<never> => {
-    if (request.headers.authorization !== undefined) await services.authFailures.recordFailure(attempt);
-    throw error;
+    const refusal = request.headers.authorization !== undefined ? await services.authFailures.recordFailure(attempt) : undefined;
+    throw refusal ? refused(refusal) : error;
   };
   if ('problem' in presented) return failed(new ApiError('unauthorized', { field: 'Authorization', reason: presented.problem }));
   if (presented.scheme === 'basic') {
@@ -52,6 +54,10 @@ async function identify(services: Services, request: FastifyRequest): Promise<Ca
   const account = project && (await services.projects.findAccount(project.accountId));
   if (!account) return failed(new ApiError('invalid_token', { field: 'Authorization', reason: 'The token\'s project no longer exists' }));
   return { kind: 'token', account, claims: check.claims };
+}
+
+function refused(refusal: AuthRefusal): ApiError {
+  return new ApiError('rate_limited', { field: 'Authorization', reason: refusal.reason }, { 'Retry-After': String(refusal.retryAfterSeconds) });
 }
 
 /**

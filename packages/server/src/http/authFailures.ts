@@ -3,10 +3,11 @@
  * counted in live state (so it holds across nodes with Redis). Shared by the v1 API and Agora's
  * routes; each edge renders a refusal in its own envelope.
  *
- * Why a budget is checked before the credentials: past it, even the right secret is answered 429,
- * so a guess made past the budget is never confirmed. A customer whose secret is right never
- * spends the budget; the cost is that whoever floods one Customer ID with wrong secrets holds that
- * account's requests until the minute turns, which is why its budget is larger than the IP's.
+ * The two budgets differ in what they stop. An address past its budget is refused before its
+ * credentials are checked, the right ones too: that address is guessing. A Customer ID past its
+ * budget only turns further failures into 429s; its right secret still works, so a stranger who
+ * knows a Customer ID cannot lock its backend out. Confirming a guess costs nothing there: a
+ * Customer Secret is 128 random bits, which no budget of guesses reaches.
  * Nothing here sees a secret: Customer IDs are counted under a hash, which also bounds key length.
  */
 import { createHash } from 'node:crypto';
@@ -50,19 +51,25 @@ export class AuthFailureBudget {
     this.#limits = limits;
   }
 
-  /** Undefined while the attempt is within budget; otherwise why it is refused and for how long. */
-  async check(attempt: AuthAttempt, now = Date.now()): Promise<AuthRefusal | undefined> {
-    for (const { key, limit, what } of keysOf(attempt, this.#limits)) {
-      if ((await this.#counter.peek(key, WINDOW_MS, now)) >= limit) {
-        const retryAfterSeconds = Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
-        return { retryAfterSeconds, reason: `Too many failed authentications from ${what} (${limit} a minute); try again in ${retryAfterSeconds} s` };
-      }
-    }
-    return undefined;
+  /** Before the credentials are checked: why this address is refused, if it has spent its budget. */
+  async checkAddress(attempt: AuthAttempt, now = Date.now()): Promise<AuthRefusal | undefined> {
+    const [address] = keysOf(attempt, this.#limits);
+    return (await this.#counter.peek(address!.key, WINDOW_MS, now)) >= address!.limit ? refusal(address!, now) : undefined;
   }
 
-  /** Counts one failed authentication against every budget the attempt belongs to. */
-  async recordFailure(attempt: AuthAttempt, now = Date.now()): Promise<void> {
-    await Promise.all(keysOf(attempt, this.#limits).map(({ key }) => this.#counter.hit(key, WINDOW_MS, now)));
+  /**
+   * Counts one failed authentication against every budget the attempt belongs to; when that goes
+   * past one of them, the refusal (429) that answers instead of the failure (401).
+   */
+  async recordFailure(attempt: AuthAttempt, now = Date.now()): Promise<AuthRefusal | undefined> {
+    const budgets = keysOf(attempt, this.#limits);
+    const counts = await Promise.all(budgets.map(({ key }) => this.#counter.hit(key, WINDOW_MS, now)));
+    const spent = budgets.find((budget, i) => counts[i]!.count > budget.limit);
+    return spent ? refusal(spent, now) : undefined;
   }
+}
+
+function refusal(budget: { limit: number; what: string }, now: number): AuthRefusal {
+  const retryAfterSeconds = Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
+  return { retryAfterSeconds, reason: `Too many failed authentications from ${budget.what} (${budget.limit} a minute); try again in ${retryAfterSeconds} s` };
 }

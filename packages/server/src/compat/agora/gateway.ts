@@ -52,20 +52,21 @@ export function installAgoraErrorHandler(scope: FastifyInstance): void {
 
 /**
  * The account whose Customer ID and Secret the request carries (Basic only, as Agora's routes).
- * Failures spend the caller's budget of failed authentications (shared with the v1 API); past it,
- * Agora's gateway words: 429 "API rate limit exceeded".
+ * Failures spend the caller's budgets of failed authentications (shared with the v1 API); past
+ * one, Agora's gateway words: 429 "API rate limit exceeded" (see http/authFailures.ts).
  */
 export async function authenticateCustomer(services: Services, request: FastifyRequest): Promise<Account> {
   if (!request.headers.authorization) throw new AgoraError(401, 'Unauthorized');
   const presented = readAuthorization(request.headers.authorization);
   const basic = 'scheme' in presented && presented.scheme === 'basic' ? presented : undefined;
   const attempt = { ip: request.ip, customerId: basic?.customerId };
-  const refusal = await services.authFailures.check(attempt);
-  if (refusal) throw new AgoraError(429, 'API rate limit exceeded', { 'Retry-After': String(refusal.retryAfterSeconds) });
+  const refused = (refusal: { retryAfterSeconds: number }) => new AgoraError(429, 'API rate limit exceeded', { 'Retry-After': String(refusal.retryAfterSeconds) });
+  const refusal = await services.authFailures.checkAddress(attempt);
+  if (refusal) throw refused(refusal);
   const account = basic && (await services.projects.authenticateCustomer(basic.customerId, basic.customerSecret));
   if (!account) {
-    await services.authFailures.recordFailure(attempt);
-    throw new AgoraError(401, basic ? 'Invalid authentication credentials' : 'Unauthorized');
+    const spent = await services.authFailures.recordFailure(attempt);
+    throw spent ? refused(spent) : new AgoraError(401, basic ? 'Invalid authentication credentials' : 'Unauthorized');
   }
   return account;
 }
