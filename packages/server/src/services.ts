@@ -19,7 +19,7 @@ import { subscribeSessions } from './sessions/subscribe.ts';
 import type { Store } from './store/database.ts';
 import { TokenService } from './tokens/service.ts';
 import { UsageService } from './usage/service.ts';
-import { systemResolver } from './webhooks/addressPolicy.ts';
+import { systemResolver } from './net/addressPolicy.ts';
 import { WebhookOutbox } from './webhooks/outbox.ts';
 import { subscribeRecordingNotices } from './webhooks/recordingNotices.ts';
 import { WebhookService } from './webhooks/service.ts';

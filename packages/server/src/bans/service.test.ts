@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../../../test/support/stores.ts';
 import { ProjectService } from '../projects/service.ts';
-import { BanService, kickingRuleSeconds, normalizeIp } from './service.ts';
+import { normalizeIp } from '../net/clientAddress.ts';
+import { BanService, kickingRuleSeconds } from './service.ts';
 
 describe('kickingRuleSeconds', () => {
   it.each([

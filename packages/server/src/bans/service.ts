@@ -3,6 +3,7 @@
  * A rule with channel, uid or ip unset applies to every value of that field.
  */
 import type { Db } from '../store/database.ts';
+import { normalizeIp } from '../net/clientAddress.ts';
 import * as store from './store.ts';
 
 export type BanPrivilege = 'join_channel' | 'publish_audio' | 'publish_video';
@@ -54,10 +55,6 @@ export function kickingRuleSeconds(input: { time?: number; time_in_seconds?: num
   return KICKING_RULE_DEFAULT_SECONDS;
 }
 
-/** A socket's address as a rule names it: IPv4 clients of a dual-stack listener appear as `::ffff:a.b.c.d`. */
-export function normalizeIp(ip: string): string {
-  return ip.toLowerCase().startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip.toLowerCase();
-}
 
 function toRule(row: store.BanRuleRow): BanRule {
   return {

@@ -9,6 +9,7 @@ import { ChannelName, Uid } from '@parley/protocol';
 import { ApiError } from '../http/apiError.ts';
 import { enforce } from '../http/rateLimit.ts';
 import type { Services } from '../services.ts';
+import { normalizeIp } from '../net/clientAddress.ts';
 
 const DemoTokenBody = Type.Object({ channel: ChannelName, uid: Uid }, { additionalProperties: false });
 const DEMO_TOKEN_SECONDS = 3600;
@@ -17,7 +18,7 @@ const DEMO_TOKENS_PER_MINUTE = 30;
 export function registerDemoRoutes(app: FastifyInstance, services: Services, options: { dev: boolean }): void {
   app.post('/call/token', { schema: { hide: true, body: DemoTokenBody } }, async (request, reply) => {
     if (!options.dev) throw new ApiError('forbidden', { reason: 'The demo call page mints tokens only when the server runs in dev mode (npm start)' });
-    const bucket = { key: `demo-token:${request.ip}`, limit: DEMO_TOKENS_PER_MINUTE, holder: 'The demo call page' };
+    const bucket = { key: `demo-token:${normalizeIp(request.ip)}`, limit: DEMO_TOKENS_PER_MINUTE, holder: 'The demo call page' };
     await enforce(services.live.rateCounter, bucket, reply);
     const appId = await services.projects.demoAppId();
     if (!appId) throw new ApiError('not_found', { field: 'projectId', reason: 'This server has no demo project' });

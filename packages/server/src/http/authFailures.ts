@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RateCounter } from '../live/index.ts';
+import { normalizeIp } from '../net/clientAddress.ts';
 
 const WINDOW_MS = 60_000;
 
@@ -34,7 +35,7 @@ export interface AuthRefusal {
 }
 
 function keysOf(attempt: AuthAttempt, limits: AuthFailureLimits): Array<{ key: string; limit: number; what: string }> {
-  const keys = [{ key: `authfail:ip:${attempt.ip}`, limit: limits.perIp, what: 'this address' }];
+  const keys = [{ key: `authfail:ip:${normalizeIp(attempt.ip)}`, limit: limits.perIp, what: 'this address' }];
   if (attempt.customerId !== undefined) {
     const digest = createHash('sha256').update(attempt.customerId).digest('base64url').slice(0, 22);
     keys.push({ key: `authfail:customer:${digest}`, limit: limits.perCustomerId, what: 'this Customer ID' });

@@ -15,7 +15,7 @@ import type { BlobStore } from '../blob/blobStore.ts';
 import { S3BlobStore } from '../blob/s3BlobStore.ts';
 import type { RecordingStorageConfig } from '../config.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
-import { classifyAddress, systemResolver } from '../webhooks/addressPolicy.ts';
+import { classifyAddress, systemResolver } from '../net/addressPolicy.ts';
 import { RecordingError } from './errors.ts';
 
 export interface StorageSpec {

@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { LeaveReason, RESUME_WINDOW_MS, type JoinMessage, type MediaKind, type Participant as ParticipantView } from '@parley/protocol';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
+import { normalizeIp } from '../net/clientAddress.ts';
 import { checkJoin, JoinRefused, type JoinPolicyDeps } from './joinPolicy.ts';
 import { createMediaWatch, newGuardCounts, type RtcGuardCounts } from './mediaWatch.ts';
 import { checkPublishOffer } from './offerCheck.ts';
@@ -67,7 +68,7 @@ export class RtcService {
     const mode = existingRoom?.mode ?? message.mode ?? 'rtc';
     const role = mode === 'rtc' ? 'host' : (message.role ?? 'audience');
     const previous = existingRoom?.find(grant.uid);
-    const claim = this.#claim(peer.remoteAddress, message.token, previous);
+    const claim = this.#claim(normalizeIp(peer.remoteAddress), message.token, previous);
     const participant = new Participant(
       {
         appId: message.appId,
@@ -271,13 +272,13 @@ export class RtcService {
    * match (ip against the signaling socket's address). Server-side recorders are never covered.
    */
   participantsMatching(appId: string, scope: { channel?: string; uid?: number | string; ip?: string }): Participant[] {
-    const ipOf = (p: Participant) => (p.peer?.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.)/i, '');
+    const ipOf = (p: Participant) => normalizeIp(p.peer?.remoteAddress ?? '');
     return this.#registry.rooms
       .filter((room) => room.appId === appId && (scope.channel === undefined || room.channel === scope.channel))
       .flatMap((room) => room.participants)
       .filter((p) => p.role !== 'recorder')
       .filter((p) => scope.uid === undefined || p.key === String(scope.uid))
-      .filter((p) => scope.ip === undefined || ipOf(p) === scope.ip);
+      .filter((p) => scope.ip === undefined || ipOf(p) === normalizeIp(scope.ip));
   }
 
   /** A publish ban on someone already in: their tracks of these kinds stop and new offers for them are refused. */

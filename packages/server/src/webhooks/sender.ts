@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { DeliveryTarget } from './addressPolicy.ts';
+import type { DeliveryTarget } from '../net/addressPolicy.ts';
 
 export interface SendResult {
   ok: boolean;

@@ -18,7 +18,7 @@ import {
 import { ApiError, notFound } from '../http/apiError.ts';
 import { CertificateCipher } from '../projects/credentials.ts';
 import type { Db } from '../store/database.ts';
-import { resolveDeliveryTarget, TargetRefused, type TargetPolicy } from './addressPolicy.ts';
+import { resolveDeliveryTarget, TargetRefused, type TargetPolicy } from '../net/addressPolicy.ts';
 import { noticeBody, type Notice } from './notices.ts';
 import * as store from './store.ts';
 

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../../../test/support/stores.ts';
 import { WebhookReceiver } from '../../../../test/support/webhookReceiver.ts';
 import { ProjectService } from '../projects/service.ts';
-import { systemResolver, type TargetPolicy } from './addressPolicy.ts';
+import { systemResolver, type TargetPolicy } from '../net/addressPolicy.ts';
 import type { Notice } from './notices.ts';
 import { WebhookService } from './service.ts';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './worker.ts';

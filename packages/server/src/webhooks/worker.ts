@@ -10,7 +10,7 @@
  *   horizon, is turned off (visible in the API) until someone turns it on again.
  */
 import type { Db } from '../store/database.ts';
-import { resolveDeliveryTarget, type TargetPolicy } from './addressPolicy.ts';
+import { resolveDeliveryTarget, type TargetPolicy } from '../net/addressPolicy.ts';
 import { signatureHeaders } from './notices.ts';
 import { createAgents, postNotice, type SendResult } from './sender.ts';
 import * as store from './store.ts';

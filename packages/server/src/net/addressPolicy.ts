@@ -1,5 +1,6 @@
 /**
- * Where webhooks may be sent: the SSRF guard. Parley's server usually sits inside a private
+ * Where the server may connect on a customer's say-so (webhook URLs, recording storage endpoints):
+ * the SSRF guard. Parley's server usually sits inside a private
  * network next to databases, metadata services and admin ports; a customer who may register any
  * URL must not be able to make it POST there. So by default only public unicast addresses are
  * allowed, a host name counts only if *every* address it resolves to is public, and the delivery
