@@ -24,7 +24,8 @@ export const SDP_LIMITS = {
 export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
 
 /** Agora's channel-name alphabet (builder docs): letters, digits, space and these punctuation marks. */
-export const CHANNEL_NAME_CHARACTERS = 'a-z A-Z 0-9 space ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,';
+export const CHANNEL_NAME_PUNCTUATION = '! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,';
+export const CHANNEL_NAME_CHARACTERS = `a-z A-Z 0-9 space ${CHANNEL_NAME_PUNCTUATION}`;
 export const CHANNEL_NAME_PATTERN = '^[a-zA-Z0-9 !#$%&()+\\-:;<=.>?@\\[\\]^_{}|~,]{1,63}$';
 export const CHANNEL_NAME_RULE = `Channel name must be 1-63 characters from: ${CHANNEL_NAME_CHARACTERS}`;
 /** A string uid (user account): 1-255 characters of the channel-name alphabet. */

@@ -10,8 +10,10 @@
 'use strict';
 
 (function () {
-  const CHANNEL_PATTERN = /^[a-zA-Z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]{1,63}$/;
-  const RULE = '1–63 characters: letters, digits, space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,';
+  // The protocol's own rules, served as /call/protocol.js from @parley/protocol.
+  const PROTOCOL = window.ParleyProtocol;
+  const CHANNEL_PATTERN = new RegExp(PROTOCOL.CHANNEL_NAME_PATTERN);
+  const RULE = '1–63 characters: letters, digits, space and ' + PROTOCOL.CHANNEL_NAME_PUNCTUATION;
   const DEV_ONLY = 'The demo is only available when the server runs in dev mode (npm start).';
   const STATE_LABELS = {
     DISCONNECTED: 'not connected',
@@ -43,6 +45,8 @@
   const statusBox = $('status');
   const stateLabel = $('connection-state');
   const tileTemplate = $('tile-template');
+  // The hint lists the protocol's own characters (the page's copy is only a no-script fallback).
+  $('channel-hint').querySelector('code').textContent = PROTOCOL.CHANNEL_NAME_PUNCTUATION;
 
   /** @type {any} */
   let client = null;
