@@ -1,8 +1,8 @@
 /**
  * A store that cannot write (here SQLite made read-only on the server's own connection, as a disk
- * remounted read-only does; the full-disk case is test/abuse/fullDisk.test.ts): REST writes answer
- * 503 in the error envelope, Agora routes 503 in Agora's shape, and all is well again once the
- * store can write.
+ * remounted read-only does; the full-disk case is test/abuse/fullDisk.test.ts): /readyz is
+ * unready, REST writes answer 503 in the error envelope, Agora routes 503 in Agora's shape, and
+ * all is well again once the store can write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -24,6 +24,16 @@ describe('a store that cannot write', () => {
   afterAll(async () => {
     await setWritable(true);
     await t.stop();
+  });
+
+  it('turns /readyz unready (503 in the envelope) while the store cannot write, and ready again after', async () => {
+    expect((await call(t.url, 'GET', '/readyz')).status).toBe(200);
+    await setWritable(false);
+    // The write probe runs at most once a second.
+    await expect.poll(async () => (await call(t.url, 'GET', '/readyz')).status, { timeout: 3_000 }).toBe(503);
+    expect((await call(t.url, 'GET', '/readyz')).body).toEqual({ code: 503, message: 'Service unavailable', details: { reason: expect.stringMatching(/cannot write/) } });
+    await setWritable(true);
+    await expect.poll(async () => (await call(t.url, 'GET', '/readyz')).status, { timeout: 3_000 }).toBe(200);
   });
 
   it('answers channel writes 503 in the envelope, with Retry-After, and 200 once it can write again', async () => {
