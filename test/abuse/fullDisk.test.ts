@@ -3,55 +3,37 @@
  * happen while nothing can be written are kept and retried, /readyz says unready, channel writes
  * answer 503 in the envelope. Once the disk has room again every leave lands at the time it
  * happened, with exactly one join and one leave notice per session, and /readyz is ready again.
+ * A server killed while leaves wait for room closes those sessions at its next start, once each.
  */
-import { execFile, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildRtcToken } from '@parley/token';
-import { exited, PARLEY_BIN, serveProcess } from '../support/parleyProcess.ts';
-import { basic, call } from '../support/server.ts';
+import { startProcessFixture, type ProcessFixture } from '../support/processFixture.ts';
+import { call } from '../support/server.ts';
 import { mountSmallDisk, type SmallDisk } from '../support/smallDisk.ts';
-import { WebhookReceiver } from '../support/webhookReceiver.ts';
-import { BotClient } from '../support/wrtcClient.ts';
-
-const exec = promisify(execFile);
 
 describe('a full disk under a running server', () => {
-  let disk: SmallDisk | undefined;
-  let server: ChildProcess | undefined;
-  let receiver: WebhookReceiver | undefined;
-  const bots: BotClient[] = [];
+  const disks: SmallDisk[] = [];
+  const fixtures: ProcessFixture[] = [];
   afterAll(async () => {
-    await Promise.all(bots.map((bot) => bot.close()));
-    if (server && server.exitCode === null) {
-      server.kill('SIGKILL');
-      await exited(server);
-    }
-    await receiver?.close();
-    disk?.remove();
+    await Promise.all(fixtures.map((f) => f.close()));
+    for (const disk of disks) disk.remove();
   });
+  /** A server whose data dir is on a fresh 16 MiB tmpfs. */
+  const onSmallDisk = async () => {
+    const disk = mountSmallDisk(16);
+    disks.push(disk);
+    const f = await startProcessFixture(path.join(disk.dir, 'data'));
+    fixtures.push(f);
+    const sessions = async () =>
+      (await call(f.url, 'GET', `/v1/projects/${f.project.appId}/sessions`, { auth: f.auth })).body.data.sessions as Array<{ uid: number; leftAt: string | null; leaveReason: number | null }>;
+    return { disk, f, sessions };
+  };
 
   it('keeps the leaves it could not write, is unready and answers 503 meanwhile, and lands them once there is room', { timeout: 60_000 }, async () => {
-    disk = mountSmallDisk(16);
-    const dataDir = path.join(disk.dir, 'data');
-    const project = JSON.parse((await exec(process.execPath, [PARLEY_BIN, 'project', 'create', '--name', 'Full', '--plan', 'pro', '--json', '--data-dir', dataDir])).stdout);
-    const auth = basic(project.customerId, project.customerSecret);
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const url = `http://127.0.0.1:${port}`;
     const started = Date.now();
-    server = await serveProcess(dataDir, port, { args: ['--webhook-allow-private'], env: { PARLEY_WEBHOOK_RETRY_BASE_MS: '50' } });
-    receiver = await WebhookReceiver.start();
-    const webhook = await call(url, 'POST', `/v1/projects/${project.appId}/webhooks`, { auth, body: { url: receiver.url } });
-    expect(webhook.status).toBe(200);
-    receiver.secret = webhook.body.data.secret;
-    const join = async (uid: number) => {
-      const token = buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel: 'call', uid, role: 'publisher', tokenExpireSeconds: 600 });
-      const bot = await BotClient.join({ url, appId: project.appId, channel: 'call', uid, token });
-      bots.push(bot);
-      return bot;
-    };
-    const sessions = async () => (await call(url, 'GET', `/v1/projects/${project.appId}/sessions`, { auth })).body.data.sessions as Array<{ uid: number; leftAt: string | null }>;
+    const { disk, f, sessions } = await onSmallDisk();
+    const { url, auth, project, receiver } = f;
+    const join = (uid: number) => f.join('call', uid);
 
     const first = await join(1);
     await expect.poll(async () => (await sessions()).length).toBe(1);
@@ -86,8 +68,8 @@ describe('a full disk under a running server', () => {
     expect(leftAt(3)).toBeLessThan(freedAt);
 
     // One join and one leave notice per session, each delivered once.
-    await receiver.waitFor(() => receiver!.accepted().filter((n) => n.body.eventType === 108).length >= 3, 15_000);
-    await receiver.waitFor(() => receiver!.accepted().some((n) => n.body.eventType === 102), 10_000);
+    await receiver.waitFor(() => receiver.accepted().filter((n) => n.body.eventType === 108).length >= 3, 15_000);
+    await receiver.waitFor(() => receiver.accepted().some((n) => n.body.eventType === 102), 10_000);
     const accepted = receiver.accepted();
     expect(new Set(accepted.map((n) => n.body.noticeId)).size).toBe(accepted.length);
     const sids = (type: number) => accepted.filter((n) => n.body.eventType === type).map((n) => n.body.sid as string).sort();
@@ -99,5 +81,33 @@ describe('a full disk under a running server', () => {
     const usage = await call(url, 'GET', `/v1/projects/${project.appId}/usage?from=${new Date(started - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}&granularity=hour`, { auth });
     expect(usage.body.data.totals).toMatchObject({ sessions: 3, peakConcurrentUsers: 2 });
     expect((await call(url, 'POST', `/v1/projects/${project.appId}/rtc/channels`, { auth, body: { channel: 'later' } })).status).toBe(200);
+  });
+
+  it('closes, at its next start, the sessions whose leaves were waiting for room when it was killed', { timeout: 60_000 }, async () => {
+    const { disk, f, sessions } = await onSmallDisk();
+    const [first] = [await f.join('call', 1), await f.join('call', 2)];
+    await expect.poll(async () => (await sessions()).length).toBe(2);
+
+    disk.fill();
+    await first!.leave();
+    // A join the store could not take either: it dies with the process, and so does its session.
+    await f.join('call', 3);
+    await expect.poll(async () => (await call(f.url, 'GET', '/readyz')).status, { timeout: 5_000 }).toBe(503);
+    await f.kill();
+    disk.free();
+    await f.start();
+
+    const closed = await sessions();
+    expect(closed.map((s) => [s.uid, s.leaveReason]).sort()).toEqual([
+      [1, 4],
+      [2, 4],
+    ]);
+    const noticesOf = (type: number) => f.receiver.accepted().filter((n) => n.body.eventType === type);
+    await f.receiver.waitFor(() => noticesOf(108).length >= 2, 10_000);
+    expect(noticesOf(107).map((n) => n.body.payload.uid).sort()).toEqual([1, 2]);
+    expect(noticesOf(108).map((n) => [n.body.payload.uid, n.body.payload.reason]).sort()).toEqual([
+      [1, 4],
+      [2, 4],
+    ]);
   });
 });
