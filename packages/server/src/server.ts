@@ -13,6 +13,8 @@ import { createServices, type Services } from './services.ts';
 import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
 
+const SHUTDOWN_WRITE_GRACE_MS = 5_000;
+
 export interface RunningServer {
   app: FastifyInstance;
   services: Services;
@@ -70,6 +72,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // Recorders leave before the calls end, so none mistakes the shutdown for a kick.
         await services.recordings.shutdown();
         await services.rtc.shutdown();
+        // Their leaves get a few seconds to land even if the store is failing; what does not land
+        // is closed by the next start (closeOpenSessions above).
+        await services.sessions.stopWriting(SHUTDOWN_WRITE_GRACE_MS);
         await services.events.drain();
         // The leaves of the calls just ended are in the outbox; sends in flight are given back.
         await services.webhookWorker.stop();

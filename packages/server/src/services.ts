@@ -17,6 +17,7 @@ import { RtcService, type RtcDeps } from './rtc/service.ts';
 import { SessionService, type SessionLogger } from './sessions/service.ts';
 import { subscribeSessions } from './sessions/subscribe.ts';
 import type { Store } from './store/database.ts';
+import { WriteProbe } from './store/writeProbe.ts';
 import { TokenService } from './tokens/service.ts';
 import { UsageService } from './usage/service.ts';
 import { systemResolver } from './net/addressPolicy.ts';
@@ -27,6 +28,8 @@ import { DeliveryWorker, type WorkerLogger } from './webhooks/worker.ts';
 
 export interface Services {
   store: Store;
+  /** Whether the store takes writes (readiness). */
+  storeWrites: WriteProbe;
   events: EventBus;
   live: LiveState;
   projects: ProjectService;
@@ -110,6 +113,7 @@ export function createServices(
   });
   return {
     store,
+    storeWrites: new WriteProbe(store.db, config.nodeId, () => sessions.retryWritesNow()),
     events,
     live,
     projects,

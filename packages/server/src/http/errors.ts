@@ -3,6 +3,7 @@
  * equal to `code`. A 500 is a bug: it is logged with the request id and answered without internals.
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { isStoreUnavailable } from '../store/unavailable.ts';
 import { ApiError } from './apiError.ts';
 import { validationError } from './validation.ts';
 
@@ -18,8 +19,14 @@ const FASTIFY_ERRORS: Record<string, () => ApiError> = {
   FST_ERR_MAX_PARAM_LENGTH: () => new ApiError('uri_too_long', { field: 'path', reason: 'A path segment is longer than the server accepts (256 characters)' }),
 };
 
+/** A full disk, an I/O error or a lost database: nothing wrong with the request, so try it again later. */
+function storeUnavailable(): ApiError {
+  return new ApiError('unavailable', { reason: 'The database cannot write now (disk full, I/O error or unreachable); try again later' }, { 'Retry-After': '5' });
+}
+
 export function toApiError(error: FastifyError | Error): ApiError {
   if (error instanceof ApiError) return error;
+  if (isStoreUnavailable(error)) return storeUnavailable();
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationError(fastifyError.validation as never, fastifyError.validationContext);
   const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
@@ -38,6 +45,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500 && apiError.key === 'internal') request.log.error({ err: error }, 'request failed');
+    else if (apiError.key === 'unavailable' && !(error instanceof ApiError)) request.log.warn({ err: error }, 'store unavailable');
     reply.code(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
 }

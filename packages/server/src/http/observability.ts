@@ -97,11 +97,29 @@ export function installObservability(app: FastifyInstance, services: Services): 
 
   const hidden = { schema: { hide: true } };
   app.get('/healthz', hidden, async () => ({ status: 'ok' }));
+  new Gauge({
+    name: 'parley_session_writes_pending',
+    help: 'Session and channel events the store has not taken yet (they are retried until it does)',
+    registers: [registry],
+    collect() {
+      this.set(services.sessions.pendingWrites);
+    },
+  });
   app.get('/readyz', hidden, async () => {
     try {
       await Promise.all([services.store.ping(), services.live.ping()]);
     } catch {
       throw new ApiError('unavailable', { reason: 'Database or live state is not reachable' });
+    }
+    // A full disk still answers pings: readiness also needs a write to land, and session writes not to be failing.
+    try {
+      await services.storeWrites.check();
+    } catch {
+      throw new ApiError('unavailable', { reason: 'The database cannot write (disk full, I/O error or read-only)' });
+    }
+    const failingSince = services.sessions.writesFailingSince();
+    if (failingSince !== undefined) {
+      throw new ApiError('unavailable', { reason: `Session writes have been failing since ${new Date(failingSince).toISOString()}; they are retried` });
     }
     return { status: 'ready', store: services.store.kind, live: services.live.kind };
   });

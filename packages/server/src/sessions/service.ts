@@ -6,6 +6,8 @@
  * and participant event is handed to it inside the transaction that records the session change,
  * one channel's events one after another, so a notice exists exactly when its state change does
  * (one leave per join, also for sessions a crash left open) and in the order things happened.
+ * Those writes go through a journal that retries them until the store takes them (journal.ts):
+ * a full disk delays a leave, it does not lose it.
  */
 import {
   leaveReasonName,
@@ -21,10 +23,12 @@ import {
 } from '@parley/protocol';
 import type { Db } from '../store/database.ts';
 import { decodeSessionCursor, encodeSessionCursor } from './cursor.ts';
+import { WriteJournal, type JournalEntry, type JournalOptions } from './journal.ts';
 import * as store from './store.ts';
 import { checkRangeOrder, parseIsoTime } from './time.ts';
 
 export interface SessionLogger {
+  error(details: object, message: string): void;
   warn(details: object, message: string): void;
   debug(details: object, message: string): void;
 }
@@ -91,18 +95,39 @@ export class SessionService {
   #nodeId: string;
   #log: SessionLogger;
   #outbox: SessionOutbox | undefined;
-  /** Per channel, the tail of its pending writes: events are recorded in the order they happened. */
-  #writes = new Map<string, Promise<void>>();
+  /** Per channel, its pending writes: recorded in the order they happened, retried until they land. */
+  #journal: WriteJournal;
 
-  constructor(db: Db, nodeId: string, log: SessionLogger, outbox?: SessionOutbox) {
+  constructor(db: Db, nodeId: string, log: SessionLogger, outbox?: SessionOutbox, journal: Partial<JournalOptions> = {}) {
     this.#db = db;
     this.#nodeId = nodeId;
     this.#log = log;
     this.#outbox = outbox;
+    this.#journal = new WriteJournal(log, journal);
+  }
+
+  /** Journal entries the store has not taken yet. */
+  get pendingWrites(): number {
+    return this.#journal.pending;
+  }
+
+  /** Since when session writes have been failing (readiness); undefined while they land. */
+  writesFailingSince(): number | undefined {
+    return this.#journal.failingSince();
+  }
+
+  /** The store took a write again (the readiness probe): retry what waits, without its backoff. */
+  retryWritesNow(): void {
+    this.#journal.retryNow();
+  }
+
+  /** Shutdown: gives pending writes up to `graceMs` to land; the next start closes what did not. */
+  stopWriting(graceMs: number): Promise<void> {
+    return this.#journal.close(graceMs);
   }
 
   recordJoin(event: ParticipantJoinedEvent): Promise<void> {
-    return this.#inOrder(channelKey(event), () =>
+    return this.#inOrder(event, 'join', () =>
       this.#write(async (db, record) => {
         // A repeated join (same session) changes nothing: the first one holds the join time.
         if (await store.insertSessionIfAbsent(db, sessionRow(event, this.#nodeId))) await record(event);
@@ -111,7 +136,7 @@ export class SessionService {
   }
 
   recordLeave(event: ParticipantLeftEvent): Promise<void> {
-    return this.#inOrder(channelKey(event), () =>
+    return this.#inOrder(event, 'leave', () =>
       this.#write(async (db, record) => {
         if (await store.closeSession(db, event.sessionId, event.at, event.reason)) {
           await record(event);
@@ -136,7 +161,7 @@ export class SessionService {
   /** Channel events change no session; they pass to the outbox in their channel's order. */
   recordChannelEvent(event: ChannelCreatedEvent | ChannelDestroyedEvent): Promise<void> {
     if (!this.#outbox) return Promise.resolve();
-    return this.#inOrder(channelKey(event), () => this.#write((_db, record) => record(event)));
+    return this.#inOrder(event, 'channel', () => this.#write((_db, record) => record(event)));
   }
 
   /**
@@ -206,18 +231,11 @@ export class SessionService {
     };
   }
 
-  #inOrder(key: string, write: () => Promise<void>): Promise<void> {
-    const previous = this.#writes.get(key) ?? Promise.resolve();
-    // A failed earlier write is the bus's to log; it must not stop the next one.
-    const next = previous.catch(() => {}).then(write);
-    this.#writes.set(key, next);
-    void next
-      .catch(() => {})
-      .finally(() => {
-        if (this.#writes.get(key) === next) this.#writes.delete(key);
-      });
-    return next;
+  #inOrder(event: DomainEvent & { channel: string }, kind: JournalEntry['kind'], write: () => Promise<void>): Promise<void> {
+    const sessionId = 'sessionId' in event ? event.sessionId : undefined;
+    return this.#journal.add(channelKey(event), { kind, write, describe: { event: event.type, appId: event.appId, channel: event.channel, sessionId } });
   }
+
 }
 
 function toSession(row: store.SessionRow): Session {

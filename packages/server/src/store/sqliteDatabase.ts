@@ -4,6 +4,11 @@
  * Why not better-sqlite3: it is a native addon that must be compiled against Node 24 headers
  * during install (npm 11 blocks install scripts by default, and prebuilt downloads are not
  * reachable offline). `node:sqlite` ships with Node 22.5+ and needs nothing installed.
+ *
+ * On SQLITE_FULL or SQLITE_IOERR, SQLite may roll a transaction back by itself; Kysely then sends
+ * its ROLLBACK anyway, which fails ("cannot rollback - no transaction is active") and would be
+ * thrown instead of the disk error. Here a ROLLBACK with no transaction open does nothing, so the
+ * real error surfaces and the connection goes on.
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
@@ -31,6 +36,17 @@ function adaptStatement(statement: StatementSync): SqliteStatement {
   };
 }
 
+const ROLLBACK = /^\s*rollback\s*;?\s*$/i;
+
+/** Kysely's transaction-ending ROLLBACK: a no-op once SQLite has already rolled back. */
+function rollbackStatement(database: DatabaseSync, statement: StatementSync): SqliteStatement {
+  const adapted = adaptStatement(statement);
+  return {
+    ...adapted,
+    run: (parameters) => (database.isTransaction ? adapted.run(parameters) : { changes: 0, lastInsertRowid: 0 }),
+  };
+}
+
 export function openSqliteDatabase(filename: string): SqliteDatabase {
   const database = new DatabaseSync(filename);
   // WAL lets the CLI write (e.g. `parley project create`) while a server reads; busy_timeout makes
@@ -43,7 +59,7 @@ export function openSqliteDatabase(filename: string): SqliteDatabase {
     prepare(sql) {
       let statement = cache.get(sql);
       if (!statement) {
-        statement = adaptStatement(database.prepare(sql));
+        statement = ROLLBACK.test(sql) ? rollbackStatement(database, database.prepare(sql)) : adaptStatement(database.prepare(sql));
         if (cache.size >= STATEMENT_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
         cache.set(sql, statement);
       }

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LeaveReason, type DomainEvent } from '@parley/protocol';
 import { clock, FakeSfu } from '../../../../test/support/participantEvents.ts';
-import { openTestStore, STORE_KINDS, type TestStore } from '../../../../test/support/stores.ts';
+import { openTestStore, refuseWrites, STORE_KINDS, type TestStore } from '../../../../test/support/stores.ts';
 import { EventBus } from '../events/bus.ts';
 import { ProjectService } from '../projects/service.ts';
 import { SessionService, type SessionOutbox } from '../sessions/service.ts';
@@ -131,6 +131,75 @@ describe.each(STORE_KINDS)('webhook outbox on %s', (kind) => {
     ).rejects.toThrow('outbox unavailable');
     expect(await queued()).toEqual([]);
     expect((await sessions.listSessions(appId, {}, {})).sessions).toEqual([]);
+  });
+
+  it('writes joins and leaves the store refused once it takes writes again: in order, one leave per join', async () => {
+    const allowWrites = await refuseWrites(opened.store);
+    created('room', clock('10:00'));
+    const alice = sfu.join('room', 1, clock('10:00'));
+    const bob = sfu.join('room', 2, clock('10:01'));
+    alice.leave(clock('10:05'), LeaveReason.normal);
+    sfu.join('other', 3, clock('10:02')).leave(clock('10:03'));
+    // The store has refused the first writes (the journal or the bus said so) before it comes back.
+    await vi.waitFor(() => expect(log.warn.mock.calls.length + log.error.mock.calls.length).toBeGreaterThan(0));
+    expect((await sessions.listSessions(appId, {}, {})).sessions).toEqual([]);
+    expect(sessions.writesFailingSince()).toBeDefined();
+    expect(sessions.pendingWrites).toBe(6);
+    await allowWrites();
+    bob.leave(clock('10:07'), LeaveReason.permission);
+    const notices = await queued();
+    // Channels are written independently; within one, in the order things happened.
+    const inChannel = (channel: string) => notices.filter(([, p]) => p.channelName === channel).map(([type, p]) => [type, p.uid ?? null]);
+    expect(inChannel('room')).toEqual([
+      [101, null],
+      [107, 1],
+      [107, 2],
+      [108, 1],
+      [108, 2],
+    ]);
+    expect(inChannel('other')).toEqual([
+      [107, 3],
+      [108, 3],
+    ]);
+    const closed = (await sessions.listSessions(appId, {}, {})).sessions;
+    expect(closed.map((s) => [s.uid, s.leftAt])).toEqual([
+      [3, '2026-03-02T10:03:00.000Z'],
+      [2, '2026-03-02T10:07:00.000Z'],
+      [1, '2026-03-02T10:05:00.000Z'],
+    ]);
+    expect(sessions.writesFailingSince()).toBeUndefined();
+    expect(sessions.pendingWrites).toBe(0);
+  });
+
+  it('holds a bounded number of refused writes: a join past the bound is recorded with its leave', async () => {
+    const bounded = new SessionService(opened.store.db, 'node-a', log, new WebhookOutbox(webhooks), { maxPending: 2, retryBaseMs: 10 });
+    const allowWrites = await refuseWrites(opened.store);
+    const join = (sessionId: string, uid: number) => bounded.recordJoin({ type: 'participant.joined', appId, channel: 'room', at: clock('10:00'), sessionId, uid, role: 'host', mode: 'rtc', platform: 'web' });
+    const writes = [join('a', 1), join('b', 2), join('c', 3)];
+    expect(bounded.pendingWrites).toBe(2);
+    await allowWrites();
+    await Promise.all(writes);
+    await bounded.recordLeave({ type: 'participant.left', appId, channel: 'room', at: clock('10:09'), joinedAt: clock('10:00'), sessionId: 'c', uid: 3, role: 'host', mode: 'rtc', platform: 'web', reason: 1 });
+    expect((await queued()).map(([type, p]) => [type, p.uid])).toEqual([
+      [107, 1],
+      [107, 2],
+      [107, 3],
+      [108, 3],
+    ]);
+  });
+
+  it('writes a refused leave exactly once even when it is emitted again after the store is back', async () => {
+    const alice = sfu.join('room', 1, clock('10:00'));
+    await bus.drain();
+    const allowWrites = await refuseWrites(opened.store);
+    alice.leave(clock('10:05'), LeaveReason.normal);
+    await vi.waitFor(() => expect(log.warn.mock.calls.length + log.error.mock.calls.length).toBeGreaterThan(0));
+    await allowWrites();
+    alice.leave(clock('10:06'), LeaveReason.networkError);
+    expect((await queued()).map(([type, p]) => [type, p.reason ?? null])).toEqual([
+      [107, null],
+      [108, 1],
+    ]);
   });
 
   it('queues only the events an endpoint asked for', async () => {

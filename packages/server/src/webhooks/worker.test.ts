@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openTestStore, STORE_KINDS, type TestStore } from '../../../../test/support/stores.ts';
+import { openTestStore, refuseWrites, STORE_KINDS, type TestStore } from '../../../../test/support/stores.ts';
 import { WebhookReceiver } from '../../../../test/support/webhookReceiver.ts';
 import { ProjectService } from '../projects/service.ts';
 import { systemResolver, type TargetPolicy } from '../net/addressPolicy.ts';
@@ -84,6 +84,37 @@ describe.each(STORE_KINDS)('DeliveryWorker on %s', (kind) => {
     await receiver.close();
     await opened.close();
     vi.useRealTimers();
+  });
+
+  it('records a sent notice once the store takes writes again, instead of sending it again after its lease', async () => {
+    // This receiver makes the store refuse writes before it answers, as a disk that fills during a send.
+    let allowWrites: (() => Promise<void>) | undefined;
+    let requests = 0;
+    const filling = http.createServer(async (request, response) => {
+      requests += 1;
+      request.resume();
+      allowWrites = await refuseWrites(opened.store);
+      response.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => filling.listen(0, '127.0.0.1', resolve));
+    try {
+      const webhookId = await endpoint(`http://127.0.0.1:${(filling.address() as AddressInfo).port}/`);
+      await webhooks.enqueue(notice('a'));
+      const sending = worker().runOnce();
+      await vi.waitFor(() => expect(allowWrites).toBeDefined());
+      // Long enough for the outcome's first writes to be refused.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const allow = allowWrites!;
+      allowWrites = undefined;
+      await allow();
+      await sending;
+      expect(await deliveries(webhookId)).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1, lastStatus: 200 })]);
+      expect(requests).toBe(1);
+    } finally {
+      await allowWrites?.();
+      filling.closeAllConnections();
+      await new Promise((resolve) => filling.close(resolve));
+    }
   });
 
   it('retries a failing notice with doubling delays until it is answered 2xx, same bytes and noticeId each time', async () => {

@@ -9,6 +9,7 @@
  * - An endpoint that has failed `disableAfterFailures` attempts in a row, over at least the retry
  *   horizon, is turned off (visible in the API) until someone turns it on again.
  */
+import { isStoreUnavailable } from '../store/unavailable.ts';
 import type { Db } from '../store/database.ts';
 import { resolveDeliveryTarget, type TargetPolicy } from '../net/addressPolicy.ts';
 import { signatureHeaders } from './notices.ts';
@@ -46,6 +47,8 @@ export interface DeliveryWorkerOptions {
 const HOUR_MS = 3_600_000;
 const IDLE_PAUSE_MS = 20;
 const PRUNE_EVERY_MS = HOUR_MS;
+const RECORD_RETRY_BASE_MS = 50;
+const RECORD_RETRY_MAX_MS = 2_000;
 
 export class DeliveryWorker {
   #options: Required<DeliveryWorkerOptions>;
@@ -212,11 +215,27 @@ export class DeliveryWorker {
     const failedAttempts = claim.attempts + 1;
     const state = result.ok ? 'delivered' : at >= giveUpAt ? 'failed' : 'pending';
     const nextAttemptAt = state === 'pending' ? Math.min(at + this.#retryDelay(failedAttempts), giveUpAt) : at;
-    const written = await store.recordAttempt(db, claim, { at, status: result.status, latencyMs: result.latencyMs, error: result.error, state, nextAttemptAt });
+    const written = await this.#recordAttempt(claim, { at, status: result.status, latencyMs: result.latencyMs, error: result.error, state, nextAttemptAt });
     if (!written || result.ok) return;
     if (state === 'failed') log.warn({ deliveryId: claim.id, endpointId: claim.endpointId, attempts: failedAttempts, error: result.error }, 'webhook delivery given up');
     if (await store.disableIfFailing(db, claim.endpointId, at, disableAfterFailures, retryHorizonMs)) {
       log.warn({ endpointId: claim.endpointId }, 'webhook endpoint turned off: it has been failing for the whole retry horizon');
+    }
+  }
+
+  /**
+   * An attempt's outcome must land: unrecorded, the notice is sent again when its lease ends, and
+   * its channel's later notices wait until then. While the store cannot write (a full disk) it is
+   * retried, with backoff, for as long as the lease holds.
+   */
+  async #recordAttempt(claim: store.ClaimedDelivery, outcome: store.AttemptOutcome): Promise<boolean> {
+    for (let delay = RECORD_RETRY_BASE_MS; ; delay = Math.min(delay * 2, RECORD_RETRY_MAX_MS)) {
+      try {
+        return await store.recordAttempt(this.#options.db, claim, outcome);
+      } catch (error) {
+        if (!isStoreUnavailable(error) || this.#abort.signal.aborted || this.#options.clock() + delay >= claim.leaseUntil) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 }
