@@ -5,7 +5,7 @@
  */
 import { CHANNEL_NAME_PATTERN, type Channel, type ChannelPage, type CreateChannelBody, type KickBody, type Participant } from '@parley/protocol';
 import type { BanService } from '../bans/service.ts';
-import { notFound, ApiError } from '../http/apiError.ts';
+import { DomainError } from '../domainError.ts';
 import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
 import * as store from './store.ts';
@@ -25,12 +25,12 @@ const CHANNEL_NAME = new RegExp(CHANNEL_NAME_PATTERN);
 /** A cursor is the last name of the previous page; anything else was not made by this API. */
 function decodeCursor(cursor: string): string {
   const name = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (encodeCursor(name) !== cursor || !CHANNEL_NAME.test(name)) throw new ApiError('invalid_parameter', { field: 'cursor', reason: 'is not a cursor this API returned' });
+  if (encodeCursor(name) !== cursor || !CHANNEL_NAME.test(name)) throw new DomainError('invalid_parameter', 'is not a cursor this API returned', 'cursor');
   return name;
 }
 
-function noSuchChannel(name: string): ApiError {
-  return notFound('channel', `No channel named "${name}" in this project`);
+function noSuchChannel(name: string): DomainError {
+  return new DomainError('not_found', `No channel named "${name}" in this project`, 'channel');
 }
 
 /** The REST path carries uids as text: digits are a numeric uid, anything else an account. */
@@ -125,7 +125,7 @@ export class ChannelService {
     const ban = banSeconds > 0 ? await this.#bans.ban(appId, { channel, uid }, ['join_channel'], banSeconds) : undefined;
     const kicked = await this.#rtc.kick(appId, channel, uid);
     // Kicking someone who is not there is only an error when it achieves nothing at all.
-    if (!kicked && !ban) throw notFound('uid', `User ${rawUid} is not in channel "${channel}"`);
+    if (!kicked && !ban) throw new DomainError('not_found', `User ${rawUid} is not in channel "${channel}"`, 'uid');
     return { channel, uid, kicked, bannedUntil: ban ? new Date(ban.expiresAt).toISOString() : null };
   }
 }

@@ -3,6 +3,8 @@
  * equal to `code`. A 500 is a bug: it is logged with the request id and answered without internals.
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { ErrorKey } from '@parley/protocol';
+import { DomainError, type DomainErrorKind } from '../domainError.ts';
 import { isStoreUnavailable } from '../store/unavailable.ts';
 import { ApiError } from './apiError.ts';
 import { validationError } from './validation.ts';
@@ -19,6 +21,43 @@ const FASTIFY_ERRORS: Record<string, () => ApiError> = {
   FST_ERR_MAX_PARAM_LENGTH: () => new ApiError('uri_too_long', { field: 'path', reason: 'A path segment is longer than the server accepts (256 characters)' }),
 };
 
+/** The v1 API's one map from domain error kinds to its error catalogue (message and HTTP status). */
+const V1_ERRORS: Record<DomainErrorKind, ErrorKey> = {
+  invalid_parameter: 'invalid_parameter',
+  invalid_channel_name: 'invalid_channel_name',
+  not_found: 'not_found',
+  forbidden: 'forbidden',
+  rate_limited: 'rate_limited',
+  unavailable: 'unavailable',
+  unsupported: 'invalid_parameter',
+  resource_not_found: 'not_found',
+  resource_expired: 'invalid_parameter',
+  resource_mismatch: 'invalid_parameter',
+  already_started: 'recording_conflict',
+  task_conflict: 'recording_conflict',
+  uid_in_use: 'recording_conflict',
+  not_running: 'recording_stopped',
+  already_stopped: 'recording_stopped',
+  storage: 'invalid_parameter',
+  tools_missing: 'unavailable',
+  invalid_token: 'invalid_token',
+  token_expired: 'invalid_token',
+  banned: 'forbidden',
+  not_joined: 'not_found',
+  already_joined: 'invalid_parameter',
+  unknown_user: 'not_found',
+  session_not_found: 'not_found',
+  invalid_offer: 'invalid_parameter',
+  media_ports_exhausted: 'unavailable',
+  too_many_sessions: 'rate_limited',
+};
+
+function fromDomain(error: DomainError): ApiError {
+  const details = { ...(error.field ? { field: error.field } : {}), reason: error.message };
+  const headers: Record<string, string> = error.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+  return new ApiError(V1_ERRORS[error.kind], details, headers);
+}
+
 /** A full disk, an I/O error or a lost database: nothing wrong with the request, so try it again later. */
 function storeUnavailable(): ApiError {
   return new ApiError('unavailable', { reason: 'The database cannot write now (disk full, I/O error or unreachable); try again later' }, { 'Retry-After': '5' });
@@ -26,6 +65,7 @@ function storeUnavailable(): ApiError {
 
 export function toApiError(error: FastifyError | Error): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) return fromDomain(error);
   if (isStoreUnavailable(error)) return storeUnavailable();
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationError(fastifyError.validation as never, fastifyError.validationContext);

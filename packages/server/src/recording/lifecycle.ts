@@ -7,11 +7,10 @@
 import fs from 'node:fs';
 import { RecordingStatus, recordingHasEnded, type DomainEvent } from '@parley/protocol';
 import type { EventBus } from '../events/bus.ts';
-import { JoinRefused } from '../rtc/joinPolicy.ts';
 import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
 import type { Delivery } from './delivery.ts';
-import { RecordingError } from './errors.ts';
+import { DomainError } from '../domainError.ts';
 import { LeaveCode } from './leaveCodes.ts';
 import type { MediaTools } from './mediaTools.ts';
 import type { RecordingSettings } from './settings.ts';
@@ -62,8 +61,8 @@ export class RunningRecordings {
     const live = this.#live.get(sid);
     if (live && live.row.app_id === appId && !live.finished) return live;
     const row = live?.row ?? (await store.findRecording(this.#deps.db, appId, sid));
-    if (!row) throw new RecordingError('not_found', `No recording ${sid} in this project`, 'sid');
-    throw new RecordingError('not_running', `Recording ${sid} is not running (status ${row.status})`, 'sid');
+    if (!row) throw new DomainError('not_found', `No recording ${sid} in this project`, 'sid');
+    throw new DomainError('not_running', `Recording ${sid} is not running (status ${row.status})`, 'sid');
   }
 
   /** Puts the recorder of a new recording (its row saved, status 1) into its channel. */
@@ -77,7 +76,7 @@ export class RunningRecordings {
       this.#emit({ type: 'recording.recorder_left', ...recordingRef(row), leaveCode: LeaveCode.initFailed });
       this.#emit({ type: 'recording.exited', ...recordingRef(row), exitStatus: 1 });
       await fs.promises.rm(this.#deps.workDir(row.sid), { recursive: true, force: true });
-      if (error instanceof JoinRefused) throw new RecordingError('uid_in_use', `uid ${row.uid} is already in channel "${row.channel}": the recorder needs a uid of its own`, 'uid');
+      if (error instanceof DomainError && error.kind === 'already_joined') throw new DomainError('uid_in_use', `uid ${row.uid} is already in channel "${row.channel}": the recorder needs a uid of its own`, 'uid');
       throw error;
     }
     this.#live.set(row.sid, live);
@@ -93,11 +92,11 @@ export class RunningRecordings {
     const live = this.#live.get(sid);
     if (!live || live.row.app_id !== appId) {
       const row = await store.findRecording(this.#deps.db, appId, sid);
-      if (!row) throw new RecordingError('not_found', `No recording ${sid} in this project`, 'sid');
-      if (recordingHasEnded(row.status)) throw new RecordingError('already_stopped', `Recording ${sid} has already stopped (status ${row.status})`);
-      throw new RecordingError('not_running', `Recording ${sid} runs on node ${row.node_id}, not this one`, 'sid');
+      if (!row) throw new DomainError('not_found', `No recording ${sid} in this project`, 'sid');
+      if (recordingHasEnded(row.status)) throw new DomainError('already_stopped', `Recording ${sid} has already stopped (status ${row.status})`);
+      throw new DomainError('not_running', `Recording ${sid} runs on node ${row.node_id}, not this one`, 'sid');
     }
-    if (live.finished) throw new RecordingError('already_stopped', `Recording ${sid} is already stopping`);
+    if (live.finished) throw new DomainError('already_stopped', `Recording ${sid} is already stopping`);
     const finished = this.#finish(live, LeaveCode.stopped);
     if (options.wait) {
       let timer: NodeJS.Timeout | undefined;

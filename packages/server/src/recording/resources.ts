@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { CHANNEL_NAME_PATTERN } from '@parley/protocol';
 import type { Db } from '../store/database.ts';
-import { RecordingError } from './errors.ts';
+import { DomainError } from '../domainError.ts';
 import * as store from './store.ts';
 
 /** Agora: a resource id is valid this long after acquire. */
@@ -30,7 +30,7 @@ export interface ResourceClaim {
 }
 
 export function checkChannelName(cname: string): void {
-  if (!CHANNEL_NAME.test(cname)) throw new RecordingError('invalid_channel_name', `"${cname}" is not a valid channel name`, 'cname');
+  if (!CHANNEL_NAME.test(cname)) throw new DomainError('invalid_channel_name', `"${cname}" is not a valid channel name`, 'cname');
 }
 
 /** JSON with sorted keys: two requests that differ only in key order are the same request. */
@@ -62,14 +62,14 @@ export async function acquireResource(db: Db, appId: string, input: AcquireInput
 /** The resource a start presents, once it is shown to be unused, unexpired and the one acquired for this. */
 export async function resourceForStart(db: Db, appId: string, resourceId: string, claim: ResourceClaim, now = Date.now()): Promise<store.ResourceRow> {
   const resource = await store.findResource(db, appId, resourceId);
-  if (!resource) throw new RecordingError('resource_not_found', 'No such resourceId: call acquire first', 'resourceid');
-  if (resource.sid !== null) throw new RecordingError('already_started', 'This resourceId has already started a recording');
-  if (resource.expires_at < now) throw new RecordingError('resource_expired', 'The resourceId has expired (they are valid for 5 minutes): call acquire again', 'resourceid');
+  if (!resource) throw new DomainError('resource_not_found', 'No such resourceId: call acquire first', 'resourceid');
+  if (resource.sid !== null) throw new DomainError('already_started', 'This resourceId has already started a recording');
+  if (resource.expires_at < now) throw new DomainError('resource_expired', 'The resourceId has expired (they are valid for 5 minutes): call acquire again', 'resourceid');
   if (resource.channel !== claim.cname || resource.uid !== claim.uid) {
-    throw new RecordingError('resource_mismatch', 'cname and uid must be those given to acquire', resource.channel !== claim.cname ? 'cname' : 'uid');
+    throw new DomainError('resource_mismatch', 'cname and uid must be those given to acquire', resource.channel !== claim.cname ? 'cname' : 'uid');
   }
   if (resource.start_parameter !== null && stableJson(claim.clientRequest ?? {}) !== resource.start_parameter) {
-    throw new RecordingError('resource_mismatch', 'clientRequest must match the startParameter given to acquire', 'clientRequest');
+    throw new DomainError('resource_mismatch', 'clientRequest must match the startParameter given to acquire', 'clientRequest');
   }
   return resource;
 }

@@ -7,46 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { ProjectId, RecordingSid, recordingStatusName, type Recording, type RecordingFile, type StoppedRecording } from '@parley/protocol';
 import { checkAccess, type Access } from '../http/access.ts';
-import { ApiError, notFound } from '../http/apiError.ts';
 import type { OperationHandlers } from '../http/operations.ts';
 import type { Services } from '../services.ts';
-import { RecordingError } from './errors.ts';
+import { DomainError } from '../domainError.ts';
 import type { RecordingService, RecordingState } from './service.ts';
 import { storageFromParley } from './storage.ts';
 
 type RecordingHandlers = Pick<OperationHandlers, 'startRecording' | 'getRecording' | 'stopRecording' | 'listRecordings'>;
-
-/** The service's errors in the v1 envelope. */
-export function toApiError(error: unknown): unknown {
-  if (!(error instanceof RecordingError)) return error;
-  const details = { ...(error.field ? { field: error.field } : {}), reason: error.message };
-  switch (error.kind) {
-    case 'not_found':
-    case 'resource_not_found':
-      return new ApiError('not_found', details);
-    case 'invalid_channel_name':
-      return new ApiError('invalid_channel_name', details);
-    case 'already_started':
-    case 'task_conflict':
-    case 'uid_in_use':
-      return new ApiError('recording_conflict', details);
-    case 'not_running':
-    case 'already_stopped':
-      return new ApiError('recording_stopped', details);
-    case 'tools_missing':
-      return new ApiError('unavailable', details);
-    default:
-      return new ApiError('invalid_parameter', details);
-  }
-}
-
-async function mapped<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toApiError(error);
-  }
-}
 
 function fileUrl(appId: string, sid: string, fileName: string): string {
   return `/v1/projects/${appId}/recordings/${sid}/files/${fileName.split('/').map(encodeURIComponent).join('/')}`;
@@ -77,35 +44,32 @@ export function recordingView(state: RecordingState): Recording {
 /** A recording of this project, looked up under the channel of the path. */
 async function inChannel(recordings: RecordingService, access: Access, channel: string, sid: string): Promise<RecordingState> {
   const state = await recordings.get(access.project.appId, sid);
-  if (state.channel !== channel) throw new RecordingError('not_found', `No recording ${sid} in channel "${channel}"`, 'sid');
+  if (state.channel !== channel) throw new DomainError('not_found', `No recording ${sid} in channel "${channel}"`, 'sid');
   return state;
 }
 
 export function recordingHandlers(recordings: RecordingService): RecordingHandlers {
   return {
-    startRecording: ({ access, params, body }) =>
-      mapped(async () => {
-        const { uid, mode, storage, transcodingConfig, ...settings } = body;
-        return recordings.startInChannel(access.project.appId, {
-          cname: params.channel,
-          uid,
-          mode: mode ?? 'mix',
-          settings: { ...settings, ...(transcodingConfig ? { transcodingConfig } : {}) },
-          storage: storageFromParley(storage),
-        });
-      }),
-    getRecording: ({ access, params }) => mapped(async () => recordingView(await inChannel(recordings, access, params.channel, params.sid))),
-    stopRecording: ({ access, params, body }) =>
-      mapped(async (): Promise<StoppedRecording> => {
-        await inChannel(recordings, access, params.channel, params.sid);
-        const state = await recordings.stop(access.project.appId, params.sid, { wait: body.async !== true });
-        return { resourceId: state.resourceId, sid: state.sid, serverResponse: { status: state.status, fileList: files(state), uploadingStatus: state.uploadingStatus ?? 'unknown' } };
-      }),
-    listRecordings: ({ access, params, query }) =>
-      mapped(async () => {
-        const page = await recordings.list(access.project.appId, params.channel, query);
-        return { recordings: page.recordings.map(recordingView), nextCursor: page.nextCursor };
-      }),
+    startRecording: async ({ access, params, body }) => {
+      const { uid, mode, storage, transcodingConfig, ...settings } = body;
+      return recordings.startInChannel(access.project.appId, {
+        cname: params.channel,
+        uid,
+        mode: mode ?? 'mix',
+        settings: { ...settings, ...(transcodingConfig ? { transcodingConfig } : {}) },
+        storage: storageFromParley(storage),
+      });
+    },
+    getRecording: async ({ access, params }) => recordingView(await inChannel(recordings, access, params.channel, params.sid)),
+    stopRecording: async ({ access, params, body }): Promise<StoppedRecording> => {
+      await inChannel(recordings, access, params.channel, params.sid);
+      const state = await recordings.stop(access.project.appId, params.sid, { wait: body.async !== true });
+      return { resourceId: state.resourceId, sid: state.sid, serverResponse: { status: state.status, fileList: files(state), uploadingStatus: state.uploadingStatus ?? 'unknown' } };
+    },
+    listRecordings: async ({ access, params, query }) => {
+      const page = await recordings.list(access.project.appId, params.channel, query);
+      return { recordings: page.recordings.map(recordingView), nextCursor: page.nextCursor };
+    },
   };
 }
 
@@ -128,10 +92,8 @@ export function registerRecordingFiles(app: FastifyInstance, services: Services)
     handler: async (request, reply) => {
       const params = request.params as { sid: string; '*': string };
       const access = request.access as Access;
-      const file = await services.recordings.openFile(access.project.appId, params.sid, params['*']).catch((error) => {
-        throw toApiError(error);
-      });
-      if (!file) throw notFound('fileName', `Recording ${params.sid} has no file "${params['*']}"`);
+      const file = await services.recordings.openFile(access.project.appId, params.sid, params['*']);
+      if (!file) throw new DomainError('not_found', `Recording ${params.sid} has no file "${params['*']}"`, 'fileName');
       reply.header('Content-Type', file.contentType ?? 'application/octet-stream');
       if (file.size > 0) reply.header('Content-Length', file.size);
       return reply.send(file.body);

@@ -3,7 +3,7 @@
  * recorder on an acquired resource (resources.ts), status (Agora's numbers, changed through
  * transitions.ts), subscription and layout updates, stopping, making the files and uploading them
  * (delivery.ts), and what a node does about recordings when it starts (recovery.ts) and stops. No
- * HTTP here; errors are RecordingErrors the routes translate.
+ * HTTP here; errors are DomainErrors each API edge translates.
  *
  * A recording lives on the node that started it: its recorder joins that node's room for the
  * channel, and its work folder (`<dataDir>/recording-work/<sid>`) holds the raw capture until
@@ -21,7 +21,7 @@ import type { CertificateCipher } from '../projects/credentials.ts';
 import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
 import { Delivery } from './delivery.ts';
-import { RecordingError } from './errors.ts';
+import { DomainError } from '../domainError.ts';
 import { RunningRecordings } from './lifecycle.ts';
 import { MediaToolsMissing, type MediaTools } from './mediaTools.ts';
 import { objectKey } from './names.ts';
@@ -132,7 +132,7 @@ export class RecordingService {
   async start(appId: string, resourceId: string, input: StartInput): Promise<{ resourceId: string; sid: string }> {
     const resource = await resourceForStart(this.#deps.db, appId, resourceId, input);
     if (input.mode !== 'individual' && input.mode !== 'mix') {
-      throw new RecordingError(input.mode === 'web' ? 'unsupported' : 'invalid_parameter', `mode must be individual or mix${input.mode === 'web' ? ': web page recording is not offered' : ''}`, 'mode');
+      throw new DomainError(input.mode === 'web' ? 'unsupported' : 'invalid_parameter', `mode must be individual or mix${input.mode === 'web' ? ': web page recording is not offered' : ''}`, 'mode');
     }
     const mode: RecordingMode = input.mode;
     const settings = normalizeSettings(input.settings);
@@ -140,14 +140,14 @@ export class RecordingService {
     try {
       await this.#deps.tools.check();
     } catch (error) {
-      if (error instanceof MediaToolsMissing) throw new RecordingError('tools_missing', error.message);
+      if (error instanceof MediaToolsMissing) throw new DomainError('tools_missing', error.message);
       throw error;
     }
     const conflict = (await store.activeRecordings(this.#deps.db, appId, input.cname)).find((row) => row.uid === input.uid);
-    if (conflict) throw new RecordingError('task_conflict', `Recording ${conflict.sid} with uid ${input.uid} is already recording this channel`);
+    if (conflict) throw new DomainError('task_conflict', `Recording ${conflict.sid} with uid ${input.uid} is already recording this channel`);
 
     const sid = randomBytes(16).toString('hex');
-    if (!(await store.claimResource(this.#deps.db, resourceId, sid))) throw new RecordingError('already_started', 'This resourceId has already started a recording');
+    if (!(await store.claimResource(this.#deps.db, resourceId, sid))) throw new DomainError('already_started', 'This resourceId has already started a recording');
     const now = Date.now();
     const row: store.RecordingRow = {
       sid,
@@ -180,7 +180,7 @@ export class RecordingService {
     try {
       await blobStoreFor(spec, appId, this.#deps.config.recordingStorage).check();
     } catch (error) {
-      if (error instanceof BlobStoreError) throw new RecordingError('storage', error.message, 'storage');
+      if (error instanceof BlobStoreError) throw new DomainError('storage', error.message, 'storage');
       throw error;
     }
   }
@@ -189,7 +189,7 @@ export class RecordingService {
 
   async get(appId: string, sid: string): Promise<RecordingState> {
     const row = this.#running.row(sid) ?? (await store.findRecording(this.#deps.db, appId, sid));
-    if (!row || row.app_id !== appId) throw new RecordingError('not_found', `No recording ${sid} in this project`, 'sid');
+    if (!row || row.app_id !== appId) throw new DomainError('not_found', `No recording ${sid} in this project`, 'sid');
     return toState(row);
   }
 
@@ -214,7 +214,7 @@ export class RecordingService {
    */
   async openFile(appId: string, sid: string, fileName: string): Promise<BlobObject | undefined> {
     const row = await store.findRecording(this.#deps.db, appId, sid);
-    if (!row) throw new RecordingError('not_found', `No recording ${sid} in this project`, 'sid');
+    if (!row) throw new DomainError('not_found', `No recording ${sid} in this project`, 'sid');
     const spec = openStorage(row.storage, this.#deps.cipher);
     const name = fileName.split('/').at(-1) ?? '';
     try {
@@ -249,7 +249,7 @@ export class RecordingService {
   /** Replaces the mix layout; fields left out return to their defaults, as in Agora. */
   async updateLayout(appId: string, sid: string, layout: LayoutInput): Promise<void> {
     const live = await this.#running.running(appId, sid);
-    if (live.row.mode !== 'mix') throw new RecordingError('invalid_parameter', 'updateLayout is for mix recordings', 'mode');
+    if (live.row.mode !== 'mix') throw new DomainError('invalid_parameter', 'updateLayout is for mix recordings', 'mode');
     const current = live.task.settings.mix;
     const next = mixSettings({ ...layout, width: current.width, height: current.height, fps: current.fps, bitrate: current.bitrateKbps });
     live.task.updateLayout({

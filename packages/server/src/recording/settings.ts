@@ -4,7 +4,7 @@
  * alone, the canvas area). Stored with the recording, so a restarted node finalises it the same way.
  */
 import type { LayoutRegion, TranscodingConfig } from '@parley/protocol';
-import { RecordingError } from './errors.ts';
+import { DomainError } from '../domainError.ts';
 
 /** Who is recorded for one kind: everyone, only `only`, or everyone but `except`. */
 export interface UidFilter {
@@ -53,7 +53,7 @@ const MAX_CANVAS_AREA = 1920 * 1080;
 
 export function uidFilter(subscribe: string[] | undefined, unsubscribe: string[] | undefined, kind: 'Audio' | 'Video'): UidFilter {
   if (subscribe !== undefined && unsubscribe !== undefined) {
-    throw new RecordingError('invalid_parameter', `subscribe${kind}Uids and unsubscribe${kind}Uids cannot be set together`, `subscribe${kind}Uids`);
+    throw new DomainError('invalid_parameter', `subscribe${kind}Uids and unsubscribe${kind}Uids cannot be set together`, `subscribe${kind}Uids`);
   }
   if (subscribe !== undefined && !subscribe.includes(ALL_STREAMS)) return { only: [...subscribe] };
   if (unsubscribe !== undefined) return { except: [...unsubscribe] };
@@ -75,11 +75,11 @@ export function mixSettings(config: TranscodingConfig | undefined): MixSettings 
   const width = even(config?.width ?? 360);
   const height = even(config?.height ?? 640);
   if (width * height > MAX_CANVAS_AREA) {
-    throw new RecordingError('invalid_parameter', 'transcodingConfig width × height must be at most 1920 × 1080', 'transcodingConfig.width');
+    throw new DomainError('invalid_parameter', 'transcodingConfig width × height must be at most 1920 × 1080', 'transcodingConfig.width');
   }
   const layout = (config?.mixedVideoLayout ?? 0) as MixSettings['mixedVideoLayout'];
   if (layout === 3 && !config?.layoutConfig?.length) {
-    throw new RecordingError('invalid_parameter', 'mixedVideoLayout 3 (custom) needs layoutConfig', 'transcodingConfig.layoutConfig');
+    throw new DomainError('invalid_parameter', 'mixedVideoLayout 3 (custom) needs layoutConfig', 'transcodingConfig.layoutConfig');
   }
   return {
     width,
@@ -96,7 +96,7 @@ export function mixSettings(config: TranscodingConfig | undefined): MixSettings 
 export function normalizeSettings(input: SettingsInput): RecordingSettings {
   const avFileType = input.avFileType ?? ['hls'];
   if (!avFileType.includes('hls')) {
-    throw new RecordingError('invalid_parameter', 'avFileType must be ["hls"] or ["hls","mp4"]: MP4 alone is not offered', 'avFileType');
+    throw new DomainError('invalid_parameter', 'avFileType must be ["hls"] or ["hls","mp4"]: MP4 alone is not offered', 'avFileType');
   }
   return {
     channelType: (input.channelType ?? 0) as 0 | 1,

@@ -16,7 +16,7 @@ import { S3BlobStore } from '../blob/s3BlobStore.ts';
 import type { RecordingStorageConfig } from '../config.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
 import { classifyAddress, systemResolver } from '../net/addressPolicy.ts';
-import { RecordingError } from './errors.ts';
+import { DomainError } from '../domainError.ts';
 
 export interface StorageSpec {
   /** Folders in front of every file name (`fileNamePrefix`). */
@@ -34,7 +34,7 @@ const MAX_PREFIX_LENGTH = 128;
 
 function checkPrefix(prefix: string[] | undefined, field: string): string[] {
   const list = prefix ?? [];
-  if (list.join('/').length > MAX_PREFIX_LENGTH) throw new RecordingError('invalid_parameter', `${field} must be at most ${MAX_PREFIX_LENGTH} characters once joined with "/"`, field);
+  if (list.join('/').length > MAX_PREFIX_LENGTH) throw new DomainError('invalid_parameter', `${field} must be at most ${MAX_PREFIX_LENGTH} characters once joined with "/"`, field);
   return list;
 }
 
@@ -51,15 +51,15 @@ export function storageFromAgora(config: CloudRecordingStorageConfig | undefined
   const credentials = { bucket: config.bucket, accessKey: config.accessKey, secretKey: config.secretKey, ...(config.stsToken ? { sessionToken: config.stsToken } : {}) };
   if (config.vendor === 11) {
     const endpoint = config.extensionParams?.endpoint;
-    if (!endpoint) throw new RecordingError('invalid_parameter', 'storageConfig vendor 11 (S3-compatible) needs extensionParams.endpoint', 'storageConfig.extensionParams.endpoint');
+    if (!endpoint) throw new DomainError('invalid_parameter', 'storageConfig vendor 11 (S3-compatible) needs extensionParams.endpoint', 'storageConfig.extensionParams.endpoint');
     return { prefix, s3: { endpoint: endpoint.includes('://') ? endpoint : `https://${endpoint}`, region: 'us-east-1', ...credentials } };
   }
   if (config.vendor === 1) {
     const region = AWS_REGIONS[config.region];
-    if (!region) throw new RecordingError('invalid_parameter', `storageConfig region ${config.region} is not an Amazon S3 region number (0-${AWS_REGIONS.length - 1})`, 'storageConfig.region');
+    if (!region) throw new DomainError('invalid_parameter', `storageConfig region ${config.region} is not an Amazon S3 region number (0-${AWS_REGIONS.length - 1})`, 'storageConfig.region');
     return { prefix, s3: { region, ...credentials } };
   }
-  throw new RecordingError('unsupported', `storageConfig vendor ${config.vendor} is not supported: use 11 (S3-compatible, with extensionParams.endpoint) or 1 (Amazon S3)`, 'storageConfig.vendor');
+  throw new DomainError('unsupported', `storageConfig vendor ${config.vendor} is not supported: use 11 (S3-compatible, with extensionParams.endpoint) or 1 (Amazon S3)`, 'storageConfig.vendor');
 }
 
 /**
@@ -71,15 +71,15 @@ export async function checkEndpoint(endpoint: string): Promise<void> {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new RecordingError('invalid_parameter', `storage endpoint "${endpoint}" is not a URL`, 'endpoint');
+    throw new DomainError('invalid_parameter', `storage endpoint "${endpoint}" is not a URL`, 'endpoint');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RecordingError('invalid_parameter', 'storage endpoint must be http:// or https://', 'endpoint');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DomainError('invalid_parameter', 'storage endpoint must be http:// or https://', 'endpoint');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = classifyAddress(host) !== undefined ? [host] : (await systemResolver(host).catch(() => [])).map((entry) => entry.address);
-  if (addresses.length === 0) throw new RecordingError('storage', `storage endpoint host ${host} does not resolve`, 'endpoint');
+  if (addresses.length === 0) throw new DomainError('storage', `storage endpoint host ${host} does not resolve`, 'endpoint');
   const refused = addresses.find((address) => classifyAddress(address) !== 'public');
   if (refused !== undefined) {
-    throw new RecordingError(
+    throw new DomainError(
       'storage',
       `storage endpoint ${url.host} is a ${classifyAddress(refused) ?? 'non-public'} address (${refused}); set PARLEY_RECORDING_ALLOW_PRIVATE_ENDPOINTS=true to upload to private networks`,
       'endpoint',

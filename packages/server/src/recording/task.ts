@@ -110,7 +110,7 @@ export class RecordingTask implements RoomObserver {
     this.#deps = deps;
   }
 
-  /** Joins the channel and starts recording what is published; throws JoinRefused when the uid is taken. */
+  /** Joins the channel and starts recording what is published; throws DomainError `already_joined` when the uid is taken. */
   start(): void {
     fs.mkdirSync(this.#deps.workDir, { recursive: true });
     const { appId, channel, uid, sid, mode } = this.identity;

@@ -3,7 +3,7 @@
  * channel's recording list (newest first).
  */
 import type { RecordingFileInfo, UploadingStatus } from '@parley/protocol';
-import { RecordingError } from './errors.ts';
+import { DomainError } from '../domainError.ts';
 import type { RecordingSettings } from './settings.ts';
 import type * as store from './store.ts';
 
@@ -59,6 +59,6 @@ export function encodeCursor(createdAt: number, sid: string): string {
 
 export function decodeCursor(cursor: string): { createdAt: number; sid: string } {
   const match = /^(\d{1,16}):([0-9a-f]{32})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match || encodeCursor(Number(match[1]), match[2]!) !== cursor) throw new RecordingError('invalid_parameter', 'cursor is not one this API returned', 'cursor');
+  if (!match || encodeCursor(Number(match[1]), match[2]!) !== cursor) throw new DomainError('invalid_parameter', 'cursor is not one this API returned', 'cursor');
   return { createdAt: Number(match[1]), sid: match[2]! };
 }

@@ -3,17 +3,10 @@
  * uid, join and publish privileges) and the ban rules.
  */
 import { privilegeActive, rtcGrantFor } from '@parley/token';
-import type { JoinMessage, MediaKind, SignalingErrorCode } from '@parley/protocol';
+import type { JoinMessage, MediaKind } from '@parley/protocol';
 import type { BanService } from '../bans/service.ts';
+import { DomainError } from '../domainError.ts';
 import type { TokenService } from '../tokens/service.ts';
-
-export class JoinRefused extends Error {
-  readonly code: SignalingErrorCode;
-  constructor(code: SignalingErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
 
 export interface JoinGrant {
   uid: number | string;
@@ -44,17 +37,17 @@ export async function checkJoin(
 ): Promise<JoinGrant> {
   const askedUid = message.uid === undefined || message.uid === 0 ? undefined : message.uid;
   const check = await deps.tokens.verify(message.token, { channel: message.channel, uid: askedUid ?? 0 }, now);
-  if (!check.ok) throw new JoinRefused(check.reason === 'expired' ? 'token_expired' : 'invalid_token', check.message);
+  if (!check.ok) throw new DomainError(check.reason === 'expired' ? 'token_expired' : 'invalid_token', check.message);
   const { claims } = check;
-  if (claims.appId.toLowerCase() !== message.appId) throw new JoinRefused('forbidden', 'The token was issued for another App ID');
+  if (claims.appId.toLowerCase() !== message.appId) throw new DomainError('forbidden', 'The token was issued for another App ID');
   const uid = askedUid ?? randomUid(context.uidTaken);
   const grant = rtcGrantFor(claims, message.channel, uid);
-  if (!grant) throw new JoinRefused('forbidden', 'The token does not grant this channel and uid');
-  if (askedUid === undefined && grant.uid !== '') throw new JoinRefused('forbidden', 'The token is for one uid: join with that uid');
-  if (!privilegeActive(grant, 'joinChannel', now)) throw new JoinRefused('token_expired', 'The token\'s join privilege has expired');
+  if (!grant) throw new DomainError('forbidden', 'The token does not grant this channel and uid');
+  if (askedUid === undefined && grant.uid !== '') throw new DomainError('forbidden', 'The token is for one uid: join with that uid');
+  if (!privilegeActive(grant, 'joinChannel', now)) throw new DomainError('token_expired', 'The token\'s join privilege has expired');
 
   const denied = await deps.bans.deniedPrivileges(message.appId, { channel: message.channel, uid, ip: context.ip });
-  if (denied.has('join_channel')) throw new JoinRefused('banned', 'This user is banned from the channel');
+  if (denied.has('join_channel')) throw new DomainError('banned', 'This user is banned from the channel');
 
   const mayPublish = new Set<MediaKind>();
   if (privilegeActive(grant, 'publishAudio', now) && !denied.has('publish_audio')) mayPublish.add('audio');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JoinRefused } from './joinPolicy.ts';
+import { DomainError } from '../domainError.ts';
 import { checkPublishOffer, checkSubscribeAnswer, MAX_CANDIDATES, mediaSections } from './offerCheck.ts';
 
 const HEAD = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n';
@@ -10,8 +10,8 @@ function refusal(run: () => void): string {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(JoinRefused);
-    expect((error as JoinRefused).code).toBe('invalid_offer');
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).kind).toBe('invalid_offer');
     return (error as Error).message;
   }
   throw new Error('accepted');

@@ -6,7 +6,7 @@
  * SFU forwards, with the mids the client declared.
  */
 import { SDP_LIMITS, type MediaKind } from '@parley/protocol';
-import { JoinRefused } from './joinPolicy.ts';
+import { DomainError } from '../domainError.ts';
 
 export interface MediaSection {
   kind: string;
@@ -24,7 +24,7 @@ const DIRECTIONS = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
 export const MAX_CANDIDATES = 64;
 
 function refuse(message: string): never {
-  throw new JoinRefused('invalid_offer', message);
+  throw new DomainError('invalid_offer', message);
 }
 
 /** The media sections of an SDP, from a single pass over its lines; refuses what is not SDP. */

@@ -5,7 +5,7 @@
  */
 import type { MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import type { MediaKind } from '@parley/protocol';
-import { JoinRefused } from './joinPolicy.ts';
+import { DomainError } from '../domainError.ts';
 import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
 
 export interface PublishedTrack {
@@ -66,7 +66,7 @@ export class PublishConnection {
     if (!hasCandidates(answer)) {
       this.#closePeer();
       this.#failures.portsExhausted();
-      throw new JoinRefused('media_ports_exhausted', 'No UDP port is free for media on this server: try again later');
+      throw new DomainError('media_ports_exhausted', 'No UDP port is free for media on this server: try again later');
     }
     this.#stopConnectWatch ??= watchConnect(pc, this.#network.connectTimeoutMs, () => {
       this.#closePeer();

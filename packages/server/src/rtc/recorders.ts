@@ -4,7 +4,7 @@
  * tracks directly from the room.
  */
 import { LeaveReason } from '@parley/protocol';
-import { JoinRefused } from './joinPolicy.ts';
+import { DomainError } from '../domainError.ts';
 import { Participant, type MediaWatch, type PublishedTrack } from './participant.ts';
 import type { MediaNetwork } from './peerFactory.ts';
 import type { RoomObserver } from './room.ts';
@@ -39,7 +39,7 @@ export function attachRecorder(
   observer: RoomObserver,
 ): RecorderAttachment {
   const existing = deps.registry.get(target.appId, target.channel);
-  if (existing?.find(target.uid)) throw new JoinRefused('already_joined', `uid ${target.uid} is already in the channel`);
+  if (existing?.find(target.uid)) throw new DomainError('already_joined', `uid ${target.uid} is already in the channel`);
   const mode = existing?.mode ?? target.mode;
   const participant = new Participant(
     {

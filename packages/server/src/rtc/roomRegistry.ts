@@ -4,7 +4,7 @@
  * and dropped with its last (channel.destroyed).
  */
 import type { Participant } from './participant.ts';
-import { JoinRefused } from './joinPolicy.ts';
+import { DomainError } from '../domainError.ts';
 import { Room, type RoomContext } from './room.ts';
 
 function roomKey(appId: string, channel: string): string {
@@ -32,7 +32,7 @@ export class RoomRegistry {
   /** The room a participant is in; `not_joined` once it has left. */
   of(participant: Participant): Room {
     const room = this.#roomOf.get(participant);
-    if (!room) throw new JoinRefused('not_joined', 'Not in a channel');
+    if (!room) throw new DomainError('not_joined', 'Not in a channel');
     return room;
   }
 

@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LeaveReason, RESUME_WINDOW_MS, TOKEN_EXPIRY_WARNING_SECONDS } from '@parley/protocol';
 import { APP_ID, FAKE_TIMERS, FakePeer, rtcHarness, type RtcHarness } from './fakes.ts';
-import { JoinRefused } from './joinPolicy.ts';
+import { DomainError } from '../domainError.ts';
 import { CloseCode } from './signalingPeer.ts';
 
 
-async function refusal(promise: Promise<unknown>): Promise<JoinRefused> {
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
   );
-  expect(error).toBeInstanceOf(JoinRefused);
-  return error as JoinRefused;
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
 }
 
 describe('the RTC service without media', () => {
@@ -58,10 +58,10 @@ describe('the RTC service without media', () => {
   });
 
   it('refuses a token for another channel, another app, or signed for another uid', async () => {
-    expect((await refusal(join('room', 1, new FakePeer(), h.token('other', 1)))).code).toBe('forbidden');
-    expect((await refusal(join('room', 1, new FakePeer(), h.token('room', 2)))).code).toBe('forbidden');
-    expect((await refusal(join('room', 1, new FakePeer(), h.token('room', 1, { appId: 'ffffffffffffffffffffffffffffffff' })))).code).toBe('invalid_token');
-    expect((await refusal(join('room', 1, new FakePeer(), 'garbage'))).code).toBe('invalid_token');
+    expect((await refusal(join('room', 1, new FakePeer(), h.token('other', 1)))).kind).toBe('forbidden');
+    expect((await refusal(join('room', 1, new FakePeer(), h.token('room', 2)))).kind).toBe('forbidden');
+    expect((await refusal(join('room', 1, new FakePeer(), h.token('room', 1, { appId: 'ffffffffffffffffffffffffffffffff' })))).kind).toBe('invalid_token');
+    expect((await refusal(join('room', 1, new FakePeer(), 'garbage'))).kind).toBe('invalid_token');
   });
 
   it('refuses a banned user and lets a publish ban take away that kind', async () => {
@@ -69,7 +69,7 @@ describe('the RTC service without media', () => {
     const { participant } = await join('room', 1);
     expect([...participant.mayPublish]).toEqual(['audio']);
     h.denied.add('join_channel');
-    expect((await refusal(join('room', 2))).code).toBe('banned');
+    expect((await refusal(join('room', 2))).kind).toBe('banned');
   });
 
   it('gives a uid-0 join a free numeric uid', async () => {
@@ -82,7 +82,7 @@ describe('the RTC service without media', () => {
     const shared = h.token('room', 0);
     const one = await join('room', 11, new FakePeer('198.18.0.9'), shared);
     await join('room', 12, new FakePeer('198.18.0.9'), shared);
-    expect((await refusal(join('room', 13, new FakePeer('198.18.0.9'), shared))).code).toBe('too_many_sessions');
+    expect((await refusal(join('room', 13, new FakePeer('198.18.0.9'), shared))).kind).toBe('too_many_sessions');
     await join('room', 14, new FakePeer('198.18.0.9'));
     expect((await refusal(join('room', 15, new FakePeer('198.18.0.9')))).message).toMatch(/address/);
     await h.rtc.leave(one.participant);
@@ -93,16 +93,16 @@ describe('the RTC service without media', () => {
   it('refuses offers before werift sees them: no privilege, or a shape the SFU will not parse', async () => {
     const audience = await join('room', 1, new FakePeer(), h.token('room', 1, { role: 'subscriber' }));
     const refused = await refusal(h.rtc.publishOffer(audience.participant, 'v=0\r\n' + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n'.repeat(500), []));
-    expect(refused.code).toBe('forbidden');
+    expect(refused.kind).toBe('forbidden');
     const host = await join('room', 2);
-    expect((await refusal(h.rtc.publishOffer(host.participant, 'v=0\r\n' + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n'.repeat(9), []))).code).toBe('invalid_offer');
+    expect((await refusal(h.rtc.publishOffer(host.participant, 'v=0\r\n' + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n'.repeat(9), []))).kind).toBe('invalid_offer');
     expect(h.rtc.counts.offersRefused).toBe(2);
   });
 
   it('lets a lost socket resume with its secret, and refuses a wrong one', async () => {
     const { participant, peer } = await join('room', 1);
     h.rtc.socketLost(participant);
-    expect((await refusal(Promise.resolve().then(() => h.rtc.resume(participant.sessionId, 'not-the-secret', new FakePeer())))).code).toBe('session_not_found');
+    expect((await refusal(Promise.resolve().then(() => h.rtc.resume(participant.sessionId, 'not-the-secret', new FakePeer())))).kind).toBe('session_not_found');
     const next = new FakePeer();
     const resumed = h.rtc.resume(participant.sessionId, participant.resumeToken, next);
     expect(resumed.participant).toBe(participant);
@@ -136,7 +136,7 @@ describe('the RTC service without media', () => {
     expect(expiring.peer.of('token-privilege-did-expire')).toHaveLength(1);
     expect(expiring.peer.closed?.code).toBe(CloseCode.tokenExpired);
     expect(renewed.peer.closed).toBeUndefined();
-    expect((await refusal(h.rtc.renewToken(renewed.participant, h.token('room', 3)))).code).toBe('forbidden');
+    expect((await refusal(h.rtc.renewToken(renewed.participant, h.token('room', 3)))).kind).toBe('forbidden');
   });
 
   it('kicks through REST: the user is told why, others see the leave with reason 3', async () => {

@@ -8,8 +8,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { LeaveReason, RESUME_WINDOW_MS, type JoinMessage, type MediaKind, type Participant as ParticipantView } from '@parley/protocol';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
+import { DomainError } from '../domainError.ts';
 import { normalizeIp } from '../net/clientAddress.ts';
-import { checkJoin, JoinRefused, type JoinPolicyDeps } from './joinPolicy.ts';
+import { checkJoin, type JoinPolicyDeps } from './joinPolicy.ts';
 import { createMediaWatch, newGuardCounts, type RtcGuardCounts } from './mediaWatch.ts';
 import { checkPublishOffer } from './offerCheck.ts';
 import { Participant, type MediaWatch } from './participant.ts';
@@ -107,7 +108,7 @@ export class RtcService {
     const expected = Buffer.from(participant?.resumeToken ?? '');
     const presented = Buffer.from(resumeToken);
     if (!participant || expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
-      throw new JoinRefused('session_not_found', 'No session to resume: join again');
+      throw new DomainError('session_not_found', 'No session to resume: join again');
     }
     this.#timers.cancelResume(participant);
     participant.peer?.close(CloseCode.replaced, 'resumed elsewhere');
@@ -177,7 +178,7 @@ export class RtcService {
       ip: participant.peer?.remoteAddress ?? '',
       uidTaken: () => false,
     });
-    if (String(grant.uid) !== participant.key) throw new JoinRefused('forbidden', 'The token is for another uid');
+    if (String(grant.uid) !== participant.key) throw new DomainError('forbidden', 'The token is for another uid');
     participant.tokenExpiresAt = grant.expiresAt;
     if (participant.role === 'host') participant.mayPublish = grant.mayPublish;
     this.#armTokenTimers(participant);
@@ -190,12 +191,12 @@ export class RtcService {
     // Checked before werift sees the SDP: parsing a hostile offer is the expensive part.
     if (participant.mayPublish.size === 0) {
       this.counts.offersRefused += 1;
-      throw new JoinRefused('forbidden', participant.role === 'host' ? 'Not allowed to publish: the token grants no publishing privilege or a ban applies' : 'Audience members cannot publish');
+      throw new DomainError('forbidden', participant.role === 'host' ? 'Not allowed to publish: the token grants no publishing privilege or a ban applies' : 'Audience members cannot publish');
     }
     for (const { kind } of tracks) {
       if (!participant.mayPublish.has(kind)) {
         this.counts.offersRefused += 1;
-        throw new JoinRefused('forbidden', `Not allowed to publish ${kind}: the token lacks the privilege or a ban applies`);
+        throw new DomainError('forbidden', `Not allowed to publish ${kind}: the token lacks the privilege or a ban applies`);
       }
     }
     try {
@@ -218,9 +219,9 @@ export class RtcService {
 
   async subscribe(participant: Participant, uid: number | string, kind: MediaKind): Promise<void> {
     const publisher = this.roomOf(participant).find(uid);
-    if (!publisher || publisher === participant) throw new JoinRefused('unknown_user', `No user ${uid} in the channel`);
+    if (!publisher || publisher === participant) throw new DomainError('unknown_user', `No user ${uid} in the channel`);
     const track = publisher.publishedTrack(kind);
-    if (!track) throw new JoinRefused('unknown_user', `User ${uid} does not publish ${kind}`);
+    if (!track) throw new DomainError('unknown_user', `User ${uid} does not publish ${kind}`);
     await participant.subscribe(publisher, track);
   }
 

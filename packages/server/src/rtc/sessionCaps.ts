@@ -3,7 +3,7 @@
  * token cannot take every media port of a node. A session holds its claim from join until it
  * ends, through lost sockets and resumes.
  */
-import { JoinRefused } from './joinPolicy.ts';
+import { DomainError } from '../domainError.ts';
 
 export interface SessionCapLimits {
   perIp: number;
@@ -33,10 +33,10 @@ export class SessionCaps {
     const ipCount = (this.#perIp.get(ip) ?? 0) - (replacing?.ip === ip ? 1 : 0);
     const tokenCount = (this.#perToken.get(token) ?? 0) - (replacing?.token === token ? 1 : 0);
     if (tokenCount >= this.#limits.perToken) {
-      throw new JoinRefused('too_many_sessions', `This token is in use by ${tokenCount} sessions already, the most allowed at once: give each user a token of their own`);
+      throw new DomainError('too_many_sessions', `This token is in use by ${tokenCount} sessions already, the most allowed at once: give each user a token of their own`);
     }
     if (ipCount >= this.#limits.perIp) {
-      throw new JoinRefused('too_many_sessions', `This address has ${ipCount} sessions open already, the most allowed at once`);
+      throw new DomainError('too_many_sessions', `This address has ${ipCount} sessions open already, the most allowed at once`);
     }
     add(this.#perIp, ip, 1);
     add(this.#perToken, token, 1);

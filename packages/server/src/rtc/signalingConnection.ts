@@ -10,10 +10,11 @@
  */
 import { ClientMessage, type ServerMessage, type SignalingErrorCode } from '@parley/protocol';
 import { compileValidator } from '../http/validation.ts';
-import { JoinRefused } from './joinPolicy.ts';
+import { DomainError } from '../domainError.ts';
 import { MessageBudget, type BudgetVerdict } from './messageBudget.ts';
 import type { Participant } from './participant.ts';
 import type { RtcService } from './service.ts';
+import { SIGNALING_ERRORS } from './signalingErrors.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
 
 /** One validator per message type, so an error names the field of the message meant, not of the union. */
@@ -130,7 +131,7 @@ export class SignalingConnection {
     try {
       await this.#dispatch(message as ClientMessage);
     } catch (error) {
-      if (error instanceof JoinRefused) return this.#error(error.code, error.message, requestId);
+      if (error instanceof DomainError) return this.#error(SIGNALING_ERRORS[error.kind], error.message, requestId);
       this.#log.error({ err: error, type }, 'signaling message failed');
       this.#error('internal', 'The server could not handle this message', requestId);
     }
@@ -139,7 +140,7 @@ export class SignalingConnection {
   async #dispatch(message: ClientMessage): Promise<void> {
     if (message.type === 'ping') return this.#send({ type: 'pong' });
     if (message.type === 'join' || message.type === 'resume') {
-      if (this.#participant) throw new JoinRefused('already_joined', 'This socket has joined already');
+      if (this.#participant) throw new DomainError('already_joined', 'This socket has joined already');
       if (message.type === 'join') {
         try {
           const { participant, room } = await this.#rtc.join(message, this.#peer);
@@ -154,9 +155,10 @@ export class SignalingConnection {
             tokenExpiresAt: participant.tokenExpiresAt,
           });
         } catch (error) {
-          if (error instanceof JoinRefused) {
-            this.#error(error.code, error.message, message.requestId);
-            this.#peer.close(CloseCode.joinRefused, error.code);
+          if (error instanceof DomainError) {
+            const code = SIGNALING_ERRORS[error.kind];
+            this.#error(code, error.message, message.requestId);
+            this.#peer.close(CloseCode.joinRefused, code);
             return;
           }
           throw error;
@@ -170,7 +172,7 @@ export class SignalingConnection {
     }
 
     const participant = this.#participant;
-    if (!participant || participant.leftReason !== undefined) throw new JoinRefused('not_joined', 'Join a channel first');
+    if (!participant || participant.leftReason !== undefined) throw new DomainError('not_joined', 'Join a channel first');
     switch (message.type) {
       case 'publish-offer': {
         const sdp = await this.#rtc.publishOffer(participant, message.sdp, message.tracks);

@@ -7,7 +7,7 @@
  * one gains nothing); it makes an edited or truncated cursor a 400 instead of a silent jump.
  */
 import { createHash } from 'node:crypto';
-import { ApiError } from '../http/apiError.ts';
+import { DomainError } from '../domainError.ts';
 import type { SessionKey } from './store.ts';
 
 const CHECKSUM_BYTES = 6;
@@ -29,7 +29,7 @@ export function decodeSessionCursor(cursor: string): SessionKey {
   const match = bytes.length > CHECKSUM_BYTES && checksum(payload).equals(bytes.subarray(0, CHECKSUM_BYTES)) ? KEY.exec(payload.toString('utf8')) : null;
   const key = match ? { joinedAt: Number(match[1]), sessionId: match[2]! } : undefined;
   if (!key || !Number.isSafeInteger(key.joinedAt) || encodeSessionCursor(key) !== cursor) {
-    throw new ApiError('invalid_parameter', { field: 'cursor', reason: 'cursor is not a cursor this API returned' });
+    throw new DomainError('invalid_parameter', 'cursor is not a cursor this API returned', 'cursor');
   }
   return key;
 }

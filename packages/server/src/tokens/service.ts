@@ -3,7 +3,7 @@
  */
 import { buildRtcToken, privilegeActive, verifyToken, type TokenClaims, type VerifyFailure } from '@parley/token';
 import type { CreatedToken, CreateTokenBody } from '@parley/protocol';
-import { notFound } from '../http/apiError.ts';
+import { DomainError } from '../domainError.ts';
 import type { ProjectService } from '../projects/service.ts';
 
 export type TokenCheck = { ok: true; claims: TokenClaims } | VerifyFailure;
@@ -19,7 +19,7 @@ export class TokenService {
 
   async createToken(appId: string, input: CreateTokenBody): Promise<CreatedToken> {
     const appCertificate = await this.#projects.findCertificate(appId);
-    if (!appCertificate) throw notFound('projectId', 'No project with this App ID');
+    if (!appCertificate) throw new DomainError('not_found', 'No project with this App ID', 'projectId');
     const expireSeconds = input.expireSeconds ?? 3600;
     const issueTs = Math.floor(Date.now() / 1000);
     const token = buildRtcToken({

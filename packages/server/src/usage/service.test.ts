@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clock, FakeSfu } from '../../../../test/support/participantEvents.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../../../test/support/stores.ts';
 import { EventBus } from '../events/bus.ts';
-import { ApiError } from '../http/apiError.ts';
+import { DomainError } from '../domainError.ts';
 import { ProjectService } from '../projects/service.ts';
 import { SessionService } from '../sessions/service.ts';
 import { subscribeSessions } from '../sessions/subscribe.ts';
@@ -133,10 +133,10 @@ describe.each(STORE_KINDS)('UsageService on %s', (kind) => {
     ['more than 31 days of hours', { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00.001Z', granularity: 'hour' as const }, 'to'],
     ['more than 366 days of days', { from: '2025-01-01T00:00:00Z', to: '2026-01-02T00:00:00.001Z', granularity: 'day' as const }, 'to'],
     ['a from that is no date', { from: 'yesterday', to: iso('10:00') }, 'from'],
-  ])('refuses %s with a 400 naming the field', async (_label, query, field) => {
+  ])('refuses %s as an invalid parameter naming the field', async (_label, query, field) => {
     const error = await usage.getUsage(appId, query).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 400, details: { field } });
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ kind: 'invalid_parameter', field });
   });
 
   it('accepts the longest ranges: 31 days of hours, 366 days of days', async () => {

@@ -4,7 +4,7 @@
  * and always agrees with the session list.
  */
 import { USAGE_MAX_RANGE_DAYS, type Usage, type UsageQuery } from '@parley/protocol';
-import { ApiError } from '../http/apiError.ts';
+import { DomainError } from '../domainError.ts';
 import * as sessionStore from '../sessions/store.ts';
 import { checkRangeOrder, parseIsoTime } from '../sessions/time.ts';
 import type { Db } from '../store/database.ts';
@@ -27,7 +27,7 @@ export class UsageService {
     const granularity = query.granularity ?? 'day';
     const maxDays = USAGE_MAX_RANGE_DAYS[granularity];
     if (to - from > maxDays * DAY_MS) {
-      throw new ApiError('invalid_parameter', { field: 'to', reason: `to must be at most ${maxDays} days after from with granularity ${granularity}` });
+      throw new DomainError('invalid_parameter', `to must be at most ${maxDays} days after from with granularity ${granularity}`, 'to');
     }
 
     const rows = await sessionStore.sessionIntervals(this.#db, appId, { from, to }, query.channel);

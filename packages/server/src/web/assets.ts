@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CHANNEL_NAME_PATTERN, CHANNEL_NAME_PUNCTUATION, STRING_UID_MAX_LENGTH, STRING_UID_PATTERN } from '@parley/protocol/constants';
-import { ApiError } from '../http/apiError.ts';
+import { DomainError } from '../domainError.ts';
 
 export interface WebAssetsOptions {
   /** Serve the demo call page at /call (dev mode). */
@@ -75,10 +75,11 @@ export function registerWebAssets(app: FastifyInstance, options: WebAssetsOption
     const asset = load(path.join(options.sdkDir ?? SDK_DIST_DIR, name));
     app.get(`/sdk/${name}`, hidden, async (request, reply) => {
       if (!asset) {
-        throw new ApiError('not_found', {
-          field: 'path',
-          reason: `The browser SDK is not built (${name} is missing from packages/sdk-web/dist): run \`npm run build\` and restart the server`,
-        });
+        throw new DomainError(
+          'not_found',
+          `The browser SDK is not built (${name} is missing from packages/sdk-web/dist): run \`npm run build\` and restart the server`,
+          'path',
+        );
       }
       return send(asset, request, reply);
     });
@@ -86,15 +87,15 @@ export function registerWebAssets(app: FastifyInstance, options: WebAssetsOption
 
   const protocol = protocolScript();
   app.get('/call/protocol.js', hidden, async (request, reply) => {
-    if (!options.demo) throw new ApiError('not_found', { field: 'path', reason: 'The demo call page is served only in dev mode (npm start)' });
+    if (!options.demo) throw new DomainError('not_found', 'The demo call page is served only in dev mode (npm start)', 'path');
     return send(protocol, request, reply);
   });
 
   for (const [route, name] of Object.entries(CALL_FILES)) {
     const asset = options.demo ? load(path.join(CALL_DIR, name)) : undefined;
     app.get(route, hidden, async (request, reply) => {
-      if (!options.demo) throw new ApiError('not_found', { field: 'path', reason: 'The demo call page is served only in dev mode (npm start)' });
-      if (!asset) throw new ApiError('not_found', { field: 'path', reason: `The demo call page file ${name} is missing from the server` });
+      if (!options.demo) throw new DomainError('not_found', 'The demo call page is served only in dev mode (npm start)', 'path');
+      if (!asset) throw new DomainError('not_found', `The demo call page file ${name} is missing from the server`, 'path');
       return send(asset, request, reply);
     });
   }

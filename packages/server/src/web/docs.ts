@@ -13,7 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../http/apiError.ts';
+import { DomainError } from '../domainError.ts';
 
 export interface DocsOptions {
   /** The built site; default apps/docs/build of this repository (tests point elsewhere). */
@@ -98,10 +98,7 @@ export function registerDocs(app: FastifyInstance, options: DocsOptions = {}): v
     if (found) return send(found, 200, rest.startsWith('assets/'), request, reply);
     const notFoundPage = await fileAt(path.join(root, '404.html'));
     if (notFoundPage) return send(notFoundPage, 404, false, request, reply);
-    throw new ApiError('not_found', {
-      field: 'path',
-      reason: `The docs site is not built (${path.relative(process.cwd(), root) || root} has no pages): run \`npm run build\` and reload`,
-    });
+    throw new DomainError('not_found', `The docs site is not built (${path.relative(process.cwd(), root) || root} has no pages): run \`npm run build\` and reload`, 'path');
   };
 
   const hidden = { schema: { hide: true } };

@@ -15,7 +15,7 @@ import {
   type WebhookList,
   type WebhookWithSecret,
 } from '@parley/protocol';
-import { ApiError, notFound } from '../http/apiError.ts';
+import { DomainError } from '../domainError.ts';
 import { CertificateCipher } from '../projects/credentials.ts';
 import type { Db } from '../store/database.ts';
 import { resolveDeliveryTarget, TargetRefused, type TargetPolicy } from '../net/addressPolicy.ts';
@@ -44,7 +44,7 @@ function decodeCursor(cursor: string): number {
   const match = /^d(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   const id = match ? Number(match[1]) : NaN;
   if (!Number.isSafeInteger(id) || encodeCursor(id) !== cursor) {
-    throw new ApiError('invalid_parameter', { field: 'cursor', reason: 'cursor is not a cursor this API returned' });
+    throw new DomainError('invalid_parameter', 'cursor is not a cursor this API returned', 'cursor');
   }
   return id;
 }
@@ -87,7 +87,7 @@ export class WebhookService {
     try {
       await resolveDeliveryTarget(url, this.#policy);
     } catch (error) {
-      if (error instanceof TargetRefused) throw new ApiError('invalid_parameter', { field: 'url', reason: `url ${error.message}` });
+      if (error instanceof TargetRefused) throw new DomainError('invalid_parameter', `url ${error.message}`, 'url');
       throw error;
     }
   }
@@ -95,7 +95,7 @@ export class WebhookService {
   async createWebhook(appId: string, input: CreateWebhookBody): Promise<WebhookWithSecret> {
     await this.#checkUrl(input.url);
     if ((await store.countEndpoints(this.#db, appId)) >= MAX_WEBHOOKS_PER_PROJECT) {
-      throw new ApiError('invalid_parameter', { field: 'url', reason: `A project can have at most ${MAX_WEBHOOKS_PER_PROJECT} webhooks; delete one first` });
+      throw new DomainError('invalid_parameter', `A project can have at most ${MAX_WEBHOOKS_PER_PROJECT} webhooks; delete one first`, 'url');
     }
     const now = Date.now();
     const secret = newSecret();
@@ -125,7 +125,7 @@ export class WebhookService {
 
   async #endpoint(appId: string, id: string): Promise<store.EndpointRow> {
     const row = await store.findEndpoint(this.#db, appId, id);
-    if (!row) throw notFound('webhookId', `No webhook ${id} in this project`);
+    if (!row) throw new DomainError('not_found', `No webhook ${id} in this project`, 'webhookId');
     return row;
   }
 
@@ -152,7 +152,7 @@ export class WebhookService {
   }
 
   async deleteWebhook(appId: string, id: string): Promise<{ webhookId: string; deleted: true }> {
-    if (!(await store.deleteEndpoint(this.#db, appId, id))) throw notFound('webhookId', `No webhook ${id} in this project`);
+    if (!(await store.deleteEndpoint(this.#db, appId, id))) throw new DomainError('not_found', `No webhook ${id} in this project`, 'webhookId');
     return { webhookId: id, deleted: true };
   }
 
@@ -184,7 +184,7 @@ export class WebhookService {
   async redeliver(appId: string, id: string, deliveryId: number): Promise<Delivery> {
     await this.#endpoint(appId, id);
     const original = await store.findDelivery(this.#db, id, deliveryId);
-    if (!original) throw notFound('deliveryId', `No delivery ${deliveryId} of webhook ${id}`);
+    if (!original) throw new DomainError('not_found', `No delivery ${deliveryId} of webhook ${id}`, 'deliveryId');
     const now = Date.now();
     const [newId] = await store.insertDeliveries(this.#db, [
       {

@@ -25,7 +25,7 @@ import {
 } from '@parley/protocol';
 import { toApiError } from '../../http/errors.ts';
 import type { Account } from '../../projects/service.ts';
-import { RecordingError, type RecordingErrorKind } from '../../recording/errors.ts';
+import { DomainError, type DomainErrorKind } from '../../domainError.ts';
 import type { RecordingState } from '../../recording/service.ts';
 import { storageFromAgora } from '../../recording/storage.ts';
 import type { Services } from '../../services.ts';
@@ -48,8 +48,11 @@ class CloudRecordingFailure extends Error {
 const invalidParameter = (reason: string) => new CloudRecordingFailure(400, 2, reason);
 const noWorker = () => new CloudRecordingFailure(404, 404, 'failed to find worker');
 
-/** The service's error kinds as Agora answers them (status codes page and older docs). */
-const AGORA_ERRORS: Record<RecordingErrorKind, (error: RecordingError) => CloudRecordingFailure> = {
+/**
+ * Domain error kinds as Agora's Cloud Recording answers them (status codes page and older docs);
+ * kinds that recording requests never meet answer as Agora's nearest.
+ */
+const AGORA_ERRORS: Record<DomainErrorKind, (error: DomainError) => CloudRecordingFailure> = {
   invalid_parameter: (error) => invalidParameter(error.message),
   unsupported: (error) => invalidParameter(error.message),
   invalid_channel_name: () => new CloudRecordingFailure(400, 401, 'invalid_channel_name'),
@@ -64,12 +67,25 @@ const AGORA_ERRORS: Record<RecordingErrorKind, (error: RecordingError) => CloudR
   already_stopped: () => new CloudRecordingFailure(400, 49, 'invalid operation'),
   storage: (error) => invalidParameter(`storageConfig: ${error.message}`),
   tools_missing: (error) => new CloudRecordingFailure(500, 502, `Failed to allocate worker: ${error.message}`),
+  forbidden: (error) => invalidParameter(error.message),
+  rate_limited: () => new CloudRecordingFailure(429, 429, 'too many requests'),
+  unavailable: () => new CloudRecordingFailure(503, 500, 'internal_error'),
+  invalid_token: (error) => invalidParameter(error.message),
+  token_expired: (error) => invalidParameter(error.message),
+  banned: (error) => invalidParameter(error.message),
+  not_joined: noWorker,
+  already_joined: (error) => invalidParameter(error.message),
+  unknown_user: noWorker,
+  session_not_found: noWorker,
+  invalid_offer: (error) => invalidParameter(error.message),
+  media_ports_exhausted: (error) => new CloudRecordingFailure(500, 502, `Failed to allocate worker: ${error.message}`),
+  too_many_sessions: () => new CloudRecordingFailure(429, 429, 'too many requests'),
 };
 
 function installErrorHandler(scope: FastifyInstance): void {
   scope.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AgoraError) return reply.code(error.status).headers(error.headers).send({ message: error.message });
-    const failure = error instanceof RecordingError ? AGORA_ERRORS[error.kind](error) : error instanceof CloudRecordingFailure ? error : undefined;
+    const failure = error instanceof DomainError ? AGORA_ERRORS[error.kind](error) : error instanceof CloudRecordingFailure ? error : undefined;
     if (failure) return reply.code(failure.status).send(failure.body);
     const apiError = toApiError(error);
     if (apiError.status === 413) return reply.code(413).send({ message: 'Request size limit exceeded' });

@@ -5,6 +5,7 @@
  * every failure as `{message}` with the HTTP status (messages as Agora's gateway words them).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type DomainErrorKind } from '../../domainError.ts';
 import { toApiError } from '../../http/errors.ts';
 import { readAuthorization } from '../../http/credentials.ts';
 import type { Account, Project } from '../../projects/service.ts';
@@ -36,10 +37,49 @@ export const AGORA_NO_ROUTE = { message: 'no Route matched with those values' } 
 export const AGORA_RATE_LIMITS = { onlineChannelQuery: 20, other: 10 } as const;
 const RATE_WINDOW_MS = 1_000;
 
+/**
+ * Channel Management's one map from domain error kinds to HTTP statuses; the body is `{message}`
+ * with the service's words, as Agora's routes answer their own errors.
+ */
+const CHANNEL_MANAGEMENT_STATUS: Record<DomainErrorKind, number> = {
+  invalid_parameter: 400,
+  invalid_channel_name: 400,
+  not_found: 404,
+  forbidden: 403,
+  rate_limited: 429,
+  unavailable: 503,
+  unsupported: 400,
+  resource_not_found: 404,
+  resource_expired: 400,
+  resource_mismatch: 400,
+  already_started: 409,
+  task_conflict: 409,
+  uid_in_use: 409,
+  not_running: 409,
+  already_stopped: 409,
+  storage: 400,
+  tools_missing: 503,
+  invalid_token: 401,
+  token_expired: 401,
+  banned: 403,
+  not_joined: 404,
+  already_joined: 409,
+  unknown_user: 404,
+  session_not_found: 404,
+  invalid_offer: 400,
+  media_ports_exhausted: 503,
+  too_many_sessions: 429,
+};
+
 export function installAgoraErrorHandler(scope: FastifyInstance): void {
   scope.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AgoraError) {
       reply.code(error.status).headers(error.headers).send({ message: error.message });
+      return;
+    }
+    if (error instanceof DomainError) {
+      const headers = error.retryAfterSeconds !== undefined ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+      reply.code(CHANNEL_MANAGEMENT_STATUS[error.kind]).headers(headers).send({ message: error.message });
       return;
     }
     const apiError = toApiError(error);
