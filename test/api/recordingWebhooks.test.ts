@@ -1,8 +1,12 @@
 /**
  * Cloud recording events reach webhooks as Agora NCS notices of productId 3, signed, numbered per
- * task, only for endpoints that asked for `recording`.
+ * task, only for endpoints that asked for `recording`. The events are announced the way recording
+ * transitions announce them: through the server's webhook outbox, then on its bus.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '@parley/protocol';
+import { announce } from '../../packages/server/src/recording/transitions.ts';
+import { WebhookOutbox } from '../../packages/server/src/webhooks/outbox.ts';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
 import { WebhookReceiver } from '../support/webhookReceiver.ts';
@@ -27,15 +31,17 @@ describe('recording webhooks', () => {
     receiver.secret = created.body.data.secret;
 
     const ref = { appId: project.appId, channel: 'rec-room', sid: 'sid-1', resourceId: 'rid-1', uid: '527', mode: 'individual' as const };
-    const events = t.server.services.events;
+    const { events, store, webhooks } = t.server.services;
+    const recording = { db: store.db, events, outbox: new WebhookOutbox(webhooks) };
+    const emit = (event: DomainEvent) => announce(recording, [event]);
     const file = { fileName: 'sid-1_rec-room__uid_s_1__uid_e_video.m3u8', trackType: 'video' as const, uid: '1', mixedAllUser: false, isPlayable: true, sliceStartTime: 1 };
-    events.emit({ ...ref, type: 'recording.recorder_joined', at: Date.now() });
-    events.emit({ ...ref, type: 'recording.status', status: 5, fileList: [], at: Date.now() });
+    await emit({ ...ref, type: 'recording.recorder_joined', at: Date.now() });
+    await emit({ ...ref, type: 'recording.status', status: 5, fileList: [], at: Date.now() });
     // Channel events are not what this endpoint asked for.
     events.emit({ type: 'channel.created', appId: project.appId, channel: 'rec-room', at: Date.now() });
-    events.emit({ ...ref, type: 'recording.files_uploaded', uploadingStatus: 'uploaded', fileList: [file], at: Date.now() });
-    events.emit({ ...ref, type: 'recording.recorder_left', leaveCode: 16, at: Date.now() });
-    events.emit({ ...ref, type: 'recording.exited', exitStatus: 0, at: Date.now() });
+    await emit({ ...ref, type: 'recording.files_uploaded', uploadingStatus: 'uploaded', fileList: [file], at: Date.now() });
+    await emit({ ...ref, type: 'recording.recorder_left', leaveCode: 16, at: Date.now() });
+    await emit({ ...ref, type: 'recording.exited', exitStatus: 0, at: Date.now() });
 
     await receiver.waitFor((received) => received.length >= 5);
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -1,7 +1,8 @@
 /**
  * A server killed with -9 in the middle of two recordings (individual and mix): no ffmpeg of
  * theirs outlives it, and the next start marks both as exited abnormally (20) and makes what they
- * had captured into playable, listed files.
+ * had captured into playable, listed files. Their webhook notices, from before and after the
+ * kill, are numbered 0, 1, 2… per task with no gap and no repeat.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { ffprobe } from '../support/media.ts';
 import { exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
 import { basic, call } from '../support/server.ts';
 import { waitUntil } from '../support/waitUntil.ts';
+import { WebhookReceiver } from '../support/webhookReceiver.ts';
 import { BotClient } from '../support/wrtcClient.ts';
 
 const exec = promisify(execFile);
@@ -21,7 +23,7 @@ const exec = promisify(execFile);
 const RECORD_SECONDS = 5;
 
 function serve(dataDir: string, port: number): Promise<ChildProcess> {
-  return serveProcess(dataDir, port, { env: { PARLEY_RTC_PORT_MIN: '42000', PARLEY_RTC_PORT_MAX: '42199' } });
+  return serveProcess(dataDir, port, { env: { PARLEY_RTC_PORT_MIN: '42000', PARLEY_RTC_PORT_MAX: '42199', PARLEY_WEBHOOK_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_BASE_MS: '50' } });
 }
 
 /** Processes whose command line carries `marker` (Parley names its ffmpeg processes `parley-ffmpeg:<sid>…`). */
@@ -42,8 +44,10 @@ describe('a server killed during recordings', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-rec-restart-'));
   const bots: BotClient[] = [];
   let server: ChildProcess | undefined;
+  let receiver: WebhookReceiver | undefined;
   afterAll(async () => {
     await Promise.all(bots.map((bot) => bot.close()));
+    await receiver?.close();
     server?.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -54,6 +58,10 @@ describe('a server killed during recordings', () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const url = `http://127.0.0.1:${port}`;
     server = await serve(dataDir, port);
+    receiver = await WebhookReceiver.start();
+    const webhook = await call(url, 'POST', `/v1/projects/${project.appId}/webhooks`, { auth, body: { url: receiver.url, events: ['recording'] } });
+    expect(webhook.status, JSON.stringify(webhook.body)).toBe(200);
+    receiver.secret = webhook.body.data.secret;
 
     const join = async (channel: string, uid: number) => {
       const token = buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 600 });
@@ -113,6 +121,19 @@ describe('a server killed during recordings', () => {
     expect(recorders).toHaveLength(2);
     for (const session of recorders) expect(session.leaveReason).toBe(4);
     expect(fs.readdirSync(path.join(dataDir, 'recording-work'))).toEqual([]);
+
+    // Each task's notices, numbered 0… with no gap and no repeat across the kill: before it status
+    // 1, recorder in, 4, 5; after it the recorder out first, and status 20 and the exit last.
+    const noticesOf = (sid: string) => receiver!.accepted().filter((n) => n.body.sid === sid);
+    for (const sid of [individual, mix]) {
+      await receiver.waitFor(() => noticesOf(sid).some((n) => n.body.eventType === 11), 20_000);
+      const numbered = noticesOf(sid).map((n) => ({ sequence: n.body.payload.sequence as number, eventType: n.body.eventType }));
+      numbered.sort((x, y) => x.sequence - y.sequence);
+      expect(numbered.map((n) => n.sequence), sid).toEqual(numbered.map((_, i) => i));
+      const types = numbered.map((n) => n.eventType);
+      expect(types.slice(0, 5), sid).toEqual([3, 40, 3, 3, 41]);
+      expect(types.slice(-2), sid).toEqual([3, 11]);
+    }
 
     server.kill('SIGTERM');
     await exited(server);

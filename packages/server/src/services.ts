@@ -22,7 +22,6 @@ import { TokenService } from './tokens/service.ts';
 import { UsageService } from './usage/service.ts';
 import { systemResolver } from './net/addressPolicy.ts';
 import { WebhookOutbox } from './webhooks/outbox.ts';
-import { subscribeRecordingNotices } from './webhooks/recordingNotices.ts';
 import { WebhookService } from './webhooks/service.ts';
 import { DeliveryWorker, type WorkerLogger } from './webhooks/worker.ts';
 
@@ -79,11 +78,12 @@ export function createServices(
   const projects = new ProjectService(store.db, config.secretKey);
   const events = new EventBus(log);
   const webhooks = new WebhookService(store.db, { secretKey: config.secretKey, policy: { allowPrivate: config.webhookAllowPrivate, resolve: systemResolver } });
-  // Sessions are the channels' journal: webhook notices are written in the same transactions.
-  const sessions = new SessionService(store.db, config.nodeId, log, new WebhookOutbox(webhooks));
+  // Webhook notices are written in the transactions of the changes they report: sessions (the
+  // channels' journal) and recordings hand their events to the outbox.
+  const outbox = new WebhookOutbox(webhooks);
+  const sessions = new SessionService(store.db, config.nodeId, log, outbox);
   // Subscribed before anything can publish, so no join or leave goes unrecorded.
   subscribeSessions(events, sessions);
-  subscribeRecordingNotices(events, webhooks);
   const tokens = new TokenService(projects, config.tokenMaxLifetimeSeconds);
   const bans = new BanService(store.db);
   const rtc = new RtcService({
@@ -100,6 +100,7 @@ export function createServices(
     db: store.db,
     rtc,
     events,
+    outbox,
     tools: new MediaTools(config),
     cipher: new CertificateCipher(config.secretKey),
     config,

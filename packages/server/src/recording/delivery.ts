@@ -8,9 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RecordingStatus, type DomainEvent, type RecordingFileInfo, type UploadingStatus } from '@parley/protocol';
 import type { RecordingStorageConfig } from '../config.ts';
-import type { EventBus } from '../events/bus.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
-import type { Db } from '../store/database.ts';
 import { finalizeIndividual, finalizeMix, type FinalFiles } from './finalize.ts';
 import type { MediaTools } from './mediaTools.ts';
 import { objectKey } from './names.ts';
@@ -18,12 +16,11 @@ import type { RecordingSettings } from './settings.ts';
 import { blobStoreFor, openStorage } from './storage.ts';
 import * as store from './store.ts';
 import { MIX_CAPTURE_FILE, type Captured } from './task.ts';
-import { recordingRef, transition, updateRow } from './transitions.ts';
+import { recordingRef, transition, updateRow, type TransitionContext } from './transitions.ts';
+import { untilStored } from './untilStored.ts';
 import { uploadFiles } from './uploader.ts';
 
-export interface DeliveryDeps {
-  db: Db;
-  events: EventBus;
+export interface DeliveryDeps extends TransitionContext {
   tools: MediaTools;
   cipher: CertificateCipher;
   storage: RecordingStorageConfig;
@@ -56,23 +53,36 @@ export class Delivery {
   /**
    * Makes the files, uploads them, and records the outcome; the task ends with `exitStatus`. When
    * that fails the recording exits abnormally saying why, unless `interrupted()` (the server is
-   * shutting down and killed the ffmpeg processes: the next start finishes the job).
+   * shutting down and killed the ffmpeg processes: the next start finishes the job). The outcome
+   * and the task's `exited` notice are one write, retried while the store is unavailable.
    */
   async deliver(row: store.RecordingRow, captured: Captured, exitStatus: 8 | 20, interrupted: () => boolean): Promise<void> {
+    // Errors met on the way, announced with the outcome whichever it is.
+    const reported: DomainEvent[] = [];
     try {
-      await this.#deliver(row, captured, exitStatus);
+      await this.#deliver(row, captured, exitStatus, reported, interrupted);
     } catch (error) {
       if (interrupted()) return;
       const message = (error as Error).message;
       this.#deps.log.error({ err: error, sid: row.sid }, 'recording files could not be made');
-      await transition(this.#deps, row, RecordingStatus.exitedAbnormally, { uploading_status: 'unknown', error: `The files could not be made: ${message}` }, [
+      await this.#end(row, RecordingStatus.exitedAbnormally, { uploading_status: 'unknown', error: `The files could not be made: ${message}` }, [
+        ...reported,
         { type: 'recording.error', ...recordingRef(row), module: 2, errorLevel: 5, errorCode: 51, errorMsg: message },
-      ]);
-      this.#emit({ type: 'recording.exited', ...recordingRef(row), exitStatus: 1 });
+      ], interrupted);
     }
   }
 
-  async #deliver(row: store.RecordingRow, captured: Captured, exitStatus: 8 | 20): Promise<void> {
+  /** The last status of a task, its events and its `exited` notice, in one write that must land. */
+  #end(row: store.RecordingRow, status: 8 | 20, changes: Partial<Omit<store.RecordingRow, 'sid' | 'status'>>, alongside: DomainEvent[], interrupted: () => boolean): Promise<boolean> {
+    const exited: DomainEvent = { type: 'recording.exited', ...recordingRef(row), exitStatus: status === RecordingStatus.exited ? 0 : 1 };
+    return untilStored(() => transition(this.#deps, row, status, changes, alongside, [exited]), {
+      log: this.#deps.log,
+      closing: interrupted,
+      describe: { sid: row.sid, status, notice: 'recording.exited' },
+    });
+  }
+
+  async #deliver(row: store.RecordingRow, captured: Captured, exitStatus: 8 | 20, reported: DomainEvent[], interrupted: () => boolean): Promise<void> {
     const workDir = this.#deps.workDir(row.sid);
     const settings = JSON.parse(row.settings) as RecordingSettings;
     const spec = openStorage(row.storage, this.#deps.cipher);
@@ -87,7 +97,7 @@ export class Delivery {
     }
     for (const problem of made.problems) {
       this.#deps.log.warn({ sid: row.sid, problem }, 'part of a recording could not be made into files');
-      this.#emit({ type: 'recording.error', ...recordingRef(row), module: 0, errorLevel: 3, errorCode: 51, errorMsg: problem });
+      reported.push({ type: 'recording.error', ...recordingRef(row), module: 0, errorLevel: 3, errorCode: 51, errorMsg: problem });
     }
     const files = made.files.map((file) => ({ key: objectKey(spec.prefix, file.name), path: file.path }));
     const fileList = made.entries.map((entry) => ({ ...entry, fileName: objectKey(spec.prefix, entry.fileName) }));
@@ -95,8 +105,7 @@ export class Delivery {
     const uploadingStatus: UploadingStatus = files.length === 0 ? 'unknown' : failed.length > 0 ? 'backuped' : 'uploaded';
     const problems = [...made.problems, ...(failed.length > 0 ? [`${failed.length} file(s) not uploaded yet (${failed[0]!.error}); retrying`] : [])];
     if (failed.length > 0) this.#deps.log.warn({ sid: row.sid, failed: failed.length, error: failed[0]!.error }, 'recording upload failed; the files wait for a retry');
-    await transition(
-      this.#deps,
+    const ended = await this.#end(
       row,
       exitStatus,
       {
@@ -106,11 +115,14 @@ export class Delivery {
         ...(problems.length > 0 ? { error: [row.error, ...problems].filter(Boolean).join('; ') } : {}),
       },
       [
+        ...reported,
         ...(failed.length > 0 ? [{ type: 'recording.error', ...recordingRef(row), module: 1, errorLevel: 3, errorCode: 47, errorMsg: failed[0]!.error } as const] : []),
         ...(files.length > 0 ? [{ type: 'recording.files_uploaded', ...recordingRef(row), uploadingStatus: failed.length > 0 ? 'backuped' : 'uploaded', fileList } as const] : []),
       ],
+      interrupted,
     );
-    this.#emit({ type: 'recording.exited', ...recordingRef(row), exitStatus: exitStatus === RecordingStatus.exited ? 0 : 1 });
+    // Not recorded (shutdown while the store failed): the next start makes the files again from the work folder.
+    if (!ended) return;
     if (failed.length === 0) await fs.promises.rm(workDir, { recursive: true, force: true });
   }
 
@@ -128,11 +140,13 @@ export class Delivery {
           [],
         );
         if (failed.length > 0) {
-          await updateRow(this.#deps.db, row, { pending_files: JSON.stringify(failed.map((f) => f.key)) });
+          await updateRow(this.#deps, row, { pending_files: JSON.stringify(failed.map((f) => f.key)) });
           continue;
         }
-        await updateRow(this.#deps.db, row, { pending_files: '[]', uploading_status: 'uploaded' });
-        this.#emit({ type: 'recording.files_uploaded', ...recordingRef(row), uploadingStatus: 'uploaded', fileList: JSON.parse(row.file_list) as RecordingFileInfo[] });
+        // A retry that is not recorded (the store failed) is redone by the next one: the files stay pending.
+        await updateRow(this.#deps, row, { pending_files: '[]', uploading_status: 'uploaded' }, [
+          { type: 'recording.files_uploaded', ...recordingRef(row), uploadingStatus: 'uploaded', fileList: JSON.parse(row.file_list) as RecordingFileInfo[] },
+        ]);
         await fs.promises.rm(this.#deps.workDir(row.sid), { recursive: true, force: true });
       } catch (error) {
         this.#deps.log.warn({ err: error, sid: row.sid }, 'recording upload retry failed');
@@ -140,9 +154,5 @@ export class Delivery {
         this.#retrying.delete(row.sid);
       }
     }
-  }
-
-  #emit(event: DomainEvent): void {
-    this.#deps.events.emit(event);
   }
 }

@@ -6,9 +6,7 @@
  */
 import fs from 'node:fs';
 import { RecordingStatus, recordingHasEnded, type DomainEvent } from '@parley/protocol';
-import type { EventBus } from '../events/bus.ts';
 import type { RtcService } from '../rtc/service.ts';
-import type { Db } from '../store/database.ts';
 import type { Delivery } from './delivery.ts';
 import { DomainError } from '../domainError.ts';
 import { LeaveCode } from './leaveCodes.ts';
@@ -16,7 +14,7 @@ import type { MediaTools } from './mediaTools.ts';
 import type { RecordingSettings } from './settings.ts';
 import * as store from './store.ts';
 import { RecordingTask } from './task.ts';
-import { recordingRef, transition } from './transitions.ts';
+import { announce, recordingRef, transition, type TransitionContext } from './transitions.ts';
 
 /** How long a stop that waits for the files waits (Agora's budget). */
 export const STOP_WAIT_MS = 20_000;
@@ -29,9 +27,13 @@ export interface LiveRecording {
   mediaSeen: boolean;
 }
 
-export interface LifecycleDeps {
-  db: Db;
-  events: EventBus;
+/** Why a recording stops on its own: the row's `error` and the event that reports it. */
+interface Failure {
+  error: string;
+  report: DomainEvent;
+}
+
+export interface LifecycleDeps extends TransitionContext {
   rtc: RtcService;
   tools: MediaTools;
   delivery: Delivery;
@@ -72,16 +74,17 @@ export class RunningRecordings {
       live.task.start();
     } catch (error) {
       await live.task.stop().catch(() => {});
-      await transition(this.#deps, row, RecordingStatus.exitedAbnormally, { stopped_at: Date.now(), error: (error as Error).message, uploading_status: 'unknown' });
-      this.#emit({ type: 'recording.recorder_left', ...recordingRef(row), leaveCode: LeaveCode.initFailed });
-      this.#emit({ type: 'recording.exited', ...recordingRef(row), exitStatus: 1 });
+      await transition(this.#deps, row, RecordingStatus.exitedAbnormally, { stopped_at: Date.now(), error: (error as Error).message, uploading_status: 'unknown' }, [], [
+        { type: 'recording.recorder_left', ...recordingRef(row), leaveCode: LeaveCode.initFailed },
+        { type: 'recording.exited', ...recordingRef(row), exitStatus: 1 },
+      ]);
       await fs.promises.rm(this.#deps.workDir(row.sid), { recursive: true, force: true });
       if (error instanceof DomainError && error.kind === 'already_joined') throw new DomainError('uid_in_use', `uid ${row.uid} is already in channel "${row.channel}": the recorder needs a uid of its own`, 'uid');
       throw error;
     }
     this.#live.set(row.sid, live);
-    this.#emit({ type: 'recording.recorder_joined', ...recordingRef(row) });
-    for (const status of [RecordingStatus.allComponentsReady, RecordingStatus.inProgress]) await transition(this.#deps, row, status);
+    await transition(this.#deps, row, RecordingStatus.allComponentsReady, {}, [{ type: 'recording.recorder_joined', ...recordingRef(row) }]);
+    await transition(this.#deps, row, RecordingStatus.inProgress);
   }
 
   /**
@@ -115,7 +118,7 @@ export class RunningRecordings {
       [...this.#live.values()].map(async (live) => {
         if (live.finished) return;
         await live.task.stop();
-        this.#emit({ type: 'recording.recorder_left', ...recordingRef(live.row), leaveCode: LeaveCode.shutdown });
+        await announce(this.#deps, [{ type: 'recording.recorder_left', ...recordingRef(live.row), leaveCode: LeaveCode.shutdown }]);
       }),
     );
     this.#live.clear();
@@ -142,39 +145,37 @@ export class RunningRecordings {
           row.capture_started_at = at;
           this.#deps.track(store.updateRecording(db, sid, { capture_started_at: at }));
         },
-        idle: () => this.#finishInBackground(sid, LeaveCode.idle),
-        evicted: () => this.#finishInBackground(sid, LeaveCode.stopped),
+        idle: () => void this.#finishInBackground(sid, LeaveCode.idle),
+        evicted: () => void this.#finishInBackground(sid, LeaveCode.stopped),
         failed: (error) => {
           this.#deps.log.error({ err: error, sid }, 'recording failed');
-          this.#emit({ type: 'recording.error', ...recordingRef(row), module: 0, errorLevel: 5, errorCode: 51, errorMsg: error.message });
-          this.#finishInBackground(sid, LeaveCode.stopped, error.message);
+          const report: DomainEvent = { type: 'recording.error', ...recordingRef(row), module: 0, errorLevel: 5, errorCode: 51, errorMsg: error.message };
+          // Announced with the stop it causes, or alone when the recording is stopping already.
+          if (!this.#finishInBackground(sid, LeaveCode.stopped, { error: error.message, report })) void this.#deps.track(announce(this.#deps, [report]));
         },
       },
     });
   }
 
-  #finishInBackground(sid: string, leaveCode: number, error?: string): void {
+  /** Starts finishing a recording unless it is finishing already or the node is closing; true when it started. */
+  #finishInBackground(sid: string, leaveCode: number, failure?: Failure): boolean {
     const live = this.#live.get(sid);
-    if (!live || live.finished || this.#deps.closing()) return;
-    void this.#finish(live, leaveCode, error);
+    if (!live || live.finished || this.#deps.closing()) return false;
+    void this.#finish(live, leaveCode, failure);
+    return true;
   }
 
   /** Stop requested → recorder out → files made → uploaded → exited. Runs once per recording. */
-  #finish(live: LiveRecording, leaveCode: number, error?: string): Promise<void> {
+  #finish(live: LiveRecording, leaveCode: number, failure?: Failure): Promise<void> {
     live.finished ??= this.#deps.track(
       (async () => {
         const row = live.row;
-        await transition(this.#deps, row, RecordingStatus.stopRequested, error ? { error } : {});
+        await transition(this.#deps, row, RecordingStatus.stopRequested, failure ? { error: failure.error } : {}, failure ? [failure.report] : []);
         const captured = await live.task.stop();
-        this.#emit({ type: 'recording.recorder_left', ...recordingRef(row), leaveCode });
-        await transition(this.#deps, row, RecordingStatus.allComponentsStopped, { stopped_at: Date.now() });
-        await this.#deps.delivery.deliver(row, captured, error ? RecordingStatus.exitedAbnormally : RecordingStatus.exited, this.#deps.closing);
+        await transition(this.#deps, row, RecordingStatus.allComponentsStopped, { stopped_at: Date.now() }, [{ type: 'recording.recorder_left', ...recordingRef(row), leaveCode }]);
+        await this.#deps.delivery.deliver(row, captured, failure ? RecordingStatus.exitedAbnormally : RecordingStatus.exited, this.#deps.closing);
       })().finally(() => this.#live.delete(live.row.sid)),
     );
     return live.finished;
-  }
-
-  #emit(event: DomainEvent): void {
-    this.#deps.events.emit(event);
   }
 }

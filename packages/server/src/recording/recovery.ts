@@ -4,18 +4,15 @@
  * listed; from then on, uploads that failed are retried and resources that expired unused are
  * forgotten, every `retrySeconds`.
  */
-import { RecordingStatus, type DomainEvent } from '@parley/protocol';
-import type { Db } from '../store/database.ts';
+import { RecordingStatus } from '@parley/protocol';
 import type { Delivery } from './delivery.ts';
 import { LeaveCode } from './leaveCodes.ts';
 import * as store from './store.ts';
-import { recordingRef, updateRow } from './transitions.ts';
+import { recordingRef, updateRow, type TransitionContext } from './transitions.ts';
 
-export interface RecoveryDeps {
-  db: Db;
+export interface RecoveryDeps extends TransitionContext {
   nodeId: string;
   delivery: Delivery;
-  emit(event: DomainEvent): void;
   /** Runs work in the background, so shutdown can wait for it. */
   track(work: Promise<unknown>): void;
   /** True once the node is shutting down: work in flight stops early. */
@@ -27,12 +24,16 @@ export async function recoverUnfinished(deps: RecoveryDeps): Promise<number> {
   const rows = await store.unfinishedRecordings(deps.db, deps.nodeId);
   for (const row of rows) {
     // No status event yet: delivering the files announces status 20 with the file list.
-    await updateRow(deps.db, row, {
-      status: RecordingStatus.exitedAbnormally,
-      stopped_at: row.stopped_at ?? Date.now(),
-      error: row.error ?? 'The server stopped during the recording; what it had recorded was made into files',
-    });
-    deps.emit({ type: 'recording.recorder_left', ...recordingRef(row), leaveCode: LeaveCode.shutdown });
+    await updateRow(
+      deps,
+      row,
+      {
+        status: RecordingStatus.exitedAbnormally,
+        stopped_at: row.stopped_at ?? Date.now(),
+        error: row.error ?? 'The server stopped during the recording; what it had recorded was made into files',
+      },
+      [{ type: 'recording.recorder_left', ...recordingRef(row), leaveCode: LeaveCode.shutdown }],
+    );
     deps.track(deps.delivery.capturedOf(row).then((captured) => deps.delivery.deliver(row, captured, RecordingStatus.exitedAbnormally, deps.closing)));
   }
   return rows.length;

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RecordingStatus, type DomainEvent } from '@parley/protocol';
+import { RecordingStatus } from '@parley/protocol';
 import type { BlobObject } from '../blob/blobStore.ts';
 import { BlobStoreError, checkKey, contentTypeOf } from '../blob/blobStore.ts';
 import type { RecordingStorageConfig } from '../config.ts';
@@ -30,7 +30,7 @@ import { acquireResource, checkChannelName, resourceForStart, type AcquireInput 
 import { mixSettings, normalizeSettings, uidFilter, type MixSettings, type SettingsInput, type UidFilter } from './settings.ts';
 import { blobStoreFor, checkEndpoint, openStorage, sealStorage, type StorageSpec } from './storage.ts';
 import * as store from './store.ts';
-import { created, updateRow } from './transitions.ts';
+import { created, updateRow, type RecordingOutbox } from './transitions.ts';
 import { decodeCursor, encodeCursor, toState, type RecordingMode, type RecordingState } from './views.ts';
 
 export type { AcquireInput } from './resources.ts';
@@ -53,6 +53,8 @@ export interface RecordingServiceDeps {
   db: Db;
   rtc: RtcService;
   events: EventBus;
+  /** Where the notices of recording events are written, in the transaction of their change (webhooks). */
+  outbox?: RecordingOutbox;
   tools: MediaTools;
   cipher: CertificateCipher;
   config: {
@@ -82,6 +84,7 @@ export class RecordingService {
     this.#delivery = new Delivery({
       db: deps.db,
       events: deps.events,
+      outbox: deps.outbox,
       tools: deps.tools,
       cipher: deps.cipher,
       storage: deps.config.recordingStorage,
@@ -91,6 +94,7 @@ export class RecordingService {
     this.#running = new RunningRecordings({
       db: deps.db,
       events: deps.events,
+      outbox: deps.outbox,
       rtc: deps.rtc,
       tools: deps.tools,
       delivery: this.#delivery,
@@ -281,9 +285,10 @@ export class RecordingService {
   async recover(): Promise<number> {
     const deps: RecoveryDeps = {
       db: this.#deps.db,
+      events: this.#deps.events,
+      outbox: this.#deps.outbox,
       nodeId: this.#deps.config.nodeId,
       delivery: this.#delivery,
-      emit: (event) => this.#emit(event),
       track: (work) => void this.#track(work),
       closing: () => this.#closing,
     };
@@ -322,11 +327,7 @@ export class RecordingService {
   }
 
   #updateRow(row: store.RecordingRow, changes: Partial<Omit<store.RecordingRow, 'sid'>>): Promise<void> {
-    return updateRow(this.#deps.db, row, changes);
-  }
-
-  #emit(event: DomainEvent): void {
-    this.#deps.events.emit(event);
+    return updateRow(this.#deps, row, changes);
   }
 
 }

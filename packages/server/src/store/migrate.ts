@@ -10,6 +10,7 @@ import * as banRules from './migrations/003_ban_rules.ts';
 import * as serverSettings from './migrations/004_server_settings.ts';
 import * as webhooks from './migrations/005_webhooks.ts';
 import * as recordings from './migrations/006_recordings.ts';
+import * as recordingNoticeSequences from './migrations/007_recording_notice_sequences.ts';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '004_server_settings': serverSettings,
   '005_webhooks': webhooks,
   '006_recordings': recordings,
+  '007_recording_notice_sequences': recordingNoticeSequences,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

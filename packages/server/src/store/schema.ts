@@ -185,6 +185,12 @@ export interface RecordingSliceTable {
   started_at: number;
 }
 
+/** Notices given so far per recording task (webhooks/recordingNotices.ts numbers them from it). */
+export interface RecordingNoticeSequenceTable {
+  sid: string;
+  issued: number;
+}
+
 export interface Database {
   accounts: AccountTable;
   projects: ProjectTable;
@@ -197,4 +203,5 @@ export interface Database {
   recording_slices: RecordingSliceTable;
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
+  recording_notice_sequences: RecordingNoticeSequenceTable;
 }

@@ -1,15 +1,20 @@
 /**
- * The sessions journal's outbox hook for webhooks: each channel and participant event becomes an
- * NCS notice, queued inside the transaction that records it, and the worker is woken after the
- * commit.
+ * The webhook outbox hook of the sessions journal and of recording transitions: each channel,
+ * participant and recording event becomes an NCS notice, queued inside the transaction that
+ * records its change, and the worker is woken after the commit. A recording's notices are
+ * numbered from the store in that same transaction, so their `sequence` has no gap and no repeat,
+ * also across a crash.
  */
 import type { DomainEvent } from '@parley/protocol';
+import type { RecordingOutbox } from '../recording/transitions.ts';
 import type { SessionOutbox } from '../sessions/service.ts';
 import type { Db } from '../store/database.ts';
 import { ClientSequence, noticeForEvent } from './notices.ts';
+import { isRecordingEvent, recordingNotice } from './recordingNotices.ts';
 import type { WebhookService } from './service.ts';
+import { nextRecordingSequence } from './store.ts';
 
-export class WebhookOutbox implements SessionOutbox {
+export class WebhookOutbox implements SessionOutbox, RecordingOutbox {
   #webhooks: WebhookService;
   #sequence = new ClientSequence();
 
@@ -18,7 +23,7 @@ export class WebhookOutbox implements SessionOutbox {
   }
 
   async record(trx: Db, event: DomainEvent): Promise<void> {
-    const notice = noticeForEvent(event, this.#sequence);
+    const notice = isRecordingEvent(event) ? recordingNotice(event, await nextRecordingSequence(trx, event.sid)) : noticeForEvent(event, this.#sequence);
     if (notice) await this.#webhooks.enqueue(notice, trx);
   }
 

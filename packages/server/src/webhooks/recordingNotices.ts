@@ -1,12 +1,12 @@
 /**
  * Cloud recording events as Agora NCS notices (productId 3): the event types and `details` of
  * agora-compat.md §5.2, a 0-based `sequence` per recording task so receivers can spot gaps and
- * duplicates, and one order key per task so its notices arrive in order.
+ * duplicates, and one order key per task so its notices arrive in order. The outbox (outbox.ts)
+ * queues them in the transaction of the change they report, numbered from the store so the count
+ * goes on across restarts.
  */
 import { NcsProduct, type DomainEvent, type DomainEventOf } from '@parley/protocol';
-import type { EventBus } from '../events/bus.ts';
 import type { Notice } from './notices.ts';
-import type { WebhookService } from './service.ts';
 
 export const RECORDING_EVENT_TYPES = [
   'recording.status',
@@ -52,25 +52,10 @@ export function isRecordingEvent(event: DomainEvent): event is RecordingEvent {
   return (RECORDING_EVENT_TYPES as readonly string[]).includes(event.type);
 }
 
-/** Numbers each task's notices 0, 1, 2… (in this process; a restarted task starts again at 0). */
-export class RecordingSequence {
-  #next = new Map<string, number>();
-
-  next(sid: string): number {
-    const value = this.#next.get(sid) ?? 0;
-    this.#next.set(sid, value + 1);
-    return value;
-  }
-
-  /** Forgets a finished task. */
-  end(sid: string): void {
-    this.#next.delete(sid);
-  }
-}
-
-export function recordingNotice(event: RecordingEvent, sequence: RecordingSequence): Notice {
+/** The notice of a recording event; `sequence` is its 0-based number among its task's notices (store.ts). */
+export function recordingNotice(event: RecordingEvent, sequence: number): Notice {
   const { eventType, serviceType, details } = ncsShape(event);
-  const notice: Notice = {
+  return {
     appId: event.appId,
     event: 'recording',
     productId: NcsProduct.cloudRecording,
@@ -79,19 +64,6 @@ export function recordingNotice(event: RecordingEvent, sequence: RecordingSequen
     channel: event.channel,
     orderKey: `recording:${event.sid}`,
     at: event.at,
-    payload: { cname: event.channel, uid: event.uid, sid: event.sid, sequence: sequence.next(event.sid), sendts: event.at, serviceType, details },
+    payload: { cname: event.channel, uid: event.uid, sid: event.sid, sequence, sendts: event.at, serviceType, details },
   };
-  if (event.type === 'recording.exited') sequence.end(event.sid);
-  return notice;
-}
-
-/** Queues a notice for every recording event; the bus logs a failed enqueue. */
-export function subscribeRecordingNotices(events: EventBus, webhooks: Pick<WebhookService, 'enqueue'>): () => void {
-  const sequence = new RecordingSequence();
-  const stops = RECORDING_EVENT_TYPES.map((type) =>
-    events.on(type, async (event) => {
-      await webhooks.enqueue(recordingNotice(event as RecordingEvent, sequence));
-    }),
-  );
-  return () => stops.forEach((stop) => stop());
 }

@@ -254,3 +254,20 @@ export async function pruneFinished(db: Db, before: number): Promise<number> {
   const result = await db.deleteFrom('webhook_deliveries').where('created_at', '<', before).where('state', '!=', 'pending').executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+// ------------------------------------------------------------------ recording notice numbers
+
+/**
+ * The next 0-based `sequence` of a recording task's notices. Run in the transaction that queues
+ * the notice: the count rises only if the notice is committed, and a concurrent writer of the same
+ * task waits on the row (PostgreSQL) or the connection (SQLite) rather than reading the same count.
+ */
+export async function nextRecordingSequence(db: Db, sid: string): Promise<number> {
+  const row = await db
+    .insertInto('recording_notice_sequences')
+    .values({ sid, issued: 1 })
+    .onConflict((oc) => oc.column('sid').doUpdateSet((eb) => ({ issued: eb('recording_notice_sequences.issued', '+', 1) })))
+    .returning('issued')
+    .executeTakeFirstOrThrow();
+  return Number(row.issued) - 1;
+}
