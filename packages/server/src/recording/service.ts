@@ -15,7 +15,7 @@ import path from 'node:path';
 import { RecordingStatus, type DomainEvent } from '@parley/protocol';
 import type { BlobObject } from '../blob/blobStore.ts';
 import { BlobStoreError, checkKey, contentTypeOf } from '../blob/blobStore.ts';
-import type { RecordingStorageConfig } from '../config.ts';
+import type { RecordingConfig } from '../config/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
 import type { RtcService } from '../rtc/service.ts';
@@ -55,13 +55,8 @@ export interface RecordingServiceDeps {
   events: EventBus;
   tools: MediaTools;
   cipher: CertificateCipher;
-  config: {
-    dataDir: string;
-    nodeId: string;
-    recordingStorage: RecordingStorageConfig;
-    recordingUploadRetrySeconds: number;
-    recordingAllowPrivateEndpoints: boolean;
-  };
+  /** The recording section, with the data folder (work files) and this node's name (recordings it runs). */
+  config: Pick<RecordingConfig, 'storage' | 'uploadRetrySeconds' | 'allowPrivateEndpoints'> & { dataDir: string; nodeId: string };
   log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
   /** The recording settings a channel was created with (the seed's `recordingConfig`): v1 start's defaults. */
   channelDefaults?(appId: string, channel: string): Promise<{ channelType: number; streamTypes: number } | undefined>;
@@ -84,7 +79,7 @@ export class RecordingService {
       events: deps.events,
       tools: deps.tools,
       cipher: deps.cipher,
-      storage: deps.config.recordingStorage,
+      storage: deps.config.storage,
       workDir: (sid) => this.#workDir(sid),
       log: deps.log,
     });
@@ -176,9 +171,9 @@ export class RecordingService {
   }
 
   async #checkStorage(appId: string, spec: StorageSpec): Promise<void> {
-    if (spec.s3?.endpoint && !this.#deps.config.recordingAllowPrivateEndpoints) await checkEndpoint(spec.s3.endpoint);
+    if (spec.s3?.endpoint && !this.#deps.config.allowPrivateEndpoints) await checkEndpoint(spec.s3.endpoint);
     try {
-      await blobStoreFor(spec, appId, this.#deps.config.recordingStorage).check();
+      await blobStoreFor(spec, appId, this.#deps.config.storage).check();
     } catch (error) {
       if (error instanceof BlobStoreError) throw new RecordingError('storage', error.message, 'storage');
       throw error;
@@ -228,7 +223,7 @@ export class RecordingService {
       const stat = await fs.promises.stat(local).catch(() => undefined);
       return stat ? { body: fs.createReadStream(local), size: stat.size, contentType: contentTypeOf(name) } : undefined;
     }
-    return blobStoreFor(spec, appId, this.#deps.config.recordingStorage).get(fileName);
+    return blobStoreFor(spec, appId, this.#deps.config.storage).get(fileName);
   }
 
   // ------------------------------------------------------------------ changes
@@ -288,7 +283,7 @@ export class RecordingService {
       closing: () => this.#closing,
     };
     const recovered = await recoverUnfinished(deps);
-    this.#retryTimer = retryUploadsEvery(deps, this.#deps.config.recordingUploadRetrySeconds);
+    this.#retryTimer = retryUploadsEvery(deps, this.#deps.config.uploadRetrySeconds);
     return recovered;
   }
 
