@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadConfig } from '../../packages/server/src/config.ts';
+import { loadConfig } from '../../packages/server/src/config/index.ts';
 import { startServer } from '../../packages/server/src/server.ts';
 
 function send(message: Record<string, unknown>): void {

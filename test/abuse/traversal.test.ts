@@ -69,7 +69,7 @@ describe.each(BACKENDS)('abuse: traversal on $name', (backend) => {
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     sid = started.body.data.sid;
     await call(t.url, 'POST', `/v1/projects/${project.appId}/channels/vault/recordings/${sid}/stop`, { auth });
-    const dataDir = t.config.dataDir;
+    const dataDir = t.config.store.dataDir;
     for (const dir of [dataDir, path.join(dataDir, 'recordings'), path.join(dataDir, 'recordings', other.appId)]) {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, `${sid}_secret.m3u8`), SENTINEL);
@@ -78,7 +78,7 @@ describe.each(BACKENDS)('abuse: traversal on $name', (backend) => {
   afterAll(() => t.stop());
 
   it('refuses every climbing file name of a recording download with a 400/404 envelope and no byte from outside', async () => {
-    const names = namesFor(sid, other.appId, t.config.dataDir);
+    const names = namesFor(sid, other.appId, t.config.store.dataDir);
     for (const name of names) {
       const answer = await rawRequest(t.url, 'GET', `/v1/projects/${project.appId}/recordings/${sid}/files/${name}`, { headers: { authorization: auth } });
       expectRefused(answer, name);
@@ -98,7 +98,7 @@ describe.each(BACKENDS)('abuse: traversal on $name', (backend) => {
   });
 
   it('never serves a file outside the docs site', async () => {
-    for (const name of namesFor(sid, other.appId, t.config.dataDir)) {
+    for (const name of namesFor(sid, other.appId, t.config.store.dataDir)) {
       const answer = await rawRequest(t.url, 'GET', `/docs/${name}`);
       expect(answer.status, name).toBeLessThan(500);
       expect(answer.text, name).not.toContain(SENTINEL);

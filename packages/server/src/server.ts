@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { LeaveReason } from '@parley/protocol';
-import type { Config } from './config.ts';
+import type { Config } from './config/index.ts';
 import { buildApp } from './http/app.ts';
 import { openLiveState } from './live/index.ts';
 import type { CreatedProject } from './projects/service.ts';
@@ -33,38 +33,38 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ...(options.postgresSchema ? { postgresSchema: options.postgresSchema } : {}) });
+  const store = openStore({ ...config.store, ...(options.postgresSchema ? { postgresSchema: options.postgresSchema } : {}) });
   // One logger for the whole server; Fastify's request logs are its children.
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const logger = pino({ level: config.log.level, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   let live: Awaited<ReturnType<typeof openLiveState>> | undefined;
   try {
     await migrateToLatest(store.db);
-    live = await openLiveState({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, nodeId: config.nodeId });
+    live = await openLiveState({ ...config.live, nodeId: config.node.id });
     const services = createServices(store, live, config, logger);
     // Sessions this node hosted when it last stopped (a crash, a kill) would otherwise stay open
     // forever and count as usage; nobody can be on this node before it listens.
-    const closedSessions = await services.sessions.closeOpenSessions(config.nodeId, LeaveReason.serverInternal, Date.now());
-    if (closedSessions > 0) logger.info({ closedSessions, nodeId: config.nodeId }, 'closed sessions left open by the previous run');
+    const closedSessions = await services.sessions.closeOpenSessions(config.node.id, LeaveReason.serverInternal, Date.now());
+    if (closedSessions > 0) logger.info({ closedSessions, nodeId: config.node.id }, 'closed sessions left open by the previous run');
     // Recordings interrupted by the previous run exit abnormally; their files are made in the background.
     const interrupted = await services.recordings.recover();
-    if (interrupted > 0) logger.info({ interrupted, nodeId: config.nodeId }, 'finishing recordings interrupted by the previous run');
+    if (interrupted > 0) logger.info({ interrupted, nodeId: config.node.id }, 'finishing recordings interrupted by the previous run');
     const firstRun =
       options.bootstrap !== false && !(await services.projects.hasAnyAccount())
         ? await services.projects.createDemoProject()
         : undefined;
     // Participants a crashed predecessor of this node registered are gone with it.
-    await live.participants.clearNode(config.nodeId);
+    await live.participants.clearNode(config.node.id);
     const app = await buildApp({ config, services, logger });
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({ host: config.http.host, port: config.http.port });
     // Sends what the outbox holds: what the last run left unsent, and the leaves closeOpenSessions just queued.
     await services.webhookWorker.start();
     const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
     const openedLive = live;
     return {
       app,
       services,
-      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+      url: `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
       firstRun,
       async close() {
         // Calls end first (sessions closed with a reason), then Fastify stops accepting and lets

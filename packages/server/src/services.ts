@@ -5,7 +5,7 @@ import { KickingRuleService } from './bans/kickingRules.ts';
 import { BanService } from './bans/service.ts';
 import { ChannelService } from './channels/service.ts';
 import { findChannel } from './channels/store.ts';
-import type { Config } from './config.ts';
+import type { Config, WebhooksConfig } from './config/index.ts';
 import { AuthFailureBudget } from './http/authFailures.ts';
 import { EventBus, type EventBusLogger } from './events/bus.ts';
 import type { LiveState } from './live/index.ts';
@@ -50,50 +50,28 @@ export interface Services {
 export function createServices(
   store: Store,
   live: LiveState,
-  config: Pick<
-    Config,
-    | 'secretKey'
-    | 'tokenMaxLifetimeSeconds'
-    | 'nodeId'
-    | 'rtcAddress'
-    | 'rtcPortMin'
-    | 'rtcPortMax'
-    | 'rtcConnectTimeoutSeconds'
-    | 'rtcMaxSessionsPerIp'
-    | 'rtcMaxSessionsPerToken'
-    | 'webhookAllowPrivate'
-    | 'webhookRetryHours'
-    | 'webhookRetryBaseMs'
-    | 'dataDir'
-    | 'ffmpegPath'
-    | 'ffprobePath'
-    | 'recordingStorage'
-    | 'recordingUploadRetrySeconds'
-    | 'recordingAllowPrivateEndpoints'
-    | 'authFailuresPerIp'
-    | 'authFailuresPerCustomerId'
-  >,
+  config: Pick<Config, 'node' | 'store' | 'auth' | 'rtc' | 'recording' | 'webhooks'>,
   log: EventBusLogger & RtcDeps['log'] & SessionLogger & WorkerLogger,
 ): Services {
-  const projects = new ProjectService(store.db, config.secretKey);
+  const projects = new ProjectService(store.db, config.auth.secretKey);
   const events = new EventBus(log);
-  const webhooks = new WebhookService(store.db, { secretKey: config.secretKey, policy: { allowPrivate: config.webhookAllowPrivate, resolve: systemResolver } });
+  const webhooks = new WebhookService(store.db, { secretKey: config.auth.secretKey, policy: { allowPrivate: config.webhooks.allowPrivate, resolve: systemResolver } });
   // Webhook notices are written in the transactions of the changes they report: sessions (the
   // channels' journal) and recordings hand their events to the outbox.
   const outbox = new WebhookOutbox(webhooks);
-  const sessions = new SessionService(store.db, config.nodeId, log, outbox);
+  const sessions = new SessionService(store.db, config.node.id, log, outbox);
   // Subscribed before anything can publish, so no join or leave goes unrecorded.
   subscribeSessions(events, sessions);
-  const tokens = new TokenService(projects, config.tokenMaxLifetimeSeconds);
+  const tokens = new TokenService(projects, config.auth.tokenMaxLifetimeSeconds);
   const bans = new BanService(store.db);
   const rtc = new RtcService({
     tokens,
     bans,
     events,
     directory: live.participants,
-    network: { address: config.rtcAddress, portMin: config.rtcPortMin, portMax: config.rtcPortMax, connectTimeoutMs: config.rtcConnectTimeoutSeconds * 1000 },
-    sessionCaps: { perIp: config.rtcMaxSessionsPerIp, perToken: config.rtcMaxSessionsPerToken },
-    nodeId: config.nodeId,
+    network: { address: config.rtc.address, portMin: config.rtc.portMin, portMax: config.rtc.portMax, connectTimeoutMs: config.rtc.connectTimeoutSeconds * 1000 },
+    sessionCaps: { perIp: config.rtc.maxSessionsPerIp, perToken: config.rtc.maxSessionsPerToken },
+    nodeId: config.node.id,
     log,
   });
   const recordings = new RecordingService({
@@ -101,9 +79,9 @@ export function createServices(
     rtc,
     events,
     outbox,
-    tools: new MediaTools(config),
-    cipher: new CertificateCipher(config.secretKey),
-    config,
+    tools: new MediaTools(config.recording),
+    cipher: new CertificateCipher(config.auth.secretKey),
+    config: { ...config.recording, dataDir: config.store.dataDir, nodeId: config.node.id },
     log,
     channelDefaults: async (appId, channel) => {
       const row = await findChannel(store.db, appId, channel);
@@ -114,7 +92,7 @@ export function createServices(
   });
   return {
     store,
-    storeWrites: new WriteProbe(store.db, config.nodeId, () => sessions.retryWritesNow()),
+    storeWrites: new WriteProbe(store.db, config.node.id, () => sessions.retryWritesNow()),
     events,
     live,
     projects,
@@ -125,28 +103,29 @@ export function createServices(
     sessions,
     usage: new UsageService(store.db),
     webhooks,
-    webhookWorker: webhookWorker(store, webhooks, config, log),
+    webhookWorker: webhookWorker(store, webhooks, config.webhooks, config.node.id, log),
     kickingRules: new KickingRuleService(bans, rtc),
     recordings,
-    authFailures: new AuthFailureBudget(live.rateCounter, { perIp: config.authFailuresPerIp, perCustomerId: config.authFailuresPerCustomerId }),
+    authFailures: new AuthFailureBudget(live.rateCounter, { perIp: config.auth.failuresPerIp, perCustomerId: config.auth.failuresPerCustomerId }),
   };
 }
 
 function webhookWorker(
   store: Store,
   webhooks: WebhookService,
-  config: Pick<Config, 'nodeId' | 'webhookRetryHours' | 'webhookRetryBaseMs'>,
+  config: Pick<WebhooksConfig, 'retryHours' | 'retryBaseMs'>,
+  nodeId: string,
   log: WorkerLogger,
 ): DeliveryWorker {
   const worker = new DeliveryWorker({
     db: store.db,
     lockRows: store.kind === 'postgres',
-    nodeId: config.nodeId,
+    nodeId,
     policy: webhooks.policy,
     openSecret: (sealed) => webhooks.openSecret(sealed),
     log,
-    retryHorizonMs: config.webhookRetryHours * 3_600_000,
-    retryBaseMs: config.webhookRetryBaseMs,
+    retryHorizonMs: config.retryHours * 3_600_000,
+    retryBaseMs: config.retryBaseMs,
   });
   webhooks.onWake(() => worker.wake());
   return worker;

@@ -2,7 +2,7 @@
  * The `parley` command line: serve, project create, token create, migrate.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig, type ConfigOverrides } from '../config.ts';
+import { ConfigError, loadConfig, type ConfigOverrides } from '../config/index.ts';
 import { PLANS } from '../projects/service.ts';
 import { createProjectCommand } from './projectCreate.ts';
 import { migrateCommand } from './migrate.ts';
@@ -19,11 +19,14 @@ function integer(name: string, min: number, max: number) {
 
 const dataDirOption = () => new Option('--data-dir <dir>', 'data folder of the embedded store (env PARLEY_DATA_DIR)');
 
-function overridesFrom(options: { host?: string; port?: number; dataDir?: string }): ConfigOverrides {
+/** Flags stand in for their variables, so they win over the environment. */
+function overridesFrom(options: { host?: string; port?: number; dataDir?: string; dev?: boolean; webhookAllowPrivate?: boolean }): ConfigOverrides {
   return {
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    PARLEY_HOST: options.host,
+    PARLEY_PORT: options.port?.toString(),
+    PARLEY_DATA_DIR: options.dataDir,
+    ...(options.dev ? { PARLEY_DEV: 'true' } : {}),
+    ...(options.webhookAllowPrivate ? { PARLEY_WEBHOOK_ALLOW_PRIVATE: 'true' } : {}),
   };
 }
 
@@ -41,15 +44,7 @@ export function buildProgram(): Command {
     .addOption(dataDirOption())
     .option('--dev', 'dev mode: the demo call page at /call may mint tokens for the demo project (env PARLEY_DEV)')
     .option('--webhook-allow-private', 'let webhooks go to loopback, private and link-local addresses (env PARLEY_WEBHOOK_ALLOW_PRIVATE)')
-    .action((options) =>
-      serveCommand(
-        loadConfig(process.env, {
-          ...overridesFrom(options),
-          ...(options.dev ? { dev: true } : {}),
-          ...(options.webhookAllowPrivate ? { webhookAllowPrivate: true } : {}),
-        }),
-      ),
-    );
+    .action((options) => serveCommand(loadConfig(process.env, overridesFrom(options))));
 
   const project = program.command('project').description('manage projects');
   project

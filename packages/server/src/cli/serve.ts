@@ -1,7 +1,7 @@
 /**
  * `parley serve`: runs the platform until SIGINT/SIGTERM, then shuts down gracefully.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { startServer } from '../server.ts';
 import { formatCredentials } from './credentialsBanner.ts';
 

@@ -3,7 +3,7 @@
  */
 import { buildRtcToken } from '@parley/token';
 import { CHANNEL_NAME_PATTERN, CHANNEL_NAME_RULE } from '@parley/protocol';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { ProjectService } from '../projects/service.ts';
 import { openStore } from '../store/database.ts';
 import { UserError } from './userError.ts';
@@ -13,13 +13,13 @@ export function parseUid(raw: string): number | string {
 }
 
 export async function createTokenCommand(
-  config: Config,
+  config: Pick<Config, 'store' | 'auth'>,
   options: { appId: string; channel: string; uid: string; role: 'publisher' | 'subscriber'; expire: number },
 ): Promise<void> {
   if (!new RegExp(CHANNEL_NAME_PATTERN).test(options.channel)) throw new UserError(CHANNEL_NAME_RULE);
-  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = openStore(config.store);
   try {
-    const appCertificate = await new ProjectService(store.db, config.secretKey).findCertificate(options.appId);
+    const appCertificate = await new ProjectService(store.db, config.auth.secretKey).findCertificate(options.appId);
     if (!appCertificate) throw new UserError(`no project has App ID ${options.appId}`);
     console.log(
       buildRtcToken({

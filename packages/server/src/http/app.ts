@@ -5,7 +5,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { channelHandlers } from '../channels/routes.ts';
 import { registerDemoRoutes } from '../demo/routes.ts';
 import { registerSignaling } from '../rtc/signalingRoute.ts';
@@ -35,7 +35,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 
 export interface AppOptions {
-  config: Pick<Config, 'corsOrigins' | 'dev'>;
+  config: Pick<Config, 'http' | 'node'>;
   services: Services;
   /** Made with credentials redacted (see server.ts), so no serializer can log them. */
   logger: Logger;
@@ -70,7 +70,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   installErrorHandler(app);
   installHtmlSecurity(app);
   await app.register(cors, {
-    origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+    origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
     methods: [...METHODS],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
     exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
@@ -79,8 +79,8 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   await installOpenApi(app, API_VERSION);
   installObservability(app, services);
   await registerSignaling(app, services.rtc);
-  registerDemoRoutes(app, services, { dev: config.dev });
-  registerWebAssets(app, { demo: config.dev });
+  registerDemoRoutes(app, services, { dev: config.node.dev });
+  registerWebAssets(app, { demo: config.node.dev });
   registerDocs(app);
   registerOperations(app, services, {
     ...channelHandlers(services.channels),

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RecordingStatus, type DomainEvent, type RecordingFileInfo, type UploadingStatus } from '@parley/protocol';
-import type { RecordingStorageConfig } from '../config.ts';
+import type { RecordingStorageConfig } from '../config/index.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
 import { finalizeIndividual, finalizeMix, type FinalFiles } from './finalize.ts';
 import type { MediaTools } from './mediaTools.ts';

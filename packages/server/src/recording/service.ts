@@ -15,7 +15,7 @@ import path from 'node:path';
 import { RecordingStatus } from '@parley/protocol';
 import type { BlobObject } from '../blob/blobStore.ts';
 import { BlobStoreError, checkKey, contentTypeOf } from '../blob/blobStore.ts';
-import type { RecordingStorageConfig } from '../config.ts';
+import type { RecordingConfig } from '../config/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
 import type { RtcService } from '../rtc/service.ts';
@@ -57,13 +57,8 @@ export interface RecordingServiceDeps {
   outbox?: RecordingOutbox;
   tools: MediaTools;
   cipher: CertificateCipher;
-  config: {
-    dataDir: string;
-    nodeId: string;
-    recordingStorage: RecordingStorageConfig;
-    recordingUploadRetrySeconds: number;
-    recordingAllowPrivateEndpoints: boolean;
-  };
+  /** The recording section, with the data folder (work files) and this node's name (recordings it runs). */
+  config: Pick<RecordingConfig, 'storage' | 'uploadRetrySeconds' | 'allowPrivateEndpoints'> & { dataDir: string; nodeId: string };
   log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
   /** The recording settings a channel was created with (the seed's `recordingConfig`): v1 start's defaults. */
   channelDefaults?(appId: string, channel: string): Promise<{ channelType: number; streamTypes: number } | undefined>;
@@ -87,7 +82,7 @@ export class RecordingService {
       outbox: deps.outbox,
       tools: deps.tools,
       cipher: deps.cipher,
-      storage: deps.config.recordingStorage,
+      storage: deps.config.storage,
       workDir: (sid) => this.#workDir(sid),
       log: deps.log,
     });
@@ -180,9 +175,9 @@ export class RecordingService {
   }
 
   async #checkStorage(appId: string, spec: StorageSpec): Promise<void> {
-    if (spec.s3?.endpoint && !this.#deps.config.recordingAllowPrivateEndpoints) await checkEndpoint(spec.s3.endpoint);
+    if (spec.s3?.endpoint && !this.#deps.config.allowPrivateEndpoints) await checkEndpoint(spec.s3.endpoint);
     try {
-      await blobStoreFor(spec, appId, this.#deps.config.recordingStorage).check();
+      await blobStoreFor(spec, appId, this.#deps.config.storage).check();
     } catch (error) {
       if (error instanceof BlobStoreError) throw new DomainError('storage', error.message, 'storage');
       throw error;
@@ -232,7 +227,7 @@ export class RecordingService {
       const stat = await fs.promises.stat(local).catch(() => undefined);
       return stat ? { body: fs.createReadStream(local), size: stat.size, contentType: contentTypeOf(name) } : undefined;
     }
-    return blobStoreFor(spec, appId, this.#deps.config.recordingStorage).get(fileName);
+    return blobStoreFor(spec, appId, this.#deps.config.storage).get(fileName);
   }
 
   // ------------------------------------------------------------------ changes
@@ -293,7 +288,7 @@ export class RecordingService {
       closing: () => this.#closing,
     };
     const recovered = await recoverUnfinished(deps);
-    this.#retryTimer = retryUploadsEvery(deps, this.#deps.config.recordingUploadRetrySeconds);
+    this.#retryTimer = retryUploadsEvery(deps, this.#deps.config.uploadRetrySeconds);
     return recovered;
   }
 

@@ -13,7 +13,7 @@ import type { CloudRecordingStorageConfig, RecordingStorage } from '@parley/prot
 import { LocalBlobStore } from '../blob/localBlobStore.ts';
 import type { BlobStore } from '../blob/blobStore.ts';
 import { S3BlobStore } from '../blob/s3BlobStore.ts';
-import type { RecordingStorageConfig } from '../config.ts';
+import type { RecordingStorageConfig } from '../config/index.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
 import { classifyAddress, systemResolver } from '../net/addressPolicy.ts';
 import { DomainError } from '../domainError.ts';

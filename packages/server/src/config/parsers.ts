@@ -1,0 +1,71 @@
+/**
+ * How one variable's text becomes a value. Every parser takes the raw text and the variable's
+ * name, and throws a `ConfigError` that names the variable, so an operator knows what to fix.
+ */
+import path from 'node:path';
+import { ConfigError, LOG_LEVELS, type LogLevel } from './types.ts';
+
+export type Parser<T> = (raw: string, name: string) => T;
+
+export const text: Parser<string> = (raw) => raw;
+
+/** A folder, made absolute against the working directory the server started in. */
+export const folder: Parser<string> = (raw) => path.resolve(raw);
+
+export const port: Parser<number> = (raw, name) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number 0-65535, got "${raw}"`);
+  return value;
+};
+
+export const positiveInteger: Parser<number> = (raw, name) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+};
+
+export const positiveNumber: Parser<number> = (raw, name) => {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+};
+
+export const boolean: Parser<boolean> = (raw, name) => {
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+};
+
+export const logLevel: Parser<LogLevel> = (raw, name) => {
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return raw as LogLevel;
+};
+
+/** A URL with one of the given schemes (`['redis:', 'rediss:']`); kept as written. */
+export function url(protocols: string[]): Parser<string> {
+  return (raw, name) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new ConfigError(`${name} is not a URL`);
+    }
+    if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${name} must start with ${protocols.join(' or ')}//`);
+    return raw;
+  };
+}
+
+/** One of a few words. */
+export function oneOf<const T extends string>(choices: readonly T[]): Parser<T> {
+  return (raw, name) => {
+    if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be ${choices.join(' or ')}, got "${raw}"`);
+    return raw as T;
+  };
+}
+
+/** `*`, or a comma-separated list of origins. */
+export const origins: Parser<string[] | '*'> = (raw) => {
+  const trimmed = raw.trim();
+  if (trimmed === '' || trimmed === '*') return '*';
+  return trimmed.split(',').map((origin) => origin.trim()).filter(Boolean);
+};

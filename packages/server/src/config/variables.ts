@@ -1,0 +1,252 @@
+/**
+ * Every `PARLEY_*` variable, once: where its value lands in the configuration, its default, how it
+ * is parsed and what it means. `loadConfig` reads the environment through this table and README's
+ * configuration table is generated from it (`npm run docs:config`), so the two cannot drift.
+ */
+import os from 'node:os';
+import { boolean, folder, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, url, type Parser } from './parsers.ts';
+import type { Config } from './types.ts';
+
+type SectionKey = { [S in keyof Config]: `${S}.${Extract<keyof Config[S], string>}` }[keyof Config];
+type StorageField = 'kind' | 'endpoint' | 'region' | 'bucket' | 'accessKey' | 'secretKey';
+/** `section.key` of the configuration; the S3 settings are fields of `recording.storage`. */
+export type ConfigKey = SectionKey | `recording.storage.${StorageField}`;
+
+type ValueAt<K extends ConfigKey> = K extends `${infer S extends keyof Config}.${infer F}`
+  ? F extends keyof Config[S]
+    ? Exclude<Config[S][F], undefined>
+    : string
+  : never;
+
+export interface Variable {
+  name: `PARLEY_${string}`;
+  key: ConfigKey;
+  /** Used when the variable is unset; a function when it is known only at start (the host name). No default: the setting stays unset. */
+  default?: string | (() => string);
+  /** An empty value counts as unset. Otherwise it is parsed like any other (`PARLEY_REDIS_PREFIX=` means no prefix). */
+  blankIsUnset?: boolean;
+  /** Read only when another variable has this value (the S3 settings, when storage is `s3`). */
+  usedWhen?: { name: `PARLEY_${string}`; value: string };
+  parse: Parser<unknown>;
+  /** README's Default column, when the default alone does not say it. */
+  shownDefault?: string;
+  /** README's Meaning column. */
+  meaning: string;
+}
+
+/** Ties each parser to the type of the field it fills. */
+function variable<K extends ConfigKey>(spec: Omit<Variable, 'key' | 'parse'> & { key: K; parse: Parser<ValueAt<K>> }): Variable {
+  return spec;
+}
+
+const S3_STORAGE = { name: 'PARLEY_RECORDING_STORAGE', value: 's3' } as const;
+
+export const VARIABLES: readonly Variable[] = [
+  variable({ name: 'PARLEY_HOST', key: 'http.host', default: '127.0.0.1', parse: text, meaning: 'Address to listen on (`0.0.0.0` for every interface)' }),
+  variable({ name: 'PARLEY_PORT', key: 'http.port', default: '8080', parse: port, meaning: 'HTTP port: API, signaling, console and docs' }),
+  variable({ name: 'PARLEY_DATA_DIR', key: 'store.dataDir', default: '.parley', shownDefault: '`./.parley`', parse: folder, meaning: 'Data folder: SQLite file, recordings' }),
+  variable({
+    name: 'PARLEY_DATABASE_URL',
+    key: 'store.databaseUrl',
+    blankIsUnset: true,
+    parse: url(['postgres:', 'postgresql:']),
+    meaning: '`postgres://…` to use PostgreSQL instead of SQLite',
+  }),
+  variable({
+    name: 'PARLEY_REDIS_URL',
+    key: 'live.redisUrl',
+    blankIsUnset: true,
+    parse: url(['redis:', 'rediss:']),
+    meaning: '`redis://…` to share live state (rate limits…) between nodes',
+  }),
+  variable({ name: 'PARLEY_REDIS_PREFIX', key: 'live.keyPrefix', default: 'parley:', parse: text, meaning: "Prefix of Parley's Redis keys" }),
+  variable({ name: 'PARLEY_LOG_LEVEL', key: 'log.level', default: 'info', parse: logLevel, meaning: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`' }),
+  variable({ name: 'PARLEY_SECRET_KEY', key: 'auth.secretKey', blankIsUnset: true, parse: text, meaning: 'Encrypts App Certificates at rest (AES-256-GCM) when set' }),
+  variable({
+    name: 'PARLEY_CORS_ORIGINS',
+    key: 'http.corsOrigins',
+    default: '*',
+    blankIsUnset: true,
+    parse: origins,
+    meaning: 'Comma-separated origins allowed to call the API from browsers',
+  }),
+  variable({
+    name: 'PARLEY_TOKEN_MAX_LIFETIME_SECONDS',
+    key: 'auth.tokenMaxLifetimeSeconds',
+    default: '86400',
+    parse: positiveInteger,
+    meaning:
+      "Longer token lifetimes are capped to this; a legacy 006 token (which carries no issue time) expiring further than this from now is refused (Agora's 006 builders set 24 h, so keep it at 86400 or more if clients use 006)",
+  }),
+  variable({
+    name: 'PARLEY_RTC_ADDRESS',
+    key: 'rtc.address',
+    default: '127.0.0.1',
+    blankIsUnset: true,
+    parse: text,
+    meaning: "Address the SFU announces to WebRTC clients (set the host's LAN or public IP to call from other machines)",
+  }),
+  variable({
+    name: 'PARLEY_RTC_PORT_MIN',
+    key: 'rtc.portMin',
+    default: '40000',
+    parse: port,
+    meaning: 'Lowest UDP port for media; each connected client uses two (one to publish, one to receive)',
+  }),
+  variable({ name: 'PARLEY_RTC_PORT_MAX', key: 'rtc.portMax', default: '40199', parse: port, meaning: 'Highest UDP port for media; greater than `PARLEY_RTC_PORT_MIN`' }),
+  variable({
+    name: 'PARLEY_RTC_CONNECT_TIMEOUT_SECONDS',
+    key: 'rtc.connectTimeoutSeconds',
+    default: '10',
+    parse: positiveInteger,
+    meaning: 'A media connection not connected this long after its negotiation is closed and its port freed',
+  }),
+  variable({
+    name: 'PARLEY_RTC_MAX_SESSIONS_PER_IP',
+    key: 'rtc.maxSessionsPerIp',
+    default: '100',
+    parse: positiveInteger,
+    meaning: 'Most concurrent call sessions from one client address (raise it for load tests from one machine)',
+  }),
+  variable({
+    name: 'PARLEY_RTC_MAX_SESSIONS_PER_TOKEN',
+    key: 'rtc.maxSessionsPerToken',
+    default: '10',
+    parse: positiveInteger,
+    meaning: 'Most concurrent call sessions joined with one token (a uid-0 token joins any uid)',
+  }),
+  variable({
+    name: 'PARLEY_DEV',
+    key: 'node.dev',
+    default: 'false',
+    blankIsUnset: true,
+    parse: boolean,
+    meaning: 'Dev mode (`serve --dev`, which `npm start` uses): the demo call page may mint tokens for the demo project',
+  }),
+  variable({
+    name: 'PARLEY_NODE_ID',
+    key: 'node.id',
+    default: () => os.hostname(),
+    blankIsUnset: true,
+    shownDefault: 'host name',
+    parse: text,
+    meaning: "This node's name; sessions it hosted are closed under it when it restarts",
+  }),
+  variable({
+    name: 'PARLEY_FFMPEG_PATH',
+    key: 'recording.ffmpegPath',
+    blankIsUnset: true,
+    shownDefault: '`ffmpeg` on `PATH`',
+    parse: text,
+    meaning: 'The ffmpeg recordings use',
+  }),
+  variable({
+    name: 'PARLEY_FFPROBE_PATH',
+    key: 'recording.ffprobePath',
+    blankIsUnset: true,
+    shownDefault: '`ffprobe` on `PATH`',
+    parse: text,
+    meaning: 'The ffprobe recordings use',
+  }),
+  variable({
+    name: 'PARLEY_RECORDING_STORAGE',
+    key: 'recording.storage.kind',
+    default: 'local',
+    blankIsUnset: true,
+    parse: oneOf(['local', 's3']),
+    meaning: 'Where recordings go by default: `local` (`<dataDir>/recordings`) or `s3`',
+  }),
+  variable({
+    name: 'PARLEY_RECORDING_S3_ENDPOINT',
+    key: 'recording.storage.endpoint',
+    blankIsUnset: true,
+    usedWhen: S3_STORAGE,
+    parse: url(['http:', 'https:']),
+    meaning: "Endpoint of the server's bucket when `PARLEY_RECORDING_STORAGE=s3`; unset means Amazon S3",
+  }),
+  variable({
+    name: 'PARLEY_RECORDING_S3_REGION',
+    key: 'recording.storage.region',
+    default: 'us-east-1',
+    blankIsUnset: true,
+    usedWhen: S3_STORAGE,
+    parse: text,
+    meaning: "Region of the server's bucket",
+  }),
+  variable({
+    name: 'PARLEY_RECORDING_S3_BUCKET',
+    key: 'recording.storage.bucket',
+    blankIsUnset: true,
+    usedWhen: S3_STORAGE,
+    parse: text,
+    meaning: "The server's bucket, needed when `PARLEY_RECORDING_STORAGE=s3` (each project under its App ID)",
+  }),
+  variable({
+    name: 'PARLEY_RECORDING_S3_ACCESS_KEY',
+    key: 'recording.storage.accessKey',
+    blankIsUnset: true,
+    usedWhen: S3_STORAGE,
+    parse: text,
+    meaning: "Access key of the server's bucket, needed when `PARLEY_RECORDING_STORAGE=s3`",
+  }),
+  variable({
+    name: 'PARLEY_RECORDING_S3_SECRET_KEY',
+    key: 'recording.storage.secretKey',
+    blankIsUnset: true,
+    usedWhen: S3_STORAGE,
+    parse: text,
+    meaning: "Secret key of the server's bucket, needed when `PARLEY_RECORDING_STORAGE=s3`",
+  }),
+  variable({
+    name: 'PARLEY_RECORDING_UPLOAD_RETRY_SECONDS',
+    key: 'recording.uploadRetrySeconds',
+    default: '30',
+    parse: positiveInteger,
+    meaning: 'How often failed recording uploads are retried',
+  }),
+  variable({
+    name: 'PARLEY_RECORDING_ALLOW_PRIVATE_ENDPOINTS',
+    key: 'recording.allowPrivateEndpoints',
+    default: 'false',
+    blankIsUnset: true,
+    parse: boolean,
+    meaning: 'Let requests name storage endpoints on private or loopback addresses (otherwise refused)',
+  }),
+  variable({
+    name: 'PARLEY_WEBHOOK_ALLOW_PRIVATE',
+    key: 'webhooks.allowPrivate',
+    default: 'false',
+    blankIsUnset: true,
+    parse: boolean,
+    meaning: 'Let webhooks go to loopback, private and link-local addresses (`serve --webhook-allow-private`); off because of SSRF, see Webhooks',
+  }),
+  variable({
+    name: 'PARLEY_WEBHOOK_RETRY_HOURS',
+    key: 'webhooks.retryHours',
+    default: '24',
+    parse: positiveNumber,
+    meaning: 'How long a webhook notice is retried before it is given up (also how long an endpoint must fail to be turned off)',
+  }),
+  variable({
+    name: 'PARLEY_WEBHOOK_RETRY_BASE_MS',
+    key: 'webhooks.retryBaseMs',
+    default: '5000',
+    parse: positiveInteger,
+    meaning: "Delay before a notice's first retry; each next one doubles, up to an hour",
+  }),
+  variable({
+    name: 'PARLEY_AUTH_FAILURES_PER_IP',
+    key: 'auth.failuresPerIp',
+    default: '30',
+    parse: positiveInteger,
+    meaning:
+      'Failed authentications (wrong secret, bad or expired token) a minute from one client address; past it every authenticated request from there is 429 with `Retry-After` until the minute turns',
+  }),
+  variable({
+    name: 'PARLEY_AUTH_FAILURES_PER_CUSTOMER_ID',
+    key: 'auth.failuresPerCustomerId',
+    default: '120',
+    parse: positiveInteger,
+    meaning: 'Failed authentications a minute naming one Customer ID, from any address; past it further failures answer 429 (the right secret still works)',
+  }),
+];
