@@ -31,6 +31,7 @@ import {
 import { SubscribeConnection } from '../rtc/subscribeConnection.ts';
 import { resolveServer, signalingUrl } from '../serverUrl.ts';
 import type { ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
+import { SteadyRetryPolicy, type ReconnectPolicy } from '../session/reconnectPolicy.ts';
 import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
 import { SignalingSocket } from '../signaling/signalingSocket.ts';
 import { LocalTrack, type PublishedTrackLink } from '../tracks/localTrack.ts';
@@ -55,9 +56,6 @@ export interface ClientConfig {
   /** STUN/TURN servers for both peer connections; default none (the SFU is reached directly). */
   iceServers?: RTCIceServer[];
 }
-
-/** Retry a lost socket this often while the resume window lasts. */
-const RESUME_RETRY_MS = 1_000;
 
 interface StateWaiter {
   resolve(): void;
@@ -90,6 +88,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #publishQueue: Promise<unknown> = Promise.resolve();
   #stats: StatsCollector;
   #trackLink: PublishedTrackLink;
+  #reconnectPolicy: ReconnectPolicy = new SteadyRetryPolicy();
 
   constructor(config: ClientConfig) {
     super();
@@ -447,11 +446,13 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     void this.#resume(this.#epoch);
   }
 
-  /** Tries a new socket every second within the resume window; the media connections keep running meanwhile. */
+  /** Tries new sockets, as the reconnect policy says, within the resume window; the media connections keep running meanwhile. */
   async #resume(epoch: number): Promise<void> {
     const session = this.#session;
     if (!session) return;
-    const deadline = Date.now() + RESUME_WINDOW_MS;
+    const lostAt = Date.now();
+    const deadline = lostAt + RESUME_WINDOW_MS;
+    let retryCount = 0;
     while (epoch === this.#epoch && Date.now() < deadline) {
       const attemptStarted = Date.now();
       const remaining = deadline - attemptStarted;
@@ -475,10 +476,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         if (epoch !== this.#epoch) return;
         if (socket && this.#socket === socket) this.#socket = undefined;
         socket?.close();
-        // The server answered and refused (session gone, token expired): retrying cannot help.
-        if (isServerError(error)) break;
+        const now = Date.now();
+        const delay = this.#reconnectPolicy.nextRetryDelayMs({ retryCount: ++retryCount, elapsedMs: now - lostAt, lastAttemptMs: now - attemptStarted, error });
+        if (delay === null) break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, RESUME_RETRY_MS - (Date.now() - attemptStarted))));
     }
     if (epoch !== this.#epoch) return;
     this.#epoch++;
