@@ -9,14 +9,14 @@
  * scripted server with no media. What the session carries (peer connections, users, statistics)
  * stays with the client, which the engine tells through a SessionHost.
  */
-import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
+import type { ConnectionDisconnectedReason, ConnectionState } from '../client/events.ts';
+import { disconnectReasonForJoinError, disconnectReasonForKick } from '../client/leaveReasons.ts';
 import { invalidOperation, isServerError, operationAborted, type ParleyRTCError } from '../errors.ts';
+import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
 import { resolveServer, signalingUrl } from '../serverUrl.ts';
 import type { ClientMessage, OutgoingRequest, ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
 import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
 import { SignalingSocket } from '../signaling/signalingSocket.ts';
-import type { ConnectionDisconnectedReason, ConnectionState } from '../client/events.ts';
-import { disconnectReasonForJoinError, disconnectReasonForKick } from '../client/leaveReasons.ts';
 import { SteadyRetryPolicy, type ReconnectPolicy } from './reconnectPolicy.ts';
 
 /** The users the server lists in `joined` and `resumed`. */
