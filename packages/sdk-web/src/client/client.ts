@@ -1,7 +1,9 @@
 /**
- * ParleyClient: one membership of one channel, shaped like Agora's IAgoraRTCClient. It owns the
- * connection state machine (join, resume after a lost socket, kick, leave), routes server
- * messages, and keeps what this client publishes. The socket (signaling/), the two peer
+ * ParleyClient: one membership of one channel, shaped like Agora's IAgoraRTCClient. A thin public
+ * layer: it checks arguments, keeps what this client publishes, subscribes, routes server notices
+ * to the remote users and events, and answers for statistics. Staying in the channel (the socket,
+ * join, resume after a lost socket, kick, leave, the connection state) is the session engine's
+ * (session/sessionEngine.ts), the way livekit-client puts Room over RTCEngine. The two peer
  * connections (rtc/), the remote users and their tracks (remoteUsers.ts) and the statistics
  * (statsCollector.ts) live in their own modules.
  */
@@ -11,14 +13,11 @@ import {
   invalidOperation,
   invalidParams,
   invalidRemoteUser,
-  isServerError,
   multipleTracks,
   operationAborted,
   remoteUserNotPublished,
-  serverRefused,
   type ParleyRTCError,
 } from '../errors.ts';
-import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
 import { PublishConnection, type PublishOffer } from '../rtc/publishConnection.ts';
 import {
   emptyLocalAudioStats,
@@ -29,18 +28,16 @@ import {
   type RemoteVideoTrackStats,
 } from '../rtc/stats.ts';
 import { SubscribeConnection } from '../rtc/subscribeConnection.ts';
-import { resolveServer, signalingUrl } from '../serverUrl.ts';
-import type { ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
-import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
-import { SignalingSocket } from '../signaling/signalingSocket.ts';
+import { resolveServer } from '../serverUrl.ts';
+import { SessionEngine, type SessionHost } from '../session/sessionEngine.ts';
 import { LocalTrack, type PublishedTrackLink } from '../tracks/localTrack.ts';
 import type { RemoteAudioTrack, RemoteVideoTrack } from '../tracks/remoteTrack.ts';
 import { TypedEmitter } from '../typedEmitter.ts';
 import { checkAppId, checkChannelName, checkToken, checkUid } from '../validation.ts';
-import type { ClientEvents, ConnectionDisconnectedReason, ConnectionState } from './events.ts';
-import { disconnectReasonForJoinError, disconnectReasonForKick, userLeftReason } from './leaveReasons.ts';
+import type { ClientEvents, ConnectionState } from './events.ts';
 import { reconcileUsers, type RemoteUser } from './remoteUser.ts';
 import { RemoteUsers } from './remoteUsers.ts';
+import { routeServerNotice } from './serverNotices.ts';
 import { StatsCollector, type RTCStats } from './statsCollector.ts';
 
 export interface ClientConfig {
@@ -56,36 +53,17 @@ export interface ClientConfig {
   iceServers?: RTCIceServer[];
 }
 
-/** Retry a lost socket this often while the resume window lasts. */
-const RESUME_RETRY_MS = 1_000;
-
-interface StateWaiter {
-  resolve(): void;
-  reject(error: ParleyRTCError): void;
-}
-
 export class ParleyClient extends TypedEmitter<ClientEvents> {
   readonly mode: 'rtc' | 'live';
   readonly codec: 'vp8';
 
-  #serverOption: string | undefined;
   #iceServers: RTCIceServer[] | undefined;
   #role: ClientRole;
-  #state: ConnectionState = 'DISCONNECTED';
-  /** Bumped by leave, kick and failed resumes: async work started under an older epoch stops. */
-  #epoch = 0;
-  #uid: number | string | undefined;
-  #channel: string | undefined;
-  #session: { sessionId: string; resumeToken: string; url: string } | undefined;
-  #tokenExpiresAt: number | undefined;
-  #socket: SignalingSocket | undefined;
+  #engine: SessionEngine;
   #publisher: PublishConnection | undefined;
   #subscriber: SubscribeConnection | undefined;
   #users = new RemoteUsers(this);
   #published = new Map<MediaKind, LocalTrack>();
-  #stateWaiters: StateWaiter[] = [];
-  /** Server notices that arrive while not CONNECTED wait here, so events fire in a known state. */
-  #buffered: ServerMessage[] = [];
   /** publish/unpublish run one at a time: each renegotiates the publish connection. */
   #publishQueue: Promise<unknown> = Promise.resolve();
   #stats: StatsCollector;
@@ -100,11 +78,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.mode = config.mode;
     this.codec = 'vp8';
     this.#role = config.mode === 'live' ? (config.role ?? 'host') : 'host';
-    this.#serverOption = config.server;
     this.#iceServers = config.iceServers;
+    this.#engine = new SessionEngine(this.#sessionHost(), { server: config.server });
     this.#trackLink = {
       mutedChanged: (track, muted) => {
-        if (this.#published.get(track.trackMediaType) === track) this.#socket?.send({ type: 'mute', kind: track.trackMediaType, muted });
+        if (this.#published.get(track.trackMediaType) === track) this.#engine.send({ type: 'mute', kind: track.trackMediaType, muted });
       },
       closed: (track) => void this.unpublish(track).catch(() => {}),
     };
@@ -113,23 +91,23 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       subscribeStats: () => this.#subscriber?.getStats() ?? Promise.resolve(undefined),
       ownerOf: (trackIdentifier, mid) => this.#users.ownerOf(trackIdentifier) ?? (mid ? this.#subscriber?.ownerOf(mid) : undefined),
       sendingKinds: () => new Set(this.#published.keys()),
-      userCount: () => (this.#state === 'DISCONNECTED' ? 0 : this.#users.size + 1),
+      userCount: () => (this.#engine.state === 'DISCONNECTED' ? 0 : this.#users.size + 1),
     });
   }
 
   // ---------------------------------------------------------------- state
 
   get connectionState(): ConnectionState {
-    return this.#state;
+    return this.#engine.state;
   }
 
   /** This client's uid once joined (the one passed to join, or the one the server chose). */
   get uid(): number | string | undefined {
-    return this.#uid;
+    return this.#engine.uid;
   }
 
   get channelName(): string | undefined {
-    return this.#channel;
+    return this.#engine.channel;
   }
 
   /** Everyone else in the channel (in live mode, the hosts). */
@@ -144,7 +122,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** Unix seconds when the current token expires (known after join). */
   get tokenExpiresAt(): number | undefined {
-    return this.#tokenExpiresAt;
+    return this.#engine.tokenExpiresAt;
   }
 
   // ---------------------------------------------------------------- joining and leaving
@@ -158,63 +136,21 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     checkChannelName(channel);
     checkToken(token);
     const askedUid = checkUid(uid);
-    if (this.#state !== 'DISCONNECTED') throw invalidOperation(`join() while ${this.#state}: call leave() first`);
-    const url = signalingUrl(resolveServer(this.#serverOption));
-    const epoch = ++this.#epoch;
-    this.#setState('CONNECTING');
-    try {
-      const socket = await SignalingSocket.open(url);
-      if (epoch !== this.#epoch) {
-        socket.close();
-        throw operationAborted('join()');
-      }
-      this.#attach(socket);
-      const joined = await socket.request({
-        type: 'join',
-        appId,
-        channel,
-        token,
-        ...(askedUid !== undefined ? { uid: askedUid } : {}),
-        ...(this.mode === 'live' ? { role: this.#role } : {}),
-        mode: this.mode,
-        platform: 'web',
-      });
-      if (epoch !== this.#epoch) throw operationAborted('join()');
-      this.#uid = joined.uid;
-      this.#channel = channel;
-      this.#session = { sessionId: joined.sessionId, resumeToken: joined.resumeToken, url };
-      this.#tokenExpiresAt = joined.tokenExpiresAt;
-      this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer));
-      this.#subscriber = new SubscribeConnection(this.#iceServers, {
-        sendAnswer: (offerId, sdp) => this.#socket?.send({ type: 'subscribe-answer', offerId, sdp }),
-        onTrack: (received) => this.#users.attachTrack(received),
-        onTracks: (received) => this.#users.syncTracks(received),
-        onError: (error) => this.emit('exception', error),
-      });
-      this.#stats.start();
-      if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide);
-      this.#setState('CONNECTED');
-      this.#users.apply(reconcileUsers(new Map(), this.#visible(joined.users)));
-      this.#flushBuffered();
-      return joined.uid;
-    } catch (error) {
-      if (epoch === this.#epoch) {
-        this.#epoch++;
-        this.#teardown();
-        this.#setState('DISCONNECTED', isServerError(error) ? disconnectReasonForJoinError(error.code) : 'NETWORK_ERROR');
-      }
-      throw error;
-    }
+    return this.#engine.join({
+      type: 'join',
+      appId,
+      channel,
+      token,
+      ...(askedUid !== undefined ? { uid: askedUid } : {}),
+      ...(this.mode === 'live' ? { role: this.#role } : {}),
+      mode: this.mode,
+      platform: 'web',
+    });
   }
 
   /** Leaves the channel. Local tracks stay open (close them to release the devices). */
   async leave(): Promise<void> {
-    if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') return;
-    this.#epoch++;
-    this.#setState('DISCONNECTING');
-    this.#socket?.send({ type: 'leave' });
-    this.#teardown();
-    this.#setState('DISCONNECTED', 'LEAVE');
+    this.#engine.leave();
   }
 
   /**
@@ -224,16 +160,14 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   async setClientRole(role: ClientRole): Promise<void> {
     if (role !== 'host' && role !== 'audience') throw invalidParams('role must be "host" or "audience"', { field: 'role' });
     if (this.mode !== 'live') throw invalidOperation('setClientRole() is for live mode: in rtc mode everyone is a host');
-    if (this.#state !== 'DISCONNECTED') throw invalidOperation('Parley sets the role at join: call setClientRole() before join()');
+    if (this.#engine.state !== 'DISCONNECTED') throw invalidOperation('Parley sets the role at join: call setClientRole() before join()');
     this.#role = role;
   }
 
   /** Replaces the token before it expires (after `token-privilege-will-expire`). */
   async renewToken(token: string): Promise<void> {
     checkToken(token);
-    const socket = await this.#connectedSocket('renewToken()');
-    const renewed = await socket.request({ type: 'renew-token', token });
-    this.#tokenExpiresAt = renewed.tokenExpiresAt;
+    await this.#engine.renewToken(token);
   }
 
   // ---------------------------------------------------------------- publishing
@@ -248,8 +182,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     const duplicate = kinds.find((kind, index) => kinds.indexOf(kind) !== index);
     if (duplicate) throw multipleTracks(duplicate);
     return this.#serially(async () => {
-      const socket = await this.#connectedSocket('publish()');
-      const epoch = this.#epoch;
+      const socket = await this.#engine.connectedSocket('publish()');
+      const epoch = this.#engine.epoch;
       for (const track of list) {
         const current = this.#published.get(track.trackMediaType);
         if (current && current !== track) throw multipleTracks(track.trackMediaType);
@@ -257,7 +191,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       const fresh = list.filter((track) => this.#published.get(track.trackMediaType) !== track);
       if (fresh.length === 0) return;
       await this.#publisher!.publish(fresh.map((track) => ({ kind: track.trackMediaType, track: track.getMediaStreamTrack() })));
-      if (epoch !== this.#epoch) throw operationAborted('publish()');
+      if (epoch !== this.#engine.epoch) throw operationAborted('publish()');
       for (const track of fresh) {
         this.#published.set(track.trackMediaType, track);
         track.linkPublisher(this.#trackLink);
@@ -277,8 +211,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.#published.delete(track.trackMediaType);
         track.unlinkPublisher(this.#trackLink);
       }
-      if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') return;
-      const socket = await this.#connectedSocket('unpublish()');
+      if (this.#engine.state === 'DISCONNECTED' || this.#engine.state === 'DISCONNECTING') return;
+      const socket = await this.#engine.connectedSocket('unpublish()');
       for (const track of toRemove) {
         await this.#publisher?.unpublish(track.trackMediaType);
         await socket.request({ type: 'unpublish', kind: track.trackMediaType });
@@ -294,7 +228,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   subscribe(user: RemoteUser | number | string, mediaType: MediaKind): Promise<RemoteAudioTrack | RemoteVideoTrack>;
   async subscribe(user: RemoteUser | number | string, mediaType: MediaKind): Promise<RemoteAudioTrack | RemoteVideoTrack> {
     if (mediaType !== 'audio' && mediaType !== 'video') throw invalidParams('mediaType must be "audio" or "video"', { field: 'mediaType' });
-    const socket = await this.#connectedSocket('subscribe()');
+    const socket = await this.#engine.connectedSocket('subscribe()');
     const uid = typeof user === 'object' && user !== null ? user.uid : user;
     const state = this.#users.get(uid);
     if (!state) throw invalidRemoteUser(uid);
@@ -316,7 +250,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   /** Stops receiving a remote user's `mediaType`, or everything of that user. */
   async unsubscribe(user: RemoteUser | number | string, mediaType?: MediaKind): Promise<void> {
     if (mediaType !== undefined && mediaType !== 'audio' && mediaType !== 'video') throw invalidParams('mediaType must be "audio" or "video"', { field: 'mediaType' });
-    const socket = await this.#connectedSocket('unsubscribe()');
+    const socket = await this.#engine.connectedSocket('unsubscribe()');
     const state = this.#users.get(typeof user === 'object' && user !== null ? user.uid : user);
     if (!state) return;
     const kinds: MediaKind[] = mediaType ? [mediaType] : ['audio', 'video'];
@@ -356,78 +290,53 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return this.#stats.rtc;
   }
 
-  // ---------------------------------------------------------------- signaling
+  // ---------------------------------------------------------------- what the session engine tells
 
-  #attach(socket: SignalingSocket): void {
-    this.#socket = socket;
-    socket.onNotice = (message) => this.#onNotice(message);
-    socket.onClose = () => this.#onSocketLost(socket);
-  }
-
-  #onNotice(message: ServerMessage): void {
-    if (message.type === 'kicked') {
-      this.#onKicked(message);
-      return;
-    }
-    if (this.#state !== 'CONNECTED') {
-      this.#buffered.push(message);
-      return;
-    }
-    switch (message.type) {
-      case 'user-joined':
-        if (!this.#users.get(message.user.uid)) this.#users.apply(reconcileUsers(new Map(), this.#visible([message.user])));
-        break;
-      case 'user-left':
-        this.#users.remove(message.uid, userLeftReason(message.reason));
-        break;
-      case 'user-published':
-        this.#users.apply([{ type: 'published', uid: message.uid, kind: message.kind }]);
-        break;
-      case 'user-unpublished':
-        this.#users.apply([{ type: 'unpublished', uid: message.uid, kind: message.kind }]);
-        break;
-      case 'user-muted':
-        this.#users.apply([{ type: 'muted', uid: message.uid, kind: message.kind, muted: message.muted }]);
-        break;
-      case 'subscribe-offer':
-        void this.#subscriber?.handleOffer(message);
-        break;
-      case 'token-privilege-will-expire':
-        this.emit('token-privilege-will-expire');
-        break;
-      case 'token-privilege-did-expire':
-        this.emit('token-privilege-did-expire');
-        break;
-      case 'error':
-        // An error no request waits for (a subscribe answer or mute the server could not apply).
-        this.emit('exception', serverRefused(message.code, message.message));
-        break;
-      default:
-        // A reply that arrived after its request timed out: nothing waits for it any more.
-        break;
-    }
-  }
-
-  #flushBuffered(): void {
-    const buffered = this.#buffered;
-    this.#buffered = [];
-    for (const message of buffered) this.#onNotice(message);
+  #sessionHost(): SessionHost {
+    return {
+      started: () => {
+        this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer));
+        this.#subscriber = new SubscribeConnection(this.#iceServers, {
+          sendAnswer: (offerId, sdp) => this.#engine.send({ type: 'subscribe-answer', offerId, sdp }),
+          onTrack: (received) => this.#users.attachTrack(received),
+          onTracks: (received) => this.#users.syncTracks(received),
+          onError: (error) => this.emit('exception', error),
+        });
+        this.#stats.start();
+      },
+      joined: (users) => this.#users.apply(reconcileUsers(new Map(), this.#visible(users))),
+      resumed: (users) => {
+        this.#users.apply(reconcileUsers(this.#users.known, this.#visible(users)));
+        // Mute changes made while the socket was down never reached the server.
+        for (const [kind, track] of this.#published) this.#engine.send({ type: 'mute', kind, muted: track.silenced });
+      },
+      notice: (message) =>
+        routeServerNotice(message, {
+          users: this.#users,
+          subscriber: this.#subscriber,
+          events: this,
+          visible: (users) => this.#visible(users),
+        }),
+      ended: () => {
+        this.#stats.stop();
+        this.#publisher?.close();
+        this.#subscriber?.close();
+        this.#publisher = this.#subscriber = undefined;
+        for (const track of this.#published.values()) track.unlinkPublisher(this.#trackLink);
+        this.#published.clear();
+        this.#users.clear();
+      },
+      stateChanged: (next, previous, reason) => {
+        if (reason === undefined) this.emit('connection-state-change', next, previous);
+        else this.emit('connection-state-change', next, previous, reason);
+      },
+    };
   }
 
   #sendPublishOffer(offer: PublishOffer): Promise<string> {
-    const socket = this.#socket;
+    const socket = this.#engine.socket;
     if (!socket) return Promise.reject(operationAborted('publish()'));
     return socket.request({ type: 'publish-offer', sdp: offer.sdp, tracks: offer.tracks }).then((answer) => answer.sdp);
-  }
-
-  /** The open socket, waiting through CONNECTING and RECONNECTING; rejects when not in a channel. */
-  async #connectedSocket(what: string): Promise<SignalingSocket> {
-    if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') throw invalidOperation(`${what} needs a joined client: call join() first`);
-    if (this.#state !== 'CONNECTED') {
-      await new Promise<void>((resolve, reject) => this.#stateWaiters.push({ resolve, reject }));
-    }
-    if (!this.#socket) throw invalidOperation(`${what} needs a joined client: call join() first`);
-    return this.#socket;
   }
 
   #serially<T>(work: () => Promise<T>): Promise<T> {
@@ -436,106 +345,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return run;
   }
 
-  // ---------------------------------------------------------------- losing the socket, resuming, kicks
-
-  #onSocketLost(socket: SignalingSocket): void {
-    if (socket !== this.#socket) return;
-    this.#socket = undefined;
-    // While CONNECTING the join request fails with WS_DISCONNECT and join() cleans up.
-    if (this.#state !== 'CONNECTED') return;
-    this.#setState('RECONNECTING');
-    void this.#resume(this.#epoch);
-  }
-
-  /** Tries a new socket every second within the resume window; the media connections keep running meanwhile. */
-  async #resume(epoch: number): Promise<void> {
-    const session = this.#session;
-    if (!session) return;
-    const deadline = Date.now() + RESUME_WINDOW_MS;
-    while (epoch === this.#epoch && Date.now() < deadline) {
-      const attemptStarted = Date.now();
-      const remaining = deadline - attemptStarted;
-      let socket: SignalingSocket | undefined;
-      try {
-        socket = await SignalingSocket.open(session.url, { openTimeoutMs: remaining, requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, remaining) });
-        if (epoch !== this.#epoch) {
-          socket.close();
-          return;
-        }
-        this.#attach(socket);
-        const resumed = await socket.request({ type: 'resume', sessionId: session.sessionId, resumeToken: session.resumeToken });
-        if (epoch !== this.#epoch) return;
-        this.#setState('CONNECTED');
-        this.#users.apply(reconcileUsers(this.#users.known, this.#visible(resumed.users)));
-        // Mute changes made while the socket was down never reached the server.
-        for (const [kind, track] of this.#published) socket.send({ type: 'mute', kind, muted: track.silenced });
-        this.#flushBuffered();
-        return;
-      } catch (error) {
-        if (epoch !== this.#epoch) return;
-        if (socket && this.#socket === socket) this.#socket = undefined;
-        socket?.close();
-        // The server answered and refused (session gone, token expired): retrying cannot help.
-        if (isServerError(error)) break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, RESUME_RETRY_MS - (Date.now() - attemptStarted))));
-    }
-    if (epoch !== this.#epoch) return;
-    this.#epoch++;
-    this.#teardown();
-    this.#setState('DISCONNECTED', 'NETWORK_ERROR');
-  }
-
-  #onKicked(message: ServerMessageOf<'kicked'>): void {
-    if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') return;
-    this.#epoch++;
-    this.#teardown();
-    this.#setState('DISCONNECTED', disconnectReasonForKick(message.reason));
-  }
-
-  #onPageHide = (): void => {
-    // Tell the server now, so the others see us leave at once rather than after the resume window.
-    void this.leave();
-  };
-
-  /** Ends everything of the current session without firing user events. */
-  #teardown(): void {
-    this.#stats.stop();
-    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.#onPageHide);
-    const socket = this.#socket;
-    this.#socket = undefined;
-    socket?.close(1000, 'leave');
-    this.#publisher?.close();
-    this.#subscriber?.close();
-    this.#publisher = this.#subscriber = undefined;
-    for (const track of this.#published.values()) track.unlinkPublisher(this.#trackLink);
-    this.#published.clear();
-    this.#users.clear();
-    this.#buffered = [];
-    this.#session = undefined;
-    this.#uid = undefined;
-    this.#channel = undefined;
-    this.#tokenExpiresAt = undefined;
-  }
-
   /** The users this client shows: in live mode the audience is invisible, as in Agora. */
   #visible<T extends { role: ClientRole }>(users: readonly T[]): T[] {
     return this.mode === 'live' ? users.filter((user) => user.role === 'host') : [...users];
-  }
-
-  #setState(next: ConnectionState, reason?: ConnectionDisconnectedReason): void {
-    const previous = this.#state;
-    if (previous === next) return;
-    this.#state = next;
-    if (next === 'CONNECTED' || next === 'DISCONNECTED' || next === 'DISCONNECTING') {
-      const waiters = this.#stateWaiters;
-      this.#stateWaiters = [];
-      for (const waiter of waiters) {
-        if (next === 'CONNECTED') waiter.resolve();
-        else waiter.reject(operationAborted('The operation'));
-      }
-    }
-    if (reason === undefined) this.emit('connection-state-change', next, previous);
-    else this.emit('connection-state-change', next, previous, reason);
   }
 }

@@ -1,0 +1,216 @@
+/**
+ * The session engine against the scripted signaling server, with a host that records what the
+ * engine tells the client. Waiting for the resume window uses fake clocks: the sockets stay real.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startFakeSignalingServer, type FakeSignalingServer } from '../../test/fakeSignalingServer.ts';
+import type { ConnectionState } from '../client/events.ts';
+import type { OutgoingRequest } from '../signaling/messages.ts';
+import { SteadyRetryPolicy, type ReconnectContext, type ReconnectPolicy } from './reconnectPolicy.ts';
+import { SessionEngine, type SessionHost } from './sessionEngine.ts';
+
+const JOIN: OutgoingRequest<'join'> = { type: 'join', appId: '0123456789abcdef0123456789abcdef', channel: 'room', token: '007token', uid: 1, mode: 'rtc', platform: 'web' };
+// Captured before any test fakes the clock: waiting for real sockets needs real time.
+const realSetTimeout = globalThis.setTimeout;
+
+function recordingHost(): { host: SessionHost; calls: string[] } {
+  const calls: string[] = [];
+  const host: SessionHost = {
+    started: () => calls.push('started'),
+    joined: (users) => calls.push(`joined [${users.map((user) => user.uid).join(',')}]`),
+    resumed: (users) => calls.push(`resumed [${users.map((user) => user.uid).join(',')}]`),
+    notice: (message) => calls.push(`notice ${message.type}`),
+    ended: () => calls.push('ended'),
+    stateChanged: (next, previous, reason) => calls.push(`${previous}->${next}${reason ? ` ${reason}` : ''}`),
+  };
+  return { host, calls };
+}
+
+/** A policy that remembers what it was asked and answers as `answer` says (default: as SteadyRetryPolicy). */
+function recordingPolicy(answer: (context: ReconnectContext) => number | null = (context) => new SteadyRetryPolicy().nextRetryDelayMs(context)) {
+  const asked: ReconnectContext[] = [];
+  const policy: ReconnectPolicy = {
+    nextRetryDelayMs(context) {
+      asked.push(context);
+      return answer(context);
+    },
+  };
+  return { policy, asked };
+}
+
+function realPause(ms: number): Promise<void> {
+  return new Promise((resolve) => realSetTimeout(resolve, ms));
+}
+
+/** Waits in real time for `condition` (a fake clock, if any, stands still meanwhile). */
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await realPause(5);
+  }
+}
+
+/** Moves the fake clock on by `ms` in small steps, letting the real sockets work between steps. */
+async function elapse(ms: number): Promise<void> {
+  for (let elapsed = 0; elapsed < ms; elapsed += 100) {
+    await vi.advanceTimersByTimeAsync(Math.min(100, ms - elapsed));
+    await realPause(2);
+  }
+}
+
+function resumesReceived(server: FakeSignalingServer): number {
+  return server.received.filter((message) => message.type === 'resume').length;
+}
+
+describe('SessionEngine', () => {
+  let server: FakeSignalingServer;
+  let engine: SessionEngine;
+  let calls: string[];
+
+  async function joinedEngine(policy?: ReconnectPolicy): Promise<void> {
+    const recorded = recordingHost();
+    calls = recorded.calls;
+    engine = new SessionEngine(recorded.host, { server: server.url, ...(policy ? { reconnectPolicy: policy } : {}) });
+    await engine.join(JOIN);
+    calls.length = 0;
+  }
+
+  const stateIs = (state: ConnectionState) => () => engine.state === state;
+
+  beforeEach(async () => {
+    server = await startFakeSignalingServer();
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    engine?.leave();
+    await server.close();
+  });
+
+  it('sets the session up before it turns CONNECTED, then lists who is there', async () => {
+    server.users = [{ uid: 7, role: 'host', published: [], muted: { audio: false, video: false } }];
+    const { host, calls: seen } = recordingHost();
+    engine = new SessionEngine(host, { server: server.url });
+    await expect(engine.join(JOIN)).resolves.toBe(1);
+    expect(seen).toEqual(['DISCONNECTED->CONNECTING', 'started', 'CONNECTING->CONNECTED', 'joined [7]']);
+    expect({ uid: engine.uid, channel: engine.channel, tokenExpiresAt: engine.tokenExpiresAt }).toEqual({ uid: 1, channel: 'room', tokenExpiresAt: 2_000_000_000 });
+  });
+
+  it('ends a refused join with the reason its code gives', async () => {
+    server.respond = (message, socket) => {
+      if (message.type !== 'join') return false;
+      socket.send(JSON.stringify({ type: 'error', requestId: message.requestId, code: 'banned', message: 'banned' }));
+      return true;
+    };
+    const { host, calls: seen } = recordingHost();
+    engine = new SessionEngine(host, { server: server.url });
+    await expect(engine.join(JOIN)).rejects.toMatchObject({ code: 'banned' });
+    expect(seen).toEqual(['DISCONNECTED->CONNECTING', 'ended', 'CONNECTING->DISCONNECTED UID_BANNED']);
+    expect(engine.uid).toBeUndefined();
+  });
+
+  it('resumes on the second attempt, a second after the first failed', async () => {
+    const { policy, asked } = recordingPolicy();
+    await joinedEngine(policy);
+    // The first resume loses its socket before the answer; the second is answered as usual.
+    server.respond = (message, socket) => {
+      if (message.type !== 'resume' || resumesReceived(server) > 1) return false;
+      socket.terminate();
+      return true;
+    };
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    server.dropSocket();
+    await until(() => asked.length === 1);
+    expect(asked[0]).toMatchObject({ retryCount: 1, elapsedMs: 0, lastAttemptMs: 0, error: expect.objectContaining({ code: 'WS_DISCONNECT' }) });
+    expect(server.sockets).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(server.sockets).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(stateIs('CONNECTED'));
+    expect(resumesReceived(server)).toBe(2);
+    expect(calls).toEqual(['CONNECTED->RECONNECTING', 'RECONNECTING->CONNECTED', 'resumed []']);
+  });
+
+  it('gives up when the resume window runs out and ends DISCONNECTED with NETWORK_ERROR', async () => {
+    await joinedEngine();
+    server.respond = (message) => message.type === 'resume'; // heard, never answered
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    server.dropSocket();
+    await until(() => resumesReceived(server) === 1);
+    // Each attempt waits at most 10 s for its answer; the second gets what is left of the 20 s window.
+    await elapse(10_100);
+    await until(() => resumesReceived(server) === 2);
+    await elapse(9_800);
+    expect(engine.state).toBe('RECONNECTING');
+    await elapse(1_000);
+    await until(stateIs('DISCONNECTED'));
+    expect(calls).toEqual(['CONNECTED->RECONNECTING', 'ended', 'RECONNECTING->DISCONNECTED NETWORK_ERROR']);
+    expect(resumesReceived(server)).toBe(2);
+    expect(engine.uid).toBeUndefined();
+  });
+
+  it('follows a custom policy: its delays between attempts, and its giving up', async () => {
+    const { policy, asked } = recordingPolicy((context) => (context.retryCount < 3 ? 20 : null));
+    await joinedEngine(policy);
+    server.respond = (message, socket) => {
+      if (message.type !== 'resume') return false;
+      socket.terminate();
+      return true;
+    };
+    server.dropSocket();
+    await until(stateIs('DISCONNECTED'));
+    expect(asked.map((context) => context.retryCount)).toEqual([1, 2, 3]);
+    expect(resumesReceived(server)).toBe(3);
+    expect(calls).toEqual(['CONNECTED->RECONNECTING', 'ended', 'RECONNECTING->DISCONNECTED NETWORK_ERROR']);
+  });
+
+  it('asks the policy even when the server refused, so a custom policy may try again', async () => {
+    const { policy, asked } = recordingPolicy(() => 10);
+    await joinedEngine(policy);
+    server.respond = (message, socket) => {
+      if (message.type !== 'resume' || resumesReceived(server) > 1) return false;
+      socket.send(JSON.stringify({ type: 'error', requestId: message.requestId, code: 'internal', message: 'try later' }));
+      return true;
+    };
+    server.dropSocket();
+    await until(() => calls.includes('RECONNECTING->CONNECTED'));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.error).toMatchObject({ code: 'internal' });
+    expect(calls).toEqual(['CONNECTED->RECONNECTING', 'RECONNECTING->CONNECTED', 'resumed []']);
+  });
+
+  it('holds back notices that arrive while reconnecting and delivers them once CONNECTED', async () => {
+    await joinedEngine();
+    server.respond = (message, socket) => {
+      if (message.type !== 'resume') return false;
+      socket.send(JSON.stringify({ type: 'user-published', uid: 7, kind: 'video' }));
+      socket.send(JSON.stringify({ type: 'token-privilege-will-expire', expiresAt: 2_000_000_000 }));
+      socket.send(JSON.stringify({ type: 'resumed', requestId: message.requestId, uid: 1, users: [] }));
+      return true;
+    };
+    server.dropSocket();
+    await until(() => calls.length === 5);
+    expect(calls).toEqual(['CONNECTED->RECONNECTING', 'RECONNECTING->CONNECTED', 'resumed []', 'notice user-published', 'notice token-privilege-will-expire']);
+  });
+
+  it('lets calls wait through RECONNECTING, and aborts them when the session ends meanwhile', async () => {
+    await joinedEngine();
+    server.respond = (message) => message.type === 'resume';
+    server.dropSocket();
+    await until(stateIs('RECONNECTING'));
+    const waiting = engine.connectedSocket('renewToken()');
+    engine.leave();
+    await expect(waiting).rejects.toMatchObject({ code: 'OPERATION_ABORTED' });
+    expect(calls).toEqual(['CONNECTED->RECONNECTING', 'RECONNECTING->DISCONNECTING', 'ended', 'DISCONNECTING->DISCONNECTED LEAVE']);
+    await expect(engine.connectedSocket('renewToken()')).rejects.toMatchObject({ code: 'INVALID_OPERATION' });
+  });
+
+  it('ends the session with the kick\'s reason, bumping the epoch', async () => {
+    await joinedEngine();
+    const epoch = engine.epoch;
+    server.send({ type: 'kicked', reason: 12, message: 'token expired' });
+    await until(stateIs('DISCONNECTED'));
+    expect(calls).toEqual(['ended', 'CONNECTED->DISCONNECTED TOKEN_EXPIRED']);
+    expect(engine.epoch).toBeGreaterThan(epoch);
+  });
+});
