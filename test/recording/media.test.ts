@@ -203,7 +203,8 @@ describe('recording real calls', () => {
     const segments = playlistSegments(await text((await bucket.get(playlist.fileName))!.body));
     expect(segments.length).toBeGreaterThan(0);
     for (const segment of segments) expect(keys).toContain(`mix/run1/${decodeURIComponent(segment.uri)}`);
-    expect(within(segments.reduce((sum, s) => sum + s.duration, 0), expected)).toBe(true);
+    const segmentSeconds = segments.reduce((sum, s) => sum + s.duration, 0);
+    expect(within(segmentSeconds, expected), `${segmentSeconds} s of segments for ${expected} s recorded`).toBe(true);
 
     const mp4 = files.find((f: { fileName: string }) => f.fileName.endsWith('.mp4'));
     const local = path.join(scratch, 'mix.mp4');
