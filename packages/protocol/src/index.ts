@@ -11,6 +11,8 @@ export * from './rest/recordings.ts';
 export * from './agora/cloudRecording.ts';
 export * from './rest/webhooks.ts';
 export * from './agora/channelManagement.ts';
+export * from './agora/operations.ts';
 export * from './rest/operations.ts';
+export * from './rest/files.ts';
 export * from './rtc/signaling.ts';
 export * from './events.ts';

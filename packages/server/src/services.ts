@@ -6,7 +6,7 @@ import { BanService } from './bans/service.ts';
 import { ChannelService } from './channels/service.ts';
 import { findChannel } from './channels/store.ts';
 import type { Config, WebhooksConfig } from './config/index.ts';
-import { AuthFailureBudget } from './http/authFailures.ts';
+import { AuthFailureBudget } from './http/guard/authFailures.ts';
 import { EventBus, type EventBusLogger } from './events/bus.ts';
 import type { LiveState } from './live/index.ts';
 import { CertificateCipher } from './projects/credentials.ts';

@@ -15,7 +15,7 @@ import type { Services } from '../services.ts';
 import { sessionHandlers } from '../sessions/routes.ts';
 import { tokenHandlers } from '../tokens/routes.ts';
 import { usageHandlers } from '../usage/routes.ts';
-import { recordingHandlers, registerRecordingFiles } from '../recording/routes.ts';
+import { recordingFileHandlers, recordingHandlers } from '../recording/routes.ts';
 import { registerAgoraCloudRecording } from '../compat/agora/cloudRecording.ts';
 import { webhookHandlers } from '../webhooks/routes.ts';
 import { registerAgoraChannelManagement } from '../compat/agora/channelManagement.ts';
@@ -26,7 +26,9 @@ import { answerClientError, answerFrameworkError } from './frameworkErrors.ts';
 import { installHtmlSecurity } from './htmlSecurity.ts';
 import { installObservability, requestIdFor } from './observability.ts';
 import { installOpenApi } from './openapi.ts';
-import { registerOperations } from './operations.ts';
+import { installGuard } from './guard/guard.ts';
+import { registerFileOperations, registerOperations } from './operations.ts';
+import { v1Policy } from './v1Policy.ts';
 import { compileValidator } from './validation.ts';
 
 export const API_VERSION = '1.0.0';
@@ -79,20 +81,26 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   await installOpenApi(app, API_VERSION);
   installObservability(app, services);
   await registerSignaling(app, services.rtc);
-  registerDemoRoutes(app, services, { dev: config.node.dev });
+  // The one request decoration: who the request guard says is calling, and for which project.
+  app.decorateRequest('access', null);
+  const guardDeps = { counter: services.live.rateCounter, failures: services.authFailures };
+  await registerDemoRoutes(app, services, guardDeps, { dev: config.node.dev });
   registerWebAssets(app, { demo: config.node.dev });
   registerDocs(app);
-  registerOperations(app, services, {
-    ...channelHandlers(services.channels),
-    ...tokenHandlers(services.tokens),
-    ...sessionHandlers(services.sessions),
-    ...usageHandlers(services.usage),
-    ...webhookHandlers(services.webhooks),
-    ...recordingHandlers(services.recordings),
+  await app.register(async (v1) => {
+    installGuard(v1, v1Policy(services), guardDeps);
+    registerOperations(v1, {
+      ...channelHandlers(services.channels),
+      ...tokenHandlers(services.tokens),
+      ...sessionHandlers(services.sessions),
+      ...usageHandlers(services.usage),
+      ...webhookHandlers(services.webhooks),
+      ...recordingHandlers(services.recordings),
+    });
+    registerFileOperations(v1, recordingFileHandlers(services.recordings));
   });
-  registerRecordingFiles(app, services);
-  await registerAgoraChannelManagement(app, services);
-  await registerAgoraCloudRecording(app, services);
+  await registerAgoraChannelManagement(app, services, guardDeps);
+  await registerAgoraCloudRecording(app, services, guardDeps);
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';

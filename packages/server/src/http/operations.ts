@@ -1,12 +1,12 @@
 /**
- * Registers the protocol's operation table as Fastify routes: one place decides the schema,
- * the access check and the success envelope of every v1 endpoint.
+ * Registers the protocol's operation tables as Fastify routes: one place decides the schema and
+ * the success envelope of every v1 endpoint. Routes are registered into the v1 scope, whose
+ * request guard (guard/guard.ts) has checked the caller and the project before a handler runs.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Static, TSchema } from 'typebox';
-import { ErrorEnvelope, errorCatalogue, operations, successSchema, type Operation, type OperationId } from '@parley/protocol';
-import type { Services } from '../services.ts';
-import { checkAccess, type Access } from './access.ts';
+import { ErrorEnvelope, errorCatalogue, fileOperations, operations, successSchema, type FileOperation, type FileOperationId, type Operation, type OperationId } from '@parley/protocol';
+import { projectAccess, type ProjectAccess } from './guard/caller.ts';
 
 type StaticOf<T> = T extends TSchema ? Static<T> : undefined;
 
@@ -14,11 +14,19 @@ export interface OperationInput<Op extends Operation> {
   params: StaticOf<Op['params']>;
   query: StaticOf<Op['query']>;
   body: StaticOf<Op['body']>;
-  access: Access;
+  access: ProjectAccess;
 }
 
 export type OperationHandler<Op extends Operation> = (input: OperationInput<Op>) => Promise<Static<Op['data']>>;
 export type OperationHandlers = { [K in OperationId]: OperationHandler<(typeof operations)[K]> };
+
+/** A file operation writes the bytes itself; it gets the reply. */
+export type FileOperationHandler<Op extends FileOperation> = (input: { params: Static<Op['params']>; access: ProjectAccess }, reply: FastifyReply) => Promise<FastifyReply>;
+export type FileOperationHandlers = { [K in FileOperationId]: FileOperationHandler<(typeof fileOperations)[K]> };
+
+function security(auth: Operation['auth']): Array<Record<string, string[]>> {
+  return auth === 'basic' ? [{ basicAuth: [] }] : [{ basicAuth: [] }, { bearerAuth: [] }];
+}
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid parameters',
@@ -63,7 +71,7 @@ export function routeSchema(operation: Operation) {
     summary: operation.summary,
     description: operation.description,
     tags: [operation.tag],
-    security: (operation.auth === 'basic' ? [{ basicAuth: [] }] : [{ basicAuth: [] }, { bearerAuth: [] }]) as Array<Record<string, string[]>>,
+    security: security(operation.auth),
     ...(operation.params ? { params: operation.params } : {}),
     ...(operation.query ? { querystring: operation.query } : {}),
     ...(operation.body ? { body: operation.body } : {}),
@@ -74,14 +82,15 @@ export function routeSchema(operation: Operation) {
   };
 }
 
-export function registerOperations(app: FastifyInstance, services: Services, handlers: OperationHandlers): void {
+/** Registers every v1 operation into `scope`, which carries the v1 request guard. */
+export function registerOperations(scope: FastifyInstance, handlers: OperationHandlers): void {
   for (const operation of Object.values(operations) as Operation[]) {
     const handler = handlers[operation.operationId as OperationId] as unknown as OperationHandler<Operation>;
-    app.route({
+    scope.route({
       method: operation.method,
       url: operation.path,
       schema: routeSchema(operation),
-      onRequest: (request, reply) => checkAccess(services, operation.auth, request, reply),
+      config: { guard: { auth: operation.auth } },
       // An operation whose body has no required field may be called without a body at all.
       ...(operation.body ? { preValidation: async (request) => void (request.body ??= {}) } : {}),
       handler: async (request) => {
@@ -89,10 +98,31 @@ export function registerOperations(app: FastifyInstance, services: Services, han
           params: request.params as never,
           query: request.query as never,
           body: request.body as never,
-          access: request.access as Access,
+          access: projectAccess(request.access),
         });
         return { code: 200, message: 'success', data };
       },
+    });
+  }
+}
+
+/** Registers the operations that answer bytes (recorded files) into the v1 scope. */
+export function registerFileOperations(scope: FastifyInstance, handlers: FileOperationHandlers): void {
+  for (const operation of Object.values(fileOperations) as FileOperation[]) {
+    const handler = handlers[operation.operationId as FileOperationId] as unknown as FileOperationHandler<FileOperation>;
+    scope.route({
+      method: operation.method,
+      url: operation.path,
+      schema: {
+        operationId: operation.operationId,
+        summary: operation.summary,
+        description: operation.description,
+        tags: [operation.tag],
+        security: security(operation.auth),
+        params: operation.params,
+      },
+      config: { guard: { auth: operation.auth } },
+      handler: (request, reply) => handler({ params: request.params as never, access: projectAccess(request.access) }, reply),
     });
   }
 }

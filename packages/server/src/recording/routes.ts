@@ -1,14 +1,11 @@
 /**
- * HTTP surface of Parley's v1 recording API: start, get, stop and list (through the operation
- * table, so validation and OpenAPI come from the protocol's schemas), and the download of a
- * recorded file, which answers bytes rather than JSON and so is registered here.
+ * HTTP surface of Parley's v1 recording API: start, get, stop and list (the operation table) and
+ * the download of a recorded file (the file-operation table), so validation and OpenAPI come from
+ * the protocol's schemas.
  */
-import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
-import { ProjectId, RecordingSid, recordingStatusName, type Recording, type RecordingFile, type StoppedRecording } from '@parley/protocol';
-import { checkAccess, type Access } from '../http/access.ts';
-import type { OperationHandlers } from '../http/operations.ts';
-import type { Services } from '../services.ts';
+import { recordingStatusName, type Recording, type RecordingFile, type StoppedRecording } from '@parley/protocol';
+import type { ProjectAccess } from '../http/guard/caller.ts';
+import type { FileOperationHandlers, OperationHandlers } from '../http/operations.ts';
 import { DomainError } from '../domainError.ts';
 import type { RecordingService, RecordingState } from './service.ts';
 import { storageFromParley } from './storage.ts';
@@ -42,7 +39,7 @@ export function recordingView(state: RecordingState): Recording {
 }
 
 /** A recording of this project, looked up under the channel of the path. */
-async function inChannel(recordings: RecordingService, access: Access, channel: string, sid: string): Promise<RecordingState> {
+async function inChannel(recordings: RecordingService, access: ProjectAccess, channel: string, sid: string): Promise<RecordingState> {
   const state = await recordings.get(access.project.appId, sid);
   if (state.channel !== channel) throw new DomainError('not_found', `No recording ${sid} in channel "${channel}"`, 'sid');
   return state;
@@ -73,30 +70,15 @@ export function recordingHandlers(recordings: RecordingService): RecordingHandle
   };
 }
 
-const FileParams = Type.Object({ projectId: ProjectId, sid: RecordingSid, '*': Type.String({ minLength: 1, maxLength: 1024 }) });
-
-/** `GET /v1/projects/:projectId/recordings/:sid/files/<fileName>`: a recorded file, Basic auth. */
-export function registerRecordingFiles(app: FastifyInstance, services: Services): void {
-  app.route({
-    method: 'GET',
-    url: '/v1/projects/:projectId/recordings/:sid/files/*',
-    schema: {
-      operationId: 'downloadRecordingFile',
-      summary: 'Download a recorded file',
-      description: 'Serves a file of a recording (playlist, segment or MP4) by its `fileName`, from wherever it is stored. Relative segment names in a playlist resolve to this path too.',
-      tags: ['Recordings'],
-      security: [{ basicAuth: [] }],
-      params: FileParams,
-    },
-    onRequest: (request, reply) => checkAccess(services, 'basic', request, reply),
-    handler: async (request, reply) => {
-      const params = request.params as { sid: string; '*': string };
-      const access = request.access as Access;
-      const file = await services.recordings.openFile(access.project.appId, params.sid, params['*']);
+/** `GET /v1/projects/:projectId/recordings/:sid/files/<fileName>`: a recorded file's bytes. */
+export function recordingFileHandlers(recordings: RecordingService): FileOperationHandlers {
+  return {
+    downloadRecordingFile: async ({ access, params }, reply) => {
+      const file = await recordings.openFile(access.project.appId, params.sid, params['*']);
       if (!file) throw new DomainError('not_found', `Recording ${params.sid} has no file "${params['*']}"`, 'fileName');
       reply.header('Content-Type', file.contentType ?? 'application/octet-stream');
       if (file.size > 0) reply.header('Content-Length', file.size);
       return reply.send(file.body);
     },
-  });
+  };
 }

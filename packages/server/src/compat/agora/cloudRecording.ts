@@ -8,30 +8,23 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  CloudRecordingAcquireBody,
-  CloudRecordingAcquireResponse,
-  CloudRecordingAppParams,
-  CloudRecordingQueryResponse,
-  CloudRecordingResourcePathParams,
-  CloudRecordingSessionPathParams,
-  CloudRecordingSessionResponse,
-  CloudRecordingStartBody,
-  CloudRecordingStopBody,
-  CloudRecordingStopResponse,
-  CloudRecordingUpdateBody,
-  CloudRecordingUpdateLayoutBody,
+  agoraCloudRecordingRoutes,
+  type CloudRecordingAcquireBody,
   type CloudRecordingError,
+  type CloudRecordingStartBody,
+  type CloudRecordingStopBody,
+  type CloudRecordingUpdateBody,
+  type CloudRecordingUpdateLayoutBody,
   type RecordingFileInfo,
 } from '@parley/protocol';
 import { toApiError } from '../../http/errors.ts';
-import type { Account } from '../../projects/service.ts';
+import type { ProjectAccess } from '../../http/guard/caller.ts';
+import { installGuard, type GuardDeps } from '../../http/guard/guard.ts';
 import { DomainError, type DomainErrorKind } from '../../domainError.ts';
 import type { RecordingState } from '../../recording/service.ts';
 import { storageFromAgora } from '../../recording/storage.ts';
 import type { Services } from '../../services.ts';
-import { AGORA_NO_ROUTE, AGORA_RATE_LIMITS, AgoraError, authenticateCustomer, enforceAgoraRateLimit } from './gateway.ts';
-
-const PREFIX = '/v1/apps/:appid/cloud_recording';
+import { agoraPolicy, AgoraError, registerAgoraRoutes, type AgoraHandler } from './gateway.ts';
 
 /** A service-level failure: Agora's `{code, reason}` with the HTTP status Agora uses for it. */
 class CloudRecordingFailure extends Error {
@@ -96,27 +89,6 @@ function installErrorHandler(scope: FastifyInstance): void {
     // Malformed JSON, a wrong Content-Type, a field that fails its schema: Agora's "invalid parameter".
     return reply.code(apiError.status).send({ code: 2, reason: apiError.details?.reason ?? apiError.message });
   });
-  // Unknown paths (and methods) under the prefix, as Agora's gateway answers them.
-  scope.setNotFoundHandler((_request, reply) => reply.code(404).send(AGORA_NO_ROUTE));
-}
-
-interface Caller {
-  account: Account;
-  appId: string;
-}
-
-const callers = new WeakMap<FastifyRequest, Caller>();
-
-/** Credentials and rate first (gateway errors), then the App ID, which must be one of the caller's. */
-function guard(services: Services, api: string) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const account = await authenticateCustomer(services, request);
-    await enforceAgoraRateLimit(services, account, `cloud_recording:${api}`, AGORA_RATE_LIMITS.other, reply);
-    const appid = (request.params as { appid: string }).appid;
-    const project = /^[0-9a-f]{32}$/.test(appid) ? await services.projects.findProject(appid) : undefined;
-    if (!project || project.accountId !== account.id) throw new CloudRecordingFailure(400, 400, 'invalid_appid');
-    callers.set(request, { account, appId: project.appId });
-  };
 }
 
 /** `"string"` (the playlist's name) for mix recordings of HLS only, as Agora; `"json"` otherwise. */
@@ -128,9 +100,9 @@ function fileListOf(state: RecordingState): { fileListMode: 'string' | 'json'; f
 }
 
 /** The recording a path names, checked against everything Agora's path and body carry. */
-async function recordingFor(services: Services, request: FastifyRequest, body?: { cname: string; uid: string }): Promise<RecordingState> {
+async function recordingFor(services: Services, request: FastifyRequest, access: ProjectAccess, body?: { cname: string; uid: string }): Promise<RecordingState> {
   const params = request.params as { resourceid: string; sid: string; mode: string };
-  const { appId } = callers.get(request)!;
+  const { appId } = access.project;
   if (!/^[0-9a-f]{32}$/.test(params.sid)) throw noWorker();
   const state = await services.recordings.get(appId, params.sid);
   // Agora's tasks are unreachable once resourceExpiredHour has passed since start.
@@ -144,103 +116,80 @@ function session(state: RecordingState) {
   return { cname: state.channel, uid: state.uid, resourceId: state.resourceId, sid: state.sid };
 }
 
-export async function registerAgoraCloudRecording(app: FastifyInstance, services: Services): Promise<void> {
+type Handlers = { [K in keyof typeof agoraCloudRecordingRoutes]: AgoraHandler };
+
+function handlers(services: Services): Handlers {
   const recordings = services.recordings;
-  await app.register(
-    async (scope) => {
-      installErrorHandler(scope);
-
-      scope.post('/acquire', {
-        schema: { hide: true, params: CloudRecordingAppParams, body: CloudRecordingAcquireBody, response: { 200: CloudRecordingAcquireResponse } },
-        onRequest: guard(services, 'acquire'),
-        handler: async (request) => {
-          const body = request.body as CloudRecordingAcquireBody;
-          const { scene, resourceExpiredHour, startParameter } = body.clientRequest;
-          if (scene !== undefined && scene !== 0) throw invalidParameter(`scene ${scene} is not supported: Parley records channels in real time (scene 0)`);
-          const { resourceId } = await recordings.acquire(callers.get(request)!.appId, { cname: body.cname, uid: body.uid, resourceExpiredHour, startParameter });
-          return { cname: body.cname, uid: body.uid, resourceId };
-        },
-      });
-
-      scope.post('/resourceid/:resourceid/mode/:mode/start', {
-        schema: { hide: true, params: CloudRecordingResourcePathParams, body: CloudRecordingStartBody, response: { 200: CloudRecordingSessionResponse } },
-        onRequest: guard(services, 'start'),
-        handler: async (request) => {
-          const { resourceid, mode } = request.params as { resourceid: string; mode: string };
-          const body = request.body as CloudRecordingStartBody;
-          const { recordingConfig, recordingFileConfig, storageConfig, snapshotConfig, extensionServiceConfig } = body.clientRequest;
-          if (snapshotConfig) throw invalidParameter('snapshotConfig is not supported: Parley records audio and video only');
-          if (extensionServiceConfig) throw invalidParameter('extensionServiceConfig is not supported: web page recording is not offered');
-          if (recordingConfig?.decryptionMode) throw invalidParameter('decryptionMode is not supported: Parley channels are not media-encrypted');
-          const { transcodingConfig, ...config } = recordingConfig ?? { channelType: 0 };
-          const started = await recordings.start(callers.get(request)!.appId, resourceid, {
-            cname: body.cname,
-            uid: body.uid,
-            mode,
-            settings: { ...config, ...(transcodingConfig ? { transcodingConfig } : {}), avFileType: recordingFileConfig?.avFileType },
-            storage: storageFromAgora(storageConfig),
-            clientRequest: body.clientRequest,
-          });
-          return { cname: body.cname, uid: body.uid, ...started };
-        },
-      });
-
-      scope.get('/resourceid/:resourceid/sid/:sid/mode/:mode/query', {
-        schema: { hide: true, params: CloudRecordingSessionPathParams, response: { 200: CloudRecordingQueryResponse } },
-        onRequest: guard(services, 'query'),
-        handler: async (request) => {
-          const state = await recordingFor(services, request);
-          return { ...session(state), serverResponse: { status: state.status, ...fileListOf(state), sliceStartTime: state.sliceStartTime ?? 0 } };
-        },
-      });
-
-      scope.post('/resourceid/:resourceid/sid/:sid/mode/:mode/update', {
-        schema: { hide: true, params: CloudRecordingSessionPathParams, body: CloudRecordingUpdateBody, response: { 200: CloudRecordingSessionResponse } },
-        onRequest: guard(services, 'update'),
-        handler: async (request) => {
-          const body = request.body as CloudRecordingUpdateBody;
-          const state = await recordingFor(services, request, body);
-          const { streamSubscribe, storageConfig, webRecordingConfig, rtmpPublishConfig } = body.clientRequest;
-          if (webRecordingConfig || rtmpPublishConfig) throw invalidParameter('webRecordingConfig and rtmpPublishConfig are for web page recording, which is not offered');
-          const { appId } = callers.get(request)!;
-          if (streamSubscribe) await recordings.updateSubscriptions(appId, state.sid, { ...streamSubscribe.audioUidList, ...streamSubscribe.videoUidList });
-          if (storageConfig) await recordings.updateStorage(appId, state.sid, storageFromAgora(storageConfig));
-          if (!streamSubscribe && !storageConfig) await recordings.updateSubscriptions(appId, state.sid, {});
-          return session(state);
-        },
-      });
-
-      scope.post('/resourceid/:resourceid/sid/:sid/mode/:mode/updateLayout', {
-        schema: { hide: true, params: CloudRecordingSessionPathParams, body: CloudRecordingUpdateLayoutBody, response: { 200: CloudRecordingSessionResponse } },
-        onRequest: guard(services, 'updateLayout'),
-        handler: async (request) => {
-          const body = request.body as CloudRecordingUpdateLayoutBody;
-          if ((request.params as { mode: string }).mode !== 'mix') throw invalidParameter('updateLayout is for mode mix');
-          const state = await recordingFor(services, request, body);
-          const { mixedVideoLayout, backgroundColor, maxResolutionUid, layoutConfig } = body.clientRequest;
-          await recordings.updateLayout(callers.get(request)!.appId, state.sid, {
-            ...(mixedVideoLayout !== undefined ? { mixedVideoLayout: mixedVideoLayout as 0 | 1 | 2 | 3 } : {}),
-            ...(backgroundColor !== undefined ? { backgroundColor } : {}),
-            ...(maxResolutionUid !== undefined ? { maxResolutionUid } : {}),
-            ...(layoutConfig !== undefined ? { layoutConfig } : {}),
-          });
-          return session(state);
-        },
-      });
-
-      scope.post('/resourceid/:resourceid/sid/:sid/mode/:mode/stop', {
-        schema: { hide: true, params: CloudRecordingSessionPathParams, body: CloudRecordingStopBody, response: { 200: CloudRecordingStopResponse } },
-        onRequest: guard(services, 'stop'),
-        handler: async (request) => {
-          const body = request.body as CloudRecordingStopBody;
-          const state = await recordingFor(services, request, body);
-          const stopped = await recordings.stop(callers.get(request)!.appId, state.sid, { wait: body.clientRequest?.async_stop !== true });
-          // The recording has stopped either way; Agora answers 206 with code 435 when nobody published.
-          if (!stopped.recordedMedia) throw new CloudRecordingFailure(206, 435, 'no recorded data');
-          return { ...session(stopped), serverResponse: { ...fileListOf(stopped), uploadingStatus: stopped.uploadingStatus ?? 'unknown' } };
-        },
-      });
+  return {
+    agoraAcquire: async (request, { project }) => {
+      const body = request.body as CloudRecordingAcquireBody;
+      const { scene, resourceExpiredHour, startParameter } = body.clientRequest;
+      if (scene !== undefined && scene !== 0) throw invalidParameter(`scene ${scene} is not supported: Parley records channels in real time (scene 0)`);
+      const { resourceId } = await recordings.acquire(project.appId, { cname: body.cname, uid: body.uid, resourceExpiredHour, startParameter });
+      return { cname: body.cname, uid: body.uid, resourceId };
     },
-    { prefix: PREFIX },
-  );
+    agoraStart: async (request, { project }) => {
+      const { resourceid, mode } = request.params as { resourceid: string; mode: string };
+      const body = request.body as CloudRecordingStartBody;
+      const { recordingConfig, recordingFileConfig, storageConfig, snapshotConfig, extensionServiceConfig } = body.clientRequest;
+      if (snapshotConfig) throw invalidParameter('snapshotConfig is not supported: Parley records audio and video only');
+      if (extensionServiceConfig) throw invalidParameter('extensionServiceConfig is not supported: web page recording is not offered');
+      if (recordingConfig?.decryptionMode) throw invalidParameter('decryptionMode is not supported: Parley channels are not media-encrypted');
+      const { transcodingConfig, ...config } = recordingConfig ?? { channelType: 0 };
+      const started = await recordings.start(project.appId, resourceid, {
+        cname: body.cname,
+        uid: body.uid,
+        mode,
+        settings: { ...config, ...(transcodingConfig ? { transcodingConfig } : {}), avFileType: recordingFileConfig?.avFileType },
+        storage: storageFromAgora(storageConfig),
+        clientRequest: body.clientRequest,
+      });
+      return { cname: body.cname, uid: body.uid, ...started };
+    },
+    agoraQuery: async (request, access) => {
+      const state = await recordingFor(services, request, access);
+      return { ...session(state), serverResponse: { status: state.status, ...fileListOf(state), sliceStartTime: state.sliceStartTime ?? 0 } };
+    },
+    agoraUpdate: async (request, access) => {
+      const body = request.body as CloudRecordingUpdateBody;
+      const state = await recordingFor(services, request, access, body);
+      const { streamSubscribe, storageConfig, webRecordingConfig, rtmpPublishConfig } = body.clientRequest;
+      if (webRecordingConfig || rtmpPublishConfig) throw invalidParameter('webRecordingConfig and rtmpPublishConfig are for web page recording, which is not offered');
+      const { appId } = access.project;
+      if (streamSubscribe) await recordings.updateSubscriptions(appId, state.sid, { ...streamSubscribe.audioUidList, ...streamSubscribe.videoUidList });
+      if (storageConfig) await recordings.updateStorage(appId, state.sid, storageFromAgora(storageConfig));
+      if (!streamSubscribe && !storageConfig) await recordings.updateSubscriptions(appId, state.sid, {});
+      return session(state);
+    },
+    agoraUpdateLayout: async (request, access) => {
+      const body = request.body as CloudRecordingUpdateLayoutBody;
+      if ((request.params as { mode: string }).mode !== 'mix') throw invalidParameter('updateLayout is for mode mix');
+      const state = await recordingFor(services, request, access, body);
+      const { mixedVideoLayout, backgroundColor, maxResolutionUid, layoutConfig } = body.clientRequest;
+      await recordings.updateLayout(access.project.appId, state.sid, {
+        ...(mixedVideoLayout !== undefined ? { mixedVideoLayout: mixedVideoLayout as 0 | 1 | 2 | 3 } : {}),
+        ...(backgroundColor !== undefined ? { backgroundColor } : {}),
+        ...(maxResolutionUid !== undefined ? { maxResolutionUid } : {}),
+        ...(layoutConfig !== undefined ? { layoutConfig } : {}),
+      });
+      return session(state);
+    },
+    agoraStop: async (request, access) => {
+      const body = request.body as CloudRecordingStopBody;
+      const state = await recordingFor(services, request, access, body);
+      const stopped = await recordings.stop(access.project.appId, state.sid, { wait: body.clientRequest?.async_stop !== true });
+      // The recording has stopped either way; Agora answers 206 with code 435 when nobody published.
+      if (!stopped.recordedMedia) throw new CloudRecordingFailure(206, 435, 'no recorded data');
+      return { ...session(stopped), serverResponse: { ...fileListOf(stopped), uploadingStatus: stopped.uploadingStatus ?? 'unknown' } };
+    },
+  };
+}
+
+export async function registerAgoraCloudRecording(app: FastifyInstance, services: Services, deps: GuardDeps): Promise<void> {
+  await app.register(async (scope) => {
+    installErrorHandler(scope);
+    // Credentials and rate first (gateway errors), then the path's App ID, which must be one of the caller's.
+    installGuard(scope, agoraPolicy(services, 'request', () => new CloudRecordingFailure(400, 400, 'invalid_appid')), deps);
+    registerAgoraRoutes(scope, agoraCloudRecordingRoutes, handlers(services));
+  });
 }

@@ -1,14 +1,20 @@
 /**
- * What Agora's API gateway does before and after its Channel Management routes, for Parley's
- * copies of them: Basic auth with the Customer ID and Secret, an App ID that must be one of the
- * caller's (401 otherwise), per-account request rates counted per API in one-second windows, and
- * every failure as `{message}` with the HTTP status (messages as Agora's gateway words them).
+ * What Agora's API gateway does before and after its routes, for Parley's copies of them: the
+ * request guard's Agora policy (Basic auth with the Customer ID and Secret, per-account request
+ * rates counted per API in one-second windows, an App ID that must be one of the caller's),
+ * registration from the protocol's Agora route tables, and Channel Management's failures as
+ * `{message}` with the HTTP status (messages as Agora's gateway words them).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AgoraRoute } from '@parley/protocol';
 import { DomainError, type DomainErrorKind } from '../../domainError.ts';
 import { toApiError } from '../../http/errors.ts';
-import { readAuthorization } from '../../http/credentials.ts';
-import type { Account, Project } from '../../projects/service.ts';
+import { customerSecretAuthenticator } from '../../http/guard/authenticators.ts';
+import { agoraRatePolicy } from '../../http/guard/buckets.ts';
+import { projectAccess, type ProjectAccess } from '../../http/guard/caller.ts';
+import type { EdgePolicy } from '../../http/guard/guard.ts';
+import { agoraOwnership, type OwnershipRule } from '../../http/guard/ownership.ts';
+import { retryAfterHeader, type Refusal, type RefusalRenderer } from '../../http/guard/refusal.ts';
 import type { Services } from '../../services.ts';
 
 export class AgoraError extends Error {
@@ -33,9 +39,6 @@ export function isAgoraPath(url: string): boolean {
 /** Agora's gateway (Kong) answer to a path it has no route for. */
 export const AGORA_NO_ROUTE = { message: 'no Route matched with those values' } as const;
 
-/** Agora's limits per customer account and API: 20 requests a second for online-channel queries, 10 for the others. */
-export const AGORA_RATE_LIMITS = { onlineChannelQuery: 20, other: 10 } as const;
-const RATE_WINDOW_MS = 1_000;
 
 /**
  * Channel Management's one map from domain error kinds to HTTP statuses; the body is `{message}`
@@ -90,38 +93,62 @@ export function installAgoraErrorHandler(scope: FastifyInstance): void {
   });
 }
 
+const unauthorized = () => new AgoraError(401, 'Unauthorized');
+const rateExceeded = (refusal: Refusal) => new AgoraError(429, 'API rate limit exceeded', retryAfterHeader(refusal));
+
 /**
- * The account whose Customer ID and Secret the request carries (Basic only, as Agora's routes).
- * Failures spend the caller's budgets of failed authentications (shared with the v1 API); past
- * one, Agora's gateway words: 429 "API rate limit exceeded" (see http/authFailures.ts).
+ * Agora's gateway words for the guard's refusals. Access tokens are not accepted on these routes,
+ * so the token refusals never occur; they answer as any unusable credentials would.
  */
-export async function authenticateCustomer(services: Services, request: FastifyRequest): Promise<Account> {
-  if (!request.headers.authorization) throw new AgoraError(401, 'Unauthorized');
-  const presented = readAuthorization(request.headers.authorization);
-  const basic = 'scheme' in presented && presented.scheme === 'basic' ? presented : undefined;
-  const attempt = { ip: request.ip, customerId: basic?.customerId };
-  const refused = (refusal: { retryAfterSeconds: number }) => new AgoraError(429, 'API rate limit exceeded', { 'Retry-After': String(refusal.retryAfterSeconds) });
-  const refusal = await services.authFailures.checkAddress(attempt);
-  if (refusal) throw refused(refusal);
-  const account = basic && (await services.projects.authenticateCustomer(basic.customerId, basic.customerSecret));
-  if (!account) {
-    const spent = await services.authFailures.recordFailure(attempt);
-    throw spent ? refused(spent) : new AgoraError(401, basic ? 'Invalid authentication credentials' : 'Unauthorized');
+function agoraRefusals(unknownProject: (refusal: Refusal) => Error): RefusalRenderer {
+  return {
+    missing_credentials: unauthorized,
+    malformed_credentials: unauthorized,
+    wrong_secret: () => new AgoraError(401, 'Invalid authentication credentials'),
+    invalid_token: unauthorized,
+    too_many_failures: rateExceeded,
+    rate_limited: rateExceeded,
+    token_not_allowed: unauthorized,
+    token_other_project: unauthorized,
+    token_other_channel: unauthorized,
+    unknown_project: unknownProject,
+  };
+}
+
+/**
+ * The request guard of an Agora edge. Channel Management checks the App ID after validation (it
+ * may sit in the body) and answers 401 "invalid appid"; Cloud Recording checks the path's before,
+ * with its own `{code, reason}`.
+ */
+export function agoraPolicy(services: Services, ownershipAt: OwnershipRule['at'], unknownProject: (refusal: Refusal) => Error): EdgePolicy {
+  return {
+    authenticators: [customerSecretAuthenticator(services.projects)],
+    rate: agoraRatePolicy,
+    ownership: agoraOwnership(services.projects, ownershipAt),
+    refusals: agoraRefusals(unknownProject),
+  };
+}
+
+export const invalidAppId = () => new AgoraError(401, 'invalid appid');
+
+export type AgoraHandler = (request: FastifyRequest, access: ProjectAccess, reply: FastifyReply) => Promise<unknown>;
+
+/** Registers an Agora route table into a scope that carries an Agora guard; Agora's routes stay out of the v1 OpenAPI document. */
+export function registerAgoraRoutes<Table extends Record<string, AgoraRoute>>(scope: FastifyInstance, table: Table, handlers: { [K in keyof Table]: AgoraHandler }): void {
+  for (const [id, route] of Object.entries(table) as Array<[keyof Table, AgoraRoute]>) {
+    const handler = handlers[id];
+    scope.route({
+      method: route.method,
+      url: route.path,
+      schema: {
+        hide: true,
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.query ? { querystring: route.query } : {}),
+        ...(route.body ? { body: route.body } : {}),
+        ...(route.response ? { response: { 200: route.response } } : {}),
+      },
+      config: { guard: { rate: { api: route.api, limit: route.rateLimit } } },
+      handler: (request, reply) => handler(request, projectAccess(request.access), reply),
+    });
   }
-  return account;
-}
-
-/** Counts one request of `api` for the account; 429 beyond its per-second limit. */
-export async function enforceAgoraRateLimit(services: Services, account: Account, api: string, limit: number, reply: FastifyReply, now = Date.now()): Promise<void> {
-  const { count, resetAt } = await services.live.rateCounter.hit(`agora:${api}:${account.id}`, RATE_WINDOW_MS, now);
-  reply.header('X-RateLimit-Limit', limit);
-  reply.header('X-RateLimit-Remaining', Math.max(0, limit - count));
-  if (count > limit) throw new AgoraError(429, 'API rate limit exceeded', { 'Retry-After': String(Math.max(1, Math.ceil((resetAt - now) / 1000))) });
-}
-
-/** The project an App ID names, if it is the caller's; Agora answers 401 for any other. */
-export async function ownProject(services: Services, account: Account, appid: string): Promise<Project> {
-  const project = /^[0-9a-f]{32}$/.test(appid) ? await services.projects.findProject(appid) : undefined;
-  if (!project || project.accountId !== account.id) throw new AgoraError(401, 'invalid appid');
-  return project;
 }

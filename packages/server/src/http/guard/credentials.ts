@@ -10,8 +10,10 @@ export type CredentialsProblem = { problem: string };
 
 const MAX_HEADER_LENGTH = 8192;
 
+export const MISSING_CREDENTIALS = 'Send HTTP Basic credentials (Customer ID and Customer Secret) or an access token as "Bearer <token>"';
+
 export function readAuthorization(header: string | undefined): PresentedCredentials | CredentialsProblem {
-  if (!header) return { problem: 'Send HTTP Basic credentials (Customer ID and Customer Secret) or an access token as "Bearer <token>"' };
+  if (!header) return { problem: MISSING_CREDENTIALS };
   if (header.length > MAX_HEADER_LENGTH) return { problem: 'Authorization header is too long' };
   const space = header.indexOf(' ');
   const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();

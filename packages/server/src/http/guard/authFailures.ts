@@ -11,8 +11,8 @@
  * Nothing here sees a secret: Customer IDs are counted under a hash, which also bounds key length.
  */
 import { createHash } from 'node:crypto';
-import type { RateCounter } from '../live/index.ts';
-import { normalizeIp } from '../net/clientAddress.ts';
+import type { RateCounter } from '../../live/index.ts';
+import { normalizeIp } from '../../net/clientAddress.ts';
 
 const WINDOW_MS = 60_000;
 

@@ -1,0 +1,77 @@
+/**
+ * Request budgets in fixed windows, counted in live state (memory or Redis), with the
+ * X-RateLimit-* headers of the bucket that applied on every answer and a refusal past its limit.
+ *
+ * Which bucket a request spends is the edge's rate policy: the v1 API counts the customer's
+ * requests per account and plan, and end users' per project and uid (so they can never spend the
+ * customer's budget); Agora's routes count per account and API each second, as Agora's gateway;
+ * open routes count per client address.
+ *
+ * Why not @fastify/rate-limit: its reset header counts seconds from now, while the API promises
+ * the unix time at which the window resets, and the key and limit depend on who the caller is,
+ * which only the guard knows.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RateCounter } from '../../live/index.ts';
+import { normalizeIp } from '../../net/clientAddress.ts';
+import { PLAN_RATE_LIMITS } from '../../projects/service.ts';
+import type { Caller } from './caller.ts';
+import { Refusal } from './refusal.ts';
+
+const MINUTE_MS = 60_000;
+const SECOND_MS = 1_000;
+
+export interface Bucket {
+  key: string;
+  limit: number;
+  windowMs: number;
+  /** Who the limit is for, in the refusal's reason. */
+  holder: string;
+  /** Whether answers carry `X-RateLimit-Reset` (Agora's gateway sends only limit and remaining). */
+  resetHeader: boolean;
+}
+
+/** Which bucket a request spends, if any. */
+export type RatePolicy = (caller: Caller, request: FastifyRequest) => Bucket | undefined;
+
+/** Counts one request in `bucket`'s current window; a `rate_limited` refusal past its limit. */
+export async function spend(counter: RateCounter, bucket: Bucket, reply: FastifyReply, now = Date.now()): Promise<void> {
+  const { count, resetAt } = await counter.hit(bucket.key, bucket.windowMs, now);
+  reply.header('X-RateLimit-Limit', bucket.limit);
+  reply.header('X-RateLimit-Remaining', Math.max(0, bucket.limit - count));
+  if (bucket.resetHeader) reply.header('X-RateLimit-Reset', Math.ceil(resetAt / 1000));
+  if (count > bucket.limit) {
+    const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
+    const per = bucket.windowMs === MINUTE_MS ? 'a minute' : 'a second';
+    throw new Refusal('rate_limited', `${bucket.holder} allows ${bucket.limit} requests ${per}; try again in ${retryAfter} s`, retryAfter);
+  }
+}
+
+/**
+ * v1: the customer's own requests (Basic) in one bucket per account, sized by its plan; an end
+ * user's (Bearer or `agora token=`) in one per project and uid, each the plan's size. A uid-0
+ * (any uid) token counts in its project's uid-0 bucket.
+ */
+export const v1RatePolicy: RatePolicy = (caller) => {
+  if (caller.kind === 'anonymous') return undefined;
+  const { plan } = caller.account;
+  const limit = PLAN_RATE_LIMITS[plan];
+  if (caller.kind === 'customer') return { key: `account:${caller.account.id}`, limit, windowMs: MINUTE_MS, holder: `The ${plan} plan`, resetHeader: true };
+  const { claims } = caller;
+  const uid = claims.rtc[0]?.uid ?? claims.rtm?.userId ?? '';
+  const shown = uid === '' || uid === '0' ? '0' : uid;
+  const holder = `An access token for uid ${shown} of project ${claims.appId}`;
+  return { key: `token:${claims.appId}:${shown}`, limit, windowMs: MINUTE_MS, holder, resetHeader: true };
+};
+
+/** Agora's routes: per account and API, in one-second windows; the route names its API and limit. */
+export const agoraRatePolicy: RatePolicy = (caller, request) => {
+  const rate = request.routeOptions.config.guard?.rate;
+  if (caller.kind === 'anonymous' || !rate) return undefined;
+  return { key: `agora:${rate.api}:${caller.account.id}`, limit: rate.limit, windowMs: SECOND_MS, holder: `The ${rate.api} API`, resetHeader: false };
+};
+
+/** Open routes: `limit` requests a minute per client address. */
+export function perAddressRatePolicy(name: string, limit: number, holder: string): RatePolicy {
+  return (_caller, request) => ({ key: `${name}:${normalizeIp(request.ip)}`, limit, windowMs: MINUTE_MS, holder, resetHeader: true });
+}

@@ -1,0 +1,66 @@
+/**
+ * Which project a request is for, and whether its caller may use it. Each edge names where its
+ * App ID sits and when it is checked: the v1 API and Agora Cloud Recording check the path before
+ * the body is read (so a stranger's bad body is a 404/400 on the project, not a 400 on the body);
+ * Agora's Channel Management routes carry the App ID in the query or body and check it after
+ * validation, as Agora does.
+ */
+import type { FastifyRequest } from 'fastify';
+import { isAgoraId } from '@parley/token';
+import type { Project, ProjectService } from '../../projects/service.ts';
+import { claimsCoverChannel } from '../../tokens/service.ts';
+import type { Caller } from './caller.ts';
+import { Refusal } from './refusal.ts';
+
+export interface OwnershipRule {
+  /** `request`: before validation (path and query only); `handler`: after it (the body too). */
+  at: 'request' | 'handler';
+  project(caller: Caller, request: FastifyRequest): Promise<Project>;
+}
+
+/** The caller's project with this App ID; strangers' projects answer like missing ones. */
+async function callersProject(projects: ProjectService, caller: Caller, appId: string | undefined): Promise<Project | undefined> {
+  // Anything but an App ID's 32 hex characters names no project and must not reach the database
+  // (PostgreSQL refuses a NUL byte in text with an error, which would answer 500).
+  const project = appId !== undefined && isAgoraId(appId) ? await projects.findProject(appId) : undefined;
+  return project && caller.kind !== 'anonymous' && project.accountId === caller.account.id ? project : undefined;
+}
+
+/**
+ * v1: the `projectId` of the path. Access tokens are for clients: they may read the one channel
+ * they name (operations marked `basic-or-bearer`), never write or list.
+ */
+export function v1Ownership(projects: ProjectService): OwnershipRule {
+  return {
+    at: 'request',
+    async project(caller, request) {
+      const params = request.params as Record<string, string | undefined>;
+      if (caller.kind === 'token') {
+        if ((request.routeOptions.config.guard?.auth ?? 'basic') !== 'basic-or-bearer') {
+          throw new Refusal('token_not_allowed', 'Access tokens may only read the channel they name; call this operation with Basic auth');
+        }
+        if (caller.claims.appId !== params.projectId) throw new Refusal('token_other_project', 'The token was issued for another project');
+        if (params.channel === undefined || !claimsCoverChannel(caller.claims, params.channel)) {
+          throw new Refusal('token_other_channel', 'The token does not grant access to this channel');
+        }
+      }
+      const project = await callersProject(projects, caller, params.projectId);
+      if (!project) throw new Refusal('unknown_project', 'No project with this App ID in your account');
+      return project;
+    },
+  };
+}
+
+/** Agora's routes: the `appid` wherever the route carries it. */
+export function agoraOwnership(projects: ProjectService, at: OwnershipRule['at']): OwnershipRule {
+  return {
+    at,
+    async project(caller, request) {
+      const sources = [request.params, request.query, request.body] as Array<{ appid?: unknown } | undefined>;
+      const appId = sources.map((source) => source?.appid).find((value): value is string => typeof value === 'string');
+      const project = await callersProject(projects, caller, appId);
+      if (!project) throw new Refusal('unknown_project', 'invalid appid');
+      return project;
+    },
+  };
+}
