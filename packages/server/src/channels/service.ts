@@ -6,6 +6,7 @@
 import { CHANNEL_NAME_PATTERN, type Channel, type ChannelPage, type CreateChannelBody, type KickBody, type Participant } from '@parley/protocol';
 import type { BanService } from '../bans/service.ts';
 import { DomainError } from '../domainError.ts';
+import { cursorCodec } from '../paging/cursor.ts';
 import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
 import * as store from './store.ts';
@@ -16,18 +17,10 @@ type Uid = number | string;
 export type RecordingStateLookup = (appId: string, channel: string) => Promise<Channel['recording']>;
 const IDLE: Channel['recording'] = { state: 'idle', sid: null };
 
-function encodeCursor(name: string): string {
-  return Buffer.from(name, 'utf8').toString('base64url');
-}
-
 const CHANNEL_NAME = new RegExp(CHANNEL_NAME_PATTERN);
 
-/** A cursor is the last name of the previous page; anything else was not made by this API. */
-function decodeCursor(cursor: string): string {
-  const name = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (encodeCursor(name) !== cursor || !CHANNEL_NAME.test(name)) throw new DomainError('invalid_parameter', 'is not a cursor this API returned', 'cursor');
-  return name;
-}
+/** A cursor is the last name of the previous page. */
+const cursors = cursorCodec<string>((name) => [name], ([name]) => (typeof name === 'string' && CHANNEL_NAME.test(name) ? name : undefined));
 
 function noSuchChannel(name: string): DomainError {
   return new DomainError('not_found', `No channel named "${name}" in this project`, 'channel');
@@ -81,7 +74,7 @@ export class ChannelService {
 
   async listChannels(appId: string, page: { limit?: number; cursor?: string }): Promise<ChannelPage> {
     const limit = page.limit ?? 100;
-    const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+    const after = page.cursor ? cursors.decode(page.cursor) : undefined;
     // One row more than asked tells whether another page follows; live channels merge in by name.
     const [rows, live] = await Promise.all([store.listChannels(this.#db, appId, after, limit + 1), this.#rtc.channelCounts(appId)]);
     const counts = new Map(live.map((c) => [c.channel, c.participantCount]));
@@ -109,7 +102,7 @@ export class ChannelService {
     const sorted = [...byName.values()].sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
     const pageItems = sorted.slice(0, limit);
     const last = pageItems.at(-1);
-    return { channels: pageItems, nextCursor: sorted.length > limit && last ? encodeCursor(last.channel) : null };
+    return { channels: pageItems, nextCursor: sorted.length > limit && last ? cursors.encode(last.channel) : null };
   }
 
   /** Deletes the channel and disconnects everyone in it. */

@@ -31,7 +31,7 @@ import { mixSettings, normalizeSettings, uidFilter, type MixSettings, type Setti
 import { blobStoreFor, checkEndpoint, openStorage, sealStorage, type StorageSpec } from './storage.ts';
 import * as store from './store.ts';
 import { created, updateRow, type RecordingOutbox } from './transitions.ts';
-import { decodeCursor, encodeCursor, toState, type RecordingMode, type RecordingState } from './views.ts';
+import { recordingCursors, toState, type RecordingMode, type RecordingState } from './views.ts';
 
 export type { AcquireInput } from './resources.ts';
 export type { RecordingMode, RecordingState } from './views.ts';
@@ -194,11 +194,11 @@ export class RecordingService {
 
   async list(appId: string, channel: string, page: { limit?: number | undefined; cursor?: string | undefined }): Promise<{ recordings: RecordingState[]; nextCursor: string | null }> {
     const limit = page.limit ?? 100;
-    const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+    const after = page.cursor ? recordingCursors.decode(page.cursor) : undefined;
     const rows = await store.listRecordings(this.#deps.db, appId, channel, after, limit + 1);
     const pageRows = rows.slice(0, limit).map((row) => this.#running.row(row.sid) ?? row);
     const last = pageRows.at(-1);
-    return { recordings: pageRows.map(toState), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.sid) : null };
+    return { recordings: pageRows.map(toState), nextCursor: rows.length > limit && last ? recordingCursors.encode({ createdAt: last.created_at, sid: last.sid }) : null };
   }
 
   /** What the channel API shows: the newest recording still recording the channel, if any. */

@@ -3,7 +3,7 @@
  * channel's recording list (newest first).
  */
 import type { RecordingFileInfo, UploadingStatus } from '@parley/protocol';
-import { DomainError } from '../domainError.ts';
+import { cursorCodec } from '../paging/cursor.ts';
 import type { RecordingSettings } from './settings.ts';
 import type * as store from './store.ts';
 
@@ -53,12 +53,8 @@ export function toState(row: store.RecordingRow): RecordingState {
   };
 }
 
-export function encodeCursor(createdAt: number, sid: string): string {
-  return Buffer.from(`${createdAt}:${sid}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: number; sid: string } {
-  const match = /^(\d{1,16}):([0-9a-f]{32})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match || encodeCursor(Number(match[1]), match[2]!) !== cursor) throw new DomainError('invalid_parameter', 'cursor is not one this API returned', 'cursor');
-  return { createdAt: Number(match[1]), sid: match[2]! };
-}
+/** A recording list's cursor: the (created_at, sid) of the page's last row. */
+export const recordingCursors = cursorCodec<{ createdAt: number; sid: string }>(
+  (key) => [key.createdAt, key.sid],
+  ([createdAt, sid]) => (typeof createdAt === 'number' && typeof sid === 'string' && /^[0-9a-f]{32}$/.test(sid) ? { createdAt, sid } : undefined),
+);

@@ -22,7 +22,7 @@ import {
   type SessionPage,
 } from '@parley/protocol';
 import type { Db } from '../store/database.ts';
-import { decodeSessionCursor, encodeSessionCursor } from './cursor.ts';
+import { sessionCursors } from './cursor.ts';
 import { WriteJournal, type JournalEntry, type JournalOptions } from './journal.ts';
 import * as store from './store.ts';
 import { checkRangeOrder, parseIsoTime } from './time.ts';
@@ -213,7 +213,7 @@ export class SessionService {
     const from = filters.from === undefined ? undefined : parseIsoTime(filters.from, 'from');
     const to = filters.to === undefined ? undefined : parseIsoTime(filters.to, 'to');
     if (from !== undefined && to !== undefined) checkRangeOrder(from, to);
-    const after = page.cursor ? decodeSessionCursor(page.cursor) : undefined;
+    const after = page.cursor ? sessionCursors.decode(page.cursor) : undefined;
     const limit = page.limit ?? 100;
     const filter: store.SessionFilter = {
       ...(from !== undefined ? { from } : {}),
@@ -227,7 +227,7 @@ export class SessionService {
     const last = pageRows.at(-1);
     return {
       sessions: pageRows.map(toSession),
-      nextCursor: rows.length > limit && last ? encodeSessionCursor({ joinedAt: last.joined_at, sessionId: last.session_id }) : null,
+      nextCursor: rows.length > limit && last ? sessionCursors.encode({ joinedAt: last.joined_at, sessionId: last.session_id }) : null,
     };
   }
 

@@ -16,6 +16,7 @@ import {
   type WebhookWithSecret,
 } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
+import { cursorCodec } from '../paging/cursor.ts';
 import { CertificateCipher } from '../projects/credentials.ts';
 import type { Db } from '../store/database.ts';
 import { resolveDeliveryTarget, TargetRefused, type TargetPolicy } from '../net/addressPolicy.ts';
@@ -36,18 +37,8 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-function encodeCursor(id: number): string {
-  return Buffer.from(`d${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^d(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  const id = match ? Number(match[1]) : NaN;
-  if (!Number.isSafeInteger(id) || encodeCursor(id) !== cursor) {
-    throw new DomainError('invalid_parameter', 'cursor is not a cursor this API returned', 'cursor');
-  }
-  return id;
-}
+/** A delivery log's cursor: the id of the page's last delivery. */
+const cursors = cursorCodec<number>((id) => [id], ([id]) => (typeof id === 'number' ? id : undefined));
 
 export class WebhookService {
   #db: Db;
@@ -168,7 +159,7 @@ export class WebhookService {
   async listDeliveries(appId: string, id: string, query: ListDeliveriesQuery): Promise<DeliveryPage> {
     await this.#endpoint(appId, id);
     const limit = query.limit ?? 100;
-    const beforeId = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const beforeId = query.cursor ? cursors.decode(query.cursor) : undefined;
     const rows = await store.listDeliveries(
       this.#db,
       id,
@@ -177,7 +168,7 @@ export class WebhookService {
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { deliveries: page.map(toDelivery), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+    return { deliveries: page.map(toDelivery), nextCursor: rows.length > limit && last ? cursors.encode(last.id) : null };
   }
 
   /** Queues a delivery's notice again, byte for byte, behind whatever its channel has pending. */
