@@ -7,14 +7,14 @@ import { ChannelService } from './channels/service.ts';
 import { findChannel } from './channels/store.ts';
 import type { Config, WebhooksConfig } from './config/index.ts';
 import { AuthFailureBudget } from './http/guard/authFailures.ts';
-import { EventBus, type EventBusLogger } from './events/bus.ts';
+import { EventBus } from './events/bus.ts';
 import type { LiveState } from './live/index.ts';
 import { CertificateCipher } from './projects/credentials.ts';
 import { ProjectService } from './projects/service.ts';
 import { MediaTools } from './recording/mediaTools.ts';
 import { RecordingService } from './recording/service.ts';
 import { RtcService, type RtcDeps } from './rtc/service.ts';
-import { SessionService, type SessionLogger } from './sessions/service.ts';
+import { SessionService } from './sessions/service.ts';
 import { subscribeSessions } from './sessions/subscribe.ts';
 import type { Store } from './store/database.ts';
 import { WriteProbe } from './store/writeProbe.ts';
@@ -23,7 +23,8 @@ import { UsageService } from './usage/service.ts';
 import { systemResolver } from './net/addressPolicy.ts';
 import { WebhookOutbox } from './webhooks/outbox.ts';
 import { WebhookService } from './webhooks/service.ts';
-import { DeliveryWorker, type WorkerLogger } from './webhooks/worker.ts';
+import { DeliveryWorker } from './webhooks/worker.ts';
+import type { Logger } from './logger.ts';
 
 export interface Services {
   store: Store;
@@ -51,7 +52,7 @@ export function createServices(
   store: Store,
   live: LiveState,
   config: Pick<Config, 'node' | 'store' | 'auth' | 'rtc' | 'recording' | 'webhooks'>,
-  log: EventBusLogger & RtcDeps['log'] & SessionLogger & WorkerLogger,
+  log: Logger,
 ): Services {
   const projects = new ProjectService(store.db, config.auth.secretKey);
   const events = new EventBus(log);
@@ -115,7 +116,7 @@ function webhookWorker(
   webhooks: WebhookService,
   config: Pick<WebhooksConfig, 'retryHours' | 'retryBaseMs'>,
   nodeId: string,
-  log: WorkerLogger,
+  log: Logger,
 ): DeliveryWorker {
   const worker = new DeliveryWorker({
     db: store.db,

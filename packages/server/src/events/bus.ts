@@ -4,19 +4,16 @@
  * or the other listeners.
  */
 import type { DomainEvent, DomainEventOf, DomainEventType } from '@parley/protocol';
+import type { Logger } from '../logger.ts';
 
 export type EventListener<T extends DomainEventType> = (event: DomainEventOf<T>) => void | Promise<void>;
-
-export interface EventBusLogger {
-  error(details: object, message: string): void;
-}
 
 export class EventBus {
   #listeners = new Map<DomainEventType, Array<(event: DomainEvent) => void | Promise<void>>>();
   #pending = new Set<Promise<void>>();
-  #log: EventBusLogger;
+  #log: Logger;
 
-  constructor(log: EventBusLogger) {
+  constructor(log: Logger) {
     this.#log = log;
   }
 

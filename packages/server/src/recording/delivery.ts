@@ -19,13 +19,14 @@ import { MIX_CAPTURE_FILE, type Captured } from './task.ts';
 import { recordingRef, transition, updateRow, type TransitionContext } from './transitions.ts';
 import { untilStored } from './untilStored.ts';
 import { uploadFiles } from './uploader.ts';
+import type { Logger } from '../logger.ts';
 
 export interface DeliveryDeps extends TransitionContext {
   tools: MediaTools;
   cipher: CertificateCipher;
   storage: RecordingStorageConfig;
   workDir(sid: string): string;
-  log: { warn(details: object, message: string): void; error(details: object, message: string): void };
+  log: Logger;
 }
 
 export class Delivery {

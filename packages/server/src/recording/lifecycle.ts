@@ -15,6 +15,7 @@ import type { RecordingSettings } from './settings.ts';
 import * as store from './store.ts';
 import { RecordingTask } from './task.ts';
 import { announce, recordingRef, transition, type TransitionContext } from './transitions.ts';
+import type { Logger } from '../logger.ts';
 
 /** How long a stop that waits for the files waits (Agora's budget). */
 export const STOP_WAIT_MS = 20_000;
@@ -38,7 +39,7 @@ export interface LifecycleDeps extends TransitionContext {
   tools: MediaTools;
   delivery: Delivery;
   workDir(sid: string): string;
-  log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
+  log: Logger;
   /** Runs work in the background, so shutdown can wait for it. */
   track<T>(work: Promise<T>): Promise<T>;
   /** True once the node is shutting down. */

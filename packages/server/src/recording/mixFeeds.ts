@@ -13,12 +13,13 @@ import type { FitMode } from './layout.ts';
 import type { MediaTools } from './mediaTools.ts';
 import { TrackTap, type WebmChunkKind } from './trackTap.ts';
 import { Y4mReader, type Frame } from './y4m.ts';
+import type { Logger } from '../logger.ts';
 
 export interface FeedContext {
   tools: MediaTools;
   /** Names the ffmpeg processes (`parley-ffmpeg:<label>`). */
   label: string;
-  log: { warn(details: object, message: string): void };
+  log: Logger;
 }
 
 export interface TileTarget {

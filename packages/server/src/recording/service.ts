@@ -32,6 +32,7 @@ import { blobStoreFor, checkEndpoint, openStorage, sealStorage, type StorageSpec
 import * as store from './store.ts';
 import { created, updateRow, type RecordingOutbox } from './transitions.ts';
 import { recordingCursors, toState, type RecordingMode, type RecordingState } from './views.ts';
+import type { Logger } from '../logger.ts';
 
 export type { AcquireInput } from './resources.ts';
 export type { RecordingMode, RecordingState } from './views.ts';
@@ -59,7 +60,7 @@ export interface RecordingServiceDeps {
   cipher: CertificateCipher;
   /** The recording section, with the data folder (work files) and this node's name (recordings it runs). */
   config: Pick<RecordingConfig, 'storage' | 'uploadRetrySeconds' | 'allowPrivateEndpoints'> & { dataDir: string; nodeId: string };
-  log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
+  log: Logger;
   /** The recording settings a channel was created with (the seed's `recordingConfig`): v1 start's defaults. */
   channelDefaults?(appId: string, channel: string): Promise<{ channelType: number; streamTypes: number } | undefined>;
 }

@@ -20,6 +20,7 @@ import { SLICE_INPUT_ARGS, sliceCodecArgs, transcodedPath, type SliceInput } fro
 import type { MediaTools } from './mediaTools.ts';
 import { records, type MixSettings, type RecordingSettings, type UidFilter } from './settings.ts';
 import { TrackTap } from './trackTap.ts';
+import type { Logger } from '../logger.ts';
 
 export interface TaskIdentity {
   sid: string;
@@ -49,7 +50,7 @@ export interface TaskDeps {
   rtc: RtcService;
   tools: MediaTools;
   workDir: string;
-  log: { warn(details: object, message: string): void };
+  log: Logger;
   events: TaskEvents;
 }
 

@@ -7,9 +7,10 @@
  * nobody is told.
  */
 import { isStoreUnavailable } from '../store/unavailable.ts';
+import type { Logger } from '../logger.ts';
 
 export interface UntilStoredOptions {
-  log: { warn(details: object, message: string): void; error(details: object, message: string): void };
+  log: Logger;
   /** True once the node is shutting down: the retries stop. */
   closing(): boolean;
   /** Named in logs. */

@@ -12,6 +12,7 @@ import { MemoryParticipantDirectory } from '../live/memoryParticipantDirectory.t
 import { TokenService } from '../tokens/service.ts';
 import { RtcService } from './service.ts';
 import type { SignalingPeer } from './signalingPeer.ts';
+import { quietLogger } from '../logger.ts';
 
 export const APP_ID = '0123456789abcdef0123456789abcdef';
 
@@ -67,7 +68,7 @@ export interface RtcHarness {
 
 export function rtcHarness(options: { perIp?: number; perToken?: number } = {}): RtcHarness {
   const events: DomainEvent[] = [];
-  const log = { info: () => {}, warn: () => {}, error: () => {} };
+  const log = quietLogger;
   const bus = new EventBus(log);
   for (const type of ['channel.created', 'channel.destroyed', 'participant.joined', 'participant.left', 'track.published', 'track.unpublished'] as const) {
     bus.on(type, (event) => void events.push(event));

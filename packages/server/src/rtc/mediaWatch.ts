@@ -5,6 +5,7 @@
  */
 import type { MediaConnection, MediaWatch, Participant } from './participant.ts';
 import type { Room } from './room.ts';
+import type { Logger } from '../logger.ts';
 
 /** Running totals of what the SFU refused or cut off, for metrics. */
 export interface RtcGuardCounts {
@@ -23,7 +24,7 @@ export interface MediaWatchDeps {
   counts: RtcGuardCounts;
   connectTimeoutMs: number;
   roomOf(participant: Participant): Room | undefined;
-  log: { info(details: object, message: string): void; warn(details: object, message: string): void };
+  log: Logger;
 }
 
 export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {

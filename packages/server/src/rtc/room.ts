@@ -8,11 +8,12 @@ import type { EventBus } from '../events/bus.ts';
 import type { ParticipantDirectory } from '../live/index.ts';
 import type { Participant, PublishedTrack } from './participant.ts';
 import { CloseCode } from './signalingPeer.ts';
+import type { Logger } from '../logger.ts';
 
 export interface RoomContext {
   events: EventBus;
   directory: ParticipantDirectory;
-  log: { warn(details: object, message: string): void };
+  log: Logger;
 }
 
 /** Something inside the server that follows a room's media: cloud recorders. */

@@ -21,6 +21,7 @@ import { RoomRegistry } from './roomRegistry.ts';
 import { SessionCaps, type SessionCapLimits, type SessionClaim } from './sessionCaps.ts';
 import { SessionTimers } from './sessionTimers.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
+import type { Logger } from '../logger.ts';
 
 export type { RecorderAttachment } from './recorders.ts';
 export type { RtcGuardCounts } from './mediaWatch.ts';
@@ -31,7 +32,7 @@ export interface RtcDeps extends JoinPolicyDeps {
   network: MediaNetwork;
   sessionCaps: SessionCapLimits;
   nodeId: string;
-  log: { warn(details: object, message: string): void; info(details: object, message: string): void };
+  log: Logger;
 }
 
 export class RtcService {

@@ -16,6 +16,7 @@ import type { Participant } from './participant.ts';
 import type { RtcService } from './service.ts';
 import { SIGNALING_ERRORS } from './signalingErrors.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
+import type { Logger } from '../logger.ts';
 
 /** One validator per message type, so an error names the field of the message meant, not of the union. */
 const validators = new Map(ClientMessage.anyOf.map((schema) => [schema.properties.type.const as string, compileValidator(schema, 'body')]));
@@ -25,16 +26,10 @@ const LIVENESS_TIMEOUT_MS = 6_000;
 /** Messages waiting behind a slow one (an offer being answered); more are dropped as a flood. */
 const MAX_QUEUED = 32;
 
-export interface SignalingLog {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
 export class SignalingConnection {
   #rtc: RtcService;
   #peer: SignalingPeer;
-  #log: SignalingLog;
+  #log: Logger;
   #participant: Participant | undefined;
   #lastHeard = Date.now();
   #liveness: NodeJS.Timeout;
@@ -45,7 +40,7 @@ export class SignalingConnection {
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
 
-  constructor(rtc: RtcService, peer: SignalingPeer, log: SignalingLog) {
+  constructor(rtc: RtcService, peer: SignalingPeer, log: Logger) {
     this.#rtc = rtc;
     this.#peer = peer;
     this.#log = log;

@@ -11,11 +11,7 @@
  * then dropped, its promise rejected with the error (the event bus logs it).
  */
 import { isStoreUnavailable } from '../store/unavailable.ts';
-
-export interface JournalLogger {
-  error(details: object, message: string): void;
-  warn(details: object, message: string): void;
-}
+import type { Logger } from '../logger.ts';
 
 export interface JournalOptions {
   /** Entries held before joins and channel events are no longer queued. */
@@ -56,10 +52,10 @@ export class WriteJournal {
   #queues = new Map<string, ChannelQueue>();
   #pending = 0;
   #options: JournalOptions;
-  #log: JournalLogger;
+  #log: Logger;
   #closed = false;
 
-  constructor(log: JournalLogger, options: Partial<JournalOptions> = {}) {
+  constructor(log: Logger, options: Partial<JournalOptions> = {}) {
     this.#log = log;
     this.#options = { ...DEFAULT_JOURNAL_OPTIONS, ...options };
   }

@@ -10,12 +10,13 @@ import { EventBus } from '../events/bus.ts';
 import { ProjectService } from '../projects/service.ts';
 import { SessionService } from './service.ts';
 import { subscribeSessions } from './subscribe.ts';
+import { quietLogger, type Logger } from '../logger.ts';
 
 type LogFn = (details: object, message: string) => void;
 
 describe.each(STORE_KINDS)('SessionService on %s', (kind) => {
   let opened: TestStore;
-  let log: Record<'error' | 'warn' | 'debug', Mock<LogFn>>;
+  let log: Logger & Record<'error' | 'warn' | 'debug', Mock<LogFn>>;
   let bus: EventBus;
   let sessions: SessionService;
   let unsubscribe: () => void;
@@ -24,7 +25,7 @@ describe.each(STORE_KINDS)('SessionService on %s', (kind) => {
 
   beforeEach(async () => {
     opened = await openTestStore(kind);
-    log = { error: vi.fn<LogFn>(), warn: vi.fn<LogFn>(), debug: vi.fn<LogFn>() };
+    log = { ...quietLogger, error: vi.fn<LogFn>(), warn: vi.fn<LogFn>(), debug: vi.fn<LogFn>() };
     bus = new EventBus(log);
     sessions = new SessionService(opened.store.db, 'node-a', log);
     unsubscribe = subscribeSessions(bus, sessions);

@@ -26,12 +26,7 @@ import { sessionCursors } from './cursor.ts';
 import { WriteJournal, type JournalEntry, type JournalOptions } from './journal.ts';
 import * as store from './store.ts';
 import { checkRangeOrder, parseIsoTime } from './time.ts';
-
-export interface SessionLogger {
-  error(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  debug(details: object, message: string): void;
-}
+import type { Logger } from '../logger.ts';
 
 export type SessionFilters = Pick<ListSessionsQuery, 'channel' | 'uid' | 'from' | 'to'>;
 export type SessionPageRequest = Pick<ListSessionsQuery, 'limit' | 'cursor'>;
@@ -93,12 +88,12 @@ function leaveOf(row: store.SessionRow, at: number, reason: LeaveReason): Partic
 export class SessionService {
   #db: Db;
   #nodeId: string;
-  #log: SessionLogger;
+  #log: Logger;
   #outbox: SessionOutbox | undefined;
   /** Per channel, its pending writes: recorded in the order they happened, retried until they land. */
   #journal: WriteJournal;
 
-  constructor(db: Db, nodeId: string, log: SessionLogger, outbox?: SessionOutbox, journal: Partial<JournalOptions> = {}) {
+  constructor(db: Db, nodeId: string, log: Logger, outbox?: SessionOutbox, journal: Partial<JournalOptions> = {}) {
     this.#db = db;
     this.#nodeId = nodeId;
     this.#log = log;

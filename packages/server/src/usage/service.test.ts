@@ -11,6 +11,7 @@ import { ProjectService } from '../projects/service.ts';
 import { SessionService } from '../sessions/service.ts';
 import { subscribeSessions } from '../sessions/subscribe.ts';
 import { UsageService } from './service.ts';
+import { quietLogger } from '../logger.ts';
 
 const iso = (time: string, date?: string) => new Date(clock(time, date)).toISOString();
 
@@ -23,7 +24,7 @@ describe.each(STORE_KINDS)('UsageService on %s', (kind) => {
 
   beforeEach(async () => {
     opened = await openTestStore(kind);
-    const log = { error: vi.fn(), warn: vi.fn(), debug: vi.fn() };
+    const log = { ...quietLogger, error: vi.fn(), warn: vi.fn(), debug: vi.fn() };
     bus = new EventBus(log);
     subscribeSessions(bus, new SessionService(opened.store.db, 'node-a', log));
     usage = new UsageService(opened.store.db);

@@ -14,6 +14,7 @@ import { subscribeSessions } from '../sessions/subscribe.ts';
 import type { Db } from '../store/database.ts';
 import { WebhookOutbox } from './outbox.ts';
 import { WebhookService } from './service.ts';
+import { quietLogger } from '../logger.ts';
 
 describe.each(STORE_KINDS)('webhook outbox on %s', (kind) => {
   let opened: TestStore;
@@ -23,7 +24,7 @@ describe.each(STORE_KINDS)('webhook outbox on %s', (kind) => {
   let appId: string;
   let webhookId: string;
   let sfu: FakeSfu;
-  const log = { error: vi.fn(), warn: vi.fn(), debug: vi.fn() };
+  const log = { ...quietLogger, error: vi.fn(), warn: vi.fn(), debug: vi.fn() };
 
   beforeEach(async () => {
     opened = await openTestStore(kind);

@@ -14,6 +14,7 @@ import { systemResolver, type TargetPolicy } from '../net/addressPolicy.ts';
 import type { Notice } from './notices.ts';
 import { WebhookService } from './service.ts';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './worker.ts';
+import { quietLogger } from '../logger.ts';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const SECOND = 1000;
@@ -36,7 +37,7 @@ describe.each(STORE_KINDS)('DeliveryWorker on %s', (kind) => {
     resolve: async (hostname) => (hostname === 'hooks.customer.test' ? [{ address: '127.0.0.1', family: 4 }] : systemResolver(hostname)),
   };
   const workers: DeliveryWorker[] = [];
-  const log = { warn: vi.fn(), error: vi.fn() };
+  const log = { ...quietLogger, warn: vi.fn(), error: vi.fn() };
 
   function worker(options: Partial<DeliveryWorkerOptions> = {}): DeliveryWorker {
     const w = new DeliveryWorker({

@@ -15,11 +15,7 @@ import { resolveDeliveryTarget, type TargetPolicy } from '../net/addressPolicy.t
 import { signatureHeaders } from './notices.ts';
 import { createAgents, postNotice, type SendResult } from './sender.ts';
 import * as store from './store.ts';
-
-export interface WorkerLogger {
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
+import type { Logger } from '../logger.ts';
 
 export interface DeliveryWorkerOptions {
   db: Db;
@@ -28,7 +24,7 @@ export interface DeliveryWorkerOptions {
   nodeId: string;
   policy: TargetPolicy;
   openSecret: (sealed: string) => string;
-  log: WorkerLogger;
+  log: Logger;
   /** How long a notice is retried before it is given up (and the failing time that turns an endpoint off). */
   retryHorizonMs: number;
   /** The first retry's delay; each next one doubles, up to maxRetryDelayMs. */
