@@ -16,8 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadConfig } from '../../packages/server/src/config/index.ts';
-import { startServer } from '../../packages/server/src/server.ts';
+import { loadConfig, startServer } from '@parley/server';
 
 export interface BenchAccount {
   appId: string;

@@ -20,7 +20,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import autocannon from 'autocannon';
-import { PLAN_RATE_LIMITS } from '../../packages/server/src/projects/service.ts';
+import { PLAN_RATE_LIMITS } from '@parley/server';
 import type { BenchAccount } from './parleyServer.ts';
 
 // Same load shape for both servers, so the ratio compares the servers and nothing else.

@@ -11,8 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadConfig } from '../../packages/server/src/config/index.ts';
-import { startServer } from '../../packages/server/src/server.ts';
+import { loadConfig, startServer } from '@parley/server';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-recording-bench-'));
 const config = loadConfig({

@@ -11,7 +11,7 @@
  * client retransmits, ~50 ms later, and then takes a few ms.
  */
 import dgram from 'node:dgram';
-import { completeLocalDescription, createPeer } from '../../packages/server/src/rtc/peerFactory.ts';
+import { completeLocalDescription, createPeer } from '@parley/server';
 import { completeLocal, createPc } from '../../test/support/botMedia.ts';
 
 const trials = Number(process.argv[2] ?? 3);

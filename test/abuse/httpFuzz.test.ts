@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationsFromOpenApi } from '../../apps/docs/src/api/fromOpenApi.ts';
 import { sampleValue } from '../../apps/docs/src/api/sampleValue.ts';
 import type { ApiOperation, JsonSchema, OpenApiDocument } from '../../apps/docs/src/api/types.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import { isAgoraPath, type CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
-import { isAgoraPath } from '../../packages/server/src/compat/agora/gateway.ts';
 import { rawRequest } from './rawHttp.ts';
 import { CONTROL_STRING, HOSTILE_BODIES, HOSTILE_QUERY_VALUES, HOSTILE_SEGMENTS, HUGE_STRING, WRONG_VALUES, pick, seededRandom } from './hostileInput.ts';
 

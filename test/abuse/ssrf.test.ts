@@ -6,7 +6,7 @@
  * names that resolve to loopback. Redirects are covered where deliveries are (webhooks tests).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
 

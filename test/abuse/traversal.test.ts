@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
 import { rawRequest, type RawAnswer } from './rawHttp.ts';

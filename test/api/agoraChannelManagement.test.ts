@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Participant } from '@parley/protocol';
 import { buildRtcToken } from '@parley/token';
-import { compileValidator } from '../../packages/server/src/http/validation.ts';
+import { compileValidator } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type ApiResponse, type TestServer } from '../support/server.ts';
 

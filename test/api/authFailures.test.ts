@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, withinOneMinuteWindow, type ApiResponse, type TestServer } from '../support/server.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 
 async function sequential(count: number, send: () => Promise<ApiResponse>): Promise<ApiResponse[]> {
   const results: ApiResponse[] = [];

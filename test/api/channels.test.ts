@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 
 const SEED_BODY = {
   channel: 'my-video-channel',

@@ -10,8 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installHtmlSecurity } from '../../packages/server/src/http/htmlSecurity.ts';
-import { registerDocs } from '../../packages/server/src/web/docs.ts';
+import { installHtmlSecurity, registerDocs } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, withinOneMinuteWindow, type TestServer } from '../support/server.ts';
 

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@parley/protocol';
-import { announce } from '../../packages/server/src/recording/transitions.ts';
-import { WebhookOutbox } from '../../packages/server/src/webhooks/outbox.ts';
+import { announce, WebhookOutbox } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
 import { WebhookReceiver } from '../support/webhookReceiver.ts';

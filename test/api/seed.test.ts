@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../support/backends.ts';
 import { call, basic, startTestServer, type TestServer } from '../support/server.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 
 const run = promisify(execFile);
 const SEED = fs.readFileSync(new URL('../fixtures/seed-rest-apis-for-video-calling.mdx', import.meta.url), 'utf8');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLegacy006Token, buildRtcToken, verifyToken } from '@parley/token';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 
 const require = createRequire(import.meta.url);
 const agoraToken = require('agora-token') as typeof import('agora-token');

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { LeaveReason, MAX_WEBHOOKS_PER_PROJECT } from '@parley/protocol';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { FakeSfu } from '../support/participantEvents.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';

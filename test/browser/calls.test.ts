@@ -9,7 +9,7 @@ import { buildRtcToken } from '@parley/token';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
 import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 
 declare global {
   interface Window {

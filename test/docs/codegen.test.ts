@@ -15,7 +15,7 @@ import { CORE_LANGUAGES } from '../../apps/docs/src/api/snippets/index.ts';
 import { MORE_LANGUAGES, moreLanguageSnippet } from '../../apps/docs/src/api/snippets/moreLanguages.ts';
 import type { ApiOperation, OpenApiDocument } from '../../apps/docs/src/api/types.ts';
 import { createValidator } from '../../apps/docs/src/api/validation.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { tempDir } from '../support/docsSite.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';

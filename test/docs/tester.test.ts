@@ -12,7 +12,7 @@ import axe from 'axe-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageSlug } from '../../apps/docs/src/api/pageSlug.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { DOCS_DIR, ensureDocsBuilt, launchChromium, SCREENSHOT_DIR, serveDocs, tempDir, type DocsServer } from '../support/docsSite.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';

@@ -6,7 +6,7 @@
  * can get a request wrong. Agora responses are checked against Agora's own OpenAPI schemas.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { agoraSchemaErrors } from '../support/agoraOpenapi.ts';
 import { BACKENDS, uniqueName } from '../support/backends.ts';
 import { startTestS3, type TestS3 } from '../support/s3.ts';

@@ -16,7 +16,7 @@ import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { DomainEvent } from '@parley/protocol';
 import { buildRtcToken } from '@parley/token';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { agoraSchemaErrors } from '../support/agoraOpenapi.ts';
 import { BACKENDS } from '../support/backends.ts';
 import { ffprobe, playlistSegments, regionPeaks, within } from '../support/media.ts';

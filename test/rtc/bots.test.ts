@@ -7,7 +7,7 @@ import { buildRtcToken } from '@parley/token';
 import { startCallFixture, type CallFixture, type TokenRole } from '../support/callFixture.ts';
 import { call, type TestServer } from '../support/server.ts';
 import { BotClient } from '../support/wrtcClient.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 
 describe('calls between native peers', () => {
   let f: CallFixture;

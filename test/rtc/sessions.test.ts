@@ -8,7 +8,7 @@ import { startCallFixture, type CallFixture } from '../support/callFixture.ts';
 import { call, type TestServer } from '../support/server.ts';
 import { waitUntil } from '../support/waitUntil.ts';
 import { BotClient } from '../support/wrtcClient.ts';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 
 describe('signaling sessions', () => {
   let f: CallFixture;

@@ -8,8 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadConfig } from '../../packages/server/src/config/index.ts';
-import { startServer, type RunningServer } from '../../packages/server/src/server.ts';
+import { loadConfig, startServer, type RunningServer } from '@parley/server';
 import { buildSdk } from '../../packages/sdk-web/scripts/build.ts';
 import { launchChromium, type TestBrowser } from './support/browser.ts';
 

@@ -3,7 +3,7 @@
  * call test starts from. `close()` ends the bots, then the server.
  */
 import { buildRtcToken } from '@parley/token';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { BACKENDS } from './backends.ts';
 import { basic, startTestServer, type TestServer } from './server.ts';
 import { BotClient } from './wrtcClient.ts';

@@ -10,9 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
-import { installErrorHandler } from '../../packages/server/src/http/errors.ts';
-import { installHtmlSecurity } from '../../packages/server/src/http/htmlSecurity.ts';
-import { DOCS_BUILD_DIR, registerDocs } from '../../packages/server/src/web/docs.ts';
+import { DOCS_BUILD_DIR, installErrorHandler, installHtmlSecurity, registerDocs } from '@parley/server';
 
 import { CHROMIUM_ARGS as BROWSER_ARGS } from '../sdk/support/browser.ts';
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LeaveReason } from '@parley/protocol';
-import type { EventBus } from '../../packages/server/src/events/bus.ts';
+import type { EventBus } from '@parley/server';
 
 export interface JoinOptions {
   role?: 'host' | 'audience' | 'recorder';

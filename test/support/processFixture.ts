@@ -6,7 +6,7 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { buildRtcToken } from '@parley/token';
-import type { CreatedProject } from '../../packages/server/src/projects/service.ts';
+import type { CreatedProject } from '@parley/server';
 import { exited, PARLEY_BIN, serveProcess } from './parleyProcess.ts';
 import { basic, call } from './server.ts';
 import { WebhookReceiver } from './webhookReceiver.ts';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
-import { S3BlobStore } from '../../packages/server/src/blob/s3BlobStore.ts';
+import { S3BlobStore } from '@parley/server';
 
 export interface TestS3 {
   endpoint: string;

@@ -5,9 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../packages/server/src/config/index.ts';
-import type { Plan, CreatedProject } from '../../packages/server/src/projects/service.ts';
-import { startServer, type RunningServer } from '../../packages/server/src/server.ts';
+import { loadConfig, startServer, type Config, type CreatedProject, type Plan, type RunningServer } from '@parley/server';
 import { createPostgresSchema, POSTGRES_URL, REDIS_URL, uniqueName, type Backend } from './backends.ts';
 
 export interface TestServer {

@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../../packages/server/src/store/database.ts';
-import { migrateToLatest } from '../../packages/server/src/store/migrate.ts';
+import { migrateToLatest, openStore, type Store } from '@parley/server';
 import { createPostgresSchema, POSTGRES_URL } from './backends.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';

@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../../../packages/server/src/config/index.ts';
-import { startServer } from '../../../../packages/server/src/server.ts';
+import { loadConfig, startServer } from '@parley/server';
 import type { OpenApiDocument } from '../../src/api/types.ts';
 
 export async function fetchServerDocument(): Promise<OpenApiDocument> {

@@ -1,0 +1,30 @@
+/**
+ * @parley/server: what code outside the server package (tests, benchmarks, the docs build) may
+ * use. Everything else under src/ is the server's own and may move without notice; a new need
+ * from outside is exported here, on purpose, rather than reached by a relative path.
+ */
+
+// --- Run a server: configuration from PARLEY_* variables, then the whole platform in-process.
+export { loadConfig, type Config } from './config/index.ts';
+export { startServer, type RunningServer } from './server.ts';
+
+// --- Projects and accounts, as the first start and the CLI create them.
+export { PLAN_RATE_LIMITS, type CreatedProject, type Plan } from './projects/service.ts';
+
+// --- Stores: the embedded SQLite or PostgreSQL store, its migrations, and S3-compatible blobs.
+export { openStore, type Store } from './store/database.ts';
+export { migrateToLatest } from './store/migrate.ts';
+export { S3BlobStore } from './blob/s3BlobStore.ts';
+
+// --- Web surfaces the docs build and its tests serve the way the server does.
+export { DOCS_BUILD_DIR, registerDocs } from './web/docs.ts';
+export { installHtmlSecurity } from './http/htmlSecurity.ts';
+export { installErrorHandler } from './http/errors.ts';
+export { compileValidator } from './http/validation.ts';
+export { isAgoraPath } from './compat/agora/gateway.ts';
+
+// --- Seams tests and benchmarks drive directly (no stability promise beyond this repository).
+export type { EventBus } from './events/bus.ts';
+export { WebhookOutbox } from './webhooks/outbox.ts';
+export { announce } from './recording/transitions.ts';
+export { completeLocalDescription, createPeer } from './rtc/peerFactory.ts';
