@@ -91,7 +91,7 @@ cors: {
   child.stderr!.on('data', onData);
   const url = `http://127.0.0.1:${options.port}/janus`;
   const deadline = Date.now() + 15_000;
-  let version = '';
+  let version: string;
   for (;;) {
     if (exited) throw new Error(`janus exited at start:\n${output.slice(-2000)}`);
     try {
@@ -103,7 +103,7 @@ cors: {
       if (error instanceof Error && error.message.startsWith('janus runs')) throw error;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`janus did not answer on ${url} within 15 s:\n${output.slice(-2000)}`);
+        throw new Error(`janus did not answer on ${url} within 15 s:\n${output.slice(-2000)}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -640,7 +640,7 @@ const mdFanout = [
 const ratioLines = ratios.filter((r) => r.janusOverParleyCpuPerStream !== null).map((r) => `N=${r.subscribers}: ${r.janusOverParleyCpuPerStream}`);
 const markdown = `# RTC benchmark: latest run
 
-${startedAt.toISOString()}, ${commit}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}; werift ${environment.werift ?? "?"}, @roamhq/wrtc ${environment.wrtc}${environment.janus ? `, Janus ${environment.janus}` : ''}.
+${startedAt.toISOString()}, ${commit}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}; werift ${environment.werift ?? '?'}, @roamhq/wrtc ${environment.wrtc}${environment.janus ? `, Janus ${environment.janus}` : ''}.
 Full results: [\`${jsonName}\`](${jsonName}). Run: \`npm run bench:rtc\` (options: \`-- --n 10,20,30 --seconds 10 --trials 20 --no-janus\`).
 
 ## Fan-out: 1 publisher → N subscribers

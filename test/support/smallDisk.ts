@@ -55,7 +55,7 @@ export function mountSmallDisk(sizeMiB: number): SmallDisk {
     mounted = true;
   } catch (error) {
     disk.remove();
-    throw new Error(`mounting a ${sizeMiB} MiB tmpfs needs root: ${(error as Error).message}`);
+    throw new Error(`mounting a ${sizeMiB} MiB tmpfs needs root: ${(error as Error).message}`, { cause: error });
   }
   return disk;
 }

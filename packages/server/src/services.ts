@@ -13,7 +13,7 @@ import { CertificateCipher } from './projects/credentials.ts';
 import { ProjectService } from './projects/service.ts';
 import { MediaTools } from './recording/mediaTools.ts';
 import { RecordingService } from './recording/service.ts';
-import { RtcService, type RtcDeps } from './rtc/service.ts';
+import { RtcService } from './rtc/service.ts';
 import { SessionService } from './sessions/service.ts';
 import { subscribeSessions } from './sessions/subscribe.ts';
 import type { Store } from './store/database.ts';

@@ -331,4 +331,3 @@ export type OperationId = keyof typeof operations;
 export function successSchema(operation: Operation) {
   return Success(operation.data);
 }
-

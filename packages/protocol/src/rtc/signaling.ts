@@ -236,4 +236,3 @@ export const ServerMessage = Type.Union([
   ErrorMessage,
 ]);
 export type ServerMessage = Static<typeof ServerMessage>;
-

@@ -55,7 +55,6 @@ export function kickingRuleSeconds(input: { time?: number; time_in_seconds?: num
   return KICKING_RULE_DEFAULT_SECONDS;
 }
 
-
 function toRule(row: store.BanRuleRow): BanRule {
   return {
     id: Number(row.id),

@@ -103,7 +103,7 @@ async function playable(tools: MediaTools, file: string): Promise<boolean> {
 export function sliceCodecArgs(kind: MediaKind): string[] {
   return kind === 'video'
     ? ['-map', '0:v:0', '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-crf', '23', '-pix_fmt', 'yuv420p',
-       '-force_key_frames', 'expr:gte(t,n_forced*2)', '-threads', '1']
+      '-force_key_frames', 'expr:gte(t,n_forced*2)', '-threads', '1']
     : ['-map', '0:a:0', '-c:a', 'aac', '-b:a', '48k', '-ar', '48000', '-ac', '1'];
 }
 

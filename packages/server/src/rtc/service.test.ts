@@ -4,7 +4,6 @@ import { APP_ID, FAKE_TIMERS, FakePeer, rtcHarness, type RtcHarness } from './fa
 import { DomainError } from '../domainError.ts';
 import { CloseCode } from './signalingPeer.ts';
 
-
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
     () => undefined,

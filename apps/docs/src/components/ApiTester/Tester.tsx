@@ -37,9 +37,12 @@ export default function Tester({ operation }: { operation: ApiOperation }): Reac
   const [announcement, setAnnouncement] = useState('');
   const summaryRef = useRef<HTMLDivElement>(null);
 
-  const auth: RequestAuth | undefined = operation.auth.length === 0 ? undefined
-    : authMode === 'basic' ? { scheme: 'basic', user: connection.customerId, password: connection.customerSecret }
-    : { scheme: 'bearer', token: connection.token };
+  const auth: RequestAuth | undefined = useMemo(
+    () => operation.auth.length === 0 ? undefined
+      : authMode === 'basic' ? { scheme: 'basic', user: connection.customerId, password: connection.customerSecret }
+      : { scheme: 'bearer', token: connection.token },
+    [operation.auth.length, authMode, connection.customerId, connection.customerSecret, connection.token],
+  );
   const request: SnippetRequest = useMemo(
     () => ({
       method: operation.method,
@@ -47,8 +50,7 @@ export default function Tester({ operation }: { operation: ApiOperation }): Reac
       ...(auth ? { auth } : {}),
       ...(operation.body ? { body: inputs.body ?? {} } : {}),
     }),
-    // `auth` is rebuilt each render from these fields.
-    [operation, serverUrl, inputs.values, inputs.body, authMode, connection.customerId, connection.customerSecret, connection.token],
+    [operation, serverUrl, inputs.values, inputs.body, auth],
   );
 
   const inputIdOf = (error: KeyedError): string => {

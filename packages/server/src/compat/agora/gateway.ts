@@ -39,7 +39,6 @@ export function isAgoraPath(url: string): boolean {
 /** Agora's gateway (Kong) answer to a path it has no route for. */
 export const AGORA_NO_ROUTE = { message: 'no Route matched with those values' } as const;
 
-
 /**
  * Channel Management's one map from domain error kinds to HTTP statuses; the body is `{message}`
  * with the service's words, as Agora's routes answer their own errors.

@@ -168,13 +168,13 @@
         body: JSON.stringify({ channel: channelName, uid: uid }),
       });
     } catch (error) {
-      throw new Error('Could not reach the Parley server: is it still running?');
+      throw new Error('Could not reach the Parley server: is it still running?', { cause: error });
     }
     if (response.status === 403 || response.status === 404) throw new Error(DEV_ONLY);
-    let body = null;
+    let body;
     try {
       body = await response.json();
-    } catch (error) {
+    } catch {
       body = null;
     }
     if (!response.ok) {
