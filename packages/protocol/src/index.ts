@@ -14,3 +14,6 @@ export * from './agora/channelManagement.ts';
 export * from './rest/operations.ts';
 export * from './rtc/signaling.ts';
 export * from './events.ts';
+export * from './console/account.ts';
+export * from './console/projects.ts';
+export * from './console/operations.ts';
