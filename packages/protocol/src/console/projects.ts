@@ -3,6 +3,7 @@
  * Certificates with a secondary one for rotation without downtime (tokens signed by either verify).
  */
 import Type, { type Static } from 'typebox';
+import { Channel } from '../rest/channels.ts';
 import { IsoTime, ProjectId } from '../rest/common.ts';
 
 export const ProjectName = Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S(.*\\S)?$', description: 'A name for people (1-64 characters, no surrounding spaces).', examples: ['My video app'] });
@@ -40,3 +41,14 @@ export const RevealedCertificate = Type.Object({
   appCertificate: Type.String({ description: 'The App Certificate (32 hex characters): sign tokens with it, keep it secret.' }),
   createdAt: IsoTime,
 });
+
+/**
+ * `GET /v1/console/projects/:projectId/live` is a server-sent event stream (`text/event-stream`):
+ * an event `channels` with every channel that has people in it, first at once and then each
+ * time someone joins, leaves, starts or stops publishing (at most every 250 ms), and a comment
+ * line every 15 s to keep proxies from closing it.
+ */
+export const LIVE_CHANNELS_EVENT = 'channels';
+export const LIVE_CHANNELS_PATH = '/v1/console/projects/:projectId/live';
+export const LiveChannels = Type.Object({ channels: Type.Array(Channel) }, { description: 'The data of each `channels` event.' });
+export type LiveChannels = Static<typeof LiveChannels>;
