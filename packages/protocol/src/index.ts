@@ -16,3 +16,6 @@ export * from './rest/operations.ts';
 export * from './rest/files.ts';
 export * from './rtc/signaling.ts';
 export * from './events.ts';
+export * from './console/account.ts';
+export * from './console/projects.ts';
+export * from './console/operations.ts';
