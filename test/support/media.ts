@@ -61,6 +61,13 @@ export async function regionPeaks(file: string, from: number, to: number, size: 
   return peaks;
 }
 
-export function within(actual: number, expected: number, share = 0.1): boolean {
-  return Math.abs(actual - expected) <= expected * share;
+/** How long a recording can be: from the start answer to the stop request at the least, from the start request to the stop answer at the most. */
+export interface RecordedSpan {
+  shortest: number;
+  longest: number;
+}
+
+export function within(actual: number, expected: number | RecordedSpan, share = 0.1): boolean {
+  const { shortest, longest } = typeof expected === 'number' ? { shortest: expected, longest: expected } : expected;
+  return actual >= shortest * (1 - share) && actual <= longest * (1 + share);
 }
