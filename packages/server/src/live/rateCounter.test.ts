@@ -32,6 +32,16 @@ describe.each(Object.keys(COUNTERS))('%s rate counter', (kind) => {
     expect(counts.map((c) => c.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
   });
 
+  it('keeps a long window\'s count while shorter windows of other keys come and go', async () => {
+    const counter = COUNTERS[kind]!();
+    await counter.hit('minute', WINDOW, now);
+    await counter.hit('minute', WINDOW, now);
+    // Regression: one-second windows (Agora's per-API budgets) swept every minute counter.
+    for (let second = 0; second < 3; second++) await counter.hit('second', 1_000, now + second * 1_000);
+    expect(await counter.peek('minute', WINDOW, now + 3_000)).toBe(2);
+    expect((await counter.hit('minute', WINDOW, now + 3_000)).count).toBe(3);
+  });
+
   it('starts again in the next window and reports when the window ends', async () => {
     const counter = COUNTERS[kind]!();
     await counter.hit('w', WINDOW, now);
