@@ -94,12 +94,12 @@ describe('HTTP surface', () => {
     expect(res.headers.get('access-control-expose-headers')).toMatch(/X-RateLimit-Remaining/);
   });
 
-  it('serves an OpenAPI 3.1 document with every operation, both security schemes and error responses', async () => {
+  it('serves an OpenAPI 3.1 document with every operation, its security schemes and error responses', async () => {
     const res = await call(t.url, 'GET', '/v1/openapi.json');
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.components.securitySchemes)).toEqual(['basicAuth', 'bearerAuth']);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['basicAuth', 'bearerAuth', 'consoleSession']);
     expect(doc.components.securitySchemes.basicAuth).toMatchObject({ type: 'http', scheme: 'basic' });
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const operation of Object.values(operations)) {

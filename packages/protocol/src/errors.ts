@@ -16,6 +16,7 @@ export const errorCatalogue = {
   route_not_found: { status: 404, message: 'Route not found' },
   method_not_allowed: { status: 405, message: 'Method not allowed' },
   request_timeout: { status: 408, message: 'Request timeout' },
+  conflict: { status: 409, message: 'Conflicts with the resource\'s state' },
   recording_conflict: { status: 409, message: 'A recording is already running' },
   recording_stopped: { status: 409, message: 'The recording has already stopped' },
   payload_too_large: { status: 413, message: 'Request body too large' },

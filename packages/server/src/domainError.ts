@@ -48,7 +48,12 @@ export type DomainErrorKind =
   /** A publish offer or subscribe answer the SFU will not parse. */
   | 'invalid_offer'
   | 'media_ports_exhausted'
-  | 'too_many_sessions';
+  | 'too_many_sessions'
+  // --- console
+  /** Wrong or missing sign-in credentials. */
+  | 'unauthorized'
+  /** The change contradicts what exists (an email in use, the account's last owner…). */
+  | 'conflict';
 
 export class DomainError extends Error {
   readonly kind: DomainErrorKind;

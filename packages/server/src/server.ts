@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { LeaveReason } from '@parley/protocol';
 import type { Config } from './config/index.ts';
+import { generatePassword } from './console/passwords.ts';
 import { buildApp } from './http/app.ts';
 import { openLiveState } from './live/index.ts';
 import type { CreatedProject } from './projects/service.ts';
@@ -21,8 +22,23 @@ export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 */
   url: string;
   /** Set when this start created the first account: credentials to show once. */
-  firstRun: CreatedProject | undefined;
+  firstRun: FirstRun | undefined;
   close(): Promise<void>;
+}
+
+/** What a first start made: the account's credentials and demo project, and the console's first owner. */
+export interface FirstRun extends CreatedProject {
+  consoleOwner: { email: string; password: string };
+}
+
+export const FIRST_OWNER_EMAIL = 'admin@localhost';
+
+async function bootstrap(services: Services): Promise<FirstRun> {
+  const created = await services.projects.createDemoProject();
+  const account = await services.projects.findAccountByCustomerId(created.customerId);
+  const password = generatePassword();
+  await services.console.users.create({ accountId: account!.id, email: FIRST_OWNER_EMAIL, password, role: 'owner' });
+  return { ...created, consoleOwner: { email: FIRST_OWNER_EMAIL, password } };
 }
 
 export interface StartOptions {
@@ -50,7 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (interrupted > 0) logger.info({ interrupted, nodeId: config.node.id }, 'finishing recordings interrupted by the previous run');
     const firstRun =
       options.bootstrap !== false && !(await services.projects.hasAnyAccount())
-        ? await services.projects.createDemoProject()
+        ? await bootstrap(services)
         : undefined;
     // Participants a crashed predecessor of this node registered are gone with it.
     await live.participants.clearNode(config.node.id);

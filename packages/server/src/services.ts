@@ -7,6 +7,7 @@ import { ChannelService } from './channels/service.ts';
 import { findChannel } from './channels/store.ts';
 import type { Config, WebhooksConfig } from './config/index.ts';
 import { AuthFailureBudget } from './http/guard/authFailures.ts';
+import { ConsoleService } from './console/service.ts';
 import { EventBus } from './events/bus.ts';
 import type { LiveState } from './live/index.ts';
 import { CertificateCipher } from './projects/credentials.ts';
@@ -46,6 +47,7 @@ export interface Services {
   recordings: RecordingService;
   /** Failed authentications per client IP and Customer ID, shared by the v1 and Agora edges. */
   authFailures: AuthFailureBudget;
+  console: ConsoleService;
 }
 
 export function createServices(
@@ -108,6 +110,7 @@ export function createServices(
     kickingRules: new KickingRuleService(bans, rtc),
     recordings,
     authFailures: new AuthFailureBudget(live.rateCounter, { perIp: config.auth.failuresPerIp, perCustomerId: config.auth.failuresPerCustomerId }),
+    console: new ConsoleService(store.db, live.rateCounter),
   };
 }
 

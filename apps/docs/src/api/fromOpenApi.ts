@@ -6,7 +6,8 @@
 import type { ApiOperation, ApiParameter, AuthScheme, HttpMethod, OpenApiDocument, OpenApiParameter } from './types.ts';
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const SCHEMES: Record<string, AuthScheme> = { basicAuth: 'basic', bearerAuth: 'bearer' };
+// A console session is sent as a bearer token (`Bearer pcs_…`) from the tester.
+const SCHEMES: Record<string, AuthScheme> = { basicAuth: 'basic', bearerAuth: 'bearer', consoleSession: 'bearer' };
 
 function parameter(raw: OpenApiParameter, operationId: string): ApiParameter {
   if (raw.in !== 'path' && raw.in !== 'query') throw new Error(`${operationId}: ${raw.in} parameter ${raw.name} is not supported`);

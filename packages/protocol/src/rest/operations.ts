@@ -328,6 +328,6 @@ export const operations = {
 export type OperationId = keyof typeof operations;
 
 /** The full response schema of an operation: its data in the success envelope. */
-export function successSchema(operation: Operation) {
+export function successSchema(operation: Pick<Operation, 'data'>) {
   return Success(operation.data);
 }

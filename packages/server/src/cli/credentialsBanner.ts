@@ -2,6 +2,7 @@
  * The block that shows new credentials once, in words a newcomer can act on.
  */
 import type { CreatedProject } from '../projects/service.ts';
+import type { FirstRun } from '../server.ts';
 
 export function formatCredentials(title: string, created: CreatedProject): string {
   const lines = [
@@ -16,4 +17,29 @@ export function formatCredentials(title: string, created: CreatedProject): strin
     : 'The project joined an existing account; use that account\'s Customer Secret.';
   const rule = '='.repeat(72);
   return [rule, `  ${title}`, rule, ...lines.map((line) => `  ${line}`), '', `  ${note}`, rule].join('\n');
+}
+
+/** The console's first owner, shown once beside the credentials. */
+export function formatConsoleOwner(firstRun: FirstRun): string {
+  const rule = '='.repeat(72);
+  return [
+    rule,
+    '  Console owner (sign in with POST /v1/console/sessions)',
+    rule,
+    `  Email:    ${firstRun.consoleOwner.email}`,
+    `  Password: ${firstRun.consoleOwner.password}`,
+    '',
+    '  Save the password now: it is stored only as a hash and will not be shown again.',
+    '  Forgot it? parley user reset-password --email admin@localhost',
+    rule,
+  ].join('\n');
+}
+
+/** Where things are, printed at every start (never a secret). */
+export function formatUrls(url: string, options: { demo: boolean }): string {
+  return [
+    `  API and console sessions: ${url}/v1/  (OpenAPI: ${url}/v1/openapi.json)`,
+    `  Docs:                     ${url}/docs/`,
+    `  Demo call:                ${url}/call${options.demo ? '' : '  (mints tokens only with --dev)'}`,
+  ].join('\n');
 }

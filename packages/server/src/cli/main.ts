@@ -1,13 +1,16 @@
 /**
- * The `parley` command line: serve, project create, token create, migrate.
+ * The `parley` command line: serve, project create and list, user create, list and reset-password,
+ * token create, migrate.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, type ConfigOverrides } from '../config/index.ts';
+import { CONSOLE_ROLES } from '@parley/protocol';
 import { PLANS } from '../projects/service.ts';
 import { createProjectCommand } from './projectCreate.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { createTokenCommand } from './tokenCreate.ts';
+import { createUserCommand, listProjectsCommand, listUsersCommand, resetPasswordCommand } from './userCommands.ts';
 
 function integer(name: string, min: number, max: number) {
   return (raw: string): number => {
@@ -56,6 +59,39 @@ export function buildProgram(): Command {
     .addOption(dataDirOption())
     .option('--json', 'print JSON')
     .action((options) => createProjectCommand(loadConfig(process.env, overridesFrom(options)), options));
+
+  project
+    .command('list')
+    .description('list projects (App ID, Customer ID, created, name), of one account with --customer-id')
+    .option('--customer-id <id>', 'only this account\'s projects')
+    .addOption(dataDirOption())
+    .option('--json', 'print JSON')
+    .action((options) => listProjectsCommand(loadConfig(process.env, overridesFrom(options)), options));
+
+  const user = program.command('user').description('manage console users');
+  user
+    .command('create')
+    .description('create a console user in an account; the password is read from stdin unless --password is given')
+    .requiredOption('--email <email>', 'sign-in email')
+    .requiredOption('--customer-id <id>', 'the account (its Customer ID)')
+    .addOption(new Option('--role <role>', 'what the user may do').choices([...CONSOLE_ROLES]).default('admin'))
+    .option('--password <password>', 'the password (12 characters at least); prefer stdin')
+    .addOption(dataDirOption())
+    .action((options) => createUserCommand(loadConfig(process.env, overridesFrom(options)), options));
+  user
+    .command('list')
+    .description('list console users (email, role, Customer ID, created)')
+    .option('--customer-id <id>', 'only this account\'s users')
+    .addOption(dataDirOption())
+    .option('--json', 'print JSON')
+    .action((options) => listUsersCommand(loadConfig(process.env, overridesFrom(options)), options));
+  user
+    .command('reset-password')
+    .description('set a console user\'s password (read from stdin unless --password is given) and end their sessions')
+    .requiredOption('--email <email>', 'sign-in email')
+    .option('--password <password>', 'the new password; prefer stdin')
+    .addOption(dataDirOption())
+    .action((options) => resetPasswordCommand(loadConfig(process.env, overridesFrom(options)), options));
 
   const token = program.command('token').description('manage access tokens');
   token

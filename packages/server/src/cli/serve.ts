@@ -3,14 +3,16 @@
  */
 import type { Config } from '../config/index.ts';
 import { startServer } from '../server.ts';
-import { formatCredentials } from './credentialsBanner.ts';
+import { formatConsoleOwner, formatCredentials, formatUrls } from './credentialsBanner.ts';
 
 export async function serveCommand(config: Config): Promise<void> {
   const server = await startServer(config);
   if (server.firstRun) {
     // Printed to the terminal, never to the log: the secret must not end up in log storage.
     process.stdout.write(`\n${formatCredentials('First start: an account and a demo project were created', server.firstRun)}\n\n`);
+    process.stdout.write(`${formatConsoleOwner(server.firstRun)}\n\n`);
   }
+  process.stdout.write(`${formatUrls(server.url, { demo: config.node.dev })}\n\n`);
   server.app.log.info({ url: server.url, store: server.services.store.kind, live: server.services.live.kind }, 'Parley is listening');
   await new Promise<void>((resolve) => {
     let stopping = false;

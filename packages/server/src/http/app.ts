@@ -1,12 +1,14 @@
 /**
  * Builds the Fastify application: hooks, error envelope, OpenAPI, CORS, and every route.
  */
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { channelHandlers } from '../channels/routes.ts';
+import { registerConsole } from '../console/routes.ts';
 import { registerDemoRoutes } from '../demo/routes.ts';
 import { registerSignaling } from '../rtc/signalingRoute.ts';
 import { registerWebAssets } from '../web/assets.ts';
@@ -74,10 +76,11 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   await app.register(cors, {
     origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
     methods: [...METHODS],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-CSRF-Token'],
     exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
+  await app.register(cookie);
   await installOpenApi(app, API_VERSION);
   installObservability(app, services);
   await registerSignaling(app, services.rtc);
@@ -99,6 +102,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
     });
     registerFileOperations(v1, recordingFileHandlers(services.recordings));
   });
+  await registerConsole(app, services, guardDeps);
   await registerAgoraChannelManagement(app, services, guardDeps);
   await registerAgoraCloudRecording(app, services, guardDeps);
 

@@ -50,6 +50,8 @@ const V1_ERRORS: Record<DomainErrorKind, ErrorKey> = {
   invalid_offer: 'invalid_parameter',
   media_ports_exhausted: 'unavailable',
   too_many_sessions: 'rate_limited',
+  unauthorized: 'unauthorized',
+  conflict: 'conflict',
 };
 
 function fromDomain(error: DomainError): ApiError {

@@ -25,6 +25,9 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
         { name: 'Usage', description: 'Participant-minutes and peak concurrent users, from the recorded sessions.' },
         { name: 'Recordings', description: 'Cloud recordings of channels (individual or mix) to HLS and MP4, and their files.' },
         { name: 'Webhooks', description: 'Endpoints that receive the project\'s channel events as Agora NCS notices, and their deliveries.' },
+        { name: 'Console: sign-in', description: 'Console sessions: sign in with an email and password, sign out, change the password.' },
+        { name: 'Console: projects', description: 'Projects and their App Certificates, as the console manages them.' },
+        { name: 'Console: account', description: 'The account\'s team members.' },
       ],
       components: {
         securitySchemes: {
@@ -34,6 +37,14 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
             scheme: 'bearer',
             bearerFormat: 'AccessToken2',
             description: 'An access token signed with the project\'s App Certificate; reads the channel it names.',
+          },
+          consoleSession: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'console session (pcs_…)',
+            description:
+              'A console session: the HttpOnly `parley_session` cookie a browser sign-in sets (changes also need `X-CSRF-Token`), or the token of a `session: "bearer"` sign-in as `Bearer pcs_…`. ' +
+              'A signed-in user may also call every v1 project operation of their account: reads as `viewer`, changes as `admin`.',
           },
         },
       },

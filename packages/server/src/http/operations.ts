@@ -24,7 +24,7 @@ export type OperationHandlers = { [K in OperationId]: OperationHandler<(typeof o
 export type FileOperationHandler<Op extends FileOperation> = (input: { params: Static<Op['params']>; access: ProjectAccess }, reply: FastifyReply) => Promise<FastifyReply>;
 export type FileOperationHandlers = { [K in FileOperationId]: FileOperationHandler<(typeof fileOperations)[K]> };
 
-function security(auth: Operation['auth']): Array<Record<string, string[]>> {
+export function security(auth: Operation['auth']): Array<Record<string, string[]>> {
   return auth === 'basic' ? [{ basicAuth: [] }] : [{ basicAuth: [] }, { bearerAuth: [] }];
 }
 
@@ -64,14 +64,14 @@ function errorResponse(status: number) {
 }
 
 /** The Fastify route schema of an operation; the OpenAPI document is generated from it. */
-export function routeSchema(operation: Operation) {
+export function routeSchema(operation: Omit<Operation, 'auth'>, securityList: Array<Record<string, string[]>>) {
   const statuses = [...new Set([...operation.errors, 401, 429, 500])].sort();
   return {
     operationId: operation.operationId,
     summary: operation.summary,
     description: operation.description,
     tags: [operation.tag],
-    security: security(operation.auth),
+    security: securityList,
     ...(operation.params ? { params: operation.params } : {}),
     ...(operation.query ? { querystring: operation.query } : {}),
     ...(operation.body ? { body: operation.body } : {}),
@@ -89,7 +89,7 @@ export function registerOperations(scope: FastifyInstance, handlers: OperationHa
     scope.route({
       method: operation.method,
       url: operation.path,
-      schema: routeSchema(operation),
+      schema: routeSchema(operation, security(operation.auth)),
       config: { guard: { auth: operation.auth } },
       // An operation whose body has no required field may be called without a body at all.
       ...(operation.body ? { preValidation: async (request) => void (request.body ??= {}) } : {}),

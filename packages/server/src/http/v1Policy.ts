@@ -5,6 +5,7 @@
 import type { Services } from '../services.ts';
 import { ApiError, forbidden, notFound } from './apiError.ts';
 import { accessTokenAuthenticator, customerSecretAuthenticator } from './guard/authenticators.ts';
+import { consoleSessionAuthenticator } from './guard/consoleSessionAuthenticator.ts';
 import { v1RatePolicy } from './guard/buckets.ts';
 import type { EdgePolicy } from './guard/guard.ts';
 import { v1Ownership } from './guard/ownership.ts';
@@ -23,11 +24,19 @@ export const V1_REFUSALS: RefusalRenderer = {
   token_other_project: (refusal) => forbidden(refusal.message),
   token_other_channel: (refusal) => forbidden(refusal.message),
   unknown_project: (refusal) => notFound('projectId', refusal.message),
+  session_ended: unauthorized,
+  cross_site: (refusal) => forbidden(refusal.message),
+  role_too_low: (refusal) => forbidden(refusal.message),
 };
 
 export function v1Policy(services: Services): EdgePolicy {
   return {
-    authenticators: [customerSecretAuthenticator(services.projects), accessTokenAuthenticator(services.tokens, services.projects)],
+    // A console session first: it claims only its own cookie and `Bearer pcs_…` tokens.
+    authenticators: [
+      consoleSessionAuthenticator(services.console, services.projects),
+      customerSecretAuthenticator(services.projects),
+      accessTokenAuthenticator(services.tokens, services.projects),
+    ],
     rate: v1RatePolicy,
     ownership: v1Ownership(services.projects),
     refusals: V1_REFUSALS,

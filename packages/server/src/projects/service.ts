@@ -131,6 +131,25 @@ export class ProjectService {
     return project && { appId: project.appId, accountId: project.accountId, name: project.name };
   }
 
+  /** An account's projects (every project without `accountId`), newest first, with when each was made. */
+  async listProjects(accountId?: string): Promise<Array<Project & { createdAt: number }>> {
+    return (await store.listProjects(this.#db, accountId)).map((row) => ({ appId: row.app_id, accountId: row.account_id, name: row.name, createdAt: Number(row.created_at) }));
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    return (await store.listAccounts(this.#db)).map((row) => ({ id: row.id, customerId: row.customer_id, plan: row.plan }));
+  }
+
+  async findAccountByCustomerId(customerId: string): Promise<Account | undefined> {
+    const row = isAgoraId(customerId) ? await store.findAccountByCustomerId(this.#db, customerId) : undefined;
+    return row && { id: row.id, customerId: row.customer_id, plan: row.plan };
+  }
+
+  async renameProject(appId: string, name: string): Promise<void> {
+    await store.renameProject(this.#db, appId, name);
+    this.#projects.delete(appId);
+  }
+
   /** The App Certificate that signs this project's tokens. */
   async findCertificate(appId: string): Promise<string | undefined> {
     return (await this.#project(appId))?.certificate;

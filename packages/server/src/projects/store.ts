@@ -19,6 +19,20 @@ export function findProject(db: Db, appId: string): Promise<ProjectRow | undefin
   return db.selectFrom('projects').selectAll().where('app_id', '=', appId).executeTakeFirst();
 }
 
+export function listProjects(db: Db, accountId?: string): Promise<ProjectRow[]> {
+  let query = db.selectFrom('projects').selectAll().orderBy('created_at', 'desc').orderBy('app_id');
+  if (accountId !== undefined) query = query.where('account_id', '=', accountId);
+  return query.execute();
+}
+
+export async function renameProject(db: Db, appId: string, name: string): Promise<void> {
+  await db.updateTable('projects').set({ name }).where('app_id', '=', appId).execute();
+}
+
+export function listAccounts(db: Db): Promise<AccountRow[]> {
+  return db.selectFrom('accounts').selectAll().orderBy('created_at').execute();
+}
+
 export async function countAccounts(db: Db): Promise<number> {
   const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);

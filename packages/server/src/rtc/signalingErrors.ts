@@ -33,4 +33,6 @@ export const SIGNALING_ERRORS: Record<DomainErrorKind, SignalingErrorCode> = {
   invalid_offer: 'invalid_offer',
   media_ports_exhausted: 'media_ports_exhausted',
   too_many_sessions: 'too_many_sessions',
+  unauthorized: 'forbidden',
+  conflict: 'internal',
 };

@@ -11,6 +11,7 @@ import * as serverSettings from './migrations/004_server_settings.ts';
 import * as webhooks from './migrations/005_webhooks.ts';
 import * as recordings from './migrations/006_recordings.ts';
 import * as recordingNoticeSequences from './migrations/007_recording_notice_sequences.ts';
+import * as consoleUsers from './migrations/008_console.ts';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '005_webhooks': webhooks,
   '006_recordings': recordings,
   '007_recording_notice_sequences': recordingNoticeSequences,
+  '008_console': consoleUsers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

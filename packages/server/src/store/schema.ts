@@ -191,6 +191,30 @@ export interface RecordingNoticeSequenceTable {
   issued: number;
 }
 
+/** A console user: signs in with an email and password; acts in one account with a role. */
+export interface ConsoleUserTable {
+  id: string;
+  account_id: string;
+  /** Trimmed and lowercased. */
+  email: string;
+  /** `scrypt$N$r$p$salt$hash` (console/passwords.ts). */
+  password_hash: string;
+  role: 'owner' | 'admin' | 'viewer';
+  created_at: number;
+  updated_at: number;
+}
+
+/** A signed-in console session; the id the holder presents is stored only as its SHA-256. */
+export interface ConsoleSessionTable {
+  id_hash: string;
+  user_id: string;
+  kind: 'cookie' | 'bearer';
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   accounts: AccountTable;
   projects: ProjectTable;
@@ -204,4 +228,6 @@ export interface Database {
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
   recording_notice_sequences: RecordingNoticeSequenceTable;
+  console_users: ConsoleUserTable;
+  console_sessions: ConsoleSessionTable;
 }

@@ -73,6 +73,8 @@ const AGORA_ERRORS: Record<DomainErrorKind, (error: DomainError) => CloudRecordi
   invalid_offer: (error) => invalidParameter(error.message),
   media_ports_exhausted: (error) => new CloudRecordingFailure(500, 502, `Failed to allocate worker: ${error.message}`),
   too_many_sessions: () => new CloudRecordingFailure(429, 429, 'too many requests'),
+  unauthorized: (error) => invalidParameter(error.message),
+  conflict: (error) => invalidParameter(error.message),
 };
 
 function installErrorHandler(scope: FastifyInstance): void {

@@ -71,6 +71,8 @@ const CHANNEL_MANAGEMENT_STATUS: Record<DomainErrorKind, number> = {
   invalid_offer: 400,
   media_ports_exhausted: 503,
   too_many_sessions: 429,
+  unauthorized: 401,
+  conflict: 409,
 };
 
 export function installAgoraErrorHandler(scope: FastifyInstance): void {
@@ -111,6 +113,9 @@ function agoraRefusals(unknownProject: (refusal: Refusal) => Error): RefusalRend
     token_other_project: unauthorized,
     token_other_channel: unauthorized,
     unknown_project: unknownProject,
+    session_ended: unauthorized,
+    cross_site: unauthorized,
+    role_too_low: unauthorized,
   };
 }
 

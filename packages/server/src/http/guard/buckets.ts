@@ -57,6 +57,8 @@ export const v1RatePolicy: RatePolicy = (caller) => {
   const { plan } = caller.account;
   const limit = PLAN_RATE_LIMITS[plan];
   if (caller.kind === 'customer') return { key: `account:${caller.account.id}`, limit, windowMs: MINUTE_MS, holder: `The ${plan} plan`, resetHeader: true };
+  // A console user's requests count apart from the backend's, so clicking around never spends its budget.
+  if (caller.kind === 'user') return { key: `user:${caller.user.id}`, limit, windowMs: MINUTE_MS, holder: `A console user of the ${plan} plan`, resetHeader: true };
   const { claims } = caller;
   const uid = claims.rtc[0]?.uid ?? claims.rtm?.userId ?? '';
   const shown = uid === '' || uid === '0' ? '0' : uid;
@@ -67,7 +69,7 @@ export const v1RatePolicy: RatePolicy = (caller) => {
 /** Agora's routes: per account and API, in one-second windows; the route names its API and limit. */
 export const agoraRatePolicy: RatePolicy = (caller, request) => {
   const rate = request.routeOptions.config.guard?.rate;
-  if (caller.kind === 'anonymous' || !rate) return undefined;
+  if (caller.kind !== 'customer' || !rate) return undefined;
   return { key: `agora:${rate.api}:${caller.account.id}`, limit: rate.limit, windowMs: SECOND_MS, holder: `The ${rate.api} API`, resetHeader: false };
 };
 

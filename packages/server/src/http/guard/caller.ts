@@ -3,8 +3,10 @@
  * carries it to handlers (`request.access`). Adding a kind of credential adds a member here and
  * an authenticator (authenticators.ts); nothing else in the guard changes.
  */
-import type { OperationAuth } from '@parley/protocol';
+import type { ConsoleRole, OperationAuth } from '@parley/protocol';
 import type { TokenClaims } from '@parley/token';
+import type { ConsoleUser } from '../../console/users.ts';
+import type { SessionKind } from '../../console/sessions.ts';
 import type { Account, Project } from '../../projects/service.ts';
 
 export type Caller =
@@ -12,8 +14,18 @@ export type Caller =
   | { kind: 'customer'; account: Account }
   /** An end user's client: an access token (Bearer or `agora token=`). */
   | { kind: 'token'; account: Account; claims: TokenClaims }
+  /** A person signed in to the console: acts in their account, as far as their role allows. */
+  | { kind: 'user'; account: Account; user: ConsoleUser; session: ConsoleSessionHeld }
   /** Nobody in particular: routes open to anyone (rate limited per address). */
   | { kind: 'anonymous' };
+
+/** The console session a request came with, as its holder presented it. */
+export interface ConsoleSessionHeld {
+  token: string;
+  kind: SessionKind;
+  csrfToken: string;
+  expiresAt: number;
+}
 
 export interface Access {
   caller: Caller;
@@ -32,6 +44,8 @@ export interface RouteGuard {
   auth?: OperationAuth;
   /** Agora: the API whose per-second budget the request spends, and that budget. */
   rate?: { api: string; limit: number };
+  /** Console: the least role a signed-in user needs (v1 operations derive it from the method). */
+  role?: ConsoleRole;
 }
 
 declare module 'fastify' {

@@ -66,7 +66,8 @@ function unreadable(read: ReturnType<typeof readAuthorization> | undefined): Ref
 
 async function checkOwnership(policy: EdgePolicy, request: FastifyRequest): Promise<void> {
   const access = request.access!;
-  access.project = await policy.ownership!.project(access.caller, request);
+  const project = await policy.ownership!.project(access.caller, request);
+  if (project) access.project = project;
 }
 
 /** Runs `policy` on every route of `scope`, and words its refusals as the edge does. */

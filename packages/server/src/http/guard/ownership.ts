@@ -6,6 +6,7 @@
  * validation, as Agora does.
  */
 import type { FastifyRequest } from 'fastify';
+import { consoleRoleFor, roleAllows, type ConsoleRole } from '@parley/protocol';
 import { isAgoraId } from '@parley/token';
 import type { Project, ProjectService } from '../../projects/service.ts';
 import { claimsCoverChannel } from '../../tokens/service.ts';
@@ -15,7 +16,8 @@ import { Refusal } from './refusal.ts';
 export interface OwnershipRule {
   /** `request`: before validation (path and query only); `handler`: after it (the body too). */
   at: 'request' | 'handler';
-  project(caller: Caller, request: FastifyRequest): Promise<Project>;
+  /** The project the request is for (undefined on routes that name none), or a refusal. */
+  project(caller: Caller, request: FastifyRequest): Promise<Project | undefined>;
 }
 
 /** The caller's project with this App ID; strangers' projects answer like missing ones. */
@@ -24,6 +26,13 @@ async function callersProject(projects: ProjectService, caller: Caller, appId: s
   // (PostgreSQL refuses a NUL byte in text with an error, which would answer 500).
   const project = appId !== undefined && isAgoraId(appId) ? await projects.findProject(appId) : undefined;
   return project && caller.kind !== 'anonymous' && project.accountId === caller.account.id ? project : undefined;
+}
+
+/** A console user may only do what their role allows. */
+function checkRole(caller: Caller, needed: ConsoleRole): void {
+  if (caller.kind === 'user' && !roleAllows(caller.user.role, needed)) {
+    throw new Refusal('role_too_low', `Your role (${caller.user.role}) cannot do this; it needs ${needed === 'owner' ? 'an owner' : `an ${needed}`}`);
+  }
 }
 
 /**
@@ -35,6 +44,7 @@ export function v1Ownership(projects: ProjectService): OwnershipRule {
     at: 'request',
     async project(caller, request) {
       const params = request.params as Record<string, string | undefined>;
+      checkRole(caller, consoleRoleFor({ method: request.method as 'GET' }));
       if (caller.kind === 'token') {
         if ((request.routeOptions.config.guard?.auth ?? 'basic') !== 'basic-or-bearer') {
           throw new Refusal('token_not_allowed', 'Access tokens may only read the channel they name; call this operation with Basic auth');
@@ -60,6 +70,21 @@ export function agoraOwnership(projects: ProjectService, at: OwnershipRule['at']
       const appId = sources.map((source) => source?.appid).find((value): value is string => typeof value === 'string');
       const project = await callersProject(projects, caller, appId);
       if (!project) throw new Refusal('unknown_project', 'invalid appid');
+      return project;
+    },
+  };
+}
+
+/** The console's own operations: the role the route needs, and the path's `projectId` when it names one. */
+export function consoleOwnership(projects: ProjectService): OwnershipRule {
+  return {
+    at: 'request',
+    async project(caller, request) {
+      checkRole(caller, request.routeOptions.config.guard?.role ?? 'owner');
+      const appId = (request.params as Record<string, string | undefined>).projectId;
+      if (appId === undefined) return undefined;
+      const project = await callersProject(projects, caller, appId);
+      if (!project) throw new Refusal('unknown_project', 'No project with this App ID in your account');
       return project;
     },
   };

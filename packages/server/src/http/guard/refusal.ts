@@ -23,7 +23,13 @@ export type RefusalKind =
   /** An access token that does not name the channel of the path. */
   | 'token_other_channel'
   /** The project (App ID) is not one of the caller's, or does not exist. */
-  | 'unknown_project';
+  | 'unknown_project'
+  /** A console session that is unknown, expired or signed out. */
+  | 'session_ended'
+  /** A change sent with a console cookie but without its CSRF token, or from another origin. */
+  | 'cross_site'
+  /** A console user whose role does not allow the operation. */
+  | 'role_too_low';
 
 export class Refusal extends Error {
   readonly kind: RefusalKind;

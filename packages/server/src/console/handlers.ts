@@ -1,0 +1,92 @@
+/**
+ * What each console operation does, over the console, project and token services. Routes, auth
+ * and roles are console/routes.ts's; handlers only translate between the wire and the services.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ConsoleSession } from '@parley/protocol';
+import { DomainError } from '../domainError.ts';
+import type { Caller } from '../http/guard/caller.ts';
+import { SESSION_COOKIE } from '../http/guard/consoleSessionAuthenticator.ts';
+import type { Services } from '../services.ts';
+import { generatePassword } from './passwords.ts';
+import type { ConsoleHandlers } from './routes.ts';
+import type { ConsoleUser } from './users.ts';
+
+type UserCaller = Extract<Caller, { kind: 'user' }>;
+
+function userView(user: ConsoleUser) {
+  return { id: user.id, email: user.email, role: user.role, createdAt: new Date(user.createdAt).toISOString() };
+}
+
+function sessionView(user: ConsoleUser, account: UserCaller['account'], session: { csrfToken: string; expiresAt: number }): ConsoleSession {
+  return { user: userView(user), account: { customerId: account.customerId, plan: account.plan }, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() };
+}
+
+/** The session cookie: HttpOnly, SameSite=Strict, Secure when served over HTTPS. */
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: number): void {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', path: '/', expires: new Date(expiresAt) });
+}
+
+function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+export function consoleHandlers(services: Services): ConsoleHandlers {
+  const { console, projects } = services;
+  return {
+    signIn: async ({ body, request, reply }) => {
+      const kind = body.session ?? 'cookie';
+      const { user, session } = await console.signIn({ email: body.email, password: body.password, ip: request.ip, kind });
+      const account = await projects.findAccount(user.accountId);
+      if (!account) throw new DomainError('unauthorized', 'The email or password is wrong', 'password');
+      if (kind === 'cookie') setSessionCookie(request, reply, session.token, session.expiresAt);
+      request.log.info({ userId: user.id, kind }, 'console sign-in');
+      return { ...sessionView(user, account, session), ...(kind === 'bearer' ? { token: session.token } : {}) };
+    },
+    getSession: async ({ caller }) => sessionView(caller.user, caller.account, caller.session),
+    signOut: async ({ caller, reply }) => {
+      await console.sessions.close(caller.session.token);
+      if (caller.session.kind === 'cookie') clearSessionCookie(reply);
+      return { signedOut: true as const };
+    },
+    changePassword: async ({ caller, body, reply }) => {
+      if (!(await console.users.authenticate(caller.user.email, body.currentPassword))) throw new DomainError('invalid_parameter', 'The current password is wrong', 'currentPassword');
+      await console.users.setPassword(caller.user.email, body.newPassword);
+      if (caller.session.kind === 'cookie') clearSessionCookie(reply);
+      return { changed: true as const };
+    },
+    listConsoleProjects: async ({ caller }) => ({
+      projects: (await projects.listProjects(caller.account.id)).map((project) => ({ appId: project.appId, name: project.name, status: 'active' as const, createdAt: new Date(project.createdAt).toISOString() })),
+    }),
+    createConsoleProject: async ({ caller, body, request }) => {
+      const created = await projects.createProject({ name: body.name, customerId: caller.account.customerId });
+      request.log.info({ appId: created.appId, userId: caller.user.id }, 'project created from the console');
+      const [listed] = (await projects.listProjects(caller.account.id)).filter((project) => project.appId === created.appId);
+      return { appId: created.appId, name: created.name, status: 'active' as const, createdAt: new Date(listed?.createdAt ?? Date.now()).toISOString() };
+    },
+    getCertificates: async ({ access }) => {
+      const [project] = (await projects.listProjects(access.project!.accountId)).filter((p) => p.appId === access.project!.appId);
+      return { primary: { createdAt: new Date(project?.createdAt ?? 0).toISOString() }, secondary: null };
+    },
+    revealCertificate: async ({ params, access, caller, request }) => {
+      const appId = access.project!.appId;
+      const certificate = params.slot === 'primary' ? await projects.findCertificate(appId) : undefined;
+      if (!certificate) throw new DomainError('not_found', `This project has no ${params.slot} certificate`, 'slot');
+      const [project] = (await projects.listProjects(caller.account.id)).filter((p) => p.appId === appId);
+      // Who saw a certificate is worth knowing later; the value never reaches the log.
+      request.log.info({ appId, slot: params.slot, userId: caller.user.id }, 'App Certificate shown');
+      return { slot: params.slot, appCertificate: certificate, createdAt: new Date(project?.createdAt ?? 0).toISOString() };
+    },
+    listTeamMembers: async ({ caller }) => ({ users: (await console.users.list(caller.account.id)).map(userView) }),
+    addTeamMember: async ({ caller, body }) => {
+      const password = body.password ?? generatePassword();
+      const user = await console.users.create({ accountId: caller.account.id, email: body.email, password, role: body.role });
+      return { user: userView(user), ...(body.password === undefined ? { password } : {}) };
+    },
+    updateTeamMember: async ({ caller, params, body }) => userView(await console.users.setRole(caller.account.id, params.userId, body.role)),
+    removeTeamMember: async ({ caller, params }) => {
+      await console.users.remove(caller.account.id, params.userId);
+      return { id: params.userId, removed: true as const };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The console's credential: a signed-in session, held as an HttpOnly cookie (browsers) or sent as
+ * `Authorization: Bearer pcs_…` (scripts). Cookies ride along on every request a browser makes,
+ * so a cookie session changes nothing unless the request also carries the session's CSRF token
+ * (which another site cannot read) and, when the browser names one, comes from this origin.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type {} from '@fastify/cookie';
+import type { ConsoleService } from '../../console/service.ts';
+import { SESSION_PREFIX } from '../../console/sessions.ts';
+import type { ProjectService } from '../../projects/service.ts';
+import type { Authenticator } from './authenticators.ts';
+import { Refusal } from './refusal.ts';
+
+export const SESSION_COOKIE = 'parley_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Why a cookie-borne change is refused as cross-site, if it is. */
+function crossSite(request: FastifyRequest, csrfToken: string): string | undefined {
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) return `Requests from ${origin} may not use a console session`;
+  const presented = request.headers[CSRF_HEADER];
+  if (typeof presented !== 'string' || !sameText(presented, csrfToken)) return 'Send the session\'s CSRF token as X-CSRF-Token with every change';
+  return undefined;
+}
+
+export function consoleSessionAuthenticator(console: ConsoleService, projects: ProjectService): Authenticator {
+  return {
+    presentsOutsideHeader: (request) => typeof request.cookies?.[SESSION_COOKIE] === 'string',
+    async authenticate(request, presented) {
+      const bearer = presented?.scheme === 'token' && presented.token.startsWith(SESSION_PREFIX) ? presented.token : undefined;
+      // Explicit credentials win over an ambient cookie.
+      const cookie = request.headers.authorization === undefined ? request.cookies?.[SESSION_COOKIE] : undefined;
+      const token = bearer ?? cookie;
+      if (!token) return undefined;
+      const session = await console.sessions.check(token);
+      const user = session && (await console.users.find(session.userId));
+      const account = user && (await projects.findAccount(user.accountId));
+      if (!session || !user || !account) return new Refusal('session_ended', 'The console session has ended (signed out, expired or idle); sign in again');
+      if (bearer === undefined && !SAFE_METHODS.has(request.method)) {
+        const reason = crossSite(request, session.csrfToken);
+        if (reason) return new Refusal('cross_site', reason);
+      }
+      return { kind: 'user', account, user, session: { token, kind: bearer ? 'bearer' : 'cookie', csrfToken: session.csrfToken, expiresAt: session.expiresAt } };
+    },
+  };
+}
