@@ -17,6 +17,17 @@ function parley(args: string[], env: Record<string, string> = {}) {
   return exec(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
 }
 
+/** Runs the CLI with `input` on stdin (as a password typed or piped in). */
+function parleyWithInput(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stdin!.end(input);
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
 async function parleyFails(args: string[]): Promise<{ code: number; stderr: string }> {
   try {
     await parley(args);
@@ -60,7 +71,8 @@ describe('parley CLI', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('explains itself with --help, for every command', async () => {
-    for (const args of [['--help'], ['serve', '--help'], ['project', 'create', '--help'], ['token', 'create', '--help'], ['migrate', '--help']]) {
+    const commands = [['--help'], ['serve', '--help'], ['project', 'create', '--help'], ['project', 'list', '--help'], ['user', 'create', '--help'], ['user', 'list', '--help'], ['user', 'reset-password', '--help'], ['token', 'create', '--help'], ['migrate', '--help']];
+    for (const args of commands) {
       const { stdout } = await parley(args);
       expect(stdout, args.join(' ')).toMatch(/Usage: parley/);
     }
@@ -93,6 +105,32 @@ describe('parley CLI', () => {
     expect(badPlan.stderr).toMatch(/Allowed choices are starter, pro, enterprise/);
   });
 
+  it('manages console users: the password from stdin, listed without it, reset ending sessions', async () => {
+    const dir = path.join(dataDir, 'users');
+    const project = JSON.parse((await parley(['project', 'create', '--name', 'Team', '--json', '--data-dir', dir])).stdout);
+    const created = await parleyWithInput(['user', 'create', '--email', 'Lead@Example.com', '--customer-id', project.customerId, '--role', 'owner', '--data-dir', dir], 'a long piped password\n');
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/Console user lead@example\.com \(owner\) created/);
+    const listed = JSON.parse((await parley(['user', 'list', '--json', '--data-dir', dir])).stdout);
+    expect(listed).toEqual([{ email: 'lead@example.com', role: 'owner', customerId: project.customerId, createdAt: expect.any(String) }]);
+    expect(JSON.stringify(listed)).not.toContain('scrypt');
+
+    const taken = await parleyWithInput(['user', 'create', '--email', 'lead@example.com', '--customer-id', project.customerId, '--data-dir', dir], 'another long password\n');
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toMatch(/email: A console user with the email lead@example.com exists/);
+    const short = await parleyFails(['user', 'create', '--email', 'x@example.com', '--customer-id', project.customerId, '--password', 'short', '--data-dir', dir]);
+    expect(short.stderr).toMatch(/password: The password must be at least 12 characters/);
+    expect((await parleyFails(['user', 'create', '--email', 'x@example.com', '--customer-id', 'f'.repeat(32), '--password', 'long enough password', '--data-dir', dir])).stderr).toMatch(/no account has Customer ID/);
+    expect((await parleyFails(['user', 'create', '--email', 'x@example.com', '--customer-id', project.customerId, '--role', 'god', '--data-dir', dir])).stderr).toMatch(/Allowed choices are owner, admin, viewer/);
+
+    const reset = await parleyWithInput(['user', 'reset-password', '--email', 'lead@example.com', '--data-dir', dir], 'the new long password\n');
+    expect(reset.stdout).toMatch(/Password of lead@example.com changed/);
+    expect((await parleyFails(['user', 'reset-password', '--email', 'nobody@example.com', '--password', 'long enough password', '--data-dir', dir])).stderr).toMatch(/No console user has the email/);
+
+    const projects = JSON.parse((await parley(['project', 'list', '--customer-id', project.customerId, '--json', '--data-dir', dir])).stdout);
+    expect(projects).toEqual([{ appId: project.appId, name: 'Team', customerId: project.customerId, createdAt: expect.any(String) }]);
+  });
+
   it('prints a token the App Certificate verifies, and refuses bad input', async () => {
     const dir = path.join(dataDir, 'tokens');
     const project = JSON.parse((await parley(['project', 'create', '--name', 'T', '--json', '--data-dir', dir])).stdout);
@@ -116,6 +154,11 @@ describe('parley CLI', () => {
     const appId = /App ID: +([0-9a-f]{32})/.exec(banner)![1]!;
     // The secret goes to the terminal once, never into a log line.
     expect(banner.split('\n').filter((line) => line.includes(secret) && line.startsWith('{'))).toEqual([]);
+    const ownerPassword = /Password: ([\w-]{24})/.exec(banner)![1]!;
+    expect(banner).toMatch(/Email: +admin@localhost/);
+    expect(banner).toMatch(new RegExp(`Docs: +${first.url.replace(/[.]/g, '\\.')}/docs/`));
+    const signIn = await call(first.url, 'POST', '/v1/console/sessions', { body: { email: 'admin@localhost', password: ownerPassword, session: 'bearer' } });
+    expect(signIn.body.data.user).toMatchObject({ email: 'admin@localhost', role: 'owner' });
 
     const auth = basic(customerId, secret);
     expect((await call(first.url, 'POST', `/v1/projects/${appId}/rtc/channels`, { auth, body: { channel: 'lobby' } })).status).toBe(200);
@@ -130,7 +173,8 @@ describe('parley CLI', () => {
     expect(first.output()).toMatch(/shutting down/);
 
     const second = await startServe(dir);
-    expect(second.output()).not.toMatch(/First start/);
+    expect(second.output()).not.toMatch(/First start|Password:/);
+    expect(second.output()).toMatch(/Demo call: +http/);
     expect((await call(second.url, 'GET', `/v1/projects/${appId}/channels/lobby`, { auth })).status).toBe(200);
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);

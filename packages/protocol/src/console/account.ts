@@ -22,7 +22,7 @@ export function roleAllows(role: ConsoleRole, needed: ConsoleRole): boolean {
 }
 
 // Not `format: email`: its rule wants a dot in the domain, and the first user is admin@localhost.
-export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Sign-in email (compared without case).', examples: ['admin@localhost'] });
+export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$', description: 'An email address such as admin@localhost (compared without case).', examples: ['admin@localhost'] });
 export const Password = Type.String({ minLength: 1, maxLength: 1024, description: 'The password.' });
 export const NewPassword = Type.String({ minLength: 12, maxLength: 1024, description: 'A new password: 12 characters at least.' });
 export const UserId = Type.String({ format: 'uuid', description: 'A console user\'s id.' });
