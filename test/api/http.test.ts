@@ -118,6 +118,19 @@ describe('HTTP surface', () => {
     expect(doc.paths['/healthz']).toBeUndefined();
   });
 
+  it('answers the root with a landing page linking the docs, the console and the demo call', async () => {
+    const res = await fetch(`${t.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    const html = await res.text();
+    for (const href of ['/docs/', '/v1/openapi.json', '/landing.css', '/healthz']) expect(html).toContain(`href="${href}"`);
+    expect(html).not.toContain('{{demo}}');
+    // The test server runs without dev mode: the demo is named, not linked.
+    expect(html).toMatch(/Served when the server runs in dev mode/);
+    expect((await fetch(`${t.url}/landing.css`)).headers.get('content-type')).toMatch(/^text\/css/);
+  });
+
   it('reports health, readiness and Prometheus metrics', async () => {
     expect((await call(t.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
     expect((await call(t.url, 'GET', '/readyz')).body).toEqual({ status: 'ready', store: 'sqlite', live: 'memory' });

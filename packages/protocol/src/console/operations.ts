@@ -50,9 +50,9 @@ export interface ConsoleOperation extends Omit<Operation, 'auth'> {
   role: ConsoleRole;
 }
 
-const TAG_SESSION = 'Console: sign-in';
-const TAG_PROJECTS = 'Console: projects';
-const TAG_ACCOUNT = 'Console: account';
+const TAG_SESSION = 'Console sign-in';
+const TAG_PROJECTS = 'Console projects';
+const TAG_ACCOUNT = 'Console account';
 const Empty = Type.Object({}, { additionalProperties: false });
 
 export const consoleOperations = {

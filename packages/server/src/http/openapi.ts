@@ -25,9 +25,9 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
         { name: 'Usage', description: 'Participant-minutes and peak concurrent users, from the recorded sessions.' },
         { name: 'Recordings', description: 'Cloud recordings of channels (individual or mix) to HLS and MP4, and their files.' },
         { name: 'Webhooks', description: 'Endpoints that receive the project\'s channel events as Agora NCS notices, and their deliveries.' },
-        { name: 'Console: sign-in', description: 'Console sessions: sign in with an email and password, sign out, change the password.' },
-        { name: 'Console: projects', description: 'Projects and their App Certificates, as the console manages them.' },
-        { name: 'Console: account', description: 'The account\'s team members.' },
+        { name: 'Console sign-in', description: 'Console sessions: sign in with an email and password, sign out, change the password.' },
+        { name: 'Console projects', description: 'Projects and their App Certificates, as the console manages them.' },
+        { name: 'Console account', description: 'The account\'s team members.' },
       ],
       components: {
         securitySchemes: {

@@ -1,6 +1,6 @@
 /**
- * Static files the server hands to browsers: the SDK bundles at /sdk/ (built by
- * `npm run build` into packages/sdk-web/dist) and the demo call page at /call. Files are read
+ * Static files the server hands to browsers: the landing page at /, the SDK bundles at /sdk/ (built
+ * by `npm run build` into packages/sdk-web/dist) and the demo call page at /call. Files are read
  * once at startup and served from memory with an ETag, `Cache-Control: no-cache` (browsers
  * revalidate, so a rebuilt SDK shows up at the next load) and `nosniff`. A missing bundle answers
  * a 404 envelope that says how to build it, rather than a bare "route not found".
@@ -29,6 +29,7 @@ interface Asset {
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SDK_DIST_DIR = path.resolve(here, '../../../sdk-web/dist');
 const CALL_DIR = path.join(here, 'call');
+const LANDING_DIR = path.join(here, 'landing');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -70,7 +71,25 @@ function send(asset: Asset, request: FastifyRequest, reply: FastifyReply): Fasti
   return reply.type(asset.contentType).send(asset.body);
 }
 
+const DEMO_LINK = '<a href="/call"><strong>Demo call</strong><span>Join a call in this browser; open it twice to talk to yourself.</span></a>';
+const DEMO_OFF = '<div class="off"><strong>Demo call</strong><span>Served when the server runs in dev mode: <code>npm start</code> or <code>parley serve --dev</code>.</span></div>';
+
+/** The root page, with the demo call linked only where it is served. */
+function landingPage(demo: boolean): Asset | undefined {
+  const template = load(path.join(LANDING_DIR, 'index.html'));
+  return template && asset(Buffer.from(template.body.toString('utf8').replace('{{demo}}', demo ? DEMO_LINK : DEMO_OFF)), CONTENT_TYPES['.html']!);
+}
+
 export function registerWebAssets(app: FastifyInstance, options: WebAssetsOptions): void {
+  const landing = landingPage(options.demo);
+  const landingStyle = load(path.join(LANDING_DIR, 'landing.css'));
+  for (const [route, page] of [['/', landing], ['/landing.css', landingStyle]] as const) {
+    app.get(route, hidden, async (request, reply) => {
+      if (!page) throw new DomainError('not_found', 'The landing page is missing from the server', 'path');
+      return send(page, request, reply);
+    });
+  }
+
   for (const name of SDK_FILES) {
     const asset = load(path.join(options.sdkDir ?? SDK_DIST_DIR, name));
     app.get(`/sdk/${name}`, hidden, async (request, reply) => {
