@@ -3,11 +3,11 @@
  * project on first start, listen, and shut down gracefully.
  */
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { LeaveReason } from '@parley/protocol';
 import type { Config } from './config/index.ts';
 import { generatePassword } from './console/passwords.ts';
 import { buildApp } from './http/app.ts';
+import { createLogger } from './log/createLogger.ts';
 import { openLiveState } from './live/index.ts';
 import type { CreatedProject } from './projects/service.ts';
 import { createServices, type Services } from './services.ts';
@@ -51,7 +51,7 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const store = openStore({ ...config.store, ...(options.postgresSchema ? { postgresSchema: options.postgresSchema } : {}) });
   // One logger for the whole server; Fastify's request logs are its children.
-  const logger = pino({ level: config.log.level, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const logger = createLogger(config.log);
   let live: Awaited<ReturnType<typeof openLiveState>> | undefined;
   try {
     await migrateToLatest(store.db);

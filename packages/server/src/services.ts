@@ -8,6 +8,7 @@ import { findChannel } from './channels/store.ts';
 import type { Config, WebhooksConfig } from './config/index.ts';
 import { AuthFailureBudget } from './http/guard/authFailures.ts';
 import { ConsoleService } from './console/service.ts';
+import { logActivity } from './events/activityLog.ts';
 import { EventBus } from './events/bus.ts';
 import type { LiveState } from './live/index.ts';
 import { CertificateCipher } from './projects/credentials.ts';
@@ -25,7 +26,7 @@ import { systemResolver } from './net/addressPolicy.ts';
 import { WebhookOutbox } from './webhooks/outbox.ts';
 import { WebhookService } from './webhooks/service.ts';
 import { DeliveryWorker } from './webhooks/worker.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from './log/logger.ts';
 
 export interface Services {
   store: Store;
@@ -65,6 +66,7 @@ export function createServices(
   const sessions = new SessionService(store.db, config.node.id, log, outbox);
   // Subscribed before anything can publish, so no join or leave goes unrecorded.
   subscribeSessions(events, sessions);
+  logActivity(events, log);
   const tokens = new TokenService(projects, config.auth.tokenMaxLifetimeSeconds);
   const bans = new BanService(store.db);
   const rtc = new RtcService({

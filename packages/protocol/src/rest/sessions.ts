@@ -60,3 +60,16 @@ const NAMES_BY_CODE = new Map<number, string>(Object.entries(LeaveReason).map(([
 export function leaveReasonName(code: number): string {
   return NAMES_BY_CODE.get(code) ?? 'unknown';
 }
+
+/** Why a session ended, in words for people (logs, the console's session list). */
+export const LEAVE_REASON_WORDS: Record<LeaveReason, string> = {
+  [LeaveReason.other]: 'for another reason',
+  [LeaveReason.normal]: 'left',
+  [LeaveReason.connectionTimeout]: 'connection timed out',
+  [LeaveReason.permission]: 'removed (kicked or banned)',
+  [LeaveReason.serverInternal]: 'server stopped',
+  [LeaveReason.replaced]: 'joined again elsewhere',
+  [LeaveReason.networkError]: 'network error',
+  [LeaveReason.tokenExpired]: 'token expired',
+  [LeaveReason.unknownNetwork]: 'network lost',
+};

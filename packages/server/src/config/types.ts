@@ -43,6 +43,7 @@ export interface LiveConfig {
 
 export interface LogConfig {
   level: LogLevel;
+  format: 'auto' | 'pretty' | 'json';
 }
 
 /** Credentials: how long tokens may live, how many failed attempts are tolerated, secrets at rest. */

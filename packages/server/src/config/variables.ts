@@ -61,6 +61,13 @@ export const VARIABLES: readonly Variable[] = [
   }),
   variable({ name: 'PARLEY_REDIS_PREFIX', key: 'live.keyPrefix', default: 'parley:', parse: text, meaning: "Prefix of Parley's Redis keys" }),
   variable({ name: 'PARLEY_LOG_LEVEL', key: 'log.level', default: 'info', parse: logLevel, meaning: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`' }),
+  variable({
+    name: 'PARLEY_LOG_FORMAT',
+    key: 'log.format',
+    default: 'auto',
+    parse: oneOf(['auto', 'pretty', 'json'] as const),
+    meaning: '`json` (one object a line, for log storage), `pretty` (one human line an event) or `auto`: pretty when stdout is a terminal',
+  }),
   variable({ name: 'PARLEY_SECRET_KEY', key: 'auth.secretKey', blankIsUnset: true, parse: text, meaning: 'Encrypts App Certificates at rest (AES-256-GCM) when set' }),
   variable({
     name: 'PARLEY_CORS_ORIGINS',

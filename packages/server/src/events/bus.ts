@@ -4,7 +4,7 @@
  * or the other listeners.
  */
 import type { DomainEvent, DomainEventOf, DomainEventType } from '@parley/protocol';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export type EventListener<T extends DomainEventType> = (event: DomainEventOf<T>) => void | Promise<void>;
 

@@ -7,6 +7,7 @@ import type { ErrorKey } from '@parley/protocol';
 import { DomainError, type DomainErrorKind } from '../domainError.ts';
 import { isStoreUnavailable } from '../store/unavailable.ts';
 import { ApiError } from './apiError.ts';
+import { noteFailure } from './requestLog.ts';
 import { validationError } from './validation.ts';
 
 const FASTIFY_ERRORS: Record<string, () => ApiError> = {
@@ -88,6 +89,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     const apiError = toApiError(error);
     if (apiError.status >= 500 && apiError.key === 'internal') request.log.error({ err: error }, 'request failed');
     else if (apiError.key === 'unavailable' && !(error instanceof ApiError)) request.log.warn({ err: error }, 'store unavailable');
+    noteFailure(reply, apiError.details?.reason ?? apiError.message);
     reply.code(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
 }

@@ -19,7 +19,7 @@ import { MIX_CAPTURE_FILE, type Captured } from './task.ts';
 import { recordingRef, transition, updateRow, type TransitionContext } from './transitions.ts';
 import { untilStored } from './untilStored.ts';
 import { uploadFiles } from './uploader.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface DeliveryDeps extends TransitionContext {
   tools: MediaTools;

@@ -15,7 +15,7 @@ import type { RecordingSettings } from './settings.ts';
 import * as store from './store.ts';
 import { RecordingTask } from './task.ts';
 import { announce, recordingRef, transition, type TransitionContext } from './transitions.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** How long a stop that waits for the files waits (Agora's budget). */
 export const STOP_WAIT_MS = 20_000;

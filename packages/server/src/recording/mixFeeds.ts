@@ -13,7 +13,7 @@ import type { FitMode } from './layout.ts';
 import type { MediaTools } from './mediaTools.ts';
 import { TrackTap, type WebmChunkKind } from './trackTap.ts';
 import { Y4mReader, type Frame } from './y4m.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface FeedContext {
   tools: MediaTools;

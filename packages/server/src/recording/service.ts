@@ -32,7 +32,7 @@ import { blobStoreFor, checkEndpoint, openStorage, sealStorage, type StorageSpec
 import * as store from './store.ts';
 import { created, updateRow, type RecordingOutbox } from './transitions.ts';
 import { recordingCursors, toState, type RecordingMode, type RecordingState } from './views.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export type { AcquireInput } from './resources.ts';
 export type { RecordingMode, RecordingState } from './views.ts';

@@ -20,7 +20,7 @@ import { SLICE_INPUT_ARGS, sliceCodecArgs, transcodedPath, type SliceInput } fro
 import type { MediaTools } from './mediaTools.ts';
 import { records, type MixSettings, type RecordingSettings, type UidFilter } from './settings.ts';
 import { TrackTap } from './trackTap.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface TaskIdentity {
   sid: string;

@@ -7,7 +7,7 @@
  * nobody is told.
  */
 import { isStoreUnavailable } from '../store/unavailable.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface UntilStoredOptions {
   log: Logger;

@@ -12,7 +12,7 @@ import { MemoryParticipantDirectory } from '../live/memoryParticipantDirectory.t
 import { TokenService } from '../tokens/service.ts';
 import { RtcService } from './service.ts';
 import type { SignalingPeer } from './signalingPeer.ts';
-import { quietLogger } from '../logger.ts';
+import { quietLogger } from '../log/logger.ts';
 
 export const APP_ID = '0123456789abcdef0123456789abcdef';
 

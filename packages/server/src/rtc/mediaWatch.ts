@@ -5,7 +5,7 @@
  */
 import type { MediaConnection, MediaWatch, Participant } from './participant.ts';
 import type { Room } from './room.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** Running totals of what the SFU refused or cut off, for metrics. */
 export interface RtcGuardCounts {

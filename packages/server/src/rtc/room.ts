@@ -8,7 +8,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { ParticipantDirectory } from '../live/index.ts';
 import type { Participant, PublishedTrack } from './participant.ts';
 import { CloseCode } from './signalingPeer.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface RoomContext {
   events: EventBus;

@@ -21,7 +21,7 @@ import { RoomRegistry } from './roomRegistry.ts';
 import { SessionCaps, type SessionCapLimits, type SessionClaim } from './sessionCaps.ts';
 import { SessionTimers } from './sessionTimers.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export type { RecorderAttachment } from './recorders.ts';
 export type { RtcGuardCounts } from './mediaWatch.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { APP_ID, FAKE_TIMERS, FakePeer, rtcHarness, type RtcHarness } from './fakes.ts';
 import { CloseCode } from './signalingPeer.ts';
 import { JOIN_DEADLINE_MS, SignalingConnection } from './signalingConnection.ts';
-import { quietLogger } from '../logger.ts';
+import { quietLogger } from '../log/logger.ts';
 
 const log = { ...quietLogger, warn: vi.fn(), error: vi.fn() };
 

@@ -16,7 +16,7 @@ import type { Participant } from './participant.ts';
 import type { RtcService } from './service.ts';
 import { SIGNALING_ERRORS } from './signalingErrors.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** One validator per message type, so an error names the field of the message meant, not of the union. */
 const validators = new Map(ClientMessage.anyOf.map((schema) => [schema.properties.type.const as string, compileValidator(schema, 'body')]));

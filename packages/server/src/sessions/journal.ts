@@ -11,7 +11,7 @@
  * then dropped, its promise rejected with the error (the event bus logs it).
  */
 import { isStoreUnavailable } from '../store/unavailable.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface JournalOptions {
   /** Entries held before joins and channel events are no longer queued. */

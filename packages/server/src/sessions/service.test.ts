@@ -10,7 +10,7 @@ import { EventBus } from '../events/bus.ts';
 import { ProjectService } from '../projects/service.ts';
 import { SessionService } from './service.ts';
 import { subscribeSessions } from './subscribe.ts';
-import { quietLogger, type Logger } from '../logger.ts';
+import { quietLogger, type Logger } from '../log/logger.ts';
 
 type LogFn = (details: object, message: string) => void;
 

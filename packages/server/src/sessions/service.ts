@@ -26,7 +26,7 @@ import { sessionCursors } from './cursor.ts';
 import { WriteJournal, type JournalEntry, type JournalOptions } from './journal.ts';
 import * as store from './store.ts';
 import { checkRangeOrder, parseIsoTime } from './time.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export type SessionFilters = Pick<ListSessionsQuery, 'channel' | 'uid' | 'from' | 'to'>;
 export type SessionPageRequest = Pick<ListSessionsQuery, 'limit' | 'cursor'>;

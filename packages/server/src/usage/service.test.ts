@@ -11,7 +11,7 @@ import { ProjectService } from '../projects/service.ts';
 import { SessionService } from '../sessions/service.ts';
 import { subscribeSessions } from '../sessions/subscribe.ts';
 import { UsageService } from './service.ts';
-import { quietLogger } from '../logger.ts';
+import { quietLogger } from '../log/logger.ts';
 
 const iso = (time: string, date?: string) => new Date(clock(time, date)).toISOString();
 

@@ -14,7 +14,7 @@ import { subscribeSessions } from '../sessions/subscribe.ts';
 import type { Db } from '../store/database.ts';
 import { WebhookOutbox } from './outbox.ts';
 import { WebhookService } from './service.ts';
-import { quietLogger } from '../logger.ts';
+import { quietLogger } from '../log/logger.ts';
 
 describe.each(STORE_KINDS)('webhook outbox on %s', (kind) => {
   let opened: TestStore;

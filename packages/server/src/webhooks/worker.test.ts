@@ -14,7 +14,7 @@ import { systemResolver, type TargetPolicy } from '../net/addressPolicy.ts';
 import type { Notice } from './notices.ts';
 import { WebhookService } from './service.ts';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './worker.ts';
-import { quietLogger } from '../logger.ts';
+import { quietLogger } from '../log/logger.ts';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const SECOND = 1000;

@@ -15,7 +15,7 @@ import { resolveDeliveryTarget, type TargetPolicy } from '../net/addressPolicy.t
 import { signatureHeaders } from './notices.ts';
 import { createAgents, postNotice, type SendResult } from './sender.ts';
 import * as store from './store.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../log/logger.ts';
 
 export interface DeliveryWorkerOptions {
   db: Db;
@@ -212,6 +212,12 @@ export class DeliveryWorker {
     const state = result.ok ? 'delivered' : at >= giveUpAt ? 'failed' : 'pending';
     const nextAttemptAt = state === 'pending' ? Math.min(at + this.#retryDelay(failedAttempts), giveUpAt) : at;
     const written = await this.#recordAttempt(claim, { at, status: result.status, latencyMs: result.latencyMs, error: result.error, state, nextAttemptAt });
+    if (written) {
+      // One line per attempt, as an operator follows deliveries; the URL's query may hold a token, so only its origin.
+      const target = new URL(claim.url).origin;
+      const outcome = result.ok ? `delivered (${result.status})` : `failed (${result.status ?? result.error}); ${state === 'pending' ? 'will retry' : 'given up'}`;
+      log.info({ deliveryId: claim.id, endpointId: claim.endpointId, attempt: failedAttempts, latencyMs: result.latencyMs }, `webhook ${claim.id} to ${target} ${outcome} in ${result.latencyMs} ms`);
+    }
     if (!written || result.ok) return;
     if (state === 'failed') log.warn({ deliveryId: claim.id, endpointId: claim.endpointId, attempts: failedAttempts, error: result.error }, 'webhook delivery given up');
     if (await store.disableIfFailing(db, claim.endpointId, at, disableAfterFailures, retryHorizonMs)) {

@@ -18,6 +18,7 @@ import {
   type RecordingFileInfo,
 } from '@parley/protocol';
 import { toApiError } from '../../http/errors.ts';
+import { noteFailure } from '../../http/requestLog.ts';
 import type { ProjectAccess } from '../../http/guard/caller.ts';
 import { installGuard, type GuardDeps } from '../../http/guard/guard.ts';
 import { DomainError, type DomainErrorKind } from '../../domainError.ts';
@@ -79,6 +80,7 @@ const AGORA_ERRORS: Record<DomainErrorKind, (error: DomainError) => CloudRecordi
 
 function installErrorHandler(scope: FastifyInstance): void {
   scope.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    noteFailure(reply, error.message);
     if (error instanceof AgoraError) return reply.code(error.status).headers(error.headers).send({ message: error.message });
     const failure = error instanceof DomainError ? AGORA_ERRORS[error.kind](error) : error instanceof CloudRecordingFailure ? error : undefined;
     if (failure) return reply.code(failure.status).send(failure.body);

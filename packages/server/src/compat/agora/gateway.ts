@@ -9,6 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AgoraRoute } from '@parley/protocol';
 import { DomainError, type DomainErrorKind } from '../../domainError.ts';
 import { toApiError } from '../../http/errors.ts';
+import { noteFailure } from '../../http/requestLog.ts';
 import { customerSecretAuthenticator } from '../../http/guard/authenticators.ts';
 import { agoraRatePolicy } from '../../http/guard/buckets.ts';
 import { projectAccess, type ProjectAccess } from '../../http/guard/caller.ts';
@@ -77,6 +78,7 @@ const CHANNEL_MANAGEMENT_STATUS: Record<DomainErrorKind, number> = {
 
 export function installAgoraErrorHandler(scope: FastifyInstance): void {
   scope.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    noteFailure(reply, error.message);
     if (error instanceof AgoraError) {
       reply.code(error.status).headers(error.headers).send({ message: error.message });
       return;
