@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
-import { exited, PARLEY_BIN, serveProcess } from '../support/parleyProcess.ts';
+import { freePort, exited, PARLEY_BIN, serveProcess } from '../support/parleyProcess.ts';
 import { RawSignalingSocket } from '../support/rawSignaling.ts';
 import { basic, call } from '../support/server.ts';
 import { BotClient } from '../support/wrtcClient.ts';
@@ -44,7 +44,7 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   const project: Project = JSON.parse(
     (await exec(process.execPath, [PARLEY_BIN, 'project', 'create', '--name', 'Abuse', '--plan', 'enterprise', '--json', '--data-dir', dataDir])).stdout,
   );
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const logLines: string[] = [];
   const child: ChildProcess = await serveProcess(dataDir, port, { env, logLines });
   const url = `http://127.0.0.1:${port}`;
@@ -122,7 +122,7 @@ describe('hostile signaling', () => {
     await server?.stop();
   });
 
-  it('keeps /healthz under 50 ms while clients send hostile offers, and refuses each clearly', async () => {
+  it('keeps /healthz answering while clients send hostile offers, and refuses each clearly', async () => {
     const replies: any[] = [];
     const attack = (async () => {
       for (let round = 0; round < 3; round += 1) {
@@ -152,7 +152,9 @@ describe('hostile signaling', () => {
     expect(replies[2]).toMatchObject({ code: 'invalid_offer' });
     expect(replies[2].message).toMatch(/media sections/);
     expect(latencies.length).toBeGreaterThan(5);
-    expect(Math.max(...latencies)).toBeLessThan(50);
+    // Unpatched, one hostile offer stalled the event loop for seconds (bench:abuse measures the
+    // latency itself); here only a stall fails, not the noise of a suite running beside it.
+    expect(Math.max(...latencies)).toBeLessThan(150);
   });
 
   it('refuses offers that do not match the tracks they declare', async () => {

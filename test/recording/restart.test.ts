@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { ffprobe } from '../support/media.ts';
-import { exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
+import { freePort, exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
 import { basic, call } from '../support/server.ts';
 import { waitUntil } from '../support/waitUntil.ts';
 import { WebhookReceiver } from '../support/webhookReceiver.ts';
@@ -55,7 +55,7 @@ describe('a server killed during recordings', () => {
   it('leaves no ffmpeg behind and finalises the partial recordings at the next start', async () => {
     const project = JSON.parse((await exec(process.execPath, [BIN, 'project', 'create', '--name', 'R', '--plan', 'enterprise', '--json', '--data-dir', dataDir])).stdout);
     const auth = basic(project.customerId, project.customerSecret);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     server = await serve(dataDir, port);
     receiver = await WebhookReceiver.start();
@@ -75,9 +75,10 @@ describe('a server killed during recordings', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return res.body.data.sid as string;
     };
+    // Before the first start request: a recording may begin capturing before its answer arrives.
+    const startedAt = Date.now();
     const individual = await start('crash-individual', { mode: 'individual', avFileType: ['hls', 'mp4'] });
     const mix = await start('crash-mix', { mode: 'mix', avFileType: ['hls', 'mp4'], transcodingConfig: { width: 480, height: 270, mixedVideoLayout: 1 } });
-    const startedAt = Date.now();
     // The mix: an encoder and a decoder per track; individual: a live transcoder per track.
     await waitUntil(() => processesWith(`parley-ffmpeg:${mix}`).length === 5 && processesWith(`parley-ffmpeg:${individual}`).length === 2, 'the recordings\' ffmpeg processes', { timeoutMs: 15_000 });
     const mediaSince = async (channel: string, sid: string) =>

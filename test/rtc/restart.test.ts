@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { basic, call } from '../support/server.ts';
 import { BotClient } from '../support/wrtcClient.ts';
-import { exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
+import { freePort, exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
 
 const exec = promisify(execFile);
 const serve = (dataDir: string, port: number) => serveProcess(dataDir, port);
@@ -27,7 +27,7 @@ describe('a server restart during a call', () => {
   it('closes every session with a reason, whether the server stops gracefully or is killed', async () => {
     const project = JSON.parse((await exec(process.execPath, [BIN, 'project', 'create', '--name', 'R', '--plan', 'pro', '--json', '--data-dir', dataDir])).stdout);
     const auth = basic(project.customerId, project.customerSecret);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const token = (uid: number) => buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel: 'call', uid, role: 'publisher', tokenExpireSeconds: 600 });
     const join = async (uid: number) => {

@@ -14,7 +14,7 @@ import { buildRtcToken } from '@parley/token';
 import { basic, call } from '../support/server.ts';
 import { WebhookReceiver } from '../support/webhookReceiver.ts';
 import { BotClient } from '../support/wrtcClient.ts';
-import { exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
+import { freePort, exited, PARLEY_BIN as BIN, serveProcess } from '../support/parleyProcess.ts';
 
 const exec = promisify(execFile);
 
@@ -39,7 +39,7 @@ describe('webhooks across a crash', () => {
   it('delivers what was pending when the server was killed with -9, and the leaves the crash caused', async () => {
     const project = JSON.parse((await exec(process.execPath, [BIN, 'project', 'create', '--name', 'W', '--plan', 'pro', '--json', '--data-dir', dataDir])).stdout);
     const auth = basic(project.customerId, project.customerSecret);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     receiver = await WebhookReceiver.start();
     receiver.respond = () => 503;

@@ -3,9 +3,25 @@
  * start it again on the same data dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 
 export const PARLEY_BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
+
+/**
+ * A TCP port nothing listens on now, from the kernel (port 0), for a server started again on the
+ * same port after a kill. A random pick could land in the ephemeral range and meet a connection.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /** Starts `parley serve` on `port` and resolves once /healthz answers. */
 export async function serveProcess(

@@ -11,6 +11,7 @@ import { exited, PARLEY_BIN, serveProcess } from './parleyProcess.ts';
 import { basic, call } from './server.ts';
 import { WebhookReceiver } from './webhookReceiver.ts';
 import { BotClient } from './wrtcClient.ts';
+import { freePort } from './parleyProcess.ts';
 
 const exec = promisify(execFile);
 
@@ -31,7 +32,7 @@ export interface ProcessFixture {
 export async function startProcessFixture(dataDir: string): Promise<ProcessFixture> {
   const project: CreatedProject = JSON.parse((await exec(process.execPath, [PARLEY_BIN, 'project', 'create', '--name', 'Abuse', '--plan', 'pro', '--json', '--data-dir', dataDir])).stdout);
   const auth = basic(project.customerId, project.customerSecret!);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const serve = () => serveProcess(dataDir, port, { args: ['--webhook-allow-private'], env: { PARLEY_WEBHOOK_RETRY_BASE_MS: '50' } });
   const receiver = await WebhookReceiver.start();

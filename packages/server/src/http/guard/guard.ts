@@ -50,9 +50,12 @@ async function identify(policy: EdgePolicy, deps: GuardDeps, request: FastifyReq
     outcome = await authenticator.authenticate(request, presented);
     if (outcome) break;
   }
+  // Readable credentials of a kind this edge does not take (a Customer Secret sent to the console)
+  // are a wrong door, not a guess: refused without spending the budget.
+  const wrongDoor = outcome === undefined && presented !== undefined;
   outcome ??= unreadable(read);
   if (outcome instanceof Refusal) {
-    const spent = guessing ? await deps.failures.recordFailure(attempt) : undefined;
+    const spent = guessing && !wrongDoor ? await deps.failures.recordFailure(attempt) : undefined;
     throw spent ? new Refusal('too_many_failures', spent.reason, spent.retryAfterSeconds) : outcome;
   }
   return outcome;
