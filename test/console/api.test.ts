@@ -95,7 +95,7 @@ describe.each(BACKENDS)('console API on $name', (backend) => {
       ['POST', `/v1/projects/${project.appId}/rtc/channels`, { channel: 'viewer-made' }],
       ['POST', `/v1/console/projects/${project.appId}/certificates/primary/reveal`, undefined],
       ['POST', '/v1/console/projects', { name: 'nope' }],
-      ['POST', `/v1/projects/${project.appId}/tokens`, { channel: 'x', uid: 1 }],
+      ['POST', `/v1/projects/${project.appId}/tokens`, { channel: 'x', uid: 1, role: 'publisher' }],
       ['GET', '/v1/console/account/users', undefined],
     ] as const;
     for (const [method, path, body] of refused) {
@@ -103,6 +103,35 @@ describe.each(BACKENDS)('console API on $name', (backend) => {
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.body.details.reason).toMatch(/Your role \(viewer\) cannot do this/);
     }
+  });
+
+  it('renames, disables and enables a project: disabled, its API calls and token reads are refused', async () => {
+    const owner = await signIn('owner@example.com');
+    const own = await t.createProject('pro', project.customerId);
+    const auth = basic(own.customerId, project.customerSecret!);
+    await call(t.url, 'POST', `/v1/projects/${own.appId}/rtc/channels`, { auth, body: { channel: 'room' } });
+    const token = (await call(t.url, 'POST', `/v1/projects/${own.appId}/tokens`, { auth, body: { channel: 'room', uid: 7, role: 'subscriber' } })).body.data.token;
+    const patch = (body: object) => call(t.url, 'PATCH', `/v1/console/projects/${own.appId}`, { body, headers: asCookie(owner) });
+
+    expect((await patch({ name: 'Renamed' })).body.data).toMatchObject({ appId: own.appId, name: 'Renamed', status: 'active' });
+    expect((await patch({ status: 'disabled' })).body.data.status).toBe('disabled');
+    const basicRead = await call(t.url, 'GET', `/v1/projects/${own.appId}/channels/room`, { auth });
+    expect(basicRead.status).toBe(403);
+    expect(basicRead.body.details.reason).toMatch(/The project is disabled/);
+    const tokenRead = await call(t.url, 'GET', `/v1/projects/${own.appId}/channels/room`, { auth: `Bearer ${token}` });
+    expect(tokenRead.status).toBe(401);
+    expect(tokenRead.body.details.reason).toMatch(/The project is disabled/);
+    const agora = await call(t.url, 'GET', `/dev/v1/channel/${own.appId}`, { auth });
+    expect(agora.status).toBe(403);
+    // The console still sees it, and can enable it again.
+    const listed = (await call(t.url, 'GET', '/v1/console/projects', { headers: asCookie(owner, false) })).body.data.projects;
+    expect(listed.find((p: { appId: string }) => p.appId === own.appId)).toMatchObject({ name: 'Renamed', status: 'disabled' });
+    expect((await patch({ status: 'active' })).body.data.status).toBe('active');
+    expect((await call(t.url, 'GET', `/v1/projects/${own.appId}/channels/room`, { auth: `Bearer ${token}` })).status).toBe(200);
+
+    expect((await patch({})).status).toBe(400);
+    expect((await patch({ name: '' })).body.details.field).toBe('name');
+    expect((await patch({ status: 'paused' })).body.details.field).toBe('status');
   });
 
   it('answers another account\'s project like a missing one', async () => {

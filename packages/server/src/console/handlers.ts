@@ -56,13 +56,24 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       return { changed: true as const };
     },
     listConsoleProjects: async ({ caller }) => ({
-      projects: (await projects.listProjects(caller.account.id)).map((project) => ({ appId: project.appId, name: project.name, status: 'active' as const, createdAt: new Date(project.createdAt).toISOString() })),
+      projects: (await projects.listProjects(caller.account.id)).map((project) => ({ appId: project.appId, name: project.name, status: project.status, createdAt: new Date(project.createdAt).toISOString() })),
     }),
     createConsoleProject: async ({ caller, body, request }) => {
       const created = await projects.createProject({ name: body.name, customerId: caller.account.customerId });
       request.log.info({ appId: created.appId, userId: caller.user.id }, 'project created from the console');
       const [listed] = (await projects.listProjects(caller.account.id)).filter((project) => project.appId === created.appId);
       return { appId: created.appId, name: created.name, status: 'active' as const, createdAt: new Date(listed?.createdAt ?? Date.now()).toISOString() };
+    },
+    updateConsoleProject: async ({ access, caller, body, request }) => {
+      const appId = access.project!.appId;
+      await projects.updateProject(appId, { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.status !== undefined ? { status: body.status } : {}) });
+      // Disabling ends the project's calls now; new joins are refused from here on.
+      if (body.status === 'disabled') {
+        for (const { channel } of await services.rtc.channelCounts(appId)) await services.rtc.closeChannel(appId, channel);
+      }
+      if (body.status !== undefined) request.log.info({ appId, userId: caller.user.id }, `project ${appId} ${body.status === 'disabled' ? 'disabled' : 'enabled'} from the console`);
+      const [project] = (await projects.listProjects(caller.account.id)).filter((p) => p.appId === appId);
+      return { appId, name: project!.name, status: project!.status, createdAt: new Date(project!.createdAt).toISOString() };
     },
     getCertificates: async ({ access }) => {
       const [project] = (await projects.listProjects(access.project!.accountId)).filter((p) => p.appId === access.project!.appId);

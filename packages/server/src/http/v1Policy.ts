@@ -27,6 +27,7 @@ export const V1_REFUSALS: RefusalRenderer = {
   session_ended: unauthorized,
   cross_site: (refusal) => forbidden(refusal.message),
   role_too_low: (refusal) => forbidden(refusal.message),
+  project_disabled: (refusal) => forbidden(refusal.message),
 };
 
 export function v1Policy(services: Services): EdgePolicy {

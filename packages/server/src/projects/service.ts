@@ -20,10 +20,14 @@ export interface Account {
   plan: Plan;
 }
 
+export type ProjectStatus = 'active' | 'disabled';
+
 export interface Project {
   appId: string;
   accountId: string;
   name: string;
+  /** `disabled`: joins and API calls are refused until the project is enabled again. */
+  status: ProjectStatus;
 }
 
 export interface CreatedProject {
@@ -83,7 +87,7 @@ export class ProjectService {
         await store.insertAccount(trx, account);
       }
       const appCertificate = newHex32();
-      const project = { app_id: newHex32(), account_id: account.id, name: input.name, app_certificate: this.#cipher.seal(appCertificate), created_at: now };
+      const project = { app_id: newHex32(), account_id: account.id, name: input.name, app_certificate: this.#cipher.seal(appCertificate), created_at: now, status: 'active' as const };
       await store.insertProject(trx, project);
       return {
         appId: project.app_id,
@@ -121,19 +125,19 @@ export class ProjectService {
     if (cached) return cached;
     const row = await store.findProject(this.#db, appId);
     if (!row) return undefined;
-    const project = { appId: row.app_id, accountId: row.account_id, name: row.name, certificate: this.#cipher.open(row.app_certificate) };
+    const project = { appId: row.app_id, accountId: row.account_id, name: row.name, status: row.status, certificate: this.#cipher.open(row.app_certificate) };
     this.#projects.set(appId, project);
     return project;
   }
 
   async findProject(appId: string): Promise<Project | undefined> {
     const project = await this.#project(appId);
-    return project && { appId: project.appId, accountId: project.accountId, name: project.name };
+    return project && { appId: project.appId, accountId: project.accountId, name: project.name, status: project.status };
   }
 
   /** An account's projects (every project without `accountId`), newest first, with when each was made. */
   async listProjects(accountId?: string): Promise<Array<Project & { createdAt: number }>> {
-    return (await store.listProjects(this.#db, accountId)).map((row) => ({ appId: row.app_id, accountId: row.account_id, name: row.name, createdAt: Number(row.created_at) }));
+    return (await store.listProjects(this.#db, accountId)).map((row) => ({ appId: row.app_id, accountId: row.account_id, name: row.name, status: row.status, createdAt: Number(row.created_at) }));
   }
 
   async listAccounts(): Promise<Account[]> {
@@ -145,8 +149,9 @@ export class ProjectService {
     return row && { id: row.id, customerId: row.customer_id, plan: row.plan };
   }
 
-  async renameProject(appId: string, name: string): Promise<void> {
-    await store.renameProject(this.#db, appId, name);
+  async updateProject(appId: string, change: { name?: string; status?: ProjectStatus }): Promise<void> {
+    await store.updateProject(this.#db, appId, change);
+    // Other nodes see the change within the cache's TTL (5 s); this one at once.
     this.#projects.delete(appId);
   }
 

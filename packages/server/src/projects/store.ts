@@ -25,8 +25,8 @@ export function listProjects(db: Db, accountId?: string): Promise<ProjectRow[]> 
   return query.execute();
 }
 
-export async function renameProject(db: Db, appId: string, name: string): Promise<void> {
-  await db.updateTable('projects').set({ name }).where('app_id', '=', appId).execute();
+export async function updateProject(db: Db, appId: string, change: { name?: string; status?: 'active' | 'disabled' }): Promise<void> {
+  await db.updateTable('projects').set(change).where('app_id', '=', appId).execute();
 }
 
 export function listAccounts(db: Db): Promise<AccountRow[]> {

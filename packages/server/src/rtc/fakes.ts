@@ -75,7 +75,11 @@ export function rtcHarness(options: { perIp?: number; perToken?: number } = {}):
   }
   const directory = new MemoryParticipantDirectory();
   const denied = new Set<BanPrivilege>();
-  const tokens = new TokenService({ findCertificate: async (appId) => (appId === APP_ID ? APP_CERTIFICATE : undefined) }, 86_400);
+  const projects = {
+    findCertificate: async (appId: string) => (appId === APP_ID ? APP_CERTIFICATE : undefined),
+    findProject: async (appId: string) => (appId === APP_ID ? { appId, accountId: 'account', name: 'fake', status: 'active' as const } : undefined),
+  };
+  const tokens = new TokenService(projects, 86_400);
   const rtc = new RtcService({
     tokens,
     bans: { deniedPrivileges: async () => new Set(denied) },

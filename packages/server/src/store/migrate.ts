@@ -12,6 +12,7 @@ import * as webhooks from './migrations/005_webhooks.ts';
 import * as recordings from './migrations/006_recordings.ts';
 import * as recordingNoticeSequences from './migrations/007_recording_notice_sequences.ts';
 import * as consoleUsers from './migrations/008_console.ts';
+import * as projectStatus from './migrations/009_project_status.ts';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '006_recordings': recordings,
   '007_recording_notice_sequences': recordingNoticeSequences,
   '008_console': consoleUsers,
+  '009_project_status': projectStatus,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

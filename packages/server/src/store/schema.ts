@@ -20,6 +20,8 @@ export interface ProjectTable {
   /** The App Certificate, or its AES-GCM ciphertext (`v1:…`) when PARLEY_SECRET_KEY is set. */
   app_certificate: string;
   created_at: number;
+  /** `disabled`: joins and API calls are refused (set from the console). */
+  status: 'active' | 'disabled';
 }
 
 export interface ChannelTable {

@@ -9,10 +9,10 @@ import type { ProjectService } from '../projects/service.ts';
 export type TokenCheck = { ok: true; claims: TokenClaims } | VerifyFailure;
 
 export class TokenService {
-  #projects: Pick<ProjectService, 'findCertificate'>;
+  #projects: Pick<ProjectService, 'findCertificate' | 'findProject'>;
   #maxLifetimeSeconds: number;
 
-  constructor(projects: Pick<ProjectService, 'findCertificate'>, maxLifetimeSeconds: number) {
+  constructor(projects: Pick<ProjectService, 'findCertificate' | 'findProject'>, maxLifetimeSeconds: number) {
     this.#projects = projects;
     this.#maxLifetimeSeconds = maxLifetimeSeconds;
   }
@@ -46,13 +46,18 @@ export class TokenService {
    * Legacy 006 tokens sign the channel and uid without carrying them, so they verify only for the
    * `presentedFor` channel and uid.
    */
-  verify(token: string, presentedFor: { channel?: string; uid?: number | string } = {}, now = Math.floor(Date.now() / 1000)): Promise<TokenCheck> {
-    return verifyToken(token, {
+  /** Checks a token's signature, times and certificate; a disabled project's tokens are refused, for joins and reads alike. */
+  async verify(token: string, presentedFor: { channel?: string; uid?: number | string } = {}, now = Math.floor(Date.now() / 1000)): Promise<TokenCheck> {
+    const check = await verifyToken(token, {
       lookupCertificate: (appId) => this.#projects.findCertificate(appId),
       now,
       maxLifetimeSeconds: this.#maxLifetimeSeconds,
       ...presentedFor,
     });
+    if (check.ok && (await this.#projects.findProject(check.claims.appId))?.status === 'disabled') {
+      return { ok: false, reason: 'unknown_app', message: 'The project is disabled; an owner or admin can enable it in the console' };
+    }
+    return check;
   }
 }
 

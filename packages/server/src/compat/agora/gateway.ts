@@ -118,6 +118,7 @@ function agoraRefusals(unknownProject: (refusal: Refusal) => Error): RefusalRend
     session_ended: unauthorized,
     cross_site: unauthorized,
     role_too_low: unauthorized,
+    project_disabled: (refusal) => new AgoraError(403, refusal.message),
   };
 }
 

@@ -28,6 +28,14 @@ async function callersProject(projects: ProjectService, caller: Caller, appId: s
   return project && caller.kind !== 'anonymous' && project.accountId === caller.account.id ? project : undefined;
 }
 
+export const PROJECT_DISABLED = 'The project is disabled; an owner or admin can enable it in the console';
+
+/** A disabled project answers nothing but the console's own operations, which can enable it again. */
+function checkEnabled(project: Project): Project {
+  if (project.status === 'disabled') throw new Refusal('project_disabled', PROJECT_DISABLED);
+  return project;
+}
+
 /** A console user may only do what their role allows. */
 function checkRole(caller: Caller, needed: ConsoleRole): void {
   if (caller.kind === 'user' && !roleAllows(caller.user.role, needed)) {
@@ -56,7 +64,7 @@ export function v1Ownership(projects: ProjectService): OwnershipRule {
       }
       const project = await callersProject(projects, caller, params.projectId);
       if (!project) throw new Refusal('unknown_project', 'No project with this App ID in your account');
-      return project;
+      return checkEnabled(project);
     },
   };
 }
@@ -70,7 +78,7 @@ export function agoraOwnership(projects: ProjectService, at: OwnershipRule['at']
       const appId = sources.map((source) => source?.appid).find((value): value is string => typeof value === 'string');
       const project = await callersProject(projects, caller, appId);
       if (!project) throw new Refusal('unknown_project', 'invalid appid');
-      return project;
+      return checkEnabled(project);
     },
   };
 }

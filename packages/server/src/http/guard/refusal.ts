@@ -29,7 +29,9 @@ export type RefusalKind =
   /** A change sent with a console cookie but without its CSRF token, or from another origin. */
   | 'cross_site'
   /** A console user whose role does not allow the operation. */
-  | 'role_too_low';
+  | 'role_too_low'
+  /** The project is disabled (from the console): its API calls and joins are refused. */
+  | 'project_disabled';
 
 export class Refusal extends Error {
   readonly kind: RefusalKind;
