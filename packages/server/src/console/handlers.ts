@@ -3,16 +3,30 @@
  * and roles are console/routes.ts's; handlers only translate between the wire and the services.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ConsoleSession } from '@parley/protocol';
+import type { Static } from 'typebox';
+import type { consoleOperations, ConsoleOperationId, ConsoleSession } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
-import type { Caller } from '../http/guard/caller.ts';
+import type { Access, Caller } from '../http/guard/caller.ts';
 import { SESSION_COOKIE } from '../http/guard/consoleSessionAuthenticator.ts';
 import type { Services } from '../services.ts';
 import { generatePassword } from './passwords.ts';
-import type { ConsoleHandlers } from './routes.ts';
 import type { ConsoleUser } from './users.ts';
 
 type UserCaller = Extract<Caller, { kind: 'user' }>;
+
+/** What a console handler is given: the operation's checked params and body, the signed-in user, and the request for cookies and logs. */
+type Op<K extends ConsoleOperationId> = (typeof consoleOperations)[K];
+type Input<K extends ConsoleOperationId> = {
+  params: Op<K> extends { params: infer P } ? Static<P & object> : undefined;
+  body: Op<K> extends { body: infer B } ? Static<B & object> : undefined;
+  caller: UserCaller;
+  access: Access;
+  request: FastifyRequest;
+  reply: FastifyReply;
+};
+export type ConsoleHandler<K extends ConsoleOperationId> = (input: Input<K>) => Promise<Static<Op<K>['data']>>;
+/** The operations this server answers; the table's others are not registered (see the README). */
+export type ConsoleHandlers = { [K in ConsoleOperationId]?: ConsoleHandler<K> };
 
 function userView(user: ConsoleUser) {
   return { id: user.id, email: user.email, role: user.role, createdAt: new Date(user.createdAt).toISOString() };

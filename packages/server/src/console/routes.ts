@@ -5,32 +5,17 @@
  * a project in the path must be one of the account's. The console page calls only these and the
  * v1 operations, so anything a person clicks can be scripted with a bearer session.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Static } from 'typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { consoleOperations, type ConsoleOperation, type ConsoleOperationId } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import { perAddressRatePolicy, v1RatePolicy } from '../http/guard/buckets.ts';
-import type { Access, Caller } from '../http/guard/caller.ts';
 import { consoleSessionAuthenticator } from '../http/guard/consoleSessionAuthenticator.ts';
 import { installGuard, type GuardDeps } from '../http/guard/guard.ts';
 import { consoleOwnership } from '../http/guard/ownership.ts';
 import { routeSchema } from '../http/operations.ts';
 import { V1_REFUSALS } from '../http/v1Policy.ts';
 import type { Services } from '../services.ts';
-import { consoleHandlers } from './handlers.ts';
-
-type Op<K extends ConsoleOperationId> = (typeof consoleOperations)[K];
-type Input<K extends ConsoleOperationId> = {
-  params: Op<K> extends { params: infer P } ? Static<P & object> : undefined;
-  body: Op<K> extends { body: infer B } ? Static<B & object> : undefined;
-  caller: Extract<Caller, { kind: 'user' }>;
-  access: Access;
-  request: FastifyRequest;
-  reply: FastifyReply;
-};
-export type ConsoleHandler<K extends ConsoleOperationId> = (input: Input<K>) => Promise<Static<Op<K>['data']>>;
-/** The operations this server answers; the table's others are not registered (see the README). */
-export type ConsoleHandlers = { [K in ConsoleOperationId]?: ConsoleHandler<K> };
+import { consoleHandlers, type ConsoleHandler } from './handlers.ts';
 
 /** Console operations are called with the session's cookie or as `Bearer pcs_…`. */
 const SESSION_SECURITY = [{ consoleSession: [] }];
