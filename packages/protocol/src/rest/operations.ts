@@ -19,7 +19,7 @@ import {
 } from './channels.ts';
 import { Success } from './common.ts';
 import { ListSessionsQuery, SessionPage } from './sessions.ts';
-import { ListRecordingsQuery, Recording, RecordingPage, RecordingParams, StartedRecording, StartRecordingBody, StoppedRecording, StopRecordingBody } from './recordings.ts';
+import { ListProjectRecordingsQuery, ListRecordingsQuery, Recording, RecordingPage, RecordingParams, StartedRecording, StartRecordingBody, StoppedRecording, StopRecordingBody } from './recordings.ts';
 import { CreatedToken, CreateTokenBody } from './tokens.ts';
 import { Usage, UsageQuery } from './usage.ts';
 import {
@@ -320,6 +320,19 @@ export const operations = {
     auth: 'basic',
     params: ChannelParams,
     query: ListRecordingsQuery,
+    data: RecordingPage,
+    errors: [400, 403, 404],
+  },
+  listProjectRecordings: {
+    operationId: 'listProjectRecordings',
+    method: 'GET',
+    path: '/v1/projects/:projectId/recordings',
+    summary: 'List a project\'s recordings',
+    description: 'Lists the recordings of every channel of the project (or of one, with `channel`), newest first, a page at a time.',
+    tag: 'Recordings',
+    auth: 'basic',
+    params: ProjectParams,
+    query: ListProjectRecordingsQuery,
     data: RecordingPage,
     errors: [400, 403, 404],
   },

@@ -218,6 +218,10 @@ export const StoppedRecording = Type.Object({
 export type StoppedRecording = Static<typeof StoppedRecording>;
 
 export const ListRecordingsQuery = Type.Object(PageQuery, { additionalProperties: false });
+export const ListProjectRecordingsQuery = Type.Object(
+  { channel: Type.Optional(ChannelName), ...PageQuery },
+  { additionalProperties: false },
+);
 
 export const RecordingPage = Type.Object({
   recordings: Type.Array(Recording),

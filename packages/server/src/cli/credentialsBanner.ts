@@ -24,7 +24,7 @@ export function formatConsoleOwner(firstRun: FirstRun): string {
   const rule = '='.repeat(72);
   return [
     rule,
-    '  Console owner (sign in with POST /v1/console/sessions)',
+    '  Console owner (sign in at /console/)',
     rule,
     `  Email:    ${firstRun.consoleOwner.email}`,
     `  Password: ${firstRun.consoleOwner.password}`,
@@ -38,8 +38,9 @@ export function formatConsoleOwner(firstRun: FirstRun): string {
 /** Where things are, printed at every start (never a secret). */
 export function formatUrls(url: string, options: { demo: boolean }): string {
   return [
-    `  API and console sessions: ${url}/v1/  (OpenAPI: ${url}/v1/openapi.json)`,
-    `  Docs:                     ${url}/docs/`,
-    `  Demo call:                ${url}/call${options.demo ? '' : '  (mints tokens only with --dev)'}`,
+    `  Console:   ${url}/console/`,
+    `  API:       ${url}/v1/  (OpenAPI: ${url}/v1/openapi.json)`,
+    `  Docs:      ${url}/docs/`,
+    `  Demo call: ${url}/call${options.demo ? '' : '  (or a project\'s "Try a call" in the console)'}`,
   ].join('\n');
 }

@@ -13,6 +13,7 @@ import { registerDemoRoutes } from '../demo/routes.ts';
 import { registerSignaling } from '../rtc/signalingRoute.ts';
 import { registerWebAssets } from '../web/assets.ts';
 import { registerDocs } from '../web/docs.ts';
+import { registerConsolePages } from '../web/console.ts';
 import type { Services } from '../services.ts';
 import { sessionHandlers } from '../sessions/routes.ts';
 import { tokenHandlers } from '../tokens/routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp({ config, services, logger }: AppOptions): Promis
   await registerDemoRoutes(app, services, guardDeps, { dev: config.node.dev });
   registerWebAssets(app, { demo: config.node.dev });
   registerDocs(app);
+  registerConsolePages(app);
   await app.register(async (v1) => {
     installGuard(v1, v1Policy(services), guardDeps);
     registerOperations(v1, {

@@ -44,6 +44,16 @@ const PAGE_POLICIES: Array<{ prefix: string; directives: Directives }> = [
     },
   },
   {
+    prefix: '/console',
+    directives: {
+      ...BASE,
+      // Mantine sets style attributes and writes its theme's CSS variables into a <style> element.
+      'style-src': ["'self'", "'unsafe-inline'"],
+      // Recordings play from this server's file route.
+      'media-src': ["'self'"],
+    },
+  },
+  {
     // Signaling is a same-origin WebSocket ('self' covers ws: and wss: of this host); camera and
     // microphone streams play through srcObject, which media-src does not govern.
     prefix: '/call',

@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-const QUIET_PREFIXES = ['/docs', '/sdk/', '/call', '/landing.css', '/healthz', '/readyz', '/metrics', '/favicon'];
+const QUIET_PREFIXES = ['/docs', '/console', '/sdk/', '/call', '/landing.css', '/healthz', '/readyz', '/metrics', '/favicon'];
 
 function quiet(path: string, method: string): boolean {
   if (path === '/') return true;

@@ -10,7 +10,7 @@ import { DomainError } from '../domainError.ts';
 import type { RecordingService, RecordingState } from './service.ts';
 import { storageFromParley } from './storage.ts';
 
-type RecordingHandlers = Pick<OperationHandlers, 'startRecording' | 'getRecording' | 'stopRecording' | 'listRecordings'>;
+type RecordingHandlers = Pick<OperationHandlers, 'startRecording' | 'getRecording' | 'stopRecording' | 'listRecordings' | 'listProjectRecordings'>;
 
 function fileUrl(appId: string, sid: string, fileName: string): string {
   return `/v1/projects/${appId}/recordings/${sid}/files/${fileName.split('/').map(encodeURIComponent).join('/')}`;
@@ -65,6 +65,11 @@ export function recordingHandlers(recordings: RecordingService): RecordingHandle
     },
     listRecordings: async ({ access, params, query }) => {
       const page = await recordings.list(access.project.appId, params.channel, query);
+      return { recordings: page.recordings.map(recordingView), nextCursor: page.nextCursor };
+    },
+    listProjectRecordings: async ({ access, query }) => {
+      const { channel, ...paging } = query;
+      const page = await recordings.list(access.project.appId, channel, paging);
       return { recordings: page.recordings.map(recordingView), nextCursor: page.nextCursor };
     },
   };

@@ -193,7 +193,7 @@ export class RecordingService {
     return toState(row);
   }
 
-  async list(appId: string, channel: string, page: { limit?: number | undefined; cursor?: string | undefined }): Promise<{ recordings: RecordingState[]; nextCursor: string | null }> {
+  async list(appId: string, channel: string | undefined, page: { limit?: number | undefined; cursor?: string | undefined }): Promise<{ recordings: RecordingState[]; nextCursor: string | null }> {
     const limit = page.limit ?? 100;
     const after = page.cursor ? recordingCursors.decode(page.cursor) : undefined;
     const rows = await store.listRecordings(this.#deps.db, appId, channel, after, limit + 1);

@@ -57,8 +57,10 @@ export function activeRecordings(db: Db, appId: string, channel: string): Promis
     .execute();
 }
 
-export function listRecordings(db: Db, appId: string, channel: string, after: { createdAt: number; sid: string } | undefined, limit: number): Promise<RecordingRow[]> {
-  let query = db.selectFrom('recordings').selectAll().where('app_id', '=', appId).where('channel', '=', channel);
+/** A project's recordings, newest first; of one channel when `channel` is given. */
+export function listRecordings(db: Db, appId: string, channel: string | undefined, after: { createdAt: number; sid: string } | undefined, limit: number): Promise<RecordingRow[]> {
+  let query = db.selectFrom('recordings').selectAll().where('app_id', '=', appId);
+  if (channel !== undefined) query = query.where('channel', '=', channel);
   if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'sid'), '<', eb.tuple(after.createdAt, after.sid)));
   return query.orderBy('created_at', 'desc').orderBy('sid', 'desc').limit(limit).execute();
 }

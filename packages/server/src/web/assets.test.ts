@@ -77,11 +77,15 @@ describe('web assets', () => {
     expect(styles.headers['content-type']).toBe('text/css; charset=utf-8');
   });
 
-  it('does not serve the demo page outside dev mode', async () => {
+  it('serves the call page outside dev mode too, for console users (its script mints project tokens with the session)', async () => {
     const app = await appWith({ demo: false, sdkDir: fakeDist() });
     const response = await app.inject({ method: 'GET', url: '/call' });
-    expect(response.statusCode).toBe(404);
-    expect(response.json().details.reason).toContain('dev mode');
+    expect(response.statusCode).toBe(200);
+    const script = await app.inject({ method: 'GET', url: '/call/app.js' });
+    expect(script.body).toContain('/v1/console/session');
+    const landing = await app.inject({ method: 'GET', url: '/' });
+    expect(landing.body).toContain('href="/console/"');
+    expect(landing.body).not.toContain('href="/call"');
   });
 
   it('keeps its routes out of the OpenAPI document', async () => {

@@ -14,7 +14,7 @@ import { CHANNEL_NAME_PATTERN, CHANNEL_NAME_PUNCTUATION, STRING_UID_MAX_LENGTH, 
 import { DomainError } from '../domainError.ts';
 
 export interface WebAssetsOptions {
-  /** Serve the demo call page at /call (dev mode). */
+  /** Dev mode: the landing page links the open demo call (its tokens come from demo/routes.ts). */
   demo: boolean;
   /** Where the SDK bundles are; default packages/sdk-web/dist (tests point elsewhere). */
   sdkDir?: string;
@@ -72,7 +72,7 @@ function send(asset: Asset, request: FastifyRequest, reply: FastifyReply): Fasti
 }
 
 const DEMO_LINK = '<a href="/call"><strong>Demo call</strong><span>Join a call in this browser; open it twice to talk to yourself.</span></a>';
-const DEMO_OFF = '<div class="off"><strong>Demo call</strong><span>Served when the server runs in dev mode: <code>npm start</code> or <code>parley serve --dev</code>.</span></div>';
+const DEMO_OFF = '<a href="/console/"><strong>Try a call</strong><span>Sign in to the console and open a project\'s “Try a call” page (the open demo runs in dev mode: <code>npm start</code>).</span></a>';
 
 /** The root page, with the demo call linked only where it is served. */
 function landingPage(demo: boolean): Asset | undefined {
@@ -105,15 +105,13 @@ export function registerWebAssets(app: FastifyInstance, options: WebAssetsOption
   }
 
   const protocol = protocolScript();
-  app.get('/call/protocol.js', hidden, async (request, reply) => {
-    if (!options.demo) throw new DomainError('not_found', 'The demo call page is served only in dev mode (npm start)', 'path');
-    return send(protocol, request, reply);
-  });
+  app.get('/call/protocol.js', hidden, async (request, reply) => send(protocol, request, reply));
 
+  // The page itself is served in every mode: with `?appId=` a signed-in console user calls with
+  // their project's tokens; only the demo project's token route (demo/routes.ts) needs dev mode.
   for (const [route, name] of Object.entries(CALL_FILES)) {
-    const asset = options.demo ? load(path.join(CALL_DIR, name)) : undefined;
+    const asset = load(path.join(CALL_DIR, name));
     app.get(route, hidden, async (request, reply) => {
-      if (!options.demo) throw new DomainError('not_found', 'The demo call page is served only in dev mode (npm start)', 'path');
       if (!asset) throw new DomainError('not_found', `The demo call page file ${name} is missing from the server`, 'path');
       return send(asset, request, reply);
     });

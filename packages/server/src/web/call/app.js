@@ -14,7 +14,11 @@
   const PROTOCOL = window.ParleyProtocol;
   const CHANNEL_PATTERN = new RegExp(PROTOCOL.CHANNEL_NAME_PATTERN);
   const RULE = '1–63 characters: letters, digits, space and ' + PROTOCOL.CHANNEL_NAME_PUNCTUATION;
-  const DEV_ONLY = 'The demo is only available when the server runs in dev mode (npm start).';
+  const DEV_ONLY = 'The demo project mints tokens only when the server runs in dev mode (npm start). Signed in to the console? Open a project\u2019s \u201cTry a call\u201d page.';
+  // `?appId=` (from the console's "Try a call"): tokens for that project, minted with the
+  // signed-in console session; without it, the dev-mode demo project's token route.
+  const params = new URLSearchParams(location.search);
+  const projectAppId = params.get('appId');
   const STATE_LABELS = {
     DISCONNECTED: 'not connected',
     CONNECTING: 'connecting…',
@@ -159,18 +163,49 @@
 
   // ------------------------------------------------------------------ joining
 
-  async function fetchToken(channelName, uid) {
-    let response;
+  function fetchToken(channelName, uid) {
+    return projectAppId ? fetchProjectToken(projectAppId, channelName, uid) : fetchDemoToken(channelName, uid);
+  }
+
+  async function request(url, init) {
     try {
-      response = await fetch('/call/token', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ channel: channelName, uid: uid }),
-      });
+      return await fetch(url, init);
     } catch (error) {
       throw new Error('Could not reach the Parley server: is it still running?', { cause: error });
     }
+  }
+
+  /** A token for the console's project: the session's CSRF token, then the v1 token operation. */
+  async function fetchProjectToken(appId, channelName, uid) {
+    const session = await request('/v1/console/session', { credentials: 'same-origin' });
+    if (session.status === 401) throw new Error('Sign in to the console (/console) to call with this project.');
+    const { csrfToken } = (await readAnswer(session)).data;
+    const minted = await request('/v1/projects/' + encodeURIComponent(appId) + '/tokens', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
+      body: JSON.stringify({ channel: channelName, uid: uid, role: 'publisher', expireSeconds: 3600 }),
+    });
+    const { data } = await readAnswer(minted);
+    return { appId: appId, token: data.token, uid: data.uid };
+  }
+
+  async function fetchDemoToken(channelName, uid) {
+    const response = await request('/call/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ channel: channelName, uid: uid }),
+    });
     if (response.status === 403 || response.status === 404) throw new Error(DEV_ONLY);
+    const body = await readAnswer(response);
+    // Accept the data bare or inside the API's {code, message, data} envelope.
+    const data = body && body.data ? body.data : body;
+    if (!data || !data.appId || !data.token) throw new Error('The server sent no token.');
+    return data;
+  }
+
+  /** The answer's JSON, or an Error in the server's words. */
+  async function readAnswer(response) {
     let body;
     try {
       body = await response.json();
@@ -181,10 +216,7 @@
       const reason = body && (body.details && body.details.reason ? body.details.reason : body.message);
       throw new Error('Could not get a token: ' + (reason || 'HTTP ' + response.status));
     }
-    // Accept the data bare or inside the API's {code, message, data} envelope.
-    const data = body && body.data ? body.data : body;
-    if (!data || !data.appId || !data.token) throw new Error('The server sent no token.');
-    return data;
+    return body;
   }
 
   function mediaProblem(error) {
@@ -398,7 +430,6 @@
     );
   };
 
-  const params = new URLSearchParams(location.search);
   channelInput.value = params.get('channel') || 'demo';
   nameInput.value = sessionStorage.getItem('parley-demo-name') || 'Guest ' + Math.floor(1000 + Math.random() * 9000);
   stateLabel.textContent = STATE_LABELS.DISCONNECTED;

@@ -1,0 +1,166 @@
+/**
+ * The console in real Chromium against a real server: an owner signs in and manages projects and
+ * certificates, a viewer sees no secret and the server refuses their writes, a cross-site form
+ * post changes nothing, wrong passwords are throttled, and every page passes axe-core at desktop
+ * and phone width in light and dark (screenshots in test-results/console).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../support/backends.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { ensureConsoleBuilt, launchBrowser, newContext, SCREENSHOT_DIR, seriousViolations, sessionCookie, signIn } from './support.ts';
+
+const VIEWER_PASSWORD = 'viewer password 1234';
+
+describe('the console in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let owner: { email: string; password: string };
+  let demoAppId: string;
+  const contexts: BrowserContext[] = [];
+
+  async function context(options: Parameters<typeof newContext>[2] = {}): Promise<BrowserContext> {
+    const created = await newContext(browser, t.url, options);
+    contexts.push(created);
+    return created;
+  }
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    // Not dev mode: the console and its "Try a call" must work on a production server.
+    t = await startTestServer(BACKENDS[0]!, {}, { bootstrap: true });
+    owner = t.server.firstRun!.consoleOwner;
+    demoAppId = t.server.firstRun!.appId;
+    const account = await t.server.services.projects.findAccountByCustomerId(t.server.firstRun!.customerId);
+    await t.server.services.console.users.create({ accountId: account!.id, email: 'viewer@example.com', password: VIEWER_PASSWORD, role: 'viewer' });
+    browser = await launchBrowser();
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('lets an owner create a project, rename it, and reveal and copy its App Certificate', async () => {
+    const page = await signIn(await context(), t.url, owner.email, owner.password);
+    await page.getByRole('button', { name: 'Create project' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create a project' });
+    // A name the server refuses is shown under the field, in its words.
+    await dialog.getByLabel('Name').fill(' ');
+    await dialog.getByRole('button', { name: 'Create project' }).click();
+    await expect.poll(() => dialog.getByText(/must|characters|empty/i).count()).toBeGreaterThan(0);
+    await dialog.getByLabel('Name').fill('Browser app');
+    await dialog.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { name: 'Credentials' }).waitFor();
+    const appId = new URL(page.url()).pathname.split('/')[3]!;
+    expect(appId).toMatch(/^[0-9a-f]{32}$/);
+
+    // Hidden until "Show"; then the value is the project's certificate, and "Copy" puts it on the clipboard.
+    await expect.poll(() => page.getByRole('button', { name: 'Show', exact: true }).count()).toBe(1);
+    const project = await t.server.services.projects.findCertificate(appId);
+    expect(await page.content()).not.toContain(project);
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.getByText(project!, { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Copy primary App Certificate' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(project);
+
+    // Rename from the projects list.
+    await page.getByRole('link', { name: 'All projects' }).click();
+    await page.getByRole('button', { name: 'Actions for Browser app' }).click();
+    await page.getByRole('menuitem', { name: 'Rename' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('Browser app renamed');
+    await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('link', { name: 'Browser app renamed' }).waitFor();
+    const listed = await t.server.services.projects.listProjects((await t.server.services.projects.findAccountByCustomerId(t.server.firstRun!.customerId))!.id);
+    expect(listed.find((p) => p.appId === appId)?.name).toBe('Browser app renamed');
+  });
+
+  it('shows a viewer no secret, and the server refuses their writes whatever the page shows', async () => {
+    const viewerContext = await context();
+    const page = await signIn(viewerContext, t.url, 'viewer@example.com', VIEWER_PASSWORD);
+    expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
+    await page.goto(`${t.url}/console/projects/${demoAppId}/credentials`);
+    await page.getByText('Viewers do not see certificates').waitFor();
+    expect(await page.getByRole('button', { name: 'Show', exact: true }).count()).toBe(0);
+    expect(await page.content()).not.toContain(t.server.firstRun!.appCertificate);
+
+    // The same session, used directly: every change is refused by the server, not just hidden.
+    const cookie = await sessionCookie(viewerContext);
+    const session = await call(t.url, 'GET', '/v1/console/session', { headers: { cookie } });
+    const headers = { cookie, 'x-csrf-token': session.body.data.csrfToken };
+    const writes = [
+      await call(t.url, 'POST', '/v1/console/projects', { headers, body: { name: 'not allowed' } }),
+      await call(t.url, 'POST', `/v1/console/projects/${demoAppId}/certificates/primary/reveal`, { headers }),
+      await call(t.url, 'POST', `/v1/projects/${demoAppId}/tokens`, { headers, body: { channel: 'x', uid: 1, role: 'publisher' } }),
+      await call(t.url, 'POST', `/v1/projects/${demoAppId}/rtc/channels`, { headers, body: { channel: 'x' } }),
+    ];
+    expect(writes.map((w) => w.status)).toEqual([403, 403, 403, 403]);
+  });
+
+  it('refuses a cross-site form post, and it changes nothing', async () => {
+    // A page on another origin that posts a form to the console's API while the owner is signed in.
+    const evil = http.createServer((_request, response) => {
+      response.setHeader('content-type', 'text/html');
+      response.end(`<form id="f" method="POST" action="${t.url}/v1/console/projects" enctype="text/plain"><input name='{"name":"evil","x":"' value='"}'></form><script>document.getElementById('f').submit()</script>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    try {
+      const ownerContext = await context();
+      const page = await signIn(ownerContext, t.url, owner.email, owner.password);
+      const answer = page.waitForResponse((response) => response.url().endsWith('/v1/console/projects') && response.request().method() === 'POST');
+      await page.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`);
+      expect([401, 403]).toContain((await answer).status());
+      const account = await t.server.services.projects.findAccountByCustomerId(t.server.firstRun!.customerId);
+      expect((await t.server.services.projects.listProjects(account!.id)).map((p) => p.name)).not.toContain('evil');
+    } finally {
+      evil.close();
+    }
+  });
+
+  it('throttles a sixth wrong password and says so', async () => {
+    const page = await (await context()).newPage();
+    await page.goto(`${t.url}/console/`);
+    await page.getByLabel('Email').fill('viewer@example.com');
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page.getByLabel('Password').fill(`wrong ${attempt}`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('The email or password is wrong').waitFor();
+    }
+    await page.getByLabel('Password').fill(VIEWER_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: /too many/i }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Projects' }).count()).toBe(0);
+  });
+
+  it('has no serious or critical axe violations on any page, at 1280 and 390 px, light and dark', async () => {
+    const pages = ['projects', `projects/${demoAppId}/credentials`, `projects/${demoAppId}/live`, `projects/${demoAppId}/sessions`, `projects/${demoAppId}/usage`, `projects/${demoAppId}/recordings`, `projects/${demoAppId}/webhooks`, `projects/${demoAppId}/call`, 'account/credentials', 'account/team', 'account/password'];
+    const findings: Record<string, unknown> = {};
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const width of [1280, 390]) {
+        const c = await context({ width, colorScheme, bypassCSP: true });
+        const signInPage = await c.newPage();
+        await signInPage.goto(`${t.url}/console/`);
+        await signInPage.getByLabel('Email').waitFor();
+        const signInFindings = await seriousViolations(signInPage);
+        if (signInFindings.length) findings[`sign-in ${colorScheme} ${width}`] = signInFindings;
+        await signInPage.screenshot({ path: path.join(SCREENSHOT_DIR, `sign-in-${colorScheme}-${width}.png`), fullPage: true });
+        const page: Page = await signIn(c, t.url, owner.email, owner.password);
+        for (const route of pages) {
+          await page.goto(`${t.url}/console/${route}`);
+          await page.getByRole('heading', { level: 2 }).first().waitFor();
+          await page.waitForFunction(() => !document.querySelector('[role="status"][aria-label^="Loading"]'), null, { timeout: 10_000 });
+          const found = await seriousViolations(page);
+          if (found.length) findings[`${route} ${colorScheme} ${width}`] = found;
+          await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${route.replace(`projects/${demoAppId}/`, 'project-').replaceAll('/', '-')}-${colorScheme}-${width}.png`), fullPage: true });
+        }
+        await c.close();
+      }
+    }
+    expect(findings).toEqual({});
+  }, 240_000);
+});
