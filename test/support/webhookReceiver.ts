@@ -1,11 +1,14 @@
 /**
  * A customer's webhook receiver for tests: a real HTTP server on 127.0.0.1 that checks Agora's
  * two signature headers against the secret it is told, records every delivery (duplicates
- * included) and answers with whatever status the test chooses.
+ * included) and answers with whatever status the test chooses; and a server to feed it.
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { Backend } from './backends.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 export interface ReceivedNotice {
   headers: http.IncomingHttpHeaders;
@@ -89,4 +92,33 @@ export class WebhookReceiver {
     this.#server.closeAllConnections();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** Webhooks may go to loopback (the receiver) and are retried after 50 ms, not minutes. */
+export const FAST_WEBHOOK_RETRIES = { PARLEY_WEBHOOK_ALLOW_PRIVATE: 'true', PARLEY_WEBHOOK_RETRY_BASE_MS: '50' };
+
+export interface WebhookServer {
+  t: TestServer;
+  receiver: WebhookReceiver;
+}
+
+/**
+ * Registers, in the calling `describe`, a server on `backend` that delivers quickly to loopback
+ * and a receiver that forgets what it got (and answers 200 again) before each test.
+ */
+export function useWebhookServer(backend: Backend): WebhookServer {
+  const fixture = {} as WebhookServer;
+  beforeAll(async () => {
+    fixture.t = await startTestServer(backend, FAST_WEBHOOK_RETRIES);
+    fixture.receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await fixture.t.stop();
+    await fixture.receiver.close();
+  });
+  beforeEach(() => {
+    fixture.receiver.received.length = 0;
+    fixture.receiver.respond = () => 200;
+  });
+  return fixture;
 }

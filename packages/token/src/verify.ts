@@ -77,6 +77,16 @@ async function certificatesFor(appId: string, options: VerifyOptions): Promise<s
   return list.filter((cert): cert is string => typeof cert === 'string' && cert.length > 0);
 }
 
+/**
+ * Whether any of the certificates made the signature. Each is checked (each check is constant-time),
+ * so the time taken does not tell which certificate of a rotation signed it, or whether any did.
+ */
+function signedByAny(certificates: readonly string[], signed: (certificate: string) => boolean): boolean {
+  let any = false;
+  for (const certificate of certificates) any = signed(certificate) || any;
+  return any;
+}
+
 /** Verifies a 007 or 006 token and returns what it grants. See `VerifyOptions` for 006 needs. */
 export async function verifyToken(token: string, options: VerifyOptions): Promise<VerifyResult> {
   if (typeof token !== 'string' || token.length === 0) return fail('malformed', 'token is empty');
@@ -130,7 +140,7 @@ async function verify007(text: string, options: VerifyOptions, policy: TimePolic
 
   const certificates = await certificatesFor(parsed.appId, options);
   if (certificates.length === 0) return fail('unknown_app', `unknown App ID ${parsed.appId}`);
-  if (!certificates.some((cert) => accessToken2SignatureValid(parsed, cert))) {
+  if (!signedByAny(certificates, (cert) => accessToken2SignatureValid(parsed, cert))) {
     return fail('bad_signature', 'signature does not match the App Certificate');
   }
 
@@ -215,7 +225,7 @@ async function verify006(text: string, options: VerifyOptions, policy: TimePolic
   const wanted = uidToTokenString(uid);
   const candidates = wanted === '' ? [''] : [wanted, ''];
   const signedUid = candidates.find((candidate) =>
-    certificates.some((cert) => legacy006SignatureValid(parsed, cert, channel, candidate)),
+    signedByAny(certificates, (cert) => legacy006SignatureValid(parsed, cert, channel, candidate)),
   );
   if (signedUid === undefined) {
     return fail('bad_signature', '006 signature does not match this App Certificate, channel and uid');

@@ -157,6 +157,7 @@ function WebhookCard({ appId, webhook, onSecret }: { appId: string; webhook: Web
   const update = useChange('updateWebhook', ['listWebhooks']);
   const rotate = useChange('rotateWebhookSecret', ['listWebhooks']);
   const remove = useChange('deleteWebhook', ['listWebhooks']);
+  const test = useChange('sendWebhookTestEvent', ['listWebhookDeliveries']);
   const [editing, edit] = useDisclosure();
   const [deleting, confirmDelete] = useDisclosure();
   return (
@@ -177,11 +178,12 @@ function WebhookCard({ appId, webhook, onSecret }: { appId: string; webhook: Web
             <Group gap="xs">
               <Switch label="Deliver" checked={webhook.enabled} onChange={(event) => update.mutate({ params, body: { enabled: event.currentTarget.checked } })} />
               <Button size="xs" variant="default" onClick={edit.open}>Edit events</Button>
+              <Button size="xs" variant="default" loading={test.isPending} onClick={() => test.mutate({ params }, { onSuccess: () => notifications.show({ message: 'Test event sent: it shows in the delivery log below' }) })}>Send test event</Button>
               <Button size="xs" variant="default" loading={rotate.isPending} onClick={() => rotate.mutate({ params }, { onSuccess: onSecret })}>Rotate secret</Button>
               <Button size="xs" variant="light" color="red" onClick={confirmDelete.open}>Delete</Button>
             </Group>
           )}
-          <ErrorText error={update.error ?? rotate.error} />
+          <ErrorText error={update.error ?? test.error ?? rotate.error} />
           <Deliveries appId={appId} webhookId={webhook.webhookId} />
         </Stack>
         {editing && <EditEvents appId={appId} webhook={webhook} opened={editing} onClose={edit.close} />}

@@ -270,6 +270,19 @@ export const operations = {
     data: Delivery,
     errors: [400, 403, 404],
   },
+  sendWebhookTestEvent: {
+    operationId: 'sendWebhookTestEvent',
+    method: 'POST',
+    path: '/v1/projects/:projectId/webhooks/:webhookId/test',
+    summary: 'Send a test event',
+    description:
+      'Queues a signed test notice (event `webhook.test`, productId 0, eventType 0, with the same `Agora-Signature` headers as every notice) to this webhook alone, whatever events it subscribes to. It goes through the normal delivery path: it appears in the delivery log with its status, latency and error, and a failure is retried like any notice. Answers the delivery. A webhook that is off answers 409 (nothing is delivered to it): turn it on first.',
+    tag: 'Webhooks',
+    auth: 'basic',
+    params: WebhookParams,
+    data: Delivery,
+    errors: [400, 403, 404, 409],
+  },
   startRecording: {
     operationId: 'startRecording',
     method: 'POST',

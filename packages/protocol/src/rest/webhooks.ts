@@ -44,6 +44,14 @@ export const NcsRtcEvent = {
   roleToAudience: 112,
 } as const;
 
+/**
+ * The notice `sendWebhookTestEvent` queues: not an event anyone subscribes to, so it carries no
+ * product's numbers (productId and eventType 0) and goes to the one endpoint asked for.
+ */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+export const WEBHOOK_TEST_PRODUCT_ID = 0;
+export const WEBHOOK_TEST_EVENT_TYPE = 0;
+
 /** The most endpoints one project may register. */
 export const MAX_WEBHOOKS_PER_PROJECT = 10;
 

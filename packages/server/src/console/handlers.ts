@@ -8,6 +8,7 @@ import type { consoleOperations, ConsoleOperationId, ConsoleSession } from '@par
 import { DomainError } from '../domainError.ts';
 import type { Access, Caller } from '../http/guard/caller.ts';
 import { SESSION_COOKIE } from '../http/guard/consoleSessionAuthenticator.ts';
+import type { ProjectCertificates, ProjectService } from '../projects/service.ts';
 import type { Services } from '../services.ts';
 import { generatePassword } from './passwords.ts';
 import type { ConsoleUser } from './users.ts';
@@ -30,6 +31,24 @@ export type ConsoleHandlers = { [K in ConsoleOperationId]?: ConsoleHandler<K> };
 
 function userView(user: ConsoleUser) {
   return { id: user.id, email: user.email, role: user.role, createdAt: new Date(user.createdAt).toISOString() };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Which certificates a project has and since when; never their values. */
+function certificateSummary(certificates: ProjectCertificates) {
+  return {
+    primary: { createdAt: iso(certificates.primary.createdAt) },
+    secondary: certificates.secondary ? { createdAt: iso(certificates.secondary.createdAt) } : null,
+  };
+}
+
+async function projectCertificates(projects: ProjectService, access: Access): Promise<ProjectCertificates> {
+  const certificates = await projects.certificates(access.project!.appId);
+  if (!certificates) throw new DomainError('not_found', 'No project with this App ID in your account', 'projectId');
+  return certificates;
 }
 
 function sessionView(user: ConsoleUser, account: UserCaller['account'], session: { csrfToken: string; expiresAt: number }): ConsoleSession {
@@ -89,18 +108,31 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       const [project] = (await projects.listProjects(caller.account.id)).filter((p) => p.appId === appId);
       return { appId, name: project!.name, status: project!.status, createdAt: new Date(project!.createdAt).toISOString() };
     },
-    getCertificates: async ({ access }) => {
-      const [project] = (await projects.listProjects(access.project!.accountId)).filter((p) => p.appId === access.project!.appId);
-      return { primary: { createdAt: new Date(project?.createdAt ?? 0).toISOString() }, secondary: null };
-    },
+    getCertificates: async ({ access }) => certificateSummary(await projectCertificates(projects, access)),
     revealCertificate: async ({ params, access, caller, request }) => {
-      const appId = access.project!.appId;
-      const certificate = params.slot === 'primary' ? await projects.findCertificate(appId) : undefined;
+      const certificate = (await projectCertificates(projects, access))[params.slot];
       if (!certificate) throw new DomainError('not_found', `This project has no ${params.slot} certificate`, 'slot');
-      const [project] = (await projects.listProjects(caller.account.id)).filter((p) => p.appId === appId);
       // Who saw a certificate is worth knowing later; the value never reaches the log.
-      request.log.info({ appId, slot: params.slot, userId: caller.user.id }, 'App Certificate shown');
-      return { slot: params.slot, appCertificate: certificate, createdAt: new Date(project?.createdAt ?? 0).toISOString() };
+      request.log.info({ appId: access.project!.appId, slot: params.slot, userId: caller.user.id }, 'App Certificate shown');
+      return { slot: params.slot, appCertificate: certificate.value, createdAt: iso(certificate.createdAt) };
+    },
+    enableSecondaryCertificate: async ({ access, caller, request }) => {
+      const appId = access.project!.appId;
+      const certificate = await projects.enableSecondaryCertificate(appId);
+      request.log.info({ appId, userId: caller.user.id }, `secondary App Certificate enabled for project ${appId}`);
+      return { slot: 'secondary' as const, appCertificate: certificate.value, createdAt: iso(certificate.createdAt) };
+    },
+    promoteSecondaryCertificate: async ({ access, caller, request }) => {
+      const appId = access.project!.appId;
+      const certificates = await projects.promoteSecondaryCertificate(appId);
+      request.log.info({ appId, userId: caller.user.id }, `secondary App Certificate of project ${appId} promoted to primary`);
+      return certificateSummary(certificates);
+    },
+    deleteSecondaryCertificate: async ({ access, caller, request }) => {
+      const appId = access.project!.appId;
+      const certificates = await projects.deleteSecondaryCertificate(appId);
+      request.log.info({ appId, userId: caller.user.id }, `secondary App Certificate of project ${appId} deleted`);
+      return certificateSummary(certificates);
     },
     listTeamMembers: async ({ caller }) => ({ users: (await console.users.list(caller.account.id)).map(userView) }),
     addTeamMember: async ({ caller, body }) => {

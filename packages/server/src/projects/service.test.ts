@@ -5,11 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresSchema, POSTGRES_URL } from '../../../../test/support/backends.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
+import * as secondaryCertificate from '../store/migrations/012_secondary_certificate.ts';
 import { ProjectService, UnknownCustomerError } from './service.ts';
+import * as projectStore from './store.ts';
 
 type Opened = { store: Store; cleanup: () => Promise<void> };
 
@@ -79,6 +82,58 @@ describe.each(Object.keys(STORES) as Array<keyof typeof STORES>)('ProjectService
     // Projects made before a key was set stay readable after it is.
     const plain = await new ProjectService(store.db, undefined).createProject({ name: 'Plain' });
     expect(await sealed.findCertificate(plain.appId)).toBe(plain.appCertificate);
+  });
+
+  it('rotates certificates: a secondary beside the primary, promoted, then deleted; sealed at rest', async () => {
+    const store = await open();
+    const projects = new ProjectService(store.db, 'correct horse battery staple');
+    const created = await projects.createProject({ name: 'Rotating' });
+    const before = await projects.certificates(created.appId);
+    expect(before).toEqual({ primary: { value: created.appCertificate, createdAt: expect.any(Number) }, secondary: undefined });
+
+    const secondary = await projects.enableSecondaryCertificate(created.appId, before!.primary.createdAt + 1000);
+    expect(secondary.value).toMatch(/^[0-9a-f]{32}$/);
+    const row = await store.db.selectFrom('projects').select('secondary_certificate').where('app_id', '=', created.appId).executeTakeFirstOrThrow();
+    expect(row.secondary_certificate).toMatch(/^v1:/);
+    expect(row.secondary_certificate).not.toContain(secondary.value);
+    expect(await projects.findCertificates(created.appId)).toEqual([created.appCertificate, secondary.value]);
+    await expect(projects.enableSecondaryCertificate(created.appId)).rejects.toMatchObject({ kind: 'conflict', field: 'slot' });
+
+    const promoted = await projects.promoteSecondaryCertificate(created.appId);
+    expect(promoted).toEqual({ primary: secondary, secondary: before!.primary });
+    expect(await projects.findCertificate(created.appId)).toBe(secondary.value);
+    expect(await projects.findCertificates(created.appId)).toEqual([secondary.value, created.appCertificate]);
+
+    expect(await projects.deleteSecondaryCertificate(created.appId)).toEqual({ primary: secondary, secondary: undefined });
+    expect(await projects.findCertificates(created.appId)).toEqual([secondary.value]);
+    for (const step of [() => projects.promoteSecondaryCertificate(created.appId), () => projects.deleteSecondaryCertificate(created.appId)]) {
+      await expect(step()).rejects.toMatchObject({ kind: 'conflict', message: expect.stringMatching(/no secondary certificate/) });
+    }
+  });
+
+  it('writes a rotation only over the certificates it read: one from a stale read changes nothing', async () => {
+    const store = await open();
+    const projects = new ProjectService(store.db, undefined);
+    const created = await projects.createProject({ name: 'Racing' });
+    const secondary = await projects.enableSecondaryCertificate(created.appId);
+    const read = () => store.db.selectFrom('projects').select(['app_certificate', 'app_certificate_created_at', 'secondary_certificate', 'secondary_certificate_created_at']).where('app_id', '=', created.appId).executeTakeFirstOrThrow();
+    const stale = await read();
+    await projects.promoteSecondaryCertificate(created.appId);
+    const swapped = { ...stale, app_certificate: stale.secondary_certificate!, secondary_certificate: stale.app_certificate };
+    expect(await projectStore.replaceCertificates(store.db, created.appId, stale, swapped)).toBe(false);
+    expect(await read()).toMatchObject({ app_certificate: secondary.value, secondary_certificate: created.appCertificate });
+  });
+
+  it('gives an existing project\'s primary certificate the project\'s creation time when migrating', async () => {
+    const store = await open();
+    const created = await new ProjectService(store.db, undefined).createProject({ name: 'Older' });
+    // Migrations are written over no schema type.
+    const schemaless = store.db as unknown as Kysely<unknown>;
+    await secondaryCertificate.down(schemaless);
+    await store.db.updateTable('projects').set({ created_at: 1_700_000_000_000 }).where('app_id', '=', created.appId).execute();
+    await secondaryCertificate.up(schemaless);
+    const certificates = await new ProjectService(store.db, undefined).certificates(created.appId);
+    expect(certificates).toEqual({ primary: { value: created.appCertificate, createdAt: 1_700_000_000_000 }, secondary: undefined });
   });
 
   it('migrates once: a second run applies nothing', async () => {

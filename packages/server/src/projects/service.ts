@@ -1,9 +1,11 @@
 /**
- * Accounts and projects: creating them, checking Customer credentials, finding App Certificates.
+ * Accounts and projects: creating them, checking Customer credentials, finding App Certificates
+ * and rotating them (a secondary certificate beside the primary; tokens signed by either verify).
  */
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { isAgoraId } from '@parley/token';
+import { DomainError } from '../domainError.ts';
 import type { Db } from '../store/database.ts';
 import { CertificateCipher, hashSecret, newHex32, secretMatches } from './credentials.ts';
 import * as store from './store.ts';
@@ -28,6 +30,18 @@ export interface Project {
   name: string;
   /** `disabled`: joins and API calls are refused until the project is enabled again. */
   status: ProjectStatus;
+}
+
+export interface Certificate {
+  /** The App Certificate itself: a secret, never logged. */
+  value: string;
+  createdAt: number;
+}
+
+export interface ProjectCertificates {
+  primary: Certificate;
+  /** Accepted beside the primary while servers move to it; undefined when none is enabled. */
+  secondary: Certificate | undefined;
 }
 
 export interface CreatedProject {
@@ -61,7 +75,7 @@ export class ProjectService {
   #db: Db;
   #cipher: CertificateCipher;
   #accounts = new LRUCache<string, CachedCredentials>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
-  #projects = new LRUCache<string, Project & { certificate: string }>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
+  #projects = new LRUCache<string, Project & { certificates: ProjectCertificates }>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
 
   constructor(db: Db, secretKey: string | undefined) {
     this.#db = db;
@@ -87,7 +101,17 @@ export class ProjectService {
         await store.insertAccount(trx, account);
       }
       const appCertificate = newHex32();
-      const project = { app_id: newHex32(), account_id: account.id, name: input.name, app_certificate: this.#cipher.seal(appCertificate), created_at: now, status: 'active' as const };
+      const project = {
+        app_id: newHex32(),
+        account_id: account.id,
+        name: input.name,
+        app_certificate: this.#cipher.seal(appCertificate),
+        app_certificate_created_at: now,
+        secondary_certificate: null,
+        secondary_certificate_created_at: null,
+        created_at: now,
+        status: 'active' as const,
+      };
       await store.insertProject(trx, project);
       return {
         appId: project.app_id,
@@ -120,14 +144,22 @@ export class ProjectService {
     return row && { id: row.id, customerId: row.customer_id, plan: row.plan };
   }
 
-  async #project(appId: string): Promise<(Project & { certificate: string }) | undefined> {
+  async #project(appId: string): Promise<(Project & { certificates: ProjectCertificates }) | undefined> {
     const cached = this.#projects.get(appId);
     if (cached) return cached;
     const row = await store.findProject(this.#db, appId);
     if (!row) return undefined;
-    const project = { appId: row.app_id, accountId: row.account_id, name: row.name, status: row.status, certificate: this.#cipher.open(row.app_certificate) };
+    const project = { appId: row.app_id, accountId: row.account_id, name: row.name, status: row.status, certificates: this.#openCertificates(row) };
     this.#projects.set(appId, project);
     return project;
+  }
+
+  #openCertificates(row: store.CertificateColumns): ProjectCertificates {
+    const secondary = row.secondary_certificate;
+    return {
+      primary: { value: this.#cipher.open(row.app_certificate), createdAt: Number(row.app_certificate_created_at) },
+      secondary: secondary === null ? undefined : { value: this.#cipher.open(secondary), createdAt: Number(row.secondary_certificate_created_at) },
+    };
   }
 
   async findProject(appId: string): Promise<Project | undefined> {
@@ -155,9 +187,71 @@ export class ProjectService {
     this.#projects.delete(appId);
   }
 
-  /** The App Certificate that signs this project's tokens. */
+  /** The App Certificate that signs this project's tokens: the primary. */
   async findCertificate(appId: string): Promise<string | undefined> {
-    return (await this.#project(appId))?.certificate;
+    return (await this.#project(appId))?.certificates.primary.value;
+  }
+
+  /** Every certificate whose tokens verify: the primary, and the secondary while one is enabled. */
+  async findCertificates(appId: string): Promise<string[] | undefined> {
+    const certificates = (await this.#project(appId))?.certificates;
+    return certificates && [certificates.primary.value, ...(certificates.secondary ? [certificates.secondary.value] : [])];
+  }
+
+  async certificates(appId: string): Promise<ProjectCertificates | undefined> {
+    return (await this.#project(appId))?.certificates;
+  }
+
+  /** Makes a new secondary certificate; a project has at most one. */
+  async enableSecondaryCertificate(appId: string, now = Date.now()): Promise<Certificate> {
+    const value = newHex32();
+    await this.#rotate(appId, (current) => {
+      if (current.secondary_certificate !== null) throw new DomainError('conflict', 'This project already has a secondary certificate; promote or delete it first', 'slot');
+      return { ...current, secondary_certificate: this.#cipher.seal(value), secondary_certificate_created_at: now };
+    });
+    return { value, createdAt: now };
+  }
+
+  /** Swaps the certificates: the secondary signs from now on, the old primary is still accepted until deleted. */
+  promoteSecondaryCertificate(appId: string): Promise<ProjectCertificates> {
+    return this.#rotate(appId, (current) => {
+      if (current.secondary_certificate === null) throw noSecondary();
+      return {
+        app_certificate: current.secondary_certificate,
+        app_certificate_created_at: Number(current.secondary_certificate_created_at),
+        secondary_certificate: current.app_certificate,
+        secondary_certificate_created_at: Number(current.app_certificate_created_at),
+      };
+    });
+  }
+
+  /** Deletes the secondary certificate: tokens signed by it stop verifying. */
+  deleteSecondaryCertificate(appId: string): Promise<ProjectCertificates> {
+    return this.#rotate(appId, (current) => {
+      if (current.secondary_certificate === null) throw noSecondary();
+      return { ...current, secondary_certificate: null, secondary_certificate_created_at: null };
+    });
+  }
+
+  /**
+   * One rotation step from the stored certificates (never the cache), written only if nobody
+   * changed them meanwhile. This node forgets its cached copy at once; other nodes within the
+   * cache's TTL (5 s).
+   */
+  async #rotate(appId: string, change: (current: store.CertificateColumns) => store.CertificateColumns): Promise<ProjectCertificates> {
+    const row = await store.findProject(this.#db, appId);
+    if (!row) throw new DomainError('not_found', 'No project with this App ID in your account', 'projectId');
+    const current: store.CertificateColumns = {
+      app_certificate: row.app_certificate,
+      app_certificate_created_at: Number(row.app_certificate_created_at),
+      secondary_certificate: row.secondary_certificate,
+      secondary_certificate_created_at: row.secondary_certificate_created_at === null ? null : Number(row.secondary_certificate_created_at),
+    };
+    const next = change(current);
+    const written = await store.replaceCertificates(this.#db, appId, current, next);
+    this.#projects.delete(appId);
+    if (!written) throw new DomainError('conflict', 'The certificates changed while this request ran; read them again and retry', 'slot');
+    return this.#openCertificates(next);
   }
 
   /** Creates the account and demo project of a first start, and remembers which project it is. */
@@ -175,4 +269,8 @@ export class ProjectService {
   async hasAnyAccount(): Promise<boolean> {
     return (await store.countAccounts(this.#db)) > 0;
   }
+}
+
+function noSecondary(): DomainError {
+  return new DomainError('conflict', 'This project has no secondary certificate; enable one first', 'slot');
 }

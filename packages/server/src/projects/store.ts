@@ -29,6 +29,21 @@ export async function updateProject(db: Db, appId: string, change: { name?: stri
   await db.updateTable('projects').set(change).where('app_id', '=', appId).execute();
 }
 
+/** The certificate columns, as a rotation step reads and writes them. */
+export type CertificateColumns = Pick<ProjectRow, 'app_certificate' | 'app_certificate_created_at' | 'secondary_certificate' | 'secondary_certificate_created_at'>;
+
+/**
+ * Writes a project's certificates only if they are still `expected` (stored values are unique:
+ * certificates are random and sealing draws a fresh IV), so two rotations racing cannot both apply.
+ * False when they were not.
+ */
+export async function replaceCertificates(db: Db, appId: string, expected: CertificateColumns, next: CertificateColumns): Promise<boolean> {
+  let query = db.updateTable('projects').set(next).where('app_id', '=', appId).where('app_certificate', '=', expected.app_certificate);
+  query = expected.secondary_certificate === null ? query.where('secondary_certificate', 'is', null) : query.where('secondary_certificate', '=', expected.secondary_certificate);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export function listAccounts(db: Db): Promise<AccountRow[]> {
   return db.selectFrom('accounts').selectAll().orderBy('created_at').execute();
 }

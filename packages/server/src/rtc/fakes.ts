@@ -77,6 +77,7 @@ export function rtcHarness(options: { perIp?: number; perToken?: number } = {}):
   const denied = new Set<BanPrivilege>();
   const projects = {
     findCertificate: async (appId: string) => (appId === APP_ID ? APP_CERTIFICATE : undefined),
+    findCertificates: async (appId: string) => (appId === APP_ID ? [APP_CERTIFICATE] : undefined),
     findProject: async (appId: string) => (appId === APP_ID ? { appId, accountId: 'account', name: 'fake', status: 'active' as const } : undefined),
   };
   const tokens = new TokenService(projects, 86_400);

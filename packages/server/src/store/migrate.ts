@@ -13,6 +13,7 @@ import * as recordings from './migrations/006_recordings.ts';
 import * as recordingNoticeSequences from './migrations/007_recording_notice_sequences.ts';
 import * as consoleUsers from './migrations/008_console.ts';
 import * as projectStatus from './migrations/009_project_status.ts';
+import * as secondaryCertificate from './migrations/012_secondary_certificate.ts';
 import * as recordingsByProject from './migrations/013_recordings_by_project.ts';
 
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '007_recording_notice_sequences': recordingNoticeSequences,
   '008_console': consoleUsers,
   '009_project_status': projectStatus,
+  '012_secondary_certificate': secondaryCertificate,
   '013_recordings_by_project': recordingsByProject,
 };
 

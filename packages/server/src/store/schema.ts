@@ -22,6 +22,10 @@ export interface ProjectTable {
   created_at: number;
   /** `disabled`: joins and API calls are refused (set from the console). */
   status: 'active' | 'disabled';
+  app_certificate_created_at: number;
+  /** A second accepted certificate while servers move to it (sealed like the primary); null when none. */
+  secondary_certificate: string | null;
+  secondary_certificate_created_at: number | null;
 }
 
 export interface ChannelTable {

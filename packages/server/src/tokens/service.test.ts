@@ -5,11 +5,13 @@ import { TokenService } from './service.ts';
 
 const APP_ID = '0123456789abcdef0123456789abcdef';
 const CERTIFICATE = 'fedcba9876543210fedcba9876543210';
+const SECONDARY = '00112233445566778899aabbccddeeff';
 
-function service(status: ProjectStatus): TokenService {
+function service(status: ProjectStatus, certificates = [CERTIFICATE]): TokenService {
   return new TokenService(
     {
-      findCertificate: async (appId) => (appId === APP_ID ? CERTIFICATE : undefined),
+      findCertificate: async (appId) => (appId === APP_ID ? certificates[0] : undefined),
+      findCertificates: async (appId) => (appId === APP_ID ? certificates : undefined),
       findProject: async (appId) => (appId === APP_ID ? { appId, accountId: 'a', name: 'p', status } : undefined),
     },
     86_400,
@@ -21,6 +23,19 @@ describe('token service', () => {
 
   it('accepts a good token of an active project', async () => {
     expect((await service('active').verify(token)).ok).toBe(true);
+  });
+
+  it('accepts a token signed by the secondary certificate only while the project has it', async () => {
+    const bySecondary = buildRtcToken({ appId: APP_ID, appCertificate: SECONDARY, channel: 'room', uid: 5, role: 'publisher', tokenExpireSeconds: 600 });
+    expect((await service('active', [CERTIFICATE, SECONDARY]).verify(bySecondary)).ok).toBe(true);
+    expect((await service('active', [SECONDARY, CERTIFICATE]).verify(token)).ok).toBe(true);
+    expect(await service('active').verify(bySecondary)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('signs new tokens with the primary certificate', async () => {
+    const created = await service('active', [SECONDARY, CERTIFICATE]).createToken(APP_ID, { channel: 'room', uid: 5, role: 'publisher' });
+    expect((await service('active', [SECONDARY]).verify(created.token)).ok).toBe(true);
+    expect((await service('active', [CERTIFICATE]).verify(created.token)).ok).toBe(false);
   });
 
   it('refuses every token of a disabled project, for joins and reads alike, saying why', async () => {

@@ -1,5 +1,6 @@
 /**
- * Minting and checking access tokens with each project's App Certificate.
+ * Minting and checking access tokens with each project's App Certificates: tokens are signed with
+ * the primary and verify against the primary or the secondary, while one is enabled (rotation).
  */
 import { buildRtcToken, privilegeActive, verifyToken, type TokenClaims, type VerifyFailure } from '@parley/token';
 import type { CreatedToken, CreateTokenBody } from '@parley/protocol';
@@ -8,11 +9,14 @@ import type { ProjectService } from '../projects/service.ts';
 
 export type TokenCheck = { ok: true; claims: TokenClaims } | VerifyFailure;
 
+/** What minting and checking need of projects: narrow, so tests can hand in fakes. */
+export type TokenProjects = Pick<ProjectService, 'findCertificate' | 'findCertificates' | 'findProject'>;
+
 export class TokenService {
-  #projects: Pick<ProjectService, 'findCertificate' | 'findProject'>;
+  #projects: TokenProjects;
   #maxLifetimeSeconds: number;
 
-  constructor(projects: Pick<ProjectService, 'findCertificate' | 'findProject'>, maxLifetimeSeconds: number) {
+  constructor(projects: TokenProjects, maxLifetimeSeconds: number) {
     this.#projects = projects;
     this.#maxLifetimeSeconds = maxLifetimeSeconds;
   }
@@ -42,14 +46,14 @@ export class TokenService {
   }
 
   /**
-   * Checks signature, age and expiry against the certificate of the App ID inside the token.
-   * Legacy 006 tokens sign the channel and uid without carrying them, so they verify only for the
-   * `presentedFor` channel and uid.
+   * Checks signature, age and expiry against the certificates of the App ID inside the token (every
+   * check of a join, a renewal or a Bearer request comes here). Legacy 006 tokens sign the channel
+   * and uid without carrying them, so they verify only for the `presentedFor` channel and uid. A
+   * disabled project's tokens are refused, for joins and reads alike.
    */
-  /** Checks a token's signature, times and certificate; a disabled project's tokens are refused, for joins and reads alike. */
   async verify(token: string, presentedFor: { channel?: string; uid?: number | string } = {}, now = Math.floor(Date.now() / 1000)): Promise<TokenCheck> {
     const check = await verifyToken(token, {
-      lookupCertificate: (appId) => this.#projects.findCertificate(appId),
+      lookupCertificate: (appId) => this.#projects.findCertificates(appId),
       now,
       maxLifetimeSeconds: this.#maxLifetimeSeconds,
       ...presentedFor,

@@ -2,8 +2,16 @@
  * Agora NCS notices: what a domain event becomes on the wire (event type, payload), the exact body
  * bytes, and their signatures. Recording and other products build their own Notice and enqueue it.
  */
-import { createHmac } from 'node:crypto';
-import { NcsProduct, NcsRtcEvent, type DomainEvent, type WebhookEventName } from '@parley/protocol';
+import { createHmac, randomUUID } from 'node:crypto';
+import {
+  NcsProduct,
+  NcsRtcEvent,
+  WEBHOOK_TEST_EVENT,
+  WEBHOOK_TEST_EVENT_TYPE,
+  WEBHOOK_TEST_PRODUCT_ID,
+  type DomainEvent,
+  type WebhookEventName,
+} from '@parley/protocol';
 
 /** One notice for a project, before it is fanned out to the project's endpoints. */
 export interface Notice {
@@ -109,6 +117,22 @@ export function noticeForEvent(event: DomainEvent, sequence: ClientSequence): No
     default:
       return undefined;
   }
+}
+
+/**
+ * The notice of a test event, for one webhook. Its order key is its own, so it neither waits
+ * behind a channel's pending notices nor holds any back.
+ */
+export function testNotice(appId: string, webhookId: string, at: number): Notice {
+  return {
+    appId,
+    event: WEBHOOK_TEST_EVENT,
+    productId: WEBHOOK_TEST_PRODUCT_ID,
+    eventType: WEBHOOK_TEST_EVENT_TYPE,
+    payload: { webhookId, projectId: appId, message: 'A test event sent on request: this endpoint receives Parley\'s notices.' },
+    orderKey: `${WEBHOOK_TEST_EVENT}:${randomUUID()}`,
+    at,
+  };
 }
 
 /** The exact JSON bytes of a notice: the same on every attempt, so its signatures are too. */

@@ -6,7 +6,15 @@ import type { WebhookService } from './service.ts';
 
 type WebhookHandlers = Pick<
   OperationHandlers,
-  'createWebhook' | 'listWebhooks' | 'getWebhook' | 'updateWebhook' | 'deleteWebhook' | 'rotateWebhookSecret' | 'listWebhookDeliveries' | 'redeliverWebhookDelivery'
+  | 'createWebhook'
+  | 'listWebhooks'
+  | 'getWebhook'
+  | 'updateWebhook'
+  | 'deleteWebhook'
+  | 'rotateWebhookSecret'
+  | 'listWebhookDeliveries'
+  | 'redeliverWebhookDelivery'
+  | 'sendWebhookTestEvent'
 >;
 
 export function webhookHandlers(webhooks: WebhookService): WebhookHandlers {
@@ -19,5 +27,6 @@ export function webhookHandlers(webhooks: WebhookService): WebhookHandlers {
     rotateWebhookSecret: ({ access, params }) => webhooks.rotateSecret(access.project.appId, params.webhookId),
     listWebhookDeliveries: ({ access, params, query }) => webhooks.listDeliveries(access.project.appId, params.webhookId, query),
     redeliverWebhookDelivery: ({ access, params }) => webhooks.redeliver(access.project.appId, params.webhookId, params.deliveryId),
+    sendWebhookTestEvent: ({ access, params }) => webhooks.sendTestEvent(access.project.appId, params.webhookId),
   };
 }

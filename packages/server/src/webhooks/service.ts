@@ -1,7 +1,7 @@
 /**
  * Webhook rules: registering endpoints (URL checked against the SSRF policy, secret shown once),
- * reading and redelivering their deliveries, and `enqueue`, through which every product puts a
- * notice in the outbox of each endpoint that wants it.
+ * reading and redelivering their deliveries, sending one a test event, and `enqueue`, through
+ * which every product puts a notice in the outbox of each endpoint that wants it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -20,7 +20,7 @@ import { cursorCodec } from '../paging/cursor.ts';
 import { CertificateCipher } from '../projects/credentials.ts';
 import type { Db } from '../store/database.ts';
 import { resolveDeliveryTarget, TargetRefused, type TargetPolicy } from '../net/addressPolicy.ts';
-import { noticeBody, type Notice } from './notices.ts';
+import { noticeBody, testNotice, type Notice } from './notices.ts';
 import * as store from './store.ts';
 
 export interface WebhookServiceOptions {
@@ -199,6 +199,22 @@ export class WebhookService {
   }
 
   /**
+   * Queues a signed test notice to one endpoint, through the normal delivery path (so it is in the
+   * delivery log). An endpoint that is off is refused: the worker sends nothing to it, so the test
+   * would wait there unseen.
+   */
+  async sendTestEvent(appId: string, id: string, now = Date.now()): Promise<Delivery> {
+    const endpoint = await this.#endpoint(appId, id);
+    if (endpoint.enabled === 0) {
+      const why = endpoint.disabled_reason === 'failing' ? 'was turned off by the server after failing for a long time' : 'is turned off';
+      throw new DomainError('conflict', `The webhook ${why}; turn it on (PATCH with enabled: true) before sending a test event`, 'enabled');
+    }
+    const [deliveryId] = await this.#queue([endpoint.id], testNotice(appId, id, now));
+    this.wake();
+    return toDelivery((await store.findDelivery(this.#db, id, deliveryId!))!);
+  }
+
+  /**
    * Puts a notice in the outbox of every enabled endpoint of its project that wants its event, in
    * `db`: pass the transaction that makes the state change the notice reports, so both commit or
    * neither does (then call wake() after the commit). Returns how many deliveries it queued.
@@ -208,14 +224,21 @@ export class WebhookService {
       (endpoint) => endpoint.events === null || (JSON.parse(endpoint.events) as string[]).includes(notice.event),
     );
     if (endpoints.length === 0) return 0;
+    await this.#queue(endpoints.map((endpoint) => endpoint.id), notice, db);
+    if (db === this.#db) this.wake();
+    return endpoints.length;
+  }
+
+  /** One delivery of `notice` per endpoint, due now; answers their ids. */
+  async #queue(endpointIds: string[], notice: Notice, db: Db = this.#db): Promise<number[]> {
     // One id per notice, shared by its endpoints, kept across retries: receivers deduplicate on it.
     const noticeId = randomUUID();
     const body = noticeBody(noticeId, notice);
     const now = Date.now();
-    await store.insertDeliveries(
+    return store.insertDeliveries(
       db,
-      endpoints.map((endpoint) => ({
-        endpoint_id: endpoint.id,
+      endpointIds.map((endpointId) => ({
+        endpoint_id: endpointId,
         app_id: notice.appId,
         notice_id: noticeId,
         event: notice.event,
@@ -230,8 +253,6 @@ export class WebhookService {
         created_at: now,
       })),
     );
-    if (db === this.#db) this.wake();
-    return endpoints.length;
   }
 }
 
