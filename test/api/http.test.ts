@@ -124,10 +124,11 @@ describe('HTTP surface', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     const html = await res.text();
-    for (const href of ['/docs/', '/v1/openapi.json', '/landing.css', '/healthz']) expect(html).toContain(`href="${href}"`);
+    for (const href of ['/console/', '/docs/', '/v1/openapi.json', '/landing.css', '/healthz']) expect(html).toContain(`href="${href}"`);
     expect(html).not.toContain('{{demo}}');
-    // The test server runs without dev mode: the demo is named, not linked.
-    expect(html).toMatch(/Served when the server runs in dev mode/);
+    // The test server runs without dev mode: the open demo is named, not linked; the console's "Try a call" is the way.
+    expect(html).not.toContain('href="/call"');
+    expect(html).toMatch(/Try a call/);
     expect((await fetch(`${t.url}/landing.css`)).headers.get('content-type')).toMatch(/^text\/css/);
   });
 

@@ -4,7 +4,8 @@
  */
 import type { ConsoleRole } from '@parley/protocol';
 import type { CreatedProject } from '@parley/server';
-import { call, type TestServer } from './server.ts';
+import type { Backend } from './backends.ts';
+import { call, startTestServer, type TestServer } from './server.ts';
 
 export const CONSOLE_PASSWORD = 'correct horse battery staple';
 
@@ -28,4 +29,28 @@ export async function signIn(t: TestServer, email: string): Promise<SignedInUser
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   const csrf = res.body.data.csrfToken as string;
   return { cookie, csrf, headers: (change = true) => ({ cookie, ...(change ? { 'x-csrf-token': csrf } : {}) }) };
+}
+
+export interface ConsoleFixture {
+  t: TestServer;
+  project: CreatedProject;
+  owner: SignedInUser;
+  viewer: SignedInUser;
+  /** A request as a signed-in user: a change carries the CSRF token. */
+  as(who: SignedInUser, method: string, path: string, body?: unknown): ReturnType<typeof call>;
+}
+
+/** A real server with a project whose account has an owner and a viewer, both signed in. */
+export async function startConsoleFixture(backend: Backend): Promise<ConsoleFixture> {
+  const t = await startTestServer(backend);
+  const project = await t.createProject('pro');
+  await addConsoleUser(t, project, 'owner@example.com', 'owner');
+  await addConsoleUser(t, project, 'viewer@example.com', 'viewer');
+  return {
+    t,
+    project,
+    owner: await signIn(t, 'owner@example.com'),
+    viewer: await signIn(t, 'viewer@example.com'),
+    as: (who, method, path, body) => call(t.url, method, path, { headers: who.headers(method !== 'GET'), ...(body !== undefined ? { body } : {}) }),
+  };
 }

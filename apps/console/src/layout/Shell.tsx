@@ -114,7 +114,7 @@ export function Shell() {
           <NavLink component={RouterLink} to="/account/password" label="Password" onClick={close} />
         </AppShell.Section>
         <AppShell.Section>
-          <Text size="xs" c="dimmed">Customer ID {session.account.customerId.slice(0, 8)}… · {session.account.plan} plan</Text>
+          <Text size="xs" c="dimmed">Account {session.account.customerId.slice(0, 8)}… · {session.account.plan} plan</Text>
           <Group gap="xs" mt={4}>
             <Text size="xs" component="a" href="/docs/" c="dimmed">Docs</Text>
             <Text size="xs" component="a" href="/v1/openapi.json" c="dimmed">OpenAPI</Text>

@@ -9,6 +9,7 @@ import { DomainError } from '../domainError.ts';
 import type { Access, Caller } from '../http/guard/caller.ts';
 import { SESSION_COOKIE } from '../http/guard/consoleSessionAuthenticator.ts';
 import type { ProjectCertificates, ProjectService } from '../projects/service.ts';
+import type { CustomerCredential } from '../projects/service.ts';
 import type { Services } from '../services.ts';
 import { generatePassword } from './passwords.ts';
 import type { ConsoleUser } from './users.ts';
@@ -49,6 +50,10 @@ async function projectCertificates(projects: ProjectService, access: Access): Pr
   const certificates = await projects.certificates(access.project!.appId);
   if (!certificates) throw new DomainError('not_found', 'No project with this App ID in your account', 'projectId');
   return certificates;
+}
+
+function customerCredentialView(credential: CustomerCredential) {
+  return { customerId: credential.customerId, createdAt: new Date(credential.createdAt).toISOString(), lastUsedAt: credential.lastUsedAt === null ? null : new Date(credential.lastUsedAt).toISOString() };
 }
 
 function sessionView(user: ConsoleUser, account: UserCaller['account'], session: { csrfToken: string; expiresAt: number }): ConsoleSession {
@@ -133,6 +138,26 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       const certificates = await projects.deleteSecondaryCertificate(appId);
       request.log.info({ appId, userId: caller.user.id }, `secondary App Certificate of project ${appId} deleted`);
       return certificateSummary(certificates);
+    },
+    deleteConsoleProject: async ({ access, caller, request }) => {
+      const appId = access.project!.appId;
+      await projects.deleteProject(appId);
+      // Its calls end now; from here on its App ID is found by nothing (API, tokens, joins).
+      for (const { channel } of await services.rtc.channelCounts(appId)) await services.rtc.closeChannel(appId, channel);
+      request.log.info({ appId, userId: caller.user.id }, `project ${appId} deleted from the console`);
+      return { appId, deleted: true as const };
+    },
+    listCustomerCredentials: async ({ caller }) => ({ credentials: (await projects.listCustomerCredentials(caller.account.id)).map(customerCredentialView) }),
+    createCustomerCredential: async ({ caller, request }) => {
+      const created = await projects.createCustomerCredential(caller.account.id);
+      // Who made which pair is worth knowing later; the secret never reaches the log.
+      request.log.info({ customerId: created.customerId, userId: caller.user.id }, 'Customer ID/Secret created from the console');
+      return { customerId: created.customerId, customerSecret: created.customerSecret, createdAt: new Date(created.createdAt).toISOString() };
+    },
+    deleteCustomerCredential: async ({ caller, params, request }) => {
+      await projects.deleteCustomerCredential(caller.account.id, params.customerId);
+      request.log.info({ customerId: params.customerId, userId: caller.user.id }, 'Customer ID/Secret deleted from the console');
+      return { customerId: params.customerId, deleted: true as const };
     },
     listTeamMembers: async ({ caller }) => ({ users: (await console.users.list(caller.account.id)).map(userView) }),
     addTeamMember: async ({ caller, body }) => {

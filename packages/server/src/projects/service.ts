@@ -8,6 +8,7 @@ import { isAgoraId } from '@parley/token';
 import { DomainError } from '../domainError.ts';
 import type { Db } from '../store/database.ts';
 import { CertificateCipher, hashSecret, newHex32, secretMatches } from './credentials.ts';
+import * as credentialStore from './customerCredentialStore.ts';
 import * as store from './store.ts';
 
 export const PLANS = ['starter', 'pro', 'enterprise'] as const;
@@ -54,6 +55,19 @@ export interface CreatedProject {
   name: string;
 }
 
+export interface CustomerCredential {
+  customerId: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** Enough for one pair per backend service; a cap keeps a runaway script from filling the table. */
+export const MAX_CUSTOMER_CREDENTIALS = 20;
+
+function credentialView(row: credentialStore.CustomerCredentialRow): CustomerCredential {
+  return { customerId: row.customer_id, createdAt: Number(row.created_at), lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at) };
+}
+
 export class UnknownCustomerError extends Error {}
 
 const DEMO_PROJECT_SETTING = 'demo_app_id';
@@ -75,6 +89,7 @@ export class ProjectService {
   #db: Db;
   #cipher: CertificateCipher;
   #accounts = new LRUCache<string, CachedCredentials>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
+  #lastUse = new LRUCache<string, number>({ max: CACHE_MAX });
   #projects = new LRUCache<string, Project & { certificates: ProjectCertificates }>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
 
   constructor(db: Db, secretKey: string | undefined) {
@@ -99,6 +114,7 @@ export class ProjectService {
           created_at: now,
         };
         await store.insertAccount(trx, account);
+        await credentialStore.insertCredential(trx, { customer_id: account.customer_id, account_id: account.id, secret_hash: account.customer_secret_hash, created_at: now, last_used_at: null });
       }
       const appCertificate = newHex32();
       const project = {
@@ -111,6 +127,7 @@ export class ProjectService {
         secondary_certificate_created_at: null,
         created_at: now,
         status: 'active' as const,
+        deleted_at: null,
       };
       await store.insertProject(trx, project);
       return {
@@ -124,19 +141,74 @@ export class ProjectService {
     });
   }
 
-  /** The account whose Customer ID and Secret these are, checked in constant time; undefined otherwise. */
+  /** The account whose Customer ID and Secret these are (any of its pairs), checked in constant time; undefined otherwise. */
   async authenticateCustomer(customerId: string, customerSecret: string): Promise<Account | undefined> {
     // Customer IDs are 32 hex characters; anything else is no account and stays out of the database
     // (PostgreSQL answers a NUL byte in text with an error). The decoy check keeps the time alike.
     if (!isAgoraId(customerId)) return void secretMatches(customerSecret, undefined);
     // The secret is still checked on every request, against the cached hash, in constant time.
-    const cached = this.#accounts.get(customerId);
-    if (cached) return secretMatches(customerSecret, cached.secretHash) ? cached.account : undefined;
-    const row = await store.findAccountByCustomerId(this.#db, customerId);
-    if (!secretMatches(customerSecret, row?.customer_secret_hash) || !row) return undefined;
-    const account: Account = { id: row.id, customerId: row.customer_id, plan: row.plan };
-    this.#accounts.set(customerId, { secretHash: row.customer_secret_hash, account });
-    return account;
+    let cached = this.#accounts.get(customerId);
+    if (!cached) {
+      const found = await credentialStore.findCredential(this.#db, customerId);
+      if (!found) return void secretMatches(customerSecret, undefined);
+      cached = { secretHash: found.credential.secret_hash, account: { id: found.account.id, customerId: found.account.customer_id, plan: found.account.plan } };
+      this.#accounts.set(customerId, cached);
+    }
+    if (!secretMatches(customerSecret, cached.secretHash)) return undefined;
+    this.#noteUse(customerId);
+    return cached.account;
+  }
+
+  /**
+   * Records when a pair was last used, to the minute and at most once a minute per pair per node,
+   * so the hot path does not write on every request. A failed write (full disk) loses only this.
+   */
+  #noteUse(customerId: string, now = Date.now()): void {
+    const minute = Math.floor(now / 60_000) * 60_000;
+    if (this.#lastUse.get(customerId) === minute) return;
+    this.#lastUse.set(customerId, minute);
+    credentialStore.touchCredential(this.#db, customerId, minute).catch(() => this.#lastUse.delete(customerId));
+  }
+
+  /** An account's Customer IDs, oldest first (secrets are never kept). */
+  async listCustomerCredentials(accountId: string): Promise<CustomerCredential[]> {
+    return (await credentialStore.listCredentials(this.#db, accountId)).map(credentialView);
+  }
+
+  /** A new Customer ID and Secret for the account; the secret is returned once and only its hash kept. */
+  async createCustomerCredential(accountId: string, now = Date.now()): Promise<CustomerCredential & { customerSecret: string }> {
+    const existing = await credentialStore.listCredentials(this.#db, accountId);
+    if (existing.length >= MAX_CUSTOMER_CREDENTIALS) {
+      throw new DomainError('conflict', `An account has at most ${MAX_CUSTOMER_CREDENTIALS} Customer ID/Secret pairs; delete one you no longer use first`, 'customerId');
+    }
+    const customerSecret = newHex32();
+    const row = { customer_id: newHex32(), account_id: accountId, secret_hash: hashSecret(customerSecret), created_at: now, last_used_at: null };
+    await credentialStore.insertCredential(this.#db, row);
+    return { ...credentialView(row), customerSecret };
+  }
+
+  /**
+   * Deletes one of the account's pairs; requests signed with it fail at once on this node and
+   * within the cache's TTL (5 s) on others. The last pair stays, so the account keeps a way in.
+   */
+  async deleteCustomerCredential(accountId: string, customerId: string): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      const credentials = await credentialStore.listCredentials(trx, accountId);
+      if (!credentials.some((credential) => credential.customer_id === customerId)) throw new DomainError('not_found', `The account has no Customer ID ${customerId}`, 'customerId');
+      if (credentials.length === 1) throw new DomainError('conflict', 'This is the account\'s last Customer ID/Secret pair: create another before deleting it', 'customerId');
+      await credentialStore.deleteCredential(trx, accountId, customerId);
+    });
+    this.#accounts.delete(customerId);
+  }
+
+  /**
+   * Deletes a project: it is found by nothing from now on (API calls, token checks, joins), on
+   * this node at once and on others within the cache's TTL. Its sessions, recordings and usage
+   * stay in the store. The caller closes its live channels.
+   */
+  async deleteProject(appId: string, now = Date.now()): Promise<void> {
+    if (!(await store.markProjectDeleted(this.#db, appId, now))) throw new DomainError('not_found', `No project ${appId}`, 'projectId');
+    this.#projects.delete(appId);
   }
 
   async findAccount(id: string): Promise<Account | undefined> {

@@ -3,24 +3,27 @@
  */
 import type { Db } from '../store/database.ts';
 import type { AccountTable, ProjectTable } from '../store/schema.ts';
+import { findCredential } from './customerCredentialStore.ts';
 
 export type AccountRow = AccountTable;
 export type ProjectRow = ProjectTable;
 
-export function findAccountByCustomerId(db: Db, customerId: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
+/** The account that any of its Customer IDs names (see customerCredentialStore.ts). */
+export async function findAccountByCustomerId(db: Db, customerId: string): Promise<AccountRow | undefined> {
+  return (await findCredential(db, customerId))?.account;
 }
 
 export function findAccountById(db: Db, id: string): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A project by App ID; a deleted one is not found. */
 export function findProject(db: Db, appId: string): Promise<ProjectRow | undefined> {
-  return db.selectFrom('projects').selectAll().where('app_id', '=', appId).executeTakeFirst();
+  return db.selectFrom('projects').selectAll().where('app_id', '=', appId).where('deleted_at', 'is', null).executeTakeFirst();
 }
 
 export function listProjects(db: Db, accountId?: string): Promise<ProjectRow[]> {
-  let query = db.selectFrom('projects').selectAll().orderBy('created_at', 'desc').orderBy('app_id');
+  let query = db.selectFrom('projects').selectAll().where('deleted_at', 'is', null).orderBy('created_at', 'desc').orderBy('app_id');
   if (accountId !== undefined) query = query.where('account_id', '=', accountId);
   return query.execute();
 }
@@ -41,6 +44,11 @@ export async function replaceCertificates(db: Db, appId: string, expected: Certi
   let query = db.updateTable('projects').set(next).where('app_id', '=', appId).where('app_certificate', '=', expected.app_certificate);
   query = expected.secondary_certificate === null ? query.where('secondary_certificate', 'is', null) : query.where('secondary_certificate', '=', expected.secondary_certificate);
   const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function markProjectDeleted(db: Db, appId: string, at: number): Promise<boolean> {
+  const result = await db.updateTable('projects').set({ deleted_at: at }).where('app_id', '=', appId).where('deleted_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 

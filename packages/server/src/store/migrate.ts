@@ -13,6 +13,8 @@ import * as recordings from './migrations/006_recordings.ts';
 import * as recordingNoticeSequences from './migrations/007_recording_notice_sequences.ts';
 import * as consoleUsers from './migrations/008_console.ts';
 import * as projectStatus from './migrations/009_project_status.ts';
+import * as customerCredentials from './migrations/010_customer_credentials.ts';
+import * as projectDeleted from './migrations/011_project_deleted.ts';
 import * as secondaryCertificate from './migrations/012_secondary_certificate.ts';
 import * as recordingsByProject from './migrations/013_recordings_by_project.ts';
 
@@ -26,6 +28,8 @@ const migrations: Record<string, Migration> = {
   '007_recording_notice_sequences': recordingNoticeSequences,
   '008_console': consoleUsers,
   '009_project_status': projectStatus,
+  '010_customer_credentials': customerCredentials,
+  '011_project_deleted': projectDeleted,
   '012_secondary_certificate': secondaryCertificate,
   '013_recordings_by_project': recordingsByProject,
 };

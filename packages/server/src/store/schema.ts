@@ -7,7 +7,10 @@ import type { Generated } from 'kysely';
 export interface AccountTable {
   id: string;
   customer_id: string;
-  /** SHA-256 of the Customer Secret; the secret itself is shown once and never stored. */
+  /**
+   * SHA-256 of the account's first Customer Secret, kept from before several pairs (migration 010);
+   * authentication reads `customer_credentials`.
+   */
   customer_secret_hash: string;
   plan: 'starter' | 'pro' | 'enterprise';
   created_at: number;
@@ -26,6 +29,18 @@ export interface ProjectTable {
   /** A second accepted certificate while servers move to it (sealed like the primary); null when none. */
   secondary_certificate: string | null;
   secondary_certificate_created_at: number | null;
+  /** When it was deleted from the console; a deleted project is found by nothing. */
+  deleted_at: number | null;
+}
+
+export interface CustomerCredentialTable {
+  customer_id: string;
+  account_id: string;
+  /** SHA-256 of the Customer Secret; the secret itself is shown once and never stored. */
+  secret_hash: string;
+  created_at: number;
+  /** Last authenticated request, to the minute. */
+  last_used_at: number | null;
 }
 
 export interface ChannelTable {
@@ -223,6 +238,7 @@ export interface ConsoleSessionTable {
 
 export interface Database {
   accounts: AccountTable;
+  customer_credentials: CustomerCredentialTable;
   projects: ProjectTable;
   channels: ChannelTable;
   ban_rules: BanRuleTable;

@@ -84,7 +84,7 @@ describe('web assets', () => {
     const script = await app.inject({ method: 'GET', url: '/call/app.js' });
     expect(script.body).toContain('/v1/console/session');
     const landing = await app.inject({ method: 'GET', url: '/' });
-    expect(landing.body).toContain('href="/console/"');
+    expect(landing.body).toContain('Try a call');
     expect(landing.body).not.toContain('href="/call"');
   });
 

@@ -72,7 +72,7 @@ function send(asset: Asset, request: FastifyRequest, reply: FastifyReply): Fasti
 }
 
 const DEMO_LINK = '<a href="/call"><strong>Demo call</strong><span>Join a call in this browser; open it twice to talk to yourself.</span></a>';
-const DEMO_OFF = '<a href="/console/"><strong>Try a call</strong><span>Sign in to the console and open a project\'s “Try a call” page (the open demo runs in dev mode: <code>npm start</code>).</span></a>';
+const DEMO_OFF = '<div class="off"><strong>Demo call</strong><span>Open a project\'s “Try a call” page in the console; the open demo runs in dev mode (<code>npm start</code>).</span></div>';
 
 /** The root page, with the demo call linked only where it is served. */
 function landingPage(demo: boolean): Asset | undefined {
