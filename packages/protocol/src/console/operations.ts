@@ -37,9 +37,21 @@ import {
   ConsoleProjectList,
   CreateProjectBody,
   DeletedProject,
+  LIVE_CHANNELS_EVENT,
+  LIVE_CHANNELS_PATH,
+  LiveChannels,
   RevealedCertificate,
   UpdateProjectBody,
 } from './projects.ts';
+
+/**
+ * An operation that answers a server-sent event stream (`text/event-stream`) instead of the JSON
+ * envelope: events named `event`, each carrying the operation's `data` as JSON, until either side
+ * closes it.
+ */
+export interface EventStreamSpec {
+  event: string;
+}
 
 /**
  * Who may call a console operation: `public` needs nothing (signing in), `console` a signed-in
@@ -48,6 +60,7 @@ import {
 export interface ConsoleOperation extends Omit<Operation, 'auth'> {
   auth: 'public' | 'console';
   role: ConsoleRole;
+  stream?: EventStreamSpec;
 }
 
 const TAG_SESSION = 'Console sign-in';
@@ -157,6 +170,22 @@ export const consoleOperations = {
     params: ProjectParams,
     data: DeletedProject,
     errors: [403, 404],
+  },
+  watchLiveChannels: {
+    operationId: 'watchLiveChannels',
+    method: 'GET',
+    path: LIVE_CHANNELS_PATH,
+    summary: 'Watch live channels',
+    description:
+      `A server-sent event stream (\`text/event-stream\`, for \`EventSource\`): an event \`${LIVE_CHANNELS_EVENT}\` with every channel that has people in it (as Get channel describes each), first at once, then after each join, leave, publish or unpublish in the project (at most every 250 ms, only when something changed), and a \`: keepalive\` comment every 15 s. ` +
+      'It ends when the session does. A user may hold 10 at once (429 past that).',
+    tag: TAG_PROJECTS,
+    auth: 'console',
+    role: 'viewer',
+    params: ProjectParams,
+    data: LiveChannels,
+    stream: { event: LIVE_CHANNELS_EVENT },
+    errors: [404],
   },
   getCertificates: {
     operationId: 'getCertificates',

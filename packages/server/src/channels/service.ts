@@ -72,6 +72,28 @@ export class ChannelService {
     return liveOnlyChannel(appId, name, participants, this.#rtc.room(appId, name)?.mode, recording);
   }
 
+  /** Every channel that has people in it, each as getChannel describes it, by name (the console's live view). */
+  async liveChannels(appId: string): Promise<Channel[]> {
+    const live = await this.#rtc.channelCounts(appId);
+    const channels = await Promise.all(
+      live.map(({ channel }) =>
+        // Everyone may have left between the two reads.
+        this.getChannel(appId, channel).catch((error: unknown) => {
+          if (error instanceof DomainError && error.kind === 'not_found') return undefined;
+          throw error;
+        }),
+      ),
+    );
+    return channels.filter((channel): channel is Channel => channel !== undefined && channel.participantCount > 0).sort(inNameOrder);
+  }
+
+  /** Who is in which channel, by name, from the participant directory alone: cheap to read often. */
+  async liveRoster(appId: string): Promise<Array<Pick<Channel, 'channel' | 'participants'>>> {
+    const live = await this.#rtc.channelCounts(appId);
+    const roster = await Promise.all(live.map(async ({ channel }) => ({ channel, participants: await this.#rtc.participants(appId, channel) })));
+    return roster.filter((entry) => entry.participants.length > 0).sort(inNameOrder);
+  }
+
   async listChannels(appId: string, page: { limit?: number; cursor?: string }): Promise<ChannelPage> {
     const limit = page.limit ?? 100;
     const after = page.cursor ? cursors.decode(page.cursor) : undefined;
@@ -99,7 +121,7 @@ export class ChannelService {
         participantCount,
       });
     }
-    const sorted = [...byName.values()].sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+    const sorted = [...byName.values()].sort(inNameOrder);
     const pageItems = sorted.slice(0, limit);
     const last = pageItems.at(-1);
     return { channels: pageItems, nextCursor: sorted.length > limit && last ? cursors.encode(last.channel) : null };
@@ -121,6 +143,11 @@ export class ChannelService {
     if (!kicked && !ban) throw new DomainError('not_found', `User ${rawUid} is not in channel "${channel}"`, 'uid');
     return { channel, uid, kicked, bannedUntil: ban ? new Date(ban.expiresAt).toISOString() : null };
   }
+}
+
+/** Channels in name order, by code unit (as cursors compare them), not by locale. */
+function inNameOrder(a: { channel: string }, b: { channel: string }): number {
+  return a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0;
 }
 
 function liveOnlyChannel(appId: string, name: string, participants: Participant[], mode: 'rtc' | 'live' | undefined, recording: Channel['recording']): Channel {

@@ -1,16 +1,18 @@
 /**
- * What each console operation does, over the console, project and token services. Routes, auth
- * and roles are console/routes.ts's; handlers only translate between the wire and the services.
+ * What each console operation does, over the console, project, channel and token services. Routes,
+ * auth and roles are console/routes.ts's; handlers only translate between the wire and the services.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import type { consoleOperations, ConsoleOperationId, ConsoleSession } from '@parley/protocol';
+import type { consoleOperations, ConsoleOperationId, ConsoleSession, EventStreamSpec } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import type { Access, Caller } from '../http/guard/caller.ts';
+import type { EventStream } from '../http/eventStream.ts';
 import { SESSION_COOKIE } from '../http/guard/consoleSessionAuthenticator.ts';
 import type { ProjectCertificates, ProjectService } from '../projects/service.ts';
 import type { CustomerCredential } from '../projects/service.ts';
 import type { Services } from '../services.ts';
+import { watchLiveChannels } from './liveChannels.ts';
 import { generatePassword } from './passwords.ts';
 import type { ConsoleUser } from './users.ts';
 
@@ -27,8 +29,10 @@ type Input<K extends ConsoleOperationId> = {
   reply: FastifyReply;
 };
 export type ConsoleHandler<K extends ConsoleOperationId> = (input: Input<K>) => Promise<Static<Op<K>['data']>>;
+/** An event stream operation's handler sends on the stream it is given until the stream closes. */
+export type ConsoleStreamHandler<K extends ConsoleOperationId> = (input: Input<K> & { stream: EventStream<Static<Op<K>['data']>> }) => Promise<void>;
 /** The operations this server answers; the table's others are not registered (see the README). */
-export type ConsoleHandlers = { [K in ConsoleOperationId]?: ConsoleHandler<K> };
+export type ConsoleHandlers = { [K in ConsoleOperationId]?: Op<K> extends { stream: EventStreamSpec } ? ConsoleStreamHandler<K> : ConsoleHandler<K> };
 
 function userView(user: ConsoleUser) {
   return { id: user.id, email: user.email, role: user.role, createdAt: new Date(user.createdAt).toISOString() };
@@ -112,6 +116,10 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       if (body.status !== undefined) request.log.info({ appId, userId: caller.user.id }, `project ${appId} ${body.status === 'disabled' ? 'disabled' : 'enabled'} from the console`);
       const [project] = (await projects.listProjects(caller.account.id)).filter((p) => p.appId === appId);
       return { appId, name: project!.name, status: project!.status, createdAt: new Date(project!.createdAt).toISOString() };
+    },
+    watchLiveChannels: async ({ access, request, stream }) => {
+      const stop = watchLiveChannels({ events: services.events, channels: services.channels, log: request.log }, access.project!.appId, (data) => stream.send(data));
+      stream.onClose(stop);
     },
     getCertificates: async ({ access }) => certificateSummary(await projectCertificates(projects, access)),
     revealCertificate: async ({ params, access, caller, request }) => {

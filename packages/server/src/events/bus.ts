@@ -39,6 +39,11 @@ export class EventBus {
     }
   }
 
+  /** How many listeners `type` has now: a subscription that ended must not linger (tests, leaks). */
+  listenerCount(type: DomainEventType): number {
+    return this.#listeners.get(type)?.length ?? 0;
+  }
+
   /** Resolves when every asynchronous listener started so far has finished (shutdown, tests). */
   async drain(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Static, TSchema } from 'typebox';
-import { ErrorEnvelope, errorCatalogue, fileOperations, operations, successSchema, type FileOperation, type FileOperationId, type Operation, type OperationId } from '@parley/protocol';
+import { ErrorEnvelope, errorCatalogue, fileOperations, operations, successSchema, type EventStreamSpec, type FileOperation, type FileOperationId, type Operation, type OperationId } from '@parley/protocol';
 import { projectAccess, type ProjectAccess } from './guard/caller.ts';
 
 type StaticOf<T> = T extends TSchema ? Static<T> : undefined;
@@ -63,8 +63,16 @@ function errorResponse(status: number) {
   };
 }
 
+/** An event stream's success: its events' data, under the stream's content type. */
+function eventStreamResponse(operation: Pick<Operation, 'data'>, stream: EventStreamSpec) {
+  return {
+    description: `A server-sent event stream: \`${stream.event}\` events whose data is this JSON.`,
+    content: { 'text/event-stream': { schema: operation.data } },
+  };
+}
+
 /** The Fastify route schema of an operation; the OpenAPI document is generated from it. */
-export function routeSchema(operation: Omit<Operation, 'auth'>, securityList: Array<Record<string, string[]>>) {
+export function routeSchema(operation: Omit<Operation, 'auth'> & { stream?: EventStreamSpec }, securityList: Array<Record<string, string[]>>) {
   const statuses = [...new Set([...operation.errors, 401, 429, 500])].sort();
   return {
     operationId: operation.operationId,
@@ -76,7 +84,7 @@ export function routeSchema(operation: Omit<Operation, 'auth'>, securityList: Ar
     ...(operation.query ? { querystring: operation.query } : {}),
     ...(operation.body ? { body: operation.body } : {}),
     response: {
-      200: { ...successSchema(operation), description: 'Success' },
+      200: operation.stream ? eventStreamResponse(operation, operation.stream) : { ...successSchema(operation), description: 'Success' },
       ...Object.fromEntries(statuses.map((status) => [status, errorResponse(status)])),
     },
   };
