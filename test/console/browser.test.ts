@@ -4,14 +4,17 @@
  * post changes nothing, wrong passwords are throttled, and every page passes axe-core at desktop
  * and phone width in light and dark (screenshots in test-results/console).
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../support/backends.ts';
 import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { FAST_WEBHOOK_RETRIES, WebhookReceiver } from '../support/webhookReceiver.ts';
 import { ensureConsoleBuilt, launchBrowser, newContext, SCREENSHOT_DIR, seriousViolations, sessionCookie, signIn } from './support.ts';
 
 const VIEWER_PASSWORD = 'viewer password 1234';
@@ -21,6 +24,7 @@ describe('the console in Chromium', () => {
   let browser: Browser;
   let owner: { email: string; password: string };
   let demoAppId: string;
+  let receiver: WebhookReceiver;
   const contexts: BrowserContext[] = [];
 
   async function context(options: Parameters<typeof newContext>[2] = {}): Promise<BrowserContext> {
@@ -32,7 +36,8 @@ describe('the console in Chromium', () => {
   beforeAll(async () => {
     await ensureConsoleBuilt();
     // Not dev mode: the console and its "Try a call" must work on a production server.
-    t = await startTestServer(BACKENDS[0]!, {}, { bootstrap: true });
+    t = await startTestServer(BACKENDS[0]!, FAST_WEBHOOK_RETRIES, { bootstrap: true });
+    receiver = await WebhookReceiver.start();
     owner = t.server.firstRun!.consoleOwner;
     demoAppId = t.server.firstRun!.appId;
     const account = await t.server.services.projects.findAccountByCustomerId(t.server.firstRun!.customerId);
@@ -44,6 +49,7 @@ describe('the console in Chromium', () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
     await t?.stop();
+    await receiver?.close();
   });
 
   it('lets an owner create a project, rename it, and reveal and copy its App Certificate', async () => {
@@ -120,6 +126,85 @@ describe('the console in Chromium', () => {
     } finally {
       evil.close();
     }
+  });
+
+  it('makes a Customer Secret shown once, which works with curl at once', async () => {
+    const page = await signIn(await context(), t.url, owner.email, owner.password);
+    await page.getByRole('link', { name: 'RESTful API credentials' }).click();
+    await page.getByRole('button', { name: 'Create secret' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your new Customer Secret' });
+    await dialog.getByRole('button', { name: 'Copy Customer ID' }).click();
+    const customerId = await page.evaluate(() => navigator.clipboard.readText());
+    await dialog.getByRole('button', { name: 'Copy Customer Secret' }).click();
+    const customerSecret = await page.evaluate(() => navigator.clipboard.readText());
+    expect(customerId).toMatch(/^[0-9a-f]{32}$/);
+    expect(customerSecret).toMatch(/^[0-9a-f]{32}$/);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    // Listed without its secret, which the page no longer has.
+    await page.getByRole('button', { name: `Copy Customer ID ${customerId.slice(0, 8)}` }).waitFor();
+    expect(await page.content()).not.toContain(customerSecret);
+
+    const { stdout } = await promisify(execFile)('curl', [
+      '-s', '-o', '/dev/null', '-w', '%{http_code}', '-u', `${customerId}:${customerSecret}`,
+      '-X', 'POST', `${t.url}/v1/projects/${demoAppId}/rtc/channels`, '-H', 'Content-Type: application/json', '-d', '{"channel":"made-with-curl"}',
+    ]);
+    expect(stdout).toBe('200');
+  });
+
+  it('shows two people who try a call on Live channels within 2 s, and a kick from the console disconnects one', { timeout: 60_000 }, async () => {
+    const ownerContext = await context();
+    const consolePage = await signIn(ownerContext, t.url, owner.email, owner.password);
+    await consolePage.goto(`${t.url}/console/projects/${demoAppId}/live`);
+    await consolePage.getByText('Nobody is in a call right now').waitFor();
+
+    // "Try a call" opens the call page with the project's App ID; the tabs share the owner's session.
+    await consolePage.goto(`${t.url}/console/projects/${demoAppId}/call`);
+    const href = await consolePage.getByRole('link', { name: 'Open the call page' }).getAttribute('href');
+    expect(href).toContain(`appId=${demoAppId}`);
+    const tabs: Page[] = [];
+    for (const name of ['Ada', 'Grace']) {
+      const tab = await ownerContext.newPage();
+      await tab.goto(`${t.url}${href!.replace('channel=test', 'channel=console-room')}`);
+      await tab.getByRole('textbox', { name: 'Your name' }).fill(name);
+      await tab.getByRole('button', { name: 'Join' }).click();
+      tabs.push(tab);
+    }
+    await consolePage.goto(`${t.url}/console/projects/${demoAppId}/live`);
+    await consolePage.getByText('Nobody is in a call right now').or(consolePage.getByRole('button', { name: /^console-room/ })).waitFor();
+    for (const tab of tabs) await tab.locator('#connection-state', { hasText: 'connected' }).waitFor({ timeout: 20_000 });
+    // Both are in the call now: the page shows them within 2 s, without a reload.
+    for (const name of ['Ada', 'Grace']) await consolePage.getByRole('cell', { name, exact: true }).waitFor({ timeout: 2_000 });
+    await consolePage.getByText('2 people').waitFor({ timeout: 2_000 });
+    await consolePage.screenshot({ path: path.join(SCREENSHOT_DIR, 'live-channels-in-a-call.png'), fullPage: true });
+
+    await consolePage.getByRole('button', { name: 'Kick Ada' }).click();
+    await tabs[0]!.getByText('The server ended the call.').or(tabs[0]!.getByText('You were removed from the channel.')).waitFor({ timeout: 5_000 });
+    await consolePage.getByText('1 person').waitFor({ timeout: 2_000 });
+    expect(await consolePage.getByRole('cell', { name: 'Ada', exact: true }).count()).toBe(0);
+    for (const tab of tabs) await tab.close();
+  });
+
+  it('sends a signed test event to a webhook, and the delivery shows in the log', async () => {
+    const page = await signIn(await context(), t.url, owner.email, owner.password);
+    await page.goto(`${t.url}/console/projects/${demoAppId}/webhooks`);
+    await page.getByText('No endpoints').waitFor();
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a webhook endpoint' });
+    await dialog.getByLabel('URL').fill(receiver.url);
+    await dialog.getByRole('button', { name: 'Add endpoint' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'Signing secret' });
+    await secretDialog.getByRole('button', { name: 'Copy signing secret' }).click();
+    receiver.secret = await page.evaluate(() => navigator.clipboard.readText());
+    await secretDialog.getByRole('button', { name: 'Done' }).click();
+
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    const delivery = page.getByRole('button', { name: /^delivered\s*webhook\.test/ });
+    await delivery.waitFor({ timeout: 10_000 });
+    await delivery.click();
+    await page.getByText(/1 attempt · last answer HTTP 200/).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'webhook-test-delivery.png'), fullPage: true });
+    const notice = receiver.received.find((n) => n.body.productId === 0 && n.body.eventType === 0);
+    expect(notice?.signed).toBe(true);
   });
 
   it('throttles a sixth wrong password and says so', async () => {

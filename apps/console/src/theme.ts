@@ -1,4 +1,4 @@
-import { Anchor, createTheme, PasswordInput, type CSSVariablesResolver } from '@mantine/core';
+import { Anchor, createTheme, PasswordInput, TableScrollContainer, type CSSVariablesResolver } from '@mantine/core';
 
 /** The landing page's and docs' accent, so the three look like one product. */
 export const theme = createTheme({
@@ -13,6 +13,8 @@ export const theme = createTheme({
     PasswordInput: PasswordInput.extend({ defaultProps: { visibilityToggleButtonProps: { 'aria-label': 'Reveal the typed characters' } } }),
     // Links inside sentences must not rely on colour alone (WCAG 1.4.1).
     Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
+    // A table wider than a phone scrolls sideways; keyboard users scroll it once it can take focus.
+    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { type: 'native', tabIndex: 0 } }),
   },
 });
 

@@ -102,7 +102,7 @@ export function LiveChannelsPage() {
         <Accordion variant="separated" multiple defaultValue={live.channels.map((channel) => channel.channel)}>
           {live.channels.map((channel) => (
             <Accordion.Item key={channel.channel} value={channel.channel}>
-              <Accordion.Control aria-label={`Channel ${channel.channel}`}>
+              <Accordion.Control>
                 <Group justify="space-between" wrap="wrap" pr="sm">
                   <Text fw={600} ff="monospace">{channel.channel}</Text>
                   <Group gap="xs">

@@ -106,7 +106,7 @@ function Deliveries({ appId, webhookId }: { appId: string; webhookId: string }) 
             <Accordion variant="contained">
               {data.deliveries.map((delivery) => (
                 <Accordion.Item key={delivery.deliveryId} value={String(delivery.deliveryId)}>
-                  <Accordion.Control aria-label={`Delivery ${delivery.deliveryId}: ${delivery.event}, ${delivery.state}`}>
+                  <Accordion.Control>
                     <Group gap="xs" wrap="wrap">
                       <Badge size="sm" variant="light" color={delivery.state === 'delivered' ? 'teal' : delivery.state === 'failed' ? 'red' : 'yellow'}>{delivery.state}</Badge>
                       <Code>{delivery.event}</Code>
@@ -162,7 +162,7 @@ function WebhookCard({ appId, webhook, onSecret }: { appId: string; webhook: Web
   const [deleting, confirmDelete] = useDisclosure();
   return (
     <Accordion.Item value={webhook.webhookId}>
-      <Accordion.Control aria-label={`Webhook ${webhook.url}`}>
+      <Accordion.Control>
         <Group justify="space-between" wrap="wrap" pr="sm">
           <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>{webhook.url}</Text>
           <Group gap={4}>

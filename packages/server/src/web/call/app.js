@@ -272,7 +272,7 @@
     joinPanel.hidden = true;
     callPanel.hidden = false;
     joinButton.disabled = false;
-    history.replaceState(null, '', '/call?channel=' + encodeURIComponent(channelName));
+    history.replaceState(null, '', '/call?' + new URLSearchParams(projectAppId ? { appId: projectAppId, channel: channelName } : { channel: channelName }).toString());
     renderLocal();
     // The form (and its focused Join button) just disappeared: keep keyboard users in the call.
     $('call-title').focus();
