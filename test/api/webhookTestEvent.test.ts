@@ -58,7 +58,7 @@ describe.each(BACKENDS)('webhook test events on $name', (backend) => {
     });
 
     const [logged] = await deliveriesWhen(auth, hook, (deliveries) => expect(deliveries[0]?.state).toBe('delivered'));
-    expect(logged).toMatchObject({ deliveryId: sent.body.data.deliveryId, event: 'webhook.test', attempts: 1, lastStatus: 200, lastError: null, nextAttemptAt: null });
+    expect(logged).toMatchObject({ deliveryId: sent.body.data.deliveryId, event: 'webhook.test', attempts: 1, lastStatus: 200, lastError: null, lastResponseBody: '{"ok":true}', nextAttemptAt: null });
     expect(logged!.lastLatencyMs).toBeGreaterThanOrEqual(0);
     // Given time to misbehave, nothing else arrives.
     await new Promise((resolve) => setTimeout(resolve, 300));

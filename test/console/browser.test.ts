@@ -202,6 +202,7 @@ describe('the console in Chromium', () => {
     await delivery.waitFor({ timeout: 10_000 });
     await delivery.click();
     await page.getByText(/1 attempt · last answer HTTP 200/).waitFor();
+    await page.getByText('Response body (HTTP 200)').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'webhook-test-delivery.png'), fullPage: true });
     const notice = receiver.received.find((n) => n.body.productId === 0 && n.body.eventType === 0);
     expect(notice?.signed).toBe(true);

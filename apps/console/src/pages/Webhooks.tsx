@@ -125,6 +125,12 @@ function Deliveries({ appId, webhookId }: { appId: string; webhookId: string }) 
                       {delivery.lastError && <Text size="sm" c="red">{delivery.lastError}</Text>}
                       <Text size="xs" fw={700}>Request body (signed)</Text>
                       <Code block style={{ maxHeight: 240, overflow: 'auto' }}>{prettyJson(delivery.body)}</Code>
+                      {delivery.lastResponseBody !== null && (
+                        <>
+                          <Text size="xs" fw={700}>Response body{delivery.lastStatus !== null ? ` (HTTP ${delivery.lastStatus})` : ''}</Text>
+                          <Code block style={{ maxHeight: 160, overflow: 'auto' }}>{delivery.lastResponseBody === '' ? '(empty)' : prettyJson(delivery.lastResponseBody)}</Code>
+                        </>
+                      )}
                       {canChange && (
                         <Group>
                           <Button size="xs" variant="default" loading={redeliver.isPending} onClick={() => redeliver.mutate({ params: { projectId: appId, webhookId, deliveryId: delivery.deliveryId } }, { onSuccess: () => notifications.show({ message: 'Sent again: a new delivery is in the log' }) })}>Redeliver</Button>

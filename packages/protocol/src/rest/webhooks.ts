@@ -166,6 +166,7 @@ export const Delivery = Type.Object(
     lastStatus: Type.Union([Type.Integer(), Type.Null()], { description: 'HTTP status of the last attempt; null when it got no answer.' }),
     lastLatencyMs: Type.Union([Type.Integer(), Type.Null()]),
     lastError: Type.Union([Type.String(), Type.Null()]),
+    lastResponseBody: Type.Union([Type.String(), Type.Null()], { description: 'The start of the last answer\'s body (2 KiB at most), as text; null before an answer.' }),
     nextAttemptAt: Type.Union([IsoTime, Type.Null()], { description: 'When it is tried next; null unless pending.' }),
     createdAt: IsoTime,
     deliveredAt: Type.Union([IsoTime, Type.Null()]),

@@ -17,6 +17,7 @@ import * as customerCredentials from './migrations/010_customer_credentials.ts';
 import * as projectDeleted from './migrations/011_project_deleted.ts';
 import * as secondaryCertificate from './migrations/012_secondary_certificate.ts';
 import * as recordingsByProject from './migrations/013_recordings_by_project.ts';
+import * as webhookResponseBody from './migrations/014_webhook_response_body.ts';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '011_project_deleted': projectDeleted,
   '012_secondary_certificate': secondaryCertificate,
   '013_recordings_by_project': recordingsByProject,
+  '014_webhook_response_body': webhookResponseBody,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -46,7 +48,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined;
-  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  // Migrations written side by side on branches land in any order (012 may run before 010); each
+  // touches its own tables, so a later-numbered one already applied is no reason to refuse an earlier.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -142,6 +142,8 @@ export interface WebhookDeliveryTable {
   last_status: number | null;
   last_latency_ms: number | null;
   last_error: string | null;
+  /** The start of the last answer's body (2 KiB at most), as text. */
+  last_response_body: string | null;
   created_at: number;
   delivered_at: number | null;
 }

@@ -14,6 +14,8 @@ export interface SendResult {
   status: number | null;
   latencyMs: number;
   error: string | null;
+  /** The start of the answer's body as text (RESPONSE_BODY_KEPT bytes at most), for the delivery log; null without an answer. */
+  responseBody: string | null;
 }
 
 export interface SendOptions {
@@ -23,6 +25,8 @@ export interface SendOptions {
 }
 
 const MAX_ANSWER_BYTES = 64 * 1024;
+/** Enough of an answer to see why a receiver refused ("invalid signature"), not a copy of its pages. */
+export const RESPONSE_BODY_KEPT = 2048;
 const USER_AGENT = 'Parley-Webhooks/1';
 
 /** Keep-alive agents (Agora recommends keep-alive to receivers); pooled sockets are keyed by the checked address. */
@@ -73,7 +77,9 @@ export function postNotice(target: DeliveryTarget, body: string, headers: Record
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
       let received = 0;
+      const kept: Buffer[] = [];
       response.on('data', (chunk: Buffer) => {
+        if (received < RESPONSE_BODY_KEPT) kept.push(chunk.subarray(0, RESPONSE_BODY_KEPT - received));
         received += chunk.length;
         if (received > MAX_ANSWER_BYTES) response.destroy();
       });
@@ -81,13 +87,15 @@ export function postNotice(target: DeliveryTarget, body: string, headers: Record
         finish({
           ok: status >= 200 && status < 300,
           status,
+          // A multi-byte character cut at the limit decodes as U+FFFD, which is honest about the cut.
+          responseBody: Buffer.concat(kept).toString('utf8'),
           error: status >= 200 && status < 300 ? null : `answered HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`,
         });
       response.on('end', done);
       response.on('close', done);
       response.on('error', done);
     });
-    request.on('error', (error) => finish({ ok: false, status: null, error: describeError(error) }));
+    request.on('error', (error) => finish({ ok: false, status: null, error: describeError(error), responseBody: null }));
     request.end(body);
   });
 }

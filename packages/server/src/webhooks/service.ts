@@ -286,6 +286,7 @@ function toDelivery(row: store.DeliveryRow): Delivery {
     lastStatus: row.last_status,
     lastLatencyMs: row.last_latency_ms,
     lastError: row.last_error,
+    lastResponseBody: row.last_response_body,
     nextAttemptAt: row.state === 'pending' ? iso(row.next_attempt_at) : null,
     createdAt: new Date(row.created_at).toISOString(),
     deliveredAt: iso(row.delivered_at),

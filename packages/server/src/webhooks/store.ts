@@ -157,6 +157,7 @@ export interface AttemptOutcome {
   status: number | null;
   latencyMs: number;
   error: string | null;
+  responseBody: string | null;
   /** Set for a success or a final failure; otherwise when to try again. */
   state: 'delivered' | 'failed' | 'pending';
   nextAttemptAt: number;
@@ -177,6 +178,7 @@ export function recordAttempt(db: Db, claim: ClaimedDelivery, outcome: AttemptOu
         last_status: outcome.status,
         last_latency_ms: outcome.latencyMs,
         last_error: outcome.error,
+        last_response_body: outcome.responseBody,
         next_attempt_at: outcome.nextAttemptAt,
         delivered_at: outcome.state === 'delivered' ? outcome.at : null,
         lease_until: null,

@@ -195,7 +195,7 @@ export class DeliveryWorker {
       const headers = signatureHeaders(this.#options.openSecret(claim.secret), claim.body);
       return await postNotice(target, claim.body, headers, { timeoutMs: this.#options.timeoutMs, signal: this.#abort.signal, agents: this.#agents });
     } catch (error) {
-      return { ok: false, status: null, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+      return { ok: false, status: null, latencyMs: Math.round(performance.now() - started), error: (error as Error).message, responseBody: null };
     }
   }
 
@@ -211,7 +211,7 @@ export class DeliveryWorker {
     const failedAttempts = claim.attempts + 1;
     const state = result.ok ? 'delivered' : at >= giveUpAt ? 'failed' : 'pending';
     const nextAttemptAt = state === 'pending' ? Math.min(at + this.#retryDelay(failedAttempts), giveUpAt) : at;
-    const written = await this.#recordAttempt(claim, { at, status: result.status, latencyMs: result.latencyMs, error: result.error, state, nextAttemptAt });
+    const written = await this.#recordAttempt(claim, { at, status: result.status, latencyMs: result.latencyMs, error: result.error, responseBody: result.responseBody, state, nextAttemptAt });
     if (written) {
       // One line per attempt, as an operator follows deliveries; the URL's query may hold a token, so only its origin.
       const target = new URL(claim.url).origin;
