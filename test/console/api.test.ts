@@ -91,6 +91,10 @@ describe.each(BACKENDS)('console API on $name', (backend) => {
   it('keeps viewers to reads: no secret, no change, on the console\'s operations and the v1 ones', async () => {
     const viewer = await signIn('viewer@example.com');
     expect((await call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { headers: asCookie(viewer, false) })).status).toBe(200);
+    // Recorded files are reads too: the console's player fetches them with the session (a missing file is 404, not 401).
+    const file = await call(t.url, 'GET', `/v1/projects/${project.appId}/recordings/${'a'.repeat(32)}/files/x.mp4`, { headers: asCookie(viewer, false) });
+    expect(file.status).toBe(404);
+    expect((await call(t.url, 'GET', `/v1/projects/${project.appId}/recordings`, { headers: asCookie(viewer, false) })).status).toBe(200);
     const refused = [
       ['POST', `/v1/projects/${project.appId}/rtc/channels`, { channel: 'viewer-made' }],
       ['POST', `/v1/console/projects/${project.appId}/certificates/primary/reveal`, undefined],

@@ -184,6 +184,42 @@ describe('the console in Chromium', () => {
     for (const tab of tabs) await tab.close();
   });
 
+  it('lists a recording of a call, plays its MP4 in the page and offers every file for download', { timeout: 90_000 }, async () => {
+    const ownerContext = await context();
+    const consolePage = await signIn(ownerContext, t.url, owner.email, owner.password);
+    const tab = await ownerContext.newPage();
+    await tab.goto(`${t.url}/call?appId=${demoAppId}&channel=recorded-room`);
+    await tab.getByRole('textbox', { name: 'Your name' }).fill('Lin');
+    await tab.getByRole('button', { name: 'Join' }).click();
+    await tab.locator('#connection-state', { hasText: 'connected' }).waitFor({ timeout: 20_000 });
+    await tab.waitForFunction(() => [...document.querySelectorAll('video')].some((v) => v.videoWidth > 0), null, { timeout: 20_000 });
+
+    const auth = { auth: `Basic ${Buffer.from(`${t.server.firstRun!.customerId}:${t.server.firstRun!.customerSecret}`).toString('base64')}` };
+    const recordings = `/v1/projects/${demoAppId}/channels/recorded-room/recordings`;
+    const started = await call(t.url, 'POST', recordings, { ...auth, body: { mode: 'mix', avFileType: ['hls', 'mp4'] } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    // The call tab opened last; a tab in the background gets no animation frames (the dialog would not fade in).
+    await consolePage.bringToFront();
+    await consolePage.goto(`${t.url}/console/projects/${demoAppId}/recordings`);
+    await consolePage.getByRole('button', { name: /^Stop recording/ }).waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Stopped from the page, which then lists its files.
+    await consolePage.getByRole('button', { name: /^Stop recording/ }).click();
+    const play = consolePage.getByRole('button', { name: /^Play .*\.mp4/ });
+    await play.waitFor({ timeout: 30_000 });
+    expect(await consolePage.getByRole('link', { name: /^Download .*\.m3u8/ }).count()).toBeGreaterThan(0);
+    await play.click();
+    const video = consolePage.getByRole('dialog').locator('video');
+    await video.waitFor();
+    await consolePage.waitForFunction(() => {
+      const element = document.querySelector('[role="dialog"] video') as HTMLVideoElement | null;
+      return element !== null && element.videoWidth > 0 && element.duration > 3 && element.currentTime > 0;
+    }, null, { timeout: 15_000 });
+    await consolePage.waitForTimeout(400); // the dialog's fade-in, for the screenshot
+    await consolePage.screenshot({ path: path.join(SCREENSHOT_DIR, 'recording-playing.png') });
+    await tab.close();
+  });
+
   it('sends a signed test event to a webhook, and the delivery shows in the log', async () => {
     const page = await signIn(await context(), t.url, owner.email, owner.password);
     await page.goto(`${t.url}/console/projects/${demoAppId}/webhooks`);

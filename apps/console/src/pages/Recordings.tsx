@@ -18,6 +18,10 @@ import { QueryState } from '../components/QueryState.tsx';
 import { usePages } from '../components/usePages.ts';
 
 type RecordingFile = Recording['fileList'][number];
+interface Playing {
+  file: RecordingFile;
+  sid: string;
+}
 
 /** Agora's status numbers 0-7 are stages of a running recording; 8 and 20 are its end. */
 function isRunning(recording: Recording): boolean {
@@ -36,20 +40,26 @@ function lengthOf(recording: Recording): number | null {
   return end === null ? null : Math.max(0, (end - start) / 1000);
 }
 
-function fileLabel(file: RecordingFile): string {
-  const who = file.mixedAllUser ? 'everyone' : `user ${file.uid}`;
-  return `${file.fileName.split('/').at(-1)} (${who}, ${file.trackType.replaceAll('_', ' ')})`;
+/** A file's name without its folder and the recording id every file of it starts with. */
+function shortName(file: RecordingFile, sid: string): string {
+  const name = file.fileName.split('/').at(-1) ?? file.fileName;
+  return name.startsWith(`${sid}_`) ? name.slice(sid.length + 1) : name;
 }
 
-function Files({ recording, onPlay }: { recording: Recording; onPlay: (file: RecordingFile) => void }) {
+function fileLabel(file: RecordingFile, sid: string): string {
+  const who = file.mixedAllUser ? 'everyone' : `user ${file.uid}`;
+  return `${shortName(file, sid)} (${who}, ${file.trackType.replaceAll('_', ' ')})`;
+}
+
+function Files({ recording, onPlay }: { recording: Recording; onPlay: (playing: Playing) => void }) {
   const files = recording.fileList.filter((file) => file.isPlayable || file.fileName.endsWith('.mp4') || file.fileName.endsWith('.m3u8'));
   if (files.length === 0) return <Text size="sm" c="dimmed">{isRunning(recording) ? 'After it stops' : 'None'}</Text>;
   return (
     <Stack gap={2}>
       {files.map((file) => (
         <Group key={file.fileName} gap={6} wrap="nowrap">
-          {file.fileName.endsWith('.mp4') && <Button size="compact-xs" variant="light" onClick={() => onPlay(file)} aria-label={`Play ${fileLabel(file)}`}>Play</Button>}
-          <Anchor href={file.downloadUrl} download size="sm" aria-label={`Download ${fileLabel(file)}`}>{file.fileName.split('/').at(-1)}</Anchor>
+          {file.fileName.endsWith('.mp4') && <Button size="compact-xs" variant="light" style={{ flexShrink: 0 }} onClick={() => onPlay({ file, sid: recording.sid })} aria-label={`Play ${fileLabel(file, recording.sid)}`}>Play</Button>}
+          <Anchor href={file.downloadUrl} download size="sm" aria-label={`Download ${fileLabel(file, recording.sid)}`} title={file.fileName} style={{ wordBreak: 'break-all' }}>{shortName(file, recording.sid)}</Anchor>
         </Group>
       ))}
     </Stack>
@@ -85,7 +95,7 @@ export function RecordingsPage() {
     // While one is running its status moves on its own; a slow refresh keeps the row honest.
     refetchInterval: (query) => (query.state.data?.recordings.some(isRunning) ? 5_000 : false),
   });
-  const [playing, setPlaying] = useState<RecordingFile>();
+  const [playing, setPlaying] = useState<Playing>();
   return (
     <>
       <PageTitle title="Recordings" appId={appId} description="Cloud recordings of this project's channels, started with the REST API (v1 or Agora's routes)." />
@@ -97,7 +107,7 @@ export function RecordingsPage() {
               <Table.Tr key={recording.sid}>
                 <Table.Td><Text ff="monospace" size="sm">{recording.channel}</Text></Table.Td>
                 <Table.Td>{formatTime(recording.createdAt)}</Table.Td>
-                <Table.Td>{statusBadge(recording)}{recording.error && <Text size="xs" c="red">{recording.error}</Text>}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{statusBadge(recording)}{recording.error && <Text size="xs" c="red">{recording.error}</Text>}</Table.Td>
                 <Table.Td>{recording.mode}</Table.Td>
                 <Table.Td>{isRunning(recording) ? '—' : formatDuration(lengthOf(recording))}</Table.Td>
                 <Table.Td><Files recording={recording} onPlay={setPlaying} /></Table.Td>
@@ -107,8 +117,8 @@ export function RecordingsPage() {
           </DataTable>
         )}
       </QueryState>
-      <Modal opened={playing !== undefined} onClose={() => setPlaying(undefined)} title={playing ? fileLabel(playing) : ''} size="xl" centered>
-        {playing && <video src={playing.downloadUrl} controls autoPlay style={{ width: '100%', background: 'black' }} aria-label={`Recording ${fileLabel(playing)}`} />}
+      <Modal opened={playing !== undefined} onClose={() => setPlaying(undefined)} title={playing ? fileLabel(playing.file, playing.sid) : ''} size="xl" centered>
+        {playing && <video src={playing.file.downloadUrl} controls autoPlay style={{ width: '100%', maxHeight: '70vh', background: 'black' }} aria-label={`Recording ${fileLabel(playing.file, playing.sid)}`} />}
       </Modal>
     </>
   );
