@@ -144,7 +144,7 @@ describe('the demo call page', () => {
         () => page.textContent('[role="status"]'),
         (text) => Boolean(text?.includes('dev mode')),
       );
-      expect(status).toBe('The demo is only available when the server runs in dev mode (npm start).');
+      expect(status).toBe('The demo project mints tokens only when the server runs in dev mode (npm start). Signed in to the console? Open a project\u2019s \u201cTry a call\u201d page.');
       await page.close();
     } finally {
       await bare.server.close();

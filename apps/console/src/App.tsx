@@ -3,29 +3,34 @@
  * form, and after signing in the person lands where they were going.
  */
 import { Center, Loader } from '@mantine/core';
+import { lazy } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useOperation } from './api/queries.ts';
 import { SessionProvider } from './api/session.tsx';
 import { Shell } from './layout/Shell.tsx';
-import { CustomerCredentialsPage } from './pages/CustomerCredentials.tsx';
-import { LiveChannelsPage } from './pages/LiveChannels.tsx';
-import { NotFoundPage } from './pages/NotFound.tsx';
-import { PasswordPage } from './pages/Password.tsx';
-import { ProjectCredentialsPage } from './pages/ProjectCredentials.tsx';
-import { ProjectsPage } from './pages/Projects.tsx';
-import { RecordingsPage } from './pages/Recordings.tsx';
-import { SessionsPage } from './pages/Sessions.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
-import { TeamPage } from './pages/Team.tsx';
-import { TryCallPage } from './pages/TryCall.tsx';
-import { UsagePage } from './pages/Usage.tsx';
-import { WebhooksPage } from './pages/Webhooks.tsx';
+
+// Each page is its own chunk, so signing in does not wait for the charts and tables of every page.
+const CustomerCredentialsPage = lazy(() => import('./pages/CustomerCredentials.tsx').then((m) => ({ default: m.CustomerCredentialsPage })));
+const LiveChannelsPage = lazy(() => import('./pages/LiveChannels.tsx').then((m) => ({ default: m.LiveChannelsPage })));
+const NotFoundPage = lazy(() => import('./pages/NotFound.tsx').then((m) => ({ default: m.NotFoundPage })));
+const PasswordPage = lazy(() => import('./pages/Password.tsx').then((m) => ({ default: m.PasswordPage })));
+const ProjectCredentialsPage = lazy(() => import('./pages/ProjectCredentials.tsx').then((m) => ({ default: m.ProjectCredentialsPage })));
+const ProjectsPage = lazy(() => import('./pages/Projects.tsx').then((m) => ({ default: m.ProjectsPage })));
+const RecordingsPage = lazy(() => import('./pages/Recordings.tsx').then((m) => ({ default: m.RecordingsPage })));
+const SessionsPage = lazy(() => import('./pages/Sessions.tsx').then((m) => ({ default: m.SessionsPage })));
+const TeamPage = lazy(() => import('./pages/Team.tsx').then((m) => ({ default: m.TeamPage })));
+const TryCallPage = lazy(() => import('./pages/TryCall.tsx').then((m) => ({ default: m.TryCallPage })));
+const UsagePage = lazy(() => import('./pages/Usage.tsx').then((m) => ({ default: m.UsagePage })));
+const WebhooksPage = lazy(() => import('./pages/Webhooks.tsx').then((m) => ({ default: m.WebhooksPage })));
+
+function Loading() {
+  return <Center h="100vh" role="status" aria-label="Loading the console"><Loader /></Center>;
+}
 
 export function App() {
   const session = useOperation('getSession', {}, { retry: false, staleTime: 60_000 });
-  if (session.isPending) {
-    return <Center h="100vh" role="status" aria-label="Loading the console"><Loader /></Center>;
-  }
+  if (session.isPending) return <Loading />;
   if (!session.data) return <SignInPage />;
   return (
     <SessionProvider session={session.data}>

@@ -3,9 +3,10 @@
  * the navigation: the project picker and the chosen project's pages, then the account's pages.
  * Below 768 px the navigation folds behind a menu button.
  */
-import { ActionIcon, AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Select, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, Select, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
+import { Suspense } from 'react';
 import { NavLink as RouterLink, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
 import { setCsrfToken } from '../api/client.ts';
 import { useChange, useOperation } from '../api/queries.ts';
@@ -122,7 +123,10 @@ export function Shell() {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {/* Pages load as their own chunks; the frame stays while one arrives. */}
+        <Suspense fallback={<Center py="xl" role="status" aria-label="Loading the page"><Loader size="sm" /></Center>}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );
