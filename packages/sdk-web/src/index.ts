@@ -27,10 +27,54 @@ import {
   createMicrophoneAudioTrack,
   getDevices,
 } from './tracks/createTracks.ts';
+import { noop } from './compat/noops.ts';
+import { getSupportedCodec } from './platform/codecs.ts';
+import { DeviceWatcher, type DeviceInfo, type DeviceKind } from './platform/devices.ts';
+import { setLogLevel } from './platform/log.ts';
 import { setAutoplayFailedHandler } from './tracks/mediaPlayer.ts';
+import { TypedEmitter } from './typedEmitter.ts';
 import { VERSION } from './version.ts';
 
+/** The events of the ParleyRTC object itself, as Agora's IAgoraRTC has them. */
+export interface ParleyRTCEvents {
+  'camera-changed': (info: DeviceInfo) => void;
+  'microphone-changed': (info: DeviceInfo) => void;
+  'playback-device-changed': (info: DeviceInfo) => void;
+  'autoplay-failed': () => void;
+  'security-policy-violation': (event: SecurityPolicyViolationEvent) => void;
+}
+
+const events = new TypedEmitter<ParleyRTCEvents>();
 let autoplayFailed: (() => void) | undefined;
+let securityPolicyViolation: ((event: SecurityPolicyViolationEvent) => void) | undefined;
+let watchingPolicy = false;
+const deviceCallbacks: Partial<Record<DeviceKind, (info: DeviceInfo) => void>> = {};
+const DEVICE_EVENTS = { videoinput: 'camera-changed', audioinput: 'microphone-changed', audiooutput: 'playback-device-changed' } as const;
+const devices = new DeviceWatcher((kind, info) => {
+  deviceCallbacks[kind]?.(info);
+  events.emit(DEVICE_EVENTS[kind], info);
+});
+
+function onDeviceChanged(kind: DeviceKind, handler: ((info: DeviceInfo) => void) | undefined): void {
+  deviceCallbacks[kind] = handler;
+  if (handler) void devices.start();
+}
+
+/** The page's CSP refusals, reported to the app (Agora reports its own; Parley reports the page's). */
+function watchSecurityPolicy(): void {
+  if (watchingPolicy || typeof document === 'undefined') return;
+  watchingPolicy = true;
+  document.addEventListener('securitypolicyviolation', (event) => {
+    securityPolicyViolation?.(event);
+    events.emit('security-policy-violation', event);
+  });
+}
+
+function playbackAutoplayFailed(): void {
+  autoplayFailed?.();
+  events.emit('autoplay-failed');
+}
+setAutoplayFailedHandler(playbackAutoplayFailed);
 
 export function createClient(config: ClientConfig): ParleyClient {
   return new ParleyClient(config);
@@ -47,6 +91,12 @@ export function getCameras(): Promise<MediaDeviceInfo[]> {
 
 export function getMicrophones(): Promise<MediaDeviceInfo[]> {
   return getDevices('audioinput');
+}
+
+/** Speakers and headphones (audio outputs) the page may play to. */
+export async function getPlaybackDevices(): Promise<MediaDeviceInfo[]> {
+  const all = typeof navigator === 'undefined' || !navigator.mediaDevices ? [] : await navigator.mediaDevices.enumerateDevices();
+  return all.filter((device) => device.kind === 'audiooutput');
 }
 
 /** True when this browser has what calls need: WebRTC, WebSocket and getUserMedia. */
@@ -71,22 +121,91 @@ const ParleyRTC = {
   getDevices,
   getCameras,
   getMicrophones,
+  getPlaybackDevices,
   checkSystemRequirements,
+  getSupportedCodec,
+  setLogLevel,
   isParleyRTCError,
   ParleyRTCError,
+  on<K extends keyof ParleyRTCEvents>(event: K, listener: ParleyRTCEvents[K]): void {
+    if (event.endsWith('-changed')) void devices.start();
+    if (event === 'security-policy-violation') watchSecurityPolicy();
+    events.on(event, listener);
+  },
+  once<K extends keyof ParleyRTCEvents>(event: K, listener: ParleyRTCEvents[K]): void {
+    if (event.endsWith('-changed')) void devices.start();
+    if (event === 'security-policy-violation') watchSecurityPolicy();
+    events.once(event, listener);
+  },
+  off<K extends keyof ParleyRTCEvents>(event: K, listener: ParleyRTCEvents[K]): void {
+    events.off(event, listener);
+  },
+  removeAllListeners(event?: keyof ParleyRTCEvents): void {
+    events.removeAllListeners(event);
+  },
+  getListeners<K extends keyof ParleyRTCEvents>(event: K): Array<ParleyRTCEvents[K]> {
+    return events.getListeners(event);
+  },
   /** Called when the browser blocks audio or video playback until the user interacts with the page. */
   get onAutoplayFailed(): (() => void) | undefined {
     return autoplayFailed;
   },
   set onAutoplayFailed(handler: (() => void) | undefined) {
     autoplayFailed = handler;
-    setAutoplayFailedHandler(handler);
+  },
+  /** Agora's newer name for onAutoplayFailed. */
+  get onAudioAutoplayFailed(): (() => void) | undefined {
+    return autoplayFailed;
+  },
+  set onAudioAutoplayFailed(handler: (() => void) | undefined) {
+    autoplayFailed = handler;
+  },
+  get onCameraChanged(): ((info: DeviceInfo) => void) | undefined {
+    return deviceCallbacks.videoinput;
+  },
+  set onCameraChanged(handler: ((info: DeviceInfo) => void) | undefined) {
+    onDeviceChanged('videoinput', handler);
+  },
+  get onMicrophoneChanged(): ((info: DeviceInfo) => void) | undefined {
+    return deviceCallbacks.audioinput;
+  },
+  set onMicrophoneChanged(handler: ((info: DeviceInfo) => void) | undefined) {
+    onDeviceChanged('audioinput', handler);
+  },
+  get onPlaybackDeviceChanged(): ((info: DeviceInfo) => void) | undefined {
+    return deviceCallbacks.audiooutput;
+  },
+  set onPlaybackDeviceChanged(handler: ((info: DeviceInfo) => void) | undefined) {
+    onDeviceChanged('audiooutput', handler);
+  },
+  get onSecurityPolicyViolation(): ((event: SecurityPolicyViolationEvent) => void) | undefined {
+    return securityPolicyViolation;
+  },
+  set onSecurityPolicyViolation(handler: ((event: SecurityPolicyViolationEvent) => void) | undefined) {
+    securityPolicyViolation = handler;
+    if (handler) watchSecurityPolicy();
+  },
+  enableLogUpload: (): void => noop('IAgoraRTC', 'enableLogUpload'),
+  disableLogUpload: (): void => noop('IAgoraRTC', 'disableLogUpload'),
+  setArea: (_area: unknown): void => noop('IAgoraRTC', 'setArea'),
+  setAppType: (_type: unknown): void => noop('IAgoraRTC', 'setAppType'),
+  registerExtensions: (_extensions: unknown[]): void => noop('IAgoraRTC', 'registerExtensions'),
+  preload: async (..._args: unknown[]): Promise<void> => noop('IAgoraRTC', 'preload'),
+  resumeAudioContext: (): void => noop('IAgoraRTC', 'resumeAudioContext'),
+  processExternalMediaAEC: (_element: HTMLMediaElement): void => noop('IAgoraRTC', 'processExternalMediaAEC'),
+  getElectronScreenSources: async (..._args: unknown[]): Promise<never[]> => {
+    noop('IAgoraRTC', 'getElectronScreenSources');
+    return [];
   },
 };
 
 export default ParleyRTC;
 
 export { VERSION, ParleyClient, ParleyRTCError, isParleyRTCError };
+export type { DeviceInfo, DeviceState } from './platform/devices.ts';
+export type { SupportedCodecs } from './platform/codecs.ts';
+export { LOG_LEVELS } from './platform/log.ts';
+export { DOCUMENTED_NOOPS } from './compat/noops.ts';
 export { isServerError, LOCAL_ERROR_CODES, type LocalErrorCode, type ParleyErrorCode } from './errors.ts';
 export type { ClientConfig } from './client/client.ts';
 export type {

@@ -47,6 +47,11 @@ export class TypedEmitter<Events extends EventMap<Events>> {
     return this;
   }
 
+  /** The listeners of `event`, in the order they were added (Agora's EventEmitter has this). */
+  getListeners<K extends keyof Events>(event: K): Array<Events[K]> {
+    return (this.#listeners.get(event) ?? []).map((entry) => entry.listener as Events[K]);
+  }
+
   listenerCount(event: keyof Events): number {
     return this.#listeners.get(event)?.length ?? 0;
   }

@@ -1,0 +1,35 @@
+/**
+ * Members of Agora's Web SDK that Parley keeps as documented no-ops: they exist with Agora's
+ * name and signature so an Agora app runs unchanged, log once why they do nothing, and never
+ * throw where Agora would not. The reason is what the SDK logs and what the coverage report
+ * (`npm run sdk:coverage`) and the migration guide print.
+ *
+ * Keyed by Agora's interface name, then member name. A security call is never a no-op: what
+ * Parley cannot do there throws NOT_SUPPORTED instead.
+ */
+import { log } from '../platform/log.ts';
+
+export const DOCUMENTED_NOOPS = {
+  IAgoraRTC: {
+    enableLogUpload: 'Parley has no log collection service: logs stay in the browser console.',
+    disableLogUpload: 'Parley has no log collection service: logs stay in the browser console.',
+    setArea: 'Parley has no regional access network: the server given to setServer() is the area.',
+    setAppType: 'Parley keeps no per-app-type statistics.',
+    registerExtensions: 'Agora\'s extensions (AI denoiser, virtual background…) need Agora\'s cloud binaries; process tracks with createCustomVideoTrack/createCustomAudioTrack instead.',
+    preload: 'Parley needs no gateway warm-up: join() connects directly to your server.',
+    getElectronScreenSources: 'Electron\'s desktopCapturer is not used; in Electron, getDisplayMedia works as in the browser. Resolves to an empty list.',
+    resumeAudioContext: 'Parley plays remote audio through media elements, not a shared AudioContext: there is none to resume.',
+    processExternalMediaAEC: 'Echo cancellation of external media elements needs Agora\'s audio pipeline; the browser\'s own AEC applies to the microphone.',
+  },
+} as const satisfies Record<string, Record<string, string>>;
+
+export type NoopInterface = keyof typeof DOCUMENTED_NOOPS;
+
+/**
+ * Marks a call of a documented no-op: logs its reason once (at WARNING), so a developer sees
+ * why nothing happened without a flood of lines.
+ */
+export function noop<I extends NoopInterface>(where: I, member: keyof (typeof DOCUMENTED_NOOPS)[I] & string): void {
+  const reason = (DOCUMENTED_NOOPS[where] as Record<string, string>)[member];
+  log.warnOnce(`${where}.${member}`, `${member}() does nothing in Parley: ${reason}`);
+}

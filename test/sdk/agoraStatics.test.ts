@@ -1,0 +1,110 @@
+/**
+ * ParleyRTC's static calls as Agora's sample apps make them, in real Chromium on the built
+ * bundle: every member the coverage report counts on IAgoraRTC exists at run time; documented
+ * no-ops neither throw nor reject and each logs its reason once (at WARNING, silenced by
+ * setLogLevel(4)); getSupportedCodec answers this browser's codecs; the device lists and
+ * listeners work; the emitter has Agora's methods.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coverage } from '../../packages/sdk-web/scripts/coverage.ts';
+import { buildSdk } from '../../packages/sdk-web/scripts/build.ts';
+import { DOCUMENTED_NOOPS } from '../../packages/sdk-web/src/compat/noops.ts';
+import { launchChromium, serveStatic, type StaticServer, type TestBrowser } from './support/browser.ts';
+
+const PAGE = '<!doctype html><html><head><title>statics</title><script src="/sdk/parley-rtc.js"></script></head><body></body></html>';
+
+describe('ParleyRTC\'s Agora statics in Chromium', () => {
+  let browser: TestBrowser;
+  let site: StaticServer;
+  let page: Page;
+  const warnings: string[] = [];
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sdk-statics-'));
+
+  beforeAll(async () => {
+    await buildSdk(outDir);
+    site = await serveStatic(outDir, { '/': PAGE });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    await page.goto(`${site.url}/`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('has at run time every IAgoraRTC member the report counts', async () => {
+    const counted = coverage().interfaces.find((i) => i.agora === 'IAgoraRTC')!.members.filter((m) => m.status !== 'missing').map((m) => m.name);
+    const absent = await page.evaluate((names) => names.filter((name) => !(name in (window as any).ParleyRTC)), counted);
+    expect(absent).toEqual([]);
+  });
+
+  it('runs every documented no-op without a throw or a rejection, logging each reason once', async () => {
+    const noops = Object.keys(DOCUMENTED_NOOPS.IAgoraRTC);
+    const results = await page.evaluate(async (names) => {
+      const sdk = (window as any).ParleyRTC;
+      const outcome: Record<string, string> = {};
+      for (const name of names) {
+        try {
+          await sdk[name]();
+          await sdk[name]();
+          outcome[name] = 'ok';
+        } catch (error) {
+          outcome[name] = String(error);
+        }
+      }
+      return outcome;
+    }, noops);
+    expect(Object.values(results).every((r) => r === 'ok'), JSON.stringify(results)).toBe(true);
+    for (const name of noops) expect(warnings.filter((w) => w.includes(`${name}() does nothing in Parley`)), name).toHaveLength(1);
+    expect(await page.evaluate(() => (window as any).ParleyRTC.getElectronScreenSources())).toEqual([]);
+  });
+
+  it('goes quiet at log level 4 (NONE) and speaks again at 0 (DEBUG)', async () => {
+    const before = warnings.length;
+    await page.evaluate(() => {
+      const sdk = (window as any).ParleyRTC;
+      sdk.setLogLevel(4);
+      sdk.enableLogUpload(); // already said once: silent anyway
+    });
+    expect(warnings.length).toBe(before);
+    await page.evaluate(() => (window as any).ParleyRTC.setLogLevel(0));
+  });
+
+  it('answers this browser\'s codecs in Agora\'s names', async () => {
+    const codecs = await page.evaluate(() => (window as any).ParleyRTC.getSupportedCodec());
+    expect(codecs.audio).toEqual(['OPUS']);
+    expect(codecs.video).toEqual(expect.arrayContaining(['VP8', 'VP9']));
+    for (const name of codecs.video) expect(['VP8', 'VP9', 'H264', 'AV1']).toContain(name);
+  });
+
+  it('lists cameras, microphones and playback devices, and keeps device listeners like an emitter', async () => {
+    const seen = await page.evaluate(async () => {
+      const sdk = (window as any).ParleyRTC;
+      const listener = () => {};
+      sdk.on('camera-changed', listener);
+      sdk.onMicrophoneChanged = () => {};
+      const listeners = sdk.getListeners('camera-changed').length;
+      sdk.off('camera-changed', listener);
+      return {
+        cameras: (await sdk.getCameras()).map((d: MediaDeviceInfo) => d.kind),
+        microphones: (await sdk.getMicrophones()).map((d: MediaDeviceInfo) => d.kind),
+        playback: (await sdk.getPlaybackDevices()).every((d: MediaDeviceInfo) => d.kind === 'audiooutput'),
+        listeners,
+        afterOff: sdk.getListeners('camera-changed').length,
+        microphoneHandler: typeof sdk.onMicrophoneChanged,
+      };
+    });
+    expect(seen.cameras.length).toBeGreaterThan(0);
+    expect(new Set(seen.cameras)).toEqual(new Set(['videoinput']));
+    expect(new Set(seen.microphones)).toEqual(new Set(['audioinput']));
+    expect(seen).toMatchObject({ playback: true, listeners: 1, afterOff: 0, microphoneHandler: 'function' });
+  });
+});
