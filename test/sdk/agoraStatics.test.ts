@@ -17,7 +17,7 @@ import { launchChromium, serveStatic, type StaticServer, type TestBrowser } from
 
 const PAGE = '<!doctype html><html><head><title>statics</title><script src="/sdk/parley-rtc.js"></script></head><body></body></html>';
 
-describe('ParleyRTC\'s Agora statics in Chromium', () => {
+describe('ParleyRTC\'s Agora calls in Chromium', () => {
   let browser: TestBrowser;
   let site: StaticServer;
   let page: Page;
@@ -83,6 +83,59 @@ describe('ParleyRTC\'s Agora statics in Chromium', () => {
     expect(codecs.audio).toEqual(['OPUS']);
     expect(codecs.video).toEqual(expect.arrayContaining(['VP8', 'VP9']));
     for (const name of codecs.video) expect(['VP8', 'VP9', 'H264', 'AV1']).toContain(name);
+  });
+
+  it('runs the client\'s cloud-only calls as documented no-ops, and keeps TURN settings and the role', async () => {
+    const clientNoops = Object.keys(DOCUMENTED_NOOPS.IAgoraRTCClient);
+    const outcome = await page.evaluate(async (names) => {
+      const sdk = (window as any).ParleyRTC;
+      const client = sdk.createClient({ mode: 'live', codec: 'vp8', role: 'audience' });
+      const failures: string[] = [];
+      for (const name of names) {
+        try {
+          await client[name]({});
+        } catch (error) {
+          failures.push(`${name}: ${error}`);
+        }
+      }
+      client.setTurnServer({ turnServerURL: 'turn.example.com', username: 'u', password: 'p', tcpport: 443 });
+      let badTurn = '';
+      try {
+        client.setTurnServer({ turnServerURL: '', username: 'u', password: 'p' });
+      } catch (error: any) {
+        badTurn = error.code;
+      }
+      return { failures, role: client.role, badTurn };
+    }, clientNoops);
+    expect(outcome).toEqual({ failures: [], role: 'audience', badTurn: 'INVALID_PARAMS' });
+    for (const name of clientNoops) expect(warnings.filter((w) => w.includes(`${name}() does nothing in Parley`)), name).toHaveLength(1);
+  });
+
+  it('measures the fake microphone\'s level once the audio context runs', async () => {
+    await page.evaluate(async () => {
+      const sdk = (window as any).ParleyRTC;
+      (window as any).microphone = await sdk.createMicrophoneAudioTrack();
+      (window as any).microphone.getVolumeLevel();
+    });
+    // Browsers start an AudioContext suspended until a user gesture; a click resumes it.
+    await page.mouse.click(5, 5);
+    await page.evaluate(() => (window as any).ParleyRTC.resumeAudioContext());
+    const levels = await page.evaluate(async () => {
+      const samples: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        samples.push((window as any).microphone.getVolumeLevel());
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      (window as any).microphone.setEnabled(false);
+      const disabled = (window as any).microphone.getVolumeLevel();
+      (window as any).microphone.close();
+      return { max: Math.max(...samples), min: Math.min(...samples), disabled };
+    });
+    // Chromium's fake microphone beeps: loud at times, and never above full scale.
+    expect(levels.max).toBeGreaterThan(0.05);
+    expect(levels.max).toBeLessThanOrEqual(1);
+    expect(levels.min).toBeGreaterThanOrEqual(0);
+    expect(levels.disabled).toBe(0);
   });
 
   it('lists cameras, microphones and playback devices, and keeps device listeners like an emitter', async () => {

@@ -17,6 +17,7 @@
  * await client.publish([microphone, camera]);
  */
 import { ParleyClient, type ClientConfig } from './client/client.ts';
+import './client/cloudOnly.ts';
 import { isParleyRTCError, ParleyRTCError } from './errors.ts';
 import { setDefaultServer } from './serverUrl.ts';
 import {
@@ -28,6 +29,7 @@ import {
   getDevices,
 } from './tracks/createTracks.ts';
 import { noop } from './compat/noops.ts';
+import { audioContextStateHandler, onAudioContextStateChanged, resumeAudioContext } from './platform/audioContext.ts';
 import { getSupportedCodec } from './platform/codecs.ts';
 import { DeviceWatcher, type DeviceInfo, type DeviceKind } from './platform/devices.ts';
 import { setLogLevel } from './platform/log.ts';
@@ -185,13 +187,20 @@ const ParleyRTC = {
     securityPolicyViolation = handler;
     if (handler) watchSecurityPolicy();
   },
+  /** Resumes the SDK's AudioContext (level meters) when the browser started it suspended; call it from a user gesture. */
+  resumeAudioContext,
+  get onAudioContextStateChanged() {
+    return audioContextStateHandler();
+  },
+  set onAudioContextStateChanged(handler: ((state: AudioContextState, previous: AudioContextState | undefined) => void) | undefined) {
+    onAudioContextStateChanged(handler);
+  },
   enableLogUpload: (): void => noop('IAgoraRTC', 'enableLogUpload'),
   disableLogUpload: (): void => noop('IAgoraRTC', 'disableLogUpload'),
   setArea: (_area: unknown): void => noop('IAgoraRTC', 'setArea'),
   setAppType: (_type: unknown): void => noop('IAgoraRTC', 'setAppType'),
   registerExtensions: (_extensions: unknown[]): void => noop('IAgoraRTC', 'registerExtensions'),
   preload: async (..._args: unknown[]): Promise<void> => noop('IAgoraRTC', 'preload'),
-  resumeAudioContext: (): void => noop('IAgoraRTC', 'resumeAudioContext'),
   processExternalMediaAEC: (_element: HTMLMediaElement): void => noop('IAgoraRTC', 'processExternalMediaAEC'),
   getElectronScreenSources: async (..._args: unknown[]): Promise<never[]> => {
     noop('IAgoraRTC', 'getElectronScreenSources');

@@ -39,6 +39,7 @@ import { reconcileUsers, type RemoteUser } from './remoteUser.ts';
 import { RemoteUsers } from './remoteUsers.ts';
 import { routeServerNotice } from './serverNotices.ts';
 import { StatsCollector, type RTCStats } from './statsCollector.ts';
+import { toIceServers, type TurnServerConfig } from './turnServer.ts';
 
 export interface ClientConfig {
   /** "rtc": everyone publishes and subscribes. "live": hosts publish, the audience only watches. */
@@ -58,6 +59,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   readonly codec: 'vp8';
 
   #iceServers: RTCIceServer[] | undefined;
+  readonly #configIceServers: RTCIceServer[] | undefined;
   #role: ClientRole;
   #engine: SessionEngine;
   #publisher: PublishConnection | undefined;
@@ -79,6 +81,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.codec = 'vp8';
     this.#role = config.mode === 'live' ? (config.role ?? 'host') : 'host';
     this.#iceServers = config.iceServers;
+    this.#configIceServers = config.iceServers;
     this.#engine = new SessionEngine(this.#sessionHost(), { server: config.server });
     this.#trackLink = {
       mutedChanged: (track, muted) => {
@@ -165,6 +168,17 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   }
 
   /** Replaces the token before it expires (after `token-privilege-will-expire`). */
+  /** The role this client joins (or joined) with: "host", or "audience" in live mode. */
+  get role(): ClientRole {
+    return this.#role;
+  }
+
+  /** TURN servers (Agora's settings) for the next join, replacing earlier ones given here. */
+  setTurnServer(servers: TurnServerConfig | TurnServerConfig[]): void {
+    if (this.#engine.state !== 'DISCONNECTED') throw invalidOperation('Call setTurnServer() before join()');
+    this.#iceServers = [...(this.#configIceServers ?? []), ...toIceServers(servers)];
+  }
+
   async renewToken(token: string): Promise<void> {
     checkToken(token);
     await this.#engine.renewToken(token);

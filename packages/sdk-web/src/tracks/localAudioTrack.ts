@@ -5,15 +5,22 @@
  */
 import { LocalTrack } from './localTrack.ts';
 import { AudioPlayer } from './mediaPlayer.ts';
+import { VolumeMeter } from './volumeMeter.ts';
 
 export class LocalAudioTrack extends LocalTrack {
   override readonly trackMediaType = 'audio' as const;
   readonly #isMicrophone: boolean;
   #player: AudioPlayer | undefined;
+  #meter = new VolumeMeter();
 
   constructor(track: MediaStreamTrack, options: { isMicrophone: boolean }) {
     super(track);
     this.#isMicrophone = options.isMicrophone;
+  }
+
+  /** The level of the sound the track carries now, 0 to 1 (0 while muted or disabled: nothing is sent). */
+  getVolumeLevel(): number {
+    return this.enabled && !this.muted ? this.#meter.level(this.getMediaStreamTrack()) : 0;
   }
 
   override get isPlaying(): boolean {

@@ -4,14 +4,23 @@
  * media to another receiver meanwhile, the same object follows it and keeps playing.
  */
 import type { MediaKind } from '@parley/protocol';
+import { TypedEmitter } from '../typedEmitter.ts';
 import { AudioPlayer, resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
+import { VolumeMeter } from './volumeMeter.ts';
 
-export abstract class RemoteTrack {
+/** A remote track's events, as Agora's IRemoteTrack has them. */
+export interface RemoteTrackEvents {
+  /** The first frame (video) or the first sound (audio) was decoded after play(). */
+  'first-frame-decoded': () => void;
+}
+
+export abstract class RemoteTrack extends TypedEmitter<RemoteTrackEvents> {
   abstract readonly trackMediaType: MediaKind;
   readonly #uid: number | string;
   #track: MediaStreamTrack;
 
   constructor(uid: number | string, track: MediaStreamTrack) {
+    super();
     this.#uid = uid;
     this.#track = track;
   }
@@ -54,6 +63,7 @@ export class RemoteVideoTrack extends RemoteTrack {
     const container = resolveContainer(elementOrId);
     this.#player?.stop();
     this.#player = new VideoPlayer(container, this.getMediaStreamTrack(), { ...config, mirror: config.mirror ?? false });
+    this.#player.element.addEventListener('loadeddata', () => this.emit('first-frame-decoded'), { once: true });
   }
 
   override stop(): void {
@@ -74,6 +84,7 @@ export class RemoteAudioTrack extends RemoteTrack {
   override readonly trackMediaType = 'audio' as const;
   #player: AudioPlayer | undefined;
   #volume = 1;
+  #meter = new VolumeMeter();
 
   override get isPlaying(): boolean {
     return this.#player !== undefined;
@@ -88,6 +99,11 @@ export class RemoteAudioTrack extends RemoteTrack {
   override stop(): void {
     this.#player?.stop();
     this.#player = undefined;
+  }
+
+  /** The level of the sound received now, 0 to 1, whether or not it is played. */
+  getVolumeLevel(): number {
+    return this.#meter.level(this.getMediaStreamTrack());
   }
 
   /** Playback volume from 0 (silent) to 100 (as received). */
