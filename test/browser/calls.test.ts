@@ -124,6 +124,34 @@ describe('calls in Chromium through the web SDK', () => {
     for (const page of [alice, bob, carol]) await page.close();
   });
 
+  it('reports who is speaking every 2 s after enableAudioVolumeIndicator, hearing the other tab\'s microphone', async () => {
+    const ada = await joinTab('volume-call', 'ada');
+    const ben = await joinTab('volume-call', 'ben');
+    await until(() => decodedFrom(ada, 'ben'), (s) => s.audioBytes > 0);
+    await ada.evaluate(() => {
+      (window as any).volumes = [];
+      window.client.on('volume-indicator', (levels: unknown) => (window as any).volumes.push({ at: Date.now(), levels }));
+      window.client.enableAudioVolumeIndicator();
+    });
+    await ada.waitForFunction(() => (window as any).volumes.length >= 1, null, { timeout: 5_000 });
+    // The level meters' AudioContext starts suspended until a user gesture on the page (in the front tab).
+    await ada.bringToFront();
+    await ada.mouse.click(2, 2);
+    await ada.evaluate(() => window.ParleyRTC.resumeAudioContext());
+    await ada.waitForFunction(() => (window as any).volumes.length >= 4, null, { timeout: 10_000 });
+    const reports = await ada.evaluate(() => (window as any).volumes as Array<{ at: number; levels: Array<{ uid: string; level: number }> }>);
+    const gaps = reports.slice(1).map((r, i) => r.at - reports[i]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(1_500);
+    for (const report of reports) expect(report.levels.map((l) => l.uid).sort()).toEqual(['ada', 'ben']);
+    for (const { level } of reports.flatMap((r) => r.levels)) {
+      expect(level).toBeGreaterThanOrEqual(0);
+      expect(level).toBeLessThanOrEqual(100);
+    }
+    // Chromium's fake microphone beeps: after the click, ben is heard above silence at least once.
+    expect(Math.max(...reports.slice(1).flatMap((r) => r.levels.filter((l) => l.uid === 'ben').map((l) => l.level)))).toBeGreaterThan(1);
+    for (const page of [ada, ben]) await page.close();
+  });
+
   it('refuses an expired token, a token for another channel and a banned uid at join', async () => {
     const page = await browser.context.newPage();
     await page.setContent('<div></div>');

@@ -225,6 +225,8 @@ export type {
   UserInfoUpdate,
 } from './client/events.ts';
 export type { RemoteUser } from './client/remoteUser.ts';
+export type { VolumeIndicatorResult } from './client/volumeIndicator.ts';
+export type { TurnServerConfig } from './client/turnServer.ts';
 export type { RTCStats } from './client/statsCollector.ts';
 export type { LocalAudioTrackStats, LocalVideoTrackStats, RemoteAudioTrackStats, RemoteVideoTrackStats } from './rtc/stats.ts';
 export {

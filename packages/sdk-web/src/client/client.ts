@@ -31,6 +31,7 @@ import { SubscribeConnection } from '../rtc/subscribeConnection.ts';
 import { resolveServer } from '../serverUrl.ts';
 import { SessionEngine, type SessionHost } from '../session/sessionEngine.ts';
 import { LocalTrack, type PublishedTrackLink } from '../tracks/localTrack.ts';
+import type { LocalAudioTrack } from '../tracks/localAudioTrack.ts';
 import type { RemoteAudioTrack, RemoteVideoTrack } from '../tracks/remoteTrack.ts';
 import { TypedEmitter } from '../typedEmitter.ts';
 import { checkAppId, checkChannelName, checkToken, checkUid } from '../validation.ts';
@@ -40,6 +41,7 @@ import { RemoteUsers } from './remoteUsers.ts';
 import { routeServerNotice } from './serverNotices.ts';
 import { StatsCollector, type RTCStats } from './statsCollector.ts';
 import { toIceServers, type TurnServerConfig } from './turnServer.ts';
+import { toLevel, VolumeIndicator, type VolumeIndicatorResult } from './volumeIndicator.ts';
 
 export interface ClientConfig {
   /** "rtc": everyone publishes and subscribes. "live": hosts publish, the audience only watches. */
@@ -60,6 +62,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   #iceServers: RTCIceServer[] | undefined;
   readonly #configIceServers: RTCIceServer[] | undefined;
+  #volumeIndicator: VolumeIndicator | undefined;
   #role: ClientRole;
   #engine: SessionEngine;
   #publisher: PublishConnection | undefined;
@@ -167,7 +170,23 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#role = role;
   }
 
-  /** Replaces the token before it expires (after `token-privilege-will-expire`). */
+  /**
+   * Starts the `volume-indicator` event: every 2 s while connected, the level (0–100) of the
+   * local user's published audio and of each remote user whose audio is subscribed.
+   */
+  enableAudioVolumeIndicator(): void {
+    this.#volumeIndicator ??= new VolumeIndicator(() => this.#volumeLevels(), (levels) => this.emit('volume-indicator', levels));
+    if (this.#engine.state === 'CONNECTED') this.#volumeIndicator.start();
+  }
+
+  #volumeLevels(): VolumeIndicatorResult[] {
+    const levels: VolumeIndicatorResult[] = [];
+    const localAudio = this.#published.get('audio') as LocalAudioTrack | undefined;
+    if (localAudio && this.uid !== undefined) levels.push({ uid: this.uid, level: toLevel(localAudio.getVolumeLevel()) });
+    for (const user of this.remoteUsers) if (user.audioTrack) levels.push({ uid: user.uid, level: toLevel(user.audioTrack.getVolumeLevel()) });
+    return levels;
+  }
+
   /** The role this client joins (or joined) with: "host", or "audience" in live mode. */
   get role(): ClientRole {
     return this.#role;
@@ -179,6 +198,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#iceServers = [...(this.#configIceServers ?? []), ...toIceServers(servers)];
   }
 
+  /** Replaces the token before it expires (after `token-privilege-will-expire`). */
   async renewToken(token: string): Promise<void> {
     checkToken(token);
     await this.#engine.renewToken(token);
@@ -341,6 +361,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.#users.clear();
       },
       stateChanged: (next, previous, reason) => {
+        if (next === 'CONNECTED') this.#volumeIndicator?.start();
+        if (next === 'DISCONNECTED') this.#volumeIndicator?.stop();
         if (reason === undefined) this.emit('connection-state-change', next, previous);
         else this.emit('connection-state-change', next, previous, reason);
       },

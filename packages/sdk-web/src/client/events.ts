@@ -4,6 +4,7 @@
  */
 import type { MediaKind } from '@parley/protocol';
 import type { RemoteUser } from './remoteUser.ts';
+import type { VolumeIndicatorResult } from './volumeIndicator.ts';
 
 /**
  * DISCONNECTED → CONNECTING (join) → CONNECTED; CONNECTED → RECONNECTING (socket lost) →
@@ -58,4 +59,6 @@ export interface ClientEvents {
   'token-privilege-did-expire': () => void;
   /** Something failed outside any call the application made (a renegotiation the server started). */
   exception: (error: Error) => void;
+  /** Every 2 s after enableAudioVolumeIndicator(): the level (0–100) of each user heard, the local user included. */
+  'volume-indicator': (result: VolumeIndicatorResult[]) => void;
 }
