@@ -91,6 +91,9 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         if (this.#published.get(track.trackMediaType) === track) this.#engine.send({ type: 'mute', kind: track.trackMediaType, muted });
       },
       closed: (track) => void this.unpublish(track).catch(() => {}),
+      replaced: async (track) => {
+        if (this.#published.get(track.trackMediaType) === track) await this.#publisher?.replace(track.trackMediaType, track.getMediaStreamTrack());
+      },
     };
     this.#stats = new StatsCollector({
       publishStats: () => this.#publisher?.getStats() ?? Promise.resolve(undefined),

@@ -66,6 +66,11 @@ export class PublishConnection {
     }
   }
 
+  /** Sends `track` in place of what `kind` sends now, without renegotiating (a device switch). */
+  async replace(kind: MediaKind, track: MediaStreamTrack): Promise<void> {
+    if (this.#sending.has(kind)) await this.#transceivers.get(kind)?.sender.replaceTrack(track);
+  }
+
   /** Stops sending `kind`; the transceiver stays for a later publish. */
   async unpublish(kind: MediaKind): Promise<void> {
     this.#sending.delete(kind);

@@ -3,7 +3,9 @@
  * hearing yourself with a delay is confusing and feeds back through speakers — so `play()` only
  * plays custom sources.
  */
+import { invalidOperation } from '../errors.ts';
 import { LocalTrack } from './localTrack.ts';
+import { chosenDeviceId, openDevice, type DeviceChoice } from './switchDevice.ts';
 import { AudioPlayer } from './mediaPlayer.ts';
 import { VolumeMeter } from './volumeMeter.ts';
 
@@ -21,6 +23,22 @@ export class LocalAudioTrack extends LocalTrack {
   /** The level of the sound the track carries now, 0 to 1 (0 while muted or disabled: nothing is sent). */
   getVolumeLevel(): number {
     return this.enabled && !this.muted ? this.#meter.level(this.getMediaStreamTrack()) : 0;
+  }
+
+  /**
+   * Switches a microphone track to another microphone (an id from getMicrophones()), keeping its
+   * processing settings; every client publishing it carries on with the new one.
+   */
+  async setDevice(device: DeviceChoice): Promise<void> {
+    if (!this.#isMicrophone) throw invalidOperation('setDevice() is for microphone tracks; a custom track has no device');
+    if (this.isClosed) throw invalidOperation('The track is closed');
+    const deviceId = chosenDeviceId(device);
+    if (deviceId === this.currentDeviceId()) return;
+    await this.swapMediaStreamTrack(await openDevice('audio', this.getMediaStreamTrack(), deviceId));
+  }
+
+  protected override mediaStreamTrackSwapped(track: MediaStreamTrack): void {
+    this.#player?.setTrack(track);
   }
 
   override get isPlaying(): boolean {

@@ -17,6 +17,8 @@ export interface LocalTrackEvents {
  */
 export interface PublishedTrackLink {
   mutedChanged(track: LocalTrack, muted: boolean): void;
+  /** The track now carries another MediaStreamTrack (a device switch): send that one instead. */
+  replaced(track: LocalTrack): Promise<void>;
   closed(track: LocalTrack): void;
 }
 
@@ -25,7 +27,7 @@ let trackCount = 0;
 export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
   abstract readonly trackMediaType: MediaKind;
   readonly #trackId: string;
-  readonly #track: MediaStreamTrack;
+  #track: MediaStreamTrack;
   #enabled = true;
   #muted = false;
   #closed = false;
@@ -35,9 +37,36 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
     super();
     this.#track = track;
     this.#trackId = `track-${track.kind}-${++trackCount}-${track.id.slice(0, 8)}`;
+    this.#watchEnd(track);
+  }
+
+  #watchEnd(track: MediaStreamTrack): void {
     track.addEventListener('ended', () => {
-      if (!this.#closed) this.emit('track-ended');
+      if (!this.#closed && track === this.#track) this.emit('track-ended');
     });
+  }
+
+  /**
+   * Switches the source under this track (setDevice): the new MediaStreamTrack takes the old one's
+   * place everywhere (publishing clients, local playback) with the same enabled and muted state;
+   * the old one is stopped. Publishing continues without renegotiation.
+   */
+  protected async swapMediaStreamTrack(next: MediaStreamTrack): Promise<void> {
+    const previous = this.#track;
+    this.#track = next;
+    next.enabled = !this.silenced;
+    this.#watchEnd(next);
+    this.mediaStreamTrackSwapped(next);
+    await Promise.all([...this.#links].map((link) => link.replaced(this)));
+    previous.stop();
+  }
+
+  /** Subclasses point their local player at the new source. */
+  protected abstract mediaStreamTrackSwapped(track: MediaStreamTrack): void;
+
+  /** The device id this track's source has now (for setDevice's "same device" check). */
+  protected currentDeviceId(): string | undefined {
+    return this.#track.getSettings?.().deviceId;
   }
 
   getTrackId(): string {

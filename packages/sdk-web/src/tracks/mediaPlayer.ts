@@ -6,7 +6,18 @@
  * Browsers may refuse to start playback without a user gesture; such failures are reported to
  * the hook set with ParleyRTC.onAutoplayFailed, once per failure, instead of rejecting.
  */
-import { invalidParams } from '../errors.ts';
+import { invalidParams, notSupported } from '../errors.ts';
+
+type SinkCapable = HTMLMediaElement & { setSinkId?: (sinkId: string) => Promise<void> };
+
+/** Checks an output device id and that this browser can choose outputs (setSinkId). */
+export function checkPlaybackDevice(deviceId: unknown): string {
+  if (typeof deviceId !== 'string') throw invalidParams('setPlaybackDevice needs a deviceId (from getPlaybackDevices())', { field: 'deviceId' });
+  if (typeof document !== 'undefined' && typeof (document.createElement('audio') as SinkCapable).setSinkId !== 'function') {
+    throw notSupported('This browser cannot choose the audio output (no setSinkId)');
+  }
+  return deviceId;
+}
 
 export interface VideoPlayerConfig {
   /** How the video fills its element (CSS object-fit). Default "cover". */
@@ -94,6 +105,11 @@ export class AudioPlayer {
 
   setVolume(volume: number): void {
     this.element.volume = volume;
+  }
+
+  /** Plays through the output device `deviceId` ('' is the system default). */
+  async setSinkId(deviceId: string): Promise<void> {
+    await (this.element as SinkCapable).setSinkId?.(deviceId);
   }
 
   stop(): void {

@@ -5,7 +5,7 @@
  */
 import type { MediaKind } from '@parley/protocol';
 import { TypedEmitter } from '../typedEmitter.ts';
-import { AudioPlayer, resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
+import { AudioPlayer, checkPlaybackDevice, resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
 import { VolumeMeter } from './volumeMeter.ts';
 
 /** A remote track's events, as Agora's IRemoteTrack has them. */
@@ -85,6 +85,7 @@ export class RemoteAudioTrack extends RemoteTrack {
   #player: AudioPlayer | undefined;
   #volume = 1;
   #meter = new VolumeMeter();
+  #sinkId = '';
 
   override get isPlaying(): boolean {
     return this.#player !== undefined;
@@ -94,6 +95,13 @@ export class RemoteAudioTrack extends RemoteTrack {
   play(): void {
     if (this.#player) return;
     this.#player = new AudioPlayer(this.getMediaStreamTrack(), this.#volume);
+    if (this.#sinkId) void this.#player.setSinkId(this.#sinkId).catch(() => {});
+  }
+
+  /** Plays through the output device `deviceId` (from getPlaybackDevices()), now and at the next play(). */
+  async setPlaybackDevice(deviceId: string): Promise<void> {
+    this.#sinkId = checkPlaybackDevice(deviceId);
+    await this.#player?.setSinkId(this.#sinkId);
   }
 
   override stop(): void {

@@ -1,0 +1,115 @@
+/**
+ * Switching devices mid-call, as Agora apps do it (`track.setDevice`), in real Chromium with fake
+ * cameras through Parley's SFU: the other side keeps receiving video from the new camera
+ * without a renegotiation or a gap that freezes it; a wrong id is DEVICE_NOT_FOUND and leaves the
+ * call as it was.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRtcToken } from '@parley/token';
+import type { CreatedProject } from '@parley/server';
+import { BACKENDS } from '../support/backends.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
+
+describe('device switching in a call', () => {
+  let t: TestServer;
+  let browser: TestBrowser;
+  let project: CreatedProject;
+
+  beforeAll(async () => {
+    t = await startTestServer(BACKENDS[0]!);
+    project = await t.createProject('enterprise');
+    // Chromium's second fake camera (fake_device_1) sends Y16 depth frames, which no video encoder
+    // takes (its picture plays in a <video> but a sender encodes nothing); the third is an ordinary camera.
+    browser = await launchChromium({ fakeDevices: 3 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  async function tab(uid: string, publish: boolean): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(`${t.url}/healthz`);
+    await page.setContent('<div id="remote"></div>');
+    await page.addScriptTag({ url: `${t.url}/sdk/parley-rtc.js` });
+    const token = buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel: 'devices', uid, role: 'publisher', tokenExpireSeconds: 600, privilegeExpireSeconds: 600 });
+    await page.evaluate(async ({ url, appId, uid, token, publish }) => {
+      const sdk = (window as any).ParleyRTC;
+      sdk.setServer(url);
+      const client = sdk.createClient({ mode: 'rtc', codec: 'vp8' });
+      (window as any).client = client;
+      client.on('user-published', async (user: any, kind: string) => {
+        await client.subscribe(user, kind);
+        if (kind === 'video') user.videoTrack.play('remote');
+      });
+      await client.join(appId, 'devices', token, uid);
+      if (publish) {
+        (window as any).camera = await sdk.createCameraVideoTrack();
+        await client.publish((window as any).camera);
+      }
+    }, { url: t.url, appId: project.appId, uid, token, publish });
+    return page;
+  }
+
+  const framesFrom = (page: Page, uid: string) => page.evaluate(async (uid) => (await (window as any).client.getRemoteVideoStats())[uid]?.framesDecoded ?? 0, uid);
+
+  async function framesGrow(page: Page, uid: string, by: number, timeoutMs = 15_000): Promise<void> {
+    const start = await framesFrom(page, uid);
+    const deadline = Date.now() + timeoutMs;
+    while ((await framesFrom(page, uid)) < start + by) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${by} new frames from ${uid} in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('switches the camera of a published track and the other side keeps receiving', { timeout: 60_000 }, async () => {
+    const sender = await tab('sender', true);
+    const viewer = await tab('viewer', false);
+    await framesGrow(viewer, 'sender', 30);
+
+    // A background tab's new capture may be throttled; people switch cameras in the tab they look at.
+    await sender.bringToFront();
+    const switched = await sender.evaluate(async () => {
+      const sdk = (window as any).ParleyRTC;
+      const camera = (window as any).camera;
+      const cameras: MediaDeviceInfo[] = await sdk.getCameras();
+      const before = camera.getMediaStreamTrack().getSettings().deviceId;
+      const other = cameras.find((c) => c.label === 'fake_device_2')!;
+      const oldTrack = camera.getMediaStreamTrack();
+      await camera.setDevice(other.deviceId);
+      const publishedTrack = (window as any).client.localTracks[0].getMediaStreamTrack();
+      return {
+        cameras: cameras.length,
+        before,
+        after: camera.getMediaStreamTrack().getSettings().deviceId,
+        wanted: other.deviceId,
+        oldEnded: oldTrack.readyState,
+        sameObject: (window as any).client.localTracks[0] === camera,
+        publishedIsNew: publishedTrack === camera.getMediaStreamTrack(),
+      };
+    });
+    expect(switched.cameras).toBe(3);
+    expect(switched.after).toBe(switched.wanted);
+    expect(switched.after).not.toBe(switched.before);
+    expect(switched).toMatchObject({ oldEnded: 'ended', sameObject: true, publishedIsNew: true });
+    await framesGrow(viewer, 'sender', 30);
+
+    const refused = await sender.evaluate(async () => {
+      const camera = (window as any).camera;
+      const track = camera.getMediaStreamTrack();
+      try {
+        await camera.setDevice('no-such-camera');
+        return 'switched';
+      } catch (error: any) {
+        return { code: error.code, unchanged: camera.getMediaStreamTrack() === track && track.readyState === 'live' };
+      }
+    });
+    expect(refused).toEqual({ code: 'DEVICE_NOT_FOUND', unchanged: true });
+    await framesGrow(viewer, 'sender', 15);
+
+    await sender.close();
+    await viewer.close();
+  });
+});
