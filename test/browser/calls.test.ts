@@ -124,7 +124,7 @@ describe('calls in Chromium through the web SDK', () => {
     for (const page of [alice, bob, carol]) await page.close();
   });
 
-  it('reports who is speaking every 2 s after enableAudioVolumeIndicator, hearing the other tab\'s microphone', async () => {
+  it('reports who is speaking every 2 s after enableAudioVolumeIndicator, and the network quality every 2 s', async () => {
     const ada = await joinTab('volume-call', 'ada');
     const ben = await joinTab('volume-call', 'ben');
     await until(() => decodedFrom(ada, 'ben'), (s) => s.audioBytes > 0);
@@ -149,6 +149,22 @@ describe('calls in Chromium through the web SDK', () => {
     }
     // Chromium's fake microphone beeps: after the click, ben is heard above silence at least once.
     expect(Math.max(...reports.slice(1).flatMap((r) => r.levels.filter((l) => l.uid === 'ben').map((l) => l.level)))).toBeGreaterThan(1);
+
+    // network-quality comes every 2 s without being asked; loopback carries everything: 1 or 2 both ways.
+    const qualities = await ada.evaluate(async () => {
+      const seen: Array<{ uplinkNetworkQuality: number; downlinkNetworkQuality: number }> = [];
+      window.client.on('network-quality', (quality: any) => seen.push(quality));
+      await new Promise((resolve) => setTimeout(resolve, 4_500));
+      return { seen, latest: window.client.getLocalNetworkQuality() };
+    });
+    expect(qualities.seen.length).toBeGreaterThanOrEqual(2);
+    for (const quality of qualities.seen) {
+      expect(quality.uplinkNetworkQuality).toBeGreaterThanOrEqual(1);
+      expect(quality.uplinkNetworkQuality).toBeLessThanOrEqual(2);
+      expect(quality.downlinkNetworkQuality).toBeGreaterThanOrEqual(1);
+      expect(quality.downlinkNetworkQuality).toBeLessThanOrEqual(2);
+    }
+    expect(qualities.latest).toEqual(qualities.seen.at(-1));
     for (const page of [ada, ben]) await page.close();
   });
 

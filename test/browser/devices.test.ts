@@ -78,6 +78,8 @@ describe('device switching in a call', () => {
       const before = camera.getMediaStreamTrack().getSettings().deviceId;
       const other = cameras.find((c) => c.label === 'fake_device_2')!;
       const oldTrack = camera.getMediaStreamTrack();
+      const updated: string[] = [];
+      camera.on('track-updated', (track: MediaStreamTrack) => updated.push(track.id));
       await camera.setDevice(other.deviceId);
       const publishedTrack = (window as any).client.localTracks[0].getMediaStreamTrack();
       return {
@@ -88,12 +90,13 @@ describe('device switching in a call', () => {
         oldEnded: oldTrack.readyState,
         sameObject: (window as any).client.localTracks[0] === camera,
         publishedIsNew: publishedTrack === camera.getMediaStreamTrack(),
+        updatedWithNew: updated.length === 1 && updated[0] === camera.getMediaStreamTrack().id,
       };
     });
     expect(switched.cameras).toBe(3);
     expect(switched.after).toBe(switched.wanted);
     expect(switched.after).not.toBe(switched.before);
-    expect(switched).toMatchObject({ oldEnded: 'ended', sameObject: true, publishedIsNew: true });
+    expect(switched).toMatchObject({ oldEnded: 'ended', sameObject: true, publishedIsNew: true, updatedWithNew: true });
     await framesGrow(viewer, 'sender', 30);
 
     const refused = await sender.evaluate(async () => {

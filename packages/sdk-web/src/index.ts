@@ -226,6 +226,7 @@ export type {
 } from './client/events.ts';
 export type { RemoteUser } from './client/remoteUser.ts';
 export type { VolumeIndicatorResult } from './client/volumeIndicator.ts';
+export type { NetworkQuality } from './client/networkQuality.ts';
 export type { TurnServerConfig } from './client/turnServer.ts';
 export type { RTCStats } from './client/statsCollector.ts';
 export type { LocalAudioTrackStats, LocalVideoTrackStats, RemoteAudioTrackStats, RemoteVideoTrackStats } from './rtc/stats.ts';

@@ -42,6 +42,7 @@ import { routeServerNotice } from './serverNotices.ts';
 import { StatsCollector, type RTCStats } from './statsCollector.ts';
 import { toIceServers, type TurnServerConfig } from './turnServer.ts';
 import { toLevel, VolumeIndicator, type VolumeIndicatorResult } from './volumeIndicator.ts';
+import { NetworkQualityMonitor, type LinkReading, type NetworkQuality } from './networkQuality.ts';
 
 export interface ClientConfig {
   /** "rtc": everyone publishes and subscribes. "live": hosts publish, the audience only watches. */
@@ -63,6 +64,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #iceServers: RTCIceServer[] | undefined;
   readonly #configIceServers: RTCIceServer[] | undefined;
   #volumeIndicator: VolumeIndicator | undefined;
+  #networkQuality = new NetworkQualityMonitor(() => this.#linkReading(), (quality) => this.emit('network-quality', quality));
   #role: ClientRole;
   #engine: SessionEngine;
   #publisher: PublishConnection | undefined;
@@ -188,6 +190,23 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     if (localAudio && this.uid !== undefined) levels.push({ uid: this.uid, level: toLevel(localAudio.getVolumeLevel()) });
     for (const user of this.remoteUsers) if (user.audioTrack) levels.push({ uid: user.uid, level: toLevel(user.audioTrack.getVolumeLevel()) });
     return levels;
+  }
+
+  /** The last `network-quality` this client reported (both 0 before the first, and when not joined). */
+  getLocalNetworkQuality(): NetworkQuality {
+    return { ...this.#networkQuality.latest };
+  }
+
+  #linkReading(): LinkReading {
+    const { outbound, inbound, rtc } = this.#stats;
+    const sent = [outbound.video, outbound.audio].filter((stats) => stats !== undefined);
+    const received = [...Object.values(inbound.video), ...Object.values(inbound.audio)];
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+    return {
+      reconnecting: this.#engine.state === 'RECONNECTING',
+      uplink: sent.length ? { packets: sum(sent.map((s) => s.sendPackets)), lost: sum(sent.map((s) => s.sendPacketsLost)), rttMs: rtc.RTT } : undefined,
+      downlink: received.length ? { packets: sum(received.map((r) => r.receivePackets)), lost: sum(received.map((r) => r.receivePacketsLost)), rttMs: rtc.RTT } : undefined,
+    };
   }
 
   /** The role this client joins (or joined) with: "host", or "audience" in live mode. */
@@ -340,6 +359,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
           onError: (error) => this.emit('exception', error),
         });
         this.#stats.start();
+        this.#networkQuality.start();
       },
       joined: (users) => this.#users.apply(reconcileUsers(new Map(), this.#visible(users))),
       resumed: (users) => {
@@ -356,6 +376,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         }),
       ended: () => {
         this.#stats.stop();
+        this.#networkQuality.stop();
         this.#publisher?.close();
         this.#subscriber?.close();
         this.#publisher = this.#subscriber = undefined;

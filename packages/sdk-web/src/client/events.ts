@@ -4,6 +4,7 @@
  */
 import type { MediaKind } from '@parley/protocol';
 import type { RemoteUser } from './remoteUser.ts';
+import type { NetworkQuality } from './networkQuality.ts';
 import type { VolumeIndicatorResult } from './volumeIndicator.ts';
 
 /**
@@ -61,4 +62,6 @@ export interface ClientEvents {
   exception: (error: Error) => void;
   /** Every 2 s after enableAudioVolumeIndicator(): the level (0–100) of each user heard, the local user included. */
   'volume-indicator': (result: VolumeIndicatorResult[]) => void;
+  /** Every 2 s while joined: how well the uplink and downlink carry media, 0 (unknown) to 6 (down). */
+  'network-quality': (stats: NetworkQuality) => void;
 }

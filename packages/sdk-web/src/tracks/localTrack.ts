@@ -9,6 +9,8 @@ import { TypedEmitter } from '../typedEmitter.ts';
 export interface LocalTrackEvents {
   /** The source stopped on its own: camera unplugged, permission revoked, screen share ended. */
   'track-ended': () => void;
+  /** The track carries another MediaStreamTrack now (after setDevice). */
+  'track-updated': (track: MediaStreamTrack) => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
     this.mediaStreamTrackSwapped(next);
     await Promise.all([...this.#links].map((link) => link.replaced(this)));
     previous.stop();
+    this.emit('track-updated', next);
   }
 
   /** Subclasses point their local player at the new source. */
