@@ -1,8 +1,8 @@
 /**
- * Switching devices mid-call, as Agora apps do it (`track.setDevice`), in real Chromium with fake
- * cameras through Parley's SFU: the other side keeps receiving video from the new camera
- * without a renegotiation or a gap that freezes it; a wrong id is DEVICE_NOT_FOUND and leaves the
- * call as it was.
+ * Devices in a call as Agora apps use them, in real Chromium with fake cameras and fake screen
+ * capture through Parley's SFU: switching the camera mid-call (`track.setDevice`) keeps the other
+ * side receiving without a renegotiation, a wrong id is DEVICE_NOT_FOUND and changes nothing; a
+ * shared screen (`createScreenVideoTrack` with its sound) reaches the other side.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { BACKENDS } from '../support/backends.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
 
-describe('device switching in a call', () => {
+describe('devices and screens in a call', () => {
   let t: TestServer;
   let browser: TestBrowser;
   let project: CreatedProject;
@@ -113,6 +113,44 @@ describe('device switching in a call', () => {
     await framesGrow(viewer, 'sender', 15);
 
     await sender.close();
+    await viewer.close();
+  });
+
+  it('shares the screen with its sound, which the other side receives at the screen\'s size', { timeout: 60_000 }, async () => {
+    const sharer = await tab('sharer', false);
+    const viewer = await tab('screen-viewer', false);
+    const shared = await sharer.evaluate(async () => {
+      const sdk = (window as any).ParleyRTC;
+      const tracks = await sdk.createScreenVideoTrack({ encoderConfig: '720p_2', optimizationMode: 'detail' }, 'enable');
+      const [screen, sound] = tracks;
+      await (window as any).client.publish([screen, sound]);
+      const onlyVideo = await sdk.createScreenVideoTrack({}, 'disable');
+      let badChoice = '';
+      try {
+        await sdk.createScreenVideoTrack({}, 'sometimes');
+      } catch (error: any) {
+        badChoice = error.code;
+      }
+      onlyVideo.close();
+      return {
+        pair: Array.isArray(tracks) && tracks.length === 2,
+        kinds: [screen.trackMediaType, sound.trackMediaType],
+        hint: screen.getMediaStreamTrack().contentHint,
+        single: !Array.isArray(onlyVideo) && onlyVideo.trackMediaType,
+        badChoice,
+      };
+    });
+    expect(shared).toEqual({ pair: true, kinds: ['video', 'audio'], hint: 'detail', single: 'video', badChoice: 'INVALID_PARAMS' });
+    await framesGrow(viewer, 'sharer', 20, 20_000);
+    const received = await viewer.evaluate(async () => {
+      const video = (await (window as any).client.getRemoteVideoStats()).sharer;
+      const audio = (await (window as any).client.getRemoteAudioStats()).sharer;
+      return { width: video.receiveResolutionWidth, height: video.receiveResolutionHeight, audioBytes: audio?.receiveBytes ?? 0 };
+    });
+    expect(received.width).toBeGreaterThan(640);
+    expect(received.height).toBeGreaterThan(360);
+    expect(received.audioBytes).toBeGreaterThan(0);
+    await sharer.close();
     await viewer.close();
   });
 });

@@ -48,6 +48,8 @@ export const LOCAL_ERROR_CODES = [
   'CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS',
   /** A second audio track while one is published (Parley does not mix audio tracks). */
   'CAN_NOT_PUBLISH_MULTIPLE_AUDIO_TRACKS',
+  /** createScreenVideoTrack(…, "enable"): the person did not share the tab's or system's sound. */
+  'SHARE_AUDIO_NOT_ALLOWED',
 ] as const;
 
 export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[number];

@@ -34,6 +34,7 @@ import { getSupportedCodec } from './platform/codecs.ts';
 import { DeviceWatcher, type DeviceInfo, type DeviceKind } from './platform/devices.ts';
 import { setLogLevel } from './platform/log.ts';
 import { setAutoplayFailedHandler } from './tracks/mediaPlayer.ts';
+import { createScreenVideoTrack } from './tracks/screenTrack.ts';
 import { TypedEmitter } from './typedEmitter.ts';
 import { VERSION } from './version.ts';
 
@@ -120,6 +121,7 @@ const ParleyRTC = {
   createMicrophoneAndCameraTracks,
   createCustomAudioTrack,
   createCustomVideoTrack,
+  createScreenVideoTrack,
   getDevices,
   getCameras,
   getMicrophones,
@@ -213,6 +215,7 @@ export default ParleyRTC;
 export { VERSION, ParleyClient, ParleyRTCError, isParleyRTCError };
 export type { DeviceInfo, DeviceState } from './platform/devices.ts';
 export type { SupportedCodecs } from './platform/codecs.ts';
+export type { ScreenVideoTrackConfig, ScreenAudioChoice } from './tracks/screenTrack.ts';
 export { LOG_LEVELS } from './platform/log.ts';
 export { DOCUMENTED_NOOPS } from './compat/noops.ts';
 export { isServerError, LOCAL_ERROR_CODES, type LocalErrorCode, type ParleyErrorCode } from './errors.ts';
