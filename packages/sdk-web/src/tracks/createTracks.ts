@@ -68,16 +68,24 @@ export function audioConstraints(config: MicrophoneAudioTrackConfig = {}): Media
   };
 }
 
-export function videoConstraints(config: CameraVideoTrackConfig = {}): MediaTrackConstraints {
-  const encoder = config.encoderConfig ?? '480p_1';
-  const resolved: VideoEncoderConfiguration = typeof encoder === 'string' ? VIDEO_ENCODER_PRESETS[encoder] : encoder;
+/**
+ * Size and frame rate constraints of an encoder setting: a preset name from `presets`, or values.
+ * Plain numbers are ideals, not exact demands: a camera that cannot do 640×480 still opens.
+ */
+export function encoderConstraints(encoder: VideoEncoderConfiguration | string, presets: Record<string, VideoEncoderConfiguration>): MediaTrackConstraints {
+  const resolved = typeof encoder === 'string' ? presets[encoder] : encoder;
   if (!resolved) throw invalidParams(`Unknown encoderConfig preset "${String(encoder)}"`, { field: 'encoderConfig' });
-  // Plain numbers are ideals, not exact demands: a camera that cannot do 640×480 still opens.
   const ideal = <T>(value: number | T | undefined) => (typeof value === 'number' ? { ideal: value } : value);
   return {
     ...(resolved.width !== undefined ? { width: ideal(resolved.width) } : {}),
     ...(resolved.height !== undefined ? { height: ideal(resolved.height) } : {}),
     ...(resolved.frameRate !== undefined ? { frameRate: ideal(resolved.frameRate) } : {}),
+  };
+}
+
+export function videoConstraints(config: CameraVideoTrackConfig = {}): MediaTrackConstraints {
+  return {
+    ...encoderConstraints(config.encoderConfig ?? '480p_1', VIDEO_ENCODER_PRESETS),
     ...(config.cameraId ? { deviceId: { exact: config.cameraId } } : {}),
     ...(config.facingMode ? { facingMode: config.facingMode } : {}),
   };

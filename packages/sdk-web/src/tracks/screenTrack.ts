@@ -5,7 +5,7 @@
  * When the person stops sharing from the browser's own button, the tracks fire `track-ended`.
  */
 import { invalidParams, mediaFailed, notSupported, ParleyRTCError } from '../errors.ts';
-import { VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration } from './createTracks.ts';
+import { encoderConstraints, VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration } from './createTracks.ts';
 import { LocalAudioTrack } from './localAudioTrack.ts';
 import { LocalVideoTrack } from './localVideoTrack.ts';
 
@@ -29,15 +29,8 @@ export interface ScreenVideoTrackConfig {
 export type ScreenAudioChoice = 'enable' | 'disable' | 'auto';
 
 function constraints(config: ScreenVideoTrackConfig): MediaTrackConstraints {
-  const encoder = config.encoderConfig ?? '1080p_1';
-  const presets: Record<string, VideoEncoderConfiguration> = { ...VIDEO_ENCODER_PRESETS, ...SCREEN_ENCODER_PRESETS };
-  const resolved = typeof encoder === 'string' ? presets[encoder] : encoder;
-  if (!resolved) throw invalidParams(`Unknown encoderConfig preset "${String(encoder)}"`, { field: 'encoderConfig' });
-  const ideal = <T>(value: number | T | undefined) => (typeof value === 'number' ? { ideal: value } : value);
   return {
-    ...(resolved.width !== undefined ? { width: ideal(resolved.width) } : {}),
-    ...(resolved.height !== undefined ? { height: ideal(resolved.height) } : {}),
-    ...(resolved.frameRate !== undefined ? { frameRate: ideal(resolved.frameRate) } : {}),
+    ...encoderConstraints(config.encoderConfig ?? '1080p_1', { ...VIDEO_ENCODER_PRESETS, ...SCREEN_ENCODER_PRESETS }),
     ...(config.displaySurface ? { displaySurface: config.displaySurface } : {}),
   } as MediaTrackConstraints;
 }
