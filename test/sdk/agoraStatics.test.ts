@@ -138,6 +138,29 @@ describe('ParleyRTC\'s Agora calls in Chromium', () => {
     expect(levels.disabled).toBe(0);
   });
 
+  it('says whether a camera and a microphone carry anything, as Agora\'s device checks do', async () => {
+    await page.mouse.click(3, 3);
+    const checks = await page.evaluate(async () => {
+      const sdk = (window as any).ParleyRTC;
+      const [microphone, camera] = await sdk.createMicrophoneAndCameraTracks();
+      await sdk.resumeAudioContext();
+      const cameraActive = await sdk.checkVideoTrackIsActive(camera, 3_000);
+      const microphoneActive = await sdk.checkAudioTrackIsActive(microphone, 4_000);
+      await camera.setEnabled(false);
+      const disabledCamera = await sdk.checkVideoTrackIsActive(camera, 500);
+      let wrongKind = '';
+      try {
+        await sdk.checkVideoTrackIsActive(microphone);
+      } catch (error: any) {
+        wrongKind = error.code;
+      }
+      microphone.close();
+      camera.close();
+      return { cameraActive, microphoneActive, disabledCamera, wrongKind };
+    });
+    expect(checks).toEqual({ cameraActive: true, microphoneActive: true, disabledCamera: false, wrongKind: 'INVALID_PARAMS' });
+  });
+
   it('lists cameras, microphones and playback devices, and keeps device listeners like an emitter', async () => {
     const seen = await page.evaluate(async () => {
       const sdk = (window as any).ParleyRTC;

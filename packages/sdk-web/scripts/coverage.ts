@@ -144,7 +144,8 @@ export function coverage(): CoverageReport {
       : mapping.kind === 'enum' ? agoraEnum(theirs.checker, theirs.source, agoraName) : agoraMembers(theirs.checker, theirs.source, agoraName)).filter((name) => !name.startsWith('_'));
     const present = parleyNames(ours.checker, ours.source, mapping);
     const members = names.map((name): MemberCoverage => {
-      const reason = noops[agoraName]?.[name];
+      // Member no-ops are keyed by Agora's interface name, event no-ops by the mapping's ("… events").
+      const reason = noops[mapping.kind === 'events' ? mapping.agora : agoraName]?.[name];
       if (!present.has(name)) return { name, status: 'missing' };
       return reason ? { name, status: 'no-op', reason } : { name, status: 'present' };
     });

@@ -34,6 +34,7 @@ import { getSupportedCodec } from './platform/codecs.ts';
 import { DeviceWatcher, type DeviceInfo, type DeviceKind } from './platform/devices.ts';
 import { setLogLevel } from './platform/log.ts';
 import { setAutoplayFailedHandler } from './tracks/mediaPlayer.ts';
+import { checkAudioTrackIsActive, checkVideoTrackIsActive } from './tracks/activityCheck.ts';
 import { createScreenVideoTrack } from './tracks/screenTrack.ts';
 import { TypedEmitter } from './typedEmitter.ts';
 import { VERSION } from './version.ts';
@@ -127,6 +128,8 @@ const ParleyRTC = {
   getMicrophones,
   getPlaybackDevices,
   checkSystemRequirements,
+  checkAudioTrackIsActive,
+  checkVideoTrackIsActive,
   getSupportedCodec,
   setLogLevel,
   isParleyRTCError,

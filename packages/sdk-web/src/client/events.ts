@@ -62,6 +62,19 @@ export interface ClientEvents {
   exception: (error: Error) => void;
   /** Every 2 s after enableAudioVolumeIndicator(): the level (0–100) of each user heard, the local user included. */
   'volume-indicator': (result: VolumeIndicatorResult[]) => void;
+  /**
+   * Events of Agora's cloud services (media relay, CDN push, moderation, cloud proxy): accepted so
+   * Agora apps register their listeners unchanged; they never fire in Parley (see compat/noops.ts).
+   */
+  'channel-media-relay-event': (event: unknown) => void;
+  'channel-media-relay-state': (state: unknown, code: unknown) => void;
+  'content-inspect-connection-state-change': (previous: unknown, current: unknown) => void;
+  'content-inspect-error': (error?: unknown) => void;
+  'image-moderation-connection-state-change': (current: unknown, previous: unknown) => void;
+  'is-using-cloud-proxy': (isUsing: boolean) => void;
+  'join-fallback-to-proxy': (proxyServer: string) => void;
+  'live-streaming-error': (url: string, error: unknown) => void;
+  'live-streaming-warning': (url: string, warning: unknown) => void;
   /** Every 2 s while joined: how well the uplink and downlink carry media, 0 (unknown) to 6 (down). */
   'network-quality': (stats: NetworkQuality) => void;
 }

@@ -38,6 +38,18 @@ export const DOCUMENTED_NOOPS = {
     disableContentInspect: 'Content moderation is an Agora cloud service; there is nothing to disable.',
     setImageModeration: 'Image moderation is an Agora cloud service; Parley does not inspect media.',
   },
+  /** Events of Agora's cloud services: listening is accepted, and they never fire in Parley. */
+  'IAgoraRTCClient events': {
+    'channel-media-relay-event': 'Parley does not relay media between channels.',
+    'channel-media-relay-state': 'Parley does not relay media between channels.',
+    'content-inspect-connection-state-change': 'Content moderation is an Agora cloud service.',
+    'content-inspect-error': 'Content moderation is an Agora cloud service.',
+    'image-moderation-connection-state-change': 'Image moderation is an Agora cloud service.',
+    'is-using-cloud-proxy': 'Parley has no cloud proxy: clients connect to your server (through TURN when configured).',
+    'join-fallback-to-proxy': 'Parley has no cloud proxy: clients connect to your server (through TURN when configured).',
+    'live-streaming-error': 'Parley does not push to CDNs.',
+    'live-streaming-warning': 'Parley does not push to CDNs.',
+  },
 } as const satisfies Record<string, Record<string, string>>;
 
 export type NoopInterface = keyof typeof DOCUMENTED_NOOPS;
