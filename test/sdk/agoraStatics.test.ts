@@ -161,6 +161,41 @@ describe('ParleyRTC\'s Agora calls in Chromium', () => {
     expect(checks).toEqual({ cameraActive: true, microphoneActive: true, disabledCamera: false, wrongKind: 'INVALID_PARAMS' });
   });
 
+  it('clones, re-tunes and replaces a camera track, and reads the picture it shows', async () => {
+    const result = await page.evaluate(async () => {
+      const sdk = (window as any).ParleyRTC;
+      const box = document.createElement('div');
+      box.style.cssText = 'width:320px;height:240px';
+      document.body.append(box);
+      const camera = await sdk.createCameraVideoTrack({ encoderConfig: '480p_1' });
+      const blank = camera.getCurrentFrameData();
+      camera.play(box);
+      await new Promise((resolve) => camera.getVideoElement().addEventListener('loadeddata', resolve, { once: true }));
+      const frame = camera.getCurrentFrameData();
+      await camera.setEncoderConfiguration('240p_1');
+      const settings = camera.getMediaStreamTrack().getSettings();
+      await camera.setOptimizationMode('motion');
+      const hint = camera.getMediaStreamTrack().contentHint;
+      const copy = camera.clone();
+      const cloneIsSeparate = copy.getMediaStreamTrack() !== camera.getMediaStreamTrack() && copy.getMediaStreamTrack().readyState === 'live';
+      const replacement = copy.getMediaStreamTrack().clone();
+      const old = camera.getMediaStreamTrack();
+      await camera.replaceTrack(replacement, false);
+      let badMode = '';
+      try {
+        await camera.setOptimizationMode('fast');
+      } catch (error: any) {
+        badMode = error.code;
+      }
+      const state = { replaced: camera.getMediaStreamTrack() === replacement, oldKept: old.readyState };
+      camera.close();
+      copy.close();
+      old.stop();
+      return { blank: [blank.width, blank.height], frame: [frame.width, frame.height], size: [settings.width, settings.height], hint, cloneIsSeparate, badMode, ...state };
+    });
+    expect(result).toEqual({ blank: [1, 1], frame: [640, 480], size: [320, 240], hint: 'motion', cloneIsSeparate: true, badMode: 'INVALID_PARAMS', replaced: true, oldKept: 'live' });
+  });
+
   it('lists cameras, microphones and playback devices, and keeps device listeners like an emitter', async () => {
     const seen = await page.evaluate(async () => {
       const sdk = (window as any).ParleyRTC;

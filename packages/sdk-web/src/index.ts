@@ -243,14 +243,12 @@ export {
   createMicrophoneAndCameraTracks,
   createMicrophoneAudioTrack,
   getDevices,
-  VIDEO_ENCODER_PRESETS,
   type CameraVideoTrackConfig,
   type CustomAudioTrackConfig,
   type CustomVideoTrackConfig,
   type MicrophoneAudioTrackConfig,
-  type VideoEncoderConfiguration,
-  type VideoEncoderPreset,
 } from './tracks/createTracks.ts';
+export { VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration, type VideoEncoderPreset } from './tracks/encoderConfig.ts';
 export { LocalTrack, type LocalTrackEvents } from './tracks/localTrack.ts';
 export { LocalAudioTrack } from './tracks/localAudioTrack.ts';
 export { LocalVideoTrack } from './tracks/localVideoTrack.ts';

@@ -53,14 +53,14 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
    * place everywhere (publishing clients, local playback) with the same enabled and muted state;
    * the old one is stopped. Publishing continues without renegotiation.
    */
-  protected async swapMediaStreamTrack(next: MediaStreamTrack): Promise<void> {
+  protected async swapMediaStreamTrack(next: MediaStreamTrack, stopPrevious = true): Promise<void> {
     const previous = this.#track;
     this.#track = next;
     next.enabled = !this.silenced;
     this.#watchEnd(next);
     this.mediaStreamTrackSwapped(next);
     await Promise.all([...this.#links].map((link) => link.replaced(this)));
-    previous.stop();
+    if (stopPrevious) previous.stop();
     this.emit('track-updated', next);
   }
 

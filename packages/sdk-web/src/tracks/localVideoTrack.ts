@@ -2,8 +2,10 @@
  * A local video track (camera or custom source): plays a mirrored, muted preview inside an
  * element of the page.
  */
-import { invalidOperation } from '../errors.ts';
+import { invalidOperation, invalidParams, ParleyRTCError } from '../errors.ts';
 import { LocalTrack } from './localTrack.ts';
+import { encoderConstraints, VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration, type VideoEncoderPreset } from './encoderConfig.ts';
+import { currentFrameData } from './frameData.ts';
 import { resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
 import { chosenDeviceId, openDevice, type DeviceChoice } from './switchDevice.ts';
 
@@ -44,6 +46,42 @@ export class LocalVideoTrack extends LocalTrack {
     const deviceId = chosenDeviceId(device);
     if (deviceId === this.currentDeviceId()) return;
     await this.swapMediaStreamTrack(await openDevice('video', this.getMediaStreamTrack(), deviceId));
+  }
+
+  /**
+   * Sends and shows `track` instead (a processed or other source), as Agora's replaceTrack: the
+   * previous MediaStreamTrack is stopped when `stopOldTrack` is true.
+   */
+  async replaceTrack(track: MediaStreamTrack, stopOldTrack: boolean): Promise<void> {
+    if (!(track instanceof MediaStreamTrack) || track.kind !== 'video') throw invalidParams('replaceTrack needs a video MediaStreamTrack', { field: 'track' });
+    if (this.isClosed) throw invalidOperation('The track is closed');
+    await this.swapMediaStreamTrack(track, stopOldTrack);
+  }
+
+  /** A new track of the same source (a clone of its MediaStreamTrack), to play or publish apart. */
+  clone(): LocalVideoTrack {
+    return new LocalVideoTrack(this.getMediaStreamTrack().clone(), { isCamera: this.#mirrorByDefault });
+  }
+
+  /** "detail" keeps text sharp, "motion" keeps movement fluid, "balanced" lets the browser choose. */
+  async setOptimizationMode(mode: 'balanced' | 'detail' | 'motion'): Promise<void> {
+    if (mode !== 'balanced' && mode !== 'detail' && mode !== 'motion') throw invalidParams('mode must be "balanced", "detail" or "motion"', { field: 'mode' });
+    this.getMediaStreamTrack().contentHint = mode === 'balanced' ? '' : mode;
+  }
+
+  /** Changes the capture size and frame rate (a preset or values) while the track runs. */
+  async setEncoderConfiguration(config: VideoEncoderConfiguration | VideoEncoderPreset): Promise<void> {
+    try {
+      await this.getMediaStreamTrack().applyConstraints(encoderConstraints(config, VIDEO_ENCODER_PRESETS));
+    } catch (cause) {
+      if (cause instanceof ParleyRTCError) throw cause;
+      throw new ParleyRTCError('CONSTRAINT_NOT_SATISFIED', `The source cannot capture at that setting: ${(cause as Error)?.message ?? cause}`, { cause });
+    }
+  }
+
+  /** The picture of the preview now (a 1×1 image while it does not play). */
+  getCurrentFrameData(): ImageData {
+    return currentFrameData(this.#player?.element);
   }
 
   protected override mediaStreamTrackSwapped(track: MediaStreamTrack): void {

@@ -6,6 +6,7 @@
 import type { MediaKind } from '@parley/protocol';
 import { TypedEmitter } from '../typedEmitter.ts';
 import { AudioPlayer, checkPlaybackDevice, resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
+import { currentFrameData } from './frameData.ts';
 import { VolumeMeter } from './volumeMeter.ts';
 
 /** A remote track's events, as Agora's IRemoteTrack has them. */
@@ -73,6 +74,11 @@ export class RemoteVideoTrack extends RemoteTrack {
 
   getVideoElement(): HTMLVideoElement | undefined {
     return this.#player?.element;
+  }
+
+  /** The picture shown now (a 1×1 image while the track does not play). */
+  getCurrentFrameData(): ImageData {
+    return currentFrameData(this.#player?.element);
   }
 
   protected override trackReplaced(track: MediaStreamTrack): void {

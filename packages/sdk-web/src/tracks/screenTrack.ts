@@ -5,7 +5,7 @@
  * When the person stops sharing from the browser's own button, the tracks fire `track-ended`.
  */
 import { invalidParams, mediaFailed, notSupported, ParleyRTCError } from '../errors.ts';
-import { encoderConstraints, VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration } from './createTracks.ts';
+import { encoderConstraints, VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration } from './encoderConfig.ts';
 import { LocalAudioTrack } from './localAudioTrack.ts';
 import { LocalVideoTrack } from './localVideoTrack.ts';
 
