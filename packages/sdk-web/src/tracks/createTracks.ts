@@ -7,8 +7,6 @@ import { encoderConstraints, VIDEO_ENCODER_PRESETS, type VideoEncoderConfigurati
 import { LocalAudioTrack } from './localAudioTrack.ts';
 import { LocalVideoTrack } from './localVideoTrack.ts';
 
-
-
 export interface CameraVideoTrackConfig {
   /** Resolution and frame rate to capture (and so to send); a preset name or explicit values. Default 640×480 at 15 fps. */
   encoderConfig?: VideoEncoderConfiguration | VideoEncoderPreset;

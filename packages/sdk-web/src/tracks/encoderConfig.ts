@@ -22,6 +22,15 @@ export const VIDEO_ENCODER_PRESETS = {
 } as const satisfies Record<string, VideoEncoderConfiguration>;
 export type VideoEncoderPreset = keyof typeof VIDEO_ENCODER_PRESETS;
 
+/** Agora's screen-sharing presets: low frame rates for slides ("_1"), 30 fps for motion ("_2"). */
+export const SCREEN_ENCODER_PRESETS = {
+  '480p_1': { width: 640, height: 480, frameRate: 5 },
+  '720p_1': { width: 1280, height: 720, frameRate: 5 },
+  '720p_2': { width: 1280, height: 720, frameRate: 30 },
+  '1080p_1': { width: 1920, height: 1080, frameRate: 5 },
+  '1080p_2': { width: 1920, height: 1080, frameRate: 30 },
+} as const satisfies Record<string, VideoEncoderConfiguration>;
+
 /**
  * Size and frame rate constraints of an encoder setting: a preset name from `presets`, or values.
  * Plain numbers are ideals, not exact demands: a camera that cannot do 640×480 still opens.

@@ -5,17 +5,9 @@
  * When the person stops sharing from the browser's own button, the tracks fire `track-ended`.
  */
 import { invalidParams, mediaFailed, notSupported, ParleyRTCError } from '../errors.ts';
-import { encoderConstraints, VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration } from './encoderConfig.ts';
+import { encoderConstraints, SCREEN_ENCODER_PRESETS, VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration } from './encoderConfig.ts';
 import { LocalAudioTrack } from './localAudioTrack.ts';
 import { LocalVideoTrack } from './localVideoTrack.ts';
-
-export const SCREEN_ENCODER_PRESETS = {
-  '480p_1': { width: 640, height: 480, frameRate: 5 },
-  '720p_1': { width: 1280, height: 720, frameRate: 5 },
-  '720p_2': { width: 1280, height: 720, frameRate: 30 },
-  '1080p_1': { width: 1920, height: 1080, frameRate: 5 },
-  '1080p_2': { width: 1920, height: 1080, frameRate: 30 },
-} as const satisfies Record<string, VideoEncoderConfiguration>;
 
 export interface ScreenVideoTrackConfig {
   /** Resolution and frame rate; a preset ("1080p_1": 1920×1080 at 5 fps, the default) or explicit values. */
