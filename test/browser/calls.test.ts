@@ -59,6 +59,8 @@ describe('calls in Chromium through the web SDK', () => {
         });
         client.on('user-left', (user: any, reason: string) => window.log.push(`left:${user.uid}:${reason}`));
         client.on('connection-state-change', (state: string, _prev: string, reason?: string) => window.log.push(`state:${state}:${reason ?? ''}`));
+        client.on('published-user-list', (users: any[]) => window.log.push(`published-list:${users.map((u) => u.uid).join(',')}`));
+        client.on('peerconnection-state-change', (current: string) => window.log.push(`pc:${current}`));
         await client.join(appId, channel, token, uid);
         const tracks = await window.ParleyRTC.createMicrophoneAndCameraTracks();
         await client.publish(tracks);
@@ -98,6 +100,11 @@ describe('calls in Chromium through the web SDK', () => {
     expect(fromBob.audioBytes).toBeGreaterThan(0);
     expect(fromAlice.frames).toBeGreaterThanOrEqual(30);
     expect(fromAlice.audioBytes).toBeGreaterThan(0);
+    // Agora's join-time list and media connection states: bob joined after alice published.
+    const bobLog = await bob.evaluate(() => window.log);
+    expect(bobLog).toContain('published-list:alice');
+    expect(bobLog).toContain('pc:connected');
+    expect((await alice.evaluate(() => window.log)).filter((l) => l.startsWith('published-list:'))).toEqual(['published-list:']);
 
     const channel = (await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/browser-call`, { auth })).body.data;
     expect(channel.participants).toEqual(

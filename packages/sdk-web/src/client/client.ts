@@ -197,6 +197,18 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return { ...this.#networkQuality.latest };
   }
 
+  /**
+   * A media connection changed state: `peerconnection-state-change`, and Agora's
+   * `media-reconnect-start` / `-end` when it drops and comes back.
+   */
+  #peerStateChanged(current: RTCPeerConnectionState, previous: RTCPeerConnectionState): void {
+    this.emit('peerconnection-state-change', current, previous);
+    const uid = this.uid;
+    if (uid === undefined) return;
+    if (current === 'disconnected' && previous === 'connected') this.emit('media-reconnect-start', uid);
+    if (current === 'connected' && previous === 'disconnected') this.emit('media-reconnect-end', uid);
+  }
+
   #linkReading(): LinkReading {
     const { outbound, inbound, rtc } = this.#stats;
     const sent = [outbound.video, outbound.audio].filter((stats) => stats !== undefined);
@@ -351,17 +363,23 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #sessionHost(): SessionHost {
     return {
       started: () => {
-        this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer));
+        const onState = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => this.#peerStateChanged(current, previous);
+        this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer), onState);
         this.#subscriber = new SubscribeConnection(this.#iceServers, {
           sendAnswer: (offerId, sdp) => this.#engine.send({ type: 'subscribe-answer', offerId, sdp }),
           onTrack: (received) => this.#users.attachTrack(received),
           onTracks: (received) => this.#users.syncTracks(received),
           onError: (error) => this.emit('exception', error),
+          onState,
         });
         this.#stats.start();
         this.#networkQuality.start();
       },
-      joined: (users) => this.#users.apply(reconcileUsers(new Map(), this.#visible(users))),
+      joined: (users) => {
+        this.#users.apply(reconcileUsers(new Map(), this.#visible(users)));
+        // Agora apps that subscribe in bulk at join read this list (user-published fires for each as well).
+        this.emit('published-user-list', this.remoteUsers.filter((user) => user.hasAudio || user.hasVideo));
+      },
       resumed: (users) => {
         this.#users.apply(reconcileUsers(this.#users.known, this.#visible(users)));
         // Mute changes made while the socket was down never reached the server.

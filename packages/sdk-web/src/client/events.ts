@@ -75,6 +75,14 @@ export interface ClientEvents {
   'join-fallback-to-proxy': (proxyServer: string) => void;
   'live-streaming-error': (url: string, error: unknown) => void;
   'live-streaming-warning': (url: string, warning: unknown) => void;
+  /** A media connection (publishing or receiving) changed state. */
+  'peerconnection-state-change': (curState: RTCPeerConnectionState, revState: RTCPeerConnectionState) => void;
+  /** A media connection dropped (ICE disconnected) and the browser tries to restore it. */
+  'media-reconnect-start': (uid: number | string) => void;
+  /** The dropped media connection works again. */
+  'media-reconnect-end': (uid: number | string) => void;
+  /** Right after join: the users already publishing (each also gets user-published). */
+  'published-user-list': (users: RemoteUser[]) => void;
   /** Every 2 s while joined: how well the uplink and downlink carry media, 0 (unknown) to 6 (down). */
   'network-quality': (stats: NetworkQuality) => void;
 }

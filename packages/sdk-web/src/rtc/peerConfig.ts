@@ -5,6 +5,22 @@
  * public STUN server stalls gathering on machines without internet (measured in FIELD-NOTES).
  * One bundled transport, because the SFU expects everything on one 5-tuple.
  */
+/** Called with a peer connection's new and previous state (Agora's peerconnection-state-change). */
+export type PeerStateListener = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => void;
+
+/** Reports each change of `pc`'s connection state to `listener`. */
+export function watchPeerState(pc: RTCPeerConnection, listener: PeerStateListener | undefined): void {
+  if (!listener) return;
+  let previous = pc.connectionState;
+  pc.addEventListener('connectionstatechange', () => {
+    const current = pc.connectionState;
+    if (current === previous) return;
+    const before = previous;
+    previous = current;
+    listener(current, before);
+  });
+}
+
 export function peerConfiguration(iceServers: RTCIceServer[] | undefined): RTCConfiguration {
   return { iceServers: iceServers ?? [], bundlePolicy: 'max-bundle' };
 }

@@ -10,7 +10,7 @@
 import type { MediaKind } from '@parley/protocol';
 import { webrtcFailed } from '../errors.ts';
 import { completeLocalSdp } from './iceGathering.ts';
-import { peerConfiguration, preferCodec } from './peerConfig.ts';
+import { peerConfiguration, preferCodec, watchPeerState, type PeerStateListener } from './peerConfig.ts';
 
 export interface PublishOffer {
   sdp: string;
@@ -28,9 +28,12 @@ export class PublishConnection {
   /** Kinds whose transceiver carries a track now. */
   #sending = new Set<MediaKind>();
 
-  constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer) {
+  #onState: PeerStateListener | undefined;
+
+  constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener) {
     this.#iceServers = iceServers;
     this.#sendOffer = sendOffer;
+    this.#onState = onState;
   }
 
   get peerConnection(): RTCPeerConnection | undefined {
@@ -39,7 +42,11 @@ export class PublishConnection {
 
   /** Starts sending `tracks` (at most one per kind) and renegotiates. */
   async publish(tracks: Array<{ kind: MediaKind; track: MediaStreamTrack }>): Promise<void> {
-    const pc = (this.#pc ??= new RTCPeerConnection(peerConfiguration(this.#iceServers)));
+    if (!this.#pc) {
+      this.#pc = new RTCPeerConnection(peerConfiguration(this.#iceServers));
+      watchPeerState(this.#pc, this.#onState);
+    }
+    const pc = this.#pc;
     const added: MediaKind[] = [];
     try {
       for (const { kind, track } of tracks) {

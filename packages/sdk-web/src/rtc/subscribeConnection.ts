@@ -11,7 +11,7 @@ import type { MediaKind } from '@parley/protocol';
 import { webrtcFailed } from '../errors.ts';
 import type { ServerMessageOf } from '../signaling/messages.ts';
 import { completeLocalSdp } from './iceGathering.ts';
-import { peerConfiguration } from './peerConfig.ts';
+import { peerConfiguration, watchPeerState, type PeerStateListener } from './peerConfig.ts';
 
 export interface ReceivedTrack {
   uid: number | string;
@@ -29,6 +29,8 @@ export interface SubscribeConnectionHandlers {
   onTracks(received: ReceivedTrack[]): void;
   /** An offer could not be applied. */
   onError(error: Error): void;
+  /** The peer connection's state changed. */
+  onState?: PeerStateListener;
 }
 
 type SubscribeOffer = ServerMessageOf<'subscribe-offer'>;
@@ -101,6 +103,7 @@ export class SubscribeConnection {
 
   #create(): RTCPeerConnection {
     const pc = new RTCPeerConnection(peerConfiguration(this.#iceServers));
+    watchPeerState(pc, this.#handlers.onState);
     pc.ontrack = (event) => {
       const mid = event.transceiver.mid;
       const owner = mid === null ? undefined : this.#mids.get(mid);
