@@ -175,7 +175,7 @@ describe('calls in Chromium through the web SDK', () => {
     for (const page of [ada, ben]) await page.close();
   });
 
-  it('refuses an expired token, a token for another channel and a banned uid at join', async () => {
+  it('refuses an expired token, a token for another channel and a banned uid at join with Agora\'s code and the reason', async () => {
     const page = await browser.context.newPage();
     await page.setContent('<div></div>');
     await page.addScriptTag({ url: `${t.url}/sdk/parley-rtc.js` });
@@ -196,14 +196,14 @@ describe('calls in Chromium through the web SDK', () => {
             await client.join(appId, 'guarded', attempt.token, attempt.uid);
             results.push('joined');
           } catch (error: any) {
-            results.push(String(error.code));
+            results.push(`${error.code} ${error.reason}`);
           }
         }
         return results;
       },
       { appId: project.appId, attempts },
     );
-    expect(codes).toEqual(['token_expired', 'forbidden', 'banned']);
+    expect(codes).toEqual(['CAN_NOT_GET_GATEWAY_SERVER token_expired', 'CAN_NOT_GET_GATEWAY_SERVER forbidden', 'CAN_NOT_GET_GATEWAY_SERVER banned']);
     await page.close();
   });
 

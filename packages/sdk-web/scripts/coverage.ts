@@ -4,7 +4,7 @@
  * every member is `present` (ParleyRTC has it), `no-op` (present and listed in
  * src/compat/noops.ts with the reason) or `missing`. Client and track events are read from
  * Agora's `on(event: "…")` overloads and from Parley's event maps; error codes from
- * `AgoraRTCErrorCode` and Parley's `ParleyErrorCode`.
+ * `AgoraRTCErrorCode` and Parley's object of the same name.
  *
  * Run: `npm run sdk:coverage` (a table), `-- --json` (the data), `-- --markdown FILE`.
  */
@@ -53,7 +53,7 @@ const MAPPINGS: Mapping[] = [
   { agora: 'IRemoteAudioTrack', parley: 'RemoteAudioTrack', kind: 'members' },
   { agora: 'IRemoteVideoTrack', parley: 'RemoteVideoTrack', kind: 'members' },
   { agora: 'ILocalTrack events', parley: 'LocalTrackEvents', kind: 'events' },
-  { agora: 'AgoraRTCErrorCode', parley: 'ParleyErrorCode', kind: 'enum' },
+  { agora: 'AgoraRTCErrorCode', parley: 'AgoraRTCErrorCode', kind: 'enum' },
 ];
 
 /** The installed package's folder (its `exports` hide package.json from require.resolve). */
@@ -123,11 +123,8 @@ function agoraEnum(checker: ts.TypeChecker, source: ts.SourceFile, name: string)
 function parleyNames(checker: ts.TypeChecker, source: ts.SourceFile, mapping: Mapping): Set<string> {
   const symbol = exportedSymbol(checker, source, mapping.parley);
   if (!symbol) throw new Error(`the SDK exports no ${mapping.parley}`);
-  const type = declaredType(checker, symbol);
-  if (mapping.kind === 'enum') {
-    const literals = type.isUnion() ? type.types : [type];
-    return new Set(literals.filter((t) => t.isStringLiteral()).map((t) => (t as ts.StringLiteralType).value));
-  }
+  // An enum's counterpart is a frozen object of the same names, so its properties are compared too.
+  const type = mapping.kind === 'enum' ? checker.getTypeOfSymbol(symbol) : declaredType(checker, symbol);
   return new Set(checker.getPropertiesOfType(type).map((property) => property.name));
 }
 

@@ -32,12 +32,14 @@ describe('ParleyRTCError factories', () => {
     expect(String(error)).toBe('ParleyRTCError INVALID_PARAMS: bad channel');
   });
 
-  it('keep the server\'s code as sent and tell server refusals from local failures', () => {
-    const refused = serverRefused('invalid_token', 'The token has expired', 'join');
-    expect(refused.code).toBe('invalid_token');
-    expect(refused.message).toBe('The token has expired');
-    expect(refused.data).toEqual({ requestType: 'join' });
+  it('give a refused join Agora\'s code, keep the server\'s as the reason, and tell refusals from local failures', () => {
+    const refused = serverRefused('invalid_token', 'Token signature mismatch', 'join');
+    expect(refused.code).toBe('CAN_NOT_GET_GATEWAY_SERVER');
+    expect(refused.reason).toBe('invalid_token');
+    expect(refused.message).toBe('invalid token, authorized failed: Token signature mismatch');
+    expect(refused.data).toEqual({ requestType: 'join', reason: 'invalid_token' });
     expect(isServerError(refused)).toBe(true);
+    expect(serverRefused('banned', 'Banned for 5 minutes', 'join')).toMatchObject({ code: 'CAN_NOT_GET_GATEWAY_SERVER', reason: 'banned' });
     expect(isServerError(requestTimeout('join', 10_000))).toBe(false);
   });
 
@@ -59,13 +61,24 @@ describe('ParleyRTCError factories', () => {
 
   it('use Agora\'s code for a second video track', () => {
     expect(multipleTracks('video').code).toBe('CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS');
-    expect(multipleTracks('audio').code).toBe('CAN_NOT_PUBLISH_MULTIPLE_AUDIO_TRACKS');
+  });
+
+  it('map refusals outside a join to the code Agora raises for the same failure', () => {
+    expect(serverRefused('token_expired', 'expired', 'renew-token')).toMatchObject({ code: 'TOKEN_EXPIRE', reason: 'token_expired' });
+    expect(serverRefused('unknown_user', 'no such user', 'subscribe').code).toBe('INVALID_REMOTE_USER');
+    expect(serverRefused('media_ports_exhausted', 'no port', 'publish').code).toBe('NO_ICE_CANDIDATE');
+    expect(serverRefused('something_new', 'from a newer server', 'publish')).toMatchObject({ code: 'UNEXPECTED_RESPONSE', reason: 'something_new' });
+  });
+
+  it('print and throw as Agora\'s errors do', () => {
+    const error = invalidParams('bad uid');
+    expect(() => error.throw()).toThrow(error);
   });
 
   it('keep the browser\'s error as the cause of a WebRTC failure', () => {
     const cause = domError('InvalidStateError');
-    const error = webrtcFailed('Applying the answer', cause);
-    expect(error.code).toBe('WEBRTC_ERROR');
+    const error = webrtcFailed('SET_ANSWER_FAILED', 'Applying the answer', cause);
+    expect(error.code).toBe('SET_ANSWER_FAILED');
     expect(error.cause).toBe(cause);
     expect(error.message).toBe('Applying the answer failed: InvalidStateError happened');
   });

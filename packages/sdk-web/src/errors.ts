@@ -1,76 +1,44 @@
 /**
  * The one error type the SDK rejects with, and the named factories that build it.
  *
- * `code` is machine-readable, so callers `switch (error.code)`. Codes the SDK detects itself are
- * UPPER_CASE and follow Agora's Web SDK where Agora has one (INVALID_PARAMS, PERMISSION_DENIED,
- * CAN_NOT_GET_GATEWAY_SERVER…); codes the server refused with are passed through as the server
- * sent them (lower_case, from the protocol's SignalingErrorCodes: invalid_token, banned…).
+ * `code` is always one of Agora's error codes (`AgoraRTCErrorCode`), so an Agora app's error
+ * handling works unchanged: a refused join is CAN_NOT_GET_GATEWAY_SERVER as in Agora, whatever the
+ * server's reason. When the server refused, `reason` holds its own code (invalid_token, banned…,
+ * the protocol's SignalingErrorCodes) for callers that want the detail.
  */
 import type { MediaKind, SignalingErrorCode } from '@parley/protocol';
+import { AgoraRTCErrorCode } from './errorCodes.ts';
 
-/** Codes the SDK raises itself. */
-export const LOCAL_ERROR_CODES = [
-  /** An argument has the wrong type or format. */
-  'INVALID_PARAMS',
-  /** The call does not fit the current state (publish before join, join twice…). */
-  'INVALID_OPERATION',
-  /** The browser lacks what the call needs (WebRTC, getUserMedia, a secure context). */
-  'NOT_SUPPORTED',
-  /** The signaling socket could not be opened: wrong server URL, server down, proxy refusing WebSockets. */
-  'CAN_NOT_GET_GATEWAY_SERVER',
-  /** The signaling socket closed while a request waited for its reply. */
-  'WS_DISCONNECT',
-  /** The server did not answer a request in time. */
-  'TIMEOUT',
-  /** `leave()` (or a kick) ended the operation before it finished. */
-  'OPERATION_ABORTED',
-  /** The server answered with a message the SDK did not expect. */
-  'UNEXPECTED_RESPONSE',
-  /** The browser's WebRTC stack refused an offer, answer or track change. */
-  'WEBRTC_ERROR',
-  /** The user or the browser denied the camera or microphone. */
-  'PERMISSION_DENIED',
-  /** No camera or microphone matches the request. */
-  'DEVICE_NOT_FOUND',
-  /** The device exists but cannot be opened (another application holds it, hardware error). */
-  'NOT_READABLE',
-  /** The device cannot satisfy the requested resolution, frame rate or device id. */
-  'CONSTRAINT_NOT_SATISFIED',
-  /** getUserMedia failed for another reason. */
-  'MEDIA_OPTION_INVALID',
-  /** The value passed is not a local track made by this SDK, or it is closed. */
-  'INVALID_LOCAL_TRACK',
-  /** No remote user with that uid is in the channel. */
-  'INVALID_REMOTE_USER',
-  /** The remote user does not publish the media kind asked for. */
-  'REMOTE_USER_IS_NOT_PUBLISHED',
-  /** A second video track while one is published (one track per kind: unpublish the first). */
-  'CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS',
-  /** A second audio track while one is published (Parley does not mix audio tracks). */
-  'CAN_NOT_PUBLISH_MULTIPLE_AUDIO_TRACKS',
-  /** createScreenVideoTrack(…, "enable"): the person did not share the tab's or system's sound. */
-  'SHARE_AUDIO_NOT_ALLOWED',
-] as const;
-
-export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[number];
-
-/** Every code a ParleyRTCError can carry. */
-export type ParleyErrorCode = LocalErrorCode | SignalingErrorCode;
+/** Every code a ParleyRTCError can carry: Agora's. */
+export type ParleyErrorCode = AgoraRTCErrorCode;
 
 export class ParleyRTCError extends Error {
   override readonly name = 'ParleyRTCError';
   readonly code: ParleyErrorCode;
   /** Extra facts about the failure (the uid, the media kind, the request type…). */
   readonly data: Record<string, unknown> | undefined;
+  /** The server's code when the server refused; undefined when the SDK raised the error itself. */
+  readonly reason: SignalingErrorCode | undefined;
 
-  constructor(code: ParleyErrorCode, message: string, options: { cause?: unknown; data?: Record<string, unknown> } = {}) {
+  constructor(code: ParleyErrorCode, message: string, options: { cause?: unknown; data?: Record<string, unknown>; reason?: SignalingErrorCode } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.data = options.data;
+    this.reason = options.reason;
   }
 
   override toString(): string {
     return `ParleyRTCError ${this.code}: ${this.message}`;
+  }
+
+  /** Logs the error, as Agora's `AgoraRTCError.print` does, and returns it. */
+  print(level: 'error' | 'warning' = 'error'): ParleyRTCError {
+    (level === 'warning' ? console.warn : console.error)(this.toString());
+    return this;
+  }
+
+  throw(): never {
+    throw this;
   }
 }
 
@@ -78,9 +46,9 @@ export function isParleyRTCError(value: unknown): value is ParleyRTCError {
   return value instanceof ParleyRTCError;
 }
 
-/** True when the server refused (its code is one of the protocol's), false when the SDK raised it. */
-export function isServerError(value: unknown): value is ParleyRTCError & { code: SignalingErrorCode } {
-  return value instanceof ParleyRTCError && !(LOCAL_ERROR_CODES as readonly string[]).includes(value.code);
+/** True when the server refused (`reason` holds its code), false when the SDK raised it. */
+export function isServerError(value: unknown): value is ParleyRTCError & { reason: SignalingErrorCode } {
+  return value instanceof ParleyRTCError && value.reason !== undefined;
 }
 
 // ---------------------------------------------------------------- factories
@@ -120,14 +88,50 @@ export function unexpectedResponse(requestType: string, responseType: string): P
   return new ParleyRTCError('UNEXPECTED_RESPONSE', `The server answered "${requestType}" with "${responseType}"`, { data: { requestType, responseType } });
 }
 
-/** A refusal from the server (`{type: "error", code, message}`); the code is kept as sent. */
+/**
+ * What Agora raises for each of the server's refusals. Refusing a join is CAN_NOT_GET_GATEWAY_SERVER
+ * in Agora whatever the cause (bad token, ban, wrong channel), with the cause in the message.
+ */
+const AGORA_CODE_FOR_REFUSAL: Record<SignalingErrorCode, ParleyErrorCode> = {
+  invalid_message: 'INVALID_PARAMS',
+  invalid_token: 'CAN_NOT_GET_GATEWAY_SERVER',
+  token_expired: 'TOKEN_EXPIRE',
+  forbidden: 'INVALID_OPERATION',
+  banned: 'CAN_NOT_GET_GATEWAY_SERVER',
+  not_joined: 'INVALID_OPERATION',
+  already_joined: 'INVALID_OPERATION',
+  unknown_user: 'INVALID_REMOTE_USER',
+  session_not_found: 'CAN_NOT_GET_GATEWAY_SERVER',
+  negotiation_failed: 'EXCHANGE_SDP_FAILED',
+  invalid_offer: 'EXCHANGE_SDP_FAILED',
+  media_ports_exhausted: 'NO_ICE_CANDIDATE',
+  media_timeout: 'ICE_FAILED',
+  too_many_sessions: 'CAN_NOT_GET_GATEWAY_SERVER',
+  rate_limited: 'NETWORK_RESPONSE_ERROR',
+  internal: 'UNEXPECTED_RESPONSE',
+};
+
+/** Agora's wording for a refused token, which apps and support answers search for. */
+const TOKEN_REFUSAL = 'invalid token, authorized failed';
+
+/**
+ * A refusal from the server (`{type: "error", code, message}`): Agora's code, the server's code as
+ * `reason`, and a message that starts the way Agora's does for the same failure.
+ */
 export function serverRefused(code: string, message: string, requestType?: string): ParleyRTCError {
-  return new ParleyRTCError(code as SignalingErrorCode, message, requestType ? { data: { requestType } } : {});
+  const reason = code as SignalingErrorCode;
+  const joining = requestType === 'join';
+  const agoraCode = joining ? 'CAN_NOT_GET_GATEWAY_SERVER' : (AGORA_CODE_FOR_REFUSAL[reason] ?? 'UNEXPECTED_RESPONSE');
+  const text = reason === 'invalid_token' || (joining && reason === 'token_expired') ? `${TOKEN_REFUSAL}: ${message}` : message;
+  return new ParleyRTCError(agoraCode, text, { reason, data: requestType ? { requestType, reason } : { reason } });
 }
 
-export function webrtcFailed(step: string, cause: unknown): ParleyRTCError {
+/** The step of a WebRTC exchange that failed, by Agora's code for it. */
+export type WebRTCStep = 'CREATE_OFFER_FAILED' | 'SET_ANSWER_FAILED' | 'EXCHANGE_SDP_FAILED';
+
+export function webrtcFailed(code: WebRTCStep, step: string, cause: unknown): ParleyRTCError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ParleyRTCError('WEBRTC_ERROR', `${step} failed: ${reason}`, { cause, data: { step } });
+  return new ParleyRTCError(code, `${step} failed: ${reason}`, { cause, data: { step } });
 }
 
 export function invalidLocalTrack(message = 'Expected a local track made by ParleyRTC that is not closed'): ParleyRTCError {
@@ -143,7 +147,7 @@ export function remoteUserNotPublished(uid: number | string, kind: MediaKind): P
 }
 
 export function multipleTracks(kind: MediaKind): ParleyRTCError {
-  const code = kind === 'video' ? 'CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS' : 'CAN_NOT_PUBLISH_MULTIPLE_AUDIO_TRACKS';
+  const code = kind === 'video' ? 'CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS' : 'INVALID_OPERATION';
   return new ParleyRTCError(code, `A ${kind} track is already published: unpublish it first`, { data: { kind } });
 }
 
@@ -151,7 +155,7 @@ export function multipleTracks(kind: MediaKind): ParleyRTCError {
 export function mediaFailed(cause: unknown): ParleyRTCError {
   const name = cause instanceof Error ? cause.name : '';
   const reason = cause instanceof Error ? cause.message : String(cause);
-  const code: LocalErrorCode =
+  const code: ParleyErrorCode =
     name === 'NotAllowedError' || name === 'SecurityError'
       ? 'PERMISSION_DENIED'
       : name === 'NotFoundError'

@@ -215,13 +215,14 @@ const ParleyRTC = {
 
 export default ParleyRTC;
 
-export { VERSION, ParleyClient, ParleyRTCError, isParleyRTCError };
+export { VERSION, ParleyClient, ParleyRTCError, ParleyRTCError as AgoraRTCError, isParleyRTCError };
 export type { DeviceInfo, DeviceState } from './platform/devices.ts';
 export type { SupportedCodecs } from './platform/codecs.ts';
 export type { ScreenVideoTrackConfig, ScreenAudioChoice } from './tracks/screenTrack.ts';
 export { LOG_LEVELS } from './platform/log.ts';
 export { DOCUMENTED_NOOPS } from './compat/noops.ts';
-export { isServerError, LOCAL_ERROR_CODES, type LocalErrorCode, type ParleyErrorCode } from './errors.ts';
+export { isServerError, type ParleyErrorCode } from './errors.ts';
+export { AgoraRTCErrorCode } from './errorCodes.ts';
 export type { ClientConfig } from './client/client.ts';
 export type {
   ClientEvents,

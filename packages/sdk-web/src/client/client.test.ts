@@ -113,7 +113,7 @@ describe('ParleyClient signaling', () => {
       return true;
     };
     const events = recordEvents(client);
-    await expect(client.join(APP_ID, 'room', '007bad', 1)).rejects.toMatchObject({ name: 'ParleyRTCError', code: 'invalid_token' });
+    await expect(client.join(APP_ID, 'room', '007bad', 1)).rejects.toMatchObject({ name: 'ParleyRTCError', code: 'CAN_NOT_GET_GATEWAY_SERVER', reason: 'invalid_token' });
     expect(client.connectionState).toBe('DISCONNECTED');
     expect(events).toEqual(['state DISCONNECTED->CONNECTING', 'state CONNECTING->DISCONNECTED SERVER_ERROR']);
   });

@@ -105,7 +105,7 @@ export class PublishConnection {
       await pc.setLocalDescription(await pc.createOffer());
       sdp = await completeLocalSdp(pc);
     } catch (cause) {
-      throw webrtcFailed('Creating the publish offer', cause);
+      throw webrtcFailed('CREATE_OFFER_FAILED', 'Creating the publish offer', cause);
     }
     const tracks: PublishOffer['tracks'] = [];
     for (const kind of this.#sending) {
@@ -116,7 +116,7 @@ export class PublishConnection {
     try {
       await pc.setRemoteDescription({ type: 'answer', sdp: answer });
     } catch (cause) {
-      throw webrtcFailed('Applying the server\'s publish answer', cause);
+      throw webrtcFailed('SET_ANSWER_FAILED', 'Applying the server\'s publish answer', cause);
     }
   }
 }

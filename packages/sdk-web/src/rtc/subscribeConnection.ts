@@ -86,7 +86,7 @@ export class SubscribeConnection {
       if (this.#closed) return;
       this.#handlers.sendAnswer(offer.offerId, sdp);
     } catch (cause) {
-      if (!this.#closed) this.#handlers.onError(webrtcFailed('Answering the server\'s subscribe offer', cause));
+      if (!this.#closed) this.#handlers.onError(webrtcFailed('EXCHANGE_SDP_FAILED', 'Answering the server\'s subscribe offer', cause));
       return;
     }
     this.#handlers.onTracks(this.#received(pc));

@@ -104,7 +104,7 @@ describe('SessionEngine', () => {
     };
     const { host, calls: seen } = recordingHost();
     engine = new SessionEngine(host, { server: server.url });
-    await expect(engine.join(JOIN)).rejects.toMatchObject({ code: 'banned' });
+    await expect(engine.join(JOIN)).rejects.toMatchObject({ code: 'CAN_NOT_GET_GATEWAY_SERVER', reason: 'banned' });
     expect(seen).toEqual(['DISCONNECTED->CONNECTING', 'ended', 'CONNECTING->DISCONNECTED UID_BANNED']);
     expect(engine.uid).toBeUndefined();
   });
@@ -175,7 +175,7 @@ describe('SessionEngine', () => {
     server.dropSocket();
     await until(() => calls.includes('RECONNECTING->CONNECTED'));
     expect(asked).toHaveLength(1);
-    expect(asked[0]!.error).toMatchObject({ code: 'internal' });
+    expect(asked[0]!.error).toMatchObject({ reason: 'internal' });
     expect(calls).toEqual(['CONNECTED->RECONNECTING', 'RECONNECTING->CONNECTED', 'resumed []']);
   });
 

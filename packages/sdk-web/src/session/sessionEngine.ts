@@ -130,7 +130,7 @@ export class SessionEngine {
       this.#flushBuffered();
       return joined.uid;
     } catch (error) {
-      if (epoch === this.#epoch) this.#end(isServerError(error) ? disconnectReasonForJoinError(error.code) : 'NETWORK_ERROR');
+      if (epoch === this.#epoch) this.#end(isServerError(error) ? disconnectReasonForJoinError(error.reason) : 'NETWORK_ERROR');
       throw error;
     }
   }

@@ -22,7 +22,7 @@ describe('RequestTracker', () => {
     const tracker = new RequestTracker();
     const { message, reply } = tracker.start({ type: 'renew-token', token: '007abc' });
     tracker.settle({ type: 'error', requestId: message.requestId, code: 'invalid_token', message: 'Signature mismatch' });
-    await expect(reply).rejects.toMatchObject({ code: 'invalid_token', message: 'Signature mismatch', data: { requestType: 'renew-token' } });
+    await expect(reply).rejects.toMatchObject({ code: 'CAN_NOT_GET_GATEWAY_SERVER', reason: 'invalid_token', message: 'invalid token, authorized failed: Signature mismatch', data: { requestType: 'renew-token' } });
   });
 
   it('rejects a reply of the wrong type as UNEXPECTED_RESPONSE', async () => {
