@@ -175,6 +175,63 @@ describe('calls in Chromium through the web SDK', () => {
     for (const page of [ada, ben]) await page.close();
   });
 
+  it('mutes as Agora does: setEnabled(false) releases the camera, subscribers see user-unpublished and no picture; back on, they subscribe again', async () => {
+    const ada = await joinTab('mute-call', 'ada');
+    const ben = await joinTab('mute-call', 'ben');
+    await until(() => decodedFrom(ben, 'ada'), (s) => s.frames >= 10 && s.audioBytes > 0);
+    await ben.evaluate(() => {
+      window.client.on('user-info-updated', (uid: string, msg: string) => window.log.push(`info:${uid}:${msg}`));
+      window.client.on('user-unpublished', (user: any, kind: string) => window.log.push(`unpublished:${user.uid}:${kind}`));
+      window.client.on('user-published', (user: any, kind: string) => window.log.push(`published:${user.uid}:${kind}`));
+    });
+    const videoOf = (page: Page) => page.evaluate(() => window.client.localTracks.find((t: any) => t.trackMediaType === 'video'));
+    expect(await videoOf(ada)).toBeTruthy();
+
+    const camera = await ada.evaluate(async () => {
+      const video = window.client.localTracks.find((t: any) => t.trackMediaType === 'video');
+      await video.setEnabled(false);
+      return { state: video.getMediaStreamTrack().readyState, enabled: video.enabled };
+    });
+    expect(camera).toEqual({ state: 'ended', enabled: false });
+    const offLog = await until(() => ben.evaluate(() => window.log), (log) => log.includes('unpublished:ada:video'), 5_000);
+    expect(offLog.filter((l) => l.includes(':ada:') && /video/.test(l))).toEqual(['info:ada:mute-video', 'unpublished:ada:video']);
+    const seen = await ben.evaluate(() => {
+      const ada = window.client.remoteUsers.find((u: any) => u.uid === 'ada');
+      return { hasVideo: ada.hasVideo, videoTrack: ada.videoTrack === undefined, videos: document.querySelectorAll('#remote video').length };
+    });
+    // No frozen or black picture is left on ben's screen.
+    expect(seen).toEqual({ hasVideo: false, videoTrack: true, videos: 0 });
+    const refused = await ben.evaluate(async () => {
+      const ada = window.client.remoteUsers.find((u: any) => u.uid === 'ada');
+      return window.client.subscribe(ada, 'video').then(() => 'subscribed', (error: any) => error.code);
+    });
+    expect(refused).toBe('REMOTE_USER_IS_NOT_PUBLISHED');
+    const rest = (await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/mute-call`, { auth })).body.data.participants.find((p: any) => p.uid === 'ada');
+    expect(rest).toMatchObject({ publishingAudio: true, publishingVideo: false });
+
+    // Back on: the camera opens again, ben's user-published handler subscribes and plays it.
+    const before = (await decodedFrom(ben, 'ada')).frames;
+    expect(await ada.evaluate(async () => {
+      const video = window.client.localTracks.find((t: any) => t.trackMediaType === 'video');
+      await video.setEnabled(true);
+      return video.getMediaStreamTrack().readyState;
+    })).toBe('live');
+    await until(() => ben.evaluate(() => window.log), (log) => log.includes('published:ada:video'), 5_000);
+    expect((await until(() => decodedFrom(ben, 'ada'), (s) => s.frames > before + 10)).frames).toBeGreaterThan(before + 10);
+    expect(await ben.evaluate(() => document.querySelectorAll('#remote video').length)).toBe(1);
+
+    // setMuted keeps the microphone open; the subscriber sees the same events.
+    const mic = await ada.evaluate(async () => {
+      const audio = window.client.localTracks.find((t: any) => t.trackMediaType === 'audio');
+      await audio.setMuted(true);
+      return audio.getMediaStreamTrack().readyState;
+    });
+    expect(mic).toBe('live');
+    const mutedLog = await until(() => ben.evaluate(() => window.log), (log) => log.includes('unpublished:ada:audio'), 5_000);
+    expect(mutedLog.filter((l) => /ada:(mute-|un)?audio|ada:audio/.test(l))).toEqual(['info:ada:mute-audio', 'unpublished:ada:audio']);
+    for (const page of [ada, ben]) await page.close();
+  });
+
   it('refuses an expired token, a token for another channel and a banned uid at join with Agora\'s code and the reason', async () => {
     const page = await browser.context.newPage();
     await page.setContent('<div></div>');

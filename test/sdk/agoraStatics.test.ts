@@ -126,7 +126,7 @@ describe('ParleyRTC\'s Agora calls in Chromium', () => {
         samples.push((window as any).microphone.getVolumeLevel());
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      (window as any).microphone.setEnabled(false);
+      await (window as any).microphone.setEnabled(false);
       const disabled = (window as any).microphone.getVolumeLevel();
       (window as any).microphone.close();
       return { max: Math.max(...samples), min: Math.min(...samples), disabled };

@@ -78,11 +78,13 @@ describe('the SDK bundle in Chromium', () => {
       const started = Date.now();
       while (element.videoWidth === 0 && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
       const before = { audioEnabled: audio.getMediaStreamTrack().enabled };
+      const states = [audio.getMediaStreamTrack().readyState, video.getMediaStreamTrack().readyState];
       await audio.setEnabled(false);
-      const after = { enabled: audio.enabled, mediaEnabled: audio.getMediaStreamTrack().enabled };
+      // Disabling releases the microphone, as Agora's setEnabled does.
+      const after = { enabled: audio.enabled, mediaEnabled: audio.getMediaStreamTrack().enabled, state: audio.getMediaStreamTrack().readyState };
       const summary = {
         kinds: [audio.trackMediaType, video.trackMediaType],
-        states: [audio.getMediaStreamTrack().readyState, video.getMediaStreamTrack().readyState],
+        states,
         preview: { muted: element.muted, width: element.videoWidth, height: element.videoHeight, playing: video.isPlaying },
         before,
         after,
@@ -99,7 +101,7 @@ describe('the SDK bundle in Chromium', () => {
     expect(result.states).toEqual(['live', 'live']);
     expect(result.preview).toMatchObject({ muted: true, width: 640, height: 480, playing: true });
     expect(result.before).toEqual({ audioEnabled: true });
-    expect(result.after).toEqual({ enabled: false, mediaEnabled: false });
+    expect(result.after).toEqual({ enabled: false, mediaEnabled: false, state: 'ended' });
     expect(result.closed).toEqual(['ended', 'ended']);
     expect(result.previewRemoved).toBe(true);
   });

@@ -14,19 +14,19 @@ function known(...users: RemoteUserState[]): Map<string, RemoteUserState> {
 }
 
 describe('reconcileUsers', () => {
-  it('turns the list at join into joins, then publishes, then mutes, user by user', () => {
+  it('turns the list at join into joins, then mutes before publishes (a muted track never shows as published), user by user', () => {
     const changes = reconcileUsers(new Map(), [wire(1, ['audio', 'video'], { audio: true, video: false }), wire('bob')]);
     expect(changes).toEqual([
       { type: 'joined', uid: 1 },
-      { type: 'published', uid: 1, kind: 'audio' },
       { type: 'muted', uid: 1, kind: 'audio', muted: true },
+      { type: 'published', uid: 1, kind: 'audio' },
       { type: 'published', uid: 1, kind: 'video' },
       { type: 'joined', uid: 'bob' },
     ]);
   });
 
   it('after a resume reports who left, what was unpublished and what changed mute state', () => {
-    const alice = Object.assign(new RemoteUserState('alice'), { hasAudio: true, hasVideo: true, videoMuted: true });
+    const alice = Object.assign(new RemoteUserState('alice'), { publishes: { audio: true, video: true }, videoMuted: true });
     const gone = new RemoteUserState(7);
     const changes = reconcileUsers(known(alice, gone), [wire('alice', ['audio'], { audio: false, video: false })]);
     expect(changes).toEqual([
@@ -37,7 +37,7 @@ describe('reconcileUsers', () => {
   });
 
   it('reports nothing when nothing changed', () => {
-    const alice = Object.assign(new RemoteUserState('alice'), { hasAudio: true });
+    const alice = Object.assign(new RemoteUserState('alice'), { publishes: { audio: true, video: false } });
     expect(reconcileUsers(known(alice), [wire('alice', ['audio'])])).toEqual([]);
   });
 

@@ -8,9 +8,9 @@ import type { RemoteAudioTrack, RemoteVideoTrack } from '../tracks/remoteTrack.t
 
 export interface RemoteUser {
   readonly uid: number | string;
-  /** The user publishes audio (subscribe to receive it). */
+  /** The user publishes audio and has not muted or disabled it (subscribe to receive it). */
   readonly hasAudio: boolean;
-  /** The user publishes video (subscribe to receive it). */
+  /** The user publishes video and has not muted or disabled it (subscribe to receive it). */
   readonly hasVideo: boolean;
   /** Set once subscribed to the user's audio and its media arrived. */
   readonly audioTrack?: RemoteAudioTrack;
@@ -22,11 +22,16 @@ export interface RemoteUser {
   readonly videoMuted: boolean;
 }
 
-/** The client's own, mutable view of a remote user; handed out as RemoteUser. */
+/**
+ * The client's own, mutable view of a remote user; handed out as RemoteUser.
+ *
+ * As in Agora, a track its publisher muted or disabled counts as not published (`hasVideo` false,
+ * `user-unpublished` fired) until it comes back; `publishes` keeps what the server reports as
+ * published underneath, so the two facts can change independently.
+ */
 export class RemoteUserState implements RemoteUser {
   readonly uid: number | string;
-  hasAudio = false;
-  hasVideo = false;
+  readonly publishes = { audio: false, video: false };
   audioTrack?: RemoteAudioTrack;
   videoTrack?: RemoteVideoTrack;
   audioMuted = false;
@@ -34,6 +39,19 @@ export class RemoteUserState implements RemoteUser {
 
   constructor(uid: number | string) {
     this.uid = uid;
+  }
+
+  get hasAudio(): boolean {
+    return this.publishes.audio && !this.audioMuted;
+  }
+
+  get hasVideo(): boolean {
+    return this.publishes.video && !this.videoMuted;
+  }
+
+  /** Whether the application sees `kind` as published (what user-published/-unpublished track). */
+  available(kind: MediaKind): boolean {
+    return kind === 'audio' ? this.hasAudio : this.hasVideo;
   }
 }
 
@@ -49,7 +67,7 @@ export type UserChange =
   | { type: 'unpublished'; uid: number | string; kind: MediaKind }
   | { type: 'muted'; uid: number | string; kind: MediaKind; muted: boolean };
 
-type KnownUser = Pick<RemoteUser, 'uid' | 'hasAudio' | 'hasVideo' | 'audioMuted' | 'videoMuted'>;
+type KnownUser = Pick<RemoteUserState, 'uid' | 'publishes' | 'audioMuted' | 'videoMuted'>;
 
 const KINDS: MediaKind[] = ['audio', 'video'];
 
@@ -65,12 +83,16 @@ export function reconcileUsers(known: ReadonlyMap<string, KnownUser>, latest: re
     const before = known.get(userKey(user.uid));
     if (!before) changes.push({ type: 'joined', uid: user.uid });
     for (const kind of KINDS) {
-      const publishedBefore = before ? (kind === 'audio' ? before.hasAudio : before.hasVideo) : false;
+      const publishedBefore = before ? before.publishes[kind] : false;
       const publishedNow = user.published.includes(kind);
-      if (publishedNow && !publishedBefore) changes.push({ type: 'published', uid: user.uid, kind });
-      if (!publishedNow && publishedBefore) changes.push({ type: 'unpublished', uid: user.uid, kind });
       const mutedBefore = before ? (kind === 'audio' ? before.audioMuted : before.videoMuted) : false;
-      if (user.muted[kind] !== mutedBefore) changes.push({ type: 'muted', uid: user.uid, kind, muted: user.muted[kind] });
+      const mutedNow = user.muted[kind];
+      // Changes that take the track away come first, so a track muted and unpublished (or
+      // published already muted) never shows up as published in between.
+      if (mutedNow && !mutedBefore) changes.push({ type: 'muted', uid: user.uid, kind, muted: true });
+      if (!publishedNow && publishedBefore) changes.push({ type: 'unpublished', uid: user.uid, kind });
+      if (publishedNow && !publishedBefore) changes.push({ type: 'published', uid: user.uid, kind });
+      if (!mutedNow && mutedBefore) changes.push({ type: 'muted', uid: user.uid, kind, muted: false });
     }
   }
   return changes;

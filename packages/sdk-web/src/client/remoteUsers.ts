@@ -66,25 +66,30 @@ export class RemoteUsers {
       }
       const user = this.get(change.uid);
       if (!user) continue;
-      if (change.type === 'published') {
-        if (change.kind === 'audio' ? user.hasAudio : user.hasVideo) continue;
-        if (change.kind === 'audio') user.hasAudio = true;
-        else user.hasVideo = true;
-        this.#events.emit('user-published', user, change.kind);
-      } else if (change.type === 'unpublished') {
-        if (!(change.kind === 'audio' ? user.hasAudio : user.hasVideo)) continue;
-        if (change.kind === 'audio') user.hasAudio = false;
-        else user.hasVideo = false;
-        this.dropTrack(user, change.kind);
-        this.#settle(trackKey(user.uid, change.kind), { error: remoteUserNotPublished(user.uid, change.kind) });
-        this.#events.emit('user-unpublished', user, change.kind);
-      } else {
+      const availableBefore = user.available(change.kind);
+      if (change.type === 'published') user.publishes[change.kind] = true;
+      else if (change.type === 'unpublished') user.publishes[change.kind] = false;
+      else {
         const field = change.kind === 'audio' ? 'audioMuted' : 'videoMuted';
         if (user[field] === change.muted) continue;
         user[field] = change.muted;
         this.#events.emit('user-info-updated', user.uid, `${change.muted ? 'mute' : 'unmute'}-${change.kind}`);
       }
+      this.#availabilityChanged(user, change.kind, availableBefore);
     }
+  }
+
+  /** Fires user-published/-unpublished when what the application may subscribe to changed. */
+  #availabilityChanged(user: RemoteUserState, kind: MediaKind, before: boolean): void {
+    const now = user.available(kind);
+    if (now === before) return;
+    if (now) {
+      this.#events.emit('user-published', user, kind);
+      return;
+    }
+    this.dropTrack(user, kind);
+    this.#settle(trackKey(user.uid, kind), { error: remoteUserNotPublished(user.uid, kind) });
+    this.#events.emit('user-unpublished', user, kind);
   }
 
   /** A user left: their tracks stop, waiting subscribes fail, `user-left` fires. */
@@ -96,7 +101,7 @@ export class RemoteUsers {
       this.dropTrack(user, kind);
       this.#settle(trackKey(user.uid, kind), { error: invalidRemoteUser(user.uid) });
     }
-    user.hasAudio = user.hasVideo = false;
+    user.publishes.audio = user.publishes.video = false;
     this.#events.emit('user-left', user, reason);
   }
 

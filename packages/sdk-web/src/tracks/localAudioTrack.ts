@@ -33,8 +33,16 @@ export class LocalAudioTrack extends LocalTrack {
     if (!this.#isMicrophone) throw invalidOperation('setDevice() is for microphone tracks; a custom track has no device');
     if (this.isClosed) throw invalidOperation('The track is closed');
     const deviceId = chosenDeviceId(device);
-    if (deviceId === this.currentDeviceId()) return;
+    if (deviceId === this.currentDeviceId() || this.deferDeviceSwitch(deviceId)) return;
     await this.swapMediaStreamTrack(await openDevice('audio', this.getMediaStreamTrack(), deviceId));
+  }
+
+  protected override get capturesDevice(): boolean {
+    return this.#isMicrophone;
+  }
+
+  protected override reopenDevice(deviceId: string | undefined): Promise<MediaStreamTrack> {
+    return openDevice('audio', this.getMediaStreamTrack(), deviceId);
   }
 
   protected override mediaStreamTrackSwapped(track: MediaStreamTrack): void {

@@ -32,6 +32,10 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
   #track: MediaStreamTrack;
   #enabled = true;
   #muted = false;
+  /** Set while setEnabled(false) has released the device: the id to open again. */
+  #released: { deviceId: string | undefined } | undefined;
+  /** setEnabled calls run one after another (opening a device takes time). */
+  #enabling: Promise<void> = Promise.resolve();
   #closed = false;
   #links = new Set<PublishedTrackLink>();
 
@@ -53,7 +57,7 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
    * place everywhere (publishing clients, local playback) with the same enabled and muted state;
    * the old one is stopped. Publishing continues without renegotiation.
    */
-  protected async swapMediaStreamTrack(next: MediaStreamTrack, stopPrevious = true): Promise<void> {
+  protected async swapMediaStreamTrack(next: MediaStreamTrack, stopPrevious = true, announce = true): Promise<void> {
     const previous = this.#track;
     this.#track = next;
     next.enabled = !this.silenced;
@@ -61,7 +65,30 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
     this.mediaStreamTrackSwapped(next);
     await Promise.all([...this.#links].map((link) => link.replaced(this)));
     if (stopPrevious) previous.stop();
-    this.emit('track-updated', next);
+    if (announce) this.emit('track-updated', next);
+  }
+
+  /**
+   * True for camera and microphone tracks: setEnabled(false) releases their device (the camera
+   * light goes off, as with Agora) and setEnabled(true) opens it again with reopenDevice. Other
+   * sources (custom, screen) only stop sending.
+   */
+  protected get capturesDevice(): boolean {
+    return false;
+  }
+
+  /**
+   * setDevice while disabled: the device stays released and this one opens on setEnabled(true).
+   * True when the choice was kept that way.
+   */
+  protected deferDeviceSwitch(deviceId: string): boolean {
+    if (!this.#released) return false;
+    this.#released = { deviceId };
+    return true;
+  }
+
+  protected reopenDevice(deviceId: string | undefined): Promise<MediaStreamTrack> {
+    return Promise.reject(new Error(`track ${this.#trackId} has no device to open (${deviceId})`));
   }
 
   /** Subclasses point their local player at the new source. */
@@ -101,16 +128,41 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
   abstract get isPlaying(): boolean;
 
   /**
-   * Turns the track off or on: nothing is sent while off (silence or black), local playback
-   * pauses, and when the track is published remote users get `user-info-updated` with
-   * "mute-audio"/"mute-video" (and "unmute-…" when it comes back).
+   * Turns the track off or on, as Agora's setEnabled: while off nothing is sent, a camera or
+   * microphone is released (and opened again on the same device when turned on), and when the
+   * track is published remote users get `user-info-updated` ("mute-video"…) and `user-unpublished`
+   * (then "unmute-video" and `user-published` when it comes back).
    */
-  async setEnabled(enabled: boolean): Promise<void> {
-    this.#enabled = enabled;
+  setEnabled(enabled: boolean): Promise<void> {
+    const next = this.#enabling.then(() => this.#setEnabled(enabled));
+    this.#enabling = next.catch(() => {});
+    return next;
+  }
+
+  async #setEnabled(enabled: boolean): Promise<void> {
+    if (enabled === this.#enabled || this.#closed) return;
+    if (!enabled) {
+      this.#enabled = false;
+      this.#apply();
+      if (!this.capturesDevice) return;
+      this.#released = { deviceId: this.currentDeviceId() };
+      this.#track.stop();
+      return;
+    }
+    const released = this.#released;
+    if (released) {
+      // Opened before the flag flips, so a device that cannot open leaves the track disabled.
+      await this.swapMediaStreamTrack(await this.reopenDevice(released.deviceId), false, false);
+      this.#released = undefined;
+    }
+    this.#enabled = true;
     this.#apply();
   }
 
-  /** Same effect as setEnabled for the remote side; the two flags are independent locally. */
+  /**
+   * Stops or resumes sending without releasing the device (quicker than setEnabled); remote users
+   * see the same as for setEnabled. The two flags are independent locally.
+   */
   async setMuted(muted: boolean): Promise<void> {
     this.#muted = muted;
     this.#apply();

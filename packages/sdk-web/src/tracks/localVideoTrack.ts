@@ -44,7 +44,7 @@ export class LocalVideoTrack extends LocalTrack {
     if (!this.#mirrorByDefault) throw invalidOperation('setDevice() is for camera tracks; a custom track has no device');
     if (this.isClosed) throw invalidOperation('The track is closed');
     const deviceId = chosenDeviceId(device);
-    if (deviceId === this.currentDeviceId()) return;
+    if (deviceId === this.currentDeviceId() || this.deferDeviceSwitch(deviceId)) return;
     await this.swapMediaStreamTrack(await openDevice('video', this.getMediaStreamTrack(), deviceId));
   }
 
@@ -82,6 +82,14 @@ export class LocalVideoTrack extends LocalTrack {
   /** The picture of the preview now (a 1×1 image while it does not play). */
   getCurrentFrameData(): ImageData {
     return currentFrameData(this.#player?.element);
+  }
+
+  protected override get capturesDevice(): boolean {
+    return this.#mirrorByDefault;
+  }
+
+  protected override reopenDevice(deviceId: string | undefined): Promise<MediaStreamTrack> {
+    return openDevice('video', this.getMediaStreamTrack(), deviceId);
   }
 
   protected override mediaStreamTrackSwapped(track: MediaStreamTrack): void {

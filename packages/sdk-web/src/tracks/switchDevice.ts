@@ -12,9 +12,10 @@ export function chosenDeviceId(choice: DeviceChoice): string {
   return id;
 }
 
-export async function openDevice(kind: 'audio' | 'video', current: MediaStreamTrack, deviceId: string): Promise<MediaStreamTrack> {
+/** Opens `deviceId` (or the same kind of source on any device) with `current`'s other constraints. */
+export async function openDevice(kind: 'audio' | 'video', current: MediaStreamTrack, deviceId: string | undefined): Promise<MediaStreamTrack> {
   const { deviceId: _previous, groupId: _group, ...kept } = current.getConstraints?.() ?? {};
-  const constraints: MediaTrackConstraints = { ...kept, deviceId: { exact: deviceId } };
+  const constraints: MediaTrackConstraints = deviceId ? { ...kept, deviceId: { exact: deviceId } } : kept;
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: constraints } : { video: constraints });

@@ -155,9 +155,15 @@ export class Room {
     });
   }
 
-  setMuted(participant: Participant, kind: MediaKind, muted: boolean): void {
+  /**
+   * A muted track counts as unpublished for subscribers, as in Agora (their SDK fires
+   * user-unpublished): their subscriptions end, so no frozen or black picture stays on their screen
+   * and no bandwidth goes to it, and they subscribe again once it is unmuted.
+   */
+  async setMuted(participant: Participant, kind: MediaKind, muted: boolean): Promise<void> {
     if (participant.muted[kind] === muted) return;
     participant.muted[kind] = muted;
+    if (muted) for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant, kind);
     this.#syncDirectory(participant);
     this.#broadcast({ type: 'user-muted', uid: participant.uid, kind, muted }, participant);
   }

@@ -223,6 +223,7 @@ export class RtcService {
     if (!publisher || publisher === participant) throw new DomainError('unknown_user', `No user ${uid} in the channel`);
     const track = publisher.publishedTrack(kind);
     if (!track) throw new DomainError('unknown_user', `User ${uid} does not publish ${kind}`);
+    if (publisher.muted[kind]) throw new DomainError('unknown_user', `User ${uid} has muted its ${kind}: subscribe once it is unmuted`);
     await participant.subscribe(publisher, track);
   }
 
@@ -231,8 +232,8 @@ export class RtcService {
     if (publisher) await participant.unsubscribe(publisher, kind);
   }
 
-  mute(participant: Participant, kind: MediaKind, muted: boolean): void {
-    this.roomOf(participant).setMuted(participant, kind, muted);
+  async mute(participant: Participant, kind: MediaKind, muted: boolean): Promise<void> {
+    await this.roomOf(participant).setMuted(participant, kind, muted);
   }
 
   /** What this node carries right now, for metrics. */
