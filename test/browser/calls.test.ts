@@ -232,6 +232,102 @@ describe('calls in Chromium through the web SDK', () => {
     for (const page of [ada, ben]) await page.close();
   });
 
+  it('gives tracks Agora\'s per-track calls: transceivers, stats, frame images, visibility, raw audio frames and volumes', async () => {
+    const ada = await joinTab('track-calls', 'ada');
+    const ben = await joinTab('track-calls', 'ben');
+    await until(() => decodedFrom(ben, 'ada'), (s) => s.frames >= 10 && s.audioBytes > 0);
+    for (const page of [ada, ben]) {
+      await page.bringToFront();
+      await page.mouse.click(2, 2);
+      await page.evaluate(() => window.ParleyRTC.resumeAudioContext());
+    }
+
+    const local = await ada.evaluate(async () => {
+      const video = window.client.localTracks.find((t: any) => t.trackMediaType === 'video');
+      const updates: string[] = [];
+      video.on('transceiver-updated', (transceiver: RTCRtpTransceiver) => updates.push(transceiver.mid ?? ''));
+      await window.client.unpublish(video);
+      const whileUnpublished = video.getRTCRtpTransceiver() === undefined && video.getStats().sendBytes === 0;
+      await window.client.publish(video);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const transceiver = video.getRTCRtpTransceiver();
+      document.body.insertAdjacentHTML('afterbegin', '<div id="preview" style="width:320px;height:240px"></div>');
+      video.play('preview');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const image = await video.getCurrentFrameImage('image/png', 1);
+      return {
+        whileUnpublished,
+        updates: updates.length,
+        sendsIt: transceiver?.sender.track === video.getMediaStreamTrack(),
+        sendBytes: video.getStats().sendBytes,
+        png: [...image.buffer.slice(1, 4)].map((c) => String.fromCharCode(c)).join(''),
+        size: [image.width, image.height],
+        visible: video.getVideoElementVisibleStatus(),
+        rejects: await video.getCurrentFrameImage('text/plain', 1).then(() => 'resolved', (error: any) => error.code),
+      };
+    });
+    expect(local).toMatchObject({ whileUnpublished: true, updates: 1, sendsIt: true, png: 'PNG', size: [640, 480], rejects: 'INVALID_PARAMS' });
+    expect(local.visible).toEqual({ visible: true });
+    expect(local.sendBytes).toBeGreaterThan(0);
+
+    const remote = await ben.evaluate(async () => {
+      const user = window.client.remoteUsers.find((u: any) => u.uid === 'ada');
+      const container = document.getElementById('remote')!;
+      container.style.cssText = 'width:320px;height:240px;position:relative';
+      const video = user.videoTrack;
+      const visibility = [video.getVideoElementVisibleStatus()];
+      container.insertAdjacentHTML('beforeend', '<div id="cover" style="position:absolute;inset:0;background:#000"></div>');
+      visibility.push(video.getVideoElementVisibleStatus());
+      document.getElementById('cover')!.remove();
+      container.style.display = 'none';
+      visibility.push(video.getVideoElementVisibleStatus());
+      container.style.display = '';
+      const frames: number[] = [];
+      user.audioTrack.setAudioFrameCallback((buffer: AudioBuffer) => frames.push(buffer.length), 1024);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      user.audioTrack.setAudioFrameCallback(null);
+      const stopped = frames.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      user.audioTrack.setVolume(30);
+      const volumes = [user.audioTrack.getVolume()];
+      user.audioTrack.setAmplifiedVolume(150);
+      volumes.push(user.audioTrack.getVolume());
+      return {
+        visibility,
+        framesDecoded: video.getStats().framesDecoded,
+        receives: video.getRTCRtpTransceiver()?.receiver.track === video.getMediaStreamTrack(),
+        audioReceives: user.audioTrack.getRTCRtpTransceiver()?.receiver.track === user.audioTrack.getMediaStreamTrack(),
+        frames: frames.length,
+        frameSizes: [...new Set(frames)],
+        stoppedAfter: frames.length === stopped,
+        volumes,
+      };
+    });
+    expect(remote.visibility).toEqual([{ visible: true }, { visible: false, reason: 'COVERED' }, { visible: false, reason: 'STYLE' }]);
+    expect(remote.framesDecoded).toBeGreaterThan(10);
+    expect(remote).toMatchObject({ receives: true, audioReceives: true, frameSizes: [1024], stoppedAfter: true, volumes: [30, 100] });
+    // 48 kHz in 1024-sample frames: about 47 a second.
+    expect(remote.frames).toBeGreaterThan(20);
+
+    // ada's setVolume(0) silences what ben hears from her, setVolume(100) brings it back.
+    const loudest = () =>
+      ben.evaluate(async () => {
+        const track = window.client.remoteUsers.find((u: any) => u.uid === 'ada').audioTrack;
+        let max = 0;
+        for (let i = 0; i < 25; i += 1) {
+          max = Math.max(max, track.getVolumeLevel());
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return max;
+      });
+    expect(await loudest()).toBeGreaterThan(0.02);
+    await ada.evaluate(() => window.client.localTracks.find((t: any) => t.trackMediaType === 'audio').setVolume(0));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await loudest()).toBeLessThan(0.005);
+    expect(await ada.evaluate(() => window.client.localTracks.find((t: any) => t.trackMediaType === 'audio').setVolume(1001) ?? 'accepted').catch((error: Error) => error.message)).toMatch(/volume must be/);
+    for (const page of [ada, ben]) await page.close();
+  });
+
   it('refuses an expired token, a token for another channel and a banned uid at join with Agora\'s code and the reason', async () => {
     const page = await browser.context.newPage();
     await page.setContent('<div></div>');

@@ -67,6 +67,38 @@ describe('ParleyRTC\'s Agora calls in Chromium', () => {
     expect(await page.evaluate(() => (window as any).ParleyRTC.getElectronScreenSources())).toEqual([]);
   });
 
+  it('runs the tracks\' extension calls as documented no-ops that return what Agora returns with nothing applied', async () => {
+    const before = warnings.length;
+    const results = await page.evaluate(async () => {
+      const sdk = (window as any).ParleyRTC;
+      const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+      canvas.getContext('2d')!.fillRect(0, 0, 64, 48);
+      const video = sdk.createCustomVideoTrack({ mediaStreamTrack: canvas.captureStream(5).getVideoTracks()[0] });
+      const processor = { pipe: (next: unknown) => next, unpipe: () => {} };
+      class Extension {
+        options: { level: number };
+        constructor(options: { level: number }) {
+          this.options = options;
+        }
+      }
+      const chained = video.pipe(processor).pipe(video.processorDestination);
+      video.unpipe();
+      const extension = video.useExtension(Extension, { level: 2 });
+      const outcome = {
+        chained: chained === video.processorDestination,
+        extension: extension instanceof Extension && extension.options.level === 2,
+        removed: video.removeExtension(extension),
+        sei: video.sendSeiData(new Uint8Array([1, 2])) === undefined,
+        beauty: (await video.setBeautyEffect(true)) === undefined,
+      };
+      video.close();
+      return outcome;
+    });
+    expect(results).toEqual({ chained: true, extension: true, removed: false, sei: true, beauty: true });
+    const said = warnings.slice(before).join('\n');
+    for (const name of ['pipe', 'unpipe', 'useExtension', 'removeExtension', 'sendSeiData', 'setBeautyEffect']) expect(said).toContain(`${name}() does nothing in Parley`);
+  });
+
   it('goes quiet at log level 4 (NONE) and speaks again at 0 (DEBUG)', async () => {
     const before = warnings.length;
     await page.evaluate(() => {

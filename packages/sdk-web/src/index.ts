@@ -18,6 +18,7 @@
  */
 import { ParleyClient, type ClientConfig } from './client/client.ts';
 import './client/cloudOnly.ts';
+import './compat/trackNoops.ts';
 import { isParleyRTCError, ParleyRTCError } from './errors.ts';
 import { setDefaultServer } from './serverUrl.ts';
 import {

@@ -69,7 +69,10 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #engine: SessionEngine;
   #publisher: PublishConnection | undefined;
   #subscriber: SubscribeConnection | undefined;
-  #users = new RemoteUsers(this);
+  #users = new RemoteUsers(this, {
+    transceiver: (uid, kind) => this.#subscriber?.transceiverOf(uid, kind),
+    stats: (uid, kind) => this.#stats.inbound[kind][String(uid)],
+  });
   #published = new Map<MediaKind, LocalTrack>();
   /** publish/unpublish run one at a time: each renegotiates the publish connection. */
   #publishQueue: Promise<unknown> = Promise.resolve();
@@ -94,7 +97,12 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       },
       closed: (track) => void this.unpublish(track).catch(() => {}),
       replaced: async (track) => {
-        if (this.#published.get(track.trackMediaType) === track) await this.#publisher?.replace(track.trackMediaType, track.getMediaStreamTrack());
+        if (this.#published.get(track.trackMediaType) === track) await this.#publisher?.replace(track.trackMediaType, track.sentMediaStreamTrack());
+      },
+      transceiver: (track) => (this.#published.get(track.trackMediaType) === track ? this.#publisher?.transceiver(track.trackMediaType) : undefined),
+      stats: (track) => {
+        if (this.#published.get(track.trackMediaType) !== track) return undefined;
+        return track.trackMediaType === 'audio' ? this.getLocalAudioStats() : this.getLocalVideoStats();
       },
     };
     this.#stats = new StatsCollector({
@@ -258,11 +266,13 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       }
       const fresh = list.filter((track) => this.#published.get(track.trackMediaType) !== track);
       if (fresh.length === 0) return;
-      await this.#publisher!.publish(fresh.map((track) => ({ kind: track.trackMediaType, track: track.getMediaStreamTrack() })));
+      await this.#publisher!.publish(fresh.map((track) => ({ kind: track.trackMediaType, track: track.sentMediaStreamTrack() })));
       if (epoch !== this.#engine.epoch) throw operationAborted('publish()');
       for (const track of fresh) {
         this.#published.set(track.trackMediaType, track);
         track.linkPublisher(this.#trackLink);
+        const transceiver = this.#publisher!.transceiver(track.trackMediaType);
+        if (transceiver) track.emit('transceiver-updated', transceiver);
         // The server remembers mute state across republishing: always say where this track stands.
         socket.send({ type: 'mute', kind: track.trackMediaType, muted: track.silenced });
       }

@@ -7,7 +7,7 @@ import type { MediaKind } from '@parley/protocol';
 import { invalidRemoteUser, operationAborted, remoteUserNotPublished, requestTimeout, type ParleyRTCError } from '../errors.ts';
 import type { ReceivedTrack } from '../rtc/subscribeConnection.ts';
 import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
-import { RemoteAudioTrack, RemoteVideoTrack, type RemoteTrack } from '../tracks/remoteTrack.ts';
+import { RemoteAudioTrack, RemoteVideoTrack, type RemoteTrack, type RemoteTrackSource } from '../tracks/remoteTrack.ts';
 import type { TypedEmitter } from '../typedEmitter.ts';
 import type { ClientEvents, RemoteUserLeftReason } from './events.ts';
 import { RemoteUserState, userKey, type UserChange } from './remoteUser.ts';
@@ -28,9 +28,11 @@ export class RemoteUsers {
   #events: Pick<TypedEmitter<ClientEvents>, 'emit'>;
   #users = new Map<string, RemoteUserState>();
   #waiters = new Map<string, TrackWaiter[]>();
+  #trackSource: RemoteTrackSource | undefined;
 
-  constructor(events: Pick<TypedEmitter<ClientEvents>, 'emit'>) {
+  constructor(events: Pick<TypedEmitter<ClientEvents>, 'emit'>, trackSource?: RemoteTrackSource) {
     this.#events = events;
+    this.#trackSource = trackSource;
   }
 
   get size(): number {
@@ -124,11 +126,11 @@ export class RemoteUsers {
     let remote: RemoteTrack;
     if (kind === 'audio') {
       if (user.audioTrack) user.audioTrack.replaceMediaStreamTrack(track);
-      else user.audioTrack = new RemoteAudioTrack(user.uid, track);
+      else user.audioTrack = new RemoteAudioTrack(user.uid, track, this.#trackSource);
       remote = user.audioTrack;
     } else {
       if (user.videoTrack) user.videoTrack.replaceMediaStreamTrack(track);
-      else user.videoTrack = new RemoteVideoTrack(user.uid, track);
+      else user.videoTrack = new RemoteVideoTrack(user.uid, track, this.#trackSource);
       remote = user.videoTrack;
     }
     this.#settle(trackKey(user.uid, kind), { track: remote });

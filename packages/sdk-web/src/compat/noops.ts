@@ -9,6 +9,28 @@
  */
 import { log } from '../platform/log.ts';
 
+/** Agora's extension pipeline on tracks: it runs Agora's extension binaries, which registerExtensions does not load. */
+const EXTENSIONS = {
+  pipe: 'Agora\'s extension processors need Agora\'s extension binaries (see registerExtensions): the track is sent unprocessed; returns the processor given.',
+  unpipe: 'Agora\'s extension processors are not loaded, so nothing is piped.',
+  processorDestination: 'Agora\'s extension processors are not loaded: the destination accepts pipe() and does nothing.',
+  useExtension: 'Agora\'s extensions need Agora\'s extension binaries: the extension is created and not applied.',
+  removeExtension: 'Agora\'s extensions are never applied, so there is none to remove; returns false.',
+};
+
+const AUDIO_EXTENSIONS = {
+  ...EXTENSIONS,
+  addReferenceTrack: 'Reference tracks feed Agora\'s echo cancellation of external media (processExternalMediaAEC); the browser\'s own AEC applies.',
+  removeReferenceTrack: 'Reference tracks feed Agora\'s echo cancellation of external media; there is none to remove; returns false.',
+};
+
+const VIDEO_EXTENSIONS = EXTENSIONS;
+
+const LOCAL_VIDEO_EXTRAS = {
+  sendSeiData: 'SEI is carried in H.264 bitstreams by Agora\'s encoder pipeline; Parley sends the browser\'s encoding untouched. Use sendStreamMessage for data beside video.',
+  setBeautyEffect: 'Agora\'s beauty effect is a WebGL filter inside Agora\'s SDK; process the camera with createCustomVideoTrack instead.',
+};
+
 export const DOCUMENTED_NOOPS = {
   IAgoraRTC: {
     enableLogUpload: 'Parley has no log collection service: logs stay in the browser console.',
@@ -38,6 +60,12 @@ export const DOCUMENTED_NOOPS = {
     disableContentInspect: 'Content moderation is an Agora cloud service; there is nothing to disable.',
     setImageModeration: 'Image moderation is an Agora cloud service; Parley does not inspect media.',
   },
+  ILocalAudioTrack: { ...AUDIO_EXTENSIONS },
+  IMicrophoneAudioTrack: { ...AUDIO_EXTENSIONS },
+  IRemoteAudioTrack: { ...AUDIO_EXTENSIONS },
+  ILocalVideoTrack: { ...VIDEO_EXTENSIONS, ...LOCAL_VIDEO_EXTRAS },
+  ICameraVideoTrack: { ...VIDEO_EXTENSIONS, ...LOCAL_VIDEO_EXTRAS },
+  IRemoteVideoTrack: { ...VIDEO_EXTENSIONS },
   /** Events of Agora's cloud services: listening is accepted, and they never fire in Parley. */
   'IAgoraRTCClient events': {
     'channel-media-relay-event': 'Parley does not relay media between channels.',

@@ -92,6 +92,11 @@ export class PublishConnection {
     return this.#pc ? this.#pc.getStats() : Promise.resolve(undefined);
   }
 
+  /** The transceiver that sends `kind`, while it does. */
+  transceiver(kind: MediaKind): RTCRtpTransceiver | undefined {
+    return this.#sending.has(kind) ? this.#transceivers.get(kind) : undefined;
+  }
+
   close(): void {
     this.#pc?.close();
     this.#pc = undefined;

@@ -89,6 +89,28 @@ export interface LocalAudioTrackStats {
   rtt: number;
 }
 
+const EMPTY_RECEIVED = { receiveBytes: 0, receivePackets: 0, receivePacketsLost: 0, packetsLost: 0, packetLossRate: 0, receiveBitrate: 0, jitter: 0, transportDelay: 0 };
+
+/** Statistics of a remote video before its first sample (Agora reports zeros, not undefined). */
+export function emptyRemoteVideoStats(): RemoteVideoTrackStats {
+  return {
+    ...EMPTY_RECEIVED,
+    receiveFrameRate: 0,
+    decodeFrameRate: 0,
+    receiveResolutionWidth: 0,
+    receiveResolutionHeight: 0,
+    framesDecoded: 0,
+    framesReceived: 0,
+    framesDropped: 0,
+    freezeCount: 0,
+    totalFreezeTime: 0,
+  };
+}
+
+export function emptyRemoteAudioStats(): RemoteAudioTrackStats {
+  return { ...EMPTY_RECEIVED, receiveLevel: 0, totalSamplesReceived: 0, concealedSamples: 0 };
+}
+
 /** What getLocalVideoStats() answers before anything is published. */
 export function emptyLocalVideoStats(): LocalVideoTrackStats {
   return {

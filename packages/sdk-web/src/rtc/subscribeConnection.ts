@@ -63,6 +63,14 @@ export class SubscribeConnection {
     return this.#mids.get(mid);
   }
 
+  /** The transceiver that receives (uid, kind), as of the last offer. */
+  transceiverOf(uid: number | string, kind: MediaKind): RTCRtpTransceiver | undefined {
+    for (const [mid, owner] of this.#mids) {
+      if (owner.kind === kind && String(owner.uid) === String(uid)) return this.#pc?.getTransceivers().find((t) => t.mid === mid);
+    }
+    return undefined;
+  }
+
   getStats(): Promise<RTCStatsReport | undefined> {
     return this.#pc ? this.#pc.getStats() : Promise.resolve(undefined);
   }

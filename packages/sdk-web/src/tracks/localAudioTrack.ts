@@ -4,7 +4,11 @@
  * plays custom sources.
  */
 import { invalidOperation } from '../errors.ts';
+import type { LocalAudioTrackStats } from '../rtc/stats.ts';
+import { AudioFrameTap, type AudioFrameCallback } from './audioFrames.ts';
 import { LocalTrack } from './localTrack.ts';
+import { checkPlaybackDevice } from './mediaPlayer.ts';
+import { checkLocalVolume, SendGain } from './sendGain.ts';
 import { chosenDeviceId, openDevice, type DeviceChoice } from './switchDevice.ts';
 import { AudioPlayer } from './mediaPlayer.ts';
 import { VolumeMeter } from './volumeMeter.ts';
@@ -14,6 +18,9 @@ export class LocalAudioTrack extends LocalTrack {
   readonly #isMicrophone: boolean;
   #player: AudioPlayer | undefined;
   #meter = new VolumeMeter();
+  #gain: SendGain | undefined;
+  #frames = new AudioFrameTap();
+  #sinkId = '';
 
   constructor(track: MediaStreamTrack, options: { isMicrophone: boolean }) {
     super(track);
@@ -46,7 +53,43 @@ export class LocalAudioTrack extends LocalTrack {
   }
 
   protected override mediaStreamTrackSwapped(track: MediaStreamTrack): void {
-    this.#player?.setTrack(track);
+    this.#gain?.setInput(track);
+    this.#player?.setTrack(this.sentMediaStreamTrack());
+    this.#frames.follow(track);
+  }
+
+  override sentMediaStreamTrack(): MediaStreamTrack {
+    return this.#gain?.output ?? this.getMediaStreamTrack();
+  }
+
+  /**
+   * The volume sent (and played locally), 0 to 1000 with 100 as captured. Goes through Web Audio,
+   * so the page's audio context must run: call it from a user gesture (it resumes the context).
+   */
+  setVolume(volume: number): void {
+    checkLocalVolume(volume);
+    if (!this.#gain) {
+      if (volume === 100) return;
+      this.#gain = new SendGain(this.getMediaStreamTrack());
+      this.#player?.setTrack(this.#gain.output);
+      void this.resend().catch(() => {});
+    }
+    this.#gain.setVolume(volume);
+  }
+
+  /** Raw audio of the track in AudioBuffers of `frameSize` samples; null stops it. */
+  setAudioFrameCallback(audioFrameCallback: AudioFrameCallback | null, frameSize?: number): void {
+    this.#frames.set(this.getMediaStreamTrack(), audioFrameCallback, frameSize);
+  }
+
+  /** Plays a custom source's local playback through output device `deviceId` (from getPlaybackDevices()). */
+  async setPlaybackDevice(deviceId: string): Promise<void> {
+    this.#sinkId = checkPlaybackDevice(deviceId);
+    await this.#player?.setSinkId(this.#sinkId);
+  }
+
+  override getStats(): LocalAudioTrackStats {
+    return super.getStats() as LocalAudioTrackStats;
   }
 
   override get isPlaying(): boolean {
@@ -56,11 +99,19 @@ export class LocalAudioTrack extends LocalTrack {
   /** Plays a custom audio source locally; does nothing for a microphone track (see the file header). */
   play(): void {
     if (this.#isMicrophone || this.#player) return;
-    this.#player = new AudioPlayer(this.getMediaStreamTrack(), 1);
+    this.#player = new AudioPlayer(this.sentMediaStreamTrack(), 1);
+    if (this.#sinkId) void this.#player.setSinkId(this.#sinkId).catch(() => {});
   }
 
   override stop(): void {
     this.#player?.stop();
     this.#player = undefined;
+  }
+
+  override close(): void {
+    super.close();
+    this.#frames.close();
+    this.#gain?.close();
+    this.#gain = undefined;
   }
 }

@@ -4,6 +4,7 @@
  * server as a `mute` message and closing a published track unpublishes it.
  */
 import type { MediaKind } from '@parley/protocol';
+import { emptyLocalAudioStats, emptyLocalVideoStats, type LocalAudioTrackStats, type LocalVideoTrackStats } from '../rtc/stats.ts';
 import { TypedEmitter } from '../typedEmitter.ts';
 
 export interface LocalTrackEvents {
@@ -11,6 +12,8 @@ export interface LocalTrackEvents {
   'track-ended': () => void;
   /** The track carries another MediaStreamTrack now (after setDevice). */
   'track-updated': (track: MediaStreamTrack) => void;
+  /** Publishing gave the track a (new) RTCRtpTransceiver. */
+  'transceiver-updated': (transceiver: RTCRtpTransceiver) => void;
 }
 
 /**
@@ -22,6 +25,10 @@ export interface PublishedTrackLink {
   /** The track now carries another MediaStreamTrack (a device switch): send that one instead. */
   replaced(track: LocalTrack): Promise<void>;
   closed(track: LocalTrack): void;
+  /** The transceiver that sends the track, while published. */
+  transceiver(track: LocalTrack): RTCRtpTransceiver | undefined;
+  /** The sending statistics of the track, while published. */
+  stats(track: LocalTrack): LocalAudioTrackStats | LocalVideoTrackStats | undefined;
 }
 
 let trackCount = 0;
@@ -63,7 +70,7 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
     next.enabled = !this.silenced;
     this.#watchEnd(next);
     this.mediaStreamTrackSwapped(next);
-    await Promise.all([...this.#links].map((link) => link.replaced(this)));
+    await this.resend();
     if (stopPrevious) previous.stop();
     if (announce) this.emit('track-updated', next);
   }
@@ -109,6 +116,34 @@ export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
 
   getMediaStreamTrack(): MediaStreamTrack {
     return this.#track;
+  }
+
+  /** @internal What publishing sends: the source, or the source after processing (a volume change). */
+  sentMediaStreamTrack(): MediaStreamTrack {
+    return this.#track;
+  }
+
+  /** Tells publishing clients that sentMediaStreamTrack() changed. */
+  protected async resend(): Promise<void> {
+    await Promise.all([...this.#links].map((link) => link.replaced(this)));
+  }
+
+  /** The RTCRtpTransceiver that sends this track, while a client publishes it. */
+  getRTCRtpTransceiver(): RTCRtpTransceiver | undefined {
+    for (const link of this.#links) {
+      const transceiver = link.transceiver(this);
+      if (transceiver) return transceiver;
+    }
+    return undefined;
+  }
+
+  /** Sending statistics (Agora's deprecated track-level getStats): zeros while unpublished. */
+  getStats(): LocalAudioTrackStats | LocalVideoTrackStats {
+    for (const link of this.#links) {
+      const stats = link.stats(this);
+      if (stats) return stats;
+    }
+    return this.trackMediaType === 'audio' ? emptyLocalAudioStats() : emptyLocalVideoStats();
   }
 
   /** False after `setEnabled(false)`. */

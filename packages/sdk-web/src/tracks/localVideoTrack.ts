@@ -5,7 +5,9 @@
 import { invalidOperation, invalidParams, ParleyRTCError } from '../errors.ts';
 import { LocalTrack } from './localTrack.ts';
 import { encoderConstraints, VIDEO_ENCODER_PRESETS, type VideoEncoderConfiguration, type VideoEncoderPreset } from './encoderConfig.ts';
-import { currentFrameData } from './frameData.ts';
+import type { LocalVideoTrackStats } from '../rtc/stats.ts';
+import { currentFrameData, currentFrameImage, type ImageTypedData } from './frameData.ts';
+import { videoElementVisibility, type CheckVideoVisibleResult } from './visibility.ts';
 import { resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
 import { chosenDeviceId, openDevice, type DeviceChoice } from './switchDevice.ts';
 
@@ -90,6 +92,20 @@ export class LocalVideoTrack extends LocalTrack {
 
   protected override reopenDevice(deviceId: string | undefined): Promise<MediaStreamTrack> {
     return openDevice('video', this.getMediaStreamTrack(), deviceId);
+  }
+
+  /** The picture of the preview now, encoded as `imageType` (empty while it does not play). */
+  getCurrentFrameImage(imageType: string, quality: number): Promise<ImageTypedData> {
+    return currentFrameImage(this.#player?.element, imageType, quality);
+  }
+
+  /** Whether the preview can be seen, and if not why; undefined while it does not play. */
+  getVideoElementVisibleStatus(): CheckVideoVisibleResult | undefined {
+    return videoElementVisibility(this.#player?.element);
+  }
+
+  override getStats(): LocalVideoTrackStats {
+    return super.getStats() as LocalVideoTrackStats;
   }
 
   protected override mediaStreamTrackSwapped(track: MediaStreamTrack): void {

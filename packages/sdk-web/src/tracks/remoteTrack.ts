@@ -4,10 +4,20 @@
  * media to another receiver meanwhile, the same object follows it and keeps playing.
  */
 import type { MediaKind } from '@parley/protocol';
+import { invalidParams } from '../errors.ts';
+import { emptyRemoteAudioStats, emptyRemoteVideoStats, type RemoteAudioTrackStats, type RemoteVideoTrackStats } from '../rtc/stats.ts';
 import { TypedEmitter } from '../typedEmitter.ts';
+import { AudioFrameTap, type AudioFrameCallback } from './audioFrames.ts';
 import { AudioPlayer, checkPlaybackDevice, resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
 import { currentFrameData } from './frameData.ts';
+import { videoElementVisibility, type CheckVideoVisibleResult } from './visibility.ts';
 import { VolumeMeter } from './volumeMeter.ts';
+
+/** What a remote track asks its client about itself: the transceiver and the statistics. */
+export interface RemoteTrackSource {
+  transceiver(uid: number | string, kind: MediaKind): RTCRtpTransceiver | undefined;
+  stats(uid: number | string, kind: MediaKind): RemoteAudioTrackStats | RemoteVideoTrackStats | undefined;
+}
 
 /** A remote track's events, as Agora's IRemoteTrack has them. */
 export interface RemoteTrackEvents {
@@ -19,11 +29,23 @@ export abstract class RemoteTrack extends TypedEmitter<RemoteTrackEvents> {
   abstract readonly trackMediaType: MediaKind;
   readonly #uid: number | string;
   #track: MediaStreamTrack;
+  readonly #source: RemoteTrackSource | undefined;
 
-  constructor(uid: number | string, track: MediaStreamTrack) {
+  constructor(uid: number | string, track: MediaStreamTrack, source?: RemoteTrackSource) {
     super();
     this.#uid = uid;
     this.#track = track;
+    this.#source = source;
+  }
+
+  /** The RTCRtpTransceiver that receives this track. */
+  getRTCRtpTransceiver(): RTCRtpTransceiver | undefined {
+    return this.#source?.transceiver(this.#uid, this.trackMediaType);
+  }
+
+  /** Receiving statistics (Agora's deprecated track-level getStats): zeros before the first sample. */
+  protected receivedStats(): RemoteAudioTrackStats | RemoteVideoTrackStats | undefined {
+    return this.#source?.stats(this.#uid, this.trackMediaType);
   }
 
   getUserId(): number | string {
@@ -81,6 +103,15 @@ export class RemoteVideoTrack extends RemoteTrack {
     return currentFrameData(this.#player?.element);
   }
 
+  /** Whether the video can be seen, and if not why; undefined while it does not play. */
+  getVideoElementVisibleStatus(): CheckVideoVisibleResult | undefined {
+    return videoElementVisibility(this.#player?.element);
+  }
+
+  getStats(): RemoteVideoTrackStats {
+    return (this.receivedStats() as RemoteVideoTrackStats | undefined) ?? emptyRemoteVideoStats();
+  }
+
   protected override trackReplaced(track: MediaStreamTrack): void {
     this.#player?.setTrack(track);
   }
@@ -89,8 +120,10 @@ export class RemoteVideoTrack extends RemoteTrack {
 export class RemoteAudioTrack extends RemoteTrack {
   override readonly trackMediaType = 'audio' as const;
   #player: AudioPlayer | undefined;
-  #volume = 1;
+  /** Agora's scale: 100 plays the sound as received. */
+  #volume = 100;
   #meter = new VolumeMeter();
+  #frames = new AudioFrameTap();
   #sinkId = '';
 
   override get isPlaying(): boolean {
@@ -100,7 +133,7 @@ export class RemoteAudioTrack extends RemoteTrack {
   /** Plays the sound through the default output device. */
   play(): void {
     if (this.#player) return;
-    this.#player = new AudioPlayer(this.getMediaStreamTrack(), this.#volume);
+    this.#player = new AudioPlayer(this.getMediaStreamTrack(), this.#volume / 100);
     if (this.#sinkId) void this.#player.setSinkId(this.#sinkId).catch(() => {});
   }
 
@@ -113,6 +146,7 @@ export class RemoteAudioTrack extends RemoteTrack {
   override stop(): void {
     this.#player?.stop();
     this.#player = undefined;
+    this.#frames.close();
   }
 
   /** The level of the sound received now, 0 to 1, whether or not it is played. */
@@ -122,11 +156,35 @@ export class RemoteAudioTrack extends RemoteTrack {
 
   /** Playback volume from 0 (silent) to 100 (as received). */
   setVolume(volume: number): void {
-    this.#volume = Math.min(100, Math.max(0, volume)) / 100;
-    this.#player?.setVolume(this.#volume);
+    if (typeof volume !== 'number' || Number.isNaN(volume)) throw invalidParams('volume must be a number from 0 to 100', { field: 'volume' });
+    this.#volume = Math.min(100, Math.max(0, volume));
+    this.#player?.setVolume(this.#volume / 100);
+  }
+
+  /** The playback volume set with setVolume or setAmplifiedVolume (100 as received). */
+  getVolume(): number {
+    return this.#volume;
+  }
+
+  /**
+   * Playback volume 0–100 as setVolume. A media element cannot play louder than received, so
+   * amplification above 100 is not offered: the value is capped, as the browser would cap it.
+   */
+  setAmplifiedVolume(volume: number): void {
+    this.setVolume(volume);
+  }
+
+  /** Raw audio of the track in AudioBuffers of `frameSize` samples; null stops it. */
+  setAudioFrameCallback(audioFrameCallback: AudioFrameCallback | null, frameSize?: number): void {
+    this.#frames.set(this.getMediaStreamTrack(), audioFrameCallback, frameSize);
+  }
+
+  getStats(): RemoteAudioTrackStats {
+    return (this.receivedStats() as RemoteAudioTrackStats | undefined) ?? emptyRemoteAudioStats();
   }
 
   protected override trackReplaced(track: MediaStreamTrack): void {
     this.#player?.setTrack(track);
+    this.#frames.follow(track);
   }
 }
