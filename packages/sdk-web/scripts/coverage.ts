@@ -54,6 +54,13 @@ const MAPPINGS: Mapping[] = [
   { agora: 'IRemoteVideoTrack', parley: 'RemoteVideoTrack', kind: 'members' },
   { agora: 'ILocalTrack events', parley: 'LocalTrackEvents', kind: 'events' },
   { agora: 'AgoraRTCErrorCode', parley: 'AgoraRTCErrorCode', kind: 'enum' },
+  // Statistics: every field Agora reports, so dashboards written for Agora find their numbers.
+  { agora: 'AgoraRTCStats', parley: 'RTCStats', kind: 'members' },
+  { agora: 'LocalVideoTrackStats', parley: 'LocalVideoTrackStats', kind: 'members' },
+  { agora: 'LocalAudioTrackStats', parley: 'LocalAudioTrackStats', kind: 'members' },
+  { agora: 'RemoteVideoTrackStats', parley: 'RemoteVideoTrackStats', kind: 'members' },
+  { agora: 'RemoteAudioTrackStats', parley: 'RemoteAudioTrackStats', kind: 'members' },
+  { agora: 'NetworkQuality', parley: 'NetworkQuality', kind: 'members' },
 ];
 
 /** The installed package's folder (its `exports` hide package.json from require.resolve). */

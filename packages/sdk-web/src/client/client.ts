@@ -109,6 +109,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       publishStats: () => this.#publisher?.getStats() ?? Promise.resolve(undefined),
       subscribeStats: () => this.#subscriber?.getStats() ?? Promise.resolve(undefined),
       ownerOf: (trackIdentifier, mid) => this.#users.ownerOf(trackIdentifier) ?? (mid ? this.#subscriber?.ownerOf(mid) : undefined),
+      publishedFor: (uid, kind) => this.#users.get(uid)?.availableSince[kind] ?? 0,
       sendingKinds: () => new Set(this.#published.keys()),
       userCount: () => (this.#engine.state === 'DISCONNECTED' ? 0 : this.#users.size + 1),
     });

@@ -32,6 +32,8 @@ export interface RemoteUser {
 export class RemoteUserState implements RemoteUser {
   readonly uid: number | string;
   readonly publishes = { audio: false, video: false };
+  /** When each kind last became available to subscribe to (Date.now()), for publishDuration. */
+  readonly availableSince = { audio: 0, video: 0 };
   audioTrack?: RemoteAudioTrack;
   videoTrack?: RemoteVideoTrack;
   audioMuted = false;

@@ -85,6 +85,7 @@ export class RemoteUsers {
   #availabilityChanged(user: RemoteUserState, kind: MediaKind, before: boolean): void {
     const now = user.available(kind);
     if (now === before) return;
+    user.availableSince[kind] = now ? Date.now() : 0;
     if (now) {
       this.#events.emit('user-published', user, kind);
       return;

@@ -11,6 +11,7 @@ import {
   type InboundStats,
   type OutboundStats,
   type OwnerLookup,
+  type PublishedFor,
   type RateMemory,
 } from '../rtc/stats.ts';
 
@@ -29,12 +30,15 @@ export interface RTCStats {
   RecvBitrate: number;
   /** Round-trip time to the server, in milliseconds. */
   RTT: number;
+  /** The uplink's estimated free capacity (the browser's bandwidth estimate), in Kbps. */
+  OutgoingAvailableBandwidth: number;
 }
 
 export interface StatsSources {
   publishStats(): Promise<RTCStatsReport | undefined>;
   subscribeStats(): Promise<RTCStatsReport | undefined>;
   ownerOf: OwnerLookup;
+  publishedFor: PublishedFor;
   sendingKinds(): ReadonlySet<MediaKind>;
   userCount(): number;
 }
@@ -92,7 +96,7 @@ export class StatsCollector {
       if (!this.#timer) return;
       const publishEntries = publish ? [...publish.values()] : [];
       const subscribeEntries = subscribe ? [...subscribe.values()] : [];
-      this.#inbound = inboundStats(subscribeEntries, this.#sources.ownerOf, this.#memory);
+      this.#inbound = inboundStats(subscribeEntries, this.#sources.ownerOf, this.#memory, this.#sources.publishedFor);
       this.#outbound = outboundStats(publishEntries, this.#sources.sendingKinds(), this.#memory);
       this.#updateTotals(transportTotals(publishEntries), transportTotals(subscribeEntries));
     } catch {
@@ -115,11 +119,12 @@ export class StatsCollector {
       SendBitrate: previous && seconds > 0 ? Math.max(0, Math.round(((sent - previous.sent) * 8) / seconds)) : 0,
       RecvBitrate: previous && seconds > 0 ? Math.max(0, Math.round(((received - previous.received) * 8) / seconds)) : 0,
       RTT: publish.rtt || subscribe.rtt,
+      OutgoingAvailableBandwidth: Math.round(publish.availableOutgoingBitrate / 1000),
     };
     this.#lastTotals = { at: now, sent, received };
   }
 }
 
 function emptyRtcStats(): RTCStats {
-  return { Duration: 0, UserCount: 0, SendBytes: 0, RecvBytes: 0, SendBitrate: 0, RecvBitrate: 0, RTT: 0 };
+  return { Duration: 0, UserCount: 0, SendBytes: 0, RecvBytes: 0, SendBitrate: 0, RecvBitrate: 0, RTT: 0, OutgoingAvailableBandwidth: 0 };
 }

@@ -10,10 +10,10 @@ const owners = new Map([
 ]);
 const ownerOf = (trackIdentifier: string | undefined) => (trackIdentifier ? owners.get(trackIdentifier) : undefined);
 
-function subscribeReport(timestamp: number, framesDecoded: number, bytesReceived: number) {
+function subscribeReport(timestamp: number, framesDecoded: number, bytesReceived: number, lost = { video: 5, audio: 0 }, frozenSeconds = 0) {
   return [
     { id: 'T1', type: 'transport', timestamp, selectedCandidatePairId: 'CP1', bytesSent: 500, bytesReceived },
-    { id: 'CP1', type: 'candidate-pair', timestamp, currentRoundTripTime: 0.004 },
+    { id: 'CP1', type: 'candidate-pair', timestamp, currentRoundTripTime: 0.004, availableOutgoingBitrate: 1_500_000 },
     { id: 'C1', type: 'codec', timestamp, mimeType: 'video/VP8' },
     {
       id: 'IV1',
@@ -23,8 +23,11 @@ function subscribeReport(timestamp: number, framesDecoded: number, bytesReceived
       trackIdentifier: 'video-track-of-alice',
       codecId: 'C1',
       bytesReceived,
-      packetsReceived: 95,
-      packetsLost: 5,
+      packetsReceived: 95 + framesDecoded,
+      packetsLost: lost.video,
+      totalFreezesDuration: frozenSeconds,
+      jitterBufferDelay: framesDecoded * 0.03,
+      jitterBufferEmittedCount: framesDecoded,
       framesReceived: framesDecoded + 1,
       framesDecoded,
       framesDropped: 1,
@@ -34,7 +37,20 @@ function subscribeReport(timestamp: number, framesDecoded: number, bytesReceived
       jitter: 0.002,
       lastPacketReceivedTimestamp: timestamp,
     },
-    { id: 'IA1', type: 'inbound-rtp', kind: 'audio', timestamp, trackIdentifier: 'audio-track-of-alice', bytesReceived: 1000, packetsReceived: 50, packetsLost: 0, audioLevel: 0.5 },
+    {
+      id: 'IA1',
+      type: 'inbound-rtp',
+      kind: 'audio',
+      timestamp,
+      trackIdentifier: 'audio-track-of-alice',
+      bytesReceived: 1000,
+      packetsReceived: 50,
+      packetsLost: lost.audio,
+      packetsDiscarded: 2,
+      audioLevel: 0.5,
+      concealedSamples: 48_000 * frozenSeconds + 960,
+      silentConcealedSamples: 960,
+    },
     { id: 'IX', type: 'inbound-rtp', kind: 'video', timestamp, trackIdentifier: 'someone-unsubscribed', bytesReceived: 1 },
   ];
 }
@@ -42,7 +58,7 @@ function subscribeReport(timestamp: number, framesDecoded: number, bytesReceived
 describe('inboundStats', () => {
   it('reports each subscribed remote track by uid, with rates between samples', () => {
     const memory: RateMemory = new Map();
-    const first = inboundStats(subscribeReport(1_000, 20, 100_000), ownerOf, memory);
+    const first = inboundStats(subscribeReport(1_000, 20, 100_000), ownerOf, memory, (uid, kind) => (uid === 'alice' && kind === 'video' ? 500 : 0));
     expect(Object.keys(first.video)).toEqual(['alice']);
     expect(first.video.alice).toMatchObject({
       codecType: 'VP8',
@@ -50,18 +66,36 @@ describe('inboundStats', () => {
       receiveResolutionWidth: 640,
       receiveResolutionHeight: 480,
       receiveBytes: 100_000,
-      receivePackets: 95,
+      receivePackets: 115,
       packetsLost: 5,
       receivePacketsLost: 5,
-      packetLossRate: 5,
       receiveFrameRate: 20,
       jitter: 2,
       transportDelay: 2,
+      // 2 ms from the server plus 30 ms in the jitter buffer; plus the publisher's hop, estimated by ours.
+      receiveDelay: 32,
+      end2EndDelay: 34,
+      totalDuration: 0,
+      publishDuration: 1,
     });
-    expect(first.audio.alice).toMatchObject({ receiveBytes: 1000, receiveLevel: 16384 });
+    expect(first.audio.alice).toMatchObject({ receiveBytes: 1000, receiveLevel: 16384, receivePacketsDiscarded: 2, totalFreezeTime: 0, publishDuration: 0 });
 
-    const second = inboundStats(subscribeReport(3_000, 60, 150_000), ownerOf, memory);
-    expect(second.video.alice).toMatchObject({ receiveBitrate: 200_000, receiveFrameRate: 20, decodeFrameRate: 20 });
+    // Two seconds later: 10 more video packets lost of 50, half a second frozen, 0.25 s of sound concealed.
+    const second = inboundStats(subscribeReport(3_000, 60, 150_000, { video: 15, audio: 0 }, 0.5), ownerOf, memory);
+    expect(second.video.alice).toMatchObject({
+      receiveBitrate: 200_000,
+      receiveFrameRate: 20,
+      decodeFrameRate: 20,
+      renderFrameRate: 20,
+      currentPacketLossRate: 20,
+      totalFreezeTime: 0.5,
+      freezeRate: 0.25,
+      totalDuration: 2,
+    });
+    expect(second.audio.alice).toMatchObject({ totalFreezeTime: 0.5, freezeRate: 0.25, totalDuration: 2, currentPacketLossRate: 0 });
+    for (const stats of [second.video.alice, second.audio.alice]) {
+      for (const [field, value] of Object.entries(stats!)) if (field !== 'codecType') expect(Number.isFinite(value), field).toBe(true);
+    }
   });
 
   it('keeps the most recently active stream when a reused receiver lists an old one too', () => {
@@ -95,7 +129,8 @@ describe('outboundStats', () => {
       { id: 'RV', type: 'remote-inbound-rtp', kind: 'video', timestamp: 1, localId: 'OV', packetsLost: 2, roundTripTime: 0.01 },
       { id: 'OA', type: 'outbound-rtp', kind: 'audio', timestamp: 1, bytesSent: 700 },
     ];
-    const stats = outboundStats(report, new Set(['video'] as const), new Map());
+    const memory: RateMemory = new Map();
+    const stats = outboundStats(report, new Set(['video'] as const), memory);
     expect(stats.audio).toBeUndefined();
     expect(stats.video).toMatchObject({
       sendBytes: 5000,
@@ -107,12 +142,17 @@ describe('outboundStats', () => {
       framesEncoded: 10,
       encodeDelay: 5,
       rtt: 10,
+      sendRttMs: 10,
+      totalFreezeTime: 0,
     });
+    // A second later nothing more was sent: a second frozen for everyone watching.
+    const later = report.map((stat) => ({ ...stat, timestamp: 1_001 }));
+    expect(outboundStats(later, new Set(['video'] as const), memory).video).toMatchObject({ totalFreezeTime: 1, sendFrameRate: 0 });
   });
 });
 
 describe('transportTotals', () => {
   it('sums the transport counters and reads the selected pair\'s round-trip time', () => {
-    expect(transportTotals(subscribeReport(1, 0, 1234))).toEqual({ bytesSent: 500, bytesReceived: 1234, rtt: 4 });
+    expect(transportTotals(subscribeReport(1, 0, 1234))).toEqual({ bytesSent: 500, bytesReceived: 1234, rtt: 4, availableOutgoingBitrate: 1_500_000 });
   });
 });
