@@ -7,7 +7,8 @@
  */
 import type { MediaKind } from '@parley/protocol';
 
-export interface RemoteVideoTrackStats {
+/** What Agora reports for every received track, audio or video. */
+interface ReceivedTrackStats {
   codecType?: string;
   /** Bytes received since the subscription started. */
   receiveBytes: number;
@@ -17,28 +18,14 @@ export interface RemoteVideoTrackStats {
   packetsLost: number;
   /** Lost packets as a percentage of expected packets, since the start. */
   packetLossRate: number;
+  /** Lost packets as a percentage of expected packets, over the last sample interval. */
+  currentPacketLossRate: number;
   /** Bits per second over the last sampling interval. */
   receiveBitrate: number;
-  /** Frames per second arriving over the network. */
-  receiveFrameRate: number;
-  /** Frames per second decoded. */
-  decodeFrameRate: number;
-  receiveResolutionWidth: number;
-  receiveResolutionHeight: number;
-  framesDecoded: number;
-  framesReceived: number;
-  framesDropped: number;
-  freezeCount: number;
-  /** Seconds spent frozen, since the start. */
-  totalFreezeTime: number;
   /** Milliseconds. */
   jitter: number;
   /** Half the round-trip time to the server, in milliseconds. */
   transportDelay: number;
-  /** Frames per second shown (what the decoder hands to the page). */
-  renderFrameRate: number;
-  /** Share of the last sample interval spent frozen, 0 to 1. */
-  freezeRate: number;
   /** Milliseconds from the server sending to this page playing: the hop from the server plus the jitter buffer. */
   receiveDelay: number;
   /**
@@ -47,39 +34,38 @@ export interface RemoteVideoTrackStats {
    * client's own hop, the publisher's not being known here).
    */
   end2EndDelay: number;
-  /** Lost packets as a percentage of expected packets, over the last sample interval. */
-  currentPacketLossRate: number;
+  /** Seconds frozen (video) or concealed (audio: sound lost or late), since the start. */
+  totalFreezeTime: number;
+  /** Share of the last sample interval frozen or concealed, 0 to 1. */
+  freezeRate: number;
   /** Seconds since this track was first received. */
   totalDuration: number;
   /** Seconds since the remote user published the track (as this client saw it). */
   publishDuration: number;
 }
 
-export interface RemoteAudioTrackStats {
-  codecType?: string;
-  receiveBytes: number;
-  receivePackets: number;
-  receivePacketsLost: number;
-  packetsLost: number;
-  packetLossRate: number;
-  receiveBitrate: number;
+export interface RemoteVideoTrackStats extends ReceivedTrackStats {
+  /** Frames per second arriving over the network. */
+  receiveFrameRate: number;
+  /** Frames per second decoded. */
+  decodeFrameRate: number;
+  /** Frames per second shown (what the decoder hands to the page). */
+  renderFrameRate: number;
+  receiveResolutionWidth: number;
+  receiveResolutionHeight: number;
+  framesDecoded: number;
+  framesReceived: number;
+  framesDropped: number;
+  freezeCount: number;
+}
+
+export interface RemoteAudioTrackStats extends ReceivedTrackStats {
   /** Audio level 0-32767, as Agora reports it. */
   receiveLevel: number;
   totalSamplesReceived: number;
   concealedSamples: number;
   /** Packets the jitter buffer threw away for arriving too early or too late. */
   receivePacketsDiscarded: number;
-  jitter: number;
-  transportDelay: number;
-  /** Seconds of sound the receiver had to conceal (lost or late audio), since the start. */
-  totalFreezeTime: number;
-  /** Share of the last sample interval concealed, 0 to 1. */
-  freezeRate: number;
-  receiveDelay: number;
-  end2EndDelay: number;
-  currentPacketLossRate: number;
-  totalDuration: number;
-  publishDuration: number;
 }
 
 export interface LocalVideoTrackStats {
@@ -140,6 +126,7 @@ const EMPTY_RECEIVED = {
   receiveBitrate: 0,
   jitter: 0,
   transportDelay: 0,
+  totalFreezeTime: 0,
   freezeRate: 0,
   receiveDelay: 0,
   end2EndDelay: 0,
@@ -161,12 +148,11 @@ export function emptyRemoteVideoStats(): RemoteVideoTrackStats {
     framesReceived: 0,
     framesDropped: 0,
     freezeCount: 0,
-    totalFreezeTime: 0,
   };
 }
 
 export function emptyRemoteAudioStats(): RemoteAudioTrackStats {
-  return { ...EMPTY_RECEIVED, receiveLevel: 0, totalSamplesReceived: 0, concealedSamples: 0, receivePacketsDiscarded: 0, totalFreezeTime: 0 };
+  return { ...EMPTY_RECEIVED, receiveLevel: 0, totalSamplesReceived: 0, concealedSamples: 0, receivePacketsDiscarded: 0 };
 }
 
 /** What getLocalVideoStats() answers before anything is published. */
