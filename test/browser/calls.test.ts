@@ -356,6 +356,107 @@ describe('calls in Chromium through the web SDK', () => {
     for (const page of [ada, ben]) await page.close();
   });
 
+  it('subscribes in bulk and ahead of publishing, shares the server\'s clock and each other\'s link quality, and plays an audio file into the call', async () => {
+    const ada = await joinTab('bulk-calls', 'ada');
+    const ben = await joinTab('bulk-calls', 'ben');
+    await until(() => decodedFrom(ben, 'ada'), (s) => s.frames >= 5 && s.audioBytes > 0);
+
+    const bulk = await ben.evaluate(async () => {
+      const ada = window.client.remoteUsers.find((u: any) => u.uid === 'ada');
+      await window.client.massUnsubscribe([{ user: ada }]);
+      const after = { audio: ada.audioTrack === undefined, video: ada.videoTrack === undefined };
+      const results = await window.client.massSubscribe([
+        { user: ada, mediaType: 'audio' },
+        { user: ada, mediaType: 'video' },
+        { user: { uid: 'nobody' }, mediaType: 'video' },
+      ]);
+      return { after, results: results.map((r: any) => ({ mediaType: r.mediaType, track: r.track?.trackMediaType ?? null, error: r.error?.code ?? null })) };
+    });
+    expect(bulk.after).toEqual({ audio: true, video: true });
+    expect(bulk.results).toEqual([
+      { mediaType: 'audio', track: 'audio', error: null },
+      { mediaType: 'video', track: 'video', error: null },
+      { mediaType: 'video', track: null, error: 'INVALID_REMOTE_USER' },
+    ]);
+
+    // presubscribe waits for the publish, then resolves with the track.
+    await ada.evaluate(() => window.client.unpublish(window.client.localTracks.find((t: any) => t.trackMediaType === 'video')));
+    await until(() => ben.evaluate(() => window.client.remoteUsers.find((u: any) => u.uid === 'ada').hasVideo), (has) => !has, 5_000);
+    await ben.evaluate(() => {
+      (window as any).presubscribed = window.client.presubscribe('ada', 'video').then((track: any) => track.trackMediaType);
+    });
+    await ada.evaluate(async () => window.client.publish(await window.ParleyRTC.createCameraVideoTrack()));
+    expect(await ben.evaluate(() => (window as any).presubscribed)).toBe('video');
+
+    // Both read the server's clock (here the same machine's, so within a few milliseconds of ours).
+    const clocks = await Promise.all([ada, ben].map((page) => page.evaluate(() => window.client.getNtpWallTimeInMs())));
+    for (const clock of clocks) expect(Math.abs(clock - Date.now())).toBeLessThan(250);
+
+    // Each reports its own link every 2 s; the other reads it with getRemoteNetworkQuality.
+    const remoteQuality = await until(
+      () => ben.evaluate(() => window.client.getRemoteNetworkQuality()),
+      (q: any) => q.ada?.uplinkNetworkQuality > 0,
+      8_000,
+    );
+    expect(remoteQuality.ada.uplinkNetworkQuality).toBeGreaterThanOrEqual(1);
+    expect(remoteQuality.ada.uplinkNetworkQuality).toBeLessThanOrEqual(2);
+    expect(Object.keys(remoteQuality)).toEqual(['ada']);
+
+    // A 440 Hz tone from an AudioBuffer replaces ada's microphone; ben hears it steadily.
+    for (const page of [ada, ben]) {
+      await page.bringToFront();
+      await page.mouse.click(2, 2);
+      await page.evaluate(() => window.ParleyRTC.resumeAudioContext());
+    }
+    const file = await ada.evaluate(async () => {
+      const rate = 48_000;
+      const buffer = new AudioBuffer({ length: rate * 2, sampleRate: rate, numberOfChannels: 1 });
+      const samples = buffer.getChannelData(0);
+      for (let i = 0; i < samples.length; i += 1) samples[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate);
+      const track = await window.ParleyRTC.createBufferSourceAudioTrack({ source: buffer });
+      const states: string[] = [];
+      track.on('source-state-change', (state: string) => states.push(state));
+      await window.client.unpublish(window.client.localTracks.find((t: any) => t.trackMediaType === 'audio'));
+      await window.client.publish(track);
+      track.startProcessAudioBuffer({ loop: true });
+      (window as any).tone = track;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const moved = track.getCurrentTime();
+      const errors = await Promise.all([
+        window.ParleyRTC.createBufferSourceAudioTrack({ source: '/no-such-file.mp3' }).catch((error: any) => error.code),
+        window.ParleyRTC.createBufferSourceAudioTrack({ source: new File([new Uint8Array([1, 2, 3])], 'noise.mp3') }).catch((error: any) => error.code),
+      ]);
+      return { duration: track.duration, moved, states, errors };
+    });
+    expect(file.duration).toBe(2);
+    expect(file.moved).toBeGreaterThan(0.3);
+    expect(file.states).toEqual(['playing']);
+    expect(file.errors).toEqual(['FETCH_AUDIO_FILE_FAILED', 'DECODE_AUDIO_FILE_FAILED']);
+    const quietest = await until(
+      () =>
+        ben.evaluate(async () => {
+          let min = 1;
+          for (let i = 0; i < 10; i += 1) {
+            const track = window.client.remoteUsers.find((u: any) => u.uid === 'ada')?.audioTrack;
+            min = Math.min(min, track ? track.getVolumeLevel() : 0);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          return min;
+        }),
+      (min) => min > 0.2,
+      10_000,
+    );
+    // A steady tone, unlike the fake microphone's beeps: loud at every sample.
+    expect(quietest).toBeGreaterThan(0.2);
+    const paused = await ada.evaluate(() => {
+      const tone = (window as any).tone;
+      tone.pauseProcessAudioBuffer();
+      return tone.currentState;
+    });
+    expect(paused).toBe('paused');
+    for (const page of [ada, ben]) await page.close();
+  });
+
   it('refuses an expired token, a token for another channel and a banned uid at join with Agora\'s code and the reason', async () => {
     const page = await browser.context.newPage();
     await page.setContent('<div></div>');

@@ -18,6 +18,8 @@
  */
 import { ParleyClient, type ClientConfig } from './client/client.ts';
 import './client/cloudOnly.ts';
+import './client/bulkSubscribe.ts';
+import { BufferSourceAudioTrack, type BufferSourceAudioTrackInitConfig } from './tracks/bufferSourceTrack.ts';
 import './compat/trackNoops.ts';
 import { isParleyRTCError, ParleyRTCError } from './errors.ts';
 import { setDefaultServer } from './serverUrl.ts';
@@ -212,7 +214,35 @@ const ParleyRTC = {
     noop('IAgoraRTC', 'getElectronScreenSources');
     return [];
   },
+  /** An audio file or AudioBuffer played into the channel as a local audio track. */
+  createBufferSourceAudioTrack: (config: BufferSourceAudioTrackInitConfig): Promise<BufferSourceAudioTrack> => BufferSourceAudioTrack.create(config),
+  createChannelMediaRelayConfiguration: (): ChannelMediaRelayConfiguration => {
+    noop('IAgoraRTC', 'createChannelMediaRelayConfiguration');
+    return { setSrcChannelInfo() {}, addDestChannelInfo() {}, removeDestChannelInfo() {} };
+  },
+  startLastmileProbeTest: async (..._args: unknown[]): Promise<LastmileProbeResult> => {
+    noop('IAgoraRTC', 'startLastmileProbeTest');
+    const unknown = { packetLossRate: 0, jitter: 0, availableBandwidth: 0 };
+    return { uplinkReport: { ...unknown }, downlinkReport: { ...unknown }, rtt: 0 };
+  },
+  use(_plugin: unknown) {
+    noop('IAgoraRTC', 'use');
+    return this;
+  },
 };
+
+/** What createChannelMediaRelayConfiguration returns: Agora's setters, which configure nothing in Parley. */
+interface ChannelMediaRelayConfiguration {
+  setSrcChannelInfo(info: unknown): void;
+  addDestChannelInfo(info: unknown): void;
+  removeDestChannelInfo(channelName: string): void;
+}
+
+interface LastmileProbeResult {
+  uplinkReport: { packetLossRate: number; jitter: number; availableBandwidth: number };
+  downlinkReport: { packetLossRate: number; jitter: number; availableBandwidth: number };
+  rtt: number;
+}
 
 export default ParleyRTC;
 

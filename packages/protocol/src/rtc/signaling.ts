@@ -107,6 +107,15 @@ export const RenewTokenMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/** Agora's network quality scale: 0 unknown, 1 excellent … 5 very bad, 6 down. */
+export const NetworkQualityLevel = Type.Integer({ minimum: 0, maximum: 6 });
+
+/** The client's own view of its link, every 2 s; the server passes changes on to the others. */
+export const NetworkQualityMessage = Type.Object(
+  { type: Type.Literal('network-quality'), uplink: NetworkQualityLevel, downlink: NetworkQualityLevel },
+  { additionalProperties: false },
+);
+
 export const LeaveMessage = Type.Object({ type: Type.Literal('leave') }, { additionalProperties: false });
 export const PingMessage = Type.Object({ type: Type.Literal('ping') }, { additionalProperties: false });
 
@@ -120,6 +129,7 @@ export const ClientMessage = Type.Union([
   SubscribeAnswerMessage,
   MuteMessage,
   RenewTokenMessage,
+  NetworkQualityMessage,
   LeaveMessage,
   PingMessage,
 ]);
@@ -134,6 +144,8 @@ export const RemoteUser = Type.Object({
   /** Kinds the user publishes now. */
   published: Type.Array(MediaKind),
   muted: Type.Object({ audio: Type.Boolean(), video: Type.Boolean() }),
+  /** The user's last report of its link, once it has sent one. */
+  networkQuality: Type.Optional(Type.Object({ uplink: NetworkQualityLevel, downlink: NetworkQualityLevel })),
 });
 export type RemoteUser = Static<typeof RemoteUser>;
 
@@ -168,13 +180,21 @@ export const SubscribeOfferMessage = Type.Object({
 
 export const OkMessage = Type.Object({ type: Type.Literal('ok'), requestId: RequestId });
 export const TokenRenewedMessage = Type.Object({ type: Type.Literal('token-renewed'), requestId: RequestId, tokenExpiresAt: Type.Integer() });
-export const PongMessage = Type.Object({ type: Type.Literal('pong') });
+/** `serverTime`: the server's clock (Unix ms) when it answered, so clients share one clock (getNtpWallTimeInMs). */
+export const PongMessage = Type.Object({ type: Type.Literal('pong'), serverTime: Type.Optional(Type.Integer()) });
 
 export const UserJoinedEvent = Type.Object({ type: Type.Literal('user-joined'), user: RemoteUser });
 export const UserLeftEvent = Type.Object({ type: Type.Literal('user-left'), uid: Uid, reason: Type.Integer() });
 export const UserPublishedEvent = Type.Object({ type: Type.Literal('user-published'), uid: Uid, kind: MediaKind });
 export const UserUnpublishedEvent = Type.Object({ type: Type.Literal('user-unpublished'), uid: Uid, kind: MediaKind });
 export const UserMutedEvent = Type.Object({ type: Type.Literal('user-muted'), uid: Uid, kind: MediaKind, muted: Type.Boolean() });
+/** A remote user's own report of its link changed (getRemoteNetworkQuality). */
+export const UserNetworkQualityEvent = Type.Object({
+  type: Type.Literal('user-network-quality'),
+  uid: Uid,
+  uplink: NetworkQualityLevel,
+  downlink: NetworkQualityLevel,
+});
 export const TokenWillExpireEvent = Type.Object({ type: Type.Literal('token-privilege-will-expire'), expiresAt: Type.Integer() });
 export const TokenDidExpireEvent = Type.Object({ type: Type.Literal('token-privilege-did-expire') });
 
@@ -230,6 +250,7 @@ export const ServerMessage = Type.Union([
   UserPublishedEvent,
   UserUnpublishedEvent,
   UserMutedEvent,
+  UserNetworkQualityEvent,
   TokenWillExpireEvent,
   TokenDidExpireEvent,
   KickedEvent,

@@ -64,7 +64,14 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #iceServers: RTCIceServer[] | undefined;
   readonly #configIceServers: RTCIceServer[] | undefined;
   #volumeIndicator: VolumeIndicator | undefined;
-  #networkQuality = new NetworkQualityMonitor(() => this.#linkReading(), (quality) => this.emit('network-quality', quality));
+  #networkQuality = new NetworkQualityMonitor(
+    () => this.#linkReading(),
+    (quality) => {
+      this.emit('network-quality', quality);
+      // The others read it with getRemoteNetworkQuality; the server passes on changes only.
+      if (this.#engine.state === 'CONNECTED') this.#engine.send({ type: 'network-quality', uplink: quality.uplinkNetworkQuality, downlink: quality.downlinkNetworkQuality });
+    },
+  );
   #role: ClientRole;
   #engine: SessionEngine;
   #publisher: PublishConnection | undefined;
@@ -204,6 +211,21 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   /** The last `network-quality` this client reported (both 0 before the first, and when not joined). */
   getLocalNetworkQuality(): NetworkQuality {
     return { ...this.#networkQuality.latest };
+  }
+
+  /** Same as getLocalNetworkQuality (Agora keeps both names). */
+  getNetworkQuality(): NetworkQuality {
+    return this.getLocalNetworkQuality();
+  }
+
+  /** The link quality each remote user reports of itself, for the users this client receives media from. */
+  getRemoteNetworkQuality(): Record<string, NetworkQuality> {
+    return this.#users.networkQualities();
+  }
+
+  /** The server's clock in Unix milliseconds: the same for every client of the server, to line up playback. */
+  getNtpWallTimeInMs(): number {
+    return this.#engine.clock.now();
   }
 
   /**
@@ -371,6 +393,10 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   // ---------------------------------------------------------------- what the session engine tells
 
+  #noteNetworkQualities(users: ReadonlyArray<{ uid: number | string; networkQuality?: { uplink: number; downlink: number } }>): void {
+    for (const { uid, networkQuality } of users) if (networkQuality) this.#users.setNetworkQuality(uid, networkQuality.uplink, networkQuality.downlink);
+  }
+
   #sessionHost(): SessionHost {
     return {
       started: () => {
@@ -388,11 +414,13 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       },
       joined: (users) => {
         this.#users.apply(reconcileUsers(new Map(), this.#visible(users)));
+        this.#noteNetworkQualities(users);
         // Agora apps that subscribe in bulk at join read this list (user-published fires for each as well).
         this.emit('published-user-list', this.remoteUsers.filter((user) => user.hasAudio || user.hasVideo));
       },
       resumed: (users) => {
         this.#users.apply(reconcileUsers(this.#users.known, this.#visible(users)));
+        this.#noteNetworkQualities(users);
         // Mute changes made while the socket was down never reached the server.
         for (const [kind, track] of this.#published) this.#engine.send({ type: 'mute', kind, muted: track.silenced });
       },

@@ -10,6 +10,7 @@ import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
 import { RemoteAudioTrack, RemoteVideoTrack, type RemoteTrack, type RemoteTrackSource } from '../tracks/remoteTrack.ts';
 import type { TypedEmitter } from '../typedEmitter.ts';
 import type { ClientEvents, RemoteUserLeftReason } from './events.ts';
+import type { NetworkQuality } from './networkQuality.ts';
 import { RemoteUserState, userKey, type UserChange } from './remoteUser.ts';
 
 interface TrackWaiter {
@@ -28,7 +29,14 @@ export class RemoteUsers {
   #events: Pick<TypedEmitter<ClientEvents>, 'emit'>;
   #users = new Map<string, RemoteUserState>();
   #waiters = new Map<string, TrackWaiter[]>();
+  /**
+   * The (uid, kind) tracks the application subscribed to. A subscribe offer the server sent before
+   * it heard of an unsubscribe still lists the track; it must not come back to life.
+   */
+  #wanted = new Set<string>();
   #trackSource: RemoteTrackSource | undefined;
+  /** Each user's own last report of its link (from the server), for getRemoteNetworkQuality. */
+  #qualities = new Map<string, NetworkQuality>();
 
   constructor(events: Pick<TypedEmitter<ClientEvents>, 'emit'>, trackSource?: RemoteTrackSource) {
     this.#events = events;
@@ -95,11 +103,26 @@ export class RemoteUsers {
     this.#events.emit('user-unpublished', user, kind);
   }
 
+  /** A remote user's report of its own link arrived. */
+  setNetworkQuality(uid: number | string, uplink: number, downlink: number): void {
+    if (this.#users.has(userKey(uid))) this.#qualities.set(userKey(uid), { uplinkNetworkQuality: uplink, downlinkNetworkQuality: downlink });
+  }
+
+  /** The link quality of every user this client receives a track of (0 both ways until reported). */
+  networkQualities(): Record<string, NetworkQuality> {
+    const result: Record<string, NetworkQuality> = {};
+    for (const [key, user] of this.#users) {
+      if (user.audioTrack || user.videoTrack) result[key] = { ...(this.#qualities.get(key) ?? { uplinkNetworkQuality: 0, downlinkNetworkQuality: 0 }) };
+    }
+    return result;
+  }
+
   /** A user left: their tracks stop, waiting subscribes fail, `user-left` fires. */
   remove(uid: number | string, reason: RemoteUserLeftReason): void {
     const user = this.get(uid);
     if (!user) return;
     this.#users.delete(userKey(uid));
+    this.#qualities.delete(userKey(uid));
     for (const kind of KINDS) {
       this.dropTrack(user, kind);
       this.#settle(trackKey(user.uid, kind), { error: invalidRemoteUser(user.uid) });
@@ -115,6 +138,8 @@ export class RemoteUsers {
       user.videoTrack?.stop();
     }
     this.#users.clear();
+    this.#qualities.clear();
+    this.#wanted.clear();
     for (const key of [...this.#waiters.keys()]) this.#settle(key, { error: operationAborted('subscribe()') });
   }
 
@@ -123,7 +148,7 @@ export class RemoteUsers {
   /** Media for (uid, kind) arrived, or moved to another receiver: attach it and wake subscribe(). */
   attachTrack({ uid, kind, track }: ReceivedTrack): void {
     const user = this.get(uid);
-    if (!user) return;
+    if (!user || !this.#wanted.has(trackKey(user.uid, kind))) return;
     let remote: RemoteTrack;
     if (kind === 'audio') {
       if (user.audioTrack) user.audioTrack.replaceMediaStreamTrack(track);
@@ -142,11 +167,16 @@ export class RemoteUsers {
     for (const entry of received) this.attachTrack(entry);
     const live = new Set(received.map((entry) => trackKey(entry.uid, entry.kind)));
     for (const user of this.#users.values()) {
-      for (const kind of KINDS) if (!live.has(trackKey(user.uid, kind))) this.dropTrack(user, kind);
+      for (const kind of KINDS) {
+        // A track still on its way (subscribed, not in this offer yet) stays wanted.
+        const attached = kind === 'audio' ? user.audioTrack : user.videoTrack;
+        if (attached && !live.has(trackKey(user.uid, kind))) this.dropTrack(user, kind);
+      }
     }
   }
 
   dropTrack(user: RemoteUserState, kind: MediaKind): void {
+    this.#wanted.delete(trackKey(user.uid, kind));
     if (kind === 'audio') {
       user.audioTrack?.stop();
       user.audioTrack = undefined;
@@ -164,6 +194,7 @@ export class RemoteUsers {
   /** Resolves when (uid, kind)'s media arrives; TIMEOUT after REQUEST_TIMEOUT_MS. */
   waitForTrack(uid: number | string, kind: MediaKind): Promise<RemoteTrack> {
     const key = trackKey(uid, kind);
+    this.#wanted.add(key);
     return new Promise((resolve, reject) => {
       const waiter: TrackWaiter = {
         resolve,
@@ -181,6 +212,7 @@ export class RemoteUsers {
 
   /** Fails whatever waits for (uid, kind). */
   failWaiting(uid: number | string, kind: MediaKind, error: ParleyRTCError): void {
+    this.#wanted.delete(trackKey(uid, kind));
     this.#settle(trackKey(uid, kind), { error });
   }
 

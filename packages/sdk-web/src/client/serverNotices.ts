@@ -38,6 +38,9 @@ export function routeServerNotice(message: ServerMessage, target: NoticeTarget):
     case 'user-unpublished':
       users.apply([{ type: 'unpublished', uid: message.uid, kind: message.kind }]);
       break;
+    case 'user-network-quality':
+      users.setNetworkQuality(message.uid, message.uplink, message.downlink);
+      break;
     case 'user-muted':
       users.apply([{ type: 'muted', uid: message.uid, kind: message.kind, muted: message.muted }]);
       break;

@@ -40,6 +40,9 @@ export const DOCUMENTED_NOOPS = {
     registerExtensions: 'Agora\'s extensions (AI denoiser, virtual background…) need Agora\'s cloud binaries; process tracks with createCustomVideoTrack/createCustomAudioTrack instead.',
     preload: 'Parley needs no gateway warm-up: join() connects directly to your server.',
     getElectronScreenSources: 'Electron\'s desktopCapturer is not used; in Electron, getDisplayMedia works as in the browser. Resolves to an empty list.',
+    createChannelMediaRelayConfiguration: 'Relaying media into other channels needs Agora\'s relay servers; the configuration\'s setters record nothing.',
+    startLastmileProbeTest: 'Agora probes its own edge servers; Parley has none to probe before join. Resolves with zeros (unknown); once joined, network-quality reports the real link.',
+    use: 'Agora\'s optional services (AI audio modes and the like) run on Agora\'s binaries; returns the SDK object unchanged.',
     processExternalMediaAEC: 'Echo cancellation of external media elements needs Agora\'s audio pipeline; the browser\'s own AEC applies to the microphone.',
   },
   IAgoraRTCClient: {
@@ -59,6 +62,7 @@ export const DOCUMENTED_NOOPS = {
     enableContentInspect: 'Content moderation is an Agora cloud service; Parley does not inspect media.',
     disableContentInspect: 'Content moderation is an Agora cloud service; there is nothing to disable.',
     setImageModeration: 'Image moderation is an Agora cloud service; Parley does not inspect media.',
+    pickSVCLayer: 'Parley\'s SFU forwards simulcast layers, not SVC layers: choose one with setRemoteVideoStreamType.',
   },
   ILocalAudioTrack: { ...AUDIO_EXTENSIONS },
   IMicrophoneAudioTrack: { ...AUDIO_EXTENSIONS },

@@ -16,6 +16,7 @@ import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
 import { resolveServer, signalingUrl } from '../serverUrl.ts';
 import type { ClientMessage, OutgoingRequest, ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
 import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
+import { ServerClock } from '../signaling/serverClock.ts';
 import { SignalingSocket } from '../signaling/signalingSocket.ts';
 import { SteadyRetryPolicy, type ReconnectPolicy } from './reconnectPolicy.ts';
 
@@ -51,6 +52,8 @@ interface StateWaiter {
 }
 
 export class SessionEngine {
+  /** The server's clock, learned from keepalive pongs on every socket of the session. */
+  readonly clock = new ServerClock();
   #host: SessionHost;
   #server: string | undefined;
   #reconnectPolicy: ReconnectPolicy;
@@ -111,7 +114,7 @@ export class SessionEngine {
     const epoch = ++this.#epoch;
     this.#setState('CONNECTING');
     try {
-      const socket = await SignalingSocket.open(url);
+      const socket = await SignalingSocket.open(url, { clock: this.clock });
       if (epoch !== this.#epoch) {
         socket.close();
         throw operationAborted('join()');
@@ -220,7 +223,7 @@ export class SessionEngine {
       const remaining = deadline - attemptStarted;
       let socket: SignalingSocket | undefined;
       try {
-        socket = await SignalingSocket.open(session.url, { openTimeoutMs: remaining, requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, remaining) });
+        socket = await SignalingSocket.open(session.url, { openTimeoutMs: remaining, requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, remaining), clock: this.clock });
         if (epoch !== this.#epoch) {
           socket.close();
           return;

@@ -8,6 +8,7 @@ import { gatewayUnreachable, socketClosed } from '../errors.ts';
 import { KEEPALIVE_INTERVAL_MS } from '../protocolConstants.ts';
 import type { ClientMessage, OutgoingRequest, ReplyTo, RequestType, ServerMessage } from './messages.ts';
 import { RequestTracker } from './requestTracker.ts';
+import { ServerClock } from './serverClock.ts';
 
 const OPEN_TIMEOUT_MS = 10_000;
 
@@ -22,6 +23,8 @@ export interface SignalingSocketOptions {
   openTimeoutMs?: number;
   requestTimeoutMs?: number;
   keepaliveIntervalMs?: number;
+  /** Shared across the sockets of one session, so a reconnect keeps the best sample. */
+  clock?: ServerClock;
 }
 
 export class SignalingSocket {
@@ -34,7 +37,9 @@ export class SignalingSocket {
   #tracker: RequestTracker;
   #keepalive: ReturnType<typeof setInterval>;
   #lastHeard = Date.now();
+  #pingSentAt = 0;
   #ended = false;
+  readonly clock: ServerClock;
 
   /** Opens a socket to `url`; rejects with CAN_NOT_GET_GATEWAY_SERVER when it cannot. */
   static open(url: string, options: SignalingSocketOptions = {}): Promise<SignalingSocket> {
@@ -68,12 +73,19 @@ export class SignalingSocket {
     ws.onmessage = (event) => this.#receive(event.data);
     ws.onerror = null;
     ws.onclose = (event) => this.#end({ code: event.code, reason: event.reason, silent: false });
+    this.clock = options.clock ?? new ServerClock();
     const interval = options.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS;
+    // A first ping at once, so the server's clock is known within a round trip of connecting.
+    this.#ping();
     // The server drops a socket silent for three intervals; we give up on the server likewise.
     this.#keepalive = setInterval(() => {
       if (Date.now() - this.#lastHeard > 3 * interval) this.#end({ code: 4000, reason: 'server silent', silent: true });
-      else this.send({ type: 'ping' });
+      else this.#ping();
     }, interval);
+  }
+
+  #ping(): void {
+    if (this.send({ type: 'ping' })) this.#pingSentAt = Date.now();
   }
 
   get isOpen(): boolean {
@@ -112,7 +124,10 @@ export class SignalingSocket {
       return;
     }
     if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
-    if (message.type === 'pong') return;
+    if (message.type === 'pong') {
+      if (typeof message.serverTime === 'number') this.clock.sample(this.#pingSentAt, this.#lastHeard, message.serverTime);
+      return;
+    }
     if (!this.#tracker.settle(message)) this.onNotice(message);
   }
 

@@ -14,6 +14,8 @@ export interface LocalTrackEvents {
   'track-updated': (track: MediaStreamTrack) => void;
   /** Publishing gave the track a (new) RTCRtpTransceiver. */
   'transceiver-updated': (transceiver: RTCRtpTransceiver) => void;
+  /** Buffer source tracks only: playback of the file started, paused or stopped. */
+  'source-state-change': (currentState: 'stopped' | 'playing' | 'paused') => void;
 }
 
 /**

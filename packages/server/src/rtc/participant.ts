@@ -49,6 +49,8 @@ export class Participant {
   readonly mode: 'rtc' | 'live';
   readonly joinedAt = Date.now();
   readonly muted = { audio: false, video: false };
+  /** The client's last report of its own link (Agora's 0–6 scale). */
+  networkQuality: { uplink: number; downlink: number } | undefined;
   mayPublish: Set<MediaKind>;
   tokenExpiresAt: number;
   /** Set once the participant has left; every later call is a no-op. */
@@ -124,6 +126,7 @@ export class Participant {
       role: this.role === 'recorder' ? 'audience' : this.role,
       published: this.publishedKinds,
       muted: { ...this.muted },
+      ...(this.networkQuality ? { networkQuality: { ...this.networkQuality } } : {}),
     };
   }
 

@@ -168,6 +168,14 @@ export class Room {
     this.#broadcast({ type: 'user-muted', uid: participant.uid, kind, muted }, participant);
   }
 
+  /** Stores a client's report of its link and tells the others when it changed. */
+  setNetworkQuality(participant: Participant, uplink: number, downlink: number): void {
+    const previous = participant.networkQuality;
+    if (previous && previous.uplink === uplink && previous.downlink === downlink) return;
+    participant.networkQuality = { uplink, downlink };
+    if (participant.role !== 'recorder') this.#broadcast({ type: 'user-network-quality', uid: participant.uid, uplink, downlink }, participant);
+  }
+
   snapshotFor(participant: Participant) {
     return this.participants.filter((p) => p !== participant && p.role !== 'recorder').map((p) => p.asRemoteUser());
   }

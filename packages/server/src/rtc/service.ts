@@ -232,6 +232,10 @@ export class RtcService {
     if (publisher) await participant.unsubscribe(publisher, kind);
   }
 
+  reportNetworkQuality(participant: Participant, uplink: number, downlink: number): void {
+    this.roomOf(participant).setNetworkQuality(participant, uplink, downlink);
+  }
+
   async mute(participant: Participant, kind: MediaKind, muted: boolean): Promise<void> {
     await this.roomOf(participant).setMuted(participant, kind, muted);
   }

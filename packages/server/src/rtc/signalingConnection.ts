@@ -133,7 +133,7 @@ export class SignalingConnection {
   }
 
   async #dispatch(message: ClientMessage): Promise<void> {
-    if (message.type === 'ping') return this.#send({ type: 'pong' });
+    if (message.type === 'ping') return this.#send({ type: 'pong', serverTime: Date.now() });
     if (message.type === 'join' || message.type === 'resume') {
       if (this.#participant) throw new DomainError('already_joined', 'This socket has joined already');
       if (message.type === 'join') {
@@ -189,6 +189,8 @@ export class SignalingConnection {
         return;
       case 'mute':
         return this.#rtc.mute(participant, message.kind, message.muted);
+      case 'network-quality':
+        return this.#rtc.reportNetworkQuality(participant, message.uplink, message.downlink);
       case 'renew-token': {
         const tokenExpiresAt = await this.#rtc.renewToken(participant, message.token);
         return this.#send({ type: 'token-renewed', requestId: message.requestId, tokenExpiresAt });
