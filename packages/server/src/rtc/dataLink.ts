@@ -58,7 +58,8 @@ export class DataLink {
     const proper = channel.label === DATA_CHANNEL_LABEL && channel.ordered && channel.maxRetransmits == null && channel.maxPacketLifeTime == null;
     if (!proper || this.#cutOff || this.open) {
       this.#owner.dropped('extra-channel');
-      closeQuietly(channel);
+      // After werift has acknowledged the opening: a reset before the ACK leaves the client an ACK for a channel it no longer has.
+      setImmediate(() => closeQuietly(channel));
       return;
     }
     this.#channel = channel;
