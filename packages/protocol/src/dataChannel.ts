@@ -54,7 +54,7 @@ const UID_NUMBER = 0;
 const UID_STRING = 1;
 
 /** A client's frame: the kind byte, then the payload. */
-export function encodeClientFrame(kind: DataFrameKind, payload: Uint8Array): Uint8Array {
+export function encodeClientFrame(kind: DataFrameKind, payload: Uint8Array): Uint8Array<ArrayBuffer> {
   const frame = new Uint8Array(1 + payload.length);
   frame[0] = kind;
   frame.set(payload, 1);
@@ -92,7 +92,7 @@ export function encodeSenderUid(uid: number | string): Uint8Array {
 }
 
 /** The SFU's frame: kind, the sender's uid bytes (see encodeSenderUid), payload. */
-export function encodeServerFrame(kind: DataFrameKind, sender: Uint8Array, payload: Uint8Array): Uint8Array {
+export function encodeServerFrame(kind: DataFrameKind, sender: Uint8Array, payload: Uint8Array): Uint8Array<ArrayBuffer> {
   const frame = new Uint8Array(1 + sender.length + payload.length);
   frame[0] = kind;
   frame.set(sender, 1);

@@ -50,6 +50,16 @@ export const LOCAL_ERROR_CODES = [
   'CAN_NOT_PUBLISH_MULTIPLE_AUDIO_TRACKS',
   /** createScreenVideoTrack(…, "enable"): the person did not share the tab's or system's sound. */
   'SHARE_AUDIO_NOT_ALLOWED',
+  /** The data channel that carries stream messages and metadata could not be opened, or closed. */
+  'DATACHANNEL_FAILED',
+  /** sendMetadata() with more than 1024 bytes. */
+  'METADATA_OUT_OF_RANGE',
+  /**
+   * More than 30 stream messages (and metadata) a second, or more than 6 KB of them: Agora's data
+   * stream limits. Agora's SDK leaves them to its server, which drops the excess without a word;
+   * Parley refuses at once.
+   */
+  'STREAM_MESSAGE_FREQUENCY_TOO_HIGH',
 ] as const;
 
 export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[number];
@@ -145,6 +155,10 @@ export function remoteUserNotPublished(uid: number | string, kind: MediaKind): P
 export function multipleTracks(kind: MediaKind): ParleyRTCError {
   const code = kind === 'video' ? 'CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS' : 'CAN_NOT_PUBLISH_MULTIPLE_AUDIO_TRACKS';
   return new ParleyRTCError(code, `A ${kind} track is already published: unpublish it first`, { data: { kind } });
+}
+
+export function dataChannelFailed(reason: string, cause?: unknown): ParleyRTCError {
+  return new ParleyRTCError('DATACHANNEL_FAILED', `The data channel failed: ${reason}`, { cause });
 }
 
 /** Maps a getUserMedia failure (a DOMException by name) to a code a user can act on. */
