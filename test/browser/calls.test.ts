@@ -39,8 +39,8 @@ describe('calls in Chromium through the web SDK', () => {
     await t?.stop();
   });
 
-  /** A tab with the SDK loaded from the server that joins, publishes camera+mic and subscribes to everyone. */
-  async function joinTab(channel: string, uid: number | string, tokenText = token(channel, uid)): Promise<Page> {
+  /** A tab with the SDK loaded from the server that joins, publishes camera+mic (unless told not to) and subscribes to everyone. */
+  async function joinTab(channel: string, uid: number | string, tokenText = token(channel, uid), { publish = true } = {}): Promise<Page> {
     const page = await browser.context.newPage();
     // A page of the server's origin: http://127.0.0.1 is a secure context, so getUserMedia works.
     await page.goto(`${t.url}/healthz`);
@@ -48,7 +48,7 @@ describe('calls in Chromium through the web SDK', () => {
     await page.addScriptTag({ url: `${t.url}/sdk/parley-rtc.js` });
     await page.evaluate((url) => window.ParleyRTC.setServer(url), t.url);
     await page.evaluate(
-      async ({ appId, channel, uid, token }) => {
+      async ({ appId, channel, uid, token, publish }) => {
         window.log = [];
         const client = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
         window.client = client;
@@ -62,10 +62,11 @@ describe('calls in Chromium through the web SDK', () => {
         client.on('published-user-list', (users: any[]) => window.log.push(`published-list:${users.map((u) => u.uid).join(',')}`));
         client.on('peerconnection-state-change', (current: string) => window.log.push(`pc:${current}`));
         await client.join(appId, channel, token, uid);
+        if (!publish) return;
         const tracks = await window.ParleyRTC.createMicrophoneAndCameraTracks();
         await client.publish(tracks);
       },
-      { appId: project.appId, channel, uid, token: tokenText },
+      { appId: project.appId, channel, uid, token: tokenText, publish },
     );
     return page;
   }
@@ -455,6 +456,81 @@ describe('calls in Chromium through the web SDK', () => {
     });
     expect(paused).toBe('paused');
     for (const page of [ada, ben]) await page.close();
+  });
+
+  it('carries stream messages and metadata to every other user, from one who never published too, within Agora\'s limits', async () => {
+    const alice = await joinTab('data-call', 'alice');
+    const bob = await joinTab('data-call', 'bob');
+    const carol = await joinTab('data-call', 'carol', undefined, { publish: false });
+    const tabs = { alice, bob, carol };
+    // Listening opens each tab's data channel.
+    for (const page of Object.values(tabs)) {
+      await page.evaluate(() => {
+        (window as any).heard = [];
+        const heard = (line: string) => (window as any).heard.push(line);
+        window.client.on('stream-message', (uid: string, payload: Uint8Array) => heard(`${uid}: ${new TextDecoder().decode(payload)}`));
+        window.client.on('receive-metadata', (uid: string, data: Uint8Array) => heard(`${uid} metadata: ${[...data].join(',')}`));
+      });
+    }
+    const heard = (page: Page) => page.evaluate(() => (window as any).heard as string[]);
+    const send = (page: Page, message: unknown) => page.evaluate((message) => window.client.sendStreamMessage(message), message as any);
+    // A message sent before a receiver's channel opened does not reach it: say hello until everyone heard everyone.
+    await until(
+      async () => {
+        for (const page of Object.values(tabs)) await send(page, 'hello');
+        return Promise.all(Object.values(tabs).map(heard));
+      },
+      (logs) => logs.every((log) => new Set(log).size === 2),
+      15_000,
+    );
+    for (const [name, page] of Object.entries(tabs)) {
+      const log = new Set(await heard(page));
+      expect(log, name).toEqual(new Set(Object.keys(tabs).filter((other) => other !== name).map((other) => `${other}: hello`)));
+      await page.evaluate(() => ((window as any).heard = []));
+    }
+
+    await send(alice, 'from alice');
+    await bob.evaluate(() => window.client.sendStreamMessage({ payload: new TextEncoder().encode('from bob'), syncWithAudio: false }));
+    await send(carol, 'from carol, who never published');
+    await bob.evaluate(() => window.client.sendMetadata(new Uint8Array([9, 8, 7])));
+    await until(() => Promise.all(Object.values(tabs).map(heard)), (logs) => logs.every((log) => log.length === 3), 5_000);
+    expect(await heard(alice)).toEqual(['bob: from bob', 'carol: from carol, who never published', 'bob metadata: 9,8,7']);
+    expect(await heard(bob)).toEqual(['alice: from alice', 'carol: from carol, who never published']);
+    expect(await heard(carol)).toEqual(['alice: from alice', 'bob: from bob', 'bob metadata: 9,8,7']);
+
+    // Agora's limits with Agora's codes: 1 KB a message, 1024 bytes of metadata, nothing before join.
+    const refusals = await carol.evaluate(async () => {
+      const code = (work: () => Promise<unknown>) => work().then(() => 'sent', (error: any) => String(error.code));
+      const fresh = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
+      return {
+        largest: await code(() => window.client.sendStreamMessage(new Uint8Array(1024))),
+        oversize: await code(() => window.client.sendStreamMessage('x'.repeat(1025))),
+        metadataOversize: await code(() => window.client.sendMetadata(new Uint8Array(1025))),
+        beforeJoin: await code(() => fresh.sendStreamMessage('hi')),
+        metadataBeforeJoin: await code(() => fresh.sendMetadata(new Uint8Array(1))),
+      };
+    });
+    expect(refusals).toEqual({ largest: 'sent', oversize: 'INVALID_PARAMS', metadataOversize: 'METADATA_OUT_OF_RANGE', beforeJoin: 'INVALID_OPERATION', metadataBeforeJoin: 'INVALID_OPERATION' });
+
+    // 30 messages a second: of 40 sent at once (after a second's rest), 30 go, in order, and 10 are refused.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await bob.evaluate(() => ((window as any).heard = []));
+    const burst = await carol.evaluate(() =>
+      Promise.all(Array.from({ length: 40 }, (_, i) => window.client.sendStreamMessage(`burst ${i}`).then(() => 'sent', (error: any) => String(error.code)))),
+    );
+    expect(burst.filter((result) => result === 'sent')).toHaveLength(30);
+    expect(burst.filter((result) => result === 'INVALID_OPERATION')).toHaveLength(10);
+    const bobHeard = await until(() => heard(bob), (log) => log.length >= 30, 5_000);
+    expect(bobHeard).toEqual(burst.flatMap((result, i) => (result === 'sent' ? [`carol: burst ${i}`] : [])));
+    // 6 KB a second: six 1 KB messages go, the seventh is refused.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const bytes = await carol.evaluate(async () => {
+      const results: string[] = [];
+      for (let i = 0; i < 7; i++) results.push(await window.client.sendStreamMessage(new Uint8Array(1024)).then(() => 'sent', (error: any) => String(error.code)));
+      return results;
+    });
+    expect(bytes).toEqual([...Array(6).fill('sent'), 'INVALID_OPERATION']);
+    for (const page of Object.values(tabs)) await page.close();
   });
 
   it('refuses an expired token, a token for another channel and a banned uid at join with Agora\'s code and the reason', async () => {

@@ -15,6 +15,7 @@ export * from './agora/operations.ts';
 export * from './rest/operations.ts';
 export * from './rest/files.ts';
 export * from './rtc/signaling.ts';
+export * from './dataChannel.ts';
 export * from './events.ts';
 export * from './console/account.ts';
 export * from './console/projects.ts';

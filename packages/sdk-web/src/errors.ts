@@ -151,6 +151,10 @@ export function multipleTracks(kind: MediaKind): ParleyRTCError {
   return new ParleyRTCError(code, `A ${kind} track is already published: unpublish it first`, { data: { kind } });
 }
 
+export function dataChannelFailed(reason: string, cause?: unknown): ParleyRTCError {
+  return new ParleyRTCError('DATACHANNEL_FAILED', `The data channel failed: ${reason}`, { cause });
+}
+
 /** Maps a getUserMedia failure (a DOMException by name) to a code a user can act on. */
 export function mediaFailed(cause: unknown): ParleyRTCError {
   const name = cause instanceof Error ? cause.name : '';

@@ -74,9 +74,13 @@ export class TypedEmitter<Events extends EventMap<Events>> {
     return true;
   }
 
+  /** Called after a listener is added: a subclass may start what the event needs. */
+  protected listenerAdded(_event: keyof Events): void {}
+
   #add(event: keyof Events, listener: (...args: never[]) => void, once: boolean): void {
     const entries = this.#listeners.get(event) ?? [];
     entries.push({ listener, once });
     this.#listeners.set(event, entries);
+    this.listenerAdded(event);
   }
 }

@@ -8,6 +8,7 @@
  * (statsCollector.ts) live in their own modules.
  */
 import type { ClientRole, MediaKind } from '@parley/protocol';
+import { DATA_LIMITS, DataFrameKind } from '@parley/protocol/data-channel';
 import {
   invalidLocalTrack,
   invalidOperation,
@@ -15,8 +16,8 @@ import {
   invalidRemoteUser,
   multipleTracks,
   operationAborted,
+  ParleyRTCError,
   remoteUserNotPublished,
-  type ParleyRTCError,
 } from '../errors.ts';
 import { PublishConnection, type PublishOffer } from '../rtc/publishConnection.ts';
 import {
@@ -40,6 +41,7 @@ import { reconcileUsers, type RemoteUser } from './remoteUser.ts';
 import { RemoteUsers } from './remoteUsers.ts';
 import { routeServerNotice } from './serverNotices.ts';
 import { StatsCollector, type RTCStats } from './statsCollector.ts';
+import { StreamMessages } from './streamMessages.ts';
 import { toIceServers, type TurnServerConfig } from './turnServer.ts';
 import { toLevel, VolumeIndicator, type VolumeIndicatorResult } from './volumeIndicator.ts';
 import { NetworkQualityMonitor, type LinkReading, type NetworkQuality } from './networkQuality.ts';
@@ -56,6 +58,9 @@ export interface ClientConfig {
   /** STUN/TURN servers for both peer connections; default none (the SFU is reached directly). */
   iceServers?: RTCIceServer[];
 }
+
+/** What sendStreamMessage() takes, as Agora's SendDataStreamMessage. */
+export type SendDataStreamMessage = Uint8Array | string | { payload: Uint8Array | string; syncWithAudio?: boolean };
 
 export class ParleyClient extends TypedEmitter<ClientEvents> {
   readonly mode: 'rtc' | 'live';
@@ -85,6 +90,16 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #publishQueue: Promise<unknown> = Promise.resolve();
   #stats: StatsCollector;
   #trackLink: PublishedTrackLink;
+  #messages = new StreamMessages({
+    createChannel: () => this.#serially(async () => {
+      await this.#engine.connectedSocket('The data channel');
+      return this.#publisher!.openDataChannel();
+    }),
+    received: (kind, uid, payload) => {
+      if (kind === DataFrameKind.streamMessage) this.emit('stream-message', uid, payload);
+      else this.emit('receive-metadata', uid, payload);
+    },
+  });
 
   constructor(config: ClientConfig) {
     super();
@@ -364,6 +379,43 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     }
   }
 
+  // ---------------------------------------------------------------- stream messages and metadata
+
+  /**
+   * Sends a message (at most 1 KB) to everyone else in the channel, who get `stream-message`:
+   * reliably and in order, over a data channel through the SFU that the first use opens. At most
+   * 30 messages and 6 KB a second, metadata included. `syncWithAudio` is accepted and not used:
+   * messages are delivered as they arrive. With `needRetry` false the call fails rather than
+   * wait when the data channel is not open yet. In live mode only hosts send.
+   */
+  async sendStreamMessage(message: SendDataStreamMessage, needRetry = true): Promise<void> {
+    const content = typeof message === 'object' && message !== null && !(message instanceof Uint8Array) ? message.payload : message;
+    const payload = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    if (!(payload instanceof Uint8Array)) throw invalidParams('sendStreamMessage() takes a string, a Uint8Array or {payload}', { field: 'message' });
+    this.#checkCanSend('send data stream');
+    if (payload.length > DATA_LIMITS.maxPayloadBytes) throw invalidParams('stream message out of range.', { field: 'message', bytes: payload.length });
+    await this.#messages.send(DataFrameKind.streamMessage, payload, needRetry);
+  }
+
+  /** Sends metadata (at most 1024 bytes) to everyone else in the channel, who get `receive-metadata`. */
+  async sendMetadata(metadata: Uint8Array): Promise<void> {
+    if (!(metadata instanceof Uint8Array)) throw invalidParams('sendMetadata() takes a Uint8Array', { field: 'metadata' });
+    this.#checkCanSend('send metadata');
+    if (metadata.length > DATA_LIMITS.maxPayloadBytes) throw new ParleyRTCError('METADATA_OUT_OF_RANGE', `Metadata is at most ${DATA_LIMITS.maxPayloadBytes} bytes`, { data: { bytes: metadata.length } });
+    await this.#messages.send(DataFrameKind.metadata, metadata, true);
+  }
+
+  /** Agora refuses before join; the channel lives with the media connections, so reconnecting signaling is fine. */
+  #checkCanSend(what: string): void {
+    const state = this.#engine.state;
+    if (state !== 'CONNECTED' && state !== 'RECONNECTING') throw invalidOperation(`can not ${what}, not joined`);
+    if (this.mode === 'live' && this.#role === 'audience') throw invalidOperation(`can not ${what} as audience: in live mode only hosts send`);
+  }
+
+  protected override listenerAdded(event: keyof ClientEvents): void {
+    if ((event === 'stream-message' || event === 'receive-metadata') && this.#engine?.state === 'CONNECTED') this.#messages.want();
+  }
+
   // ---------------------------------------------------------------- statistics
 
   /** Statistics of each subscribed remote video, by uid; updated every second. */
@@ -413,6 +465,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.#networkQuality.start();
       },
       joined: (users) => {
+        if (this.listenerCount('stream-message') + this.listenerCount('receive-metadata') > 0) this.#messages.want();
         this.#users.apply(reconcileUsers(new Map(), this.#visible(users)));
         this.#noteNetworkQualities(users);
         // Agora apps that subscribe in bulk at join read this list (user-published fires for each as well).
@@ -434,6 +487,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       ended: () => {
         this.#stats.stop();
         this.#networkQuality.stop();
+        this.#messages.reset();
         this.#publisher?.close();
         this.#subscriber?.close();
         this.#publisher = this.#subscriber = undefined;

@@ -85,4 +85,11 @@ export interface ClientEvents {
   'published-user-list': (users: RemoteUser[]) => void;
   /** Every 2 s while joined: how well the uplink and downlink carry media, 0 (unknown) to 6 (down). */
   'network-quality': (stats: NetworkQuality) => void;
+  /**
+   * Another user's sendStreamMessage(). Listening opens the data channel (as sending does); a
+   * message sent before this client's channel opened is not delivered to it.
+   */
+  'stream-message': (uid: number | string, payload: Uint8Array) => void;
+  /** Another user's sendMetadata(); listening opens the data channel, as for stream-message. */
+  'receive-metadata': (uid: number | string, data: Uint8Array) => void;
 }

@@ -6,8 +6,14 @@
  * lists the kinds now sent with their mids, which is how the server learns what it receives.
  * Unpublishing only detaches the track (`replaceTrack(null)`); the client tells the server with an
  * `unpublish` message, so no renegotiation is needed.
+ *
+ * It also carries the data channel of stream messages and metadata, opened on first use with an
+ * offer that may declare no track at all (see @parley/protocol/data-channel): this connection is
+ * the one the client offers, so the SDK alone decides when to pay for it, and the SFU lets anyone
+ * open a data-only publish connection, so a user who never publishes can still send and receive.
  */
 import type { MediaKind } from '@parley/protocol';
+import { DATA_CHANNEL_LABEL } from '@parley/protocol/data-channel';
 import { webrtcFailed } from '../errors.ts';
 import { completeLocalSdp } from './iceGathering.ts';
 import { peerConfiguration, preferCodec, watchPeerState, type PeerStateListener } from './peerConfig.ts';
@@ -42,11 +48,7 @@ export class PublishConnection {
 
   /** Starts sending `tracks` (at most one per kind) and renegotiates. */
   async publish(tracks: Array<{ kind: MediaKind; track: MediaStreamTrack }>): Promise<void> {
-    if (!this.#pc) {
-      this.#pc = new RTCPeerConnection(peerConfiguration(this.#iceServers));
-      watchPeerState(this.#pc, this.#onState);
-    }
-    const pc = this.#pc;
+    const pc = this.#peer();
     const added: MediaKind[] = [];
     try {
       for (const { kind, track } of tracks) {
@@ -68,9 +70,29 @@ export class PublishConnection {
         this.#sending.delete(kind);
         await this.#transceivers.get(kind)?.sender.replaceTrack(null).catch(() => {});
       }
-      if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
+      await rollback(pc);
       throw error;
     }
+  }
+
+  /**
+   * A new ordered, reliable data channel; renegotiates when the connection has none yet (later
+   * channels reuse its SCTP association). Resolves before the channel is open.
+   */
+  async openDataChannel(): Promise<RTCDataChannel> {
+    const pc = this.#peer();
+    const negotiated = pc.sctp !== null;
+    const channel = pc.createDataChannel(DATA_CHANNEL_LABEL, { ordered: true });
+    channel.binaryType = 'arraybuffer';
+    if (negotiated) return channel;
+    try {
+      await this.#negotiate(pc);
+    } catch (error) {
+      channel.close();
+      await rollback(pc);
+      throw error;
+    }
+    return channel;
   }
 
   /** Sends `track` in place of what `kind` sends now, without renegotiating (a device switch). */
@@ -104,6 +126,14 @@ export class PublishConnection {
     this.#sending.clear();
   }
 
+  #peer(): RTCPeerConnection {
+    if (!this.#pc) {
+      this.#pc = new RTCPeerConnection(peerConfiguration(this.#iceServers));
+      watchPeerState(this.#pc, this.#onState);
+    }
+    return this.#pc;
+  }
+
   async #negotiate(pc: RTCPeerConnection): Promise<void> {
     let sdp: string;
     try {
@@ -124,4 +154,8 @@ export class PublishConnection {
       throw webrtcFailed('SET_ANSWER_FAILED', 'Applying the server\'s publish answer', cause);
     }
   }
+}
+
+async function rollback(pc: RTCPeerConnection): Promise<void> {
+  if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
 }

@@ -75,6 +75,9 @@ export function installObservability(app: FastifyInstance, services: Services): 
     ['parley_rtc_offers_refused_total', 'Publish offers refused before parsing (privileges, shape, size)', 'offersRefused'],
     ['parley_rtc_sessions_refused_total', 'Joins refused by the per-address or per-token session caps', 'sessionsRefused'],
     ['parley_rtc_signaling_messages_dropped_total', 'Signaling messages dropped by the per-socket rate limit', 'messagesDropped'],
+    ['parley_rtc_data_messages_dropped_total', 'Data channel frames dropped: malformed, over the sender\'s budget, or for a receiver that lags', 'dataMessagesDropped'],
+    ['parley_rtc_data_channels_cut_off_total', 'Data channels closed because their sender kept flooding', 'dataChannelsCutOff'],
+    ['parley_rtc_sctp_packets_rejected_total', 'SCTP packets of data channels that could not be parsed, dropped', 'sctpPacketsRejected'],
   ];
   for (const [name, help, key] of guardCounters) {
     // The SFU keeps plain totals; they are copied in when Prometheus scrapes.

@@ -1,7 +1,8 @@
 /**
  * What the SFU does when a participant's media connection fails before carrying anything: no free
  * UDP port, or no connection within the timeout. It counts (for /metrics), logs, tells the client,
- * and for a lost publish connection takes the participant's tracks out of the room.
+ * and for a lost publish connection takes the participant's tracks out of the room. Data channel
+ * frames pass through here to the room; what the data channel dropped is counted.
  */
 import type { MediaConnection, MediaWatch, Participant } from './participant.ts';
 import type { Room } from './room.ts';
@@ -14,10 +15,25 @@ export interface RtcGuardCounts {
   offersRefused: number;
   sessionsRefused: number;
   messagesDropped: number;
+  /** Data channel frames (and extra channels) dropped: malformed, over budget, or for a receiver that lags. */
+  dataMessagesDropped: number;
+  /** Data channels closed because their sender kept flooding. */
+  dataChannelsCutOff: number;
+  /** SCTP packets werift could not parse, dropped. */
+  sctpPacketsRejected: number;
 }
 
 export function newGuardCounts(): RtcGuardCounts {
-  return { mediaPortsExhausted: 0, mediaConnectTimeouts: 0, offersRefused: 0, sessionsRefused: 0, messagesDropped: 0 };
+  return {
+    mediaPortsExhausted: 0,
+    mediaConnectTimeouts: 0,
+    offersRefused: 0,
+    sessionsRefused: 0,
+    messagesDropped: 0,
+    dataMessagesDropped: 0,
+    dataChannelsCutOff: 0,
+    sctpPacketsRejected: 0,
+  };
 }
 
 export interface MediaWatchDeps {
@@ -45,6 +61,20 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
     },
     negotiationFailed(participant, error) {
       deps.log.warn({ ...where(participant, 'subscribe'), err: error }, 'subscribe offer failed: retried at the next change');
+    },
+    dataFrame(participant, kind, payload) {
+      deps.roomOf(participant)?.relayData(participant, kind, payload);
+    },
+    dataDropped() {
+      deps.counts.dataMessagesDropped += 1;
+    },
+    dataCutOff(participant) {
+      deps.counts.dataChannelsCutOff += 1;
+      deps.log.warn(where(participant, 'publish'), 'data channel flooded with frames the relay drops: closed for the session');
+    },
+    sctpRejected(participant, error) {
+      deps.counts.sctpPacketsRejected += 1;
+      deps.log.debug({ ...where(participant, 'publish'), err: error }, 'unparsable SCTP packet dropped');
     },
     async connectTimedOut(participant, connection) {
       deps.counts.mediaConnectTimeouts += 1;

@@ -1,7 +1,8 @@
 /**
  * How many signaling messages one socket may send: a token bucket per socket, with a smaller one
  * for the messages that cost the server real work (offers, token checks). A client that keeps
- * sending past its budget is flooding, not bursting, and is disconnected.
+ * sending past its budget is flooding, not bursting, and is disconnected (FloodWatch, which the
+ * data channel's relay uses too).
  */
 import type { ClientMessage } from '@parley/protocol';
 
@@ -42,11 +43,34 @@ const DROP_WINDOW_MS = 10_000;
 
 export type BudgetVerdict = 'accept' | 'drop' | 'disconnect';
 
+/**
+ * Counts the drops of one sender: a sender past DROPS_BEFORE_CLOSE drops within DROP_WINDOW_MS is
+ * flooding, not bursting, and is cut off. Signaling sockets and data channels share the rule.
+ */
+export class FloodWatch {
+  #drops = 0;
+  #windowStart = 0;
+
+  /** Counts a drop: 'disconnect' once the sender keeps on past the limit. */
+  drop(now = Date.now()): 'drop' | 'disconnect' {
+    if (now - this.#windowStart > DROP_WINDOW_MS) {
+      this.#windowStart = now;
+      this.#drops = 0;
+    }
+    this.#drops += 1;
+    return this.#drops > DROPS_BEFORE_CLOSE ? 'disconnect' : 'drop';
+  }
+
+  /** True right after the first drop of a window: the sender hears (or the log tells) once, not once per message. */
+  get justStartedDropping(): boolean {
+    return this.#drops === 1;
+  }
+}
+
 export class MessageBudget {
   #all: TokenBucket;
   #costly: TokenBucket;
-  #drops = 0;
-  #dropWindowStart = 0;
+  #flood = new FloodWatch();
 
   constructor(now = Date.now()) {
     this.#all = new TokenBucket(ALL_MESSAGES.capacity, ALL_MESSAGES.perSecond, now);
@@ -55,25 +79,16 @@ export class MessageBudget {
 
   /** Any message, before it is even parsed: a flood costs no JSON parsing. */
   admit(now = Date.now()): BudgetVerdict {
-    return this.#all.take(now) ? 'accept' : this.#drop(now);
+    return this.#all.take(now) ? 'accept' : this.#flood.drop(now);
   }
 
   /** A parsed message of a type that costs the server real work. */
   admitCostly(type: string, now = Date.now()): BudgetVerdict {
-    return !COSTLY.has(type) || this.#costly.take(now) ? 'accept' : this.#drop(now);
+    return !COSTLY.has(type) || this.#costly.take(now) ? 'accept' : this.#flood.drop(now);
   }
 
   /** True right after the first drop of a window: the client hears once, not once per message. */
   get justStartedDropping(): boolean {
-    return this.#drops === 1;
-  }
-
-  #drop(now: number): BudgetVerdict {
-    if (now - this.#dropWindowStart > DROP_WINDOW_MS) {
-      this.#dropWindowStart = now;
-      this.#drops = 0;
-    }
-    this.#drops += 1;
-    return this.#drops > DROPS_BEFORE_CLOSE ? 'disconnect' : 'drop';
+    return this.#flood.justStartedDropping;
   }
 }

@@ -38,9 +38,18 @@ describe('publish offer check', () => {
   it('refuses what is not SDP, sections of other kinds, missing and repeated mids', () => {
     expect(refusal(() => checkPublishOffer('hello', []))).toMatch(/v=0/);
     expect(refusal(() => checkPublishOffer(HEAD, []))).toMatch(/no media sections/);
-    expect(refusal(() => checkPublishOffer(HEAD + section('application', '0'), []))).toMatch(/only audio and video/);
+    expect(refusal(() => checkPublishOffer(HEAD + section('text', '0'), []))).toMatch(/only audio, video and one data channel/);
     expect(refusal(() => checkPublishOffer(HEAD + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n', []))).toMatch(/a=mid/);
     expect(refusal(() => checkPublishOffer(HEAD + section('audio', '0') + section('video', '0'), []))).toMatch(/twice/);
+  });
+
+  it('carries one data channel section beside the media, or alone for someone who may not publish', () => {
+    const data = 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sctp-port:5000\r\n';
+    expect(() => checkPublishOffer(HEAD + data + section('audio', '1'), [{ mid: '1', kind: 'audio' }])).not.toThrow();
+    expect(() => checkPublishOffer(HEAD + data, [], { media: false })).not.toThrow();
+    expect(refusal(() => checkPublishOffer(HEAD + data + data.replace('a=mid:0', 'a=mid:1'), []))).toMatch(/more than one application section/);
+    expect(() => checkPublishOffer(HEAD + data + section('audio', '1'), [], { media: false })).toThrow(/data channel only/);
+    expect(refusal(() => checkPublishOffer(HEAD + data, [{ mid: '0', kind: 'audio' }]))).toMatch(/is a application section/);
   });
 
   it('refuses declared tracks that are absent, of another kind, not sending, or doubled', () => {

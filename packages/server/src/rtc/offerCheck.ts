@@ -50,19 +50,29 @@ export function mediaSections(sdp: string, maxLines: number): MediaSection[] {
 }
 
 /**
- * A publish offer: at most SDP_LIMITS.publishMediaSections sections, all audio or video with
- * unique mids, and every declared track on a live section of its kind that sends. Sections the
- * client no longer uses (an unpublished kind keeps its transceiver) may stay, undeclared.
+ * A publish offer: at most SDP_LIMITS.publishMediaSections sections with unique mids, each audio
+ * or video, plus at most one application section (the data channel), and every declared track on
+ * a live section of its kind that sends. Sections the client no longer uses (an unpublished kind
+ * keeps its transceiver) may stay, undeclared. Without `media` (someone who may not publish) the
+ * offer may carry the data channel only: anything else is `forbidden`.
  */
-export function checkPublishOffer(sdp: string, declared: ReadonlyArray<{ mid: string; kind: MediaKind }>): void {
+export function checkPublishOffer(sdp: string, declared: ReadonlyArray<{ mid: string; kind: MediaKind }>, { media = true } = {}): void {
   const sections = mediaSections(sdp, SDP_LIMITS.publishOfferLines);
   if (sections.length === 0) refuse('The offer has no media sections');
+  if (!media && sections.some((section) => section.kind !== 'application')) {
+    throw new DomainError('forbidden', 'Not allowed to publish media: the offer may carry the data channel only');
+  }
   if (sections.length > SDP_LIMITS.publishMediaSections) {
     refuse(`The offer has ${sections.length} media sections; at most ${SDP_LIMITS.publishMediaSections} are accepted`);
   }
   const byMid = new Map<string, MediaSection>();
+  let applications = 0;
   for (const section of sections) {
-    if (section.kind !== 'audio' && section.kind !== 'video') refuse(`Media section of kind "${section.kind.slice(0, 16)}": only audio and video are carried`);
+    if (section.kind === 'application') {
+      if (++applications > 1) refuse('The offer has more than one application section: one data channel is carried');
+    } else if (section.kind !== 'audio' && section.kind !== 'video') {
+      refuse(`Media section of kind "${section.kind.slice(0, 16)}": only audio, video and one data channel are carried`);
+    }
     if (section.mid === undefined) refuse('Every media section needs an a=mid line');
     if (byMid.has(section.mid)) refuse(`mid ${section.mid.slice(0, 16)} appears twice`);
     byMid.set(section.mid, section);

@@ -1,9 +1,12 @@
 /**
  * One user in a room: their signaling peer, their publish connection (what they send) and their
- * subscribe connection (what they receive), their role and privileges.
+ * subscribe connection (what they receive), the data channel their publish connection may carry,
+ * their role and privileges.
  */
 import { randomBytes } from 'node:crypto';
 import type { ClientRole, MediaKind, Participant as ParticipantView, RemoteUser, ServerMessage } from '@parley/protocol';
+import { encodeSenderUid, type DataFrameKind } from '@parley/protocol/data-channel';
+import { DataLink, type DataDropReason } from './dataLink.ts';
 import type { MediaNetwork } from './peerFactory.ts';
 import { PublishConnection, type PublishedTrack } from './publishConnection.ts';
 import type { SignalingPeer } from './signalingPeer.ts';
@@ -22,6 +25,14 @@ export interface MediaWatch {
   connectTimedOut(participant: Participant, connection: MediaConnection): void;
   /** werift failed to make or apply a subscribe offer. */
   negotiationFailed(participant: Participant, error: unknown): void;
+  /** A frame arrived on the participant's data channel, well-formed and within its budget: for the room. */
+  dataFrame(participant: Participant, kind: DataFrameKind, payload: Uint8Array): void;
+  /** Something on the participant's data channel was dropped. */
+  dataDropped(participant: Participant, reason: DataDropReason): void;
+  /** The participant kept flooding its data channel, which is now closed for the session. */
+  dataCutOff(participant: Participant): void;
+  /** werift could not parse an SCTP packet of the participant; it was dropped. */
+  sctpRejected(participant: Participant, error: unknown): void;
 }
 
 export interface ParticipantInit {
@@ -61,6 +72,8 @@ export class Participant {
   #peer: SignalingPeer | undefined;
   #publishing: PublishConnection;
   #receiving: SubscribeConnection;
+  #data: DataLink;
+  #dataSender: Uint8Array | undefined;
 
   constructor(init: ParticipantInit, peer: SignalingPeer) {
     this.appId = init.appId;
@@ -79,7 +92,17 @@ export class Participant {
         if (this.leftReason === undefined) watch.connectTimedOut(this, connection);
       },
     });
-    this.#publishing = new PublishConnection(init.network, failuresOf('publish'));
+    this.#data = new DataLink({
+      maySend: () => this.role === 'host',
+      relay: (kind, payload) => watch.dataFrame(this, kind, payload),
+      dropped: (reason) => watch.dataDropped(this, reason),
+      cutOff: () => watch.dataCutOff(this),
+    });
+    this.#publishing = new PublishConnection(init.network, {
+      ...failuresOf('publish'),
+      dataChannel: (channel) => this.#data.accept(channel),
+      sctpRejected: (error) => watch.sctpRejected(this, error),
+    });
     this.#receiving = new SubscribeConnection(init.network, {
       ...failuresOf('subscribe'),
       send: (message) => this.send(message),
@@ -201,12 +224,25 @@ export class Participant {
     return this.#receiving.removeAllFrom(publisher, kind);
   }
 
+  // ------------------------------------------------------------------ data channel
+
+  /** How the SFU's data frames name this participant as their sender. */
+  get dataSender(): Uint8Array {
+    return (this.#dataSender ??= encodeSenderUid(this.uid));
+  }
+
+  /** Sends an SFU data frame to this participant, if its data channel is open. */
+  sendData(frame: Uint8Array): void {
+    this.#data.send(frame);
+  }
+
   // ------------------------------------------------------------------ leaving
 
-  /** Closes both peer connections and the socket. */
+  /** Closes the data channel, both peer connections and the socket. */
   async close(code: number, reason: string): Promise<void> {
     this.#peer?.close(code, reason);
     this.#peer = undefined;
+    this.#data.close();
     await Promise.allSettled([this.#publishing.close(), this.#receiving.close()]);
   }
 }

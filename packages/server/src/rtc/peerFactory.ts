@@ -1,9 +1,11 @@
 /**
  * Makes the SFU's werift peer connections with the options that matter offline and on loopback
  * (measured in FIELD-NOTES): no STUN servers, loopback host candidates, a bounded UDP port range,
- * one bundled transport, Opus and VP8 only (forwarded as they are, never transcoded).
+ * one bundled transport, Opus and VP8 only (forwarded as they are, never transcoded), and a small
+ * SCTP max-message-size for the data channel.
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useREMB, type PeerConfig } from 'werift';
+import { DATA_LIMITS } from '@parley/protocol/data-channel';
 
 export interface MediaNetwork {
   /** Address announced in host candidates. */
@@ -29,6 +31,8 @@ export function peerConfig(network: MediaNetwork): Partial<PeerConfig> {
     // Bound to loopback, the SFU offers exactly one candidate and connects at once.
     ...(isLoopback(network.address) ? { iceInterfaceAddresses: { udp4: network.address } as PeerConfig['iceInterfaceAddresses'] } : {}),
     iceUseIpv6: false,
+    // Browsers refuse to send data channel messages above this; the relay's own limit is 1 KB.
+    maxMessageSize: DATA_LIMITS.sctpMaxMessageSize,
     codecs: {
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
       video: [

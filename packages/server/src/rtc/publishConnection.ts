@@ -1,12 +1,14 @@
 /**
  * A participant's publish connection: the client offers its camera and microphone, the SFU
- * answers, and the tracks it receives are what the room forwards. Closed (freeing its UDP port)
- * when it finds no free port or does not connect in time.
+ * answers, and the tracks it receives are what the room forwards. It also carries the client's
+ * data channel, when the client opens one (see @parley/protocol/data-channel for why here).
+ * Closed (freeing its UDP port) when it finds no free port or does not connect in time.
  */
-import type { MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
+import type { MediaStreamTrack, RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import type { MediaKind } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
+import { guardSctp } from './sctpGuard.ts';
 
 export interface PublishedTrack {
   kind: MediaKind;
@@ -22,16 +24,23 @@ export interface ConnectionFailures {
   connectTimedOut(): void;
 }
 
+export interface PublishSide extends ConnectionFailures {
+  /** The client opened a data channel. */
+  dataChannel(channel: RTCDataChannel): void;
+  /** werift could not parse an SCTP packet of this client; it was dropped. */
+  sctpRejected(error: unknown): void;
+}
+
 export class PublishConnection {
   #network: MediaNetwork;
-  #failures: ConnectionFailures;
+  #side: PublishSide;
   #pc: RTCPeerConnection | undefined;
   #stopConnectWatch: (() => void) | undefined;
   #published = new Map<MediaKind, PublishedTrack>();
 
-  constructor(network: MediaNetwork, failures: ConnectionFailures) {
+  constructor(network: MediaNetwork, side: PublishSide) {
     this.#network = network;
-    this.#failures = failures;
+    this.#side = side;
   }
 
   get kinds(): MediaKind[] {
@@ -59,18 +68,19 @@ export class PublishConnection {
    * exist (a kind's track appears once its transceiver is negotiated).
    */
   async answer(sdp: string, tracks: ReadonlyArray<{ mid: string; kind: MediaKind }>): Promise<{ sdp: string; kinds: Map<MediaKind, PublishedTrack> }> {
-    const pc = (this.#pc ??= createPeer(this.#network));
+    const pc = (this.#pc ??= this.#createPeer());
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    guardSctp(pc, (error) => this.#side.sctpRejected(error));
     await pc.setLocalDescription(await pc.createAnswer());
     const answer = await completeLocalDescription(pc);
     if (!hasCandidates(answer)) {
       this.#closePeer();
-      this.#failures.portsExhausted();
+      this.#side.portsExhausted();
       throw new DomainError('media_ports_exhausted', 'No UDP port is free for media on this server: try again later');
     }
     this.#stopConnectWatch ??= watchConnect(pc, this.#network.connectTimeoutMs, () => {
       this.#closePeer();
-      this.#failures.connectTimedOut();
+      this.#side.connectTimedOut();
     });
     const kinds = new Map<MediaKind, PublishedTrack>();
     for (const { mid, kind } of tracks) {
@@ -86,6 +96,12 @@ export class PublishConnection {
     const video = this.#published.get('video');
     const ssrc = video?.track.ssrc;
     if (video && ssrc !== undefined) void video.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
+  }
+
+  #createPeer(): RTCPeerConnection {
+    const pc = createPeer(this.#network);
+    pc.onDataChannel.subscribe((channel) => this.#side.dataChannel(channel));
+    return pc;
   }
 
   /** Closes the peer connection; the client may negotiate a new one. */

@@ -1,9 +1,10 @@
 /**
  * A channel being used on this node: its participants and what flows between them. It tells
- * everyone in the room about joins, leaves, publishing and muting, and keeps the participant
- * directory (what REST reads) in step.
+ * everyone in the room about joins, leaves, publishing and muting, relays data channel frames,
+ * and keeps the participant directory (what REST reads) in step.
  */
 import type { MediaKind, ServerMessage } from '@parley/protocol';
+import { encodeServerFrame, type DataFrameKind } from '@parley/protocol/data-channel';
 import type { EventBus } from '../events/bus.ts';
 import type { ParticipantDirectory } from '../live/index.ts';
 import type { Participant, PublishedTrack } from './participant.ts';
@@ -153,6 +154,12 @@ export class Room {
       uid: participant.uid,
       kind,
     });
+  }
+
+  /** A data frame from `sender` for everyone else whose data channel is open; never back to the sender. */
+  relayData(sender: Participant, kind: DataFrameKind, payload: Uint8Array): void {
+    const frame = encodeServerFrame(kind, sender.dataSender, payload);
+    for (const participant of this.#participants.values()) if (participant !== sender) participant.sendData(frame);
   }
 
   /**

@@ -89,13 +89,16 @@ describe('the RTC service without media', () => {
     expect(h.rtc.counts.sessionsRefused).toBe(2);
   });
 
-  it('refuses offers before werift sees them: no privilege, or a shape the SFU will not parse', async () => {
+  it('refuses offers before werift sees them: no privilege, media from the audience, or a shape the SFU will not parse', async () => {
     const audience = await join('room', 1, new FakePeer(), h.token('room', 1, { role: 'subscriber' }));
-    const refused = await refusal(h.rtc.publishOffer(audience.participant, 'v=0\r\n' + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n'.repeat(500), []));
+    const refused = await refusal(h.rtc.publishOffer(audience.participant, 'v=0\r\n' + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n'.repeat(500), [{ mid: '0', kind: 'audio' }]));
     expect(refused.kind).toBe('forbidden');
+    // Declaring nothing, it may open the data channel, but not slip media sections in beside it.
+    const undeclared = await refusal(h.rtc.publishOffer(audience.participant, 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n', []));
+    expect([undeclared.kind, undeclared.message]).toEqual(['forbidden', expect.stringMatching(/data channel only/)]);
     const host = await join('room', 2);
     expect((await refusal(h.rtc.publishOffer(host.participant, 'v=0\r\n' + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n'.repeat(9), []))).kind).toBe('invalid_offer');
-    expect(h.rtc.counts.offersRefused).toBe(2);
+    expect(h.rtc.counts.offersRefused).toBe(3);
   });
 
   it('lets a lost socket resume with its secret, and refuses a wrong one', async () => {

@@ -189,8 +189,9 @@ export class RtcService {
   // ------------------------------------------------------------------ media
 
   async publishOffer(participant: Participant, sdp: string, tracks: Array<{ mid: string; kind: MediaKind }>): Promise<string> {
-    // Checked before werift sees the SDP: parsing a hostile offer is the expensive part.
-    if (participant.mayPublish.size === 0) {
+    // Checked before werift sees the SDP: parsing a hostile offer is the expensive part. An offer
+    // that declares no track may still carry the data channel, which everyone may open.
+    if (tracks.length > 0 && participant.mayPublish.size === 0) {
       this.counts.offersRefused += 1;
       throw new DomainError('forbidden', participant.role === 'host' ? 'Not allowed to publish: the token grants no publishing privilege or a ban applies' : 'Audience members cannot publish');
     }
@@ -201,7 +202,7 @@ export class RtcService {
       }
     }
     try {
-      checkPublishOffer(sdp, tracks);
+      checkPublishOffer(sdp, tracks, { media: participant.mayPublish.size > 0 });
     } catch (error) {
       this.counts.offersRefused += 1;
       throw error;
