@@ -17,6 +17,8 @@ describe('sdk coverage report', () => {
     expect(status('IAgoraRTC', 'createClient')).toBe('present');
     expect(status('IAgoraRTCClient', 'join')).toBe('present');
     expect(status('IAgoraRTCClient events', 'user-published')).toBe('present');
+    expect(status('IAgoraRTCClient', 'setEncryptionConfig')).toBe('present');
+    expect(status('IAgoraRTCClient events', 'crypt-error')).toBe('present');
     expect(status('AgoraRTCErrorCode', 'INVALID_PARAMS')).toBe('present');
     // Agora's internals are not API.
     expect(members('IAgoraRTCClient').some((m) => m.name.startsWith('_'))).toBe(false);

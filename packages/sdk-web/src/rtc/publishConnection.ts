@@ -8,6 +8,7 @@
  * `unpublish` message, so no renegotiation is needed.
  */
 import type { MediaKind } from '@parley/protocol';
+import type { FrameProtection } from '../encryption/frameProtection.ts';
 import { webrtcFailed } from '../errors.ts';
 import { completeLocalSdp } from './iceGathering.ts';
 import { peerConfiguration, preferCodec, watchPeerState, type PeerStateListener } from './peerConfig.ts';
@@ -29,11 +30,14 @@ export class PublishConnection {
   #sending = new Set<MediaKind>();
 
   #onState: PeerStateListener | undefined;
+  /** Seals every frame sent when the client encrypts media. */
+  #frames: FrameProtection | undefined;
 
-  constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener) {
+  constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener, frames?: FrameProtection) {
     this.#iceServers = iceServers;
     this.#sendOffer = sendOffer;
     this.#onState = onState;
+    this.#frames = frames;
   }
 
   get peerConnection(): RTCPeerConnection | undefined {
@@ -43,7 +47,7 @@ export class PublishConnection {
   /** Starts sending `tracks` (at most one per kind) and renegotiates. */
   async publish(tracks: Array<{ kind: MediaKind; track: MediaStreamTrack }>): Promise<void> {
     if (!this.#pc) {
-      this.#pc = new RTCPeerConnection(peerConfiguration(this.#iceServers));
+      this.#pc = new RTCPeerConnection(peerConfiguration(this.#iceServers, this.#frames?.peerConfiguration));
       watchPeerState(this.#pc, this.#onState);
     }
     const pc = this.#pc;
@@ -56,6 +60,7 @@ export class PublishConnection {
           existing.direction = 'sendonly';
         } else {
           const transceiver = pc.addTransceiver(track, { direction: 'sendonly' });
+          this.#frames?.protectSender(transceiver.sender, kind);
           if (kind === 'video') preferCodec(transceiver, 'video', 'video/VP8');
           this.#transceivers.set(kind, transceiver);
         }
