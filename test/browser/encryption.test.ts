@@ -148,7 +148,7 @@ describe('end-to-end media encryption in Chromium', () => {
     for (const page of [ada, old]) expect(await logOf(page)).not.toContain('crypt-error');
   }, 60_000);
 
-  it('refuses the modes it cannot honour with NOT_SUPPORTED, and a change after join with INVALID_OPERATION', async () => {
+  it('refuses the modes it cannot honour with NOT_SUPPORTED and a change after join with INVALID_OPERATION; leaving the channel turns encryption off', async () => {
     const page = await joinTab('e2ee-rules', 'rules', { encryption: KEY });
     const codes = await page.evaluate((salt) => {
       const attempt = (run: () => void) => {
@@ -169,5 +169,25 @@ describe('end-to-end media encryption in Chromium', () => {
       };
     }, SALT);
     expect(codes).toEqual({ xts: 'NOT_SUPPORTED', sm4: 'NOT_SUPPORTED', noSalt: 'INVALID_PARAMS', none: 'ok', afterJoin: 'INVALID_OPERATION' });
+
+    // A leave() before joining keeps encryption on; leaving the channel turns it off, as in Agora.
+    const encryptedAt = async () => t.server.services.rtc.room(project.appId, 'e2ee-rules')?.find('again')?.encrypted;
+    const joinAgain = (leaveFirst: boolean) =>
+      page.evaluate(
+        async ({ appId, token, leaveFirst }) => {
+          const client = ((window as any).again ??= window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' }));
+          if (leaveFirst) await client.leave();
+          await client.join(appId, 'e2ee-rules', token, 'again');
+        },
+        { appId: project.appId, token: token('e2ee-rules', 'again'), leaveFirst },
+      );
+    await page.evaluate((salt) => {
+      (window as any).again = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
+      (window as any).again.setEncryptionConfig('aes-128-gcm2', 'Parley-E2EE-test-Secret-1', new Uint8Array(salt));
+    }, SALT);
+    await joinAgain(true);
+    expect(await encryptedAt()).toBe(true);
+    await joinAgain(true);
+    expect(await until(encryptedAt, (encrypted) => encrypted === false)).toBe(false);
   }, 60_000);
 });

@@ -175,8 +175,9 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** Leaves the channel. Local tracks stay open (close them to release the devices). */
   async leave(): Promise<void> {
+    // Agora turns encryption off after leaving a channel; a leave() before any join keeps it on.
+    if (this.#engine.state !== 'DISCONNECTED') this.#encryption = undefined;
     this.#engine.leave();
-    this.#encryption = undefined;
   }
 
   /**
