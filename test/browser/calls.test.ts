@@ -9,21 +9,16 @@ import { buildRtcToken } from '@parley/token';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
 import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
+import { callTabs, until, type CallTabs } from './support/callTabs.ts';
 import type { CreatedProject } from '@parley/server';
-
-declare global {
-  interface Window {
-    ParleyRTC: any;
-    client: any;
-    log: string[];
-  }
-}
 
 describe('calls in Chromium through the web SDK', () => {
   let t: TestServer;
   let browser: TestBrowser;
   let project: CreatedProject;
   let auth: string;
+  let joinTab: CallTabs['joinTab'];
+  let decodedFrom: CallTabs['decodedFrom'];
 
   const token = (channel: string, uid: number | string, seconds = 600) =>
     buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: seconds, privilegeExpireSeconds: seconds });
@@ -33,60 +28,12 @@ describe('calls in Chromium through the web SDK', () => {
     project = await t.createProject('enterprise');
     auth = basic(project.customerId, project.customerSecret!);
     browser = await launchChromium();
+    ({ joinTab, decodedFrom } = callTabs(browser, t.url, project.appId, token));
   });
   afterAll(async () => {
     await browser?.close();
     await t?.stop();
   });
-
-  /** A tab with the SDK loaded from the server that joins, publishes camera+mic (unless told not to) and subscribes to everyone. */
-  async function joinTab(channel: string, uid: number | string, tokenText = token(channel, uid), { publish = true } = {}): Promise<Page> {
-    const page = await browser.context.newPage();
-    // A page of the server's origin: http://127.0.0.1 is a secure context, so getUserMedia works.
-    await page.goto(`${t.url}/healthz`);
-    await page.setContent('<div id="remote"></div>');
-    await page.addScriptTag({ url: `${t.url}/sdk/parley-rtc.js` });
-    await page.evaluate((url) => window.ParleyRTC.setServer(url), t.url);
-    await page.evaluate(
-      async ({ appId, channel, uid, token, publish }) => {
-        window.log = [];
-        const client = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
-        window.client = client;
-        client.on('user-published', async (user: any, kind: 'audio' | 'video') => {
-          await client.subscribe(user, kind);
-          if (kind === 'video') user.videoTrack.play('remote');
-          else user.audioTrack.play();
-        });
-        client.on('user-left', (user: any, reason: string) => window.log.push(`left:${user.uid}:${reason}`));
-        client.on('connection-state-change', (state: string, _prev: string, reason?: string) => window.log.push(`state:${state}:${reason ?? ''}`));
-        client.on('published-user-list', (users: any[]) => window.log.push(`published-list:${users.map((u) => u.uid).join(',')}`));
-        client.on('peerconnection-state-change', (current: string) => window.log.push(`pc:${current}`));
-        await client.join(appId, channel, token, uid);
-        if (!publish) return;
-        const tracks = await window.ParleyRTC.createMicrophoneAndCameraTracks();
-        await client.publish(tracks);
-      },
-      { appId: project.appId, channel, uid, token: tokenText, publish },
-    );
-    return page;
-  }
-
-  async function decodedFrom(page: Page, uid: number | string): Promise<{ frames: number; audioBytes: number }> {
-    return page.evaluate(async (uid) => {
-      const video = (await window.client.getRemoteVideoStats())[uid];
-      const audio = (await window.client.getRemoteAudioStats())[uid];
-      return { frames: video?.framesDecoded ?? 0, audioBytes: audio?.receiveBytes ?? 0 };
-    }, uid);
-  }
-
-  async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (ok(value) || Date.now() > deadline) return value;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   const participants = async (channel: string) =>
     ((await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/${channel}`, { auth })).body.data?.participants ?? []).map((p: any) => p.uid).sort();
@@ -461,7 +408,7 @@ describe('calls in Chromium through the web SDK', () => {
   it('carries stream messages and metadata to every other user, from one who never published too, within Agora\'s limits', async () => {
     const alice = await joinTab('data-call', 'alice');
     const bob = await joinTab('data-call', 'bob');
-    const carol = await joinTab('data-call', 'carol', undefined, { publish: false });
+    const carol = await joinTab('data-call', 'carol', { publish: false });
     const tabs = { alice, bob, carol };
     // Listening opens each tab's data channel.
     for (const page of Object.values(tabs)) {

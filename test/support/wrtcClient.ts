@@ -35,6 +35,8 @@ export interface BotOptions {
   /** Count received media through JavaScript sinks (default true; costs CPU per stream). */
   sinks?: boolean;
   platform?: string;
+  /** Tells the server at join that the bot's media is end-to-end encrypted (it sends it in the clear all the same). */
+  encrypted?: boolean;
 }
 
 /** Milliseconds since the start of `join` at which each step happened (performance.now based). */
@@ -124,6 +126,7 @@ export class BotClient {
       ...(options.role ? { role: options.role } : {}),
       ...(options.mode ? { mode: options.mode } : {}),
       platform: options.platform ?? 'bot',
+      ...(options.encrypted !== undefined ? { encrypted: options.encrypted } : {}),
     } as never);
     if (joined.type !== 'joined') throw new Error(`join failed: ${JSON.stringify(joined)}`);
     bot.#mark('joined');

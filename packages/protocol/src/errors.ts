@@ -19,6 +19,7 @@ export const errorCatalogue = {
   conflict: { status: 409, message: 'Conflicts with the resource\'s state' },
   recording_conflict: { status: 409, message: 'A recording is already running' },
   recording_stopped: { status: 409, message: 'The recording has already stopped' },
+  channel_encrypted: { status: 409, message: 'The channel\'s media is end-to-end encrypted' },
   payload_too_large: { status: 413, message: 'Request body too large' },
   uri_too_long: { status: 414, message: 'URI too long' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type' },

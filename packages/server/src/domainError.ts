@@ -17,8 +17,10 @@ export type DomainErrorKind =
   /** A part the service needs is down (the store…); try again later. */
   | 'unavailable'
   // --- cloud recording
-  /** Not something Parley records: web page mode, snapshots, encrypted channels, other storage vendors. */
+  /** Not something Parley records: web page mode, snapshots, other storage vendors. */
   | 'unsupported'
+  /** The channel's media is end-to-end encrypted (clients in it encrypt): the server cannot record it. */
+  | 'channel_encrypted'
   | 'resource_not_found'
   | 'resource_expired'
   /** start's cname, uid or clientRequest differ from what acquire was given. */

@@ -289,7 +289,7 @@ export const operations = {
     path: '/v1/projects/:projectId/channels/:channel/recordings',
     summary: 'Start recording',
     description:
-      'Starts a cloud recording of a channel: a recorder joins with the given uid (role `recorder`) and records each user (`individual`) or a composite of everyone (`mix`) to HLS and optionally MP4, until stopped or until nobody has published for `maxIdleTime` seconds.',
+      'Starts a cloud recording of a channel: a recorder joins with the given uid (role `recorder`) and records each user (`individual`) or a composite of everyone (`mix`) to HLS and optionally MP4, until stopped or until nobody has published for `maxIdleTime` seconds. A channel whose clients encrypt their media end to end (the SDK\'s `setEncryptionConfig`) cannot be recorded, since the server never holds the key: start answers 409 `channel_encrypted` while such clients are in it.',
     tag: 'Recordings',
     auth: 'basic',
     params: ChannelParams,

@@ -50,6 +50,12 @@ export const JoinMessage = Type.Object(
     mode: Type.Optional(Type.Union([Type.Literal('rtc'), Type.Literal('live')])),
     /** Free text such as "web", shown in participant lists. */
     platform: Type.Optional(Type.String({ maxLength: 32 })),
+    /**
+     * True when the client encrypts its media end to end (the SDK's setEncryptionConfig): the
+     * server forwards frames it cannot read, and refuses to record the channel while such clients
+     * are in it.
+     */
+    encrypted: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -62,6 +62,14 @@ describe('ParleyClient signaling', () => {
     expect(events).toEqual(['state DISCONNECTED->CONNECTING', 'state CONNECTING->CONNECTED']);
   });
 
+  it('refuses media encryption where frames cannot be transformed (no Worker, no encoded transforms), and joins unencrypted only when asked', async () => {
+    expect(() => client.setEncryptionConfig('aes-256-gcm2', 'Str0ng!secret', new Uint8Array(32))).toThrow(expect.objectContaining({ code: 'NOT_SUPPORTED' }));
+    expect(() => client.setEncryptionConfig('aes-128-ecb', 'Str0ng!secret')).toThrow(expect.objectContaining({ code: 'NOT_SUPPORTED' }));
+    client.setEncryptionConfig('none', '');
+    await client.join(APP_ID, 'room 1', '007token', 'alice');
+    expect(server.received.find((message) => message.type === 'join')).not.toHaveProperty('encrypted');
+  });
+
   it('lets the server pick the uid when none is given', async () => {
     await expect(client.join(APP_ID, 'room', '007token')).resolves.toBe(4242);
     expect(server.received.find((message) => message.type === 'join')).not.toHaveProperty('uid');

@@ -19,6 +19,8 @@ import {
   ParleyRTCError,
   remoteUserNotPublished,
 } from '../errors.ts';
+import { checkEncryptionConfig, type EncryptionMode, type EncryptionSettings } from '../encryption/encryptionConfig.ts';
+import { canProtectFrames, FrameProtection } from '../encryption/frameProtection.ts';
 import { PublishConnection, type PublishOffer } from '../rtc/publishConnection.ts';
 import {
   emptyLocalAudioStats,
@@ -100,6 +102,10 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       else this.emit('receive-metadata', uid, payload);
     },
   });
+  /** What setEncryptionConfig asked for the next join; cleared by leave(), as in Agora. */
+  #encryption: EncryptionSettings | undefined;
+  /** The session's media encryption, from join until the session ends. */
+  #frames: FrameProtection | undefined;
 
   constructor(config: ClientConfig) {
     super();
@@ -178,6 +184,13 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     checkChannelName(channel);
     checkToken(token);
     const askedUid = checkUid(uid);
+    const encryption = this.#encryption;
+    if (encryption && this.#engine.state === 'DISCONNECTED') {
+      const frames = await FrameProtection.start(encryption, () => this.emit('crypt-error'));
+      // Another join() won the race while the key was derived: it fails in the engine below.
+      if (this.#engine.state === 'DISCONNECTED' && !this.#frames) this.#frames = frames;
+      else frames.close();
+    }
     return this.#engine.join({
       type: 'join',
       appId,
@@ -187,12 +200,30 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       ...(this.mode === 'live' ? { role: this.#role } : {}),
       mode: this.mode,
       platform: 'web',
+      ...(encryption ? { encrypted: true } : {}),
     });
   }
 
   /** Leaves the channel. Local tracks stay open (close them to release the devices). */
   async leave(): Promise<void> {
+    // Agora turns encryption off after leaving a channel; a leave() before any join keeps it on.
+    if (this.#engine.state !== 'DISCONNECTED') this.#encryption = undefined;
     this.#engine.leave();
+  }
+
+  /**
+   * Encrypts this client's media end to end from the next join (Agora's built-in encryption):
+   * every audio and video frame is sealed with AES-GCM in the browser, the server forwards what it
+   * cannot read, and only clients given the same mode, secret and salt can play it; a client with
+   * the wrong key gets no picture or sound and the `crypt-error` event. "aes-128-gcm2" and
+   * "aes-256-gcm2" (with a 32-byte salt) are recommended; "aes-128-gcm" and "aes-256-gcm" work too;
+   * the other modes throw NOT_SUPPORTED, and "none" turns encryption off. Call before join();
+   * leave() turns it off again. The server will not record a channel while encrypted clients are in it.
+   */
+  setEncryptionConfig(encryptionMode: EncryptionMode, secret: string, salt?: Uint8Array, encryptDataStream?: boolean): void {
+    const settings = checkEncryptionConfig(encryptionMode, secret, salt, encryptDataStream, canProtectFrames());
+    if (this.#engine.state !== 'DISCONNECTED') throw invalidOperation('Call setEncryptionConfig() before join()');
+    this.#encryption = settings;
   }
 
   /**
@@ -453,14 +484,18 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return {
       started: () => {
         const onState = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => this.#peerStateChanged(current, previous);
-        this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer), onState);
-        this.#subscriber = new SubscribeConnection(this.#iceServers, {
-          sendAnswer: (offerId, sdp) => this.#engine.send({ type: 'subscribe-answer', offerId, sdp }),
-          onTrack: (received) => this.#users.attachTrack(received),
-          onTracks: (received) => this.#users.syncTracks(received),
-          onError: (error) => this.emit('exception', error),
-          onState,
-        });
+        this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
+        this.#subscriber = new SubscribeConnection(
+          this.#iceServers,
+          {
+            sendAnswer: (offerId, sdp) => this.#engine.send({ type: 'subscribe-answer', offerId, sdp }),
+            onTrack: (received) => this.#users.attachTrack(received),
+            onTracks: (received) => this.#users.syncTracks(received),
+            onError: (error) => this.emit('exception', error),
+            onState,
+          },
+          this.#frames,
+        );
         this.#stats.start();
         this.#networkQuality.start();
       },
@@ -491,6 +526,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.#publisher?.close();
         this.#subscriber?.close();
         this.#publisher = this.#subscriber = undefined;
+        this.#frames?.close();
+        this.#frames = undefined;
         for (const track of this.#published.values()) track.unlinkPublisher(this.#trackLink);
         this.#published.clear();
         this.#users.clear();

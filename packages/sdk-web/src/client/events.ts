@@ -83,6 +83,11 @@ export interface ClientEvents {
   'media-reconnect-end': (uid: number | string) => void;
   /** Right after join: the users already publishing (each also gets user-published). */
   'published-user-list': (users: RemoteUser[]) => void;
+  /**
+   * Received media failed to decrypt (a wrong encryption mode, secret or salt, or altered frames):
+   * those frames are dropped. At most once every 5 s. See setEncryptionConfig.
+   */
+  'crypt-error': () => void;
   /** Every 2 s while joined: how well the uplink and downlink carry media, 0 (unknown) to 6 (down). */
   'network-quality': (stats: NetworkQuality) => void;
   /**

@@ -20,6 +20,8 @@ describe('sdk coverage report', () => {
     expect(status('IAgoraRTCClient events', 'stream-message')).toBe('present');
     expect(status('AgoraRTCErrorCode', 'DATACHANNEL_FAILED')).toBe('present');
     expect(status('AgoraRTCErrorCode', 'METADATA_OUT_OF_RANGE')).toBe('present');
+    expect(status('IAgoraRTCClient', 'setEncryptionConfig')).toBe('present');
+    expect(status('IAgoraRTCClient events', 'crypt-error')).toBe('present');
     expect(status('AgoraRTCErrorCode', 'INVALID_PARAMS')).toBe('present');
     // Agora's internals are not API.
     expect(members('IAgoraRTCClient').some((m) => m.name.startsWith('_'))).toBe(false);

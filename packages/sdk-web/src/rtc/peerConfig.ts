@@ -21,8 +21,9 @@ export function watchPeerState(pc: RTCPeerConnection, listener: PeerStateListene
   });
 }
 
-export function peerConfiguration(iceServers: RTCIceServer[] | undefined): RTCConfiguration {
-  return { iceServers: iceServers ?? [], bundlePolicy: 'max-bundle' };
+/** `extra`: what media encryption needs of the connection (see encryption/frameProtection.ts). */
+export function peerConfiguration(iceServers: RTCIceServer[] | undefined, extra: Partial<RTCConfiguration> = {}): RTCConfiguration {
+  return { iceServers: iceServers ?? [], bundlePolicy: 'max-bundle', ...extra };
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import type { MediaKind } from '@parley/protocol';
 import { DATA_CHANNEL_LABEL } from '@parley/protocol/data-channel';
+import type { FrameProtection } from '../encryption/frameProtection.ts';
 import { webrtcFailed } from '../errors.ts';
 import { completeLocalSdp } from './iceGathering.ts';
 import { peerConfiguration, preferCodec, watchPeerState, type PeerStateListener } from './peerConfig.ts';
@@ -35,11 +36,14 @@ export class PublishConnection {
   #sending = new Set<MediaKind>();
 
   #onState: PeerStateListener | undefined;
+  /** Seals every frame sent when the client encrypts media. */
+  #frames: FrameProtection | undefined;
 
-  constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener) {
+  constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener, frames?: FrameProtection) {
     this.#iceServers = iceServers;
     this.#sendOffer = sendOffer;
     this.#onState = onState;
+    this.#frames = frames;
   }
 
   get peerConnection(): RTCPeerConnection | undefined {
@@ -58,6 +62,7 @@ export class PublishConnection {
           existing.direction = 'sendonly';
         } else {
           const transceiver = pc.addTransceiver(track, { direction: 'sendonly' });
+          this.#frames?.protectSender(transceiver.sender, kind);
           if (kind === 'video') preferCodec(transceiver, 'video', 'video/VP8');
           this.#transceivers.set(kind, transceiver);
         }
@@ -128,7 +133,7 @@ export class PublishConnection {
 
   #peer(): RTCPeerConnection {
     if (!this.#pc) {
-      this.#pc = new RTCPeerConnection(peerConfiguration(this.#iceServers));
+      this.#pc = new RTCPeerConnection(peerConfiguration(this.#iceServers, this.#frames?.peerConfiguration));
       watchPeerState(this.#pc, this.#onState);
     }
     return this.#pc;

@@ -8,6 +8,7 @@
  * Offers are applied one at a time, in the order they arrive.
  */
 import type { MediaKind } from '@parley/protocol';
+import type { FrameProtection } from '../encryption/frameProtection.ts';
 import { webrtcFailed } from '../errors.ts';
 import type { ServerMessageOf } from '../signaling/messages.ts';
 import { completeLocalSdp } from './iceGathering.ts';
@@ -42,10 +43,13 @@ export class SubscribeConnection {
   #mids = new Map<string, { uid: number | string; kind: MediaKind }>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Opens every frame received when the client encrypts media. */
+  #frames: FrameProtection | undefined;
 
-  constructor(iceServers: RTCIceServer[] | undefined, handlers: SubscribeConnectionHandlers) {
+  constructor(iceServers: RTCIceServer[] | undefined, handlers: SubscribeConnectionHandlers, frames?: FrameProtection) {
     this.#iceServers = iceServers;
     this.#handlers = handlers;
+    this.#frames = frames;
   }
 
   get peerConnection(): RTCPeerConnection | undefined {
@@ -110,9 +114,11 @@ export class SubscribeConnection {
   }
 
   #create(): RTCPeerConnection {
-    const pc = new RTCPeerConnection(peerConfiguration(this.#iceServers));
+    const pc = new RTCPeerConnection(peerConfiguration(this.#iceServers, this.#frames?.peerConfiguration));
     watchPeerState(pc, this.#handlers.onState);
     pc.ontrack = (event) => {
+      // Before any frame reaches the decoder: a frame that does not open is never decoded.
+      this.#frames?.protectReceiver(event.receiver, event.track.kind as MediaKind);
       const mid = event.transceiver.mid;
       const owner = mid === null ? undefined : this.#mids.get(mid);
       if (owner && mid !== null) this.#handlers.onTrack({ ...owner, track: event.track, mid });

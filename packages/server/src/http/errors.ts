@@ -31,6 +31,7 @@ const V1_ERRORS: Record<DomainErrorKind, ErrorKey> = {
   rate_limited: 'rate_limited',
   unavailable: 'unavailable',
   unsupported: 'invalid_parameter',
+  channel_encrypted: 'channel_encrypted',
   resource_not_found: 'not_found',
   resource_expired: 'invalid_parameter',
   resource_mismatch: 'invalid_parameter',

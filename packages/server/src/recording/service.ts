@@ -135,6 +135,13 @@ export class RecordingService {
       throw new DomainError(input.mode === 'web' ? 'unsupported' : 'invalid_parameter', `mode must be individual or mix${input.mode === 'web' ? ': web page recording is not offered' : ''}`, 'mode');
     }
     const mode: RecordingMode = input.mode;
+    if (this.#deps.rtc.room(appId, input.cname)?.encrypted) {
+      throw new DomainError(
+        'channel_encrypted',
+        `Channel "${input.cname}" is end-to-end encrypted: its clients encrypt media with a key the server never holds, so it cannot be recorded while they are in it`,
+        'cname',
+      );
+    }
     const settings = normalizeSettings(input.settings);
     await this.#checkStorage(appId, input.storage);
     try {

@@ -139,7 +139,8 @@ export class RecordingTask implements RoomObserver {
   // ------------------------------------------------------------------ RoomObserver
 
   trackPublished(publisher: Participant, published: PublishedTrack): void {
-    if (this.#stopped || publisher.role === 'recorder' || !records(this.settings, published.kind, publisher.uid)) return;
+    // An encrypted client's frames cannot be decoded here (start refuses encrypted channels; this is one who joined later).
+    if (this.#stopped || publisher.role === 'recorder' || publisher.encrypted || !records(this.settings, published.kind, publisher.uid)) return;
     if (this.#compositor) this.#mix(publisher, published);
     else this.#openSlice(publisher, published);
     this.#checkIdle();

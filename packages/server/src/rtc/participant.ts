@@ -42,6 +42,8 @@ export interface ParticipantInit {
   role: ClientRole | 'recorder';
   platform: string;
   mode: 'rtc' | 'live';
+  /** The client encrypts its media end to end: the SFU forwards it, nobody here can decode it. */
+  encrypted?: boolean;
   network: MediaNetwork;
   tokenExpiresAt: number;
   /** Kinds the token and ban rules let this user publish. */
@@ -58,6 +60,8 @@ export class Participant {
   readonly role: ClientRole | 'recorder';
   readonly platform: string;
   readonly mode: 'rtc' | 'live';
+  /** The client encrypts its media end to end (see ParticipantInit.encrypted). */
+  readonly encrypted: boolean;
   readonly joinedAt = Date.now();
   readonly muted = { audio: false, video: false };
   /** The client's last report of its own link (Agora's 0–6 scale). */
@@ -82,6 +86,7 @@ export class Participant {
     this.role = init.role;
     this.platform = init.platform;
     this.mode = init.mode;
+    this.encrypted = init.encrypted ?? false;
     this.tokenExpiresAt = init.tokenExpiresAt;
     this.mayPublish = init.mayPublish;
     this.#peer = peer;

@@ -48,6 +48,15 @@ export class Room {
     return [...this.#participants.values()];
   }
 
+  /**
+   * Whether media in this channel is end-to-end encrypted: someone in it encrypts (the client said
+   * so at join). It stops being so once the last of them has left.
+   */
+  get encrypted(): boolean {
+    for (const participant of this.#participants.values()) if (participant.encrypted) return true;
+    return false;
+  }
+
   find(uid: number | string): Participant | undefined {
     return this.#participants.get(String(uid));
   }

@@ -79,6 +79,7 @@ export class RtcService {
         role,
         platform: message.platform ?? 'web',
         mode,
+        encrypted: message.encrypted ?? false,
         network: this.#deps.network,
         tokenExpiresAt: grant.expiresAt,
         mayPublish: role === 'host' ? grant.mayPublish : new Set(),

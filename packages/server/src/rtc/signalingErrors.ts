@@ -13,6 +13,7 @@ export const SIGNALING_ERRORS: Record<DomainErrorKind, SignalingErrorCode> = {
   rate_limited: 'rate_limited',
   unavailable: 'internal',
   unsupported: 'invalid_message',
+  channel_encrypted: 'forbidden',
   resource_not_found: 'internal',
   resource_expired: 'internal',
   resource_mismatch: 'internal',

@@ -49,6 +49,7 @@ const noWorker = () => new CloudRecordingFailure(404, 404, 'failed to find worke
 const AGORA_ERRORS: Record<DomainErrorKind, (error: DomainError) => CloudRecordingFailure> = {
   invalid_parameter: (error) => invalidParameter(error.message),
   unsupported: (error) => invalidParameter(error.message),
+  channel_encrypted: (error) => invalidParameter(error.message),
   invalid_channel_name: () => new CloudRecordingFailure(400, 401, 'invalid_channel_name'),
   resource_not_found: () => new CloudRecordingFailure(400, 1001, 'invalid resourceid'),
   resource_expired: () => new CloudRecordingFailure(400, 433, 'resource expired'),
@@ -138,7 +139,7 @@ function handlers(services: Services): Handlers {
       const { recordingConfig, recordingFileConfig, storageConfig, snapshotConfig, extensionServiceConfig } = body.clientRequest;
       if (snapshotConfig) throw invalidParameter('snapshotConfig is not supported: Parley records audio and video only');
       if (extensionServiceConfig) throw invalidParameter('extensionServiceConfig is not supported: web page recording is not offered');
-      if (recordingConfig?.decryptionMode) throw invalidParameter('decryptionMode is not supported: Parley channels are not media-encrypted');
+      if (recordingConfig?.decryptionMode) throw invalidParameter('decryptionMode is not supported: Parley encrypts media end to end, so the server has no key to decrypt with');
       const { transcodingConfig, ...config } = recordingConfig ?? { channelType: 0 };
       const started = await recordings.start(project.appId, resourceid, {
         cname: body.cname,

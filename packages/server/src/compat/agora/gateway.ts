@@ -52,6 +52,7 @@ const CHANNEL_MANAGEMENT_STATUS: Record<DomainErrorKind, number> = {
   rate_limited: 429,
   unavailable: 503,
   unsupported: 400,
+  channel_encrypted: 409,
   resource_not_found: 404,
   resource_expired: 400,
   resource_mismatch: 400,
