@@ -140,18 +140,20 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /**
    * Joins `channel` of project `appId` with `token`; resolves with this client's uid. Without a uid
-   * (or with 0 or null) the server picks a numeric one.
+   * (or with 0 or null) the server picks a numeric one. `token` is typed `string | null` as in
+   * Agora, whose projects without an App Certificate join with null; every Parley project has a
+   * certificate, so null rejects with INVALID_PARAMS.
    */
-  async join(appId: string, channel: string, token: string, uid?: number | string | null): Promise<number | string> {
+  async join(appId: string, channel: string, token: string | null, uid?: number | string | null): Promise<number | string> {
     checkAppId(appId);
     checkChannelName(channel);
-    checkToken(token);
+    const checkedToken = checkToken(token);
     const askedUid = checkUid(uid);
     return this.#engine.join({
       type: 'join',
       appId,
       channel,
-      token,
+      token: checkedToken,
       ...(askedUid !== undefined ? { uid: askedUid } : {}),
       ...(this.mode === 'live' ? { role: this.#role } : {}),
       mode: this.mode,
