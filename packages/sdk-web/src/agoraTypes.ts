@@ -10,6 +10,7 @@
  */
 import type ParleyRTC from './index.ts';
 import type { ClientConfig, ParleyClient } from './client/client.ts';
+export type { AudienceLatencyLevelType, ClientRoleOptions } from './client/client.ts';
 import type { RemoteUser } from './client/remoteUser.ts';
 import type { RTCStats } from './client/statsCollector.ts';
 import type { ParleyErrorCode, ParleyRTCError } from './errors.ts';
@@ -34,8 +35,6 @@ export type UID = number | string;
 export type SDK_CODEC = ClientConfig['codec'];
 /** "rtc" and "live" (Agora also has "p2p"). */
 export type SDK_MODE = ClientConfig['mode'];
-/** Agora's audience latency levels: 1 low latency, 2 ultra-low latency (Parley forwards every audience in real time). */
-export type AudienceLatencyLevelType = 1 | 2 | 3;
 /** Agora's remote stream types: 0 the high (full) stream, 1 the low stream, 4–8 layers of the high stream. */
 export type RemoteStreamType = 0 | 1 | 4 | 5 | 6 | 7 | 8;
 export type AgoraRTCStats = RTCStats;

@@ -51,10 +51,21 @@ export interface ClientConfig {
   codec: 'vp8';
   /** Live mode: the role to join with (default "host"); see setClientRole. */
   role?: ClientRole;
+  /** Agora's audience latency level; accepted and unused: Parley forwards to every audience in real time. */
+  clientRoleOptions?: ClientRoleOptions;
   /** http(s) base URL of the Parley server; default ParleyRTC.setServer(), else the page's origin. */
   server?: string;
   /** STUN/TURN servers for both peer connections; default none (the SFU is reached directly). */
   iceServers?: RTCIceServer[];
+}
+
+/** Agora's audience latency levels: 1 low latency, 2 ultra-low latency, 3 synchronised. */
+export type AudienceLatencyLevelType = 1 | 2 | 3;
+
+/** Agora's options of an audience role. Parley has one latency, real time, for hosts and audience alike. */
+export interface ClientRoleOptions {
+  level: AudienceLatencyLevelType;
+  delay?: number;
 }
 
 export class ParleyClient extends TypedEmitter<ClientEvents> {
@@ -168,9 +179,10 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /**
    * Live mode: joins as "host" (publishes and subscribes) or "audience" (only subscribes).
-   * Parley fixes the role at join, so call this before join().
+   * Parley fixes the role at join, so call this before join(). Agora's `options` (the audience's
+   * latency level) are accepted and unused: Parley's audience gets media in real time.
    */
-  async setClientRole(role: ClientRole): Promise<void> {
+  async setClientRole(role: ClientRole, _options?: ClientRoleOptions): Promise<void> {
     if (role !== 'host' && role !== 'audience') throw invalidParams('role must be "host" or "audience"', { field: 'role' });
     if (this.mode !== 'live') throw invalidOperation('setClientRole() is for live mode: in rtc mode everyone is a host');
     if (this.#engine.state !== 'DISCONNECTED') throw invalidOperation('Parley sets the role at join: call setClientRole() before join()');
