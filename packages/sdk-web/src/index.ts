@@ -1,11 +1,12 @@
 /**
- * @module @parley/sdk-web
+ * @module @parley/rtc-sdk
  *
  * The SDK's front door: the `ParleyRTC` object (default export, and `window.ParleyRTC` in the
- * script build) with the calls Agora Web SDK users know, plus named exports of every public type.
+ * script build) with the calls Agora Web SDK users know, plus named exports of every public type,
+ * under Parley's names and Agora's (agoraTypes.ts).
  *
  * @example
- * import ParleyRTC from '@parley/sdk-web';
+ * import ParleyRTC from '@parley/rtc-sdk';
  * const client = ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
  * client.on('user-published', async (user, mediaType) => {
  *   const track = await client.subscribe(user, mediaType);
@@ -287,3 +288,4 @@ export { LocalVideoTrack } from './tracks/localVideoTrack.ts';
 export { RemoteTrack, RemoteAudioTrack, RemoteVideoTrack } from './tracks/remoteTrack.ts';
 export type { VideoPlayerConfig } from './tracks/mediaPlayer.ts';
 export type { MediaKind as MediaType, ClientRole } from '@parley/protocol';
+export type * from './agoraTypes.ts';

@@ -2,7 +2,11 @@
  * Which server a client talks to, and the signaling URL made from it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeSignalingServer } from '../test/fakeSignalingServer.ts';
+import ParleyRTC from './index.ts';
 import { resolveServer, setDefaultServer, signalingUrl } from './serverUrl.ts';
+
+const APP_ID = '0123456789abcdef0123456789abcdef';
 
 describe('server URL', () => {
   afterEach(() => setDefaultServer(undefined));
@@ -26,5 +30,31 @@ describe('server URL', () => {
   it('rejects URLs that are not http(s) or ws(s)', () => {
     expect(() => setDefaultServer('ftp://example.com')).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS' }));
     expect(() => setDefaultServer('example.com')).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS' }));
+  });
+
+  it('ParleyRTC.setServer, called before createClient or after it, sends the next join to that server; the client option wins', async () => {
+    const [chosen, own] = await Promise.all([startFakeSignalingServer(), startFakeSignalingServer()]);
+    const joins = (server: typeof chosen) => server.received.filter((message) => message.type === 'join').length;
+    try {
+      ParleyRTC.setServer(chosen.url);
+      const before = ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
+      await before.join(APP_ID, 'room', '007token', 'alice');
+      expect(joins(chosen)).toBe(1);
+      await before.leave();
+
+      setDefaultServer(undefined);
+      const earlier = ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
+      ParleyRTC.setServer(chosen.url);
+      await earlier.join(APP_ID, 'room', '007token', 'bob');
+      expect(joins(chosen)).toBe(2);
+      await earlier.leave();
+
+      const withOption = ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8', server: own.url });
+      await withOption.join(APP_ID, 'room', '007token', 'carol');
+      expect([joins(chosen), joins(own)]).toEqual([2, 1]);
+      await withOption.leave();
+    } finally {
+      await Promise.all([chosen.close(), own.close()]);
+    }
   });
 });

@@ -2,7 +2,7 @@
  * join() argument checks: channel names, uids and App IDs, as the server's rules have them.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAppId, checkChannelName, checkUid } from './validation.ts';
+import { checkAppId, checkChannelName, checkToken, checkUid } from './validation.ts';
 
 const invalid = expect.objectContaining({ code: 'INVALID_PARAMS' });
 
@@ -33,5 +33,11 @@ describe('join arguments', () => {
     expect(checkAppId('0123456789abcdef0123456789abcdef')).toBe('0123456789abcdef0123456789abcdef');
     expect(() => checkAppId('0123456789ABCDEF0123456789ABCDEF')).toThrow(invalid);
     expect(() => checkAppId('short')).toThrow(invalid);
+  });
+
+  it('accept a token string, and refuse Agora\'s null token with a reason (every Parley project has a certificate)', () => {
+    expect(checkToken('007abc')).toBe('007abc');
+    expect(() => checkToken(null)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS', message: expect.stringContaining('always need a token') }));
+    expect(() => checkToken('')).toThrow(invalid);
   });
 });

@@ -28,7 +28,8 @@ export function checkChannelName(channel: unknown): string {
 
 export function checkToken(token: unknown): string {
   if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
-    throw invalidParams('token must be a non-empty string (an AccessToken2 made by your backend)', { field: 'token' });
+    const reason = token === null ? 'Parley projects always need a token: ' : '';
+    throw invalidParams(`${reason}token must be a non-empty string (an AccessToken2 made by your backend)`, { field: 'token' });
   }
   return token;
 }

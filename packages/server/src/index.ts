@@ -19,6 +19,7 @@ export { S3BlobStore } from './blob/s3BlobStore.ts';
 // --- Web surfaces the docs build and its tests serve the way the server does.
 export { DOCS_BUILD_DIR, registerDocs } from './web/docs.ts';
 export { CONSOLE_BUILD_DIR, registerConsolePages } from './web/console.ts';
+export { sdkBundleVersion } from './web/assets.ts';
 export { installHtmlSecurity } from './http/htmlSecurity.ts';
 export { installErrorHandler } from './http/errors.ts';
 export { compileValidator } from './http/validation.ts';

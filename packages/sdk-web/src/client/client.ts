@@ -55,6 +55,8 @@ export interface ClientConfig {
   codec: 'vp8';
   /** Live mode: the role to join with (default "host"); see setClientRole. */
   role?: ClientRole;
+  /** Agora's audience latency level; accepted and unused: Parley forwards to every audience in real time. */
+  clientRoleOptions?: ClientRoleOptions;
   /** http(s) base URL of the Parley server; default ParleyRTC.setServer(), else the page's origin. */
   server?: string;
   /** STUN/TURN servers for both peer connections; default none (the SFU is reached directly). */
@@ -63,6 +65,15 @@ export interface ClientConfig {
 
 /** What sendStreamMessage() takes, as Agora's SendDataStreamMessage. */
 export type SendDataStreamMessage = Uint8Array | string | { payload: Uint8Array | string; syncWithAudio?: boolean };
+
+/** Agora's audience latency levels: 1 low latency, 2 ultra-low latency, 3 synchronised. */
+export type AudienceLatencyLevelType = 1 | 2 | 3;
+
+/** Agora's options of an audience role. Parley has one latency, real time, for hosts and audience alike. */
+export interface ClientRoleOptions {
+  level: AudienceLatencyLevelType;
+  delay?: number;
+}
 
 export class ParleyClient extends TypedEmitter<ClientEvents> {
   readonly mode: 'rtc' | 'live';
@@ -177,12 +188,14 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /**
    * Joins `channel` of project `appId` with `token`; resolves with this client's uid. Without a uid
-   * (or with 0 or null) the server picks a numeric one.
+   * (or with 0 or null) the server picks a numeric one. `token` is typed `string | null` as in
+   * Agora, whose projects without an App Certificate join with null; every Parley project has a
+   * certificate, so null rejects with INVALID_PARAMS.
    */
-  async join(appId: string, channel: string, token: string, uid?: number | string | null): Promise<number | string> {
+  async join(appId: string, channel: string, token: string | null, uid?: number | string | null): Promise<number | string> {
     checkAppId(appId);
     checkChannelName(channel);
-    checkToken(token);
+    const checkedToken = checkToken(token);
     const askedUid = checkUid(uid);
     const encryption = this.#encryption;
     if (encryption && this.#engine.state === 'DISCONNECTED') {
@@ -195,7 +208,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       type: 'join',
       appId,
       channel,
-      token,
+      token: checkedToken,
       ...(askedUid !== undefined ? { uid: askedUid } : {}),
       ...(this.mode === 'live' ? { role: this.#role } : {}),
       mode: this.mode,
@@ -228,9 +241,10 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /**
    * Live mode: joins as "host" (publishes and subscribes) or "audience" (only subscribes).
-   * Parley fixes the role at join, so call this before join().
+   * Parley fixes the role at join, so call this before join(). Agora's `options` (the audience's
+   * latency level) are accepted and unused: Parley's audience gets media in real time.
    */
-  async setClientRole(role: ClientRole): Promise<void> {
+  async setClientRole(role: ClientRole, _options?: ClientRoleOptions): Promise<void> {
     if (role !== 'host' && role !== 'audience') throw invalidParams('role must be "host" or "audience"', { field: 'role' });
     if (this.mode !== 'live') throw invalidOperation('setClientRole() is for live mode: in rtc mode everyone is a host');
     if (this.#engine.state !== 'DISCONNECTED') throw invalidOperation('Parley sets the role at join: call setClientRole() before join()');

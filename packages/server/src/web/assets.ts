@@ -1,9 +1,12 @@
 /**
  * Static files the server hands to browsers: the landing page at /, the SDK bundles at /sdk/ (built
  * by `npm run build` into packages/sdk-web/dist) and the demo call page at /call. Files are read
- * once at startup and served from memory with an ETag, `Cache-Control: no-cache` (browsers
- * revalidate, so a rebuilt SDK shows up at the next load) and `nosniff`. A missing bundle answers
- * a 404 envelope that says how to build it, rather than a bare "route not found".
+ * once at startup and served from memory with an ETag and `nosniff`. Most revalidate on every
+ * load (`Cache-Control: no-cache`), so a rebuilt SDK shows up at the next load; the SDK is also
+ * served under its version, `/sdk/<version>/parley-rtc.js`, cached for a year as immutable, for
+ * apps that pin a release. The version is the one the bundle's own banner names, so those bytes
+ * are what that version is. A missing bundle answers a 404 envelope that says how to build it,
+ * rather than a bare "route not found"; so does an SDK version this server does not have.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -40,6 +43,11 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const SDK_FILES = ['parley-rtc.js', 'parley-rtc.js.map', 'parley-rtc.mjs', 'parley-rtc.mjs.map'];
+const SDK_BUNDLES = ['parley-rtc.js', 'parley-rtc.mjs'];
+const REVALIDATE = 'no-cache';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The banner the SDK build opens each bundle with (packages/sdk-web/scripts/build.ts): `/*! @parley/rtc-sdk 0.1.0 | Apache-2.0 *\/`. */
+const SDK_BANNER = /^\/\*! @parley\/rtc-sdk (\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?) \|/;
 const CALL_FILES: Record<string, string> = { '/call': 'index.html', '/call/app.js': 'app.js', '/call/style.css': 'style.css' };
 const hidden = { schema: { hide: true } };
 
@@ -64,8 +72,13 @@ function protocolScript(): Asset {
   return asset(body, CONTENT_TYPES['.js']!);
 }
 
-function send(asset: Asset, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.header('ETag', asset.etag).header('Cache-Control', 'no-cache').header('X-Content-Type-Options', 'nosniff');
+/** The SDK version a built bundle names in its banner; undefined for anything else. */
+export function sdkBundleVersion(bundle: Buffer): string | undefined {
+  return SDK_BANNER.exec(bundle.subarray(0, 100).toString('utf8'))?.[1];
+}
+
+function send(asset: Asset, request: FastifyRequest, reply: FastifyReply, cacheControl = REVALIDATE): FastifyReply {
+  reply.header('ETag', asset.etag).header('Cache-Control', cacheControl).header('X-Content-Type-Options', 'nosniff');
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === asset.etag)) return reply.code(304).send();
   return reply.type(asset.contentType).send(asset.body);
@@ -80,6 +93,39 @@ function landingPage(demo: boolean): Asset | undefined {
   return template && asset(Buffer.from(template.body.toString('utf8').replace('{{demo}}', demo ? DEMO_LINK : DEMO_OFF)), CONTENT_TYPES['.html']!);
 }
 
+function sdkNotBuilt(name: string): DomainError {
+  return new DomainError('not_found', `The browser SDK is not built (${name} is missing from packages/sdk-web/dist): run \`npm run build\` and restart the server`, 'path');
+}
+
+/** /sdk/<file>, always the current build, and /sdk/<version>/<file>, that version's bytes forever. */
+function registerSdk(app: FastifyInstance, dir: string): void {
+  const files = new Map(SDK_FILES.map((name) => [name, load(path.join(dir, name))]));
+  // Both bundles come from one build; if their banners disagree (a half-copied dist), serve no version.
+  const versions = new Set(SDK_BUNDLES.map((name) => {
+    const bundle = files.get(name);
+    return bundle && sdkBundleVersion(bundle.body);
+  }));
+  const version = versions.size === 1 ? [...versions][0] : undefined;
+
+  for (const [name, asset] of files) {
+    app.get(`/sdk/${name}`, hidden, async (request, reply) => {
+      if (!asset) throw sdkNotBuilt(name);
+      return send(asset, request, reply);
+    });
+  }
+  app.get('/sdk/:version/:file', hidden, async (request, reply) => {
+    const params = request.params as { version: string; file: string };
+    if (!files.has(params.file)) throw new DomainError('not_found', `No SDK file ${params.file}: the SDK's files are ${SDK_FILES.join(', ')}`, 'path');
+    const asset = files.get(params.file);
+    if (!asset) throw sdkNotBuilt(params.file);
+    if (params.version !== version) {
+      const served = version ? `it serves version ${version} at /sdk/${version}/` : 'its SDK build names no version: rebuild it with `npm run build`';
+      throw new DomainError('not_found', `This server has no SDK version ${params.version}; ${served}`, 'path');
+    }
+    return send(asset, request, reply, IMMUTABLE);
+  });
+}
+
 export function registerWebAssets(app: FastifyInstance, options: WebAssetsOptions): void {
   const landing = landingPage(options.demo);
   const landingStyle = load(path.join(LANDING_DIR, 'landing.css'));
@@ -90,19 +136,7 @@ export function registerWebAssets(app: FastifyInstance, options: WebAssetsOption
     });
   }
 
-  for (const name of SDK_FILES) {
-    const asset = load(path.join(options.sdkDir ?? SDK_DIST_DIR, name));
-    app.get(`/sdk/${name}`, hidden, async (request, reply) => {
-      if (!asset) {
-        throw new DomainError(
-          'not_found',
-          `The browser SDK is not built (${name} is missing from packages/sdk-web/dist): run \`npm run build\` and restart the server`,
-          'path',
-        );
-      }
-      return send(asset, request, reply);
-    });
-  }
+  registerSdk(app, options.sdkDir ?? SDK_DIST_DIR);
 
   const protocol = protocolScript();
   app.get('/call/protocol.js', hidden, async (request, reply) => send(protocol, request, reply));
