@@ -39,8 +39,11 @@ describe('calls in Chromium through the web SDK', () => {
     await t?.stop();
   });
 
-  /** A tab with the SDK loaded from the server that joins, publishes camera+mic and subscribes to everyone. */
-  async function joinTab(channel: string, uid: number | string, tokenText = token(channel, uid)): Promise<Page> {
+  /**
+   * A tab with the SDK loaded from the server that joins, publishes camera+mic and subscribes to
+   * everyone. `dualStream` turns dual stream on before publishing; `publish: false` only watches.
+   */
+  async function joinTab(channel: string, uid: number | string, tokenText = token(channel, uid), options: { dualStream?: boolean; publish?: boolean } = {}): Promise<Page> {
     const page = await browser.context.newPage();
     // A page of the server's origin: http://127.0.0.1 is a secure context, so getUserMedia works.
     await page.goto(`${t.url}/healthz`);
@@ -48,7 +51,7 @@ describe('calls in Chromium through the web SDK', () => {
     await page.addScriptTag({ url: `${t.url}/sdk/parley-rtc.js` });
     await page.evaluate((url) => window.ParleyRTC.setServer(url), t.url);
     await page.evaluate(
-      async ({ appId, channel, uid, token }) => {
+      async ({ appId, channel, uid, token, options }) => {
         window.log = [];
         const client = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
         window.client = client;
@@ -61,11 +64,14 @@ describe('calls in Chromium through the web SDK', () => {
         client.on('connection-state-change', (state: string, _prev: string, reason?: string) => window.log.push(`state:${state}:${reason ?? ''}`));
         client.on('published-user-list', (users: any[]) => window.log.push(`published-list:${users.map((u) => u.uid).join(',')}`));
         client.on('peerconnection-state-change', (current: string) => window.log.push(`pc:${current}`));
+        client.on('stream-type-changed', (uid: string, streamType: number) => window.log.push(`stream-type:${uid}:${streamType}`));
         await client.join(appId, channel, token, uid);
+        if (options.dualStream) await client.enableDualStream();
+        if (options.publish === false) return;
         const tracks = await window.ParleyRTC.createMicrophoneAndCameraTracks();
         await client.publish(tracks);
       },
-      { appId: project.appId, channel, uid, token: tokenText },
+      { appId: project.appId, channel, uid, token: tokenText, options },
     );
     return page;
   }
@@ -75,6 +81,14 @@ describe('calls in Chromium through the web SDK', () => {
       const video = (await window.client.getRemoteVideoStats())[uid];
       const audio = (await window.client.getRemoteAudioStats())[uid];
       return { frames: video?.framesDecoded ?? 0, audioBytes: audio?.receiveBytes ?? 0 };
+    }, uid);
+  }
+
+  /** What `page` decodes of `uid`'s video now: frame size and frames decoded so far (the SDK's stats, every second). */
+  async function videoFrom(page: Page, uid: number | string): Promise<{ width: number; height: number; decoded: number; freezes: number }> {
+    return page.evaluate((uid) => {
+      const stats = window.client.getRemoteVideoStats()[uid];
+      return { width: stats?.receiveResolutionWidth ?? 0, height: stats?.receiveResolutionHeight ?? 0, decoded: stats?.framesDecoded ?? 0, freezes: stats?.freezeCount ?? 0 };
     }, uid);
   }
 
@@ -173,6 +187,40 @@ describe('calls in Chromium through the web SDK', () => {
     }
     expect(qualities.latest).toEqual(qualities.seen.at(-1));
     for (const page of [ada, ben]) await page.close();
+  });
+
+  it('dual stream: a subscriber switches to the low layer and back without a freeze, another keeps the high one', async () => {
+    const publisher = await joinTab('dual-stream', 'pub', undefined, { dualStream: true });
+    const switcher = await joinTab('dual-stream', 'switcher', undefined, { publish: false });
+    const watcher = await joinTab('dual-stream', 'watcher', undefined, { publish: false });
+    const high = await until(() => videoFrom(switcher, 'pub'), (v) => v.width === 640 && v.decoded > 20);
+    expect(high).toMatchObject({ width: 640, height: 480 });
+    expect(await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 640 && v.decoded > 20)).toMatchObject({ width: 640 });
+
+    const asked = Date.now();
+    await switcher.evaluate(() => window.client.setRemoteVideoStreamType('pub', 1));
+    const low = await until(() => videoFrom(switcher, 'pub'), (v) => v.width === 160, 10_000);
+    const switchMs = Date.now() - asked;
+    expect(low).toMatchObject({ width: 160, height: 120 });
+    expect(await switcher.evaluate(() => window.log)).toContain('stream-type:pub:1');
+    // Frames keep coming on the low layer: decoded at its 15 fps, with no freeze at the switch.
+    const lowLater = await until(() => videoFrom(switcher, 'pub'), (v) => v.decoded >= low.decoded + 15, 5_000);
+    expect(lowLater.decoded).toBeGreaterThanOrEqual(low.decoded + 15);
+    expect(lowLater.width).toBe(160);
+    expect(lowLater.freezes).toBe(high.freezes);
+    // The other subscriber never left the high layer.
+    const watched = await videoFrom(watcher, 'pub');
+    expect(watched.width).toBe(640);
+
+    await switcher.evaluate(() => window.client.setRemoteVideoStreamType('pub', 0));
+    const back = await until(() => videoFrom(switcher, 'pub'), (v) => v.width === 640, 10_000);
+    expect(back.width).toBe(640);
+    expect((await until(() => videoFrom(switcher, 'pub'), (v) => v.decoded >= back.decoded + 15, 5_000)).decoded).toBeGreaterThanOrEqual(back.decoded + 15);
+    expect(await switcher.evaluate(() => window.log)).toContain('stream-type:pub:0');
+    expect((await videoFrom(watcher, 'pub')).width).toBe(640);
+    expect((await watcher.evaluate(() => window.log)).filter((l) => l.startsWith('stream-type:'))).toEqual([]);
+    console.log(`dual stream: switch to low seen after ${switchMs} ms; freezes ${high.freezes} → ${lowLater.freezes}`);
+    for (const page of [publisher, switcher, watcher]) await page.close();
   });
 
   it('refuses an expired token, a token for another channel and a banned uid at join', async () => {

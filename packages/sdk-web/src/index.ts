@@ -216,6 +216,9 @@ const ParleyRTC = {
 export default ParleyRTC;
 
 export { VERSION, ParleyClient, ParleyRTCError, isParleyRTCError };
+/** Agora's enums of dual stream: which layer to receive, and what to fall back to. */
+export { RemoteStreamFallbackType, RemoteStreamType } from './protocolConstants.ts';
+export type { ConstrainULong, LowStreamParameter } from './rtc/dualStream.ts';
 export type { DeviceInfo, DeviceState } from './platform/devices.ts';
 export type { SupportedCodecs } from './platform/codecs.ts';
 export type { ScreenVideoTrackConfig, ScreenAudioChoice } from './tracks/screenTrack.ts';

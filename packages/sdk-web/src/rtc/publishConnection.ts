@@ -6,9 +6,16 @@
  * lists the kinds now sent with their mids, which is how the server learns what it receives.
  * Unpublishing only detaches the track (`replaceTrack(null)`); the client tells the server with an
  * `unpublish` message, so no renegotiation is needed.
+ *
+ * With dual stream on, the video transceiver sends two simulcast layers (rtc/dualStream.ts). A
+ * transceiver's layers are fixed when it is made, so turning dual stream on or off while video is
+ * published stops the video transceiver and renegotiates with a new one; the server moves the
+ * subscribers over. The low layer's profile changes in place (setParameters).
  */
 import type { MediaKind } from '@parley/protocol';
 import { webrtcFailed } from '../errors.ts';
+import { SIMULCAST_RIDS } from '../protocolConstants.ts';
+import { dualStreamEncodings, lowEncoding, type LowStreamProfile } from './dualStream.ts';
 import { completeLocalSdp } from './iceGathering.ts';
 import { peerConfiguration, preferCodec, watchPeerState, type PeerStateListener } from './peerConfig.ts';
 
@@ -29,6 +36,8 @@ export class PublishConnection {
   #sending = new Set<MediaKind>();
 
   #onState: PeerStateListener | undefined;
+  /** The low layer's profile while dual stream is on. */
+  #dualStream: LowStreamProfile | undefined;
 
   constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener) {
     this.#iceServers = iceServers;
@@ -55,9 +64,7 @@ export class PublishConnection {
           await existing.sender.replaceTrack(track);
           existing.direction = 'sendonly';
         } else {
-          const transceiver = pc.addTransceiver(track, { direction: 'sendonly' });
-          if (kind === 'video') preferCodec(transceiver, 'video', 'video/VP8');
-          this.#transceivers.set(kind, transceiver);
+          this.#addTransceiver(pc, kind, track);
         }
         if (!this.#sending.has(kind)) added.push(kind);
         this.#sending.add(kind);
@@ -70,6 +77,53 @@ export class PublishConnection {
       }
       if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
       throw error;
+    }
+  }
+
+  /**
+   * Turns dual stream on (with the low layer's `profile`) or off. Before video is published it
+   * only sets how the video transceiver will be made; while it is, see the header.
+   */
+  async setDualStream(profile: LowStreamProfile | undefined): Promise<void> {
+    const wasOn = this.#dualStream !== undefined;
+    this.#dualStream = profile;
+    const pc = this.#pc;
+    const video = this.#transceivers.get('video');
+    if (!pc || !video) return;
+    if (profile && wasOn) {
+      await this.#updateLowLayer(video, profile);
+      return;
+    }
+    if (wasOn === (profile !== undefined)) return;
+    const track = video.sender.track;
+    video.stop();
+    this.#transceivers.delete('video');
+    // Not sending video now: the next publish makes the transceiver (and negotiates).
+    if (!this.#sending.has('video') || !track) return;
+    this.#addTransceiver(pc, 'video', track);
+    await this.#negotiate(pc);
+  }
+
+  #addTransceiver(pc: RTCPeerConnection, kind: MediaKind, track: MediaStreamTrack): void {
+    const profile = kind === 'video' ? this.#dualStream : undefined;
+    const init: RTCRtpTransceiverInit = { direction: 'sendonly' };
+    if (profile) init.sendEncodings = dualStreamEncodings(profile, track.getSettings());
+    const transceiver = pc.addTransceiver(track, init);
+    if (kind === 'video') preferCodec(transceiver, 'video', 'video/VP8');
+    this.#transceivers.set(kind, transceiver);
+  }
+
+  /** The low layer takes a new profile without renegotiating. */
+  async #updateLowLayer(video: RTCRtpTransceiver, profile: LowStreamProfile): Promise<void> {
+    const parameters = video.sender.getParameters();
+    const low = parameters.encodings.find((encoding) => encoding.rid === SIMULCAST_RIDS.low);
+    const source = video.sender.track?.getSettings() ?? {};
+    if (!low) return;
+    Object.assign(low, lowEncoding(profile, source));
+    try {
+      await video.sender.setParameters(parameters);
+    } catch (cause) {
+      throw webrtcFailed('Setting the low stream\'s parameters', cause);
     }
   }
 

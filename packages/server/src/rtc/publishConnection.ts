@@ -2,16 +2,30 @@
  * A participant's publish connection: the client offers its camera and microphone, the SFU
  * answers, and the tracks it receives are what the room forwards. Closed (freeing its UDP port)
  * when it finds no free port or does not connect in time.
+ *
+ * A video offered with dual stream (RID simulcast, `a=rid:h` and `a=rid:l`) arrives as one track
+ * per layer; werift answers with the rids echoed. The high layer is the published track (what
+ * recorders take), and the layers go to the subscribers' forwarders.
  */
 import type { MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
-import type { MediaKind } from '@parley/protocol';
+import { SIMULCAST_RIDS, type MediaKind } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
+import type { VideoLayer } from './simulcast/layerChoice.ts';
+import { nackPerLayer } from './simulcast/layerNack.ts';
 
 export interface PublishedTrack {
   kind: MediaKind;
+  /** The track, or with dual stream its high layer. */
   track: MediaStreamTrack;
   transceiver: RTCRtpTransceiver;
+  /** With dual stream: each layer's track. */
+  layers?: ReadonlyMap<VideoLayer, MediaStreamTrack>;
+}
+
+/** Each layer of a published track (one, `high`, without dual stream). */
+export function layersOf(published: PublishedTrack): ReadonlyMap<VideoLayer, MediaStreamTrack> {
+  return published.layers ?? new Map([['high', published.track]]);
 }
 
 /** How long a negotiated transceiver may take to show its track. */
@@ -59,7 +73,7 @@ export class PublishConnection {
    * exist (a kind's track appears once its transceiver is negotiated).
    */
   async answer(sdp: string, tracks: ReadonlyArray<{ mid: string; kind: MediaKind }>): Promise<{ sdp: string; kinds: Map<MediaKind, PublishedTrack> }> {
-    const pc = (this.#pc ??= createPeer(this.#network));
+    const pc = (this.#pc ??= createPeer(this.#network, 'publish'));
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await pc.setLocalDescription(await pc.createAnswer());
     const answer = await completeLocalDescription(pc);
@@ -75,16 +89,20 @@ export class PublishConnection {
     const kinds = new Map<MediaKind, PublishedTrack>();
     for (const { mid, kind } of tracks) {
       const transceiver = pc.getTransceivers().find((t) => t.mid === mid && t.kind === kind);
-      const track = transceiver?.receiver.tracks[0] ?? (transceiver ? await firstTrack(transceiver) : undefined);
-      if (transceiver && track) kinds.set(kind, { kind, track, transceiver });
+      if (!transceiver) continue;
+      const layers = kind === 'video' ? simulcastLayers(transceiver) : undefined;
+      const track = layers?.get('high') ?? transceiver.receiver.tracks[0] ?? (await firstTrack(transceiver));
+      if (track) kinds.set(kind, { kind, track, transceiver, ...(layers ? { layers } : {}) });
     }
     return { sdp: answer, kinds };
   }
 
-  /** Asks the client for a keyframe of its video. */
-  requestKeyframe(): void {
+  /** Asks the client for a keyframe of its video (of one layer, with dual stream). */
+  requestKeyframe(layer: VideoLayer = 'high'): void {
     const video = this.#published.get('video');
-    const ssrc = video?.track.ssrc;
+    const track = video && layersOf(video).get(layer);
+    // A layer's SSRC is not in the SDP (only its rid): it is known from its first packet.
+    const ssrc = track?.ssrc ?? track?.header?.ssrc;
     if (video && ssrc !== undefined) void video.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
   }
 
@@ -103,6 +121,16 @@ export class PublishConnection {
     this.#published.clear();
     await this.#pc?.close();
   }
+}
+
+/** The layers of a video received with dual stream; undefined for a single stream. */
+function simulcastLayers(transceiver: RTCRtpTransceiver): Map<VideoLayer, MediaStreamTrack> | undefined {
+  const byRid = transceiver.receiver.trackByRID;
+  const high = byRid[SIMULCAST_RIDS.high];
+  const low = byRid[SIMULCAST_RIDS.low];
+  if (!high || !low) return undefined;
+  nackPerLayer(transceiver.receiver);
+  return new Map([['high', high], ['low', low]]);
 }
 
 function firstTrack(transceiver: RTCRtpTransceiver): Promise<MediaStreamTrack | undefined> {
