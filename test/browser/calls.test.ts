@@ -41,9 +41,15 @@ describe('calls in Chromium through the web SDK', () => {
 
   /**
    * A tab with the SDK loaded from the server that joins, publishes camera+mic and subscribes to
-   * everyone. `dualStream` turns dual stream on before publishing; `publish: false` only watches.
+   * everyone. `dualStream` turns dual stream on before publishing; `publish: false` only watches;
+   * `lowByDefault` asks for the low layer of every dual-stream video, before joining.
    */
-  async function joinTab(channel: string, uid: number | string, tokenText = token(channel, uid), options: { dualStream?: boolean; publish?: boolean } = {}): Promise<Page> {
+  async function joinTab(
+    channel: string,
+    uid: number | string,
+    tokenText = token(channel, uid),
+    options: { dualStream?: boolean; publish?: boolean; lowByDefault?: boolean } = {},
+  ): Promise<Page> {
     const page = await browser.context.newPage();
     // A page of the server's origin: http://127.0.0.1 is a secure context, so getUserMedia works.
     await page.goto(`${t.url}/healthz`);
@@ -65,6 +71,7 @@ describe('calls in Chromium through the web SDK', () => {
         client.on('published-user-list', (users: any[]) => window.log.push(`published-list:${users.map((u) => u.uid).join(',')}`));
         client.on('peerconnection-state-change', (current: string) => window.log.push(`pc:${current}`));
         client.on('stream-type-changed', (uid: string, streamType: number) => window.log.push(`stream-type:${uid}:${streamType}`));
+        if (options.lowByDefault) await client.setRemoteDefaultVideoStreamType(1);
         await client.join(appId, channel, token, uid);
         if (options.dualStream) await client.enableDualStream();
         if (options.publish === false) return;
@@ -195,7 +202,8 @@ describe('calls in Chromium through the web SDK', () => {
     const watcher = await joinTab('dual-stream', 'watcher', undefined, { publish: false });
     const high = await until(() => videoFrom(switcher, 'pub'), (v) => v.width === 640 && v.decoded > 20);
     expect(high).toMatchObject({ width: 640, height: 480 });
-    expect(await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 640 && v.decoded > 20)).toMatchObject({ width: 640 });
+    const watcherAtStart = await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 640 && v.decoded > 20);
+    expect(watcherAtStart.width).toBe(640);
 
     const asked = Date.now();
     await switcher.evaluate(() => window.client.setRemoteVideoStreamType('pub', 1));
@@ -207,10 +215,11 @@ describe('calls in Chromium through the web SDK', () => {
     const lowLater = await until(() => videoFrom(switcher, 'pub'), (v) => v.decoded >= low.decoded + 15, 5_000);
     expect(lowLater.decoded).toBeGreaterThanOrEqual(low.decoded + 15);
     expect(lowLater.width).toBe(160);
-    expect(lowLater.freezes).toBe(high.freezes);
-    // The other subscriber never left the high layer.
+    // The other subscriber never left the high layer. On a loaded machine both may see freezes
+    // (Chromium counts a frame late by 150 ms as one); the switch must not add more than one.
     const watched = await videoFrom(watcher, 'pub');
     expect(watched.width).toBe(640);
+    expect(lowLater.freezes - high.freezes).toBeLessThanOrEqual(Math.max(1, watched.freezes - watcherAtStart.freezes + 1));
 
     await switcher.evaluate(() => window.client.setRemoteVideoStreamType('pub', 0));
     const back = await until(() => videoFrom(switcher, 'pub'), (v) => v.width === 640, 10_000);
@@ -219,8 +228,24 @@ describe('calls in Chromium through the web SDK', () => {
     expect(await switcher.evaluate(() => window.log)).toContain('stream-type:pub:0');
     expect((await videoFrom(watcher, 'pub')).width).toBe(640);
     expect((await watcher.evaluate(() => window.log)).filter((l) => l.startsWith('stream-type:'))).toEqual([]);
-    console.log(`dual stream: switch to low seen after ${switchMs} ms; freezes ${high.freezes} → ${lowLater.freezes}`);
+    console.log(`dual stream: switch to low seen after ${switchMs} ms; switcher freezes ${high.freezes} → ${lowLater.freezes}, watcher ${watcherAtStart.freezes} → ${watched.freezes}`);
     for (const page of [publisher, switcher, watcher]) await page.close();
+  });
+
+  it('dual stream turned on and off after publishing: a subscriber that asked for the low layer gets it, then the full picture again', async () => {
+    const publisher = await joinTab('dual-toggle', 'pub');
+    const watcher = await joinTab('dual-toggle', 'low-watcher', undefined, { publish: false, lowByDefault: true });
+    // The publisher sends one stream: the only layer there is, whatever was asked.
+    await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 640 && v.decoded > 10);
+    await publisher.evaluate(() => window.client.enableDualStream());
+    const low = await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 160, 15_000);
+    expect(low.width).toBe(160);
+    expect((await until(() => videoFrom(watcher, 'pub'), (v) => v.decoded >= low.decoded + 10, 5_000)).decoded).toBeGreaterThanOrEqual(low.decoded + 10);
+    await publisher.evaluate(() => window.client.disableDualStream());
+    const full = await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 640, 15_000);
+    expect(full.width).toBe(640);
+    expect((await until(() => videoFrom(watcher, 'pub'), (v) => v.decoded >= full.decoded + 10, 5_000)).decoded).toBeGreaterThanOrEqual(full.decoded + 10);
+    for (const page of [publisher, watcher]) await page.close();
   });
 
   it('refuses an expired token, a token for another channel and a banned uid at join', async () => {

@@ -413,10 +413,15 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     await this.#subscribedVideoSocket(remoteUid)?.request({ type: 'set-stream-fallback', uid: this.#users.get(remoteUid)!.uid, fallback });
   }
 
-  /** The socket to tell about `uid`'s video, when this client receives it now. */
+  /**
+   * The socket to tell about `uid`'s video, when this client receives it or has asked to: a change
+   * made while a subscribe is on its way follows it on the same socket, so the server applies both in turn.
+   */
   #subscribedVideoSocket(uid: number | string) {
     const socket = this.#engine.socket;
-    return socket && this.#engine.state === 'CONNECTED' && this.#users.get(uid)?.videoTrack ? socket : undefined;
+    const user = this.#users.get(uid);
+    const subscribed = user !== undefined && (user.videoTrack !== undefined || this.#users.isWaiting(user.uid, 'video'));
+    return socket && this.#engine.state === 'CONNECTED' && subscribed ? socket : undefined;
   }
 
   // ---------------------------------------------------------------- statistics

@@ -5,15 +5,22 @@
  *
  * The evidence is the subscriber's receiver-side bandwidth estimate (REMB, which Chromium sends
  * for the goog-remb feedback the SFU negotiates) against the bitrate the SFU forwards to it. An
- * estimate below what is sent, for CONGESTION_HOLD_MS, means the link is full: one step down.
+ * estimate that fell below what is sent, and stays there for CONGESTION_HOLD_MS, means the link is
+ * full: one step down. An estimate below what is sent but rising is not congestion: a new
+ * connection's estimate starts low and climbs with what it receives.
  * Going up cannot be read from REMB, which only grows with what is received, so after a quiet
  * back-off the policy tries one step up; if that congests the link again soon, the back-off doubles.
  */
 import type { FallbackLevel } from './layerChoice.ts';
 
-/** An estimate below this share of what is sent counts as congestion. */
-export const CONGESTED_RATIO = 0.85;
-export const CONGESTION_HOLD_MS = 2_000;
+/**
+ * An estimate below this share of what is sent counts as congestion. On an idle loopback link
+ * Chromium's REMB wanders around what it receives, 0.7 to 1.2 of it, from second to second
+ * (measured in the dual-stream call test); a full link drives it towards 0.85 of the link's
+ * capacity, and lower as the queue grows.
+ */
+export const CONGESTED_RATIO = 0.6;
+export const CONGESTION_HOLD_MS = 3_000;
 export const INITIAL_BACKOFF_MS = 10_000;
 export const MAX_BACKOFF_MS = 80_000;
 /** A step down this soon after a step up means the step up failed. */
@@ -33,6 +40,7 @@ export class DownlinkFallback {
   #changedAt = 0;
   #steppedUpAt: number | undefined;
   #backoffMs = INITIAL_BACKOFF_MS;
+  #previousEstimate: number | undefined;
 
   /** How far the connection's video has fallen back: 0 (not), 1 (low layer), 2 (audio only). */
   get level(): FallbackLevel {
@@ -50,7 +58,11 @@ export class DownlinkFallback {
   update(reading: DownlinkReading, deepest: FallbackLevel): FallbackLevel | undefined {
     const { now, estimateBps, sendingBps } = reading;
     if (this.#level > deepest) return this.#set(deepest, now);
-    const congested = estimateBps !== undefined && sendingBps > 0 && estimateBps < CONGESTED_RATIO * sendingBps;
+    const short = estimateBps !== undefined && sendingBps > 0 && estimateBps < CONGESTED_RATIO * sendingBps;
+    const fell = estimateBps !== undefined && this.#previousEstimate !== undefined && estimateBps < this.#previousEstimate;
+    this.#previousEstimate = estimateBps;
+    // Congestion starts when the estimate falls short, and lasts as long as it stays short.
+    const congested = short && (fell || this.#congestedSince !== undefined);
     if (!congested) {
       this.#congestedSince = undefined;
       if (this.#steppedUpAt !== undefined && now - this.#steppedUpAt > this.#backoffMs) {
@@ -68,7 +80,8 @@ export class DownlinkFallback {
     if (now - this.#congestedSince < CONGESTION_HOLD_MS || this.#level >= deepest) return undefined;
     if (this.#steppedUpAt !== undefined && now - this.#steppedUpAt < FAILED_PROBE_MS) this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
     this.#steppedUpAt = undefined;
-    this.#congestedSince = undefined;
+    // Still short after this step: the next one comes after another hold.
+    this.#congestedSince = now;
     return this.#set((this.#level + 1) as FallbackLevel, now);
   }
 
