@@ -28,6 +28,13 @@ export function layersOf(published: PublishedTrack): ReadonlyMap<VideoLayer, Med
   return published.layers ?? new Map([['high', published.track]]);
 }
 
+/**
+ * Keyframe requests for one layer closer together than this are dropped: subscribers joining,
+ * switching layers or losing packets at once need one keyframe, and a client switching layers
+ * in a loop must not make the publisher send nothing but keyframes.
+ */
+const MIN_KEYFRAME_INTERVAL_MS = 200;
+
 /** How long a negotiated transceiver may take to show its track. */
 const FIRST_TRACK_TIMEOUT_MS = 5_000;
 
@@ -42,6 +49,7 @@ export class PublishConnection {
   #pc: RTCPeerConnection | undefined;
   #stopConnectWatch: (() => void) | undefined;
   #published = new Map<MediaKind, PublishedTrack>();
+  #lastKeyframeRequest = new Map<VideoLayer, number>();
 
   constructor(network: MediaNetwork, failures: ConnectionFailures) {
     this.#network = network;
@@ -103,7 +111,11 @@ export class PublishConnection {
     const track = video && layersOf(video).get(layer);
     // A layer's SSRC is not in the SDP (only its rid): it is known from its first packet.
     const ssrc = track?.ssrc ?? track?.header?.ssrc;
-    if (video && ssrc !== undefined) void video.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
+    if (!video || ssrc === undefined) return;
+    const now = Date.now();
+    if (now - (this.#lastKeyframeRequest.get(layer) ?? 0) < MIN_KEYFRAME_INTERVAL_MS) return;
+    this.#lastKeyframeRequest.set(layer, now);
+    void video.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
   }
 
   /** Closes the peer connection; the client may negotiate a new one. */
