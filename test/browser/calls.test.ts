@@ -35,6 +35,14 @@ describe('calls in Chromium through the web SDK', () => {
     await t?.stop();
   });
 
+  /** What `page` decodes of `uid`'s video now: frame size and frames decoded so far (the SDK's stats, every second). */
+  async function videoFrom(page: Page, uid: number | string): Promise<{ width: number; height: number; decoded: number; freezes: number }> {
+    return page.evaluate((uid) => {
+      const stats = window.client.getRemoteVideoStats()[uid];
+      return { width: stats?.receiveResolutionWidth ?? 0, height: stats?.receiveResolutionHeight ?? 0, decoded: stats?.framesDecoded ?? 0, freezes: stats?.freezeCount ?? 0 };
+    }, uid);
+  }
+
   const participants = async (channel: string) =>
     ((await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/${channel}`, { auth })).body.data?.participants ?? []).map((p: any) => p.uid).sort();
 
@@ -478,6 +486,58 @@ describe('calls in Chromium through the web SDK', () => {
     });
     expect(bytes).toEqual([...Array(6).fill('sent'), 'INVALID_OPERATION']);
     for (const page of Object.values(tabs)) await page.close();
+  });
+
+  it('dual stream: a subscriber switches to the low layer and back without a freeze, another keeps the high one', async () => {
+    const publisher = await joinTab('dual-stream', 'pub', { dualStream: true });
+    const switcher = await joinTab('dual-stream', 'switcher', { publish: false });
+    const watcher = await joinTab('dual-stream', 'watcher', { publish: false });
+    const high = await until(() => videoFrom(switcher, 'pub'), (v) => v.width === 640 && v.decoded > 20);
+    expect(high).toMatchObject({ width: 640, height: 480 });
+    const watcherAtStart = await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 640 && v.decoded > 20);
+    expect(watcherAtStart.width).toBe(640);
+
+    const asked = Date.now();
+    await switcher.evaluate(() => window.client.setRemoteVideoStreamType('pub', 1));
+    const low = await until(() => videoFrom(switcher, 'pub'), (v) => v.width === 160, 10_000);
+    const switchMs = Date.now() - asked;
+    expect(low).toMatchObject({ width: 160, height: 120 });
+    expect(await switcher.evaluate(() => window.log)).toContain('stream-type:pub:1');
+    // Frames keep coming on the low layer: decoded at its 15 fps, with no freeze at the switch.
+    const lowLater = await until(() => videoFrom(switcher, 'pub'), (v) => v.decoded >= low.decoded + 15, 5_000);
+    expect(lowLater.decoded).toBeGreaterThanOrEqual(low.decoded + 15);
+    expect(lowLater.width).toBe(160);
+    // The other subscriber never left the high layer. On a loaded machine both may see freezes
+    // (Chromium counts a frame late by 150 ms as one); the switch must not add more than one.
+    const watched = await videoFrom(watcher, 'pub');
+    expect(watched.width).toBe(640);
+    expect(lowLater.freezes - high.freezes).toBeLessThanOrEqual(Math.max(1, watched.freezes - watcherAtStart.freezes + 1));
+
+    await switcher.evaluate(() => window.client.setRemoteVideoStreamType('pub', 0));
+    const back = await until(() => videoFrom(switcher, 'pub'), (v) => v.width === 640, 10_000);
+    expect(back.width).toBe(640);
+    expect((await until(() => videoFrom(switcher, 'pub'), (v) => v.decoded >= back.decoded + 15, 5_000)).decoded).toBeGreaterThanOrEqual(back.decoded + 15);
+    expect(await switcher.evaluate(() => window.log)).toContain('stream-type:pub:0');
+    expect((await videoFrom(watcher, 'pub')).width).toBe(640);
+    expect((await watcher.evaluate(() => window.log)).filter((l) => l.startsWith('stream-type:'))).toEqual([]);
+    console.log(`dual stream: switch to low seen after ${switchMs} ms; switcher freezes ${high.freezes} → ${lowLater.freezes}, watcher ${watcherAtStart.freezes} → ${watched.freezes}`);
+    for (const page of [publisher, switcher, watcher]) await page.close();
+  });
+
+  it('dual stream turned on and off after publishing: a subscriber that asked for the low layer gets it, then the full picture again', async () => {
+    const publisher = await joinTab('dual-toggle', 'pub');
+    const watcher = await joinTab('dual-toggle', 'low-watcher', { publish: false, lowByDefault: true });
+    // The publisher sends one stream: the only layer there is, whatever was asked.
+    await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 640 && v.decoded > 10);
+    await publisher.evaluate(() => window.client.enableDualStream());
+    const low = await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 160, 15_000);
+    expect(low.width).toBe(160);
+    expect((await until(() => videoFrom(watcher, 'pub'), (v) => v.decoded >= low.decoded + 10, 5_000)).decoded).toBeGreaterThanOrEqual(low.decoded + 10);
+    await publisher.evaluate(() => window.client.disableDualStream());
+    const full = await until(() => videoFrom(watcher, 'pub'), (v) => v.width === 640, 15_000);
+    expect(full.width).toBe(640);
+    expect((await until(() => videoFrom(watcher, 'pub'), (v) => v.decoded >= full.decoded + 10, 5_000)).decoded).toBeGreaterThanOrEqual(full.decoded + 10);
+    for (const page of [publisher, watcher]) await page.close();
   });
 
   it('refuses an expired token, a token for another channel and a banned uid at join with Agora\'s code and the reason', async () => {

@@ -110,7 +110,7 @@ describe('signaling sessions', () => {
       expect.objectContaining({ type: 'error', code: 'invalid_message', requestId: 'a' }),
       expect.objectContaining({ type: 'error', code: 'not_joined', requestId: 'b' }),
       expect.objectContaining({ type: 'error', code: 'invalid_message', requestId: 'c' }),
-      { type: 'pong' },
+      { type: 'pong', serverTime: expect.any(Number) },
     ]);
     ws.send('x'.repeat(200 * 1024));
     const code = await new Promise((resolve) => ws.once('close', resolve));

@@ -20,6 +20,21 @@ export const SDP_LIMITS = {
   /** Lines in a publish offer (Chromium's four-section offer has about 300). */
   publishOfferLines: 1200,
 } as const;
+/**
+ * Dual stream (Agora's name for simulcast): the RTP stream ids (RFC 8851 `a=rid`) a publisher gives
+ * its two video layers. The SFU tells the layers apart by these, so both sides must agree.
+ */
+export const SIMULCAST_RIDS = { high: 'h', low: 'l' } as const;
+/** Agora's RemoteStreamType: which layer of a dual-stream publisher a subscriber receives. */
+export const RemoteStreamType = { HIGH_STREAM: 0, LOW_STREAM: 1 } as const;
+export type RemoteStreamType = (typeof RemoteStreamType)[keyof typeof RemoteStreamType];
+/**
+ * Agora's RemoteStreamFallbackType: what a subscriber falls back to when its downlink cannot carry
+ * the layer it asked for. Agora's default, when the app sets nothing, is LOW_STREAM.
+ */
+export const RemoteStreamFallbackType = { DISABLE: 0, LOW_STREAM: 1, AUDIO_ONLY: 2 } as const;
+export type RemoteStreamFallbackType = (typeof RemoteStreamFallbackType)[keyof typeof RemoteStreamFallbackType];
+
 /** `token-privilege-will-expire` comes this long before the token expires. */
 export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
 

@@ -15,6 +15,11 @@ import ts from 'typescript';
 
 const PROTOCOL = '@parley/protocol';
 
+/** The protocol package or one of its subpath exports (`@parley/protocol/constants`…). */
+function isProtocol(specifier: string): boolean {
+  return specifier === PROTOCOL || specifier.startsWith(`${PROTOCOL}/`);
+}
+
 function compilerOptions(repoRoot: string): ts.CompilerOptions {
   const configFile = path.join(repoRoot, 'tsconfig.json');
   const { config } = ts.readConfigFile(configFile, ts.sys.readFile);
@@ -24,13 +29,13 @@ function compilerOptions(repoRoot: string): ts.CompilerOptions {
 }
 
 /** The protocol's exported types, each printed as the type it resolves to. */
-function protocolTypePrinter(entry: string, options: ts.CompilerOptions): (name: string) => string {
+function protocolTypePrinter(entry: string, options: ts.CompilerOptions): (name: string) => PrintedExport {
   const program = ts.createProgram([entry], options);
   const checker = program.getTypeChecker();
   const exports = new Map<string, ts.Symbol>();
   for (const source of program.getSourceFiles()) {
     for (const statement of source.statements) {
-      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== PROTOCOL) continue;
+      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !isProtocol(statement.moduleSpecifier.text)) continue;
       const moduleSymbol = checker.getSymbolAtLocation(statement.moduleSpecifier);
       for (const symbol of moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : []) exports.set(symbol.name, symbol);
     }
@@ -40,8 +45,18 @@ function protocolTypePrinter(entry: string, options: ts.CompilerOptions): (name:
     if (!exported) throw new Error(`${PROTOCOL} has no export ${name} that the SDK imports`);
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.InTypeAlias | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
-    return checker.typeToString(checker.getDeclaredTypeOfSymbol(symbol), undefined, flags);
+    return {
+      type: symbol.flags & ts.SymbolFlags.Type ? checker.typeToString(checker.getDeclaredTypeOfSymbol(symbol), undefined, flags) : undefined,
+      // Constants the SDK re-exports (Agora's enums as objects) are values too: `declare const`.
+      value: symbol.flags & ts.SymbolFlags.Value ? checker.typeToString(checker.getTypeOfSymbol(symbol), undefined, flags) : undefined,
+    };
   };
+}
+
+/** A protocol export as printed: its type, its value's type, or both (a const and a type of one name). */
+interface PrintedExport {
+  type: string | undefined;
+  value: string | undefined;
 }
 
 interface Edit {
@@ -55,7 +70,7 @@ function fromProtocol(statement: ts.Statement): statement is ts.ImportDeclaratio
     (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
     statement.moduleSpecifier !== undefined &&
     ts.isStringLiteral(statement.moduleSpecifier) &&
-    statement.moduleSpecifier.text === PROTOCOL
+    isProtocol(statement.moduleSpecifier.text)
   );
 }
 
@@ -71,23 +86,36 @@ function namedElements(statement: ts.ImportDeclaration | ts.ExportDeclaration): 
  * cloudOnly.ts uses to add Agora's cloud calls to ParleyClient) become plain declarations, for in
  * one file they augment the very declarations beside them.
  */
-function makeStandalone(code: string, printType: (name: string) => string): string {
+function makeStandalone(code: string, printType: (name: string) => PrintedExport): string {
   const source = ts.createSourceFile('parley-rtc.d.ts', code, ts.ScriptTarget.Latest, true);
   const edits: Edit[] = [];
   const declared = new Map<string, string>(); // protocol name → local alias
+  const declaredValues = new Set<string>(); // local aliases that are values too
   const statements = source.statements.filter(fromProtocol);
+  // The main entry's values are TypeBox schemas (types only here); subpaths such as
+  // `/constants` are TypeBox-free, and their constants become `declare const`s.
+  const printed = (statement: ts.ImportDeclaration | ts.ExportDeclaration, name: string): PrintedExport => {
+    const { type, value } = printType(name);
+    return { type, value: (statement.moduleSpecifier as ts.StringLiteral).text === PROTOCOL ? undefined : value };
+  };
   for (const statement of statements.filter(ts.isImportDeclaration)) {
     const aliases = namedElements(statement).map(({ name, as }) => {
+      const { type, value } = printed(statement, name);
       declared.set(name, as);
-      return `type ${as} = ${printType(name)};`;
+      declaredValues.add(as);
+      if (!value) declaredValues.delete(as);
+      return [value && `declare const ${as}: ${value};`, type && `type ${as} = ${type};`].filter(Boolean).join('\n');
     });
     edits.push({ start: statement.getStart(), end: statement.getEnd(), text: aliases.join('\n') });
   }
   for (const statement of statements.filter(ts.isExportDeclaration)) {
     const exports = namedElements(statement).map(({ name, as }) => {
       const local = declared.get(name);
-      if (!local) return `export type ${as} = ${printType(name)};`;
-      return `export type { ${local === as ? local : `${local} as ${as}`} };`;
+      if (!local) {
+        const { type, value } = printed(statement, name);
+        return [value && `export declare const ${as}: ${value};`, type && `export type ${as} = ${type};`].filter(Boolean).join('\n');
+      }
+      return `export ${declaredValues.has(local) ? '' : 'type '}{ ${local === as ? local : `${local} as ${as}`} };`;
     });
     edits.push({ start: statement.getStart(), end: statement.getEnd(), text: exports.join('\n') });
   }
@@ -117,7 +145,7 @@ function checkStandalone(file: string, code: string): void {
 /** The declaration file's text for the SDK entry `entry`, to be written to `outFile`. */
 export async function buildDeclarations(entry: string, outFile: string, repoRoot: string): Promise<string> {
   const options = compilerOptions(repoRoot);
-  const bundle = await rollup({ input: entry, external: [PROTOCOL], plugins: [dts({ compilerOptions: options })], logLevel: 'warn' });
+  const bundle = await rollup({ input: entry, external: [PROTOCOL, new RegExp(`^${PROTOCOL}/`)], plugins: [dts({ compilerOptions: options })], logLevel: 'warn' });
   const { output } = await bundle.generate({ format: 'es' });
   await bundle.close();
   const code = makeStandalone(output[0].code, protocolTypePrinter(entry, options));

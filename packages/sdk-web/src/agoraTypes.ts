@@ -35,8 +35,6 @@ export type UID = number | string;
 export type SDK_CODEC = ClientConfig['codec'];
 /** "rtc" and "live" (Agora also has "p2p"). */
 export type SDK_MODE = ClientConfig['mode'];
-/** Agora's remote stream types: 0 the high (full) stream, 1 the low stream, 4–8 layers of the high stream. */
-export type RemoteStreamType = 0 | 1 | 4 | 5 | 6 | 7 | 8;
 export type AgoraRTCStats = RTCStats;
 
 export type ITrack = LocalTrack | RemoteTrack;

@@ -127,7 +127,7 @@ export function serverRefused(code: string, message: string, requestType?: strin
 }
 
 /** The step of a WebRTC exchange that failed, by Agora's code for it. */
-export type WebRTCStep = 'CREATE_OFFER_FAILED' | 'SET_ANSWER_FAILED' | 'EXCHANGE_SDP_FAILED';
+export type WebRTCStep = 'CREATE_OFFER_FAILED' | 'SET_ANSWER_FAILED' | 'EXCHANGE_SDP_FAILED' | 'LOW_STREAM_ENCODING_ERROR';
 
 export function webrtcFailed(code: WebRTCStep, step: string, cause: unknown): ParleyRTCError {
   const reason = cause instanceof Error ? cause.message : String(cause);

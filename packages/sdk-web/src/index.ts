@@ -248,6 +248,9 @@ interface LastmileProbeResult {
 export default ParleyRTC;
 
 export { VERSION, ParleyClient, ParleyRTCError, ParleyRTCError as AgoraRTCError, isParleyRTCError };
+/** Agora's enums of dual stream: which layer to receive, and what to fall back to. */
+export { RemoteStreamFallbackType, RemoteStreamType } from './protocolConstants.ts';
+export type { ConstrainULong, LowStreamParameter } from './rtc/dualStream.ts';
 export type { DeviceInfo, DeviceState } from './platform/devices.ts';
 export type { SupportedCodecs } from './platform/codecs.ts';
 export type { ScreenVideoTrackConfig, ScreenAudioChoice } from './tracks/screenTrack.ts';

@@ -8,8 +8,11 @@ export {
   KEEPALIVE_INTERVAL_MS,
   LeaveReason,
   MAX_UINT32,
+  RemoteStreamFallbackType,
+  RemoteStreamType,
   RESUME_WINDOW_MS,
   SIGNALING_PATH,
+  SIMULCAST_RIDS,
   STRING_UID_MAX_LENGTH,
   STRING_UID_PATTERN,
 } from '@parley/protocol/constants';

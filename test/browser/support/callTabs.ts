@@ -22,6 +22,10 @@ export interface TabOptions {
   scriptTransform?: boolean;
   /** False joins without publishing camera and microphone. */
   publish?: boolean;
+  /** Turns dual stream on before publishing. */
+  dualStream?: boolean;
+  /** Asks for the low layer of every dual-stream video, before joining. */
+  lowByDefault?: boolean;
 }
 
 export interface CallTabs {
@@ -33,7 +37,7 @@ export interface CallTabs {
 
 export function callTabs(browser: TestBrowser, serverUrl: string, appId: string, token: (channel: string, uid: number | string) => string): CallTabs {
   return {
-    async joinTab(channel, uid, { token: tokenText = token(channel, uid), encryption, scriptTransform = true, publish = true } = {}) {
+    async joinTab(channel, uid, { token: tokenText = token(channel, uid), encryption, scriptTransform = true, publish = true, dualStream = false, lowByDefault = false } = {}) {
       const page = await browser.context.newPage();
       // A page of the server's origin: http://127.0.0.1 is a secure context, so getUserMedia works.
       await page.goto(`${serverUrl}/healthz`);
@@ -42,7 +46,7 @@ export function callTabs(browser: TestBrowser, serverUrl: string, appId: string,
       await page.addScriptTag({ url: `${serverUrl}/sdk/parley-rtc.js` });
       await page.evaluate((url) => window.ParleyRTC.setServer(url), serverUrl);
       await page.evaluate(
-        async ({ appId, channel, uid, token, encryption, publish }) => {
+        async ({ appId, channel, uid, token, encryption, publish, dualStream, lowByDefault }) => {
           window.log = [];
           const client = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
           window.client = client;
@@ -56,13 +60,16 @@ export function callTabs(browser: TestBrowser, serverUrl: string, appId: string,
           client.on('published-user-list', (users: any[]) => window.log.push(`published-list:${users.map((u) => u.uid).join(',')}`));
           client.on('peerconnection-state-change', (current: string) => window.log.push(`pc:${current}`));
           client.on('crypt-error', () => window.log.push('crypt-error'));
+          client.on('stream-type-changed', (uid: string, streamType: number) => window.log.push(`stream-type:${uid}:${streamType}`));
+          if (lowByDefault) await client.setRemoteDefaultVideoStreamType(1);
           if (encryption) client.setEncryptionConfig(encryption.mode, encryption.secret, encryption.salt && new Uint8Array(encryption.salt));
           await client.join(appId, channel, token, uid);
+          if (dualStream) await client.enableDualStream();
           if (!publish) return;
           const tracks = await window.ParleyRTC.createMicrophoneAndCameraTracks();
           await client.publish(tracks);
         },
-        { appId, channel, uid, token: tokenText, encryption, publish },
+        { appId, channel, uid, token: tokenText, encryption, publish, dualStream, lowByDefault },
       );
       return page;
     },

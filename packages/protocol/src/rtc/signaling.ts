@@ -16,7 +16,17 @@ import { ChannelName, ProjectId, Uid } from '../rest/common.ts';
 
 import { SDP_LIMITS } from '../constants.ts';
 
-export { KEEPALIVE_INTERVAL_MS, LeaveReason, RESUME_WINDOW_MS, SDP_LIMITS, SIGNALING_PATH, TOKEN_EXPIRY_WARNING_SECONDS } from '../constants.ts';
+export {
+  KEEPALIVE_INTERVAL_MS,
+  LeaveReason,
+  RemoteStreamFallbackType,
+  RemoteStreamType,
+  RESUME_WINDOW_MS,
+  SDP_LIMITS,
+  SIGNALING_PATH,
+  SIMULCAST_RIDS,
+  TOKEN_EXPIRY_WARNING_SECONDS,
+} from '../constants.ts';
 
 export const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
 export type MediaKind = Static<typeof MediaKind>;
@@ -26,6 +36,11 @@ export const ClientRole = Type.Union([Type.Literal('host'), Type.Literal('audien
 export type ClientRole = Static<typeof ClientRole>;
 
 const RequestId = Type.String({ minLength: 1, maxLength: 64 });
+
+/** 0: the high layer (full resolution), 1: the low layer, of a publisher that sends dual stream. */
+export const StreamType = Type.Union([Type.Literal(0), Type.Literal(1)]);
+/** 0: never fall back, 1: fall back to the low layer, 2: to the low layer, then to audio only. */
+export const StreamFallback = Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)]);
 /**
  * A publish offer holds the client's own tracks: Chromium's offer for audio, camera and a
  * simulcast screen is about 10 KB, so 32 KiB leaves room for many candidates and nothing more.
@@ -87,8 +102,31 @@ export const UnpublishMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * For video, `streamType` is the layer wanted if the publisher sends dual stream (default high) and
+ * `fallback` what to do when the downlink cannot carry it (default 1, as Agora's).
+ */
 export const SubscribeMessage = Type.Object(
-  { type: Type.Literal('subscribe'), requestId: RequestId, uid: Uid, kind: MediaKind },
+  {
+    type: Type.Literal('subscribe'),
+    requestId: RequestId,
+    uid: Uid,
+    kind: MediaKind,
+    streamType: Type.Optional(StreamType),
+    fallback: Type.Optional(StreamFallback),
+  },
+  { additionalProperties: false },
+);
+
+/** Which layer of a subscribed video to receive (Agora's setRemoteVideoStreamType). */
+export const SetStreamTypeMessage = Type.Object(
+  { type: Type.Literal('set-stream-type'), requestId: RequestId, uid: Uid, streamType: StreamType },
+  { additionalProperties: false },
+);
+
+/** What a subscribed video falls back to on a weak downlink (Agora's setStreamFallbackOption). */
+export const SetStreamFallbackMessage = Type.Object(
+  { type: Type.Literal('set-stream-fallback'), requestId: RequestId, uid: Uid, fallback: StreamFallback },
   { additionalProperties: false },
 );
 
@@ -132,6 +170,8 @@ export const ClientMessage = Type.Union([
   UnpublishMessage,
   SubscribeMessage,
   UnsubscribeMessage,
+  SetStreamTypeMessage,
+  SetStreamFallbackMessage,
   SubscribeAnswerMessage,
   MuteMessage,
   RenewTokenMessage,
@@ -201,6 +241,14 @@ export const UserNetworkQualityEvent = Type.Object({
   uplink: NetworkQualityLevel,
   downlink: NetworkQualityLevel,
 });
+/** The layer of `uid`'s video this client receives changed (on request or by fallback), at a keyframe. */
+export const StreamTypeChangedEvent = Type.Object({ type: Type.Literal('stream-type-changed'), uid: Uid, streamType: StreamType });
+/** `uid`'s video stopped for a weak downlink (audio goes on), or came back. */
+export const StreamFallbackEvent = Type.Object({
+  type: Type.Literal('stream-fallback'),
+  uid: Uid,
+  isFallbackOrRecover: Type.Union([Type.Literal('fallback'), Type.Literal('recover')]),
+});
 export const TokenWillExpireEvent = Type.Object({ type: Type.Literal('token-privilege-will-expire'), expiresAt: Type.Integer() });
 export const TokenDidExpireEvent = Type.Object({ type: Type.Literal('token-privilege-did-expire') });
 
@@ -257,6 +305,8 @@ export const ServerMessage = Type.Union([
   UserUnpublishedEvent,
   UserMutedEvent,
   UserNetworkQualityEvent,
+  StreamTypeChangedEvent,
+  StreamFallbackEvent,
   TokenWillExpireEvent,
   TokenDidExpireEvent,
   KickedEvent,

@@ -116,6 +116,37 @@ describe('ParleyClient signaling', () => {
     expect(client.remoteUsers).toEqual([]);
   });
 
+  it('turns dual-stream notices into stream-type-changed and stream-fallback', async () => {
+    await client.join(APP_ID, 'room', '007token', 'alice');
+    const events: string[] = [];
+    client.on('stream-type-changed', (uid, streamType) => events.push(`type ${uid} ${streamType}`));
+    client.on('stream-fallback', (uid, change) => events.push(`fallback ${uid} ${change}`));
+    server.send({ type: 'stream-type-changed', uid: 9, streamType: 1 });
+    server.send({ type: 'stream-fallback', uid: 9, isFallbackOrRecover: 'fallback' });
+    server.send({ type: 'stream-fallback', uid: 9, isFallbackOrRecover: 'recover' });
+    server.send({ type: 'stream-type-changed', uid: 9, streamType: 0 });
+    await until(() => events.length === 4);
+    expect(events).toEqual(['type 9 1', 'fallback 9 fallback', 'fallback 9 recover', 'type 9 0']);
+  });
+
+  it('checks dual-stream arguments as Agora does, and keeps layer choices for users not received yet', async () => {
+    await expect(client.setRemoteVideoStreamType('bob', 2 as never)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    await expect(client.setRemoteVideoStreamType(0, 1)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    await expect(client.setRemoteDefaultVideoStreamType('low' as never)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    await expect(client.setStreamFallbackOption('bob', 3 as never)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    expect(() => client.setLowStreamParameter({ width: 0, height: 120 })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS' }));
+    await expect(client.setDualStreamMode(2 as never)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    // Before join and for users whose video is not received: kept, nothing sent.
+    await client.enableDualStream();
+    client.setLowStreamParameter({ width: { ideal: 320 }, height: 180, framerate: 10, bitrate: 120 });
+    await client.setRemoteDefaultVideoStreamType(1);
+    await client.join(APP_ID, 'room', '007token', 'alice');
+    await client.setRemoteVideoStreamType('bob', 0);
+    await client.setStreamFallbackOption('bob', 2);
+    await client.disableDualStream();
+    expect(server.received.filter((m) => m.type === 'set-stream-type' || m.type === 'set-stream-fallback')).toEqual([]);
+  });
+
   it('rejects join with the server\'s code and ends DISCONNECTED', async () => {
     server.respond = (message, socket) => {
       if (message.type !== 'join') return false;

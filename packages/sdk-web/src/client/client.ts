@@ -21,6 +21,7 @@ import {
 } from '../errors.ts';
 import { checkEncryptionConfig, type EncryptionMode, type EncryptionSettings } from '../encryption/encryptionConfig.ts';
 import { canProtectFrames, FrameProtection } from '../encryption/frameProtection.ts';
+import { DEFAULT_LOW_STREAM, lowStreamProfile, type LowStreamParameter, type LowStreamProfile } from '../rtc/dualStream.ts';
 import { PublishConnection, type PublishOffer } from '../rtc/publishConnection.ts';
 import {
   emptyLocalAudioStats,
@@ -40,6 +41,8 @@ import { TypedEmitter } from '../typedEmitter.ts';
 import { checkAppId, checkChannelName, checkToken, checkUid } from '../validation.ts';
 import type { ClientEvents, ConnectionState } from './events.ts';
 import { reconcileUsers, type RemoteUser } from './remoteUser.ts';
+import { checkFallbackType, checkStreamType, RemoteStreamPreferences } from './remoteStreamPreferences.ts';
+import type { RemoteStreamFallbackType, RemoteStreamType } from '../protocolConstants.ts';
 import { RemoteUsers } from './remoteUsers.ts';
 import { routeServerNotice } from './serverNotices.ts';
 import { StatsCollector, type RTCStats } from './statsCollector.ts';
@@ -117,6 +120,10 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #encryption: EncryptionSettings | undefined;
   /** The session's media encryption, from join until the session ends. */
   #frames: FrameProtection | undefined;
+  /** Dual stream: whether the camera goes out as two layers, and the low layer's profile. */
+  #dualStream = false;
+  #lowStream: LowStreamProfile = { ...DEFAULT_LOW_STREAM };
+  #remoteStreams = new RemoteStreamPreferences();
 
   constructor(config: ClientConfig) {
     super();
@@ -399,7 +406,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     // Wait first: the server may send the offer carrying the track before it answers "ok".
     const arrival = this.#users.waitForTrack(state.uid, mediaType);
     try {
-      await socket.request({ type: 'subscribe', uid: state.uid, kind: mediaType });
+      await socket.request({ type: 'subscribe', uid: state.uid, kind: mediaType, ...(mediaType === 'video' ? this.#remoteStreams.forSubscribe(state.uid) : {}) });
     } catch (error) {
       arrival.catch(() => {});
       this.#users.failWaiting(state.uid, mediaType, error as ParleyRTCError);
@@ -461,6 +468,92 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     if ((event === 'stream-message' || event === 'receive-metadata') && this.#engine?.state === 'CONNECTED') this.#messages.want();
   }
 
+  // ---------------------------------------------------------------- dual stream
+
+  /**
+   * Sends the camera as two layers from now on: the full picture and a low one (160 × 120, 15 fps,
+   * 50 Kbps unless setLowStreamParameter says otherwise). Before or after publish; after, the video
+   * is renegotiated and subscribers move over at the next keyframe.
+   */
+  async enableDualStream(): Promise<void> {
+    await this.#setDualStream(true);
+  }
+
+  /** Sends the camera as one stream again; subscribers of the low layer get the full picture. */
+  async disableDualStream(): Promise<void> {
+    await this.#setDualStream(false);
+  }
+
+  /**
+   * Agora 4.24's dual-stream switch: 1 (ENABLE_SIMULCAST_STREAM) as enableDualStream, 0 (DISABLE)
+   * as disableDualStream. -1 (AUTO_SIMULCAST_STREAM, a low layer only while someone asks for it)
+   * sends the low layer all along: Parley's SFU does not ask publishers to start it.
+   */
+  async setDualStreamMode(mode: -1 | 0 | 1, streamParameter?: LowStreamParameter): Promise<void> {
+    if (mode !== -1 && mode !== 0 && mode !== 1) throw invalidParams('mode must be -1 (AUTO), 0 (DISABLE) or 1 (ENABLE)', { field: 'mode' });
+    if (streamParameter !== undefined) this.#lowStream = lowStreamProfile(streamParameter);
+    await this.#setDualStream(mode !== 0);
+  }
+
+  /** The low layer's profile; applies at once when dual stream is on and video is published. */
+  setLowStreamParameter(streamParameter: LowStreamParameter): void {
+    this.#lowStream = lowStreamProfile(streamParameter);
+    if (this.#dualStream) {
+      void this.#serially(async () => this.#publisher?.setDualStream(this.#lowStream)).catch((error: Error) => this.emit('exception', error));
+    }
+  }
+
+  #setDualStream(enabled: boolean): Promise<void> {
+    return this.#serially(async () => {
+      if (this.#dualStream === enabled) return;
+      this.#dualStream = enabled;
+      await this.#publisher?.setDualStream(enabled ? this.#lowStream : undefined);
+    });
+  }
+
+  /**
+   * Which layer of `uid`'s dual-stream video to receive: 0 (RemoteStreamType.HIGH_STREAM) or 1
+   * (LOW_STREAM). Kept for later subscriptions; for a subscribed video the switch comes at the
+   * next keyframe of that layer, with `stream-type-changed`.
+   */
+  async setRemoteVideoStreamType(uid: number | string, streamType: RemoteStreamType): Promise<void> {
+    const type = checkStreamType(streamType);
+    const remoteUid = remoteUidOf(uid, 'setRemoteVideoStreamType');
+    this.#remoteStreams.setType(remoteUid, type);
+    await this.#subscribedVideoSocket(remoteUid)?.request({ type: 'set-stream-type', uid: this.#users.get(remoteUid)!.uid, streamType: type });
+  }
+
+  /** The layer received of every user without its own setRemoteVideoStreamType (default 0, high). */
+  async setRemoteDefaultVideoStreamType(streamType: RemoteStreamType): Promise<void> {
+    const type = checkStreamType(streamType);
+    this.#remoteStreams.setDefaultType(type);
+    for (const user of this.#users.list()) {
+      if (!this.#remoteStreams.hasOwnType(user.uid)) await this.#subscribedVideoSocket(user.uid)?.request({ type: 'set-stream-type', uid: user.uid, streamType: type });
+    }
+  }
+
+  /**
+   * What `uid`'s video falls back to when this client's downlink is weak: 0 (DISABLE), 1
+   * (LOW_STREAM, the default) or 2 (AUDIO_ONLY: the low layer, then no video, with `stream-fallback`).
+   */
+  async setStreamFallbackOption(uid: number | string, fallbackType: RemoteStreamFallbackType): Promise<void> {
+    const fallback = checkFallbackType(fallbackType);
+    const remoteUid = remoteUidOf(uid, 'setStreamFallbackOption');
+    this.#remoteStreams.setFallback(remoteUid, fallback);
+    await this.#subscribedVideoSocket(remoteUid)?.request({ type: 'set-stream-fallback', uid: this.#users.get(remoteUid)!.uid, fallback });
+  }
+
+  /**
+   * The socket to tell about `uid`'s video, when this client receives it or has asked to: a change
+   * made while a subscribe is on its way follows it on the same socket, so the server applies both in turn.
+   */
+  #subscribedVideoSocket(uid: number | string) {
+    const socket = this.#engine.socket;
+    const user = this.#users.get(uid);
+    const subscribed = user !== undefined && (user.videoTrack !== undefined || this.#users.isWaiting(user.uid, 'video'));
+    return socket && this.#engine.state === 'CONNECTED' && subscribed ? socket : undefined;
+  }
+
   // ---------------------------------------------------------------- statistics
 
   /** Statistics of each subscribed remote video, by uid; updated every second. */
@@ -499,6 +592,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       started: () => {
         const onState = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => this.#peerStateChanged(current, previous);
         this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
+        if (this.#dualStream) void this.#publisher.setDualStream(this.#lowStream);
         this.#subscriber = new SubscribeConnection(
           this.#iceServers,
           {
@@ -571,4 +665,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #visible<T extends { role: ClientRole }>(users: readonly T[]): T[] {
     return this.mode === 'live' ? users.filter((user) => user.role === 'host') : [...users];
   }
+}
+
+/** A remote user's uid as a dual-stream setting names it (never 0 or empty). */
+function remoteUidOf(uid: unknown, call: string): number | string {
+  const checked = checkUid(uid);
+  if (checked === undefined) throw invalidParams(`${call} needs the uid of a remote user`, { field: 'uid' });
+  return checked;
 }

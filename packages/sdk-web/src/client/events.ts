@@ -3,6 +3,7 @@
  * connection states and reason strings they carry. `client.on(name, listener)` is typed from it.
  */
 import type { MediaKind } from '@parley/protocol';
+import type { RemoteStreamType } from '../protocolConstants.ts';
 import type { RemoteUser } from './remoteUser.ts';
 import type { NetworkQuality } from './networkQuality.ts';
 import type { VolumeIndicatorResult } from './volumeIndicator.ts';
@@ -88,6 +89,10 @@ export interface ClientEvents {
    * those frames are dropped. At most once every 5 s. See setEncryptionConfig.
    */
   'crypt-error': () => void;
+  /** The layer of `uid`'s dual-stream video received changed (on request or by fallback): 0 high, 1 low. */
+  'stream-type-changed': (uid: number | string, streamType: RemoteStreamType) => void;
+  /** `uid`'s video stopped because this client's downlink is weak (audio goes on), or came back. */
+  'stream-fallback': (uid: number | string, isFallbackOrRecover: 'fallback' | 'recover') => void;
   /** Every 2 s while joined: how well the uplink and downlink carry media, 0 (unknown) to 6 (down). */
   'network-quality': (stats: NetworkQuality) => void;
   /**

@@ -47,6 +47,12 @@ export function routeServerNotice(message: ServerMessage, target: NoticeTarget):
     case 'subscribe-offer':
       void target.subscriber?.handleOffer(message);
       break;
+    case 'stream-type-changed':
+      events.emit('stream-type-changed', message.uid, message.streamType);
+      break;
+    case 'stream-fallback':
+      events.emit('stream-fallback', message.uid, message.isFallbackOrRecover);
+      break;
     case 'token-privilege-will-expire':
       events.emit('token-privilege-will-expire');
       break;

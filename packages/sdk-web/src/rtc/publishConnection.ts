@@ -11,11 +11,17 @@
  * offer that may declare no track at all (see @parley/protocol/data-channel): this connection is
  * the one the client offers, so the SDK alone decides when to pay for it, and the SFU lets anyone
  * open a data-only publish connection, so a user who never publishes can still send and receive.
+ * With dual stream on, the video transceiver sends two simulcast layers (rtc/dualStream.ts). A
+ * transceiver's layers are fixed when it is made, so turning dual stream on or off while video is
+ * published stops the video transceiver and renegotiates with a new one; the server moves the
+ * subscribers over. The low layer's profile changes in place (setParameters).
  */
 import type { MediaKind } from '@parley/protocol';
 import { DATA_CHANNEL_LABEL } from '@parley/protocol/data-channel';
 import type { FrameProtection } from '../encryption/frameProtection.ts';
 import { webrtcFailed } from '../errors.ts';
+import { SIMULCAST_RIDS } from '../protocolConstants.ts';
+import { dualStreamEncodings, lowEncoding, type LowStreamProfile } from './dualStream.ts';
 import { completeLocalSdp } from './iceGathering.ts';
 import { peerConfiguration, preferCodec, watchPeerState, type PeerStateListener } from './peerConfig.ts';
 
@@ -38,6 +44,8 @@ export class PublishConnection {
   #onState: PeerStateListener | undefined;
   /** Seals every frame sent when the client encrypts media. */
   #frames: FrameProtection | undefined;
+  /** The low layer's profile while dual stream is on. */
+  #dualStream: LowStreamProfile | undefined;
 
   constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener, frames?: FrameProtection) {
     this.#iceServers = iceServers;
@@ -61,10 +69,7 @@ export class PublishConnection {
           await existing.sender.replaceTrack(track);
           existing.direction = 'sendonly';
         } else {
-          const transceiver = pc.addTransceiver(track, { direction: 'sendonly' });
-          this.#frames?.protectSender(transceiver.sender, kind);
-          if (kind === 'video') preferCodec(transceiver, 'video', 'video/VP8');
-          this.#transceivers.set(kind, transceiver);
+          this.#addTransceiver(pc, kind, track);
         }
         if (!this.#sending.has(kind)) added.push(kind);
         this.#sending.add(kind);
@@ -98,6 +103,54 @@ export class PublishConnection {
       throw error;
     }
     return channel;
+  }
+
+  /**
+   * Turns dual stream on (with the low layer's `profile`) or off. Before video is published it
+   * only sets how the video transceiver will be made; while it is, see the header.
+   */
+  async setDualStream(profile: LowStreamProfile | undefined): Promise<void> {
+    const wasOn = this.#dualStream !== undefined;
+    this.#dualStream = profile;
+    const pc = this.#pc;
+    const video = this.#transceivers.get('video');
+    if (!pc || !video) return;
+    if (profile && wasOn) {
+      await this.#updateLowLayer(video, profile);
+      return;
+    }
+    if (wasOn === (profile !== undefined)) return;
+    const track = video.sender.track;
+    video.stop();
+    this.#transceivers.delete('video');
+    // Not sending video now: the next publish makes the transceiver (and negotiates).
+    if (!this.#sending.has('video') || !track) return;
+    this.#addTransceiver(pc, 'video', track);
+    await this.#negotiate(pc);
+  }
+
+  #addTransceiver(pc: RTCPeerConnection, kind: MediaKind, track: MediaStreamTrack): void {
+    const profile = kind === 'video' ? this.#dualStream : undefined;
+    const init: RTCRtpTransceiverInit = { direction: 'sendonly' };
+    if (profile) init.sendEncodings = dualStreamEncodings(profile, track.getSettings());
+    const transceiver = pc.addTransceiver(track, init);
+    this.#frames?.protectSender(transceiver.sender, kind);
+    if (kind === 'video') preferCodec(transceiver, 'video', 'video/VP8');
+    this.#transceivers.set(kind, transceiver);
+  }
+
+  /** The low layer takes a new profile without renegotiating. */
+  async #updateLowLayer(video: RTCRtpTransceiver, profile: LowStreamProfile): Promise<void> {
+    const parameters = video.sender.getParameters();
+    const low = parameters.encodings.find((encoding) => encoding.rid === SIMULCAST_RIDS.low);
+    const source = video.sender.track?.getSettings() ?? {};
+    if (!low) return;
+    Object.assign(low, lowEncoding(profile, source));
+    try {
+      await video.sender.setParameters(parameters);
+    } catch (cause) {
+      throw webrtcFailed('LOW_STREAM_ENCODING_ERROR', 'Setting the low stream\'s parameters', cause);
+    }
   }
 
   /** Sends `track` in place of what `kind` sends now, without renegotiating (a device switch). */

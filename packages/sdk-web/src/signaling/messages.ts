@@ -26,6 +26,8 @@ export const REPLY_TYPE = {
   unpublish: 'ok',
   subscribe: 'ok',
   unsubscribe: 'ok',
+  'set-stream-type': 'ok',
+  'set-stream-fallback': 'ok',
   'renew-token': 'token-renewed',
 } as const satisfies Record<RequestType, ServerMessage['type']>;
 

@@ -22,9 +22,19 @@ describe('publish offer check', () => {
     const sdp = HEAD + section('audio', '0') + section('video', '1');
     expect(() => checkPublishOffer(sdp, [{ mid: '0', kind: 'audio' }, { mid: '1', kind: 'video' }])).not.toThrow();
     expect(mediaSections(sdp, 100)).toEqual([
-      { kind: 'audio', mid: '0', port: 9, direction: 'sendonly' },
-      { kind: 'video', mid: '1', port: 9, direction: 'sendonly' },
+      { kind: 'audio', mid: '0', port: 9, direction: 'sendonly', rids: [] },
+      { kind: 'video', mid: '1', port: 9, direction: 'sendonly', rids: [] },
     ]);
+  });
+
+  it('accepts dual stream (rids h and l on video) and refuses any other simulcast', () => {
+    const simulcast = (kind: string, rids: string[]) => section(kind, '1') + rids.map((rid) => `a=rid:${rid} send\r\n`).join('') + `a=simulcast:send ${rids.join(';')}\r\n`;
+    const offer = (kind: string, rids: string[]) => () => checkPublishOffer(HEAD + section('audio', '0') + simulcast(kind, rids), [{ mid: '1', kind: kind as 'video' }]);
+    expect(offer('video', ['l', 'h'])).not.toThrow();
+    expect(mediaSections(HEAD + simulcast('video', ['l', 'h']), 100)[0]!.rids).toEqual(['l', 'h']);
+    expect(refusal(offer('video', ['l', 'h', 'x']))).toMatch(/Unknown simulcast rid "x"/);
+    expect(refusal(offer('video', ['h', 'h']))).toMatch(/rid h appears twice/);
+    expect(refusal(() => checkPublishOffer(HEAD + simulcast('audio', ['l', 'h']), []))).toMatch(/video only/);
   });
 
   it('lets an unpublished kind keep its section, undeclared', () => {

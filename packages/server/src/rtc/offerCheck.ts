@@ -5,7 +5,7 @@
  * by the schema's size limit, so whatever reaches werift has few sections, each one a kind the
  * SFU forwards, with the mids the client declared.
  */
-import { SDP_LIMITS, type MediaKind } from '@parley/protocol';
+import { SDP_LIMITS, SIMULCAST_RIDS, type MediaKind } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 
 export interface MediaSection {
@@ -14,7 +14,12 @@ export interface MediaSection {
   /** Port 0 marks a section the offerer has stopped. */
   port: number;
   direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+  /** RTP stream ids of a simulcast section (`a=rid:`). */
+  rids: string[];
 }
+
+/** Dual stream's layers are the only simulcast the SFU forwards. */
+const KNOWN_RIDS: ReadonlySet<string> = new Set(Object.values(SIMULCAST_RIDS));
 
 const DIRECTIONS = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
 /**
@@ -38,12 +43,13 @@ export function mediaSections(sdp: string, maxLines: number): MediaSection[] {
     if (line.startsWith('a=candidate:') && ++candidates > MAX_CANDIDATES) refuse(`The SDP lists more than ${MAX_CANDIDATES} ICE candidates`);
     if (line.startsWith('m=')) {
       const [kind = '', port = ''] = line.slice(2).split(' ');
-      sections.push({ kind, mid: undefined, port: Number(port), direction: 'sendrecv' });
+      sections.push({ kind, mid: undefined, port: Number(port), direction: 'sendrecv', rids: [] });
       continue;
     }
     const section = sections.at(-1);
     if (!section) continue;
     if (line.startsWith('a=mid:')) section.mid = line.slice(6).trim();
+    else if (line.startsWith('a=rid:')) section.rids.push(line.slice(6).split(' ')[0] ?? '');
     else if (DIRECTIONS.has(line.slice(2).trim()) && line.startsWith('a=')) section.direction = line.slice(2).trim() as MediaSection['direction'];
   }
   return sections;
@@ -75,6 +81,7 @@ export function checkPublishOffer(sdp: string, declared: ReadonlyArray<{ mid: st
     }
     if (section.mid === undefined) refuse('Every media section needs an a=mid line');
     if (byMid.has(section.mid)) refuse(`mid ${section.mid.slice(0, 16)} appears twice`);
+    checkRids(section);
     byMid.set(section.mid, section);
   }
   const declaredKinds = new Set<MediaKind>();
@@ -87,6 +94,18 @@ export function checkPublishOffer(sdp: string, declared: ReadonlyArray<{ mid: st
     }
     if (declaredKinds.has(kind)) refuse(`More than one ${kind} track declared`);
     declaredKinds.add(kind);
+  }
+}
+
+/** Simulcast only as dual stream: on video, the rids of SIMULCAST_RIDS, each once. */
+function checkRids(section: MediaSection): void {
+  if (section.rids.length === 0) return;
+  if (section.kind !== 'video') refuse('Simulcast (a=rid) is accepted on video only');
+  const seen = new Set<string>();
+  for (const rid of section.rids) {
+    if (!KNOWN_RIDS.has(rid)) refuse(`Unknown simulcast rid "${rid.slice(0, 16)}": dual stream uses ${[...KNOWN_RIDS].join(' and ')}`);
+    if (seen.has(rid)) refuse(`Simulcast rid ${rid} appears twice`);
+    seen.add(rid);
   }
 }
 

@@ -4,12 +4,14 @@
  * their role and privileges.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClientRole, MediaKind, Participant as ParticipantView, RemoteUser, ServerMessage } from '@parley/protocol';
+import type { ClientRole, MediaKind, Participant as ParticipantView, RemoteStreamFallbackType, RemoteStreamType, RemoteUser, ServerMessage } from '@parley/protocol';
 import { encodeSenderUid, type DataFrameKind } from '@parley/protocol/data-channel';
 import { DataLink, type DataDropReason } from './dataLink.ts';
 import type { MediaNetwork } from './peerFactory.ts';
 import { PublishConnection, type PublishedTrack } from './publishConnection.ts';
 import type { SignalingPeer } from './signalingPeer.ts';
+import type { VideoLayer } from './simulcast/layerChoice.ts';
+import type { VideoPreferences } from './simulcast/videoSubscription.ts';
 import { SubscribeConnection } from './subscribeConnection.ts';
 
 export type { PublishedTrack } from './publishConnection.ts';
@@ -185,9 +187,9 @@ export class Participant {
     return this.#publishing.remove(kind);
   }
 
-  /** Asks this publisher's client for a keyframe of its video. */
-  requestKeyframe(): void {
-    this.#publishing.requestKeyframe();
+  /** Asks this publisher's client for a keyframe of its video (of one layer, with dual stream; default high). */
+  requestKeyframe(layer?: VideoLayer): void {
+    this.#publishing.requestKeyframe(layer);
   }
 
   // ------------------------------------------------------------------ subscribing
@@ -206,8 +208,28 @@ export class Participant {
   }
 
   /** Starts forwarding `publisher`'s track of `kind` to this participant, then renegotiates. */
-  subscribe(publisher: Participant, published: PublishedTrack): Promise<void> {
-    return this.#receiving.add(publisher, published);
+  subscribe(publisher: Participant, published: PublishedTrack, preferences?: VideoPreferences): Promise<void> {
+    return this.#receiving.add(publisher, published, preferences);
+  }
+
+  /** `publisher` published a kind this participant receives anew: forward the new track. */
+  sourceChanged(publisher: Participant, published: PublishedTrack): Promise<void> {
+    return this.#receiving.updateSource(publisher, published);
+  }
+
+  /** Which layer of `publisher`'s dual-stream video to receive; DomainError when not subscribed to it. */
+  setStreamType(publisher: Participant, streamType: RemoteStreamType): void {
+    this.#receiving.setStreamType(publisher, streamType);
+  }
+
+  /** How `publisher`'s video falls back on a weak downlink; DomainError when not subscribed to it. */
+  setStreamFallback(publisher: Participant, fallback: RemoteStreamFallbackType): void {
+    this.#receiving.setFallbackOption(publisher, fallback);
+  }
+
+  /** The layer of `publisher`'s video received now (undefined when none is forwarded). */
+  videoLayer(publisher: Participant): VideoLayer | undefined {
+    return this.#receiving.videoLayer(publisher);
   }
 
   unsubscribe(publisher: Participant, kind: MediaKind): Promise<boolean> {

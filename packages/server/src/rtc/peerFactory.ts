@@ -4,7 +4,7 @@
  * one bundled transport, Opus and VP8 only (forwarded as they are, never transcoded), and a small
  * SCTP max-message-size for the data channel.
  */
-import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useREMB, type PeerConfig } from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useREMB, useSdesMid, useSdesRTPStreamId, type PeerConfig } from 'werift';
 import { DATA_LIMITS } from '@parley/protocol/data-channel';
 
 export interface MediaNetwork {
@@ -22,7 +22,10 @@ function isLoopback(address: string): boolean {
   return address === '127.0.0.1' || address === '::1' || address.startsWith('127.');
 }
 
-export function peerConfig(network: MediaNetwork): Partial<PeerConfig> {
+/** The SFU receives on publish connections and sends on subscribe connections. */
+export type PeerRole = 'publish' | 'subscribe';
+
+export function peerConfig(network: MediaNetwork, role: PeerRole): Partial<PeerConfig> {
   return {
     iceServers: [],
     bundlePolicy: 'max-bundle',
@@ -43,11 +46,14 @@ export function peerConfig(network: MediaNetwork): Partial<PeerConfig> {
         }),
       ],
     },
+    // Dual stream: each simulcast layer's packets carry its rid (RFC 8852), which is how werift
+    // tells the layers apart; Chromium sends it only when the answer accepts the extension.
+    headerExtensions: { audio: [], video: role === 'publish' ? [useSdesMid(), useSdesRTPStreamId()] : [] },
   };
 }
 
-export function createPeer(network: MediaNetwork): RTCPeerConnection {
-  return new RTCPeerConnection(peerConfig(network));
+export function createPeer(network: MediaNetwork, role: PeerRole): RTCPeerConnection {
+  return new RTCPeerConnection(peerConfig(network, role));
 }
 
 /**

@@ -3,18 +3,39 @@
  * answers, and the tracks it receives are what the room forwards. It also carries the client's
  * data channel, when the client opens one (see @parley/protocol/data-channel for why here).
  * Closed (freeing its UDP port) when it finds no free port or does not connect in time.
+ *
+ * A video offered with dual stream (RID simulcast, `a=rid:h` and `a=rid:l`) arrives as one track
+ * per layer; werift answers with the rids echoed. The high layer is the published track (what
+ * recorders take), and the layers go to the subscribers' forwarders.
  */
 import type { MediaStreamTrack, RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
-import type { MediaKind } from '@parley/protocol';
+import { SIMULCAST_RIDS, type MediaKind } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
 import { guardSctp } from './sctpGuard.ts';
+import type { VideoLayer } from './simulcast/layerChoice.ts';
+import { nackPerLayer } from './simulcast/layerNack.ts';
 
 export interface PublishedTrack {
   kind: MediaKind;
+  /** The track, or with dual stream its high layer. */
   track: MediaStreamTrack;
   transceiver: RTCRtpTransceiver;
+  /** With dual stream: each layer's track. */
+  layers?: ReadonlyMap<VideoLayer, MediaStreamTrack>;
 }
+
+/** Each layer of a published track (one, `high`, without dual stream). */
+export function layersOf(published: PublishedTrack): ReadonlyMap<VideoLayer, MediaStreamTrack> {
+  return published.layers ?? new Map([['high', published.track]]);
+}
+
+/**
+ * Keyframe requests for one layer closer together than this are dropped: subscribers joining,
+ * switching layers or losing packets at once need one keyframe, and a client switching layers
+ * in a loop must not make the publisher send nothing but keyframes.
+ */
+const MIN_KEYFRAME_INTERVAL_MS = 200;
 
 /** How long a negotiated transceiver may take to show its track. */
 const FIRST_TRACK_TIMEOUT_MS = 5_000;
@@ -37,6 +58,7 @@ export class PublishConnection {
   #pc: RTCPeerConnection | undefined;
   #stopConnectWatch: (() => void) | undefined;
   #published = new Map<MediaKind, PublishedTrack>();
+  #lastKeyframeRequest = new Map<VideoLayer, number>();
 
   constructor(network: MediaNetwork, side: PublishSide) {
     this.#network = network;
@@ -85,21 +107,29 @@ export class PublishConnection {
     const kinds = new Map<MediaKind, PublishedTrack>();
     for (const { mid, kind } of tracks) {
       const transceiver = pc.getTransceivers().find((t) => t.mid === mid && t.kind === kind);
-      const track = transceiver?.receiver.tracks[0] ?? (transceiver ? await firstTrack(transceiver) : undefined);
-      if (transceiver && track) kinds.set(kind, { kind, track, transceiver });
+      if (!transceiver) continue;
+      const layers = kind === 'video' ? simulcastLayers(transceiver) : undefined;
+      const track = layers?.get('high') ?? transceiver.receiver.tracks[0] ?? (await firstTrack(transceiver));
+      if (track) kinds.set(kind, { kind, track, transceiver, ...(layers ? { layers } : {}) });
     }
     return { sdp: answer, kinds };
   }
 
-  /** Asks the client for a keyframe of its video. */
-  requestKeyframe(): void {
+  /** Asks the client for a keyframe of its video (of one layer, with dual stream). */
+  requestKeyframe(layer: VideoLayer = 'high'): void {
     const video = this.#published.get('video');
-    const ssrc = video?.track.ssrc;
-    if (video && ssrc !== undefined) void video.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
+    const track = video && layersOf(video).get(layer);
+    // A layer's SSRC is not in the SDP (only its rid): it is known from its first packet.
+    const ssrc = track?.ssrc ?? track?.header?.ssrc;
+    if (!video || ssrc === undefined) return;
+    const now = Date.now();
+    if (now - (this.#lastKeyframeRequest.get(layer) ?? 0) < MIN_KEYFRAME_INTERVAL_MS) return;
+    this.#lastKeyframeRequest.set(layer, now);
+    void video.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
   }
 
   #createPeer(): RTCPeerConnection {
-    const pc = createPeer(this.#network);
+    const pc = createPeer(this.#network, 'publish');
     pc.onDataChannel.subscribe((channel) => this.#side.dataChannel(channel));
     return pc;
   }
@@ -119,6 +149,16 @@ export class PublishConnection {
     this.#published.clear();
     await this.#pc?.close();
   }
+}
+
+/** The layers of a video received with dual stream; undefined for a single stream. */
+function simulcastLayers(transceiver: RTCRtpTransceiver): Map<VideoLayer, MediaStreamTrack> | undefined {
+  const byRid = transceiver.receiver.trackByRID;
+  const high = byRid[SIMULCAST_RIDS.high];
+  const low = byRid[SIMULCAST_RIDS.low];
+  if (!high || !low) return undefined;
+  nackPerLayer(transceiver.receiver);
+  return new Map([['high', high], ['low', low]]);
 }
 
 function firstTrack(transceiver: RTCRtpTransceiver): Promise<MediaStreamTrack | undefined> {

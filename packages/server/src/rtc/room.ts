@@ -130,11 +130,14 @@ export class Room {
     });
   }
 
-  publish(participant: Participant, track: PublishedTrack): void {
-    const isNew = participant.publishedTrack(track.kind) === undefined;
+  async publish(participant: Participant, track: PublishedTrack): Promise<void> {
+    const previous = participant.publishedTrack(track.kind);
     participant.setPublished(track);
     this.#syncDirectory(participant);
-    if (!isNew) return;
+    if (previous) {
+      if (previous.track !== track.track) await this.#replaceSource(participant, track);
+      return;
+    }
     this.#broadcast({ type: 'user-published', uid: participant.uid, kind: track.kind }, participant);
     this.#notify((observer) => observer.trackPublished(participant, track));
     this.#context.events.emit({
@@ -146,6 +149,19 @@ export class Room {
       uid: participant.uid,
       kind: track.kind,
     });
+  }
+
+  /**
+   * A kind published anew on another track (a new transceiver: dual stream turned on or off after
+   * publishing). Subscribers move to it without renegotiating; recorders close the old track's
+   * recording and start one of the new. Clients see no change: the user still publishes the kind.
+   */
+  async #replaceSource(participant: Participant, track: PublishedTrack): Promise<void> {
+    for (const other of this.#participants.values()) {
+      if (other !== participant && other.isSubscribed(participant, track.kind)) await other.sourceChanged(participant, track);
+    }
+    this.#notify((observer) => observer.trackUnpublished(participant, track.kind));
+    this.#notify((observer) => observer.trackPublished(participant, track));
   }
 
   async unpublish(participant: Participant, kind: MediaKind): Promise<void> {

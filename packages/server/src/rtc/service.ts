@@ -5,7 +5,15 @@
  * directory. Session timers, recorders and media failures have modules of their own.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { LeaveReason, RESUME_WINDOW_MS, type JoinMessage, type MediaKind, type Participant as ParticipantView } from '@parley/protocol';
+import {
+  LeaveReason,
+  RESUME_WINDOW_MS,
+  type JoinMessage,
+  type MediaKind,
+  type Participant as ParticipantView,
+  type RemoteStreamFallbackType,
+  type RemoteStreamType,
+} from '@parley/protocol';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
 import { DomainError } from '../domainError.ts';
@@ -19,6 +27,7 @@ import { attachRecorder, type RecorderAttachment } from './recorders.ts';
 import type { Room, RoomObserver } from './room.ts';
 import { RoomRegistry } from './roomRegistry.ts';
 import { SessionCaps, type SessionCapLimits, type SessionClaim } from './sessionCaps.ts';
+import type { VideoPreferences } from './simulcast/videoSubscription.ts';
 import { SessionTimers } from './sessionTimers.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
 import type { Logger } from '../log/logger.ts';
@@ -212,7 +221,7 @@ export class RtcService {
     const { sdp: answer, kinds } = await participant.answerPublishOffer(sdp, tracks);
     const declared = new Set(tracks.map((t) => t.kind));
     for (const kind of participant.publishedKinds) if (!declared.has(kind)) await room.unpublish(participant, kind);
-    for (const track of kinds.values()) room.publish(participant, track);
+    for (const track of kinds.values()) await room.publish(participant, track);
     return answer;
   }
 
@@ -220,13 +229,28 @@ export class RtcService {
     await this.roomOf(participant).unpublish(participant, kind);
   }
 
-  async subscribe(participant: Participant, uid: number | string, kind: MediaKind): Promise<void> {
-    const publisher = this.roomOf(participant).find(uid);
-    if (!publisher || publisher === participant) throw new DomainError('unknown_user', `No user ${uid} in the channel`);
+  async subscribe(participant: Participant, uid: number | string, kind: MediaKind, preferences?: VideoPreferences): Promise<void> {
+    const publisher = this.#otherUser(participant, uid);
     const track = publisher.publishedTrack(kind);
     if (!track) throw new DomainError('unknown_user', `User ${uid} does not publish ${kind}`);
     if (publisher.muted[kind]) throw new DomainError('unknown_user', `User ${uid} has muted its ${kind}: subscribe once it is unmuted`);
-    await participant.subscribe(publisher, track);
+    await participant.subscribe(publisher, track, preferences);
+  }
+
+  /** Which layer of `uid`'s video to receive (Agora's setRemoteVideoStreamType); the switch comes at a keyframe. */
+  setStreamType(participant: Participant, uid: number | string, streamType: RemoteStreamType): void {
+    participant.setStreamType(this.#otherUser(participant, uid), streamType);
+  }
+
+  /** How `uid`'s video falls back on a weak downlink (Agora's setStreamFallbackOption). */
+  setStreamFallback(participant: Participant, uid: number | string, fallback: RemoteStreamFallbackType): void {
+    participant.setStreamFallback(this.#otherUser(participant, uid), fallback);
+  }
+
+  #otherUser(participant: Participant, uid: number | string): Participant {
+    const other = this.roomOf(participant).find(uid);
+    if (!other || other === participant) throw new DomainError('unknown_user', `No user ${uid} in the channel`);
+    return other;
   }
 
   async unsubscribe(participant: Participant, uid: number | string, kind: MediaKind): Promise<void> {

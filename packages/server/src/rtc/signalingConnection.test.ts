@@ -104,4 +104,37 @@ describe('a signaling connection', () => {
     expect(next.of('resumed')).toEqual([expect.objectContaining({ uid: 1 })]);
     resumed.closed();
   });
+
+  it('answers bad dual-stream layer and fallback requests with structured errors, and stays up', async () => {
+    const other = new SignalingConnection(h.rtc, new FakePeer(), log);
+    other.receive(joinMessage(2));
+    connection.receive(joinMessage(1));
+    await flush();
+    peer.sent.length = 0;
+    const send = (message: object) => connection.receive(JSON.stringify(message));
+    send({ type: 'set-stream-type', requestId: 'unknown', uid: 99, streamType: 1 });
+    send({ type: 'set-stream-type', requestId: 'self', uid: 1, streamType: 1 });
+    send({ type: 'set-stream-type', requestId: 'unsubscribed', uid: 2, streamType: 1 });
+    send({ type: 'set-stream-fallback', requestId: 'unsubscribed-fallback', uid: 2, fallback: 2 });
+    send({ type: 'set-stream-type', requestId: 'bad-type', uid: 2, streamType: 2 });
+    send({ type: 'set-stream-fallback', requestId: 'bad-fallback', uid: 2, fallback: 3 });
+    send({ type: 'set-stream-type', requestId: 'no-type', uid: 2 });
+    send({ type: 'subscribe', requestId: 'bad-subscribe', uid: 2, kind: 'video', streamType: 'low' });
+    send({ type: 'ping' });
+    await flush();
+    const errors = Object.fromEntries(peer.of('error').map((e) => [e.requestId, `${e.code}: ${e.message}`]));
+    expect(errors).toEqual({
+      unknown: 'unknown_user: No user 99 in the channel',
+      self: 'unknown_user: No user 1 in the channel',
+      unsubscribed: 'invalid_message: Not subscribed to the video of user 2: subscribe first',
+      'unsubscribed-fallback': 'invalid_message: Not subscribed to the video of user 2: subscribe first',
+      'bad-type': expect.stringMatching(/^invalid_message: Invalid set-stream-type message: \/streamType /),
+      'bad-fallback': expect.stringMatching(/^invalid_message: Invalid set-stream-fallback message: \/fallback /),
+      'no-type': expect.stringMatching(/^invalid_message: Invalid set-stream-type message/),
+      'bad-subscribe': expect.stringMatching(/^invalid_message: Invalid subscribe message: \/streamType /),
+    });
+    expect(peer.sent.at(-1)).toEqual({ type: 'pong', serverTime: expect.any(Number) });
+    expect(peer.closed).toBeUndefined();
+    other.closed();
+  });
 });

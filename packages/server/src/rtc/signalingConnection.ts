@@ -177,7 +177,13 @@ export class SignalingConnection {
         await this.#rtc.unpublish(participant, message.kind);
         return this.#send({ type: 'ok', requestId: message.requestId });
       case 'subscribe':
-        await this.#rtc.subscribe(participant, message.uid, message.kind);
+        await this.#rtc.subscribe(participant, message.uid, message.kind, { streamType: message.streamType, fallback: message.fallback });
+        return this.#send({ type: 'ok', requestId: message.requestId });
+      case 'set-stream-type':
+        this.#rtc.setStreamType(participant, message.uid, message.streamType);
+        return this.#send({ type: 'ok', requestId: message.requestId });
+      case 'set-stream-fallback':
+        this.#rtc.setStreamFallback(participant, message.uid, message.fallback);
         return this.#send({ type: 'ok', requestId: message.requestId });
       case 'unsubscribe':
         await this.#rtc.unsubscribe(participant, message.uid, message.kind);

@@ -1,31 +1,40 @@
 /**
  * A participant's subscribe connection: the SFU offers one sendonly transceiver per track it
- * forwards to this participant, the client answers. Media never passes through JavaScript copies:
- * each sender forwards the publisher's remote track (werift rewrites SSRC, payload type and
- * sequence numbers), and keyframe requests from the client are relayed to the publisher.
+ * forwards to this participant, the client answers. Each audio sender forwards the publisher's
+ * remote track (werift rewrites SSRC, payload type and sequence numbers); each video sender is fed
+ * by a VideoSubscription, which picks the layer of a dual-stream publisher and switches at
+ * keyframes (simulcast/). Keyframe requests from the client are relayed to the publisher, for the
+ * layer the client receives. A DownlinkWatch steps the videos down when the client's bandwidth
+ * estimate falls short (Agora's stream fallback).
  *
  * One offer is outstanding at a time; changes meanwhile mark the negotiation dirty and are offered
  * once the client answers. Closed (freeing its UDP port) when it finds no free port or does not
  * connect in time.
  */
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
-import type { MediaKind, ServerMessage } from '@parley/protocol';
+import type { MediaKind, RemoteStreamFallbackType, RemoteStreamType, ServerMessage } from '@parley/protocol';
+import { DomainError } from '../domainError.ts';
 import { checkSubscribeAnswer } from './offerCheck.ts';
 import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
-import type { ConnectionFailures, PublishedTrack } from './publishConnection.ts';
+import { layersOf, type ConnectionFailures, type PublishedTrack } from './publishConnection.ts';
+import { DownlinkWatch } from './simulcast/downlinkWatch.ts';
+import type { VideoLayer } from './simulcast/layerChoice.ts';
+import { VideoSubscription, type VideoPreferences } from './simulcast/videoSubscription.ts';
 
 /** Whose track a subscription forwards: what the subscribe side needs of a publishing participant. */
 export interface Publisher {
   readonly key: string;
   readonly uid: number | string;
-  requestKeyframe(): void;
+  requestKeyframe(layer?: VideoLayer): void;
 }
 
 interface Subscription {
   publisher: Publisher;
   kind: MediaKind;
   transceiver: RTCRtpTransceiver;
-  stopRelay: () => void;
+  /** Video only: what feeds the sender. */
+  video: VideoSubscription | undefined;
+  stop: () => void;
 }
 
 export interface SubscriberSide extends ConnectionFailures {
@@ -47,6 +56,7 @@ export class SubscribeConnection {
   #negotiationDirty = false;
   #negotiating = false;
   #onConnected: Array<() => void> = [];
+  #downlink = new DownlinkWatch(() => this.#videoSubscriptions());
 
   constructor(network: MediaNetwork, owner: SubscriberSide) {
     this.#network = network;
@@ -71,8 +81,8 @@ export class SubscribeConnection {
     return this.#pendingOffer?.message;
   }
 
-  /** Starts forwarding `publisher`'s track, then renegotiates. */
-  async add(publisher: Publisher, published: PublishedTrack): Promise<void> {
+  /** Starts forwarding `publisher`'s track (video: the layer `preferences` ask for), then renegotiates. */
+  async add(publisher: Publisher, published: PublishedTrack, preferences: VideoPreferences = {}): Promise<void> {
     const key = `${publisher.key}:${published.kind}`;
     if (this.#subscriptions.has(key)) return;
     const pc = (this.#pc ??= this.#createPeer());
@@ -81,12 +91,62 @@ export class SubscribeConnection {
     let transceiver = pc.getTransceivers().find((t) => t.kind === published.kind && t.direction === 'inactive' && !used.has(t));
     if (transceiver) transceiver.setDirection('sendonly');
     else transceiver = pc.addTransceiver(published.kind, { direction: 'sendonly' });
-    await transceiver.sender.replaceTrack(published.track);
-    const relay = transceiver.sender.onPictureLossIndication.subscribe(() => publisher.requestKeyframe());
-    this.#subscriptions.set(key, { publisher, kind: published.kind, transceiver, stopRelay: () => relay.unSubscribe() });
+    const sender = transceiver.sender;
+    let video: VideoSubscription | undefined;
+    if (published.kind === 'video') {
+      video = new VideoSubscription(sender, { uid: publisher.uid, requestKeyframe: (layer) => publisher.requestKeyframe(layer) }, layersOf(published), preferences, (message) => this.#owner.send(message));
+    } else {
+      await sender.replaceTrack(published.track);
+    }
+    const relay = sender.onPictureLossIndication.subscribe(() => (video ? video.forwarder.requestKeyframe() : publisher.requestKeyframe()));
+    const stopWatching = this.#downlink.watch(sender);
+    this.#subscriptions.set(key, {
+      publisher,
+      kind: published.kind,
+      transceiver,
+      video,
+      stop: () => {
+        relay.unSubscribe();
+        stopWatching();
+        video?.stop();
+      },
+    });
     // A new subscriber needs a keyframe at once, as soon as media can flow to it.
-    if (published.kind === 'video') this.#whenConnected(() => publisher.requestKeyframe());
+    if (video) this.#whenConnected(() => video.forwarder.requestKeyframe());
     this.negotiate();
+  }
+
+  /** `publisher` published `kind` anew (another transceiver, or dual stream turned on or off): forward from there. */
+  async updateSource(publisher: Publisher, published: PublishedTrack): Promise<void> {
+    const subscription = this.#subscriptions.get(`${publisher.key}:${published.kind}`);
+    if (!subscription) return;
+    if (subscription.video) subscription.video.setLayers(layersOf(published));
+    else await subscription.transceiver.sender.replaceTrack(published.track);
+  }
+
+  /** Agora's setRemoteVideoStreamType for a subscribed video. */
+  setStreamType(publisher: Publisher, streamType: RemoteStreamType): void {
+    this.#videoOf(publisher).request(streamType);
+  }
+
+  /** Agora's setStreamFallbackOption for a subscribed video. */
+  setFallbackOption(publisher: Publisher, fallback: RemoteStreamFallbackType): void {
+    this.#videoOf(publisher).setFallbackOption(fallback);
+  }
+
+  /** The layer of `publisher`'s video this participant receives now, if any. */
+  videoLayer(publisher: Publisher): VideoLayer | undefined {
+    return this.#subscriptions.get(`${publisher.key}:video`)?.video?.forwarder.layer;
+  }
+
+  #videoOf(publisher: Publisher): VideoSubscription {
+    const video = this.#subscriptions.get(`${publisher.key}:video`)?.video;
+    if (!video) throw new DomainError('invalid_parameter', `Not subscribed to the video of user ${publisher.uid}: subscribe first`, 'uid');
+    return video;
+  }
+
+  #videoSubscriptions(): VideoSubscription[] {
+    return [...this.#subscriptions.values()].flatMap((s) => (s.video ? [s.video] : []));
   }
 
   async remove(publisher: Publisher, kind: MediaKind): Promise<boolean> {
@@ -94,7 +154,7 @@ export class SubscribeConnection {
     const subscription = this.#subscriptions.get(key);
     if (!subscription) return false;
     this.#subscriptions.delete(key);
-    subscription.stopRelay();
+    subscription.stop();
     await subscription.transceiver.sender.replaceTrack(null).catch(() => {});
     subscription.transceiver.setDirection('inactive');
     this.negotiate();
@@ -138,7 +198,8 @@ export class SubscribeConnection {
   async close(): Promise<void> {
     this.#stopConnectWatch?.();
     this.#stopConnectWatch = undefined;
-    for (const subscription of this.#subscriptions.values()) subscription.stopRelay();
+    this.#downlink.stop();
+    for (const subscription of this.#subscriptions.values()) subscription.stop();
     this.#subscriptions.clear();
     await this.#pc?.close();
   }
@@ -177,13 +238,13 @@ export class SubscribeConnection {
     this.#pendingOffer = undefined;
     this.#negotiationDirty = false;
     this.#onConnected = [];
-    for (const subscription of this.#subscriptions.values()) subscription.stopRelay();
+    for (const subscription of this.#subscriptions.values()) subscription.stop();
     this.#subscriptions.clear();
     void pc?.close().catch(() => {});
   }
 
   #createPeer(): RTCPeerConnection {
-    const pc = createPeer(this.#network);
+    const pc = createPeer(this.#network, 'subscribe');
     pc.connectionStateChange.subscribe((state) => {
       if (state !== 'connected') return;
       const callbacks = this.#onConnected;

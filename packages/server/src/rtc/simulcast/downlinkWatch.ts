@@ -1,0 +1,65 @@
+/**
+ * Feeds a subscribe connection's downlink fallback (downlinkFallback.ts) once a second: the
+ * subscriber's latest REMB, caught on any of the connection's senders (Chromium sends one estimate
+ * for the whole connection, addressed to one of the SSRCs it receives), against the video bytes
+ * the connection's forwarders sent since the last reading. A new fallback level goes to every
+ * video subscription on the connection, each following as far as its option allows.
+ */
+import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type RTCRtpSender, type RtcpPacket } from 'werift';
+import { DownlinkFallback } from './downlinkFallback.ts';
+import type { FallbackLevel } from './layerChoice.ts';
+import type { VideoSubscription } from './videoSubscription.ts';
+
+const READING_INTERVAL_MS = 1_000;
+
+export class DownlinkWatch {
+  #subscriptions: () => VideoSubscription[];
+  #fallback = new DownlinkFallback();
+  #estimateBps: number | undefined;
+  #bytesAtLastReading = 0;
+  #lastReadingAt = Date.now();
+  #timer: NodeJS.Timeout;
+
+  constructor(subscriptions: () => VideoSubscription[]) {
+    this.#subscriptions = subscriptions;
+    this.#timer = setInterval(() => this.read(Date.now()), READING_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  /** The subscriber's latest estimate in bits per second (undefined before its first REMB). */
+  get estimateBps(): number | undefined {
+    return this.#estimateBps;
+  }
+
+  get level(): FallbackLevel {
+    return this.#fallback.level;
+  }
+
+  /** Listens for REMB on a sender of the connection; returns a function that stops listening. */
+  watch(sender: RTCRtpSender): () => void {
+    const { unSubscribe } = sender.onRtcp.subscribe((packet: RtcpPacket) => {
+      if (packet.type === RtcpPayloadSpecificFeedback.type && packet.feedback.count === ReceiverEstimatedMaxBitrate.count) {
+        this.#estimateBps = Number((packet.feedback as ReceiverEstimatedMaxBitrate).bitrate);
+      }
+    });
+    return unSubscribe;
+  }
+
+  /** Takes one reading (the timer calls it every second). */
+  read(now: number): void {
+    const subscriptions = this.#subscriptions();
+    const bytes = subscriptions.reduce((sum, s) => sum + s.forwarder.bytesSent, 0);
+    const seconds = (now - this.#lastReadingAt) / 1000;
+    // A subscription that ended takes its bytes along: never read that as a negative rate.
+    const sendingBps = seconds > 0 && bytes >= this.#bytesAtLastReading ? ((bytes - this.#bytesAtLastReading) * 8) / seconds : 0;
+    this.#bytesAtLastReading = bytes;
+    this.#lastReadingAt = now;
+    const deepest = Math.max(0, ...subscriptions.map((s) => s.deepestFallback)) as FallbackLevel;
+    const level = this.#fallback.update({ now, estimateBps: this.#estimateBps, sendingBps }, deepest);
+    if (level !== undefined) for (const subscription of subscriptions) subscription.applyFallback(level);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
