@@ -540,6 +540,60 @@ describe('calls in Chromium through the web SDK', () => {
     for (const page of [publisher, watcher]) await page.close();
   });
 
+  it('switches roles mid-call in live mode: the audience member who becomes host is seen and heard, the host who becomes audience leaves the stage', async () => {
+    const open = async (uid: string, role: 'host' | 'audience') => {
+      const page = await browser.context.newPage();
+      await page.goto(`${t.url}/healthz`);
+      await page.setContent('<div id="remote"></div>');
+      await page.addScriptTag({ url: `${t.url}/sdk/parley-rtc.js` });
+      await page.evaluate(
+        async ({ url, appId, token, uid, role }) => {
+          window.ParleyRTC.setServer(url);
+          window.log = [];
+          const client = window.ParleyRTC.createClient({ mode: 'live', codec: 'vp8', role });
+          window.client = client;
+          client.on('user-joined', (user: any) => window.log.push(`joined:${user.uid}`));
+          client.on('user-left', (user: any, reason: string) => window.log.push(`left:${user.uid}:${reason}`));
+          client.on('user-published', async (user: any, kind: 'audio' | 'video') => {
+            window.log.push(`published:${user.uid}:${kind}`);
+            await client.subscribe(user, kind);
+          });
+          await client.join(appId, 'stage', token, uid);
+          if (role === 'host') await client.publish(await window.ParleyRTC.createMicrophoneAndCameraTracks());
+        },
+        { url: t.url, appId: project.appId, token: token('stage', uid), uid, role },
+      );
+      return page;
+    };
+    const star = await open('star', 'host');
+    const fan = await open('fan', 'audience');
+    await until(() => decodedFrom(fan, 'star'), (s) => s.frames >= 5);
+    expect(await star.evaluate(() => window.client.remoteUsers.length)).toBe(0);
+
+    // The fan steps on stage: the star sees a new host, then its media.
+    await fan.evaluate(async () => {
+      await window.client.setClientRole('host');
+      await window.client.publish(await window.ParleyRTC.createMicrophoneAndCameraTracks());
+    });
+    await until(() => star.evaluate(() => window.log), (log) => log.includes('published:fan:video'), 10_000);
+    expect(await star.evaluate(() => window.log)).toContain('joined:fan');
+    await until(() => decodedFrom(star, 'fan'), (s) => s.frames >= 5);
+
+    // The star steps down: its tracks are unpublished first, and the fan sees it leave as BecomeAudience.
+    const stepDown = await star.evaluate(async () => {
+      await window.client.setClientRole('audience');
+      const publishing = window.client.localTracks.length;
+      const refused = await window.client.publish(await window.ParleyRTC.createCameraVideoTrack()).then(() => 'published', (error: any) => error.code);
+      return { publishing, refused };
+    });
+    expect(stepDown).toEqual({ publishing: 0, refused: 'INVALID_OPERATION' });
+    const fanLog = await until(() => fan.evaluate(() => window.log), (log) => log.includes('left:star:BecomeAudience'), 5_000);
+    expect(fanLog).toContain('left:star:BecomeAudience');
+    const roles = (await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/stage`, { auth })).body.data.participants.map((p: any) => `${p.uid}:${p.role}`).sort();
+    expect(roles).toEqual(['fan:host', 'star:audience']);
+    for (const page of [star, fan]) await page.close();
+  });
+
   it('refuses an expired token, a token for another channel and a banned uid at join with Agora\'s code and the reason', async () => {
     const page = await browser.context.newPage();
     await page.setContent('<div></div>');

@@ -135,4 +135,36 @@ describe('webhooks from real calls', () => {
       [102, 10],
     ]);
   });
+
+  it('reports live-mode role switches during the call as 111 (to host) and 112 (to audience), and the switch reaches the others', async () => {
+    receiver.respond = () => 200;
+    const host = await joinBot('switch-stage', 20, { mode: 'live', role: 'host' });
+    await host.publish(['audio']);
+    const viewer = await joinBot('switch-stage', 21, { mode: 'live', role: 'audience' });
+    expect(await viewer.request({ type: 'set-role', requestId: 'r1', role: 'host' })).toMatchObject({ type: 'ok' });
+    expect(await host.waitFor('user-role-changed')).toMatchObject({ uid: 21, role: 'host' });
+    // The host turned audience stops publishing first: the others hear of the unpublish, then the switch.
+    expect(await host.request({ type: 'set-role', requestId: 'r2', role: 'audience' })).toMatchObject({ type: 'ok' });
+    expect(await viewer.waitFor('user-unpublished')).toMatchObject({ uid: 20, kind: 'audio' });
+    expect(await viewer.waitFor('user-role-changed')).toMatchObject({ uid: 20, role: 'audience' });
+    // Switching to the role one has is a no-op; rtc mode has no roles.
+    expect(await host.request({ type: 'set-role', requestId: 'r3', role: 'audience' })).toMatchObject({ type: 'ok' });
+    const roles = (await call(t.url, 'GET', `/v1/projects/${project.appId}/channels/switch-stage`, { auth })).body.data.participants.map((p: any) => [p.uid, p.role]).sort();
+    expect(roles).toEqual([[20, 'audience'], [21, 'host']]);
+    const plain = await joinBot('switch-rtc', 22);
+    expect(await plain.request({ type: 'set-role', requestId: 'r4', role: 'audience' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    await viewer.leave();
+    await host.leave();
+    await receiver.waitFor(() => ofChannel('switch-stage').some((notice) => notice.body.eventType === 102));
+    expect(ofChannel('switch-stage').map((notice) => [notice.body.eventType, notice.body.payload.uid ?? notice.body.payload.lastUid ?? null])).toEqual([
+      [101, null],
+      [103, 20],
+      [105, 21],
+      [111, 21],
+      [112, 20],
+      [104, 21],
+      [106, 20],
+      [102, 20],
+    ]);
+  });
 });

@@ -45,6 +45,18 @@ export interface ParticipantLeftEvent extends ChannelRef {
   reason: LeaveReason;
 }
 
+/** A live-mode participant switched between host and audience (setClientRole during the call). */
+export interface ParticipantRoleChangedEvent extends ChannelRef {
+  type: 'participant.role-changed';
+  at: number;
+  sessionId: string;
+  uid: number | string;
+  /** The role it has now. */
+  role: ClientRole;
+  mode: 'rtc' | 'live';
+  platform: string;
+}
+
 export interface TrackPublishedEvent extends ChannelRef {
   type: 'track.published';
   at: number;
@@ -140,6 +152,7 @@ export type DomainEvent =
   | ChannelDestroyedEvent
   | ParticipantJoinedEvent
   | ParticipantLeftEvent
+  | ParticipantRoleChangedEvent
   | TrackPublishedEvent
   | TrackUnpublishedEvent
   | RecordingStatusEvent

@@ -91,6 +91,7 @@ export async function startFakeSignalingServer(): Promise<FakeSignalingServer> {
         case 'unpublish':
         case 'subscribe':
         case 'unsubscribe':
+        case 'set-role':
           reply(socket, { type: 'ok', requestId: message.requestId });
           break;
         default:

@@ -10,6 +10,7 @@ const eventNames = [
   Type.Literal('channel.destroyed'),
   Type.Literal('participant.joined'),
   Type.Literal('participant.left'),
+  Type.Literal('participant.role-changed'),
   Type.Literal('recording'),
 ] as const;
 export type WebhookEventName = Static<(typeof eventNames)[number]>;
@@ -24,6 +25,7 @@ export const WEBHOOK_EVENTS: Record<WebhookEventName, string> = {
   'channel.destroyed': 'RTC 102: the last user left a channel.',
   'participant.joined': 'RTC 103 (host, live mode), 105 (audience, live mode), 107 (communication mode).',
   'participant.left': 'RTC 104, 106, 108: the matching leave, with `reason` and `duration`.',
+  'participant.role-changed': 'RTC 111 (audience to host), 112 (host to audience): a live-mode role switch during the call.',
   recording: 'Cloud recording (productId 3) 1, 3, 11, 31, 32, 40, 41: errors, status, exit, uploads, recorder start and leave.',
 };
 

@@ -151,6 +151,12 @@ export const RenewTokenMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/** Live mode: switch between host and audience during the call (Agora's setClientRole after join). */
+export const SetRoleMessage = Type.Object(
+  { type: Type.Literal('set-role'), requestId: RequestId, role: ClientRole },
+  { additionalProperties: false },
+);
+
 /** Agora's network quality scale: 0 unknown, 1 excellent … 5 very bad, 6 down. */
 export const NetworkQualityLevel = Type.Integer({ minimum: 0, maximum: 6 });
 
@@ -176,6 +182,7 @@ export const ClientMessage = Type.Union([
   MuteMessage,
   RenewTokenMessage,
   NetworkQualityMessage,
+  SetRoleMessage,
   LeaveMessage,
   PingMessage,
 ]);
@@ -234,6 +241,9 @@ export const UserLeftEvent = Type.Object({ type: Type.Literal('user-left'), uid:
 export const UserPublishedEvent = Type.Object({ type: Type.Literal('user-published'), uid: Uid, kind: MediaKind });
 export const UserUnpublishedEvent = Type.Object({ type: Type.Literal('user-unpublished'), uid: Uid, kind: MediaKind });
 export const UserMutedEvent = Type.Object({ type: Type.Literal('user-muted'), uid: Uid, kind: MediaKind, muted: Type.Boolean() });
+/** A live-mode user switched role: hosts appear to others, audience members disappear. */
+export const UserRoleChangedEvent = Type.Object({ type: Type.Literal('user-role-changed'), uid: Uid, role: ClientRole });
+
 /** A remote user's own report of its link changed (getRemoteNetworkQuality). */
 export const UserNetworkQualityEvent = Type.Object({
   type: Type.Literal('user-network-quality'),
@@ -305,6 +315,7 @@ export const ServerMessage = Type.Union([
   UserUnpublishedEvent,
   UserMutedEvent,
   UserNetworkQualityEvent,
+  UserRoleChangedEvent,
   StreamTypeChangedEvent,
   StreamFallbackEvent,
   TokenWillExpireEvent,

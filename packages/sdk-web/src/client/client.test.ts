@@ -300,7 +300,7 @@ describe('ParleyClient in live mode', () => {
   });
   afterEach(() => server.close());
 
-  it('joins with its role and shows hosts only', async () => {
+  it('joins with its role, shows hosts only, and follows role switches during the call', async () => {
     const client = new ParleyClient({ mode: 'live', codec: 'vp8', server: server.url });
     await client.setClientRole('audience');
     server.users = [
@@ -310,7 +310,18 @@ describe('ParleyClient in live mode', () => {
     await client.join(APP_ID, 'show', '007token', 3);
     expect(server.received.find((message) => message.type === 'join')).toMatchObject({ role: 'audience', mode: 'live' });
     expect(client.remoteUsers.map((user) => user.uid)).toEqual([1]);
-    await expect(client.setClientRole('host')).rejects.toMatchObject({ code: 'INVALID_OPERATION' });
+    const left: string[] = [];
+    client.on('user-left', (user, reason) => left.push(`${user.uid} ${reason}`));
+    client.on('user-joined', (user) => left.push(`${user.uid} joined`));
+    // Switching during the call asks the server.
+    await client.setClientRole('host');
+    expect(server.received.filter((message) => message.type === 'set-role')).toMatchObject([{ role: 'host' }]);
+    // Others switching: a host turned audience leaves (BecomeAudience), an audience member turned host appears.
+    server.send({ type: 'user-role-changed', uid: 1, role: 'audience' });
+    server.send({ type: 'user-role-changed', uid: 2, role: 'host' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(left).toEqual(['1 BecomeAudience', '2 joined']);
+    expect(client.remoteUsers.map((user) => user.uid)).toEqual([2]);
     await client.leave();
   });
 

@@ -254,7 +254,15 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   async setClientRole(role: ClientRole, _options?: ClientRoleOptions): Promise<void> {
     if (role !== 'host' && role !== 'audience') throw invalidParams('role must be "host" or "audience"', { field: 'role' });
     if (this.mode !== 'live') throw invalidOperation('setClientRole() is for live mode: in rtc mode everyone is a host');
-    if (this.#engine.state !== 'DISCONNECTED') throw invalidOperation('Parley sets the role at join: call setClientRole() before join()');
+    if (this.#engine.state === 'DISCONNECTED') {
+      this.#role = role;
+      return;
+    }
+    // During the call, as Agora: a host that becomes audience stops publishing first.
+    if (role === this.#role) return;
+    if (role === 'audience') await this.unpublish();
+    const socket = await this.#engine.connectedSocket('setClientRole()');
+    await socket.request({ type: 'set-role', role });
     this.#role = role;
   }
 

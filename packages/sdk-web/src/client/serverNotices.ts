@@ -38,6 +38,14 @@ export function routeServerNotice(message: ServerMessage, target: NoticeTarget):
     case 'user-unpublished':
       users.apply([{ type: 'unpublished', uid: message.uid, kind: message.kind }]);
       break;
+    case 'user-role-changed':
+      // Live mode shows hosts only: a new host appears, a host turned audience leaves as Agora says.
+      if (message.role === 'audience') users.remove(message.uid, 'BecomeAudience');
+      else if (!users.get(message.uid)) {
+        const user: WireUser = { uid: message.uid, role: message.role, published: [], muted: { audio: false, video: false } };
+        users.apply(reconcileUsers(new Map(), target.visible([user])));
+      }
+      break;
     case 'user-network-quality':
       users.setNetworkQuality(message.uid, message.uplink, message.downlink);
       break;

@@ -29,6 +29,7 @@ export const REPLY_TYPE = {
   'set-stream-type': 'ok',
   'set-stream-fallback': 'ok',
   'renew-token': 'token-renewed',
+  'set-role': 'ok',
 } as const satisfies Record<RequestType, ServerMessage['type']>;
 
 export type ReplyTo<T extends RequestType> = ServerMessageOf<(typeof REPLY_TYPE)[T]>;

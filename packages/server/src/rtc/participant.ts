@@ -48,8 +48,10 @@ export interface ParticipantInit {
   encrypted?: boolean;
   network: MediaNetwork;
   tokenExpiresAt: number;
-  /** Kinds the token and ban rules let this user publish. */
+  /** Kinds the token and ban rules let this user publish (empty for the audience). */
   mayPublish: Set<MediaKind>;
+  /** Kinds the token and ban rules allow whatever the role: what a host may publish after a role switch. */
+  publishGrant?: Set<MediaKind>;
   watch: MediaWatch;
 }
 
@@ -59,7 +61,8 @@ export class Participant {
   readonly appId: string;
   readonly channel: string;
   readonly uid: number | string;
-  readonly role: ClientRole | 'recorder';
+  /** Live mode: a host or audience member may switch during the call (setRole). */
+  role: ClientRole | 'recorder';
   readonly platform: string;
   readonly mode: 'rtc' | 'live';
   /** The client encrypts its media end to end (see ParticipantInit.encrypted). */
@@ -69,6 +72,7 @@ export class Participant {
   /** The client's last report of its own link (Agora's 0–6 scale). */
   networkQuality: { uplink: number; downlink: number } | undefined;
   mayPublish: Set<MediaKind>;
+  publishGrant: Set<MediaKind>;
   tokenExpiresAt: number;
   /** Set once the participant has left; every later call is a no-op. */
   leftReason: number | undefined;
@@ -91,6 +95,7 @@ export class Participant {
     this.encrypted = init.encrypted ?? false;
     this.tokenExpiresAt = init.tokenExpiresAt;
     this.mayPublish = init.mayPublish;
+    this.publishGrant = init.publishGrant ?? new Set(init.mayPublish);
     this.#peer = peer;
     const watch = init.watch;
     const failuresOf = (connection: MediaConnection) => ({

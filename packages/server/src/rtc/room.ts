@@ -3,7 +3,7 @@
  * everyone in the room about joins, leaves, publishing and muting, relays data channel frames,
  * and keeps the participant directory (what REST reads) in step.
  */
-import type { MediaKind, ServerMessage } from '@parley/protocol';
+import type { ClientRole, MediaKind, ServerMessage } from '@parley/protocol';
 import { encodeServerFrame, type DataFrameKind } from '@parley/protocol/data-channel';
 import type { EventBus } from '../events/bus.ts';
 import type { ParticipantDirectory } from '../live/index.ts';
@@ -198,6 +198,24 @@ export class Room {
     if (muted) for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant, kind);
     this.#syncDirectory(participant);
     this.#broadcast({ type: 'user-muted', uid: participant.uid, kind, muted }, participant);
+  }
+
+  /** A live-mode participant switched role: everyone hears of it, webhooks get Agora's 111/112. */
+  changeRole(participant: Participant, role: ClientRole): void {
+    participant.role = role;
+    this.#syncDirectory(participant);
+    this.#broadcast({ type: 'user-role-changed', uid: participant.uid, role }, participant);
+    this.#context.events.emit({
+      type: 'participant.role-changed',
+      appId: this.appId,
+      channel: this.channel,
+      at: Date.now(),
+      sessionId: participant.sessionId,
+      uid: participant.uid,
+      role,
+      mode: this.mode,
+      platform: participant.platform,
+    });
   }
 
   /** Stores a client's report of its link and tells the others when it changed. */

@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   LeaveReason,
   RESUME_WINDOW_MS,
+  type ClientRole,
   type JoinMessage,
   type MediaKind,
   type Participant as ParticipantView,
@@ -91,7 +92,8 @@ export class RtcService {
         encrypted: message.encrypted ?? false,
         network: this.#deps.network,
         tokenExpiresAt: grant.expiresAt,
-        mayPublish: role === 'host' ? grant.mayPublish : new Set(),
+        mayPublish: role === 'host' ? new Set(grant.mayPublish) : new Set(),
+        publishGrant: grant.mayPublish,
         watch: this.#watch,
       },
       peer,
@@ -191,7 +193,8 @@ export class RtcService {
     });
     if (String(grant.uid) !== participant.key) throw new DomainError('forbidden', 'The token is for another uid');
     participant.tokenExpiresAt = grant.expiresAt;
-    if (participant.role === 'host') participant.mayPublish = grant.mayPublish;
+    participant.publishGrant = grant.mayPublish;
+    if (participant.role === 'host') participant.mayPublish = new Set(grant.mayPublish);
     this.#armTokenTimers(participant);
     return grant.expiresAt;
   }
@@ -258,6 +261,19 @@ export class RtcService {
     if (publisher) await participant.unsubscribe(publisher, kind);
   }
 
+  /**
+   * Live mode, during the call (Agora's setClientRole after join): a host becoming audience stops
+   * publishing first; an audience member becoming host may publish what its token grants.
+   */
+  async setRole(participant: Participant, role: ClientRole): Promise<void> {
+    if (participant.mode !== 'live' || participant.role === 'recorder') throw new DomainError('forbidden', 'Roles exist in live mode only: in rtc mode everyone is a host');
+    if (participant.role === role) return;
+    const room = this.roomOf(participant);
+    if (role === 'audience') for (const kind of participant.publishedKinds) await room.unpublish(participant, kind);
+    participant.mayPublish = role === 'host' ? new Set(participant.publishGrant) : new Set();
+    room.changeRole(participant, role);
+  }
+
   reportNetworkQuality(participant: Participant, uplink: number, downlink: number): void {
     this.roomOf(participant).setNetworkQuality(participant, uplink, downlink);
   }
@@ -318,6 +334,7 @@ export class RtcService {
   async revokePublishing(participant: Participant, kinds: MediaKind[]): Promise<void> {
     for (const kind of kinds) {
       participant.mayPublish.delete(kind);
+      participant.publishGrant.delete(kind);
       if (participant.publishedTrack(kind) && participant.leftReason === undefined) await this.roomOf(participant).unpublish(participant, kind);
     }
   }

@@ -195,6 +195,9 @@ export class SignalingConnection {
         return;
       case 'mute':
         return this.#rtc.mute(participant, message.kind, message.muted);
+      case 'set-role':
+        await this.#rtc.setRole(participant, message.role);
+        return this.#send({ type: 'ok', requestId: message.requestId });
       case 'network-quality':
         return this.#rtc.reportNetworkQuality(participant, message.uplink, message.downlink);
       case 'renew-token': {

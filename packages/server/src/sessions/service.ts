@@ -13,6 +13,7 @@ import {
   leaveReasonName,
   type ChannelCreatedEvent,
   type ChannelDestroyedEvent,
+  type ParticipantRoleChangedEvent,
   type DomainEvent,
   type LeaveReason,
   type ListSessionsQuery,
@@ -153,8 +154,8 @@ export class SessionService {
     );
   }
 
-  /** Channel events change no session; they pass to the outbox in their channel's order. */
-  recordChannelEvent(event: ChannelCreatedEvent | ChannelDestroyedEvent): Promise<void> {
+  /** Channel events and role switches change no session; they pass to the outbox in their channel's order. */
+  recordChannelEvent(event: ChannelCreatedEvent | ChannelDestroyedEvent | ParticipantRoleChangedEvent): Promise<void> {
     if (!this.#outbox) return Promise.resolve();
     return this.#inOrder(event, 'channel', () => this.#write((_db, record) => record(event)));
   }

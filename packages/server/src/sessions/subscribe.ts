@@ -10,7 +10,9 @@ export function subscribeSessions(events: EventBus, sessions: SessionService): (
   const offLeft = events.on('participant.left', (event) => sessions.recordLeave(event));
   const offCreated = events.on('channel.created', (event) => sessions.recordChannelEvent(event));
   const offDestroyed = events.on('channel.destroyed', (event) => sessions.recordChannelEvent(event));
+  const offRoleChanged = events.on('participant.role-changed', (event) => sessions.recordChannelEvent(event));
   return () => {
+    offRoleChanged();
     offJoined();
     offLeft();
     offCreated();

@@ -32,6 +32,14 @@ describe('noticeForEvent', () => {
     expect(noticeForEvent(left({ at: AT - 5_000 }), new ClientSequence())!.payload.duration).toBe(0);
   });
 
+  it('maps a live-mode role switch to 111 (to host) and 112 (to audience), with the session as sid', () => {
+    const switched = (role: 'host' | 'audience') =>
+      noticeForEvent({ type: 'participant.role-changed', appId: APP, channel: 'room', at: AT, sessionId: 's9', uid: 'anna', role, mode: 'live', platform: 'web' }, new ClientSequence());
+    expect(switched('host')).toMatchObject({ event: 'participant.role-changed', productId: 1, eventType: 111, sid: 's9', orderKey: 'rtc:room' });
+    expect(switched('audience')!.eventType).toBe(112);
+    expect(switched('host')!.payload).toMatchObject({ channelName: 'room', uid: 0, account: 'anna', ts: Math.floor(AT / 1000) });
+  });
+
   it.each([
     ['live', 'host', 103, 104],
     ['live', 'audience', 105, 106],

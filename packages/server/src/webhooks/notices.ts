@@ -114,6 +114,16 @@ export function noticeForEvent(event: DomainEvent, sequence: ClientSequence): No
       }
       return { ...base, event: event.type, eventType, payload, sid: event.sessionId };
     }
+    case 'participant.role-changed': {
+      const { uid, account } = uidFields(event.uid);
+      return {
+        ...base,
+        event: event.type,
+        eventType: event.role === 'host' ? NcsRtcEvent.roleToBroadcaster : NcsRtcEvent.roleToAudience,
+        payload: { channelName: event.channel, uid, clientSeq: sequence.next(), ts, account },
+        sid: event.sessionId,
+      };
+    }
     default:
       return undefined;
   }
