@@ -10,7 +10,8 @@
 import type { MediaKind } from '@parley/protocol';
 import { webrtcFailed } from '../errors.ts';
 import { completeLocalSdp } from './iceGathering.ts';
-import { peerConfiguration, preferCodec, watchPeerState, type PeerStateListener } from './peerConfig.ts';
+import { peerConfiguration, watchPeerState, type PeerStateListener } from './peerConfig.ts';
+import { preferVideoCodec, type VideoCodec } from './videoCodec.ts';
 
 export interface PublishOffer {
   sdp: string;
@@ -29,9 +30,11 @@ export class PublishConnection {
   #sending = new Set<MediaKind>();
 
   #onState: PeerStateListener | undefined;
+  #codec: VideoCodec;
 
-  constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener) {
+  constructor(iceServers: RTCIceServer[] | undefined, codec: VideoCodec, sendOffer: SendPublishOffer, onState?: PeerStateListener) {
     this.#iceServers = iceServers;
+    this.#codec = codec;
     this.#sendOffer = sendOffer;
     this.#onState = onState;
   }
@@ -56,7 +59,7 @@ export class PublishConnection {
           existing.direction = 'sendonly';
         } else {
           const transceiver = pc.addTransceiver(track, { direction: 'sendonly' });
-          if (kind === 'video') preferCodec(transceiver, 'video', 'video/VP8');
+          if (kind === 'video') preferVideoCodec(transceiver, this.#codec);
           this.#transceivers.set(kind, transceiver);
         }
         if (!this.#sending.has(kind)) added.push(kind);

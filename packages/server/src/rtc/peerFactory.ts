@@ -1,9 +1,11 @@
 /**
  * Makes the SFU's werift peer connections with the options that matter offline and on loopback
  * (measured in FIELD-NOTES): no STUN servers, loopback host candidates, a bounded UDP port range,
- * one bundled transport, Opus and VP8 only (forwarded as they are, never transcoded).
+ * one bundled transport, Opus and the video codecs of videoCodecs.ts (forwarded as they are, never
+ * transcoded).
  */
-import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useREMB, type PeerConfig } from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, type PeerConfig } from 'werift';
+import { forwardedVideoCodecs } from './videoCodecs.ts';
 
 export interface MediaNetwork {
   /** Address announced in host candidates. */
@@ -31,13 +33,7 @@ export function peerConfig(network: MediaNetwork): Partial<PeerConfig> {
     iceUseIpv6: false,
     codecs: {
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/VP8',
-          clockRate: 90000,
-          rtcpFeedback: [useNACK(), usePLI(), useREMB(), { type: 'ccm', parameter: 'fir' }],
-        }),
-      ],
+      video: forwardedVideoCodecs(),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver } from 'wer
 import type { MediaKind } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
+import { keepChosenVideoCodec } from './videoCodecs.ts';
 
 export interface PublishedTrack {
   kind: MediaKind;
@@ -60,7 +61,8 @@ export class PublishConnection {
    */
   async answer(sdp: string, tracks: ReadonlyArray<{ mid: string; kind: MediaKind }>): Promise<{ sdp: string; kinds: Map<MediaKind, PublishedTrack> }> {
     const pc = (this.#pc ??= createPeer(this.#network));
-    await pc.setRemoteDescription({ type: 'offer', sdp });
+    // One video codec per answer: the publisher sends it, and subscribers are offered exactly it.
+    await pc.setRemoteDescription({ type: 'offer', sdp: keepChosenVideoCodec(sdp) });
     await pc.setLocalDescription(await pc.createAnswer());
     const answer = await completeLocalDescription(pc);
     if (!hasCandidates(answer)) {
