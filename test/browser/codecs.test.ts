@@ -175,7 +175,7 @@ describe('video codecs in Chromium through the web SDK and the SFU', () => {
 
   it('a browser that cannot send the chosen codec publishes VP8 and says so once', () => {
     const fallback = (warnings.get('noh264') ?? []).filter((text) => text.includes('VP8'));
-    expect(fallback).toEqual([expect.stringMatching(/cannot send H264 video: publishing VP8 video instead of H264/)]);
+    expect(fallback).toEqual([expect.stringMatching(/^\[ParleyRTC\] This browser cannot send H264 video: publishing VP8 instead$/)]);
     for (const uid of ['vp9', 'h264', 'av1'] as const) expect(warnings.get(uid)?.filter((text) => text.includes('VP8'))).toEqual([]);
   });
 

@@ -20,6 +20,12 @@ export const SDP_LIMITS = {
   /** Lines in a publish offer (Chromium's four-section offer has about 300). */
   publishOfferLines: 1200,
 } as const;
+/**
+ * H.264 profile-level-ids the SFU forwards (with packetization-mode 1): constrained baseline
+ * 42e01f, which the web SDK prefers and Chromium, Safari and werift agree on, then baseline
+ * 42001f, Chromium's first. Subscribers are offered exactly the publisher's profile.
+ */
+export const FORWARDED_H264_PROFILES: readonly string[] = ['42e01f', '42001f'];
 /** `token-privilege-will-expire` comes this long before the token expires. */
 export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
 

@@ -6,16 +6,11 @@
  * browser sends, and the page's console says so once.
  */
 import { log } from '../platform/log.ts';
+import { FORWARDED_H264_PROFILES } from '../protocolConstants.ts';
 
 export type VideoCodec = 'vp8' | 'vp9' | 'h264' | 'av1';
 
 export const VIDEO_CODECS: readonly VideoCodec[] = ['vp8', 'vp9', 'h264', 'av1'];
-
-/**
- * H.264 as the SFU forwards it: packetization-mode 1, constrained baseline (42e01f) first, which
- * Chromium, Safari and werift agree on, then baseline (42001f).
- */
-const H264_PROFILES = ['42e01f', '42001f'];
 
 function parameter(capability: RTCRtpCodec, name: string): string | undefined {
   for (const pair of (capability.sdpFmtpLine ?? '').split(';')) {
@@ -28,7 +23,7 @@ function parameter(capability: RTCRtpCodec, name: string): string | undefined {
 /** Where `capability` goes among the ones for `codec` (lower first), or -1 when it is not one the SFU forwards. */
 function rank(codec: VideoCodec, capability: RTCRtpCodec): number {
   if (capability.mimeType.toLowerCase() !== `video/${codec}`) return -1;
-  if (codec === 'h264') return parameter(capability, 'packetization-mode') === '1' ? H264_PROFILES.indexOf(parameter(capability, 'profile-level-id') ?? '') : -1;
+  if (codec === 'h264') return parameter(capability, 'packetization-mode') === '1' ? FORWARDED_H264_PROFILES.indexOf(parameter(capability, 'profile-level-id') ?? '') : -1;
   if (codec === 'vp9') return (parameter(capability, 'profile-id') ?? '0') === '0' ? 0 : -1;
   if (codec === 'av1') return (parameter(capability, 'profile') ?? '0') === '0' ? 0 : -1;
   return 0;
@@ -38,25 +33,30 @@ function ofCodec(codec: VideoCodec, capabilities: RTCRtpCodec[]): RTCRtpCodec[] 
   return capabilities.filter((c) => rank(codec, c) >= 0).sort((a, b) => rank(codec, a) - rank(codec, b));
 }
 
-/** Puts `codec` first on a publish transceiver; resolves to the codec it will send (VP8 when `codec` cannot be sent here). */
-export function preferVideoCodec(transceiver: RTCRtpTransceiver, codec: VideoCodec): VideoCodec {
-  const fallBack = (why: string): VideoCodec => {
-    log.warnOnce(`codec-fallback:${codec}`, `${why}: publishing VP8 video instead of ${codec.toUpperCase()}`);
-    return codec === 'vp8' ? codec : preferVideoCodec(transceiver, 'vp8');
-  };
-  if (typeof transceiver.setCodecPreferences !== 'function' || typeof RTCRtpSender.getCapabilities !== 'function') {
-    // Without these the browser offers its own order, VP8 first in every browser that has it.
-    return codec === 'vp8' ? codec : fallBack('This browser cannot choose a video codec');
-  }
-  const sendable = new Set(ofCodec(codec, RTCRtpSender.getCapabilities('video')?.codecs ?? []).map((c) => `${c.mimeType} ${c.sdpFmtpLine ?? ''}`));
+/** Puts `codec` first on `transceiver`; false when this browser cannot send it or cannot choose codecs. */
+function putFirst(transceiver: RTCRtpTransceiver, codec: VideoCodec): boolean {
+  if (typeof transceiver.setCodecPreferences !== 'function' || typeof RTCRtpSender.getCapabilities !== 'function') return false;
+  const key = (c: RTCRtpCodec) => `${c.mimeType} ${c.sdpFmtpLine ?? ''}`;
+  const sendable = new Set(ofCodec(codec, RTCRtpSender.getCapabilities('video')?.codecs ?? []).map(key));
   // Chromium checks preferences against the receiver's capabilities; the sender's say what it can encode.
   const all = RTCRtpReceiver.getCapabilities?.('video')?.codecs ?? [];
-  const preferred = ofCodec(codec, all).filter((c) => sendable.has(`${c.mimeType} ${c.sdpFmtpLine ?? ''}`));
-  if (preferred.length === 0) return fallBack(`This browser cannot send ${codec.toUpperCase()} video`);
+  const preferred = ofCodec(codec, all).filter((c) => sendable.has(key(c)));
+  if (preferred.length === 0) return false;
   try {
     transceiver.setCodecPreferences([...preferred, ...all.filter((c) => !preferred.includes(c))]);
+    return true;
   } catch {
-    return fallBack('This browser refused the codec preference');
+    return false;
   }
-  return codec;
+}
+
+/**
+ * Puts `codec` first on a publish transceiver; resolves to the codec it will send. VP8 needs no
+ * preference where it cannot be set: browsers offer it first by default.
+ */
+export function preferVideoCodec(transceiver: RTCRtpTransceiver, codec: VideoCodec): VideoCodec {
+  if (putFirst(transceiver, codec) || codec === 'vp8') return codec;
+  log.warnOnce(`codec-fallback:${codec}`, `This browser cannot send ${codec.toUpperCase()} video: publishing VP8 instead`);
+  putFirst(transceiver, 'vp8');
+  return 'vp8';
 }

@@ -9,6 +9,7 @@
  * codec, the publisher's received track carries it, and werift offers each subscriber just that
  * codec for it (it intersects a forwarded track's codec with the configured ones).
  */
+import { FORWARDED_H264_PROFILES } from '@parley/protocol/constants';
 import { RTCRtpCodecParameters, useNACK, usePLI, useREMB } from 'werift';
 
 export interface OfferedCodec {
@@ -18,12 +19,6 @@ export interface OfferedCodec {
   clockRate: number;
   parameters: Map<string, string>;
 }
-
-/**
- * H.264 with packetization-mode 1 in the baseline profiles every WebRTC browser can decode:
- * constrained baseline (42e01f, what the web SDK prefers) and baseline (42001f, Chromium's first).
- */
-const H264_PROFILES = ['42e01f', '42001f'];
 
 /** What an error message tells a client the SFU forwards. */
 export const FORWARDED_VIDEO = 'VP8, VP9 (profile 0), H.264 (packetization-mode 1, profile 42e01f or 42001f) and AV1 (profile 0)';
@@ -36,7 +31,7 @@ export function forwardedVideoCodecs(): RTCRtpCodecParameters[] {
   return [
     codec('video/VP8'),
     codec('video/VP9', 'profile-id=0'),
-    ...H264_PROFILES.map((profile) => codec('video/H264', `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${profile}`)),
+    ...FORWARDED_H264_PROFILES.map((profile) => codec('video/H264', `level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=${profile}`)),
     codec('video/AV1', 'level-idx=5;profile=0;tier=0'),
   ];
 }
@@ -51,7 +46,7 @@ export function isForwarded(codec: OfferedCodec): boolean {
     case 'video/vp9':
       return (parameter('profile-id') ?? '0') === '0';
     case 'video/h264':
-      return parameter('packetization-mode') === '1' && H264_PROFILES.includes(parameter('profile-level-id')?.toLowerCase() ?? '');
+      return parameter('packetization-mode') === '1' && FORWARDED_H264_PROFILES.includes(parameter('profile-level-id')?.toLowerCase() ?? '');
     case 'video/av1':
       return (parameter('profile') ?? '0') === '0';
     default:
