@@ -21,7 +21,7 @@ export interface OfferedCodec {
 }
 
 /** What an error message tells a client the SFU forwards. */
-export const FORWARDED_VIDEO = 'VP8, VP9 (profile 0), H.264 (packetization-mode 1, profile 42e01f or 42001f) and AV1 (profile 0)';
+export const FORWARDED_VIDEO = `VP8, VP9 (profile 0), H.264 (packetization-mode 1, profile ${FORWARDED_H264_PROFILES.join(' or ')}) and AV1 (profile 0)`;
 
 const feedback = () => [useNACK(), usePLI(), useREMB(), { type: 'ccm', parameter: 'fir' }];
 
