@@ -172,6 +172,23 @@ describe('hostile signaling', () => {
     expect(answer.type, JSON.stringify(answer)).toBe('publish-answer');
   });
 
+  it('refuses at once a video track offered only in codecs the SFU does not forward', async () => {
+    const { socket } = keep(await server.join('codecs', 7151));
+    const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
+    pc.addTransceiver('video', { direction: 'sendonly' });
+    const { sdp } = await pc.createOffer();
+    pc.close();
+    const mid = /m=video[\s\S]*?a=mid:(\S+)/.exec(sdp)![1]!;
+    const h265Only = sdp.replace(/ (VP8|VP9|H264|AV1)\/90000/g, ' H265/90000');
+    const askedAt = Date.now();
+    const reply = await socket.request({ type: 'publish-offer', sdp: h265Only, tracks: [{ mid, kind: 'video' }] });
+    expect(reply).toMatchObject({ type: 'error', code: 'invalid_offer' });
+    expect((reply as any).message).toMatch(/video track mid \S+ offers H265.*; the SFU forwards VP8, VP9/);
+    expect(Date.now() - askedAt).toBeLessThan(1_000);
+    // Unchanged, the same offer is answered.
+    expect((await socket.request({ type: 'publish-offer', sdp, tracks: [{ mid, kind: 'video' }] })).type).toBe('publish-answer');
+  });
+
   it('bounds every message: oversized frames close the socket with a warning, oversized fields are refused', async () => {
     const { socket } = keep(await server.join('bounds', 7201));
     const bigSdp = await socket.request({ type: 'publish-offer', sdp: SDP_HEAD + 'a=x\r\n'.repeat(8000), tracks: [] });

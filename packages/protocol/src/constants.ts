@@ -35,6 +35,12 @@ export type RemoteStreamType = (typeof RemoteStreamType)[keyof typeof RemoteStre
 export const RemoteStreamFallbackType = { DISABLE: 0, LOW_STREAM: 1, AUDIO_ONLY: 2 } as const;
 export type RemoteStreamFallbackType = (typeof RemoteStreamFallbackType)[keyof typeof RemoteStreamFallbackType];
 
+/**
+ * H.264 profile-level-ids the SFU forwards (with packetization-mode 1): constrained baseline
+ * 42e01f, which the web SDK prefers and Chromium, Safari and werift agree on, then baseline
+ * 42001f, Chromium's first. Subscribers are offered exactly the publisher's profile.
+ */
+export const FORWARDED_H264_PROFILES: readonly string[] = ['42e01f', '42001f'];
 /** `token-privilege-will-expire` comes this long before the token expires. */
 export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
 

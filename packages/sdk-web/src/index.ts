@@ -259,6 +259,7 @@ export { DOCUMENTED_NOOPS } from './compat/noops.ts';
 export { isServerError, type ParleyErrorCode } from './errors.ts';
 export { AgoraRTCErrorCode } from './errorCodes.ts';
 export type { ClientConfig } from './client/client.ts';
+export type { VideoCodec as SDK_CODEC } from './rtc/videoCodec.ts';
 export type {
   ClientEvents,
   ConnectionDisconnectedReason,

@@ -2,7 +2,7 @@
  * join() argument checks: channel names, uids and App IDs, as the server's rules have them.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAppId, checkChannelName, checkToken, checkUid } from './validation.ts';
+import { checkAppId, checkChannelName, checkCodec, checkToken, checkUid } from './validation.ts';
 
 const invalid = expect.objectContaining({ code: 'INVALID_PARAMS' });
 
@@ -39,5 +39,12 @@ describe('join arguments', () => {
     expect(checkToken('007abc')).toBe('007abc');
     expect(() => checkToken(null)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS', message: expect.stringContaining('always need a token') }));
     expect(() => checkToken('')).toThrow(invalid);
+  });
+
+  it('accept Agora\'s video codecs the SFU forwards, VP8 when none is given', () => {
+    for (const codec of ['vp8', 'vp9', 'h264', 'av1']) expect(checkCodec(codec)).toBe(codec);
+    expect(checkCodec(undefined)).toBe('vp8');
+    expect(() => checkCodec('h265')).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS', message: expect.stringContaining('"vp8", "vp9", "h264", "av1"') }));
+    expect(() => checkCodec('VP8')).toThrow(invalid);
   });
 });

@@ -3,6 +3,7 @@
  * INVALID_PARAMS error with the rule spelled out rather than a server refusal.
  */
 import { invalidParams } from './errors.ts';
+import { VIDEO_CODECS, type VideoCodec } from './rtc/videoCodec.ts';
 import { APP_ID_PATTERN, CHANNEL_NAME_PATTERN, MAX_UINT32, STRING_UID_MAX_LENGTH, STRING_UID_PATTERN } from './protocolConstants.ts';
 
 const CHANNEL_NAME = new RegExp(CHANNEL_NAME_PATTERN);
@@ -43,4 +44,11 @@ export function checkUid(uid: unknown): number | string | undefined {
   }
   if (typeof uid === 'string' && uid.length >= 1 && uid.length <= STRING_UID_MAX_LENGTH && STRING_UID.test(uid)) return uid;
   throw invalidParams(`A string uid must be 1-${STRING_UID_MAX_LENGTH} characters from the channel-name alphabet`, { field: 'uid' });
+}
+
+/** Agora's `ClientConfig.codec`; default VP8. */
+export function checkCodec(codec: unknown): VideoCodec {
+  if (codec === undefined) return 'vp8';
+  if (!VIDEO_CODECS.includes(codec as VideoCodec)) throw invalidParams(`codec must be one of ${VIDEO_CODECS.map((c) => `"${c}"`).join(', ')}`, { field: 'codec' });
+  return codec as VideoCodec;
 }

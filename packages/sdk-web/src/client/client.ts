@@ -32,13 +32,14 @@ import {
   type RemoteVideoTrackStats,
 } from '../rtc/stats.ts';
 import { SubscribeConnection } from '../rtc/subscribeConnection.ts';
+import type { VideoCodec } from '../rtc/videoCodec.ts';
 import { resolveServer } from '../serverUrl.ts';
 import { SessionEngine, type SessionHost } from '../session/sessionEngine.ts';
 import { LocalTrack, type PublishedTrackLink } from '../tracks/localTrack.ts';
 import type { LocalAudioTrack } from '../tracks/localAudioTrack.ts';
 import type { RemoteAudioTrack, RemoteVideoTrack } from '../tracks/remoteTrack.ts';
 import { TypedEmitter } from '../typedEmitter.ts';
-import { checkAppId, checkChannelName, checkToken, checkUid } from '../validation.ts';
+import { checkAppId, checkChannelName, checkCodec, checkToken, checkUid } from '../validation.ts';
 import type { ClientEvents, ConnectionState } from './events.ts';
 import { reconcileUsers, type RemoteUser } from './remoteUser.ts';
 import { checkFallbackType, checkStreamType, RemoteStreamPreferences } from './remoteStreamPreferences.ts';
@@ -54,8 +55,11 @@ import { NetworkQualityMonitor, type LinkReading, type NetworkQuality } from './
 export interface ClientConfig {
   /** "rtc": everyone publishes and subscribes. "live": hosts publish, the audience only watches. */
   mode: 'rtc' | 'live';
-  /** Video codec. Parley's SFU forwards VP8 only. */
-  codec: 'vp8';
+  /**
+   * Video codec this client publishes in; the SFU forwards it as it is, so subscribers decode it.
+   * A browser that cannot send it publishes VP8 (a console warning says so).
+   */
+  codec: VideoCodec;
   /** Live mode: the role to join with (default "host"); see setClientRole. */
   role?: ClientRole;
   /** Agora's audience latency level; accepted and unused: Parley forwards to every audience in real time. */
@@ -80,7 +84,7 @@ export interface ClientRoleOptions {
 
 export class ParleyClient extends TypedEmitter<ClientEvents> {
   readonly mode: 'rtc' | 'live';
-  readonly codec: 'vp8';
+  readonly codec: VideoCodec;
 
   #iceServers: RTCIceServer[] | undefined;
   readonly #configIceServers: RTCIceServer[] | undefined;
@@ -127,12 +131,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   constructor(config: ClientConfig) {
     super();
-    if (config?.mode !== 'rtc' && config?.mode !== 'live') throw invalidParams('createClient needs {mode: "rtc" | "live", codec: "vp8"}', { field: 'mode' });
-    if (config.codec !== undefined && config.codec !== 'vp8') throw invalidParams('Parley forwards VP8 video only: use codec "vp8"', { field: 'codec' });
+    if (config?.mode !== 'rtc' && config?.mode !== 'live') throw invalidParams('createClient needs {mode: "rtc" | "live", codec: "vp8" | "vp9" | "h264" | "av1"}', { field: 'mode' });
+    this.codec = checkCodec(config.codec);
     if (config.role !== undefined && config.role !== 'host' && config.role !== 'audience') throw invalidParams('role must be "host" or "audience"', { field: 'role' });
     if (config.server !== undefined) resolveServer(config.server);
     this.mode = config.mode;
-    this.codec = 'vp8';
     this.#role = config.mode === 'live' ? (config.role ?? 'host') : 'host';
     this.#iceServers = config.iceServers;
     this.#configIceServers = config.iceServers;
@@ -599,7 +602,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return {
       started: () => {
         const onState = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => this.#peerStateChanged(current, previous);
-        this.#publisher = new PublishConnection(this.#iceServers, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
+        this.#publisher = new PublishConnection(this.#iceServers, this.codec, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
         if (this.#dualStream) void this.#publisher.setDualStream(this.#lowStream);
         this.#subscriber = new SubscribeConnection(
           this.#iceServers,

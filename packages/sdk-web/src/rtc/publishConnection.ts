@@ -23,7 +23,8 @@ import { webrtcFailed } from '../errors.ts';
 import { SIMULCAST_RIDS } from '../protocolConstants.ts';
 import { dualStreamEncodings, lowEncoding, type LowStreamProfile } from './dualStream.ts';
 import { completeLocalSdp } from './iceGathering.ts';
-import { peerConfiguration, preferCodec, watchPeerState, type PeerStateListener } from './peerConfig.ts';
+import { peerConfiguration, watchPeerState, type PeerStateListener } from './peerConfig.ts';
+import { preferVideoCodec, type VideoCodec } from './videoCodec.ts';
 
 export interface PublishOffer {
   sdp: string;
@@ -46,9 +47,11 @@ export class PublishConnection {
   #frames: FrameProtection | undefined;
   /** The low layer's profile while dual stream is on. */
   #dualStream: LowStreamProfile | undefined;
+  #codec: VideoCodec;
 
-  constructor(iceServers: RTCIceServer[] | undefined, sendOffer: SendPublishOffer, onState?: PeerStateListener, frames?: FrameProtection) {
+  constructor(iceServers: RTCIceServer[] | undefined, codec: VideoCodec, sendOffer: SendPublishOffer, onState?: PeerStateListener, frames?: FrameProtection) {
     this.#iceServers = iceServers;
+    this.#codec = codec;
     this.#sendOffer = sendOffer;
     this.#onState = onState;
     this.#frames = frames;
@@ -135,7 +138,7 @@ export class PublishConnection {
     if (profile) init.sendEncodings = dualStreamEncodings(profile, track.getSettings());
     const transceiver = pc.addTransceiver(track, init);
     this.#frames?.protectSender(transceiver.sender, kind);
-    if (kind === 'video') preferCodec(transceiver, 'video', 'video/VP8');
+    if (kind === 'video') preferVideoCodec(transceiver, this.#codec);
     this.#transceivers.set(kind, transceiver);
   }
 

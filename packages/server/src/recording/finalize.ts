@@ -1,7 +1,9 @@
 /**
  * Turns what a recording captured into the files people play, named as Agora names them:
  * - individual: each slice (one user's track kind for one publishing period) was transcoded once
- *   while it was recorded (VP8 → H.264, Opus → AAC: MPEG-TS and MP4 cannot carry VP8); its
+ *   while it was recorded (VP8, VP9, AV1 or H.264 → H.264, Opus → AAC: MPEG-TS and MP4 cannot
+ *   carry VP8, and H.264 is re-encoded too, for a keyframe every 2 s: WebRTC encoders make one
+ *   only when asked or every few thousand frames, and HLS segments start at keyframes); its
  *   MPEG-TS is cut into HLS segments and, when asked, copied into an MP4, both without
  *   re-encoding; a user's slices of a kind share one playlist, separated by discontinuities. A
  *   slice without a usable live transcode is transcoded from its raw WebM here;
@@ -110,9 +112,9 @@ export function sliceCodecArgs(kind: MediaKind): string[] {
 /** Input options of a slice decode: one thread, as one small stream gains nothing from more. */
 export const SLICE_INPUT_ARGS = ['-threads', '1'];
 
-/** Where a slice's H.264/AAC transcode is written, live or at stop. */
-export function transcodedPath(webm: string): string {
-  return webm.replace(/\.webm$/, '.ts');
+/** Where a slice's H.264/AAC transcode is written, live or at stop (beside its .webm or .mkv). */
+export function transcodedPath(raw: string): string {
+  return raw.replace(/\.(webm|mkv)$/, '.ts');
 }
 
 async function isUsable(file: string): Promise<boolean> {

@@ -2,7 +2,8 @@
  * One recording while it records: the recorder in the room (RtcService.attachRecorder, role
  * `recorder`), following publishers as they come and go, and the idle timer.
  *
- * - individual: each recorded track goes to its own WebM slice in the work folder, as it arrives,
+ * - individual: each recorded track goes to its own WebM slice (Matroska for H.264) in the work
+ *   folder, as it arrives,
  *   and through a live ffmpeg transcode to MPEG-TS beside it; a slice is registered (for crash
  *   recovery) once its first packet is in;
  * - mix: tracks feed the live compositor, whose capture file grows in the work folder.
@@ -19,6 +20,7 @@ import { Compositor } from './compositor.ts';
 import { SLICE_INPUT_ARGS, sliceCodecArgs, transcodedPath, type SliceInput } from './finalize.ts';
 import type { MediaTools } from './mediaTools.ts';
 import { records, type MixSettings, type RecordingSettings, type UidFilter } from './settings.ts';
+import { rawContainerOf } from './rawContainer.ts';
 import { TrackTap } from './trackTap.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -173,7 +175,7 @@ export class RecordingTask implements RoomObserver {
   #openSlice(publisher: Participant, published: PublishedTrack): void {
     const key = `${publisher.key}:${published.kind}`;
     if (this.#writers.has(key)) return;
-    const file = path.join(this.#deps.workDir, `${fileUid(publisher.uid)}__${published.kind}__${++this.#sliceCount}.webm`);
+    const file = path.join(this.#deps.workDir, `${fileUid(publisher.uid)}__${published.kind}__${++this.#sliceCount}.${rawContainerOf(published.track).extension}`);
     const out = fs.createWriteStream(file);
     out.on('error', (error) => this.#deps.log.warn({ err: error, file }, 'recording slice cannot be written'));
     const transcoder = this.#deps.tools.spawnFfmpeg(

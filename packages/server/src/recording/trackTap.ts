@@ -1,6 +1,7 @@
 /**
- * Reads one published track into WebM with werift's MediaRecorder (from `werift/nonstandard`) and
- * hands the bytes on as they are made: to a file (individual mode) or to an ffmpeg decoder (mix).
+ * Reads one published track into WebM (Matroska for H.264, see rawContainer.ts) with werift's
+ * MediaRecorder (from `werift/nonstandard`) and hands the bytes on as they are made: to a file
+ * (individual mode) or to an ffmpeg decoder (mix).
  *
  * Options that matter (FIELD-NOTES): `disableNtp` and `disableLipSync`, or the first seconds of
  * audio are lost while werift waits for RTCP sender reports. With them the file's clock is the
@@ -11,6 +12,7 @@
  */
 import type { MediaStreamTrack } from 'werift';
 import { Event, MediaRecorder, type StreamEvent } from 'werift/nonstandard';
+import { rawContainerOf, relabelAsMatroska } from './rawContainer.ts';
 
 /** What the WebM writer emits, in order: the header, then clusters (one per video keyframe) and blocks. */
 export type WebmChunkKind = 'initial' | 'cluster' | 'block' | 'cuePoints';
@@ -35,12 +37,14 @@ export class TrackTap {
 
   constructor(options: TrackTapOptions) {
     const stream: StreamEvent = new Event();
+    const matroska = rawContainerOf(options.track).docType === 'matroska';
     let markEnded!: () => void;
     this.#ended = new Promise((resolve) => (markEnded = resolve));
     stream.subscribe((output) => {
       // Called from werift's media pipeline: a throw here would be an uncaught exception.
       try {
-        if (output.saveToFile) options.onChunk(output.saveToFile, (output.kind ?? 'block') as WebmChunkKind);
+        const kind = (output.kind ?? 'block') as WebmChunkKind;
+        if (output.saveToFile) options.onChunk(matroska && kind === 'initial' ? relabelAsMatroska(output.saveToFile) : output.saveToFile, kind);
       } catch (error) {
         options.onError(error as Error);
       }

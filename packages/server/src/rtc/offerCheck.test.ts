@@ -3,8 +3,9 @@ import { DomainError } from '../domainError.ts';
 import { checkPublishOffer, checkSubscribeAnswer, MAX_CANDIDATES, mediaSections } from './offerCheck.ts';
 
 const HEAD = 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n';
-const section = (kind: string, mid: string, direction = 'sendonly', port = 9) =>
-  `m=${kind} ${port} UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:${mid}\r\na=${direction}\r\n`;
+const RTPMAP: Record<string, string> = { audio: 'opus/48000/2', video: 'VP8/90000' };
+const section = (kind: string, mid: string, direction = 'sendonly', port = 9, rtpmap = RTPMAP[kind] ?? 'x/1') =>
+  `m=${kind} ${port} UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:${mid}\r\na=${direction}\r\na=rtpmap:96 ${rtpmap}\r\n`;
 
 function refusal(run: () => void): string {
   try {
@@ -21,7 +22,7 @@ describe('publish offer check', () => {
   it('accepts an offer whose declared tracks are sending sections of their kind', () => {
     const sdp = HEAD + section('audio', '0') + section('video', '1');
     expect(() => checkPublishOffer(sdp, [{ mid: '0', kind: 'audio' }, { mid: '1', kind: 'video' }])).not.toThrow();
-    expect(mediaSections(sdp, 100)).toEqual([
+    expect(mediaSections(sdp, 100)).toMatchObject([
       { kind: 'audio', mid: '0', port: 9, direction: 'sendonly', rids: [] },
       { kind: 'video', mid: '1', port: 9, direction: 'sendonly', rids: [] },
     ]);
@@ -69,6 +70,14 @@ describe('publish offer check', () => {
     expect(refusal(() => checkPublishOffer(sdp, [{ mid: '1', kind: 'video' }]))).toMatch(/does not send \(recvonly\)/);
     expect(refusal(() => checkPublishOffer(sdp, [{ mid: '2', kind: 'video' }]))).toMatch(/port 0/);
     expect(refusal(() => checkPublishOffer(sdp, [{ mid: '0', kind: 'audio' }, { mid: '3', kind: 'audio' }]))).toMatch(/More than one audio/);
+  });
+
+  it('refuses a declared video track whose codecs the SFU does not forward, and lets an unused one be', () => {
+    const h265 = HEAD + section('audio', '0') + section('video', '1', 'sendonly', 9, 'H265/90000');
+    expect(refusal(() => checkPublishOffer(h265, [{ mid: '1', kind: 'video' }]))).toMatch(/mid 1 offers H265; the SFU forwards VP8, VP9 .*H\.264 .*AV1/);
+    expect(() => checkPublishOffer(h265, [{ mid: '0', kind: 'audio' }])).not.toThrow();
+    const h264Mode0 = HEAD + section('video', '0', 'sendonly', 9, 'H264/90000') + 'a=fmtp:96 packetization-mode=0;profile-level-id=42e01f\r\n';
+    expect(refusal(() => checkPublishOffer(h264Mode0, [{ mid: '0', kind: 'video' }]))).toMatch(/offers H264;/);
   });
 
   it('refuses long candidate lists and too many lines', () => {

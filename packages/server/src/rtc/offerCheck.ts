@@ -7,6 +7,7 @@
  */
 import { SDP_LIMITS, SIMULCAST_RIDS, type MediaKind } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
+import { chooseVideoCodec, FORWARDED_VIDEO, sectionCodecs } from './videoCodecs.ts';
 
 export interface MediaSection {
   kind: string;
@@ -16,6 +17,8 @@ export interface MediaSection {
   direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
   /** RTP stream ids of a simulcast section (`a=rid:`). */
   rids: string[];
+  /** The section's lines, its m= line first. */
+  lines: string[];
 }
 
 /** Dual stream's layers are the only simulcast the SFU forwards. */
@@ -43,11 +46,12 @@ export function mediaSections(sdp: string, maxLines: number): MediaSection[] {
     if (line.startsWith('a=candidate:') && ++candidates > MAX_CANDIDATES) refuse(`The SDP lists more than ${MAX_CANDIDATES} ICE candidates`);
     if (line.startsWith('m=')) {
       const [kind = '', port = ''] = line.slice(2).split(' ');
-      sections.push({ kind, mid: undefined, port: Number(port), direction: 'sendrecv', rids: [] });
+      sections.push({ kind, mid: undefined, port: Number(port), direction: 'sendrecv', rids: [], lines: [line] });
       continue;
     }
     const section = sections.at(-1);
     if (!section) continue;
+    section.lines.push(line);
     if (line.startsWith('a=mid:')) section.mid = line.slice(6).trim();
     else if (line.startsWith('a=rid:')) section.rids.push(line.slice(6).split(' ')[0] ?? '');
     else if (DIRECTIONS.has(line.slice(2).trim()) && line.startsWith('a=')) section.direction = line.slice(2).trim() as MediaSection['direction'];
@@ -93,6 +97,10 @@ export function checkPublishOffer(sdp: string, declared: ReadonlyArray<{ mid: st
       refuse(`Declared track mid ${mid} does not send (${section.port === 0 ? 'port 0' : section.direction})`);
     }
     if (declaredKinds.has(kind)) refuse(`More than one ${kind} track declared`);
+    if (kind === 'video' && !chooseVideoCodec(sectionCodecs(section.lines))) {
+      const offered = [...new Set(sectionCodecs(section.lines).map((codec) => codec.mimeType.slice(6)))].join(', ').slice(0, 120) || 'no codec';
+      refuse(`Declared video track mid ${mid} offers ${offered}; the SFU forwards ${FORWARDED_VIDEO}`);
+    }
     declaredKinds.add(kind);
   }
 }

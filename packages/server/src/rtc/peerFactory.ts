@@ -1,11 +1,12 @@
 /**
  * Makes the SFU's werift peer connections with the options that matter offline and on loopback
  * (measured in FIELD-NOTES): no STUN servers, loopback host candidates, a bounded UDP port range,
- * one bundled transport, Opus and VP8 only (forwarded as they are, never transcoded), and a small
- * SCTP max-message-size for the data channel.
+ * one bundled transport, Opus and the video codecs of videoCodecs.ts (forwarded as they are, never
+ * transcoded), and a small SCTP max-message-size for the data channel.
  */
-import { RTCPeerConnection, RTCRtpCodecParameters, useNACK, usePLI, useREMB, useSdesMid, useSdesRTPStreamId, type PeerConfig } from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, useSdesMid, useSdesRTPStreamId, type PeerConfig } from 'werift';
 import { DATA_LIMITS } from '@parley/protocol/data-channel';
+import { forwardedVideoCodecs } from './videoCodecs.ts';
 
 export interface MediaNetwork {
   /** Address announced in host candidates. */
@@ -38,13 +39,7 @@ export function peerConfig(network: MediaNetwork, role: PeerRole): Partial<PeerC
     maxMessageSize: DATA_LIMITS.sctpMaxMessageSize,
     codecs: {
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
-      video: [
-        new RTCRtpCodecParameters({
-          mimeType: 'video/VP8',
-          clockRate: 90000,
-          rtcpFeedback: [useNACK(), usePLI(), useREMB(), { type: 'ccm', parameter: 'fir' }],
-        }),
-      ],
+      video: forwardedVideoCodecs(),
     },
     // Dual stream: each simulcast layer's packets carry its rid (RFC 8852), which is how werift
     // tells the layers apart; Chromium sends it only when the answer accepts the extension.

@@ -15,6 +15,7 @@ import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type
 import { guardSctp } from './sctpGuard.ts';
 import type { VideoLayer } from './simulcast/layerChoice.ts';
 import { nackPerLayer } from './simulcast/layerNack.ts';
+import { keepChosenVideoCodec } from './videoCodecs.ts';
 
 export interface PublishedTrack {
   kind: MediaKind;
@@ -91,7 +92,8 @@ export class PublishConnection {
    */
   async answer(sdp: string, tracks: ReadonlyArray<{ mid: string; kind: MediaKind }>): Promise<{ sdp: string; kinds: Map<MediaKind, PublishedTrack> }> {
     const pc = (this.#pc ??= this.#createPeer());
-    await pc.setRemoteDescription({ type: 'offer', sdp });
+    // One video codec per answer: the publisher sends it, and subscribers are offered exactly it.
+    await pc.setRemoteDescription({ type: 'offer', sdp: keepChosenVideoCodec(sdp) });
     guardSctp(pc, (error) => this.#side.sctpRejected(error));
     await pc.setLocalDescription(await pc.createAnswer());
     const answer = await completeLocalDescription(pc);

@@ -11,7 +11,7 @@
  * once the client answers. Closed (freeing its UDP port) when it finds no free port or does not
  * connect in time.
  */
-import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
+import { isCodecCompatible, type MediaStreamTrack, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import type { MediaKind, RemoteStreamFallbackType, RemoteStreamType, ServerMessage } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import { checkSubscribeAnswer } from './offerCheck.ts';
@@ -86,9 +86,12 @@ export class SubscribeConnection {
     const key = `${publisher.key}:${published.kind}`;
     if (this.#subscriptions.has(key)) return;
     const pc = (this.#pc ??= this.#createPeer());
-    // Reuse a transceiver freed by an earlier unsubscribe before growing the SDP.
+    // Reuse a transceiver freed by an earlier unsubscribe before growing the SDP, when it was
+    // negotiated for the same codec (werift will not send another codec on it).
     const used = new Set([...this.#subscriptions.values()].map((s) => s.transceiver));
-    let transceiver = pc.getTransceivers().find((t) => t.kind === published.kind && t.direction === 'inactive' && !used.has(t));
+    let transceiver = pc
+      .getTransceivers()
+      .find((t) => t.kind === published.kind && t.direction === 'inactive' && !used.has(t) && carriesCodecOf(t, published.track));
     if (transceiver) transceiver.setDirection('sendonly');
     else transceiver = pc.addTransceiver(published.kind, { direction: 'sendonly' });
     const sender = transceiver.sender;
@@ -263,4 +266,10 @@ export class SubscribeConnection {
       this.#onConnected.push(callback);
     }
   }
+}
+
+/** Whether `transceiver`'s negotiated codec (if any yet) is the one `track` arrives in. */
+function carriesCodecOf(transceiver: RTCRtpTransceiver, track: MediaStreamTrack): boolean {
+  const negotiated = transceiver.sender.codec;
+  return !negotiated || !track.codec || isCodecCompatible(track.codec, negotiated);
 }
