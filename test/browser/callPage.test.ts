@@ -1,13 +1,15 @@
 /**
  * The demo call page's richer call, as two people use it: names in any script chosen before
  * joining and shown to the other on the tile and in the people list, chat that arrives as text
- * (never markup), and an invite link that names the channel but carries no token.
+ * (never markup), an invite link that names the channel but carries no token, and the screen
+ * shared in place of the camera and the camera switched in the call.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../support/backends.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
+import { until } from './support/callTabs.ts';
 
 describe('the demo call page with names, chat and invites', () => {
   let t: TestServer;
@@ -15,7 +17,8 @@ describe('the demo call page with names, chat and invites', () => {
 
   beforeAll(async () => {
     t = await startTestServer(BACKENDS[0]!, { PARLEY_DEV: 'true' }, { bootstrap: true });
-    browser = await launchChromium();
+    // Two fake cameras, to switch between in the call.
+    browser = await launchChromium({ fakeDevices: 2 });
   });
   afterAll(async () => {
     await browser?.close();
@@ -72,5 +75,37 @@ describe('the demo call page with names, chat and invites', () => {
     expect(await zoe.textContent('[role="status"]')).toMatch(/Invite link copied|Copy the invite link/);
 
     for (const page of [zoe, ben]) await page.close();
+  });
+
+  /** The width of the video `page` shows on its tile for the other person. */
+  const remoteVideoWidth = (page: Page) => page.evaluate(() => document.querySelector<HTMLVideoElement>('#grid .tile:not(.local) video')?.videoWidth ?? 0);
+  /** The camera or screen behind `page`'s own tile. */
+  const localSource = (page: Page) => page.evaluate(() => ((document.querySelector<HTMLVideoElement>('#grid .tile.local video')?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.label ?? ''));
+
+  it('shares the screen in place of the camera, brings the camera back when the browser stops the share, and switches cameras', { timeout: 60_000 }, async () => {
+    const ada = await joinAs('Ada', 'share-room');
+    const ben = await joinAs('Ben', 'share-room');
+    await until(() => remoteVideoWidth(ben), (width) => width === 640);
+
+    await ada.getByRole('button', { name: 'Share your screen' }).click();
+    await ada.getByRole('button', { name: 'Stop sharing your screen' }).waitFor();
+    expect(await ada.isDisabled('#camera-button')).toBe(true);
+    // The fake screen is bigger than the fake camera's 640 × 480.
+    expect(await until(() => remoteVideoWidth(ben), (width) => width > 640)).toBeGreaterThan(640);
+
+    // The browser's own "Stop sharing" ends the track: the camera comes back for the others.
+    await ada.evaluate(() => (document.querySelector<HTMLVideoElement>('#grid .tile.local video')!.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event('ended')));
+    await ada.getByRole('button', { name: 'Share your screen' }).waitFor();
+    expect(await until(() => remoteVideoWidth(ben), (width) => width === 640)).toBe(640);
+    expect(await ada.getAttribute('#camera-button', 'aria-pressed')).toBe('false');
+
+    // Devices stay at hand in the call.
+    await ada.getByRole('button', { name: 'Devices' }).click();
+    const cameras = ada.getByRole('combobox', { name: 'Camera' });
+    const before = await localSource(ada);
+    const other = await cameras.locator('option').evaluateAll((options, current) => (options as HTMLOptionElement[]).find((option) => option.textContent !== current)?.value, before);
+    await cameras.selectOption(other!);
+    expect(await until(() => localSource(ada), (label) => label !== before && label !== '')).not.toBe(before);
+    for (const page of [ada, ben]) await page.close();
   });
 });

@@ -243,8 +243,8 @@
     const micMuted = !microphone || !microphone.enabled;
     const cameraOff = !camera || !camera.enabled;
     setControl(micButton, !microphone, micMuted, !microphone ? 'No microphone' : micMuted ? 'Unmute microphone' : 'Mute microphone', micMuted ? 'Unmute' : 'Mute');
-    setControl(cameraButton, !camera || Boolean(screen), cameraOff, !camera ? 'No camera' : cameraOff ? 'Turn camera on' : 'Turn camera off', cameraOff ? 'Start video' : 'Stop video');
-    setControl(screenButton, false, Boolean(screen), screen ? 'Stop sharing your screen' : 'Share your screen', screen ? 'Stop share' : 'Share');
+    setControl(cameraButton, !camera || Boolean(screen), cameraOff, !camera ? 'No camera' : cameraOff ? 'Turn camera on' : 'Turn camera off', cameraOff ? 'Camera on' : 'Camera off');
+    setControl(screenButton, false, Boolean(screen), screen ? 'Stop sharing your screen' : 'Share your screen', screen ? 'Stop sharing' : 'Share');
   }
 
   function setControl(button, disabled, pressed, label, shortLabel) {
@@ -662,6 +662,8 @@
     } catch (error) {
       showStatus('Could not share the screen: ' + error.message, 'error');
     }
+    // The tile shows the screen instead of the camera (which stays open, to come back quickly).
+    if (camera) camera.stop();
     track.play(ensureTile(localUid).querySelector('.media'), { fit: 'contain' });
     renderLocal();
   }
