@@ -172,7 +172,7 @@ describe('the console in Chromium', () => {
     await consolePage.goto(`${t.url}/console/projects/${demoAppId}/live`);
     await consolePage.getByText('Nobody is in a call right now').or(consolePage.getByRole('button', { name: /^console-room/ })).waitFor();
     for (const tab of tabs) await tab.locator('#connection-state', { hasText: 'connected' }).waitFor({ timeout: 20_000 });
-    // The console lists uids: the call page makes them from the name plus a per-tab suffix.
+    // The console lists uids: the call page makes them from the name plus a per-page suffix.
     const [adaUid, graceUid] = await Promise.all(tabs.map((tab) => tab.locator('#grid .tile.local').getAttribute('data-uid')));
     expect(adaUid).toMatch(/^Ada-\d{4}$/);
     // Both are in the call now: the page shows them within 2 s, without a reload.

@@ -5,7 +5,7 @@
  * who is speaking and how good their link is; chat and display names travel as stream messages.
  *
  * The uid (what the token names) is separate from the display name: an ASCII slug of the name
- * plus a per-tab suffix, so two tabs never share a uid (the same uid joining twice replaces the
+ * plus a random per-page suffix, so two tabs get different uids (the same uid joining twice replaces the
  * first connection) while the console's lists stay readable. Names are any Unicode, always put
  * on the page as text.
  */
@@ -21,6 +21,9 @@
   const MESSAGE_MAX_BYTES = 1024;
   const MESSAGES_PER_SECOND = 20;
   const NAME_MAX_LENGTH = 64;
+  // Per page load, not in sessionStorage: a duplicated tab copies sessionStorage, and two tabs
+  // with one uid would replace each other.
+  const UID_SUFFIX = String(Math.floor(1000 + Math.random() * 9000));
   // A level (0–100) from volume-indicator at or above this counts as speaking.
   const SPEAKING_LEVEL = 5;
   // `?appId=` (from the console's "Try a call"): tokens for that project, minted with the
@@ -127,15 +130,10 @@
     return typeof value === 'string' ? Array.from(value.replace(/\p{Cc}/gu, '').trim()).slice(0, NAME_MAX_LENGTH).join('') : '';
   }
 
-  /** A uid from the name: its ASCII letters and digits (accents dropped), then this tab's suffix. */
+  /** A uid from the name: its ASCII letters and digits (accents dropped), then this page's suffix. */
   function uidFor(name) {
-    let suffix = sessionStorage.getItem('parley-demo-uid-suffix');
-    if (!suffix) {
-      suffix = String(Math.floor(1000 + Math.random() * 9000));
-      sessionStorage.setItem('parley-demo-uid-suffix', suffix);
-    }
     const slug = name.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, ' ').trim().replace(/ /g, '-').slice(0, 40);
-    return (slug || 'guest') + '-' + suffix;
+    return (slug || 'guest') + '-' + UID_SUFFIX;
   }
 
   // ------------------------------------------------------------------ people, tiles and the list
