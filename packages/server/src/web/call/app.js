@@ -627,8 +627,7 @@
     chatLog.replaceChildren();
     $('preview').querySelector('.media').replaceChildren();
     $('preview').after(devicesBox);
-    settingsButton.setAttribute('aria-expanded', 'false');
-    $('call-devices').hidden = true;
+    showCallDevices(false);
     callPanel.hidden = true;
     joinPanel.hidden = false;
     stateLabel.textContent = STATE_LABELS.DISCONNECTED;
@@ -734,10 +733,17 @@
 
   screenButton.addEventListener('click', () => void (screen ? stopSharing() : startSharing()));
 
-  settingsButton.addEventListener('click', () => {
-    const open = settingsButton.getAttribute('aria-expanded') !== 'true';
+  function showCallDevices(open) {
     settingsButton.setAttribute('aria-expanded', String(open));
     $('call-devices').hidden = !open;
+  }
+
+  settingsButton.addEventListener('click', () => showCallDevices(settingsButton.getAttribute('aria-expanded') !== 'true'));
+  // Escape closes the device pickers and puts the keyboard back on the button that opened them.
+  $('call-devices').addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    showCallDevices(false);
+    settingsButton.focus();
   });
 
   inviteButton.addEventListener('click', () => void copyInvite());
