@@ -172,15 +172,18 @@ describe('the console in Chromium', () => {
     await consolePage.goto(`${t.url}/console/projects/${demoAppId}/live`);
     await consolePage.getByText('Nobody is in a call right now').or(consolePage.getByRole('button', { name: /^console-room/ })).waitFor();
     for (const tab of tabs) await tab.locator('#connection-state', { hasText: 'connected' }).waitFor({ timeout: 20_000 });
+    // The console lists uids: the call page makes them from the name plus a per-page suffix.
+    const [adaUid, graceUid] = await Promise.all(tabs.map((tab) => tab.locator('#grid .tile.local').getAttribute('data-uid')));
+    expect(adaUid).toMatch(/^Ada-\d{4}$/);
     // Both are in the call now: the page shows them within 2 s, without a reload.
-    for (const name of ['Ada', 'Grace']) await consolePage.getByRole('cell', { name, exact: true }).waitFor({ timeout: 2_000 });
+    for (const uid of [adaUid!, graceUid!]) await consolePage.getByRole('cell', { name: uid, exact: true }).waitFor({ timeout: 2_000 });
     await consolePage.getByText('2 people').waitFor({ timeout: 2_000 });
     await consolePage.screenshot({ path: path.join(SCREENSHOT_DIR, 'live-channels-in-a-call.png'), fullPage: true });
 
-    await consolePage.getByRole('button', { name: 'Kick Ada' }).click();
+    await consolePage.getByRole('button', { name: `Kick ${adaUid}` }).click();
     await tabs[0]!.getByText('The server ended the call.').or(tabs[0]!.getByText('You were removed from the channel.')).waitFor({ timeout: 5_000 });
     await consolePage.getByText('1 person').waitFor({ timeout: 2_000 });
-    expect(await consolePage.getByRole('cell', { name: 'Ada', exact: true }).count()).toBe(0);
+    expect(await consolePage.getByRole('cell', { name: adaUid!, exact: true }).count()).toBe(0);
     for (const tab of tabs) await tab.close();
   });
 

@@ -1,11 +1,13 @@
 /*
- * The demo call page's logic, on the global ParleyRTC from /sdk/parley-rtc.js: get a token for
- * the demo project from POST /call/token, join, publish the camera and microphone, subscribe to
- * everyone who publishes, and show a tile per person.
+ * The demo call page's logic, on the global ParleyRTC from /sdk/parley-rtc.js: preview the camera
+ * and pick devices, get a token for the demo project (or the console's project) and join, publish
+ * the camera and microphone, subscribe to everyone who publishes, and show a tile per person with
+ * who is speaking and how good their link is; chat and display names travel as stream messages.
  *
- * The display name is the user's string uid, so two tabs need two names: a random default is
- * kept per tab (sessionStorage), never shared between tabs (the same uid joining twice replaces
- * the first connection).
+ * The uid (what the token names) is separate from the display name: an ASCII slug of the name
+ * plus a random per-page suffix, so two tabs get different uids (the same uid joining twice replaces the
+ * first connection) while the console's lists stay readable. Names are any Unicode, always put
+ * on the page as text.
  */
 'use strict';
 
@@ -15,6 +17,15 @@
   const CHANNEL_PATTERN = new RegExp(PROTOCOL.CHANNEL_NAME_PATTERN);
   const RULE = '1–63 characters: letters, digits, space and ' + PROTOCOL.CHANNEL_NAME_PUNCTUATION;
   const DEV_ONLY = 'The demo project mints tokens only when the server runs in dev mode (npm start). Signed in to the console? Open a project\u2019s \u201cTry a call\u201d page.';
+  // Agora's stream message limits: 1 KB a message, 30 messages a second (we keep well under).
+  const MESSAGE_MAX_BYTES = 1024;
+  const MESSAGES_PER_SECOND = 20;
+  const NAME_MAX_LENGTH = 64;
+  // Per page load, not in sessionStorage: a duplicated tab copies sessionStorage, and two tabs
+  // with one uid would replace each other.
+  const UID_SUFFIX = String(Math.floor(1000 + Math.random() * 9000));
+  // A level (0–100) from volume-indicator at or above this counts as speaking.
+  const SPEAKING_LEVEL = 5;
   // `?appId=` (from the console's "Try a call"): tokens for that project, minted with the
   // signed-in console session; without it, the dev-mode demo project's token route.
   const params = new URLSearchParams(location.search);
@@ -31,9 +42,12 @@
     SERVER_ERROR: 'The server refused to let you join.',
     UID_BANNED: 'You were removed from the channel.',
     TOKEN_EXPIRED: 'Your access token expired.',
-    REPLACED: 'Someone joined with the same name in another tab or window, so this one left the call.',
+    REPLACED: 'This call was opened again in another tab or window, so this one left the call.',
     SERVER_KICKED: 'The server ended the call.',
   };
+  // Agora's quality scale: 0 unknown, 1 excellent … 5 very bad, 6 down; shown as 4 … 0 bars.
+  const QUALITY_BARS = [0, 4, 3, 2, 1, 1, 0];
+  const QUALITY_WORDS = ['unknown', 'excellent', 'good', 'poor', 'bad', 'very bad', 'down'];
 
   const $ = (id) => document.getElementById(id);
   const form = $('join-form');
@@ -43,12 +57,24 @@
   const joinPanel = $('join-panel');
   const callPanel = $('call-panel');
   const grid = $('grid');
+  const peopleList = $('people');
   const micButton = $('mic-button');
   const cameraButton = $('camera-button');
+  const screenButton = $('screen-button');
+  const settingsButton = $('settings-button');
+  const inviteButton = $('invite-button');
+  const inviteInput = $('invite-link');
   const leaveButton = $('leave-button');
   const statusBox = $('status');
   const stateLabel = $('connection-state');
-  const tileTemplate = $('tile-template');
+  const devicesBox = $('devices');
+  const cameraSelect = $('camera-select');
+  const microphoneSelect = $('microphone-select');
+  const speakerSelect = $('speaker-select');
+  const chatLog = $('chat-log');
+  const chatForm = $('chat-form');
+  const chatInput = $('chat-input');
+  const chatError = $('chat-error');
   // The hint lists the protocol's own characters (the page's copy is only a no-script fallback).
   $('channel-hint').querySelector('code').textContent = PROTOCOL.CHANNEL_NAME_PUNCTUATION;
 
@@ -58,8 +84,15 @@
   let microphone = null;
   /** @type {any} */
   let camera = null;
+  /** @type {any} */
+  let screen = null;
+  let devicesProblem = null;
   let channel = '';
+  let localUid = '';
   let localName = '';
+  /** What we know of each person, by String(uid): name (once heard), local, audio/video on. */
+  const people = new Map();
+  const sentAt = [];
 
   // ------------------------------------------------------------------ status and validation
 
@@ -76,92 +109,262 @@
     else input.removeAttribute('aria-invalid');
   }
 
-  function validate(input, errorId, what) {
-    const value = input.value.trim();
+  function validateChannel() {
+    const value = channelInput.value.trim();
     let message = '';
-    if (!value) message = 'Enter a ' + what + '.';
-    else if (!CHANNEL_PATTERN.test(value)) message = 'The ' + what + ' must be ' + RULE + '.';
-    setFieldError(input, errorId, message);
+    if (!value) message = 'Enter a channel name.';
+    else if (!CHANNEL_PATTERN.test(value)) message = 'The channel name must be ' + RULE + '.';
+    setFieldError(channelInput, 'channel-error', message);
     return message ? null : value;
   }
 
-  // ------------------------------------------------------------------ tiles
+  function validateName() {
+    const value = cleanName(nameInput.value);
+    setFieldError(nameInput, 'name-error', value ? '' : 'Enter a name (up to ' + NAME_MAX_LENGTH + ' characters, in any script).');
+    return value;
+  }
+
+  /** A display name as we accept it from the form or from someone else's message. */
+  function cleanName(value) {
+    // Control characters (\p{Cc}) would let a name break lines or hide text.
+    return typeof value === 'string' ? Array.from(value.replace(/\p{Cc}/gu, '').trim()).slice(0, NAME_MAX_LENGTH).join('') : '';
+  }
+
+  /** A uid from the name: its ASCII letters and digits (accents dropped), then this page's suffix. */
+  function uidFor(name) {
+    const slug = name.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, ' ').trim().replace(/ /g, '-').slice(0, 40);
+    return (slug || 'guest') + '-' + UID_SUFFIX;
+  }
+
+  // ------------------------------------------------------------------ people, tiles and the list
 
   function tileId(uid) {
     return 'tile-' + encodeURIComponent(String(uid));
   }
 
-  function displayName(uid) {
-    return typeof uid === 'number' ? 'User ' + uid : uid;
+  function nameOf(uid) {
+    const person = people.get(String(uid));
+    return (person && person.name) || String(uid);
   }
 
   function initials(name) {
     const words = String(name).trim().split(/\s+/).filter(Boolean);
-    return (words.length > 1 ? words[0][0] + words[1][0] : String(name).slice(0, 2)).toUpperCase();
+    const letters = words.length > 1 ? [Array.from(words[0])[0], Array.from(words[1])[0]] : Array.from(String(name)).slice(0, 2);
+    return letters.join('').toUpperCase();
   }
 
-  function ensureTile(uid, isLocal) {
+  function person(uid) {
+    const key = String(uid);
+    if (!people.has(key)) people.set(key, { uid: uid, name: '', local: false, audioOn: false, videoOn: false });
+    return people.get(key);
+  }
+
+  function ensureTile(uid) {
     let tile = document.getElementById(tileId(uid));
     if (tile) return tile;
-    tile = tileTemplate.content.firstElementChild.cloneNode(true);
+    tile = tileTemplate().cloneNode(true);
     tile.id = tileId(uid);
-    const name = displayName(uid) + (isLocal ? ' (you)' : '');
-    tile.querySelector('.name').textContent = name;
-    tile.querySelector('.initials').textContent = initials(displayName(uid));
-    tile.setAttribute('aria-label', name);
-    if (isLocal) {
+    tile.dataset.uid = String(uid);
+    if (person(uid).local) {
       tile.classList.add('local');
       grid.prepend(tile);
     } else {
       grid.append(tile);
     }
-    updateGridSize();
+    grid.dataset.count = String(grid.children.length);
     return tile;
   }
 
-  function removeTile(uid) {
+  function tileTemplate() {
+    return $('tile-template').content.firstElementChild;
+  }
+
+  function forget(uid) {
+    people.delete(String(uid));
     const tile = document.getElementById(tileId(uid));
     if (tile) tile.remove();
-    updateGridSize();
-  }
-
-  function updateGridSize() {
     grid.dataset.count = String(grid.children.length);
+    renderPeople();
   }
 
-  /** Shows the video or the placeholder, and the muted badges, from what we know of a person. */
-  function renderTile(uid, state) {
-    const tile = ensureTile(uid, state.isLocal);
+  /** Shows a person's tile (name, video or placeholder, muted badges) and the list. */
+  function render(uid) {
+    const state = person(uid);
+    const tile = ensureTile(uid);
+    const name = nameOf(uid) + (state.local ? ' (you)' : '');
+    tile.querySelector('.name').textContent = name;
+    tile.querySelector('.initials').textContent = initials(nameOf(uid));
+    tile.setAttribute('aria-label', name);
     tile.classList.toggle('has-video', state.videoOn);
     tile.querySelector('.mic-off').hidden = state.audioOn;
     tile.querySelector('.camera-off').hidden = state.videoOn;
+    renderPeople();
+  }
+
+  function renderPeople() {
+    const template = $('person-template').content.firstElementChild;
+    const rows = [...people.values()].sort((a, b) => Number(b.local) - Number(a.local)).map((state) => {
+      const row = template.cloneNode(true);
+      row.dataset.uid = String(state.uid);
+      row.querySelector('.person-name').textContent = nameOf(state.uid) + (state.local ? ' (you)' : '');
+      showState(row.querySelector('.mic'), state.audioOn, 'i-mic', 'microphone');
+      showState(row.querySelector('.camera'), state.videoOn, 'i-camera', 'camera');
+      return row;
+    });
+    peopleList.replaceChildren(...rows);
+    $('people-count').textContent = '(' + rows.length + ')';
+  }
+
+  function showState(element, on, icon, what) {
+    element.classList.toggle('off', !on);
+    element.querySelector('use').setAttribute('href', '#' + icon + (on ? '' : '-off'));
+    element.querySelector('.visually-hidden').textContent = what + (on ? ' on' : ' off');
   }
 
   function renderRemote(user) {
-    renderTile(user.uid, {
-      isLocal: false,
+    Object.assign(person(user.uid), {
       audioOn: user.hasAudio && !user.audioMuted,
       videoOn: user.hasVideo && !user.videoMuted && Boolean(user.videoTrack),
     });
+    render(user.uid);
   }
 
   function renderLocal() {
-    renderTile(localName, {
-      isLocal: true,
+    const video = screen || camera;
+    Object.assign(person(localUid), {
+      local: true,
+      name: localName,
       audioOn: Boolean(microphone && microphone.enabled),
-      videoOn: Boolean(camera && camera.enabled),
+      videoOn: Boolean(video && video.enabled),
     });
-    micButton.disabled = !microphone;
-    cameraButton.disabled = !camera;
+    render(localUid);
     const micMuted = !microphone || !microphone.enabled;
     const cameraOff = !camera || !camera.enabled;
-    micButton.setAttribute('aria-pressed', String(Boolean(microphone) && micMuted));
-    micButton.textContent = !microphone ? 'No microphone' : micMuted ? 'Unmute microphone' : 'Mute microphone';
-    cameraButton.setAttribute('aria-pressed', String(Boolean(camera) && cameraOff));
-    cameraButton.textContent = !camera ? 'No camera' : cameraOff ? 'Turn camera on' : 'Turn camera off';
+    setControl(micButton, !microphone, micMuted, !microphone ? 'No microphone' : micMuted ? 'Unmute microphone' : 'Mute microphone', micMuted ? 'Unmute' : 'Mute');
+    setControl(cameraButton, !camera || Boolean(screen), cameraOff, !camera ? 'No camera' : cameraOff ? 'Turn camera on' : 'Turn camera off', cameraOff ? 'Camera on' : 'Camera off');
+    setControl(screenButton, false, Boolean(screen), screen ? 'Stop sharing your screen' : 'Share your screen', screen ? 'Stop sharing' : 'Share');
   }
 
-  // ------------------------------------------------------------------ joining
+  function setControl(button, disabled, pressed, label, shortLabel) {
+    button.disabled = disabled;
+    button.setAttribute('aria-pressed', String(!disabled && pressed));
+    button.setAttribute('aria-label', label);
+    button.querySelector('.control-label').textContent = shortLabel;
+  }
+
+  function showSpeakers(results) {
+    for (const tile of grid.children) tile.classList.remove('speaking');
+    for (const { uid, level } of results) {
+      const tile = document.getElementById(tileId(uid));
+      if (tile && level >= SPEAKING_LEVEL) tile.classList.add('speaking');
+    }
+  }
+
+  function showQuality(uid, quality) {
+    const tile = document.getElementById(tileId(uid));
+    if (!tile || !quality) return;
+    const worst = Math.max(quality.uplinkNetworkQuality || 0, quality.downlinkNetworkQuality || 0);
+    const box = tile.querySelector('.quality');
+    box.hidden = worst === 0;
+    box.dataset.bars = String(QUALITY_BARS[worst] || 0);
+    box.title = 'Network: ' + QUALITY_WORDS[worst];
+    box.querySelector('.quality-text').textContent = 'network ' + QUALITY_WORDS[worst];
+  }
+
+  // ------------------------------------------------------------------ devices and preview
+
+  function mediaProblem(error) {
+    const code = error && error.code;
+    if (code === 'PERMISSION_DENIED') return 'access to the camera and microphone was denied';
+    if (code === 'DEVICE_NOT_FOUND') return 'no camera or microphone was found';
+    if (code === 'NOT_READABLE') return 'the camera or microphone is in use by another application';
+    if (code === 'NOT_SUPPORTED') return 'this browser cannot use the camera here (it needs https:// or localhost)';
+    return 'the camera and microphone could not be opened (' + (error && error.message ? error.message : error) + ')';
+  }
+
+  /** Opens both devices; if that fails, each on its own, so a machine without a camera can still talk. */
+  async function openDevices() {
+    const audioConfig = microphoneSelect.value ? { microphoneId: microphoneSelect.value } : {};
+    const videoConfig = cameraSelect.value ? { cameraId: cameraSelect.value } : {};
+    try {
+      const tracks = await ParleyRTC.createMicrophoneAndCameraTracks(audioConfig, videoConfig);
+      return { audio: tracks[0], video: tracks[1], problem: null };
+    } catch (error) {
+      const [audio, video] = await Promise.all([
+        ParleyRTC.createMicrophoneAudioTrack(audioConfig).catch(() => null),
+        ParleyRTC.createCameraVideoTrack(videoConfig).catch(() => null),
+      ]);
+      return { audio: audio, video: video, problem: mediaProblem(error) };
+    }
+  }
+
+  /** The pre-join screen: open the devices, show the camera, list what can be picked. */
+  async function startPreview() {
+    $('preview-note').textContent = 'Opening your camera…';
+    $('preview-note').hidden = false;
+    const devices = await openDevices();
+    if (client || !joinPanel.isConnected || !callPanel.hidden) {
+      // Joined (or left again) meanwhile: the join opened its own.
+      if (devices.audio && devices.audio !== microphone) devices.audio.close();
+      if (devices.video && devices.video !== camera) devices.video.close();
+      return;
+    }
+    microphone = devices.audio;
+    camera = devices.video;
+    devicesProblem = devices.problem;
+    if (camera) {
+      camera.play($('preview').querySelector('.media'));
+      $('preview-note').hidden = true;
+    } else {
+      $('preview-note').textContent = 'No camera: ' + (devices.problem || 'none was found') + '.';
+    }
+    await listDevices();
+  }
+
+  function fill(select, devices, current, emptyLabel) {
+    const options = devices.map((device, index) => new Option(device.label || emptyLabel + ' ' + (index + 1), device.deviceId));
+    if (options.length === 0) options.push(new Option('No ' + emptyLabel.toLowerCase(), ''));
+    select.replaceChildren(...options);
+    if (current && devices.some((device) => device.deviceId === current)) select.value = current;
+    select.disabled = devices.length === 0;
+  }
+
+  async function listDevices() {
+    const [cameras, microphones, speakers] = await Promise.all([
+      ParleyRTC.getCameras().catch(() => []),
+      ParleyRTC.getMicrophones().catch(() => []),
+      ParleyRTC.getPlaybackDevices().catch(() => []),
+    ]);
+    fill(cameraSelect, cameras, camera && currentDeviceId(camera), 'Camera');
+    fill(microphoneSelect, microphones, microphone && currentDeviceId(microphone), 'Microphone');
+    // Choosing the output needs setSinkId (not in every browser).
+    const canChooseOutput = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+    $('speaker-field').hidden = !canChooseOutput || speakers.length === 0;
+    if (canChooseOutput) fill(speakerSelect, speakers, speakerSelect.value, 'Speaker');
+  }
+
+  function currentDeviceId(track) {
+    const media = track.getMediaStreamTrack && track.getMediaStreamTrack();
+    return media && media.getSettings ? media.getSettings().deviceId : '';
+  }
+
+  async function switchDevice(track, select, what) {
+    if (!track || !select.value) return;
+    try {
+      await track.setDevice(select.value);
+    } catch (error) {
+      showStatus('Could not switch the ' + what + ': ' + error.message, 'error');
+    }
+  }
+
+  async function applySpeaker() {
+    if (!client || !speakerSelect.value) return;
+    for (const user of client.remoteUsers) {
+      if (user.audioTrack) await user.audioTrack.setPlaybackDevice(speakerSelect.value).catch(() => {});
+    }
+  }
+
+  // ------------------------------------------------------------------ tokens
 
   function fetchToken(channelName, uid) {
     return projectAppId ? fetchProjectToken(projectAppId, channelName, uid) : fetchDemoToken(channelName, uid);
@@ -219,35 +422,73 @@
     return body;
   }
 
-  function mediaProblem(error) {
-    const code = error && error.code;
-    if (code === 'PERMISSION_DENIED') return 'access to the camera and microphone was denied';
-    if (code === 'DEVICE_NOT_FOUND') return 'no camera or microphone was found';
-    if (code === 'NOT_READABLE') return 'the camera or microphone is in use by another application';
-    if (code === 'NOT_SUPPORTED') return 'this browser cannot use the camera here (it needs https:// or localhost)';
-    return 'the camera and microphone could not be opened (' + (error && error.message ? error.message : error) + ')';
+  // ------------------------------------------------------------------ messages: names and chat
+
+  /** Sends a small JSON message to everyone, within Agora's size and rate limits; false if it could not. */
+  function sendMessage(message) {
+    const current = client;
+    const bytes = new TextEncoder().encode(JSON.stringify(message));
+    const now = Date.now();
+    while (sentAt.length && now - sentAt[0] > 1000) sentAt.shift();
+    if (!current || bytes.length > MESSAGE_MAX_BYTES || sentAt.length >= MESSAGES_PER_SECOND) return false;
+    sentAt.push(now);
+    current.sendStreamMessage(bytes).catch((error) => {
+      if (current === client) showStatus('Could not send a message: ' + error.message, 'warning');
+    });
+    return true;
   }
 
-  /** Opens both devices; if that fails, each on its own, so a machine without a camera can still talk. */
-  async function openDevices() {
+  function sayHello() {
+    sendMessage({ type: 'hello', name: localName });
+  }
+
+  function receiveMessage(uid, payload) {
+    let message;
     try {
-      const tracks = await ParleyRTC.createMicrophoneAndCameraTracks();
-      return { audio: tracks[0], video: tracks[1], problem: null };
-    } catch (error) {
-      const [audio, video] = await Promise.all([
-        ParleyRTC.createMicrophoneAudioTrack().catch(() => null),
-        ParleyRTC.createCameraVideoTrack().catch(() => null),
-      ]);
-      return { audio: audio, video: video, problem: mediaProblem(error) };
+      message = JSON.parse(new TextDecoder().decode(payload));
+    } catch {
+      return;
+    }
+    if (!message || typeof message !== 'object') return;
+    if (message.type === 'hello') {
+      const name = cleanName(message.name);
+      const state = person(uid);
+      const firstHello = !state.name;
+      state.name = name;
+      render(uid);
+      // Someone new said hello: they may have joined after our hello went out.
+      if (firstHello) sayHello();
+    } else if (message.type === 'chat' && typeof message.text === 'string' && message.text.trim()) {
+      addChatLine(nameOf(uid), message.text.slice(0, 1000), false);
     }
   }
+
+  function addChatLine(name, text, mine) {
+    const line = document.createElement('li');
+    line.className = 'chat-line' + (mine ? ' mine' : '');
+    const author = document.createElement('span');
+    author.className = 'author';
+    author.textContent = mine ? 'You' : name;
+    const body = document.createElement('span');
+    body.className = 'text';
+    body.textContent = text;
+    line.append(author, body);
+    chatLog.append(line);
+    chatLog.scrollTop = chatLog.scrollHeight;
+  }
+
+  function chatTooLong(text) {
+    return new TextEncoder().encode(JSON.stringify({ type: 'chat', text: text })).length > MESSAGE_MAX_BYTES;
+  }
+
+  // ------------------------------------------------------------------ joining and leaving
 
   async function join(channelName, name) {
     joinButton.disabled = true;
     showStatus('Getting a token…');
     let credentials;
     try {
-      credentials = await fetchToken(channelName, name);
+      credentials = await fetchToken(channelName, uidFor(name));
     } catch (error) {
       joinButton.disabled = false;
       showStatus(error.message, 'error');
@@ -255,7 +496,8 @@
     }
 
     channel = channelName;
-    localName = credentials.uid;
+    localUid = credentials.uid;
+    localName = name;
     client = ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
     listen(client);
     showStatus('Joining ' + channelName + '…');
@@ -272,26 +514,34 @@
     joinPanel.hidden = true;
     callPanel.hidden = false;
     joinButton.disabled = false;
-    history.replaceState(null, '', '/call?' + new URLSearchParams(projectAppId ? { appId: projectAppId, channel: channelName } : { channel: channelName }).toString());
+    $('call-devices').append(devicesBox);
+    const query = new URLSearchParams(projectAppId ? { appId: projectAppId, channel: channelName } : { channel: channelName }).toString();
+    history.replaceState(null, '', '/call?' + query);
+    inviteInput.value = location.origin + '/call?' + query;
     renderLocal();
+    sayHello();
+    client.enableAudioVolumeIndicator();
     // The form (and its focused Join button) just disappeared: keep keyboard users in the call.
     $('call-title').focus();
 
-    showStatus('Opening your camera and microphone…');
-    const devices = await openDevices();
-    if (!client) {
-      // Left while the devices were opening.
-      if (devices.audio) devices.audio.close();
-      if (devices.video) devices.video.close();
-      return;
+    if (!microphone && !camera && !devicesProblem) {
+      showStatus('Opening your camera and microphone…');
+      const devices = await openDevices();
+      if (!client) {
+        if (devices.audio) devices.audio.close();
+        if (devices.video) devices.video.close();
+        return;
+      }
+      microphone = devices.audio;
+      camera = devices.video;
+      devicesProblem = devices.problem;
     }
-    microphone = devices.audio;
-    camera = devices.video;
     const tracks = [microphone, camera].filter(Boolean);
-    if (camera) camera.play(ensureTile(localName, true).querySelector('.media'));
+    if (camera) camera.play(ensureTile(localUid).querySelector('.media'));
     renderLocal();
+    await listDevices();
     if (tracks.length === 0) {
-      showStatus('You joined as a viewer: ' + devices.problem + '. The others cannot see or hear you.', 'warning');
+      showStatus('You joined as a viewer: ' + devicesProblem + '. The others cannot see or hear you.', 'warning');
       return;
     }
     try {
@@ -300,10 +550,10 @@
       showStatus('Could not send your camera and microphone: ' + error.message, 'error');
       return;
     }
-    if (devices.problem) {
-      showStatus('You joined ' + (microphone ? 'without a camera' : 'without a microphone') + ': ' + devices.problem + '.', 'warning');
+    if (devicesProblem) {
+      showStatus('You joined ' + (microphone ? 'without a camera' : 'without a microphone') + ': ' + devicesProblem + '.', 'warning');
     } else {
-      showStatus('You are in the call. Open this page in another tab to add someone.');
+      showStatus('You are in the call. Copy the invite link to add someone.');
     }
   }
 
@@ -318,16 +568,22 @@
         showStatus(DISCONNECT_MESSAGES[reason] || 'You left the call (' + reason + ').', 'error');
       }
     });
-    current.on('user-joined', (user) => renderRemote(user));
+    current.on('user-joined', (user) => {
+      renderRemote(user);
+      sayHello();
+    });
     current.on('user-published', async (user, mediaType) => {
       try {
         const track = await current.subscribe(user, mediaType);
-        if (mediaType === 'video') track.play(ensureTile(user.uid, false).querySelector('.media'), { fit: 'cover' });
-        else track.play();
+        if (mediaType === 'video') track.play(ensureTile(user.uid).querySelector('.media'), { fit: 'contain' });
+        else {
+          track.play();
+          if (speakerSelect.value) await track.setPlaybackDevice(speakerSelect.value).catch(() => {});
+        }
       } catch (error) {
         // The user may have unpublished or left meanwhile; anything else is worth saying.
         if (error.code !== 'REMOTE_USER_IS_NOT_PUBLISHED' && error.code !== 'INVALID_REMOTE_USER' && error.code !== 'OPERATION_ABORTED') {
-          showStatus('Could not receive ' + displayName(user.uid) + '\u2019s ' + mediaType + ': ' + error.message, 'error');
+          showStatus('Could not receive ' + nameOf(user.uid) + '\u2019s ' + mediaType + ': ' + error.message, 'error');
         }
       }
       renderRemote(user);
@@ -337,10 +593,19 @@
       const user = current.remoteUsers.find((candidate) => String(candidate.uid) === String(uid));
       if (user) renderRemote(user);
     });
-    current.on('user-left', (user) => removeTile(user.uid));
+    current.on('user-left', (user) => forget(user.uid));
+    current.on('stream-message', (uid, payload) => {
+      if (current === client) receiveMessage(uid, payload);
+    });
+    current.on('volume-indicator', (results) => showSpeakers(results));
+    current.on('network-quality', (quality) => {
+      showQuality(localUid, quality);
+      const remote = current.getRemoteNetworkQuality();
+      for (const uid of Object.keys(remote)) showQuality(uid, remote[uid]);
+    });
     current.on('token-privilege-will-expire', async () => {
       try {
-        const fresh = await fetchToken(channel, localName);
+        const fresh = await fetchToken(channel, localUid);
         await current.renewToken(fresh.token);
       } catch (error) {
         showStatus('Could not renew the access token: ' + error.message, 'warning');
@@ -349,33 +614,110 @@
     current.on('exception', (error) => showStatus('Media problem: ' + error.message, 'warning'));
   }
 
-  /** Back to the join form; closes the devices. */
+  /** Back to the pre-join screen; closes the devices and opens the preview again. */
   function endCall() {
     client = null;
-    if (microphone) microphone.close();
-    if (camera) camera.close();
-    microphone = camera = null;
+    for (const track of [microphone, camera, screen]) if (track) track.close();
+    microphone = camera = screen = null;
+    devicesProblem = null;
+    people.clear();
     grid.replaceChildren();
-    updateGridSize();
+    grid.dataset.count = '0';
+    peopleList.replaceChildren();
+    chatLog.replaceChildren();
+    $('preview').querySelector('.media').replaceChildren();
+    $('preview').after(devicesBox);
+    showCallDevices(false);
     callPanel.hidden = true;
     joinPanel.hidden = false;
     stateLabel.textContent = STATE_LABELS.DISCONNECTED;
     channelInput.focus();
+    void startPreview();
+  }
+
+  // ------------------------------------------------------------------ screen sharing
+
+  async function startSharing() {
+    let track;
+    try {
+      const created = await ParleyRTC.createScreenVideoTrack({}, 'disable');
+      track = Array.isArray(created) ? created[0] : created;
+    } catch (error) {
+      // Cancelling the browser's picker is not worth a warning.
+      if (error.code !== 'PERMISSION_DENIED') showStatus('Could not share the screen: ' + error.message, 'warning');
+      return;
+    }
+    if (!client) return track.close();
+    screen = track;
+    // The browser's own "Stop sharing" button ends the track.
+    track.on('track-ended', () => {
+      if (screen === track) void stopSharing();
+    });
+    try {
+      if (camera && client.localTracks.includes(camera)) await client.unpublish(camera);
+      await client.publish(track);
+    } catch (error) {
+      showStatus('Could not share the screen: ' + error.message, 'error');
+    }
+    // The tile shows the screen instead of the camera (which stays open, to come back quickly).
+    if (camera) camera.stop();
+    track.play(ensureTile(localUid).querySelector('.media'), { fit: 'contain' });
+    renderLocal();
+  }
+
+  async function stopSharing() {
+    const track = screen;
+    if (!track) return;
+    screen = null;
+    try {
+      if (client && client.localTracks.includes(track)) await client.unpublish(track);
+      track.close();
+      if (client && camera) {
+        await client.publish(camera);
+        camera.play(ensureTile(localUid).querySelector('.media'));
+      }
+    } catch (error) {
+      showStatus('Could not turn the camera back on: ' + error.message, 'warning');
+    }
+    renderLocal();
+  }
+
+  // ------------------------------------------------------------------ invite link
+
+  async function copyInvite() {
+    const link = inviteInput.value;
+    try {
+      await navigator.clipboard.writeText(link);
+    } catch {
+      // No clipboard API (plain http:// from another computer) or no permission: the old way.
+      inviteInput.select();
+      if (!document.execCommand('copy')) {
+        showStatus('Copy the invite link from the box below the controls.', 'warning');
+        inviteInput.focus();
+        return;
+      }
+    }
+    showStatus('Invite link copied: send it to whoever should join.');
   }
 
   // ------------------------------------------------------------------ controls
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const channelName = validate(channelInput, 'channel-error', 'channel name');
-    const name = validate(nameInput, 'name-error', 'name');
+    const channelName = validateChannel();
+    const name = validateName();
     if (!channelName) return channelInput.focus();
     if (!name) return nameInput.focus();
-    sessionStorage.setItem('parley-demo-name', name);
+    localStorage.setItem('parley-demo-name', name);
     void join(channelName, name);
   });
   channelInput.addEventListener('input', () => setFieldError(channelInput, 'channel-error', ''));
   nameInput.addEventListener('input', () => setFieldError(nameInput, 'name-error', ''));
+
+  cameraSelect.addEventListener('change', () => switchDevice(camera, cameraSelect, 'camera'));
+  microphoneSelect.addEventListener('change', () => switchDevice(microphone, microphoneSelect, 'microphone'));
+  speakerSelect.addEventListener('change', () => void applySpeaker());
+  if (navigator.mediaDevices) navigator.mediaDevices.addEventListener('devicechange', () => void listDevices());
 
   micButton.addEventListener('click', async () => {
     if (!microphone) return;
@@ -387,6 +729,42 @@
     if (!camera) return;
     await camera.setEnabled(!camera.enabled);
     renderLocal();
+  });
+
+  screenButton.addEventListener('click', () => void (screen ? stopSharing() : startSharing()));
+
+  function showCallDevices(open) {
+    settingsButton.setAttribute('aria-expanded', String(open));
+    $('call-devices').hidden = !open;
+  }
+
+  settingsButton.addEventListener('click', () => showCallDevices(settingsButton.getAttribute('aria-expanded') !== 'true'));
+  // Escape closes the device pickers and puts the keyboard back on the button that opened them.
+  $('call-devices').addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    showCallDevices(false);
+    settingsButton.focus();
+  });
+
+  inviteButton.addEventListener('click', () => void copyInvite());
+
+  chatInput.addEventListener('input', () => {
+    const tooLong = chatTooLong(chatInput.value);
+    chatError.textContent = tooLong ? 'This message is too long to send (1 KB at most).' : '';
+    chatError.hidden = !tooLong;
+  });
+
+  chatForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = chatInput.value.trim();
+    if (!text || chatTooLong(text)) return;
+    if (!sendMessage({ type: 'chat', text: text })) {
+      chatError.textContent = 'Not sent: too many messages at once, try again in a moment.';
+      chatError.hidden = false;
+      return;
+    }
+    addChatLine(localName, text, true);
+    chatInput.value = '';
   });
 
   leaveButton.addEventListener('click', async () => {
@@ -431,6 +809,7 @@
   };
 
   channelInput.value = params.get('channel') || 'demo';
-  nameInput.value = sessionStorage.getItem('parley-demo-name') || 'Guest ' + Math.floor(1000 + Math.random() * 9000);
+  nameInput.value = localStorage.getItem('parley-demo-name') || 'Guest ' + Math.floor(1000 + Math.random() * 9000);
   stateLabel.textContent = STATE_LABELS.DISCONNECTED;
+  void startPreview();
 })();
