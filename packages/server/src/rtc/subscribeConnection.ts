@@ -94,6 +94,7 @@ export class SubscribeConnection {
       .find((t) => t.kind === published.kind && t.direction === 'inactive' && !used.has(t) && carriesCodecOf(t, published.track));
     if (transceiver) transceiver.setDirection('sendonly');
     else transceiver = pc.addTransceiver(published.kind, { direction: 'sendonly' });
+    if (published.kind === 'video') offerCodecOf(pc, transceiver, published.track);
     const sender = transceiver.sender;
     let video: VideoSubscription | undefined;
     if (published.kind === 'video') {
@@ -266,6 +267,18 @@ export class SubscribeConnection {
       this.#onConnected.push(callback);
     }
   }
+}
+
+/**
+ * Offers the subscriber exactly the codec the publisher sends. Video goes out through the layer
+ * forwarder's sendRtp, not replaceTrack, so werift cannot learn the codec from a track: without
+ * this it would negotiate its first codec (VP8) and label H.264 or VP9 packets as VP8.
+ */
+function offerCodecOf(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver, track: MediaStreamTrack): void {
+  const source = track.codec;
+  if (!source) return;
+  const matching = (pc.config.codecs.video ?? []).filter((codec) => isCodecCompatible(source, codec));
+  if (matching.length > 0) transceiver.setCodecPreferences(matching);
 }
 
 /** Whether `transceiver`'s negotiated codec (if any yet) is the one `track` arrives in. */
