@@ -128,7 +128,7 @@ describe('parley CLI', () => {
     expect((await parleyFails(['user', 'reset-password', '--email', 'nobody@example.com', '--password', 'long enough password', '--data-dir', dir])).stderr).toMatch(/No console user has the email/);
 
     const projects = JSON.parse((await parley(['project', 'list', '--customer-id', project.customerId, '--json', '--data-dir', dir])).stdout);
-    expect(projects).toEqual([{ appId: project.appId, name: 'Team', customerId: project.customerId, createdAt: expect.any(String) }]);
+    expect(projects).toEqual([{ appId: project.appId, name: 'Team', customerId: project.customerId, testingMode: false, createdAt: expect.any(String) }]);
   });
 
   it('prints a token the App Certificate verifies, and refuses bad input', async () => {

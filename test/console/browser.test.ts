@@ -86,6 +86,27 @@ describe('the console in Chromium', () => {
     expect(listed.find((p) => p.appId === appId)?.name).toBe('Browser app renamed');
   });
 
+  it('switches testing mode on the Credentials page, asking first and warning while it is on', async () => {
+    const page = await signIn(await context(), t.url, owner.email, owner.password);
+    await page.goto(`${t.url}/console/projects/${demoAppId}/credentials`);
+    const toggle = page.getByRole('switch', { name: 'Accept joins without a token' });
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.click({ force: true });
+    const dialog = page.getByRole('dialog', { name: 'Turn testing mode on?' });
+    await dialog.getByText('anyone with the App ID can join any channel', { exact: false }).waitFor();
+    await dialog.getByRole('button', { name: 'Turn on testing mode' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Anyone with the App ID can join any channel' }).waitFor();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    expect((await t.server.services.projects.findProject(demoAppId))?.testingMode).toBe(true);
+
+    // Off again (enforcing the certificate) needs no confirmation; the warning goes.
+    await toggle.click({ force: true });
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Anyone with the App ID' }).count()).toBe(0);
+    expect((await t.server.services.projects.findProject(demoAppId))?.testingMode).toBe(false);
+  });
+
   it('shows a viewer no secret, and the server refuses their writes whatever the page shows', async () => {
     const viewerContext = await context();
     const page = await signIn(viewerContext, t.url, 'viewer@example.com', VIEWER_PASSWORD);

@@ -44,6 +44,12 @@ export const FORWARDED_H264_PROFILES: readonly string[] = ['42e01f', '42001f'];
 /** `token-privilege-will-expire` comes this long before the token expires. */
 export const TOKEN_EXPIRY_WARNING_SECONDS = 30;
 
+/**
+ * `tokenExpiresAt` of a session that joined with no token (a project in testing mode): it has no
+ * token to expire, so no expiry warning and no expiry.
+ */
+export const NO_TOKEN_EXPIRY = 0;
+
 /** Agora's channel-name alphabet (builder docs): letters, digits, space and these punctuation marks. */
 export const CHANNEL_NAME_PUNCTUATION = '! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ ,';
 export const CHANNEL_NAME_CHARACTERS = `a-z A-Z 0-9 space ${CHANNEL_NAME_PUNCTUATION}`;

@@ -2,7 +2,7 @@
  * join() argument checks: channel names, uids and App IDs, as the server's rules have them.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAppId, checkChannelName, checkCodec, checkToken, checkUid } from './validation.ts';
+import { checkAppId, checkChannelName, checkCodec, checkJoinToken, checkToken, checkUid } from './validation.ts';
 
 const invalid = expect.objectContaining({ code: 'INVALID_PARAMS' });
 
@@ -35,9 +35,9 @@ describe('join arguments', () => {
     expect(() => checkAppId('short')).toThrow(invalid);
   });
 
-  it('accept a token string, and refuse Agora\'s null token with a reason (every Parley project has a certificate)', () => {
+  it('accept a token string; renewing refuses an empty or null one', () => {
     expect(checkToken('007abc')).toBe('007abc');
-    expect(() => checkToken(null)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS', message: expect.stringContaining('always need a token') }));
+    expect(() => checkToken(null)).toThrow(invalid);
     expect(() => checkToken('')).toThrow(invalid);
   });
 
@@ -46,5 +46,14 @@ describe('join arguments', () => {
     expect(checkCodec(undefined)).toBe('vp8');
     expect(() => checkCodec('h265')).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS', message: expect.stringContaining('"vp8", "vp9", "h264", "av1"') }));
     expect(() => checkCodec('VP8')).toThrow(invalid);
+  });
+
+  it('join without a token for Agora\'s null or \'\' (testing mode), and still refuse other non-strings', () => {
+    expect(checkJoinToken(null)).toBeUndefined();
+    expect(checkJoinToken('')).toBeUndefined();
+    expect(checkJoinToken('007abc')).toBe('007abc');
+    expect(() => checkJoinToken(undefined)).toThrow(invalid);
+    expect(() => checkJoinToken(42)).toThrow(invalid);
+    expect(() => checkJoinToken('x'.repeat(4097))).toThrow(invalid);
   });
 });

@@ -29,10 +29,17 @@ export function checkChannelName(channel: unknown): string {
 
 export function checkToken(token: unknown): string {
   if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
-    const reason = token === null ? 'Parley projects always need a token: ' : '';
-    throw invalidParams(`${reason}token must be a non-empty string (an AccessToken2 made by your backend)`, { field: 'token' });
+    throw invalidParams('token must be a non-empty string (an AccessToken2 made by your backend)', { field: 'token' });
   }
   return token;
+}
+
+/**
+ * The token to join with: null or '' join without one, as Agora allows for a project in testing
+ * mode (the server refuses with invalid_token when the project requires tokens).
+ */
+export function checkJoinToken(token: unknown): string | undefined {
+  return token === null || token === '' ? undefined : checkToken(token);
 }
 
 /** A uid to join with; `undefined` lets the server choose a numeric one. */

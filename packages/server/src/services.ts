@@ -72,6 +72,7 @@ export function createServices(
   const rtc = new RtcService({
     tokens,
     bans,
+    projects,
     events,
     directory: live.participants,
     network: { address: config.rtc.address, portMin: config.rtc.portMin, portMax: config.rtc.portMax, connectTimeoutMs: config.rtc.connectTimeoutSeconds * 1000 },

@@ -29,8 +29,8 @@ export interface TabOptions {
 }
 
 export interface CallTabs {
-  /** A tab that joins `channel` as `uid`, publishes camera+mic (unless told not to) and subscribes to everyone. */
-  joinTab(channel: string, uid: number | string, options?: TabOptions & { token?: string }): Promise<Page>;
+  /** A tab that joins `channel` as `uid` (token null: without one), publishes camera+mic (unless told not to) and subscribes to everyone. */
+  joinTab(channel: string, uid: number | string, options?: TabOptions & { token?: string | null }): Promise<Page>;
   /** Video frames decoded and audio bytes received from `uid`, by the SDK's statistics. */
   decodedFrom(page: Page, uid: number | string): Promise<{ frames: number; audioBytes: number }>;
 }

@@ -1,7 +1,8 @@
 /**
  * A project's credentials: the App ID, the App Certificate (hidden until an owner or admin asks
  * to see it; each reveal is logged on the server), a secondary certificate for rotation without
- * downtime, and a temporary token generator like Agora's console has.
+ * downtime, testing mode (joins without a token), and a temporary token generator like Agora's
+ * console has.
  */
 import { Badge, Button, Card, Group, NumberInput, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -17,6 +18,7 @@ import { formatTime } from '../components/format.ts';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { QueryState } from '../components/QueryState.tsx';
 import { parseUid } from '../components/uid.ts';
+import { TestingModeCard } from './ProjectTestingMode.tsx';
 
 function Certificate({ appId, slot, createdAt }: { appId: string; slot: CertificateSlot; createdAt: string }) {
   const canSee = useCan('admin');
@@ -138,6 +140,7 @@ export function ProjectCredentialsPage() {
           <CopyField label="App ID" value={appId} />
         </Card>
         <Certificates appId={appId} />
+        <TestingModeCard appId={appId} />
         {canChange && <TokenGenerator appId={appId} />}
       </Stack>
     </>

@@ -148,8 +148,10 @@ export const consoleOperations = {
     operationId: 'updateConsoleProject',
     method: 'PATCH',
     path: '/v1/console/projects/:projectId',
-    summary: 'Rename, disable or enable a project',
-    description: 'A disabled project refuses joins and API calls until it is enabled again; people in its channels are disconnected.',
+    summary: 'Rename, disable or enable a project, or switch its testing mode',
+    description:
+      'A disabled project refuses joins and API calls until it is enabled again; people in its channels are disconnected. ' +
+      'Testing mode on lets anyone with the App ID join any channel without a token; switching it off ends the sessions that joined without one.',
     tag: TAG_PROJECTS,
     auth: 'console',
     role: 'admin',

@@ -1,6 +1,7 @@
 /**
- * Projects as the console manages them: list, create, rename, disable, delete, and the App
- * Certificates with a secondary one for rotation without downtime (tokens signed by either verify).
+ * Projects as the console manages them: list, create, rename, disable, delete, testing mode (joins
+ * without a token), and the App Certificates with a secondary one for rotation without downtime
+ * (tokens signed by either verify).
  */
 import Type, { type Static } from 'typebox';
 import { Channel } from '../rest/channels.ts';
@@ -11,10 +12,17 @@ export const ProjectStatus = Type.Union([Type.Literal('active'), Type.Literal('d
   description: '`disabled`: joins and API calls for the project are refused until it is enabled again.',
 });
 
+export const TestingMode = Type.Boolean({
+  description:
+    "Agora's testing mode. `true`: joins with no token (`client.join(appId, channel, null)`) are accepted with full privileges, so anyone with the App ID can join any channel; tokens sent are still checked. " +
+    '`false` (the default): every join needs a token; switching it off ends the sessions that joined without one.',
+});
+
 export const ConsoleProject = Type.Object({
   appId: ProjectId,
   name: ProjectName,
   status: ProjectStatus,
+  testingMode: TestingMode,
   createdAt: IsoTime,
 });
 export type ConsoleProject = Static<typeof ConsoleProject>;
@@ -22,8 +30,8 @@ export type ConsoleProject = Static<typeof ConsoleProject>;
 export const ConsoleProjectList = Type.Object({ projects: Type.Array(ConsoleProject) });
 export const CreateProjectBody = Type.Object({ name: ProjectName }, { additionalProperties: false, examples: [{ name: 'My video app' }] });
 export const UpdateProjectBody = Type.Object(
-  { name: Type.Optional(ProjectName), status: Type.Optional(ProjectStatus) },
-  { additionalProperties: false, minProperties: 1, examples: [{ status: 'disabled' }] },
+  { name: Type.Optional(ProjectName), status: Type.Optional(ProjectStatus), testingMode: Type.Optional(TestingMode) },
+  { additionalProperties: false, minProperties: 1, examples: [{ status: 'disabled' }, { testingMode: false }] },
 );
 export const DeletedProject = Type.Object({ appId: ProjectId, deleted: Type.Literal(true) });
 

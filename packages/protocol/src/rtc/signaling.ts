@@ -19,6 +19,7 @@ import { SDP_LIMITS } from '../constants.ts';
 export {
   KEEPALIVE_INTERVAL_MS,
   LeaveReason,
+  NO_TOKEN_EXPIRY,
   RemoteStreamFallbackType,
   RemoteStreamType,
   RESUME_WINDOW_MS,
@@ -60,7 +61,11 @@ export const JoinMessage = Type.Object(
     channel: ChannelName,
     /** Omit (or 0) to let the server assign a numeric uid. */
     uid: Type.Optional(Uid),
-    token: Type.String({ minLength: 1, maxLength: 4096 }),
+    /**
+     * Absent only to join a project in testing mode (Agora's `join(appId, channel, null)`); a
+     * project that requires tokens refuses the join with `invalid_token`. Sent, it is checked.
+     */
+    token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     role: Type.Optional(ClientRole),
     mode: Type.Optional(Type.Union([Type.Literal('rtc'), Type.Literal('live')])),
     /** Free text such as "web", shown in participant lists. */
@@ -210,7 +215,7 @@ export const JoinedMessage = Type.Object({
   /** Secret that lets this client `resume` the session on a new socket within RESUME_WINDOW_MS. */
   resumeToken: Type.String(),
   users: Type.Array(RemoteUser),
-  /** Unix seconds. */
+  /** Unix seconds; 0 (NO_TOKEN_EXPIRY) when the session joined without a token and never expires. */
   tokenExpiresAt: Type.Integer(),
 });
 

@@ -159,6 +159,24 @@ describe('ParleyClient signaling', () => {
     expect(events).toEqual(['state DISCONNECTED->CONNECTING', 'state CONNECTING->DISCONNECTED SERVER_ERROR']);
   });
 
+  it('joins with a null or empty token by sending none (Agora\'s testing mode)', async () => {
+    await expect(client.join(APP_ID, 'room', null, 'alice')).resolves.toBe('alice');
+    expect(server.received.find((message) => message.type === 'join')).not.toHaveProperty('token');
+    await client.leave();
+    server.received.length = 0;
+    await client.join(APP_ID, 'room', '', 'alice');
+    expect(server.received.find((message) => message.type === 'join')).not.toHaveProperty('token');
+  });
+
+  it('rejects a tokenless join that the project refuses with CAN_NOT_GET_GATEWAY_SERVER, reason invalid_token', async () => {
+    server.respond = (message, socket) => {
+      if (message.type !== 'join' || message.token !== undefined) return false;
+      socket.send(JSON.stringify({ type: 'error', requestId: message.requestId, code: 'invalid_token', message: 'This project requires a token to join' }));
+      return true;
+    };
+    await expect(client.join(APP_ID, 'room', null)).rejects.toMatchObject({ code: 'CAN_NOT_GET_GATEWAY_SERVER', reason: 'invalid_token', message: expect.stringContaining('requires a token') });
+  });
+
   it('rejects join with CAN_NOT_GET_GATEWAY_SERVER when the server is unreachable', async () => {
     const offline = new ParleyClient({ mode: 'rtc', codec: 'vp8', server: 'http://127.0.0.1:1' });
     await expect(offline.join(APP_ID, 'room', '007token')).rejects.toMatchObject({ code: 'CAN_NOT_GET_GATEWAY_SERVER' });

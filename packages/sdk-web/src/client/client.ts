@@ -39,7 +39,7 @@ import { LocalTrack, type PublishedTrackLink } from '../tracks/localTrack.ts';
 import type { LocalAudioTrack } from '../tracks/localAudioTrack.ts';
 import type { RemoteAudioTrack, RemoteVideoTrack } from '../tracks/remoteTrack.ts';
 import { TypedEmitter } from '../typedEmitter.ts';
-import { checkAppId, checkChannelName, checkCodec, checkToken, checkUid } from '../validation.ts';
+import { checkAppId, checkChannelName, checkCodec, checkJoinToken, checkToken, checkUid } from '../validation.ts';
 import type { ClientEvents, ConnectionState } from './events.ts';
 import { reconcileUsers, type RemoteUser } from './remoteUser.ts';
 import { checkFallbackType, checkStreamType, RemoteStreamPreferences } from './remoteStreamPreferences.ts';
@@ -198,14 +198,14 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /**
    * Joins `channel` of project `appId` with `token`; resolves with this client's uid. Without a uid
-   * (or with 0 or null) the server picks a numeric one. `token` is typed `string | null` as in
-   * Agora, whose projects without an App Certificate join with null; every Parley project has a
-   * certificate, so null rejects with INVALID_PARAMS.
+   * (or with 0 or null) the server picks a numeric one. `token` null (or '') joins without a token,
+   * as in Agora: a project in testing mode lets it in; one that requires tokens refuses it, and
+   * join rejects with CAN_NOT_GET_GATEWAY_SERVER (reason invalid_token).
    */
   async join(appId: string, channel: string, token: string | null, uid?: number | string | null): Promise<number | string> {
     checkAppId(appId);
     checkChannelName(channel);
-    const checkedToken = checkToken(token);
+    const checkedToken = checkJoinToken(token);
     const askedUid = checkUid(uid);
     const encryption = this.#encryption;
     if (encryption && this.#engine.state === 'DISCONNECTED') {
@@ -218,7 +218,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       type: 'join',
       appId,
       channel,
-      token: checkedToken,
+      ...(checkedToken !== undefined ? { token: checkedToken } : {}),
       ...(askedUid !== undefined ? { uid: askedUid } : {}),
       ...(this.mode === 'live' ? { role: this.#role } : {}),
       mode: this.mode,

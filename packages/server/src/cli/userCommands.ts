@@ -69,10 +69,11 @@ export async function listProjectsCommand(config: CommandConfig, options: { cust
       appId: project.appId,
       name: project.name,
       customerId: accounts.get(project.accountId) ?? '',
+      testingMode: project.testingMode,
       createdAt: new Date(project.createdAt).toISOString(),
     }));
     if (options.json) return console.log(JSON.stringify(list, null, 2));
     if (list.length === 0) return console.log('No projects.');
-    for (const project of list) console.log(`${project.appId}  ${project.customerId}  ${project.createdAt}  ${project.name}`);
+    for (const project of list) console.log(`${project.appId}  ${project.customerId}  ${project.createdAt}  ${project.name}${project.testingMode ? '  (testing mode: no token needed)' : ''}`);
   });
 }

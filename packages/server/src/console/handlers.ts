@@ -9,7 +9,7 @@ import { DomainError } from '../domainError.ts';
 import type { Access, Caller } from '../http/guard/caller.ts';
 import type { EventStream } from '../http/eventStream.ts';
 import { SESSION_COOKIE } from '../http/guard/consoleSessionAuthenticator.ts';
-import type { ProjectCertificates, ProjectService } from '../projects/service.ts';
+import type { Project, ProjectCertificates, ProjectService } from '../projects/service.ts';
 import type { CustomerCredential } from '../projects/service.ts';
 import type { Services } from '../services.ts';
 import { watchLiveChannels } from './liveChannels.ts';
@@ -56,6 +56,11 @@ async function projectCertificates(projects: ProjectService, access: Access): Pr
   return certificates;
 }
 
+/** A project as the console shows it (ProjectService's Project plus when it was made). */
+function consoleProjectView(project: Project & { createdAt: number }) {
+  return { appId: project.appId, name: project.name, status: project.status, testingMode: project.testingMode, createdAt: iso(project.createdAt) };
+}
+
 function customerCredentialView(credential: CustomerCredential) {
   return { customerId: credential.customerId, createdAt: new Date(credential.createdAt).toISOString(), lastUsedAt: credential.lastUsedAt === null ? null : new Date(credential.lastUsedAt).toISOString() };
 }
@@ -98,24 +103,33 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       return { changed: true as const };
     },
     listConsoleProjects: async ({ caller }) => ({
-      projects: (await projects.listProjects(caller.account.id)).map((project) => ({ appId: project.appId, name: project.name, status: project.status, createdAt: new Date(project.createdAt).toISOString() })),
+      projects: (await projects.listProjects(caller.account.id)).map(consoleProjectView),
     }),
     createConsoleProject: async ({ caller, body, request }) => {
       const created = await projects.createProject({ name: body.name, customerId: caller.account.customerId });
       request.log.info({ appId: created.appId, userId: caller.user.id }, 'project created from the console');
       const [listed] = (await projects.listProjects(caller.account.id)).filter((project) => project.appId === created.appId);
-      return { appId: created.appId, name: created.name, status: 'active' as const, createdAt: new Date(listed?.createdAt ?? Date.now()).toISOString() };
+      return consoleProjectView(listed ?? { appId: created.appId, accountId: caller.account.id, name: created.name, status: 'active', testingMode: false, createdAt: Date.now() });
     },
     updateConsoleProject: async ({ access, caller, body, request }) => {
       const appId = access.project!.appId;
-      await projects.updateProject(appId, { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.status !== undefined ? { status: body.status } : {}) });
+      await projects.updateProject(appId, {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.status !== undefined ? { status: body.status } : {}),
+        ...(body.testingMode !== undefined ? { testingMode: body.testingMode } : {}),
+      });
       // Disabling ends the project's calls now; new joins are refused from here on.
       if (body.status === 'disabled') {
         for (const { channel } of await services.rtc.channelCounts(appId)) await services.rtc.closeChannel(appId, channel);
       }
       if (body.status !== undefined) request.log.info({ appId, userId: caller.user.id }, `project ${appId} ${body.status === 'disabled' ? 'disabled' : 'enabled'} from the console`);
+      if (body.testingMode !== undefined) {
+        // Enforcing the certificate: no session that joined without a token outlives the switch.
+        const ended = body.testingMode ? 0 : await services.rtc.endTokenlessSessions(appId);
+        request.log.info({ appId, userId: caller.user.id, ended }, `testing mode of project ${appId} switched ${body.testingMode ? 'on' : 'off'} from the console`);
+      }
       const [project] = (await projects.listProjects(caller.account.id)).filter((p) => p.appId === appId);
-      return { appId, name: project!.name, status: project!.status, createdAt: new Date(project!.createdAt).toISOString() };
+      return consoleProjectView(project!);
     },
     watchLiveChannels: async ({ access, request, stream }) => {
       const stop = watchLiveChannels({ events: services.events, channels: services.channels, log: request.log }, access.project!.appId, (data) => stream.send(data));

@@ -11,6 +11,7 @@ import { createPostgresSchema, POSTGRES_URL } from '../../../../test/support/bac
 import { openStore, type Store } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import * as secondaryCertificate from '../store/migrations/012_secondary_certificate.ts';
+import * as projectTestingMode from '../store/migrations/015_project_testing_mode.ts';
 import { ProjectService, UnknownCustomerError } from './service.ts';
 import * as projectStore from './store.ts';
 
@@ -134,6 +135,24 @@ describe.each(Object.keys(STORES) as Array<keyof typeof STORES>)('ProjectService
     await secondaryCertificate.up(schemaless);
     const certificates = await new ProjectService(store.db, undefined).certificates(created.appId);
     expect(certificates).toEqual({ primary: { value: created.appCertificate, createdAt: 1_700_000_000_000 }, secondary: undefined });
+  });
+
+  it('keeps testing mode off for new and migrated projects, and stores the owner\'s switch', async () => {
+    const store = await open();
+    const projects = new ProjectService(store.db, undefined);
+    const created = await projects.createProject({ name: 'Sandbox' });
+    // A project made before the column existed reads as off (migration 015's default).
+    const schemaless = store.db as unknown as Kysely<unknown>;
+    await projectTestingMode.down(schemaless);
+    await projectTestingMode.up(schemaless);
+    expect((await projects.findProject(created.appId))?.testingMode).toBe(false);
+    await projects.updateProject(created.appId, { testingMode: true });
+    expect((await projects.findProject(created.appId))?.testingMode).toBe(true);
+    expect((await new ProjectService(store.db, undefined).listProjects())[0]).toMatchObject({ appId: created.appId, testingMode: true });
+    await projects.updateProject(created.appId, { name: 'Renamed' });
+    expect((await projects.findProject(created.appId))?.testingMode).toBe(true);
+    await projects.updateProject(created.appId, { testingMode: false });
+    expect((await new ProjectService(store.db, undefined).findProject(created.appId))?.testingMode).toBe(false);
   });
 
   it('migrates once: a second run applies nothing', async () => {

@@ -31,6 +31,11 @@ export interface Project {
   name: string;
   /** `disabled`: joins and API calls are refused until the project is enabled again. */
   status: ProjectStatus;
+  /**
+   * Agora's "testing mode": joins with no token (App ID only) are accepted with full privileges.
+   * Off by default; switching it off ("enforce the certificate") requires tokens again.
+   */
+  testingMode: boolean;
 }
 
 export interface Certificate {
@@ -128,6 +133,7 @@ export class ProjectService {
         created_at: now,
         status: 'active' as const,
         deleted_at: null,
+        testing_mode: 0,
       };
       await store.insertProject(trx, project);
       return {
@@ -221,7 +227,7 @@ export class ProjectService {
     if (cached) return cached;
     const row = await store.findProject(this.#db, appId);
     if (!row) return undefined;
-    const project = { appId: row.app_id, accountId: row.account_id, name: row.name, status: row.status, certificates: this.#openCertificates(row) };
+    const project = { ...projectView(row), certificates: this.#openCertificates(row) };
     this.#projects.set(appId, project);
     return project;
   }
@@ -236,12 +242,12 @@ export class ProjectService {
 
   async findProject(appId: string): Promise<Project | undefined> {
     const project = await this.#project(appId);
-    return project && { appId: project.appId, accountId: project.accountId, name: project.name, status: project.status };
+    return project && { appId: project.appId, accountId: project.accountId, name: project.name, status: project.status, testingMode: project.testingMode };
   }
 
   /** An account's projects (every project without `accountId`), newest first, with when each was made. */
   async listProjects(accountId?: string): Promise<Array<Project & { createdAt: number }>> {
-    return (await store.listProjects(this.#db, accountId)).map((row) => ({ appId: row.app_id, accountId: row.account_id, name: row.name, status: row.status, createdAt: Number(row.created_at) }));
+    return (await store.listProjects(this.#db, accountId)).map((row) => ({ ...projectView(row), createdAt: Number(row.created_at) }));
   }
 
   async listAccounts(): Promise<Account[]> {
@@ -253,8 +259,9 @@ export class ProjectService {
     return row && { id: row.id, customerId: row.customer_id, plan: row.plan };
   }
 
-  async updateProject(appId: string, change: { name?: string; status?: ProjectStatus }): Promise<void> {
-    await store.updateProject(this.#db, appId, change);
+  async updateProject(appId: string, change: { name?: string; status?: ProjectStatus; testingMode?: boolean }): Promise<void> {
+    const { testingMode, ...columns } = change;
+    await store.updateProject(this.#db, appId, { ...columns, ...(testingMode !== undefined ? { testing_mode: testingMode ? 1 : 0 } : {}) });
     // Other nodes see the change within the cache's TTL (5 s); this one at once.
     this.#projects.delete(appId);
   }
@@ -341,6 +348,11 @@ export class ProjectService {
   async hasAnyAccount(): Promise<boolean> {
     return (await store.countAccounts(this.#db)) > 0;
   }
+}
+
+function projectView(row: store.ProjectRow): Project {
+  // PostgreSQL and SQLite both hand the integer back; anything but 1 keeps tokens required.
+  return { appId: row.app_id, accountId: row.account_id, name: row.name, status: row.status, testingMode: Number(row.testing_mode) === 1 };
 }
 
 function noSecondary(): DomainError {

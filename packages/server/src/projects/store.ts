@@ -28,7 +28,7 @@ export function listProjects(db: Db, accountId?: string): Promise<ProjectRow[]> 
   return query.execute();
 }
 
-export async function updateProject(db: Db, appId: string, change: { name?: string; status?: 'active' | 'disabled' }): Promise<void> {
+export async function updateProject(db: Db, appId: string, change: { name?: string; status?: 'active' | 'disabled'; testing_mode?: number }): Promise<void> {
   await db.updateTable('projects').set(change).where('app_id', '=', appId).execute();
 }
 

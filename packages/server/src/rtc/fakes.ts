@@ -7,6 +7,7 @@
 import { buildRtcToken } from '@parley/token';
 import type { BanPrivilege } from '../bans/service.ts';
 import type { DomainEvent, ServerMessage } from '@parley/protocol';
+import { DomainError } from '../domainError.ts';
 import { EventBus } from '../events/bus.ts';
 import { MemoryParticipantDirectory } from '../live/memoryParticipantDirectory.ts';
 import { TokenService } from '../tokens/service.ts';
@@ -61,6 +62,8 @@ export interface RtcHarness {
   directory: MemoryParticipantDirectory;
   /** Privileges denied by ban rules, for every join and renewal from now on. */
   denied: Set<BanPrivilege>;
+  /** The fake project's settings, read on every join: a test switches testing mode here. */
+  project: { status: 'active' | 'disabled'; testingMode: boolean };
   token(channel: string, uid: number | string, options?: { role?: 'publisher' | 'subscriber'; seconds?: number; appId?: string }): string;
   /** Lets pending promise callbacks run (directory writes, event listeners). */
   settle(): Promise<void>;
@@ -75,14 +78,16 @@ export function rtcHarness(options: { perIp?: number; perToken?: number } = {}):
   }
   const directory = new MemoryParticipantDirectory();
   const denied = new Set<BanPrivilege>();
+  const project = { status: 'active' as 'active' | 'disabled', testingMode: false };
   const projects = {
     findCertificate: async (appId: string) => (appId === APP_ID ? APP_CERTIFICATE : undefined),
     findCertificates: async (appId: string) => (appId === APP_ID ? [APP_CERTIFICATE] : undefined),
-    findProject: async (appId: string) => (appId === APP_ID ? { appId, accountId: 'account', name: 'fake', status: 'active' as const } : undefined),
+    findProject: async (appId: string) => (appId === APP_ID ? { appId, accountId: 'account', name: 'fake', ...project } : undefined),
   };
   const tokens = new TokenService(projects, 86_400);
   const rtc = new RtcService({
     tokens,
+    projects,
     bans: { deniedPrivileges: async () => new Set(denied) },
     events: bus,
     directory,
@@ -96,8 +101,19 @@ export function rtcHarness(options: { perIp?: number; perToken?: number } = {}):
     events,
     directory,
     denied,
+    project,
     token: (channel, uid, { role = 'publisher', seconds = 600, appId = APP_ID } = {}) =>
       buildRtcToken({ appId, appCertificate: APP_CERTIFICATE, channel, uid, role, tokenExpireSeconds: seconds, privilegeExpireSeconds: seconds }),
     settle: () => new Promise((resolve) => setImmediate(resolve)),
   };
+}
+
+/** The DomainError a call of the service was refused with (fails the test when it was not). */
+export async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a refusal (DomainError), got ${error === undefined ? 'success' : String(error)}`);
+  return error;
 }

@@ -4,7 +4,7 @@
  * their role and privileges.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClientRole, MediaKind, Participant as ParticipantView, RemoteStreamFallbackType, RemoteStreamType, RemoteUser, ServerMessage } from '@parley/protocol';
+import { NO_TOKEN_EXPIRY, type ClientRole, type MediaKind, type Participant as ParticipantView, type RemoteStreamFallbackType, type RemoteStreamType, type RemoteUser, type ServerMessage } from '@parley/protocol';
 import { encodeSenderUid, type DataFrameKind } from '@parley/protocol/data-channel';
 import { DataLink, type DataDropReason } from './dataLink.ts';
 import type { MediaNetwork } from './peerFactory.ts';
@@ -47,6 +47,7 @@ export interface ParticipantInit {
   /** The client encrypts its media end to end: the SFU forwards it, nobody here can decode it. */
   encrypted?: boolean;
   network: MediaNetwork;
+  /** Unix seconds; NO_TOKEN_EXPIRY for a session that joined without a token (testing mode). */
   tokenExpiresAt: number;
   /** Kinds the token and ban rules let this user publish (empty for the audience). */
   mayPublish: Set<MediaKind>;
@@ -74,6 +75,10 @@ export class Participant {
   mayPublish: Set<MediaKind>;
   publishGrant: Set<MediaKind>;
   tokenExpiresAt: number;
+  /** Joined without a token (testing mode) and has not renewed with one since. */
+  get tokenless(): boolean {
+    return this.tokenExpiresAt === NO_TOKEN_EXPIRY;
+  }
   /** Set once the participant has left; every later call is a no-op. */
   leftReason: number | undefined;
   /** When the client last showed it is there (a message or a pong); a lost session is billed until then. */

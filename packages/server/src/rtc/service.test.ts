@@ -1,17 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LeaveReason, RESUME_WINDOW_MS, TOKEN_EXPIRY_WARNING_SECONDS } from '@parley/protocol';
-import { APP_ID, FAKE_TIMERS, FakePeer, rtcHarness, type RtcHarness } from './fakes.ts';
-import { DomainError } from '../domainError.ts';
+import { APP_ID, FAKE_TIMERS, FakePeer, refusal, rtcHarness, type RtcHarness } from './fakes.ts';
 import { CloseCode } from './signalingPeer.ts';
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
 
 describe('the RTC service without media', () => {
   let h: RtcHarness;

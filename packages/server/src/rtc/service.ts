@@ -80,7 +80,10 @@ export class RtcService {
     const mode = existingRoom?.mode ?? message.mode ?? 'rtc';
     const role = mode === 'rtc' ? 'host' : (message.role ?? 'audience');
     const previous = existingRoom?.find(grant.uid);
-    const claim = this.#claim(normalizeIp(peer.remoteAddress), message.token, previous);
+    const ip = normalizeIp(peer.remoteAddress);
+    // A tokenless session (testing mode) has no token to count under: its address stands in, so
+    // the per-token cap still bounds how many one client holds.
+    const claim = this.#claim(ip, message.token ?? `tokenless:${ip}`, previous);
     const participant = new Participant(
       {
         appId: message.appId,
@@ -337,6 +340,18 @@ export class RtcService {
       participant.publishGrant.delete(kind);
       if (participant.publishedTrack(kind) && participant.leftReason === undefined) await this.roomOf(participant).unpublish(participant, kind);
     }
+  }
+
+  /**
+   * Ends every session on this node in `appId` that joined without a token: the owner switched
+   * testing mode off, and no tokenless session may outlive that. Resolves to how many ended.
+   */
+  async endTokenlessSessions(appId: string): Promise<number> {
+    const tokenless = this.participantsMatching(appId, {}).filter((participant) => participant.tokenless);
+    for (const participant of tokenless) {
+      await this.#end(participant, LeaveReason.permission, 'Testing mode was switched off: this project now requires a token to join', CloseCode.kicked);
+    }
+    return tokenless.length;
   }
 
   /** Disconnects everyone in a channel; resolves to how many were in it. */

@@ -2,7 +2,7 @@
  * The timers of a session: the token's warning and expiry, and the resume window after a lost
  * socket. One place arms and clears them, so a session that ends leaves no timer behind.
  */
-import { TOKEN_EXPIRY_WARNING_SECONDS } from '@parley/protocol';
+import { NO_TOKEN_EXPIRY, TOKEN_EXPIRY_WARNING_SECONDS } from '@parley/protocol';
 import type { Participant } from './participant.ts';
 
 interface Timers {
@@ -27,11 +27,12 @@ export class SessionTimers {
     return timers;
   }
 
-  /** (Re)arms the token timers from `participant.tokenExpiresAt`. */
+  /** (Re)arms the token timers from `participant.tokenExpiresAt`; a tokenless session has none. */
   armToken(participant: Participant, deadlines: TokenDeadlines, now = Date.now()): void {
     const timers = this.#of(participant);
     clearTimeout(timers.warn);
     clearTimeout(timers.expire);
+    if (participant.tokenExpiresAt === NO_TOKEN_EXPIRY) return;
     const msLeft = participant.tokenExpiresAt * 1000 - now;
     timers.warn = setTimeout(deadlines.willExpire, Math.max(0, msLeft - TOKEN_EXPIRY_WARNING_SECONDS * 1000));
     timers.expire = setTimeout(deadlines.didExpire, Math.max(0, msLeft));

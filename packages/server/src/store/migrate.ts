@@ -18,6 +18,7 @@ import * as projectDeleted from './migrations/011_project_deleted.ts';
 import * as secondaryCertificate from './migrations/012_secondary_certificate.ts';
 import * as recordingsByProject from './migrations/013_recordings_by_project.ts';
 import * as webhookResponseBody from './migrations/014_webhook_response_body.ts';
+import * as projectTestingMode from './migrations/015_project_testing_mode.ts';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '012_secondary_certificate': secondaryCertificate,
   '013_recordings_by_project': recordingsByProject,
   '014_webhook_response_body': webhookResponseBody,
+  '015_project_testing_mode': projectTestingMode,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

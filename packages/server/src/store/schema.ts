@@ -31,6 +31,8 @@ export interface ProjectTable {
   secondary_certificate_created_at: number | null;
   /** When it was deleted from the console; a deleted project is found by nothing. */
   deleted_at: number | null;
+  /** 1: joins with no token are accepted (Agora's testing mode); 0, the default: every join needs a token. */
+  testing_mode: number;
 }
 
 export interface CustomerCredentialTable {

@@ -12,7 +12,7 @@ function service(status: ProjectStatus, certificates = [CERTIFICATE]): TokenServ
     {
       findCertificate: async (appId) => (appId === APP_ID ? certificates[0] : undefined),
       findCertificates: async (appId) => (appId === APP_ID ? certificates : undefined),
-      findProject: async (appId) => (appId === APP_ID ? { appId, accountId: 'a', name: 'p', status } : undefined),
+      findProject: async (appId) => (appId === APP_ID ? { appId, accountId: 'a', name: 'p', status, testingMode: false } : undefined),
     },
     86_400,
   );

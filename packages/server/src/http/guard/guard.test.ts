@@ -10,7 +10,7 @@ import { installGuard, type EdgePolicy } from './guard.ts';
 import { Refusal, type RefusalKind, type RefusalRenderer } from './refusal.ts';
 
 const account: Account = { id: 'acct-1', customerId: 'c'.repeat(32), plan: 'starter' };
-const project: Project = { appId: 'a'.repeat(32), accountId: account.id, name: 'p', status: 'active' };
+const project: Project = { appId: 'a'.repeat(32), accountId: account.id, name: 'p', status: 'active', testingMode: false };
 
 /** Answers with the refusal's kind and reason, so tests see what the guard decided. */
 class Rendered extends Error {
