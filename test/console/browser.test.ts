@@ -298,8 +298,9 @@ describe('the console in Chromium', () => {
         const page: Page = await signIn(c, t.url, owner.email, owner.password);
         for (const route of pages) {
           await page.goto(`${t.url}/console/${route}`);
-          await page.getByRole('heading', { level: 2 }).first().waitFor();
-          await page.waitForFunction(() => !document.querySelector('[role="status"][aria-label^="Loading"]'), null, { timeout: 10_000 });
+          // Generous waits: a lazily loaded page on a machine busy with media tests can take a while.
+          await page.getByRole('heading', { level: 2 }).first().waitFor({ timeout: 60_000 });
+          await page.waitForFunction(() => !document.querySelector('[role="status"][aria-label^="Loading"]'), null, { timeout: 30_000 });
           const found = await seriousViolations(page);
           if (found.length) findings[`${route} ${colorScheme} ${width}`] = found;
           await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${route.replace(`projects/${demoAppId}/`, 'project-').replaceAll('/', '-')}-${colorScheme}-${width}.png`), fullPage: true });
