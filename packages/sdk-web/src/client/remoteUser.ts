@@ -5,6 +5,7 @@
  */
 import type { MediaKind, RemoteUser as WireUser } from '@parley/protocol';
 import type { RemoteAudioTrack, RemoteVideoTrack } from '../tracks/remoteTrack.ts';
+import type { NetworkQuality } from './networkQuality.ts';
 
 export interface RemoteUser {
   readonly uid: number | string;
@@ -32,6 +33,8 @@ export interface RemoteUser {
 export class RemoteUserState implements RemoteUser {
   readonly uid: number | string;
   readonly publishes = { audio: false, video: false };
+  /** The user's own last report of its link (0 both ways until one arrives), for getRemoteNetworkQuality. */
+  networkQuality: NetworkQuality = { uplinkNetworkQuality: 0, downlinkNetworkQuality: 0 };
   /** When each kind last became available to subscribe to (Date.now()), for publishDuration. */
   readonly availableSince = { audio: 0, video: 0 };
   audioTrack?: RemoteAudioTrack;

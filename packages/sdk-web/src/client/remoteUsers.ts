@@ -35,8 +35,6 @@ export class RemoteUsers {
    */
   #wanted = new Set<string>();
   #trackSource: RemoteTrackSource | undefined;
-  /** Each user's own last report of its link (from the server), for getRemoteNetworkQuality. */
-  #qualities = new Map<string, NetworkQuality>();
 
   constructor(events: Pick<TypedEmitter<ClientEvents>, 'emit'>, trackSource?: RemoteTrackSource) {
     this.#events = events;
@@ -105,14 +103,15 @@ export class RemoteUsers {
 
   /** A remote user's report of its own link arrived. */
   setNetworkQuality(uid: number | string, uplink: number, downlink: number): void {
-    if (this.#users.has(userKey(uid))) this.#qualities.set(userKey(uid), { uplinkNetworkQuality: uplink, downlinkNetworkQuality: downlink });
+    const user = this.get(uid);
+    if (user) user.networkQuality = { uplinkNetworkQuality: uplink, downlinkNetworkQuality: downlink };
   }
 
   /** The link quality of every user this client receives a track of (0 both ways until reported). */
   networkQualities(): Record<string, NetworkQuality> {
     const result: Record<string, NetworkQuality> = {};
     for (const [key, user] of this.#users) {
-      if (user.audioTrack || user.videoTrack) result[key] = { ...(this.#qualities.get(key) ?? { uplinkNetworkQuality: 0, downlinkNetworkQuality: 0 }) };
+      if (user.audioTrack || user.videoTrack) result[key] = { ...user.networkQuality };
     }
     return result;
   }
@@ -122,7 +121,6 @@ export class RemoteUsers {
     const user = this.get(uid);
     if (!user) return;
     this.#users.delete(userKey(uid));
-    this.#qualities.delete(userKey(uid));
     for (const kind of KINDS) {
       this.dropTrack(user, kind);
       this.#settle(trackKey(user.uid, kind), { error: invalidRemoteUser(user.uid) });
@@ -138,7 +136,6 @@ export class RemoteUsers {
       user.videoTrack?.stop();
     }
     this.#users.clear();
-    this.#qualities.clear();
     this.#wanted.clear();
     for (const key of [...this.#waiters.keys()]) this.#settle(key, { error: operationAborted('subscribe()') });
   }
