@@ -2,7 +2,9 @@
  * Devices in a call as Agora apps use them, in real Chromium with fake cameras and fake screen
  * capture through Parley's SFU: switching the camera mid-call (`track.setDevice`) keeps the other
  * side receiving without a renegotiation, a wrong id is DEVICE_NOT_FOUND and changes nothing; a
- * shared screen (`createScreenVideoTrack` with its sound) reaches the other side.
+ * shared screen (`createScreenVideoTrack` with its sound) reaches the other side, together with the
+ * microphone: several audio tracks published at once are heard mixed, each one's tone in the other
+ * side's spectrum.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,7 +125,9 @@ describe('devices and screens in a call', () => {
       const sdk = (window as any).ParleyRTC;
       const tracks = await sdk.createScreenVideoTrack({ encoderConfig: '720p_2', optimizationMode: 'detail' }, 'enable');
       const [screen, sound] = tracks;
-      await (window as any).client.publish([screen, sound]);
+      const microphone = await sdk.createMicrophoneAudioTrack();
+      await (window as any).client.publish([microphone, screen, sound]);
+      const published = (window as any).client.localTracks.map((track: any) => track.trackMediaType);
       const onlyVideo = await sdk.createScreenVideoTrack({}, 'disable');
       let badChoice = '';
       try {
@@ -138,9 +142,10 @@ describe('devices and screens in a call', () => {
         hint: screen.getMediaStreamTrack().contentHint,
         single: !Array.isArray(onlyVideo) && onlyVideo.trackMediaType,
         badChoice,
+        published,
       };
     });
-    expect(shared).toEqual({ pair: true, kinds: ['video', 'audio'], hint: 'detail', single: 'video', badChoice: 'INVALID_PARAMS' });
+    expect(shared).toEqual({ pair: true, kinds: ['video', 'audio'], hint: 'detail', single: 'video', badChoice: 'INVALID_PARAMS', published: ['audio', 'video', 'audio'] });
     await framesGrow(viewer, 'sharer', 20, 20_000);
     const received = await viewer.evaluate(async () => {
       const video = (await (window as any).client.getRemoteVideoStats()).sharer;
@@ -152,5 +157,128 @@ describe('devices and screens in a call', () => {
     expect(received.audioBytes).toBeGreaterThan(0);
     await sharer.close();
     await viewer.close();
+  });
+
+  /** A custom audio track playing a pure tone, made in the sender's page. */
+  const toneTrack = (page: Page, name: string, hz: number) =>
+    page.evaluate(({ name, hz }) => {
+      const context = new AudioContext();
+      const oscillator = context.createOscillator();
+      oscillator.frequency.value = hz;
+      const destination = context.createMediaStreamDestination();
+      oscillator.connect(destination);
+      oscillator.start();
+      (window as any)[name] = (window as any).ParleyRTC.createCustomAudioTrack({ mediaStreamTrack: destination.stream.getAudioTracks()[0] });
+    }, { name, hz });
+
+  /**
+   * How loud each tone is in what `page` hears from `uid`, in dB above the noise floor around it
+   * (a tone that is there stands 30 dB or more above it; an absent one sits near 0).
+   */
+  const tonesHeard = (page: Page, uid: string, tones: number[]) =>
+    page.evaluate(async ({ uid, tones }) => {
+      const user = (window as any).client.remoteUsers.find((u: any) => u.uid === uid);
+      if (!user?.audioTrack) return null;
+      // Chromium decodes a remote audio track only while something plays it out.
+      if (!user.audioTrack.isPlaying) user.audioTrack.play();
+      const context = new AudioContext();
+      await context.resume();
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 4096;
+      context.createMediaStreamSource(new MediaStream([user.audioTrack.getMediaStreamTrack()])).connect(analyser);
+      const sums = new Float64Array(analyser.frequencyBinCount);
+      for (let i = 0; i < 10; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const bins = new Float32Array(analyser.frequencyBinCount);
+        analyser.getFloatFrequencyData(bins);
+        bins.forEach((db, bin) => (sums[bin]! += Math.max(db, -160) / 10));
+      }
+      await context.close();
+      const hzPerBin = context.sampleRate / analyser.fftSize;
+      return tones.map((hz) => {
+        const bin = Math.round(hz / hzPerBin);
+        // The noise floor around the tone: Opus's noise depends on the frequency band.
+        const around = [...sums.slice(bin - 40, bin - 3), ...sums.slice(bin + 4, bin + 41)].sort((a, b) => a - b);
+        const floor = around[around.length >> 1]!;
+        return Math.round(Math.max(sums[bin - 1]!, sums[bin]!, sums[bin + 1]!) - floor);
+      });
+    }, { uid, tones });
+
+  async function untilHeard(page: Page, uid: string, accept: (levels: number[]) => boolean): Promise<number[] | null> {
+    const deadline = Date.now() + 15_000;
+    let levels: number[] | null = null;
+    while (Date.now() < deadline) {
+      levels = await tonesHeard(page, uid, [440, 1750]);
+      if (levels && accept(levels)) return levels;
+    }
+    return levels;
+  }
+
+  it('mixes several published audio tracks into the one the others hear, and mutes the user only when all are muted', { timeout: 90_000 }, async () => {
+    const sender = await tab('two-voices', false);
+    const listener = await tab('listener', false);
+    // Playing the sound out needs the page's user activation, as in any browser.
+    await listener.bringToFront();
+    await listener.mouse.click(2, 2);
+    await toneTrack(sender, 'low', 440);
+    await toneTrack(sender, 'high', 1750);
+    const HEARD = 30;
+
+    // The second audio track joins the first one's stream: no renegotiation, one audio stream.
+    const published = await sender.evaluate(async () => {
+      const client = (window as any).client;
+      await client.publish((window as any).low);
+      const transceiver = client.localTracks[0].getRTCRtpTransceiver();
+      await client.publish((window as any).high);
+      const camera = await (window as any).ParleyRTC.createCameraVideoTrack();
+      const screen = await (window as any).ParleyRTC.createCustomVideoTrack({ mediaStreamTrack: camera.getMediaStreamTrack().clone() });
+      await client.publish(camera);
+      let second = '';
+      try {
+        await client.publish(screen);
+      } catch (error: any) {
+        second = error.code;
+      }
+      await client.unpublish(camera);
+      camera.close();
+      screen.close();
+      return {
+        tracks: client.localTracks.length,
+        sameTransceiver: (window as any).high.getRTCRtpTransceiver() === transceiver,
+        second,
+      };
+    });
+    expect(published).toMatchObject({ tracks: 2, sameTransceiver: true, second: 'CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS' });
+    const both = await untilHeard(listener, 'two-voices', ([low, high]) => low! > HEARD && high! > HEARD);
+    expect(both![0]).toBeGreaterThan(HEARD);
+    expect(both![1]).toBeGreaterThan(HEARD);
+
+    // One track leaves the mix: the other goes on alone.
+    await sender.evaluate(() => (window as any).client.unpublish((window as any).low));
+    const highOnly = await untilHeard(listener, 'two-voices', ([low, high]) => low! < 10 && high! > HEARD);
+    expect(highOnly![0]).toBeLessThan(10);
+    expect(highOnly![1]).toBeGreaterThan(HEARD);
+
+    // Muting one of two keeps the user's audio published; muting both unpublishes it, as Agora.
+    const muting = await sender.evaluate(async () => {
+      const client = (window as any).client;
+      await client.publish((window as any).low);
+      await (window as any).low.setMuted(true);
+      return client.localTracks.length;
+    });
+    expect(muting).toBe(2);
+    const lowMuted = await untilHeard(listener, 'two-voices', ([low, high]) => low! < 10 && high! > HEARD);
+    expect(lowMuted![0]).toBeLessThan(10);
+    expect(await listener.evaluate(() => (window as any).client.remoteUsers.find((u: any) => u.uid === 'two-voices').hasAudio)).toBe(true);
+    await sender.evaluate(() => (window as any).high.setMuted(true));
+    const unpublished = await listener.waitForFunction(() => (window as any).client.remoteUsers.find((u: any) => u.uid === 'two-voices')?.hasAudio === false, undefined, { timeout: 10_000 });
+    expect(await unpublished.jsonValue()).toBe(true);
+    await sender.evaluate(() => (window as any).low.setMuted(false));
+    await listener.waitForFunction(() => (window as any).client.remoteUsers.find((u: any) => u.uid === 'two-voices')?.hasAudio === true, undefined, { timeout: 10_000 });
+    const lowBack = await untilHeard(listener, 'two-voices', ([low, high]) => low! > HEARD && high! < 10);
+    expect(lowBack![0]).toBeGreaterThan(HEARD);
+    expect(lowBack![1]).toBeLessThan(10);
+    await sender.close();
+    await listener.close();
   });
 });

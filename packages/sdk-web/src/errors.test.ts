@@ -7,7 +7,7 @@ import {
   isParleyRTCError,
   isServerError,
   mediaFailed,
-  multipleTracks,
+  multipleVideoTracks,
   ParleyRTCError,
   requestTimeout,
   serverRefused,
@@ -60,7 +60,7 @@ describe('ParleyRTCError factories', () => {
   });
 
   it('use Agora\'s code for a second video track', () => {
-    expect(multipleTracks('video').code).toBe('CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS');
+    expect(multipleVideoTracks().code).toBe('CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS');
   });
 
   it('map refusals outside a join to the code Agora raises for the same failure', () => {

@@ -146,9 +146,9 @@ export function remoteUserNotPublished(uid: number | string, kind: MediaKind): P
   return new ParleyRTCError('REMOTE_USER_IS_NOT_PUBLISHED', `Remote user ${uid} does not publish ${kind}`, { data: { uid, kind } });
 }
 
-export function multipleTracks(kind: MediaKind): ParleyRTCError {
-  const code = kind === 'video' ? 'CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS' : 'INVALID_OPERATION';
-  return new ParleyRTCError(code, `A ${kind} track is already published: unpublish it first`, { data: { kind } });
+/** A client sends one video track (a second one needs a second client, as in Agora). */
+export function multipleVideoTracks(): ParleyRTCError {
+  return new ParleyRTCError('CAN_NOT_PUBLISH_MULTIPLE_VIDEO_TRACKS', 'A video track is already published: unpublish it first, or publish the second one from another client', { data: { kind: 'video' } });
 }
 
 export function dataChannelFailed(reason: string, cause?: unknown): ParleyRTCError {

@@ -14,7 +14,7 @@ import {
   invalidOperation,
   invalidParams,
   invalidRemoteUser,
-  multipleTracks,
+  multipleVideoTracks,
   operationAborted,
   ParleyRTCError,
   remoteUserNotPublished,
@@ -50,6 +50,7 @@ import { StatsCollector, type RTCStats } from './statsCollector.ts';
 import { StreamMessages } from './streamMessages.ts';
 import { toIceServers, type TurnServerConfig } from './turnServer.ts';
 import { toLevel, VolumeIndicator, type VolumeIndicatorResult } from './volumeIndicator.ts';
+import { PublishedTracks } from './publishedTracks.ts';
 import { NetworkQualityMonitor, type LinkReading, type NetworkQuality } from './networkQuality.ts';
 
 export interface ClientConfig {
@@ -105,7 +106,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     transceiver: (uid, kind) => this.#subscriber?.transceiverOf(uid, kind),
     stats: (uid, kind) => this.#stats.inbound[kind][String(uid)],
   });
-  #published = new Map<MediaKind, LocalTrack>();
+  #published = new PublishedTracks();
   /** publish/unpublish run one at a time: each renegotiates the publish connection. */
   #publishQueue: Promise<unknown> = Promise.resolve();
   #stats: StatsCollector;
@@ -141,16 +142,21 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#configIceServers = config.iceServers;
     this.#engine = new SessionEngine(this.#sessionHost(), { server: config.server });
     this.#trackLink = {
-      mutedChanged: (track, muted) => {
-        if (this.#published.get(track.trackMediaType) === track) this.#engine.send({ type: 'mute', kind: track.trackMediaType, muted });
+      mutedChanged: (track) => {
+        if (!this.#published.has(track)) return;
+        this.#published.refresh();
+        this.#sendMute(track.trackMediaType);
       },
       closed: (track) => void this.unpublish(track).catch(() => {}),
       replaced: async (track) => {
-        if (this.#published.get(track.trackMediaType) === track) await this.#publisher?.replace(track.trackMediaType, track.sentMediaStreamTrack());
+        if (!this.#published.has(track)) return;
+        this.#published.refresh();
+        const sent = this.#published.sent(track.trackMediaType);
+        if (sent) await this.#publisher?.replace(track.trackMediaType, sent);
       },
-      transceiver: (track) => (this.#published.get(track.trackMediaType) === track ? this.#publisher?.transceiver(track.trackMediaType) : undefined),
+      transceiver: (track) => (this.#published.has(track) ? this.#publisher?.transceiver(track.trackMediaType) : undefined),
       stats: (track) => {
-        if (this.#published.get(track.trackMediaType) !== track) return undefined;
+        if (!this.#published.has(track)) return undefined;
         return track.trackMediaType === 'audio' ? this.getLocalAudioStats() : this.getLocalVideoStats();
       },
     };
@@ -159,7 +165,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       subscribeStats: () => this.#subscriber?.getStats() ?? Promise.resolve(undefined),
       ownerOf: (trackIdentifier, mid) => this.#users.ownerOf(trackIdentifier) ?? (mid ? this.#subscriber?.ownerOf(mid) : undefined),
       publishedFor: (uid, kind) => this.#users.get(uid)?.availableSince[kind] ?? 0,
-      sendingKinds: () => new Set(this.#published.keys()),
+      sendingKinds: () => this.#published.kinds(),
       userCount: () => (this.#engine.state === 'DISCONNECTED' ? 0 : this.#users.size + 1),
     });
   }
@@ -186,7 +192,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** The tracks this client publishes. */
   get localTracks(): LocalTrack[] {
-    return [...this.#published.values()];
+    return this.#published.all;
   }
 
   /** Unix seconds when the current token expires (known after join). */
@@ -280,8 +286,9 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   #volumeLevels(): VolumeIndicatorResult[] {
     const levels: VolumeIndicatorResult[] = [];
-    const localAudio = this.#published.get('audio') as LocalAudioTrack | undefined;
-    if (localAudio && this.uid !== undefined) levels.push({ uid: this.uid, level: toLevel(localAudio.getVolumeLevel()) });
+    const localAudio = this.#published.ofKind('audio') as LocalAudioTrack[];
+    // Remote users hear the tracks mixed: the loudest one stands for the mix.
+    if (localAudio.length > 0 && this.uid !== undefined) levels.push({ uid: this.uid, level: toLevel(Math.max(...localAudio.map((track) => track.getVolumeLevel()))) });
     for (const user of this.remoteUsers) if (user.audioTrack) levels.push({ uid: user.uid, level: toLevel(user.audioTrack.getVolumeLevel()) });
     return levels;
   }
@@ -349,54 +356,84 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   // ---------------------------------------------------------------- publishing
 
-  /** Sends local tracks to the channel (one audio and one video track at a time). */
+  /**
+   * Sends local tracks to the channel: one video track, and any number of audio tracks (a
+   * microphone and a screen share's sound), which remote users hear mixed as this user's audio.
+   */
   async publish(tracks: LocalTrack | LocalTrack[]): Promise<void> {
-    const list = [tracks].flat();
+    const list = [...new Set([tracks].flat())];
     if (list.length === 0) throw invalidParams('publish() needs at least one local track');
     for (const track of list) if (!(track instanceof LocalTrack) || track.isClosed) throw invalidLocalTrack();
     if (this.mode === 'live' && this.#role === 'audience') throw invalidOperation('The audience cannot publish: join as "host" (setClientRole before join)');
-    const kinds = list.map((track) => track.trackMediaType);
-    const duplicate = kinds.find((kind, index) => kinds.indexOf(kind) !== index);
-    if (duplicate) throw multipleTracks(duplicate);
+    if (list.filter((track) => track.trackMediaType === 'video').length > 1) throw multipleVideoTracks();
     return this.#serially(async () => {
       const socket = await this.#engine.connectedSocket('publish()');
       const epoch = this.#engine.epoch;
-      for (const track of list) {
-        const current = this.#published.get(track.trackMediaType);
-        if (current && current !== track) throw multipleTracks(track.trackMediaType);
-      }
-      const fresh = list.filter((track) => this.#published.get(track.trackMediaType) !== track);
+      const fresh = list.filter((track) => !this.#published.has(track));
       if (fresh.length === 0) return;
-      await this.#publisher!.publish(fresh.map((track) => ({ kind: track.trackMediaType, track: track.sentMediaStreamTrack() })));
-      if (epoch !== this.#engine.epoch) throw operationAborted('publish()');
+      if (fresh.some((track) => track.trackMediaType === 'video') && this.#published.ofKind('video').length > 0) throw multipleVideoTracks();
+      const kinds = new Set(fresh.map((track) => track.trackMediaType));
+      this.#published.add(fresh);
+      try {
+        await this.#sendPublished(kinds);
+        if (epoch !== this.#engine.epoch) throw operationAborted('publish()');
+      } catch (error) {
+        this.#published.remove(fresh);
+        await this.#sendPublished(kinds, false).catch(() => {});
+        throw error;
+      }
       for (const track of fresh) {
-        this.#published.set(track.trackMediaType, track);
         track.linkPublisher(this.#trackLink);
         const transceiver = this.#publisher!.transceiver(track.trackMediaType);
         if (transceiver) track.emit('transceiver-updated', transceiver);
-        // The server remembers mute state across republishing: always say where this track stands.
-        socket.send({ type: 'mute', kind: track.trackMediaType, muted: track.silenced });
       }
+      // The server remembers mute state across republishing: always say where each kind stands.
+      for (const kind of kinds) socket.send({ type: 'mute', kind, muted: this.#published.silenced(kind) });
     });
   }
 
   /** Stops sending the given tracks, or every published track. */
   async unpublish(tracks?: LocalTrack | LocalTrack[]): Promise<void> {
     return this.#serially(async () => {
-      const list = tracks === undefined ? [...this.#published.values()] : [tracks].flat();
-      const toRemove = list.filter((track) => track instanceof LocalTrack && this.#published.get(track.trackMediaType) === track);
+      const list = tracks === undefined ? this.#published.all : [tracks].flat();
+      const toRemove = list.filter((track) => track instanceof LocalTrack && this.#published.has(track));
       if (toRemove.length === 0) return;
-      for (const track of toRemove) {
-        this.#published.delete(track.trackMediaType);
-        track.unlinkPublisher(this.#trackLink);
-      }
+      this.#published.remove(toRemove);
+      for (const track of toRemove) track.unlinkPublisher(this.#trackLink);
       if (this.#engine.state === 'DISCONNECTED' || this.#engine.state === 'DISCONNECTING') return;
       const socket = await this.#engine.connectedSocket('unpublish()');
-      for (const track of toRemove) {
-        await this.#publisher?.unpublish(track.trackMediaType);
-        await socket.request({ type: 'unpublish', kind: track.trackMediaType });
+      for (const kind of new Set(toRemove.map((track) => track.trackMediaType))) {
+        if (this.#published.sent(kind)) {
+          // Another track of this kind stays published: it (or the smaller mix) goes on alone.
+          await this.#sendPublished(new Set([kind]));
+          this.#sendMute(kind);
+          continue;
+        }
+        await this.#publisher?.unpublish(kind);
+        await socket.request({ type: 'unpublish', kind });
       }
     });
+  }
+
+  /**
+   * Points the publish connection at what each of `kinds` sends now: in place on a transceiver
+   * that already sends that kind, by renegotiating for a kind not sent yet (unless `negotiate` is
+   * false, when rolling back).
+   */
+  async #sendPublished(kinds: ReadonlySet<MediaKind>, negotiate = true): Promise<void> {
+    const publisher = this.#publisher!;
+    const added: Array<{ kind: MediaKind; track: MediaStreamTrack }> = [];
+    for (const kind of kinds) {
+      const sent = this.#published.sent(kind);
+      if (!sent) continue;
+      if (publisher.isSending(kind)) await publisher.replace(kind, sent);
+      else added.push({ kind, track: sent });
+    }
+    if (negotiate && added.length > 0) await publisher.publish(added);
+  }
+
+  #sendMute(kind: MediaKind): void {
+    this.#engine.send({ type: 'mute', kind, muted: this.#published.silenced(kind) });
   }
 
   // ---------------------------------------------------------------- subscribing
@@ -629,7 +666,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.#users.apply(reconcileUsers(this.#users.known, this.#visible(users)));
         this.#noteNetworkQualities(users);
         // Mute changes made while the socket was down never reached the server.
-        for (const [kind, track] of this.#published) this.#engine.send({ type: 'mute', kind, muted: track.silenced });
+        for (const kind of this.#published.kinds()) this.#sendMute(kind);
       },
       notice: (message) =>
         routeServerNotice(message, {
@@ -647,7 +684,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.#publisher = this.#subscriber = undefined;
         this.#frames?.close();
         this.#frames = undefined;
-        for (const track of this.#published.values()) track.unlinkPublisher(this.#trackLink);
+        for (const track of this.#published.all) track.unlinkPublisher(this.#trackLink);
         this.#published.clear();
         this.#users.clear();
       },
