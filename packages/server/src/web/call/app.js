@@ -86,6 +86,8 @@
   let camera = null;
   /** @type {any} */
   let screen = null;
+  /** The shared screen's sound, when the person shared it. @type {any} */
+  let screenSound = null;
   let devicesProblem = null;
   let channel = '';
   let localUid = '';
@@ -617,8 +619,8 @@
   /** Back to the pre-join screen; closes the devices and opens the preview again. */
   function endCall() {
     client = null;
-    for (const track of [microphone, camera, screen]) if (track) track.close();
-    microphone = camera = screen = null;
+    for (const track of [microphone, camera, screen, screenSound]) if (track) track.close();
+    microphone = camera = screen = screenSound = null;
     devicesProblem = null;
     people.clear();
     grid.replaceChildren();
@@ -640,14 +642,19 @@
   async function startSharing() {
     let track;
     try {
-      const created = await ParleyRTC.createScreenVideoTrack({}, 'disable');
-      track = Array.isArray(created) ? created[0] : created;
+      // "auto": a shared tab's or screen's sound goes along when the person ticks it in the picker,
+      // mixed with the microphone for the others.
+      const created = await ParleyRTC.createScreenVideoTrack({}, 'auto');
+      [track, screenSound] = Array.isArray(created) ? created : [created, null];
     } catch (error) {
       // Cancelling the browser's picker is not worth a warning.
       if (error.code !== 'PERMISSION_DENIED') showStatus('Could not share the screen: ' + error.message, 'warning');
       return;
     }
-    if (!client) return track.close();
+    if (!client) {
+      screenSound?.close();
+      return track.close();
+    }
     screen = track;
     // The browser's own "Stop sharing" button ends the track.
     track.on('track-ended', () => {
@@ -655,7 +662,7 @@
     });
     try {
       if (camera && client.localTracks.includes(camera)) await client.unpublish(camera);
-      await client.publish(track);
+      await client.publish(screenSound ? [track, screenSound] : track);
     } catch (error) {
       showStatus('Could not share the screen: ' + error.message, 'error');
     }
@@ -668,10 +675,13 @@
   async function stopSharing() {
     const track = screen;
     if (!track) return;
-    screen = null;
+    const sound = screenSound;
+    screen = screenSound = null;
     try {
-      if (client && client.localTracks.includes(track)) await client.unpublish(track);
+      const shared = [track, sound].filter((t) => t && client?.localTracks.includes(t));
+      if (shared.length > 0) await client.unpublish(shared);
       track.close();
+      sound?.close();
       if (client && camera) {
         await client.publish(camera);
         camera.play(ensureTile(localUid).querySelector('.media'));
