@@ -46,6 +46,29 @@ export default tseslint.config(
     rules: { 'no-undef': 'error' },
   },
   {
+    // The Agora-style samples are classic scripts: app.js calls the helpers common/form.js defines
+    // as globals, the way Agora's samples share theirs, beside Agora's (or Parley's) AgoraRTC.
+    files: ['examples/agora-web-samples/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        ...globals.browser,
+        AgoraRTC: 'readonly',
+        readJoinOptions: 'readonly',
+        showStatus: 'readonly',
+        addRemotePlayer: 'readonly',
+        removeRemotePlayer: 'readonly',
+        showStats: 'readonly',
+      },
+    },
+    rules: { 'no-undef': 'error' },
+  },
+  {
+    files: ['examples/agora-web-samples/common/form.js'],
+    languageOptions: { globals: { readJoinOptions: 'off', showStatus: 'off', addRemotePlayer: 'off', removeRemotePlayer: 'off', showStats: 'off' } },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^(readJoinOptions|showStatus|addRemotePlayer|removeRemotePlayer|showStats)$' }] },
+  },
+  {
     files: ['**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },

@@ -1,6 +1,6 @@
 /**
  * Builds the SDK package's files into packages/sdk-web/dist/:
- * - parley-rtc.js: a classic script (IIFE) that sets `window.ParleyRTC` to the SDK object;
+ * - parley-rtc.js: a classic script (IIFE) that sets `window.ParleyRTC` (and `window.AgoraRTC`) to the SDK object;
  * - parley-rtc.mjs: an ES module, `import ParleyRTC, { createClient } from '@parley/rtc-sdk'`;
  * - parley-rtc.d.ts: every public type in one file (scripts/declarations.ts).
  * Both bundles minified for ES2020 browsers, with source maps, and open with a banner naming the
@@ -51,8 +51,10 @@ export async function buildSdk(outDir = DEFAULT_OUT_DIR, options: BuildSdkOption
       globalName: 'ParleyRTC',
       outfile: path.join(outDir, 'parley-rtc.js'),
       // The IIFE's value is the module namespace ({default, createClient, …}); Agora's script
-      // exposes the SDK object itself, so the global is replaced by the default export.
-      footer: { js: 'ParleyRTC=ParleyRTC.default;' },
+      // exposes the SDK object itself, so the global is replaced by the default export. It is
+      // also `AgoraRTC` unless Agora's own script is on the page: an Agora app runs with only its
+      // script tag swapped.
+      footer: { js: 'ParleyRTC=ParleyRTC.default;if(typeof AgoraRTC==="undefined")globalThis.AgoraRTC=ParleyRTC;' },
     }),
     build({ ...common, format: 'esm', outfile: path.join(outDir, 'parley-rtc.mjs') }),
   ]);

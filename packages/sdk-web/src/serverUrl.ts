@@ -1,12 +1,36 @@
 /**
  * Where the Parley server is: set once with `ParleyRTC.setServer(url)` or per client with the
- * `server` option; by default the origin of the page (the server serves the SDK and the demo
- * itself). Turns that http(s) base URL into the signaling WebSocket URL.
+ * `server` option; by default the server that served the SDK's script tag
+ * (`<script src="https://parley.example.com/sdk/parley-rtc.js">`), so an Agora app needs nothing
+ * but that swapped tag, and otherwise the origin of the page. Turns that http(s) base URL into the
+ * signaling WebSocket URL.
  */
 import { invalidParams } from './errors.ts';
 import { SIGNALING_PATH } from './protocolConstants.ts';
 
 let defaultServer: string | undefined;
+
+/** A Parley server's SDK paths: /sdk/parley-rtc.js and /sdk/<version>/parley-rtc.js, under any prefix. */
+const SERVED_SCRIPT = /\/sdk\/(?:[^/]+\/)?parley-rtc\.js$/;
+
+/**
+ * The server whose /sdk/ path this classic script was loaded from; read while the script runs,
+ * the only time `document.currentScript` names it (undefined for the ES module and for copies
+ * of the bundle served elsewhere).
+ */
+const scriptServer = servingServer();
+
+function servingServer(): string | undefined {
+  const src = typeof document === 'undefined' ? undefined : (document.currentScript as HTMLScriptElement | null)?.src;
+  if (!src) return undefined;
+  const url = new URL(src);
+  const at = url.pathname.search(SERVED_SCRIPT);
+  if (at < 0) return undefined;
+  url.pathname = `${url.pathname.slice(0, at)}/`;
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
 
 /** Normalises an http(s) (or ws(s)) base URL; throws INVALID_PARAMS for anything else. */
 export function parseServerUrl(url: string): URL {
@@ -26,9 +50,9 @@ export function setDefaultServer(url: string | undefined): void {
   defaultServer = url === undefined ? undefined : parseServerUrl(url).href;
 }
 
-/** The server a client talks to: its own option, else setServer(), else the page's origin. */
+/** The server a client talks to: its own option, else setServer(), else the script's server, else the page's origin. */
 export function resolveServer(clientOption?: string): string {
-  const chosen = clientOption ?? defaultServer ?? pageOrigin();
+  const chosen = clientOption ?? defaultServer ?? scriptServer ?? pageOrigin();
   if (!chosen) throw invalidParams('No Parley server: call ParleyRTC.setServer("https://your-parley-server") first', { field: 'server' });
   return parseServerUrl(chosen).href;
 }
