@@ -5,6 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSignalingServer, type FakeSignalingServer } from '../../test/fakeSignalingServer.ts';
 import { ParleyClient } from './client.ts';
+// Agora's cloud-only members are added to the prototype by this module, as index.ts loads it.
+import './cloudOnly.ts';
 import type { ConnectionState } from './events.ts';
 
 const APP_ID = '0123456789abcdef0123456789abcdef';
@@ -187,6 +189,14 @@ describe('ParleyClient signaling', () => {
     await expect(client.join('not-an-app-id', 'room', '007token')).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
     await expect(client.join(APP_ID, 'bad/channel', '007token')).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
     expect(server.received).toEqual([]);
+  });
+
+  it('refuses Agora\'s data-channel publishing with NOT_SUPPORTED and lists no local data channels, and anything else that is not a track as INVALID_LOCAL_TRACK', async () => {
+    await client.join(APP_ID, 'room', '007token', 1);
+    await expect(client.publish({ id: 1, ordered: true } as never)).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+    await expect(client.publish({ kind: 'video' } as never)).rejects.toMatchObject({ code: 'INVALID_LOCAL_TRACK' });
+    expect(client.localDataChannels).toEqual([]);
+    expect(server.received.filter((message) => message.type === 'publish-offer')).toEqual([]);
   });
 
   it('refuses to join twice, and calls that need a channel before join', async () => {

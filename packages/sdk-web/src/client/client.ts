@@ -15,6 +15,7 @@ import {
   invalidParams,
   invalidRemoteUser,
   multipleVideoTracks,
+  notSupported,
   operationAborted,
   ParleyRTCError,
   remoteUserNotPublished,
@@ -363,6 +364,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   async publish(tracks: LocalTrack | LocalTrack[]): Promise<void> {
     const list = [...new Set([tracks].flat())];
     if (list.length === 0) throw invalidParams('publish() needs at least one local track');
+    if (list.some(isDataChannelConfig)) throw notSupported('Agora\'s published data channels are not offered: send data with sendStreamMessage()');
     for (const track of list) if (!(track instanceof LocalTrack) || track.isClosed) throw invalidLocalTrack();
     if (this.mode === 'live' && this.#role === 'audience') throw invalidOperation('The audience cannot publish: join as "host" (setClientRole before join)');
     if (list.filter((track) => track.trackMediaType === 'video').length > 1) throw multipleVideoTracks();
@@ -713,6 +715,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #visible<T extends { role: ClientRole }>(users: readonly T[]): T[] {
     return this.mode === 'live' ? users.filter((user) => user.role === 'host') : [...users];
   }
+}
+
+/** Agora's IDataChannelConfig, which its publish() also takes: `{id, ordered?, metadata?}`. */
+function isDataChannelConfig(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !(value instanceof LocalTrack) && typeof (value as { id?: unknown }).id === 'number';
 }
 
 /** A remote user's uid as a dual-stream setting names it (never 0 or empty). */

@@ -24,6 +24,8 @@ export interface CloudOnlyCalls {
   enableContentInspect(config: unknown): Promise<void>;
   disableContentInspect(): Promise<void>;
   setImageModeration(enabled: boolean, config?: unknown): Promise<void>;
+  /** Agora's published data channels: always empty (see compat/noops.ts). */
+  readonly localDataChannels: readonly never[];
 }
 
 declare module './client.ts' {
@@ -39,7 +41,7 @@ const async = (member: keyof CloudOnlyCalls) => async function (this: ParleyClie
   noop('IAgoraRTCClient', member);
 };
 
-const calls: CloudOnlyCalls = {
+const calls: Omit<CloudOnlyCalls, 'localDataChannels'> = {
   startProxyServer: sync('startProxyServer'),
   stopProxyServer: sync('stopProxyServer'),
   setProxyServer: sync('setProxyServer'),
@@ -59,3 +61,12 @@ const calls: CloudOnlyCalls = {
 };
 
 Object.assign(ParleyClient.prototype, calls);
+
+const NO_DATA_CHANNELS: readonly never[] = Object.freeze([]);
+Object.defineProperty(ParleyClient.prototype, 'localDataChannels', {
+  get(): readonly never[] {
+    noop('IAgoraRTCClient', 'localDataChannels');
+    return NO_DATA_CHANNELS;
+  },
+  configurable: true,
+});

@@ -63,6 +63,7 @@ export const DOCUMENTED_NOOPS = {
     disableContentInspect: 'Content moderation is an Agora cloud service; there is nothing to disable.',
     setImageModeration: 'Image moderation is an Agora cloud service; Parley does not inspect media.',
     pickSVCLayer: 'Parley\'s SFU forwards simulcast layers, not SVC layers: choose one with setRemoteVideoStreamType.',
+    localDataChannels: 'Agora\'s published data channels (publish({id, …})) are not offered, so the list is always empty; stream messages (sendStreamMessage) carry data through Parley\'s SFU, and publish() of a data channel configuration rejects with NOT_SUPPORTED.',
   },
   ILocalAudioTrack: { ...AUDIO_EXTENSIONS },
   IMicrophoneAudioTrack: { ...AUDIO_EXTENSIONS },
