@@ -121,6 +121,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       if (kind === DataFrameKind.streamMessage) this.emit('stream-message', uid, payload);
       else this.emit('receive-metadata', uid, payload);
     },
+    transportState: () => this.#publisher?.transportState() ?? 'no publish connection',
   });
   /** What setEncryptionConfig asked for the next join; cleared by leave(), as in Agora. */
   #encryption: EncryptionSettings | undefined;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DataFrameKind, encodeSenderUid, encodeServerFrame } from '@parley/protocol/data-channel';
 import { StreamMessages } from './streamMessages.ts';
 
@@ -36,6 +36,7 @@ function setup() {
       return channel as unknown as RTCDataChannel;
     },
     received: (kind, uid, payload) => received.push([kind, uid, new TextDecoder().decode(payload)]),
+    transportState: () => 'connection connected, SCTP connecting',
   });
   const code = (work: Promise<unknown>) => work.then(() => 'sent', (error: { code: string }) => error.code);
   const text = (value: string) => new TextEncoder().encode(value);
@@ -100,5 +101,22 @@ describe('stream messages on the client', () => {
     await Promise.resolve();
     channels[1]!.open();
     expect(await next).toBe('sent');
+  });
+
+  it('fails the sends waiting on a channel that does not open in 10 s, saying where the connection stands, and tries a new channel next time', async () => {
+    vi.useFakeTimers();
+    try {
+      const { channels, messages, text } = setup();
+      const waiting = messages.send(DataFrameKind.streamMessage, text('hi'), true).catch((error: Error) => error.message);
+      await vi.advanceTimersByTimeAsync(10_001);
+      expect(await waiting).toBe('The data channel failed: it did not open within 10 s (connection connected, SCTP connecting)');
+      const retry = messages.send(DataFrameKind.streamMessage, text('again'), true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(channels).toHaveLength(2);
+      channels[1]!.open();
+      await retry;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

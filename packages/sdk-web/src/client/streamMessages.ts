@@ -15,6 +15,8 @@ export interface StreamMessagesHost {
   createChannel(): Promise<RTCDataChannel>;
   /** A frame from another user. */
   received(kind: DataFrameKind, uid: number | string, payload: Uint8Array): void;
+  /** Where the connection under the channel stands, for the error when it does not open. */
+  transportState(): string;
 }
 
 export class StreamMessages {
@@ -88,7 +90,7 @@ export class StreamMessages {
         }
         reject(dataChannelFailed(reason));
       };
-      const timer = setTimeout(() => fail(`it did not open within ${OPEN_TIMEOUT_MS / 1000} s`), OPEN_TIMEOUT_MS);
+      const timer = setTimeout(() => fail(`it did not open within ${OPEN_TIMEOUT_MS / 1000} s (${this.#host.transportState()})`), OPEN_TIMEOUT_MS);
       channel.onopen = () => {
         clearTimeout(timer);
         this.#channel = channel;

@@ -171,6 +171,13 @@ export class PublishConnection {
     return this.#sending.has(kind);
   }
 
+  /** The connection's, SCTP association's and DTLS transport's states, for error messages. */
+  transportState(): string {
+    const pc = this.#pc;
+    if (!pc) return 'no publish connection';
+    return `connection ${pc.connectionState}, ICE ${pc.iceConnectionState}, SCTP ${pc.sctp?.state ?? 'none'}, DTLS ${pc.sctp?.transport.state ?? 'none'}`;
+  }
+
   getStats(): Promise<RTCStatsReport | undefined> {
     return this.#pc ? this.#pc.getStats() : Promise.resolve(undefined);
   }
