@@ -26,13 +26,14 @@ class ScriptedChannel {
   }
 }
 
-function setup() {
+function setup(options: { openedBeforeHandedOver?: boolean } = {}) {
   const channels: ScriptedChannel[] = [];
   const received: Array<[number, number | string, string]> = [];
   const messages = new StreamMessages({
     createChannel: async () => {
       const channel = new ScriptedChannel();
       channels.push(channel);
+      if (options.openedBeforeHandedOver) channel.open();
       return channel as unknown as RTCDataChannel;
     },
     received: (kind, uid, payload) => received.push([kind, uid, new TextDecoder().decode(payload)]),
@@ -110,6 +111,7 @@ describe('stream messages on the client', () => {
       const waiting = messages.send(DataFrameKind.streamMessage, text('hi'), true).catch((error: Error) => error.message);
       await vi.advanceTimersByTimeAsync(10_001);
       expect(await waiting).toBe('The data channel failed: it did not open within 10 s (connection connected, SCTP connecting)');
+      expect(channels[0]!.readyState).toBe('closed');
       const retry = messages.send(DataFrameKind.streamMessage, text('again'), true);
       await vi.advanceTimersByTimeAsync(0);
       expect(channels).toHaveLength(2);
@@ -118,5 +120,12 @@ describe('stream messages on the client', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('uses a channel whose open event fired before it was handed over (the SCTP handshake finished first)', async () => {
+    const { channels, messages, text } = setup({ openedBeforeHandedOver: true });
+    await messages.send(DataFrameKind.streamMessage, text('hi'), true);
+    expect(channels).toHaveLength(1);
+    expect(channels[0]!.sent).toHaveLength(1);
   });
 });

@@ -82,22 +82,30 @@ export class StreamMessages {
       if (frame) this.#host.received(frame.kind, frame.uid, frame.payload);
     };
     return new Promise((resolve, reject) => {
+      const opened = () => {
+        clearTimeout(timer);
+        this.#channel = channel;
+        resolve(channel);
+      };
       const fail = (reason: string) => {
         clearTimeout(timer);
         if (this.#channel === channel || this.#channel === undefined) {
           this.#channel = undefined;
           this.#opening = undefined;
         }
+        // A channel given up on is closed, so the server frees its place for the next one.
+        channel.onclose = null;
+        if (channel.readyState !== 'closed') channel.close();
         reject(dataChannelFailed(reason));
       };
       const timer = setTimeout(() => fail(`it did not open within ${OPEN_TIMEOUT_MS / 1000} s (${this.#host.transportState()})`), OPEN_TIMEOUT_MS);
-      channel.onopen = () => {
-        clearTimeout(timer);
-        this.#channel = channel;
-        resolve(channel);
-      };
+      channel.onopen = opened;
       // Closed by the server (a flood) or with the connection: the next use opens another.
       channel.onclose = () => fail('it closed');
+      // The SCTP handshake runs off the page's thread and may finish (its "open" event already
+      // dispatched) before the negotiation's promise lets this code run: look, do not only listen.
+      if (channel.readyState === 'open') opened();
+      else if (channel.readyState === 'closed' || channel.readyState === 'closing') fail('it closed');
     });
   }
 }
