@@ -65,7 +65,7 @@ Object.assign(ParleyClient.prototype, calls);
 const NO_DATA_CHANNELS: readonly never[] = Object.freeze([]);
 Object.defineProperty(ParleyClient.prototype, 'localDataChannels', {
   get(): readonly never[] {
-    noop('IAgoraRTCClient', 'localDataChannels');
+    noop('IAgoraRTCClient', 'localDataChannels', { property: true });
     return NO_DATA_CHANNELS;
   },
   configurable: true,

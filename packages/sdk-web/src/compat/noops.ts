@@ -91,7 +91,7 @@ export type NoopInterface = keyof typeof DOCUMENTED_NOOPS;
  * Marks a call of a documented no-op: logs its reason once (at WARNING), so a developer sees
  * why nothing happened without a flood of lines.
  */
-export function noop<I extends NoopInterface>(where: I, member: keyof (typeof DOCUMENTED_NOOPS)[I] & string): void {
+export function noop<I extends NoopInterface>(where: I, member: keyof (typeof DOCUMENTED_NOOPS)[I] & string, options: { property?: boolean } = {}): void {
   const reason = (DOCUMENTED_NOOPS[where] as Record<string, string>)[member];
-  log.warnOnce(`${where}.${member}`, `${member}() does nothing in Parley: ${reason}`);
+  log.warnOnce(`${where}.${member}`, `${member}${options.property ? '' : '()'} does nothing in Parley: ${reason}`);
 }
