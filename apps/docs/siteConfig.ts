@@ -56,6 +56,29 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
     customFields: { apiBaseUrl: options.apiBaseUrl ?? '' },
     i18n: { defaultLocale: 'en', locales: ['en'] },
     plugins: [path.join(here, 'plugins/nodePolyfills.ts')],
+    // Search that works offline: the index is built with the site (guides and the generated
+    // reference alike) and searched in the reader's browser; no search service is called.
+    themes: [
+      [
+        '@easyops-cn/docusaurus-search-local',
+        {
+          hashed: true,
+          docsRouteBasePath: '/',
+          indexBlog: false,
+          indexPages: true,
+          language: ['en'],
+          searchBarShortcut: true,
+          searchBarShortcutHint: true,
+          searchResultLimits: 10,
+          highlightSearchTermsOnTargetPage: false,
+          explicitSearchResultPath: true,
+          // The live tester's form (labels, placeholders, code samples) is not what readers look for.
+          ignoreCssSelectors: ['section[data-operation]'],
+        },
+      ],
+    ],
+    // "/" opens the search box too, as on GitHub and MDN (the theme's own shortcut is Ctrl/⌘+K).
+    clientModules: [path.join(here, 'src/searchShortcut.ts')],
     presets: [
       [
         'classic',
