@@ -98,6 +98,16 @@ describe('the /docs route', () => {
     }
   });
 
+  it('sends the REST page\'s "../sdk-documentation/…" link to the SDK guide inside the portal', async () => {
+    const response = await fetch(`${docs.url}/sdk-documentation/video-calling-sdk-guide`, { redirect: 'manual' });
+    expect(response.status).toBe(301);
+    expect(response.headers.get('location')).toBe('/docs/sdk-documentation/video-calling-sdk-guide');
+    const withQuery = await fetch(`${docs.url}/sdk-documentation/migrating-from-agora?from=seed#coverage`, { redirect: 'manual' });
+    expect(withQuery.headers.get('location')).toBe('/docs/sdk-documentation/migrating-from-agora?from=seed');
+    // A malformed escape is the client's mistake: a 400, never a 500.
+    expect((await fetch(`${docs.url}/sdk-documentation/%E0%A4%A`, { redirect: 'manual' })).status).toBe(400);
+  });
+
   it('says how to build the site when there is no build', async () => {
     const response = await get(missing, '/docs/');
     expect(response.status).toBe(404);

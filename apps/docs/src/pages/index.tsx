@@ -11,6 +11,8 @@ const ENTRIES = [
   { to: '/rest-apis-for-video-calling', title: 'Authentication for REST APIs', text: 'Credentials, tokens, and a live tester for creating a channel.' },
   { to: '/reference', title: 'API reference', text: 'Every operation, generated from the server\'s OpenAPI document, each with a tester.' },
   { to: '/errors', title: 'Errors', text: 'The error envelope and every message the API answers with.' },
+  { to: '/sdk-documentation/video-calling-sdk-guide', title: 'Web SDK guide', text: 'Join, publish and subscribe from the browser with @parley/rtc-sdk, Agora\'s API shape.' },
+  { to: '/sdk-documentation/migrating-from-agora', title: 'Migrating from Agora', text: 'What differs from Agora\'s Web SDK, generated from the SDK itself.' },
 ];
 
 export default function Home(): React.JSX.Element {
