@@ -21,6 +21,34 @@ export interface SiteOptions {
 // the seed test's config file lives elsewhere.
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** docusaurus-plugin-typedoc over the SDK's entry point, into docs/sdk-documentation/api (git-ignored). */
+function sdkReference(): [string, Record<string, unknown>] {
+  const sdk = path.join(here, '../../packages/sdk-web');
+  return [
+    'docusaurus-plugin-typedoc',
+    {
+      entryPoints: [path.join(sdk, 'src/index.ts')],
+      tsconfig: path.join(here, '../../tsconfig.json'),
+      out: 'docs/sdk-documentation/api',
+      readme: 'none',
+      excludePrivate: true,
+      excludeInternal: true,
+      excludeExternals: true,
+      disableSources: true,
+      sidebar: { autoConfiguration: true, pretty: true },
+      indexFormat: 'table',
+      parametersFormat: 'table',
+      interfacePropertiesFormat: 'table',
+      classPropertiesFormat: 'table',
+      enumMembersFormat: 'table',
+      hideBreadcrumbs: true,
+      // `@internal` members are plumbing between the SDK's modules, not API.
+      excludeTags: ['@internal'],
+      validation: { notExported: false, invalidLink: false },
+    },
+  ];
+}
+
 export function createSiteConfig(options: SiteOptions = {}): Config {
   const strict = options.strictLinks ?? true;
   return {
@@ -34,6 +62,9 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
     onBrokenLinks: strict ? 'throw' : 'warn',
     onBrokenAnchors: strict ? 'throw' : 'warn',
     markdown: {
+      // .md files are plain CommonMark, .mdx files MDX: the SDK reference TypeDoc writes (.md) quotes
+      // doc comments such as "the <video> element" that MDX would read as JSX.
+      format: 'detect',
       // The seed page uses the MDX 1 admonition title syntax (`:::warning Security note`); keep it.
       mdx1Compat: { admonitions: true, comments: true, headingIds: true },
       hooks: { onBrokenMarkdownLinks: strict ? 'throw' : 'warn' },
@@ -55,7 +86,12 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
     },
     customFields: { apiBaseUrl: options.apiBaseUrl ?? '' },
     i18n: { defaultLocale: 'en', locales: ['en'] },
-    plugins: [path.join(here, 'plugins/nodePolyfills.ts')],
+    plugins: [
+      path.join(here, 'plugins/nodePolyfills.ts'),
+      // The SDK's API reference, one page per class and interface, generated from its TypeScript
+      // (the sites that reuse this configuration with another docs folder do without it).
+      ...(options.docsPath === undefined ? [sdkReference()] : []),
+    ],
     // Search that works offline: the index is built with the site (guides and the generated
     // reference alike) and searched in the reader's browser; no search service is called.
     themes: [

@@ -1,7 +1,8 @@
 /**
  * The SDK pages of the portal: "Migrating from Agora" is generated from the SDK's coverage report
  * and README (every documented no-op and every difference appears, with MDX-special characters
- * intact), and the REST page's link to the SDK guide leads to it.
+ * intact), the API reference is generated from the SDK's TypeScript, and the REST page's link to
+ * the SDK guide leads to it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +36,10 @@ describe('the SDK pages', () => {
     expect(guide.match(/<h1>([^<]*)<\/h1>/)?.[1]).toBe('Web SDK guide');
     const migration = fs.readFileSync(path.join(build, 'sdk-documentation/migrating-from-agora.html'), 'utf8');
     expect(migration.includes('localDataChannels'), 'the migration page lists localDataChannels').toBe(true);
+    // The API reference, generated from the SDK's TypeScript: a page per class, its methods and their comments.
+    const client = fs.readFileSync(path.join(build, 'sdk-documentation/api/classes/ParleyClient.html'), 'utf8');
+    for (const member of ['join()', 'publish()', 'setClientRole()', 'sendStreamMessage()']) expect(client.includes(member), member).toBe(true);
+    expect(client.includes('One membership of one channel'), 'the class comment').toBe(true);
     const restPage = fs.readFileSync(path.join(build, 'rest-apis-for-video-calling.html'), 'utf8');
     expect(restPage.match(/href="?(\/docs\/sdk-documentation\/[^" >]+)/)?.[1]).toBe('/docs/sdk-documentation/video-calling-sdk-guide');
   });

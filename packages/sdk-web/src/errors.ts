@@ -12,6 +12,7 @@ import { AgoraRTCErrorCode } from './errorCodes.ts';
 /** Every code a ParleyRTCError can carry: Agora's. */
 export type ParleyErrorCode = AgoraRTCErrorCode;
 
+/** Every error the SDK throws or rejects with: Agora's code in `code`, the server's own code in `reason` when the server refused. */
 export class ParleyRTCError extends Error {
   override readonly name = 'ParleyRTCError';
   readonly code: ParleyErrorCode;

@@ -84,6 +84,7 @@ export interface ClientRoleOptions {
   delay?: number;
 }
 
+/** One membership of one channel (Agora's IAgoraRTCClient): join, publish, subscribe, leave, and the events of the call. Made by `ParleyRTC.createClient`. */
 export class ParleyClient extends TypedEmitter<ClientEvents> {
   readonly mode: 'rtc' | 'live';
   readonly codec: VideoCodec;

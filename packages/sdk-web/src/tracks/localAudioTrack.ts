@@ -13,6 +13,7 @@ import { chosenDeviceId, openDevice, type DeviceChoice } from './switchDevice.ts
 import { AudioPlayer } from './mediaPlayer.ts';
 import { VolumeMeter } from './volumeMeter.ts';
 
+/** A microphone, a screen share's sound, an audio file or your own MediaStreamTrack (Agora's ILocalAudioTrack and IMicrophoneAudioTrack): level, volume, playback device. */
 export class LocalAudioTrack extends LocalTrack {
   override readonly trackMediaType = 'audio' as const;
   readonly #isMicrophone: boolean;

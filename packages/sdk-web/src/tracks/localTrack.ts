@@ -35,6 +35,7 @@ export interface PublishedTrackLink {
 
 let trackCount = 0;
 
+/** What local audio and video tracks share: enabling, muting, closing, and the transceiver and statistics while published. */
 export abstract class LocalTrack extends TypedEmitter<LocalTrackEvents> {
   abstract readonly trackMediaType: MediaKind;
   readonly #trackId: string;

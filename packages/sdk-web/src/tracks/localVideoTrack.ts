@@ -11,6 +11,7 @@ import { videoElementVisibility, type CheckVideoVisibleResult } from './visibili
 import { resolveContainer, VideoPlayer, type VideoPlayerConfig } from './mediaPlayer.ts';
 import { chosenDeviceId, openDevice, type DeviceChoice } from './switchDevice.ts';
 
+/** A camera, a shared screen or your own MediaStreamTrack (Agora's ILocalVideoTrack and ICameraVideoTrack): preview, device, encoder settings. */
 export class LocalVideoTrack extends LocalTrack {
   override readonly trackMediaType = 'video' as const;
   /** Camera previews are mirrored by default, as people expect of a mirror; custom sources are not. */

@@ -25,6 +25,7 @@ export interface RemoteTrackEvents {
   'first-frame-decoded': () => void;
 }
 
+/** What remote audio and video tracks share: the sender's uid, playback, statistics. Received with `client.subscribe`. */
 export abstract class RemoteTrack extends TypedEmitter<RemoteTrackEvents> {
   abstract readonly trackMediaType: MediaKind;
   readonly #uid: number | string;
@@ -73,6 +74,7 @@ export abstract class RemoteTrack extends TypedEmitter<RemoteTrackEvents> {
   protected abstract trackReplaced(track: MediaStreamTrack): void;
 }
 
+/** A remote user's camera or screen (Agora's IRemoteVideoTrack): play it into an element. */
 export class RemoteVideoTrack extends RemoteTrack {
   override readonly trackMediaType = 'video' as const;
   #player: VideoPlayer | undefined;
@@ -117,6 +119,7 @@ export class RemoteVideoTrack extends RemoteTrack {
   }
 }
 
+/** A remote user's sound (Agora's IRemoteAudioTrack): play it, set its volume and output device. */
 export class RemoteAudioTrack extends RemoteTrack {
   override readonly trackMediaType = 'audio' as const;
   #player: AudioPlayer | undefined;
