@@ -47,6 +47,11 @@ function described<T extends object>(schema: T, description: string): T {
   return { ...schema, description };
 }
 
+/** Another user's uid; its example is numeric, so examples show both forms of uid. */
+function otherUid(description: string): typeof Uid {
+  return described({ ...Uid, examples: [2001] }, description);
+}
+
 export const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')], { description: 'The kind of track.' });
 export type MediaKind = Static<typeof MediaKind>;
 
@@ -69,6 +74,7 @@ export const StreamType = Type.Union([Type.Literal(0), Type.Literal(1)], {
 });
 export const StreamFallback = Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], {
   description: 'What to do when the downlink cannot carry the video: 0 never fall back, 1 fall back to the low layer, 2 to the low layer, then to audio only.',
+  examples: [1],
 });
 
 const EXAMPLE_SDP = 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n…';
@@ -110,6 +116,7 @@ export const JoinMessage = Type.Object(
     platform: Type.Optional(Type.String({ maxLength: 32, description: 'Free text such as "web", shown in participant lists.', examples: ['web'] })),
     encrypted: Type.Optional(
       Type.Boolean({
+        examples: [false],
         description:
           'True when the client encrypts its media end to end (the SDK\'s setEncryptionConfig): the server forwards frames it cannot read, and refuses to record the channel while such clients are in it.',
       }),
@@ -161,7 +168,7 @@ export const SubscribeMessage = Type.Object(
   {
     type: Type.Literal('subscribe'),
     requestId: RequestId,
-    uid: described(Uid, 'The publishing user.'),
+    uid: otherUid('The publishing user.'),
     kind: described(MediaKind, 'The kind to receive.'),
     streamType: Type.Optional(described(StreamType, 'Video: the layer wanted if the publisher sends dual stream. Default 0 (high).')),
     fallback: Type.Optional(described(StreamFallback, 'Video: what to do when the downlink cannot carry the layer. Default 1 (the low layer), as Agora\'s.')),
@@ -174,7 +181,7 @@ export const SubscribeMessage = Type.Object(
 );
 
 export const SetStreamTypeMessage = Type.Object(
-  { type: Type.Literal('set-stream-type'), requestId: RequestId, uid: described(Uid, 'The publisher of a subscribed video.'), streamType: StreamType },
+  { type: Type.Literal('set-stream-type'), requestId: RequestId, uid: otherUid('The publisher of a subscribed video.'), streamType: StreamType },
   {
     additionalProperties: false,
     description: "Which layer of a subscribed video to receive (Agora's setRemoteVideoStreamType). The switch happens at the next keyframe, announced by `stream-type-changed`.",
@@ -182,12 +189,12 @@ export const SetStreamTypeMessage = Type.Object(
 );
 
 export const SetStreamFallbackMessage = Type.Object(
-  { type: Type.Literal('set-stream-fallback'), requestId: RequestId, uid: described(Uid, 'The publisher of a subscribed video.'), fallback: StreamFallback },
+  { type: Type.Literal('set-stream-fallback'), requestId: RequestId, uid: otherUid('The publisher of a subscribed video.'), fallback: StreamFallback },
   { additionalProperties: false, description: "What a subscribed video falls back to on a weak downlink (Agora's setStreamFallbackOption)." },
 );
 
 export const UnsubscribeMessage = Type.Object(
-  { type: Type.Literal('unsubscribe'), requestId: RequestId, uid: described(Uid, 'The publishing user.'), kind: described(MediaKind, 'The kind to stop receiving.') },
+  { type: Type.Literal('unsubscribe'), requestId: RequestId, uid: otherUid('The publishing user.'), kind: described(MediaKind, 'The kind to stop receiving.') },
   { additionalProperties: false, description: 'Stop receiving a track. A new `subscribe-offer` without it follows.' },
 );
 
@@ -224,6 +231,7 @@ export const NetworkQualityLevel = Type.Integer({
   minimum: 0,
   maximum: 6,
   description: "Agora's network quality scale: 0 unknown, 1 excellent, 2 good, 3 poor, 4 bad, 5 very bad, 6 down.",
+  examples: [1],
 });
 
 export const NetworkQualityMessage = Type.Object(
@@ -268,11 +276,11 @@ export type JoinMessage = Static<typeof JoinMessage>;
 
 export const RemoteUser = Type.Object(
   {
-    uid: described(Uid, 'The user\'s uid.'),
+    uid: otherUid('The user\'s uid.'),
     role: ClientRole,
     published: Type.Array(MediaKind, { description: 'Kinds the user publishes now.' }),
     muted: Type.Object(
-      { audio: Type.Boolean({ description: 'Audio muted.' }), video: Type.Boolean({ description: 'Video muted.' }) },
+      { audio: Type.Boolean({ description: 'Audio muted.', examples: [false] }), video: Type.Boolean({ description: 'Video muted.', examples: [false] }) },
       { description: 'Which published kinds the user has muted.' },
     ),
     networkQuality: Type.Optional(
@@ -320,7 +328,7 @@ export const SubscribeOfferMessage = Type.Object(
     sdp: described(Sdp, 'The server\'s offer for the subscribe connection.'),
     tracks: Type.Array(
       Type.Object(
-        { mid: Type.String({ description: 'The media id of the transceiver.', examples: ['0'] }), uid: described(Uid, 'The publisher of the track.'), kind: MediaKind },
+        { mid: Type.String({ description: 'The media id of the transceiver.', examples: ['0'] }), uid: otherUid('The publisher of the track.'), kind: MediaKind },
         { description: 'What one active transceiver carries.' },
       ),
       { description: 'Maps each active mid to whose track it carries.' },
@@ -355,45 +363,45 @@ export const UserJoinedEvent = Type.Object(
 export const UserLeftEvent = Type.Object(
   {
     type: Type.Literal('user-left'),
-    uid: described(Uid, 'The user who left.'),
+    uid: otherUid('The user who left.'),
     reason: Type.Integer({ description: `Agora's leave reason: ${LEAVE_REASONS}.`, examples: [LeaveReason.normal] }),
   },
   { description: 'Another user left the channel (in live mode: a host left, or became audience).' },
 );
 export const UserPublishedEvent = Type.Object(
-  { type: Type.Literal('user-published'), uid: described(Uid, 'The publisher.'), kind: described(MediaKind, 'The kind it now publishes.') },
+  { type: Type.Literal('user-published'), uid: otherUid('The publisher.'), kind: described(MediaKind, 'The kind it now publishes.') },
   { description: 'Another user started publishing a kind; send `subscribe` to receive it.' },
 );
 export const UserUnpublishedEvent = Type.Object(
-  { type: Type.Literal('user-unpublished'), uid: described(Uid, 'The publisher.'), kind: described(MediaKind, 'The kind it stopped publishing.') },
+  { type: Type.Literal('user-unpublished'), uid: otherUid('The publisher.'), kind: described(MediaKind, 'The kind it stopped publishing.') },
   { description: 'Another user stopped publishing a kind; a subscription to it ends (a new `subscribe-offer` follows).' },
 );
 export const UserMutedEvent = Type.Object(
-  { type: Type.Literal('user-muted'), uid: described(Uid, 'The publisher.'), kind: described(MediaKind, 'The muted or unmuted kind.'), muted: Type.Boolean({ description: 'True when muted.' }) },
+  { type: Type.Literal('user-muted'), uid: otherUid('The publisher.'), kind: described(MediaKind, 'The muted or unmuted kind.'), muted: Type.Boolean({ description: 'True when muted.' }) },
   { description: 'Another user muted or unmuted a published track.' },
 );
 export const UserRoleChangedEvent = Type.Object(
-  { type: Type.Literal('user-role-changed'), uid: described(Uid, 'The user.'), role: described(ClientRole, 'The new role.') },
+  { type: Type.Literal('user-role-changed'), uid: otherUid('The user.'), role: described(ClientRole, 'The new role.') },
   { description: 'A live-mode user switched role: hosts appear to others, audience members disappear.' },
 );
 
 export const UserNetworkQualityEvent = Type.Object(
   {
     type: Type.Literal('user-network-quality'),
-    uid: described(Uid, 'The reporting user.'),
+    uid: otherUid('The reporting user.'),
     uplink: described(NetworkQualityLevel, 'Its uplink, on Agora\'s scale (0 unknown, 1 excellent … 6 down).'),
     downlink: described(NetworkQualityLevel, 'Its downlink, on the same scale.'),
   },
   { description: 'A remote user\'s own report of its link changed (getRemoteNetworkQuality).' },
 );
 export const StreamTypeChangedEvent = Type.Object(
-  { type: Type.Literal('stream-type-changed'), uid: described(Uid, 'The publisher.'), streamType: described(StreamType, 'The layer now received.') },
+  { type: Type.Literal('stream-type-changed'), uid: otherUid('The publisher.'), streamType: described(StreamType, 'The layer now received.') },
   { description: 'The layer of a user\'s video this client receives changed (on request or by fallback), at a keyframe.' },
 );
 export const StreamFallbackEvent = Type.Object(
   {
     type: Type.Literal('stream-fallback'),
-    uid: described(Uid, 'The publisher.'),
+    uid: otherUid('The publisher.'),
     isFallbackOrRecover: Type.Union([Type.Literal('fallback'), Type.Literal('recover')], { description: '`fallback`: the video stopped; `recover`: it came back.' }),
   },
   { description: 'A user\'s video stopped for a weak downlink (audio goes on), or came back.' },
