@@ -1,7 +1,9 @@
 /**
  * The signaling protocol reference, as the docs build generates it: every message type of the
  * protocol's schemas has its section, every example it shows is a valid message, every field
- * says what it is, and every number the overview page quotes resolves to a generated fact.
+ * says what it is, and every number the overview page quotes resolves to a generated fact. In
+ * Chromium, on the built site: every message renders with its badge, in light and dark, with no
+ * serious axe-core violation.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,11 +11,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ClientMessage, ServerMessage, SIGNALING_REPLY_TYPES } from '@parley/protocol';
 import type { TSchema } from 'typebox';
+import axe from 'axe-core';
+import type { Browser } from 'playwright-core';
 import { Value } from 'typebox/value';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiField } from '../../apps/docs/src/components/ApiMethod/types.ts';
-import type { SignalingMessageDoc } from '../../apps/docs/scripts/lib/signaling/catalogue.ts';
-import { DOCS_DIR, REPO_DIR } from '../support/docsSite.ts';
+import { ROLE_BADGES, type SignalingMessageDoc } from '../../apps/docs/scripts/lib/signaling/catalogue.ts';
+import { DOCS_DIR, ensureDocsBuilt, launchChromium, REPO_DIR, serveDocs, type DocsServer } from '../support/docsSite.ts';
 
 const run = promisify(execFile);
 const NODE = path.join(REPO_DIR, 'node_modules/.bin/node');
@@ -96,4 +100,52 @@ describe('signaling protocol reference', () => {
     });
     expect(unresolved).toEqual([]);
   });
+});
+
+describe('signaling protocol reference in the browser', () => {
+  let docs: DocsServer;
+  let browser: Browser;
+  let messages: SignalingMessageDoc[];
+
+  beforeAll(async () => {
+    await ensureDocsBuilt();
+    messages = JSON.parse(fs.readFileSync(path.join(DOCS_DIR, 'generated/signaling.json'), 'utf8')).messages;
+    docs = await serveDocs();
+    browser = await launchChromium();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await docs?.close();
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`renders every message with its badge, and passes axe-core, in ${scheme} mode`, async () => {
+      // `bypassCSP` lets the test inject axe-core, which the page's CSP rightly blocks.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, bypassCSP: true });
+      const problems: string[] = [];
+      for (const direction of ['client', 'server'] as const) {
+        const page = await context.newPage();
+        page.on('pageerror', (error) => problems.push(`${direction}: ${error.message}`));
+        await page.goto(`${docs.url}/docs/signaling/${direction}-messages`);
+        const rendered = await page.locator('section[aria-labelledby]').evaluateAll((sections) =>
+          sections.map((section) => `${section.querySelector('span')?.textContent} ${section.querySelector('code')?.textContent}`),
+        );
+        const expected = messages
+          .filter((message) => message.direction === direction)
+          .map((message) => `${ROLE_BADGES[message.role]} ${message.type}`);
+        expect(rendered.sort()).toEqual(expected.sort());
+        await page.evaluate((theme) => document.documentElement.setAttribute('data-theme', theme), scheme);
+        await page.addScriptTag({ content: axe.source });
+        const result = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
+        problems.push(
+          ...result.violations
+            .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+            .map((violation) => `${direction}: ${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
+        );
+        await page.close();
+      }
+      await context.close();
+      expect(problems).toEqual([]);
+    }, 120_000);
+  }
 });
