@@ -111,7 +111,7 @@ export function clientMessagesPage(messages: SignalingMessageDoc[]): string {
       intro: `Every message a client sends on the signaling socket: ${own.length} types, generated from the protocol's schemas. Each is one JSON text frame. The [overview](./overview.mdx) explains how they fit together.`,
       position: 2,
       groups: [
-        { heading: 'Requests', intro: 'Each request carries a `requestId` and is settled by exactly one reply that echoes it.', members: own.filter((message) => message.role === 'request') },
+        { heading: 'Requests', intro: 'Each request is answered by exactly one reply. A request with a `requestId` (all but `ping`) is settled by the reply that echoes it.', members: own.filter((message) => message.role === 'request') },
         { heading: 'Notifications', intro: 'Messages the server acts on without a reply.', members: own.filter((message) => message.role === 'notification') },
       ],
     },
