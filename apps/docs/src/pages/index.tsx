@@ -11,6 +11,7 @@ const ENTRIES = [
   { to: '/rest-apis-for-video-calling', title: 'Authentication for REST APIs', text: 'Credentials, tokens, and a live tester for creating a channel.' },
   { to: '/reference', title: 'API reference', text: 'Every operation, generated from the server\'s OpenAPI document, each with a tester.' },
   { to: '/errors', title: 'Errors', text: 'The error envelope and every message the API answers with.' },
+  { to: '/signaling/overview', title: 'Signaling protocol', text: 'The /v1/rtc WebSocket and its messages, enough to write a call client in any language.' },
 ];
 
 export default function Home(): React.JSX.Element {
