@@ -6,7 +6,10 @@
 export const SIGNALING_PATH = '/v1/rtc';
 /** How long a session survives a lost socket, waiting for `resume`. */
 export const RESUME_WINDOW_MS = 20_000;
-/** Clients ping at this interval; the server drops a socket silent for three intervals. */
+/**
+ * Clients send `ping` at this interval (the SDK gives up on a server silent for three). The server
+ * judges a client by its own WebSocket-level pings instead (SIGNALING_LIMITS.livenessTimeoutMs).
+ */
 export const KEEPALIVE_INTERVAL_MS = 5_000;
 /**
  * Bounds of SDP in signaling, in characters. A browser's offer for audio plus video is about 6 KB;
