@@ -6,7 +6,10 @@
 export const SIGNALING_PATH = '/v1/rtc';
 /** How long a session survives a lost socket, waiting for `resume`. */
 export const RESUME_WINDOW_MS = 20_000;
-/** Clients ping at this interval; the server drops a socket silent for three intervals. */
+/**
+ * Clients send `ping` at this interval (the SDK gives up on a server silent for three). The server
+ * judges a client by its own WebSocket-level pings instead (SIGNALING_LIMITS.livenessTimeoutMs).
+ */
 export const KEEPALIVE_INTERVAL_MS = 5_000;
 /**
  * Bounds of SDP in signaling, in characters. A browser's offer for audio plus video is about 6 KB;
@@ -75,3 +78,70 @@ export const LeaveReason = {
   unknownNetwork: 99,
 } as const;
 export type LeaveReason = (typeof LeaveReason)[keyof typeof LeaveReason];
+
+/**
+ * What one signaling socket may cost the server, enforced by the server (rtc/signalingConnection,
+ * rtc/messageBudget) and published here so clients in any language can stay inside them.
+ */
+export const SIGNALING_LIMITS = {
+  /** A socket that has not sent `join` or `resume` within this time is closed (close code joinTimeout). */
+  joinDeadlineMs: 5_000,
+  /** The server sends a WebSocket-level ping this often; browsers and WebSocket libraries answer it themselves. */
+  livenessPingIntervalMs: 2_000,
+  /** A socket the server has heard nothing from (no message, no pong) for this long is cut off without a close frame. */
+  livenessTimeoutMs: 6_000,
+  /** Messages waiting behind a slow one (an offer being answered); more are dropped as a flood. */
+  maxQueuedMessages: 32,
+  /**
+   * Every message takes a token from a bucket of this capacity, refilled at this rate. A join
+   * subscribes to everyone already publishing (two messages a user), so the burst allows a large channel.
+   */
+  allMessages: { capacity: 200, perSecond: 50 },
+  /** Messages that cost the server real work (COSTLY_SIGNALING_MESSAGES) also take from this smaller bucket. */
+  costlyMessages: { capacity: 10, perSecond: 1 },
+  /** A socket that has more than this many messages dropped within dropWindowMs is closed (close code rateLimited). */
+  dropsBeforeClose: 100,
+  dropWindowMs: 10_000,
+} as const;
+
+/**
+ * The largest message is a subscribe answer at its schema limit; JSON escaping of its line breaks
+ * adds a few percent. A larger message closes the socket (close code messageTooBig).
+ */
+export const MAX_SIGNALING_MESSAGE_BYTES = SDP_LIMITS.subscribeChars + 16 * 1024;
+
+/** The client messages that take from SIGNALING_LIMITS.costlyMessages as well. */
+export const COSTLY_SIGNALING_MESSAGES = ['join', 'resume', 'publish-offer', 'renew-token'] as const;
+
+/** WebSocket close codes the server uses on `/v1/rtc` (4000-4999 is the application range). */
+export const SIGNALING_CLOSE_CODES = {
+  normal: 1000,
+  shuttingDown: 1001,
+  /** A binary message: the protocol is JSON text. */
+  textOnly: 1003,
+  /** A message over MAX_SIGNALING_MESSAGE_BYTES (sent by the WebSocket layer before the message is read). */
+  messageTooBig: 1009,
+  kicked: 4001,
+  replaced: 4002,
+  tokenExpired: 4003,
+  joinRefused: 4005,
+  joinTimeout: 4007,
+  rateLimited: 4008,
+} as const;
+
+/**
+ * The reply that settles each request on success. Any request may instead be answered by an
+ * `error` carrying its requestId.
+ */
+export const SIGNALING_REPLY_TYPES = {
+  join: 'joined',
+  resume: 'resumed',
+  'publish-offer': 'publish-answer',
+  unpublish: 'ok',
+  subscribe: 'ok',
+  unsubscribe: 'ok',
+  'set-stream-type': 'ok',
+  'set-stream-fallback': 'ok',
+  'renew-token': 'token-renewed',
+  'set-role': 'ok',
+} as const;

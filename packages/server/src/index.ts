@@ -5,7 +5,7 @@
  */
 
 // --- Run a server: configuration from PARLEY_* variables, then the whole platform in-process.
-export { loadConfig, type Config } from './config/index.ts';
+export { loadConfig, VARIABLES, type Config, type Variable } from './config/index.ts';
 export { startServer, type RunningServer } from './server.ts';
 
 // --- Projects and accounts, as the first start and the CLI create them.

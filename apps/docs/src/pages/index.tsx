@@ -13,6 +13,7 @@ const ENTRIES = [
   { to: '/errors', title: 'Errors', text: 'The error envelope and every message the API answers with.' },
   { to: '/sdk-documentation/video-calling-sdk-guide', title: 'Web SDK guide', text: 'Join, publish and subscribe from the browser with @parley/rtc-sdk, Agora\'s API shape.' },
   { to: '/sdk-documentation/migrating-from-agora', title: 'Migrating from Agora', text: 'What differs from Agora\'s Web SDK, generated from the SDK itself.' },
+  { to: '/signaling/overview', title: 'Signaling protocol', text: 'The /v1/rtc WebSocket and its messages, enough to write a call client in any language.' },
 ];
 
 export default function Home(): React.JSX.Element {

@@ -1,8 +1,10 @@
 /**
  * Type-level views of the signaling protocol the SDK works with: which client messages are
- * requests, and which reply each request expects. Types only: nothing here reaches the bundle.
+ * requests, and which reply each request expects. Besides the reply table (plain values from the
+ * protocol's constants), types only.
  */
 import type { ClientMessage, ServerMessage } from '@parley/protocol';
+import { SIGNALING_REPLY_TYPES } from '../protocolConstants.ts';
 
 export type { ClientMessage, ServerMessage };
 
@@ -18,18 +20,7 @@ export type OutgoingRequest<T extends RequestType> = Omit<Extract<RequestMessage
 
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
-/** The reply each request type resolves with (an `error` with its requestId rejects instead). */
-export const REPLY_TYPE = {
-  join: 'joined',
-  resume: 'resumed',
-  'publish-offer': 'publish-answer',
-  unpublish: 'ok',
-  subscribe: 'ok',
-  unsubscribe: 'ok',
-  'set-stream-type': 'ok',
-  'set-stream-fallback': 'ok',
-  'renew-token': 'token-renewed',
-  'set-role': 'ok',
-} as const satisfies Record<RequestType, ServerMessage['type']>;
+/** The reply each request type resolves with (an `error` with its requestId rejects instead): the protocol's table. */
+export const REPLY_TYPE = SIGNALING_REPLY_TYPES satisfies Record<RequestType, ServerMessage['type']>;
 
 export type ReplyTo<T extends RequestType> = ServerMessageOf<(typeof REPLY_TYPE)[T]>;

@@ -4,7 +4,7 @@
  * sending past its budget is flooding, not bursting, and is disconnected (FloodWatch, which the
  * data channel's relay uses too).
  */
-import type { ClientMessage } from '@parley/protocol';
+import { COSTLY_SIGNALING_MESSAGES, SIGNALING_LIMITS } from '@parley/protocol';
 
 export class TokenBucket {
   #capacity: number;
@@ -30,16 +30,13 @@ export class TokenBucket {
   }
 }
 
-/**
- * A join subscribes to everyone already publishing (two messages a user), so the burst allows a
- * large channel; the steady rate is far above what the SDK sends.
- */
-const ALL_MESSAGES = { capacity: 200, perSecond: 50 };
-const COSTLY_MESSAGES = { capacity: 10, perSecond: 1 };
-const COSTLY: ReadonlySet<string> = new Set<ClientMessage['type']>(['join', 'resume', 'publish-offer', 'renew-token']);
+/** The rates are the protocol's (SIGNALING_LIMITS says why they are what they are). */
+const ALL_MESSAGES = SIGNALING_LIMITS.allMessages;
+const COSTLY_MESSAGES = SIGNALING_LIMITS.costlyMessages;
+const COSTLY: ReadonlySet<string> = new Set<string>(COSTLY_SIGNALING_MESSAGES);
 /** A socket that has more than this many messages dropped within DROP_WINDOW_MS is closed. */
-const DROPS_BEFORE_CLOSE = 100;
-const DROP_WINDOW_MS = 10_000;
+const DROPS_BEFORE_CLOSE = SIGNALING_LIMITS.dropsBeforeClose;
+const DROP_WINDOW_MS = SIGNALING_LIMITS.dropWindowMs;
 
 export type BudgetVerdict = 'accept' | 'drop' | 'disconnect';
 

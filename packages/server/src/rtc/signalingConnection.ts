@@ -8,7 +8,7 @@
  * a throttled background tab); a socket silent for LIVENESS_TIMEOUT_MS is cut off at once rather
  * than closed politely, which on a half-open connection would wait 30 s for a close frame.
  */
-import { ClientMessage, type ServerMessage, type SignalingErrorCode } from '@parley/protocol';
+import { ClientMessage, SIGNALING_LIMITS, type ServerMessage, type SignalingErrorCode } from '@parley/protocol';
 import { compileValidator } from '../http/validation.ts';
 import { DomainError } from '../domainError.ts';
 import { MessageBudget, type BudgetVerdict } from './messageBudget.ts';
@@ -20,11 +20,11 @@ import type { Logger } from '../log/logger.ts';
 
 /** One validator per message type, so an error names the field of the message meant, not of the union. */
 const validators = new Map(ClientMessage.anyOf.map((schema) => [schema.properties.type.const as string, compileValidator(schema, 'body')]));
-export const JOIN_DEADLINE_MS = 5_000;
-const LIVENESS_PING_INTERVAL_MS = 2_000;
-const LIVENESS_TIMEOUT_MS = 6_000;
+export const JOIN_DEADLINE_MS = SIGNALING_LIMITS.joinDeadlineMs;
+const LIVENESS_PING_INTERVAL_MS = SIGNALING_LIMITS.livenessPingIntervalMs;
+const LIVENESS_TIMEOUT_MS = SIGNALING_LIMITS.livenessTimeoutMs;
 /** Messages waiting behind a slow one (an offer being answered); more are dropped as a flood. */
-const MAX_QUEUED = 32;
+const MAX_QUEUED = SIGNALING_LIMITS.maxQueuedMessages;
 
 export class SignalingConnection {
   #rtc: RtcService;
@@ -49,7 +49,7 @@ export class SignalingConnection {
       else this.#peer.ping();
     }, LIVENESS_PING_INTERVAL_MS);
     this.#joinDeadline = setTimeout(() => {
-      if (!this.#participant) this.#peer.close(CloseCode.joinTimeout, 'join within 5 s of connecting');
+      if (!this.#participant) this.#peer.close(CloseCode.joinTimeout, `join within ${JOIN_DEADLINE_MS / 1000} s of connecting`);
     }, JOIN_DEADLINE_MS);
   }
 

@@ -2,7 +2,7 @@
  * The server's end of one signaling WebSocket, as the rest of rtc/ sees it: send a message,
  * close with a code. Keeps Room and Participant free of socket details.
  */
-import type { ServerMessage } from '@parley/protocol';
+import { SIGNALING_CLOSE_CODES, type ServerMessage } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 
 export interface SignalingPeer {
@@ -16,18 +16,8 @@ export interface SignalingPeer {
   readonly remoteAddress: string;
 }
 
-/** WebSocket close codes Parley uses (4000-4999 is the application range). */
-export const CloseCode = {
-  normal: 1000,
-  kicked: 4001,
-  replaced: 4002,
-  tokenExpired: 4003,
-  invalid: 4004,
-  joinRefused: 4005,
-  joinTimeout: 4007,
-  rateLimited: 4008,
-  shuttingDown: 1001,
-} as const;
+/** WebSocket close codes Parley uses, as the protocol publishes them. */
+export const CloseCode = SIGNALING_CLOSE_CODES;
 
 export function wrapSocket(socket: WebSocket, remoteAddress: string): SignalingPeer {
   return {

@@ -4,23 +4,17 @@
  */
 import websocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { SDP_LIMITS, SIGNALING_PATH } from '@parley/protocol';
+import { MAX_SIGNALING_MESSAGE_BYTES, SIGNALING_PATH } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 import type { RtcService } from './service.ts';
 import { SignalingConnection } from './signalingConnection.ts';
-import { wrapSocket } from './signalingPeer.ts';
-
-/**
- * The largest message is a subscribe answer at its schema limit; JSON escaping of its line breaks
- * adds a few percent. Anything larger is closed by `ws` with 1009 before it is buffered further.
- */
-const MAX_MESSAGE_BYTES = SDP_LIMITS.subscribeChars + 16 * 1024;
+import { CloseCode, wrapSocket } from './signalingPeer.ts';
 
 export async function registerSignaling(app: FastifyInstance, rtc: RtcService): Promise<void> {
   // In its own scope: the websocket plugin's request hooks then run for this route only, not on
   // every API request (they cost about a tenth of an authenticated GET).
   await app.register(async (scope) => {
-    await scope.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES }, errorHandler: onSocketError });
+    await scope.register(websocket, { options: { maxPayload: MAX_SIGNALING_MESSAGE_BYTES }, errorHandler: onSocketError });
     registerSignalingRoute(scope, rtc);
   });
 }
@@ -48,7 +42,7 @@ function registerSignalingRoute(app: FastifyInstance, rtc: RtcService): void {
   app.get(SIGNALING_PATH, { websocket: true, schema: { hide: true } }, (socket, request) => {
     const connection = new SignalingConnection(rtc, wrapSocket(socket, request.ip), connectionLog(request.log, request.id));
     socket.on('message', (data, isBinary) => {
-      if (isBinary) return socket.close(1003, 'text messages only');
+      if (isBinary) return socket.close(CloseCode.textOnly, 'text messages only');
       connection.receive(data.toString());
     });
     socket.on('pong', () => connection.heard());

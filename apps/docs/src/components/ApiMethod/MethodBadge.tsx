@@ -1,6 +1,7 @@
 /**
  * The badge beside an ApiMethod title: an HTTP method coloured by what it does (GET reads, POST
- * creates, DELETE removes), any other label (the seed's "OBJECT") in neutral gray.
+ * creates, DELETE removes), a signaling message by who sends it (CLIENT, a SERVER reply, an EVENT),
+ * any other label (the seed's "OBJECT") in neutral gray.
  */
 import React from 'react';
 import clsx from 'clsx';
@@ -12,6 +13,9 @@ const TONES: Record<string, string | undefined> = {
   PUT: styles.badgePut,
   PATCH: styles.badgePut,
   DELETE: styles.badgeDelete,
+  CLIENT: styles.badgeClient,
+  SERVER: styles.badgeServer,
+  EVENT: styles.badgeEvent,
 };
 
 export default function MethodBadge({ label }: { label: string }): React.JSX.Element {
