@@ -59,7 +59,7 @@ class Relay {
 }
 
 async function send(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers, body });
+  const response = await fetch(url, { method: 'POST', headers, body: new Uint8Array(body) });
   return { status: response.status, text: await response.text() };
 }
 

@@ -11,6 +11,12 @@ const ENTRIES = [
   { to: '/rest-apis-for-video-calling', title: 'Authentication for REST APIs', text: 'Credentials, tokens, and a live tester for creating a channel.' },
   { to: '/reference', title: 'API reference', text: 'Every operation, generated from the server\'s OpenAPI document, each with a tester.' },
   { to: '/errors', title: 'Errors', text: 'The error envelope and every message the API answers with.' },
+  { to: '/webhooks', title: 'Webhooks', text: 'Signed notices of joins, leaves and recordings, with receivers in Node.js and Python.' },
+  { to: '/cloud-recording', title: 'Cloud recording', text: 'Record calls to HLS and MP4, on the server or in an S3-compatible bucket.' },
+  { to: '/self-hosting/deployment', title: 'Deployment', text: 'One machine or several nodes: ports, addresses, TLS, TURN, backups.' },
+  { to: '/self-hosting/configuration', title: 'Configuration', text: 'Every PARLEY_* variable, its default and what it does.' },
+  { to: '/self-hosting/monitoring', title: 'Monitoring', text: 'Health and readiness probes, Prometheus metrics, logs.' },
+  { to: '/self-hosting/upgrades', title: 'Upgrades', text: 'Migrations at start, upgrading nodes one at a time, the SDK\'s versioned bundles.' },
 ];
 
 export default function Home(): React.JSX.Element {
