@@ -56,7 +56,9 @@ const server = http.createServer((request, response) => {
       return answer(response, 401, { error: 'bad signature' });
     }
     const notice = JSON.parse(rawBody.toString('utf8'));
-    if (!handled.has(notice.noticeId)) {
+    if (handled.has(notice.noticeId)) {
+      console.log(`duplicate ${notice.noticeId}`);
+    } else {
       handled.add(notice.noticeId);
       handle(notice);
     }

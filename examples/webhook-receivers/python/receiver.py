@@ -44,7 +44,9 @@ class Receiver(BaseHTTPRequestHandler):
             print("rejected a notice with a wrong signature", flush=True)
             return self.answer(401, {"error": "bad signature"})
         notice = json.loads(raw_body)
-        if notice["noticeId"] not in self.handled:
+        if notice["noticeId"] in self.handled:
+            print(f"duplicate {notice['noticeId']}", flush=True)
+        else:
             self.handled.add(notice["noticeId"])
             handle(notice)
         # Any 2xx within 10 s tells Parley the notice arrived; do slow work after answering.
