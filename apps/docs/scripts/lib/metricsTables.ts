@@ -13,10 +13,11 @@ export function isRuntimeMetric(family: MetricFamily): boolean {
 
 function table(families: readonly MetricFamily[]): string {
   const rows = families.map((family) => {
-    const labels = family.labels.length > 0 ? family.labels.map((label) => `\`${label}\``).join(', ') : '';
-    return `| \`${family.name}\` | ${family.type} | ${labels} | ${text(family.help)} |`;
+    const help = text(family.help).replace(/\.?$/, '.');
+    const labels = family.labels.length > 0 ? ` Labels: ${family.labels.map((label) => `\`${label}\``).join(', ')}.` : '';
+    return `| \`${family.name}\` | ${family.type} | ${help}${labels} |`;
   });
-  return ['| Metric | Type | Labels | Meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| Metric | Type | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 /** Two MDX tables (Parley's metrics, then the runtime's), in the order the server exposes them. */
