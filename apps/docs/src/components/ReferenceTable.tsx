@@ -5,6 +5,12 @@
 import React from 'react';
 import styles from './ReferenceTable.module.css';
 
-export default function ReferenceTable({ children }: { children: React.ReactNode }): React.JSX.Element {
-  return <div className={styles.wrapper}>{children}</div>;
+export interface ReferenceTableProps {
+  children: React.ReactNode;
+  /** The first column holds names in code (variables, metrics, fields): keep them whole and the column narrow. Default true. */
+  names?: boolean;
+}
+
+export default function ReferenceTable({ children, names = true }: ReferenceTableProps): React.JSX.Element {
+  return <div className={names ? `${styles.wrapper} ${styles.names}` : styles.wrapper}>{children}</div>;
 }
