@@ -7,10 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WEBHOOK_EVENTS } from '@parley/protocol';
+import axe from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../../apps/docs/scripts/lib/prometheusText.ts';
 import { BACKENDS } from '../support/backends.ts';
-import { ensureDocsBuilt, REPO_DIR } from '../support/docsSite.ts';
+import { ensureDocsBuilt, launchChromium, REPO_DIR, serveDocs } from '../support/docsSite.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let buildDir: string;
@@ -77,6 +78,38 @@ describe('the Webhooks guide', () => {
       for (const line of lines) expect(shown, `${file}: ${line}`).toContain(line);
     }
   });
+});
+
+describe('the guides in Chromium', () => {
+  const GUIDES = ['cloud-recording', 'webhooks', 'self-hosting', 'self-hosting/deployment', 'self-hosting/configuration', 'self-hosting/monitoring', 'self-hosting/upgrades'];
+
+  it('have no serious or critical axe-core violations, light and dark, and no sideways scrolling on a phone', async () => {
+    const docs = await serveDocs();
+    const browser = await launchChromium();
+    try {
+      const found: string[] = [];
+      for (const colorScheme of ['light', 'dark'] as const) {
+        // `bypassCSP` lets the test inject axe-core, which the pages' CSP rightly blocks.
+        const context = await browser.newContext({ viewport: { width: 390, height: 800 }, colorScheme, bypassCSP: true });
+        const page = await context.newPage();
+        for (const guide of GUIDES) {
+          expect((await page.goto(`${docs.url}/docs/${guide}`, { waitUntil: 'networkidle' }))?.status()).toBe(200);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          if (overflow > 0) found.push(`${guide} (${colorScheme}): scrolls sideways by ${overflow}px`);
+          await page.addScriptTag({ content: axe.source });
+          const result = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
+          for (const violation of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+            found.push(`${guide} (${colorScheme}): ${violation.id} ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
+          }
+        }
+        await context.close();
+      }
+      expect(found).toEqual([]);
+    } finally {
+      await browser.close();
+      await docs.close();
+    }
+  }, 120_000);
 });
 
 describe('parsePrometheusText', () => {
