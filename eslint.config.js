@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/.docusaurus/**', 'apps/docs/.test-sites/**', 'apps/docs/generated/**', 'apps/docs/docs/reference/**', 'apps/docs/docs/sdk-documentation/api/**', '**/*.d.ts'],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/.docusaurus/**', 'apps/docs/.test-sites/**', 'apps/docs/generated/**', 'apps/docs/docs/reference/**', 'apps/docs/docs/sdk-documentation/api/**', 'apps/docs/docs/_generated/**', '**/*.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -14,6 +14,12 @@ const ENTRIES = [
   { to: '/sdk-documentation/video-calling-sdk-guide', title: 'Web SDK guide', text: 'Join, publish and subscribe from the browser with @parley/rtc-sdk, Agora\'s API shape.' },
   { to: '/sdk-documentation/migrating-from-agora', title: 'Migrating from Agora', text: 'What differs from Agora\'s Web SDK, generated from the SDK itself.' },
   { to: '/signaling/overview', title: 'Signaling protocol', text: 'The /v1/rtc WebSocket and its messages, enough to write a call client in any language.' },
+  { to: '/webhooks', title: 'Webhooks', text: 'Signed notices of joins, leaves and recordings, with receivers in Node.js and Python.' },
+  { to: '/cloud-recording', title: 'Cloud recording', text: 'Record calls to HLS and MP4, on the server or in an S3-compatible bucket.' },
+  { to: '/self-hosting/deployment', title: 'Deployment', text: 'One machine or several nodes: ports, addresses, TLS, TURN, backups.' },
+  { to: '/self-hosting/configuration', title: 'Configuration', text: 'Every PARLEY_* variable, its default and what it does.' },
+  { to: '/self-hosting/monitoring', title: 'Monitoring', text: 'Health and readiness probes, Prometheus metrics, logs.' },
+  { to: '/self-hosting/upgrades', title: 'Upgrades', text: 'Migrations at start, upgrading nodes one at a time, the SDK\'s versioned bundles.' },
 ];
 
 export default function Home(): React.JSX.Element {
