@@ -15,7 +15,15 @@ export interface SiteOptions {
   strictLinks?: boolean;
   /** API server the tester and code samples default to; empty means the page's own origin. */
   apiBaseUrl?: string;
+  /**
+   * Where the site is published, for canonical and `og:url` links (`PARLEY_DOCS_URL`). Without it
+   * the build leaves those links out rather than name a server the reader does not have.
+   */
+  siteUrl?: string;
 }
+
+/** Docusaurus needs a site URL; this one only stands in until postBuild removes the links it fed. */
+export const UNSET_SITE_URL = 'http://parley.invalid';
 
 // Absolute, because Docusaurus resolves relative plugin paths from the config file's folder, and
 // the seed test's config file lives elsewhere.
@@ -28,7 +36,7 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
     tagline: 'Self-hosted video calling: REST API, signaling and SDKs',
     favicon: 'img/logo.svg',
     // The Parley server serves the built site under /docs (packages/server/src/web/docs.ts).
-    url: 'http://127.0.0.1:8080',
+    url: options.siteUrl || UNSET_SITE_URL,
     baseUrl: '/docs/',
     trailingSlash: false,
     onBrokenLinks: strict ? 'throw' : 'warn',
@@ -55,7 +63,10 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
     },
     customFields: { apiBaseUrl: options.apiBaseUrl ?? '' },
     i18n: { defaultLocale: 'en', locales: ['en'] },
-    plugins: [path.join(here, 'plugins/nodePolyfills.ts')],
+    plugins: [
+      path.join(here, 'plugins/nodePolyfills.ts'),
+      [path.join(here, 'plugins/siteUrlLinks.ts'), { unsetSiteUrl: options.siteUrl ? undefined : UNSET_SITE_URL }],
+    ],
     presets: [
       [
         'classic',
@@ -79,8 +90,8 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
         logo: { alt: '', src: 'img/logo.svg' },
         items: [
           { type: 'docSidebar', sidebarId: 'docs', position: 'left', label: 'Docs' },
-          // Served by the API server itself, outside the docs site: `pathname://` skips the link check.
-          { href: 'pathname:///v1/openapi.json', label: 'OpenAPI', position: 'right' },
+          // The API server's document, outside the docs site (src/components/OpenApiNavbarItem.tsx).
+          { type: 'custom-openApiLink', position: 'right' },
         ],
       },
       footer: {
