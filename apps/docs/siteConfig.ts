@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import { darkCodeTheme, lightCodeTheme } from './prismThemes.ts';
+import { UNSET_SITE_URL } from './src/siteUrl.ts';
 
 export interface SiteOptions {
   /** Folder of the docs pages (default `docs`, relative to the site). */
@@ -21,9 +22,6 @@ export interface SiteOptions {
    */
   siteUrl?: string;
 }
-
-/** Docusaurus needs a site URL; this one only stands in until postBuild removes the links it fed. */
-export const UNSET_SITE_URL = 'http://parley.invalid';
 
 // Absolute, because Docusaurus resolves relative plugin paths from the config file's folder, and
 // the seed test's config file lives elsewhere.
