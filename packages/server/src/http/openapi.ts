@@ -53,12 +53,12 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
         {
           name: 'Agora Channel Management',
           description:
-            'Agora\'s Channel Management routes (`/dev/v1/…`): online-channel queries and kicking rules, with Agora\'s paths, bodies and answers (`{success, data}`, `{status, …}`, errors as `{message}`). HTTP Basic with the Customer ID and Secret.',
+            'Agora\'s Channel Management routes under /dev/v1: online-channel queries and kicking rules, with Agora\'s paths, bodies and answers. HTTP Basic with the Customer ID and Secret.',
         },
         {
           name: 'Agora Cloud Recording',
           description:
-            'Agora\'s Cloud Recording routes (`/v1/apps/{appid}/cloud_recording/…`): acquire, start, query, update, updateLayout and stop, with Agora\'s bodies and answers (errors as `{code, reason}`). HTTP Basic with the Customer ID and Secret.',
+            'Agora\'s Cloud Recording routes under /v1/apps/{appid}/cloud_recording: acquire, start, query, update, updateLayout and stop, with Agora\'s bodies and answers. HTTP Basic with the Customer ID and Secret.',
         },
       ],
       components: {

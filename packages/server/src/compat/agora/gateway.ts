@@ -178,8 +178,8 @@ function agoraDescription(route: AgoraRoute): string {
   const path = route.path.replace(/:(\w+)/g, '{$1}');
   return (
     `${route.description}\n\n` +
-    `Mirrors Agora's \`${route.method} ${path}\`: the same path, parameters and body, and Agora's answers ` +
-    `(errors included), so code written for Agora works with the server URL changed. ` +
+    `Mirrors Agora's \`${route.method} ${path}\`: the same request and Agora's answers (errors included), ` +
+    `so code written for Agora works with the server URL changed. ` +
     `Authenticate with HTTP Basic: the Customer ID as user name and the Customer Secret as password. ` +
     `${route.rateLimit} requests a second per account for this API (\`${route.api}\`).`
   );
