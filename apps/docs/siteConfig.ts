@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import { darkCodeTheme, lightCodeTheme } from './prismThemes.ts';
+import { UNSET_SITE_URL } from './src/siteUrl.ts';
 
 export interface SiteOptions {
   /** Folder of the docs pages (default `docs`, relative to the site). */
@@ -15,6 +16,11 @@ export interface SiteOptions {
   strictLinks?: boolean;
   /** API server the tester and code samples default to; empty means the page's own origin. */
   apiBaseUrl?: string;
+  /**
+   * Where the site is published, for canonical and `og:url` links (`PARLEY_DOCS_URL`). Without it
+   * the build leaves those links out rather than name a server the reader does not have.
+   */
+  siteUrl?: string;
 }
 
 // Absolute, because Docusaurus resolves relative plugin paths from the config file's folder, and
@@ -56,7 +62,7 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
     tagline: 'Self-hosted video calling: REST API, signaling and SDKs',
     favicon: 'img/logo.svg',
     // The Parley server serves the built site under /docs (packages/server/src/web/docs.ts).
-    url: 'http://127.0.0.1:8080',
+    url: options.siteUrl || UNSET_SITE_URL,
     baseUrl: '/docs/',
     trailingSlash: false,
     onBrokenLinks: strict ? 'throw' : 'warn',
@@ -91,6 +97,7 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
       // The SDK's API reference, one page per class and interface, generated from its TypeScript
       // (the sites that reuse this configuration with another docs folder do without it).
       ...(options.docsPath === undefined ? [sdkReference()] : []),
+      [path.join(here, 'plugins/siteUrlLinks.ts'), { unsetSiteUrl: options.siteUrl ? undefined : UNSET_SITE_URL }],
     ],
     // Search that works offline: the index is built with the site (guides and the generated
     // reference alike) and searched in the reader's browser; no search service is called.
@@ -138,8 +145,8 @@ export function createSiteConfig(options: SiteOptions = {}): Config {
         logo: { alt: '', src: 'img/logo.svg' },
         items: [
           { type: 'docSidebar', sidebarId: 'docs', position: 'left', label: 'Docs' },
-          // Served by the API server itself, outside the docs site: `pathname://` skips the link check.
-          { href: 'pathname:///v1/openapi.json', label: 'OpenAPI', position: 'right' },
+          // The API server's document, outside the docs site (src/components/OpenApiNavbarItem.tsx).
+          { type: 'custom-openApiLink', position: 'right' },
         ],
       },
       footer: {

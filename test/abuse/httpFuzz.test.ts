@@ -170,7 +170,8 @@ describe.each(BACKENDS)('abuse: HTTP fuzz on $name', (backend) => {
   it('answers hostile input to every v1 operation without a 5xx, each error in the envelope with its field', async () => {
     const random = seededRandom(SEED);
     const problems: string[] = [];
-    for (const operation of operations) {
+    // Agora's routes are in the document too; the next test fuzzes them within Agora's per-second limits.
+    for (const operation of operations.filter((o) => !isAgoraPath(o.path))) {
       const { project, auth, webhookId } = await fixture();
       const known: Record<string, string> = { projectId: project.appId, channel: 'fuzz-room', uid: '42', webhookId };
       const path: Record<string, string> = {};

@@ -5,7 +5,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operations } from '@parley/protocol';
+import { agoraChannelManagementRoutes, agoraCloudRecordingRoutes, operations } from '@parley/protocol';
+import { registeredRoutes } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -116,6 +117,63 @@ describe('HTTP surface', () => {
     expect(bodySchema.properties.channel.pattern).toBeDefined();
     expect(bodySchema.required).toEqual(['channel']);
     expect(doc.paths['/healthz']).toBeUndefined();
+  });
+
+  /**
+   * Routes left out of the OpenAPI document on purpose: none is a JSON API call a client makes with
+   * credentials. The document itself; health, readiness and Prometheus metrics (probes for load
+   * balancers and scrapers); the signaling WebSocket (not request/response; its messages have their
+   * own reference); the dev-only demo page's token route; and static files (landing page, SDK
+   * bundles, demo call page, docs portal, console pages).
+   */
+  const HIDDEN_ON_PURPOSE = [
+    'GET /v1/openapi.json',
+    'GET /healthz',
+    'GET /readyz',
+    'GET /metrics',
+    'GET /v1/rtc',
+    'POST /call/token',
+    'GET /',
+    'GET /landing.css',
+    'GET /sdk/parley-rtc.js',
+    'GET /sdk/parley-rtc.js.map',
+    'GET /sdk/parley-rtc.mjs',
+    'GET /sdk/parley-rtc.mjs.map',
+    'GET /sdk/:version/:file',
+    'GET /call/protocol.js',
+    'GET /call',
+    'GET /call/app.js',
+    'GET /call/style.css',
+    'GET /docs',
+    'GET /docs/*',
+    'GET /console',
+    'GET /console/*',
+  ];
+
+  it('documents every registered route but the ones hidden on purpose', async () => {
+    const doc = (await call(t.url, 'GET', '/v1/openapi.json')).body;
+    const routes = registeredRoutes(t.server.app);
+    // Enough to know the list is the app's, not an empty one.
+    expect(routes.length).toBeGreaterThan(Object.keys(operations).length);
+    const undocumented = routes
+      .filter((route) => !doc.paths[route.url.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{*}')]?.[route.method.toLowerCase()])
+      .map((route) => `${route.method} ${route.url}`);
+    expect(undocumented.sort()).toEqual([...HIDDEN_ON_PURPOSE].sort());
+    // And a hidden route is hidden by its schema, not lost.
+    for (const route of routes) expect(route.hidden, `${route.method} ${route.url}`).toBe(HIDDEN_ON_PURPOSE.includes(`${route.method} ${route.url}`));
+  });
+
+  it('documents the Agora-compatible routes under their own tags, with Basic auth, as mirrors of Agora\'s', async () => {
+    const doc = (await call(t.url, 'GET', '/v1/openapi.json')).body;
+    const tables = { 'Agora Channel Management': agoraChannelManagementRoutes, 'Agora Cloud Recording': agoraCloudRecordingRoutes };
+    for (const [tag, table] of Object.entries(tables)) {
+      expect(doc.tags.map((t: { name: string }) => t.name)).toContain(tag);
+      for (const route of Object.values(table)) {
+        const entry = doc.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
+        expect(entry, route.operationId).toMatchObject({ operationId: route.operationId, summary: route.summary, tags: [tag], security: [{ basicAuth: [] }] });
+        expect(entry.description).toContain(`Mirrors Agora's \`${route.method} `);
+      }
+    }
   });
 
   it('answers the root with a landing page linking the docs, the console and the demo call', async () => {

@@ -15,6 +15,7 @@ import { CORE_LANGUAGES } from '../../apps/docs/src/api/snippets/index.ts';
 import { MORE_LANGUAGES, moreLanguageSnippet } from '../../apps/docs/src/api/snippets/moreLanguages.ts';
 import type { ApiOperation, OpenApiDocument } from '../../apps/docs/src/api/types.ts';
 import { createValidator } from '../../apps/docs/src/api/validation.ts';
+import { agoraChannelManagementRoutes, agoraCloudRecordingRoutes } from '@parley/protocol';
 import type { CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { tempDir } from '../support/docsSite.ts';
@@ -58,14 +59,45 @@ describe('docs request machinery', () => {
     expect(op('getChannel').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:projectId', 'path:channel']);
     for (const operation of operations) {
       const props = methodProps(operation);
-      // A file download has no JSON answer to show; every other operation shows the success envelope.
-      if (operation.response) expect(JSON.parse(props.responseCode!)).toMatchObject({ code: 200, message: 'success' });
+      // A file download has no JSON answer to show; every other v1 operation shows the success
+      // envelope, and Agora's Cloud Recording routes show Agora's own (Channel Management declares none).
+      if (operation.tag === 'Agora Cloud Recording') expect(JSON.parse(props.responseCode!)).toHaveProperty('resourceId');
+      else if (operation.response) expect(JSON.parse(props.responseCode!)).toMatchObject({ code: 200, message: 'success' });
       else expect(props.responseCode).toBeUndefined();
       // Every parameter and body field is a documented field; operations without any (sign-out, or an
       // empty object body such as creating a Customer Secret) list none.
       const bodyFields = Object.keys((operation.body?.schema as { properties?: object } | undefined)?.properties ?? {}).length;
       if (operation.parameters.length > 0 || bodyFields > 0) expect(props.fields!.length, operation.operationId).toBeGreaterThan(0);
     }
+  });
+
+  it('reads the Agora-compatible operations: their tags, Agora\'s paths, Basic auth only', () => {
+    const agora = [...Object.values(agoraChannelManagementRoutes), ...Object.values(agoraCloudRecordingRoutes)];
+    for (const route of agora) {
+      const operation = op(route.operationId);
+      expect(operation, route.operationId).toBeDefined();
+      expect(operation).toMatchObject({ method: route.method, path: route.path.replace(/:(\w+)/g, '{$1}'), auth: ['basic'] });
+      expect(operation.tag).toMatch(/^Agora (Channel Management|Cloud Recording)$/);
+    }
+    expect(op('agoraUserStatus').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:appid', 'path:uid', 'path:channelName']);
+    expect(op('agoraListKickingRules').parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['query:appid']);
+    expect(op('agoraDeleteKickingRule').body?.required).toBe(true);
+  });
+
+  it('builds Agora requests the server answers, and validates their bodies as the server does', async () => {
+    const auth = basic(project.customerId, project.customerSecret!);
+    const url = buildUrl(t.url, op('agoraListChannels'), { appid: project.appId, page_size: '10' });
+    expect(url).toBe(`${t.url}/dev/v1/channel/${project.appId}?page_size=10`);
+    const listed = await call(t.url, 'GET', url.slice(t.url.length), { auth });
+    expect(listed).toMatchObject({ status: 200, body: { success: true, data: { channels: [], total_size: 0 } } });
+
+    const validate = createValidator(op('agoraCreateKickingRule'));
+    const good = { appid: project.appId, cname: 'room-1', uid: 7, time: 5, privileges: ['join_channel'] };
+    const bad = { appid: project.appId, cname: 'room-1', privileges: ['shout'] };
+    expect(validate({ values: {}, body: good })).toEqual([]);
+    expect(validate({ values: {}, body: bad }).map((e) => e.field)).toContain('privileges.0');
+    expect((await call(t.url, 'POST', '/dev/v1/kicking-rule', { auth, body: good })).body).toMatchObject({ status: 'success' });
+    expect((await call(t.url, 'POST', '/dev/v1/kicking-rule', { auth, body: bad })).status).toBe(400);
   });
 
   describe('validation before sending agrees with the server', () => {

@@ -12,7 +12,7 @@ import axe from 'axe-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageSlug } from '../../apps/docs/src/api/pageSlug.ts';
-import type { CreatedProject } from '@parley/server';
+import { DOCS_BUILD_DIR, type CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { DOCS_DIR, ensureDocsBuilt, launchChromium, SCREENSHOT_DIR, serveDocs, tempDir, type DocsServer } from '../support/docsSite.ts';
 import { basic, call, startTestServer, type TestServer } from '../support/server.ts';
@@ -287,7 +287,95 @@ describe('the live API tester', () => {
       expect(await page.locator(`section[data-operation="${operation.operationId}"]`).count(), slug).toBe(1);
       expect(await page.locator(`section code:text-is("${operation.path}")`).count(), slug).toBeGreaterThan(0);
     }
+    // Agora's routes among them, both families.
+    const ids = operations.map((operation) => operation.operationId);
+    expect(ids).toEqual(expect.arrayContaining(['agoraListChannels', 'agoraCreateKickingRule', 'agoraDeleteKickingRule', 'agoraAcquire', 'agoraStart', 'agoraStop']));
     await context.close();
+  });
+
+  /** A generated reference page, hydrated, with the connection filled in (the project goes in as Agora's `appid`). */
+  async function openReferencePage(operationId: string): Promise<{ page: Page; form: Locator }> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('request', (request) => request.url().startsWith(t.url) && apiRequests.push(`${request.method()} ${request.url()}`));
+    await page.goto(`${docs.url}/docs/reference/${pageSlug(operationId)}`);
+    const form = page.locator(`section[data-operation="${operationId}"]`);
+    await form.getByRole('button', { name: 'Send request' }).waitFor();
+    await expect.poll(() => form.getByRole('button', { name: 'Send request' }).isEnabled(), { timeout: 10_000 }).toBe(true);
+    await form.getByLabel('Server URL').fill(t.url);
+    await form.getByLabel('Customer ID').fill(project.customerId);
+    await form.getByLabel('Customer Secret', { exact: false }).first().fill(project.customerSecret!);
+    return { page, form };
+  }
+
+  it('sends an Agora Channel Management query from its reference page and shows Agora\'s 200', async () => {
+    const { page, form } = await openReferencePage('agoraListUsers');
+    // The static example names the server the page is served from, with Agora's path.
+    const example = page.locator('.theme-code-block', { has: page.locator('text=Example request') }).first();
+    await expect.poll(() => codeText(example)).toContain(`${docs.url}/dev/v1/channel/user/YOUR_APPID/YOUR_CHANNEL_NAME`);
+    expect(await codeText(example)).not.toContain('127.0.0.1:8080');
+
+    await form.getByLabel('appid').fill(project.appId);
+    await form.getByLabel('channelName').fill('agora-room');
+    await form.getByRole('button', { name: 'Send request' }).click();
+    const response = form.getByTestId('tester-response');
+    await expect.poll(() => response.getAttribute('data-status')).toBe('200');
+    const body = await codeText(response.locator('.theme-code-block'));
+    expect(JSON.parse(body)).toEqual({ success: true, data: { channel_exist: false } });
+    expect(apiRequests).toContain(`GET ${t.url}/dev/v1/channel/user/${project.appId}/agora-room`);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'agora-list-users.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('creates an Agora kicking rule from its tester, its body checked first', async () => {
+    const { page, form } = await openReferencePage('agoraCreateKickingRule');
+    await form.getByRole('button', { name: 'JSON' }).click();
+    const json = form.getByLabel('Request body (JSON)');
+    await json.fill(JSON.stringify({ appid: project.appId, cname: 'agora-kick', privileges: ['shout'] }));
+    const before = apiRequests.length;
+    await form.getByRole('button', { name: 'Send request' }).click();
+    await form.getByTestId('tester-errors').waitFor();
+    expect(apiRequests.slice(before)).toEqual([]);
+
+    await json.fill(JSON.stringify({ appid: project.appId, cname: 'agora-kick', time: 5, privileges: ['join_channel'] }));
+    await form.getByRole('button', { name: 'Send request' }).click();
+    const response = form.getByTestId('tester-response');
+    await expect.poll(() => response.getAttribute('data-status')).toBe('200');
+    expect(JSON.parse(await codeText(response.locator('.theme-code-block')))).toMatchObject({ status: 'success', id: expect.any(Number) });
+    const rules = await t.server.services.kickingRules.list(project.appId);
+    expect(rules.map((rule) => rule.channel)).toContain('agora-kick');
+    await page.close();
+  });
+
+  it('opens the API server\'s OpenAPI document from the navbar when the server serves the portal', async () => {
+    // `parley serve` serves the portal itself: the link is this origin's /v1/openapi.json, outside /docs/.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${t.url}/docs/`);
+    const link = page.getByRole('navigation').getByRole('link', { name: /OpenAPI/ });
+    const answered = page.context().waitForEvent('response', (r) => r.url().endsWith('/openapi.json'));
+    const opened = page.waitForEvent('popup');
+    await link.click();
+    const [document, answer] = await Promise.all([opened, answered]);
+    expect(answer.url()).toBe(`${t.url}/v1/openapi.json`);
+    expect(answer.status()).toBe(200);
+    const spec = JSON.parse(await answer.text()) as { openapi: string; paths: Record<string, unknown> };
+    expect(spec.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.paths)).toContain('/dev/v1/channel/{appid}');
+    await document.close();
+    await page.close();
+  });
+
+  it('names no made-up site URL when none is configured: none in the built page, the reader\'s origin in the browser', async () => {
+    const html = fs.readFileSync(path.join(DOCS_BUILD_DIR, 'reference', `${pageSlug('agoraAcquire')}.html`), 'utf8');
+    expect(html).not.toMatch(/rel=["']?canonical|og:url|parley\.invalid/);
+    const page = await browser.newPage();
+    await page.goto(`${docs.url}/docs/reference/${pageSlug('agoraAcquire')}`);
+    await expect.poll(() => page.locator('link[rel="canonical"]').getAttribute('href'), { timeout: 10_000 }).toBe(`${docs.url}/docs/reference/agora-acquire`);
+    // Also after an in-site navigation, when the theme writes the head again.
+    await page.locator('nav a[href="/docs/reference/agora-stop"]').first().click();
+    await expect.poll(() => page.locator('link[rel="canonical"]').getAttribute('href'), { timeout: 10_000 }).toBe(`${docs.url}/docs/reference/agora-stop`);
+    const standIns = await page.locator('head *').evaluateAll((els) => els.map((el) => el.outerHTML).filter((html) => html.includes('parley.invalid')));
+    expect(standIns).toEqual([]);
+    await page.close();
   });
 
   it('lets the docs origin call the API: preflight with Authorization, exposed rate-limit headers', async () => {

@@ -26,6 +26,7 @@ export { installHtmlSecurity } from './http/htmlSecurity.ts';
 export { installErrorHandler } from './http/errors.ts';
 export { compileValidator } from './http/validation.ts';
 export { isAgoraPath } from './compat/agora/gateway.ts';
+export { registeredRoutes, type RegisteredRoute } from './http/openapi.ts';
 
 // --- Seams tests and benchmarks drive directly (no stability promise beyond this repository).
 export type { EventBus } from './events/bus.ts';

@@ -13,7 +13,7 @@ export function useServerBase(): string {
 }
 
 export interface ServerCodeProps {
-  language: string;
+  language?: string;
   title?: string;
   code: string;
 }
@@ -21,7 +21,7 @@ export interface ServerCodeProps {
 export default function ServerCode({ language, title, code }: ServerCodeProps): React.JSX.Element {
   const base = useServerBase();
   return (
-    <CodeBlock language={language} {...(title ? { title } : {})}>
+    <CodeBlock {...(language ? { language } : {})} {...(title ? { title } : {})}>
       {code.replaceAll(EXAMPLE_BASE_URL, base)}
     </CodeBlock>
   );

@@ -9,8 +9,8 @@
 import Type, { type Static } from 'typebox';
 
 /** An App ID as Agora's paths and bodies carry it; whether it is one of the caller's is checked after. */
-const AppId = Type.String({ minLength: 1, maxLength: 64 });
-const ChannelNameText = Type.String({ minLength: 1, maxLength: 64 });
+const AppId = Type.String({ minLength: 1, maxLength: 64, description: 'The App ID: the Parley project ID.' });
+const ChannelNameText = Type.String({ minLength: 1, maxLength: 64, description: 'The channel name.' });
 
 export const AgoraAppParams = Type.Object({ appid: AppId });
 export const AgoraChannelParams = Type.Object({ appid: AppId, channelName: ChannelNameText });

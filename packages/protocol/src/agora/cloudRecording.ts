@@ -14,18 +14,23 @@ const CloudRecordingUid = Type.String({ pattern: '^[1-9][0-9]{0,9}$', maxLength:
 /** Checked against the channel-name rule by the service, which answers Agora's own error for it. */
 const Cname = Type.String({ minLength: 1, maxLength: 1024 });
 
+const AppId = Type.String({ maxLength: 64, description: 'The App ID: the Parley project ID.' });
+const ResourceId = Type.String({ minLength: 1, maxLength: 2048, description: 'The `resourceId` that acquire answered.' });
+const Sid = Type.String({ minLength: 1, maxLength: 128, description: 'The recording\'s `sid`, as start answered it.' });
+const Mode = Type.String({ maxLength: 32, description: '`individual` or `mix`.' });
+
 export const CloudRecordingResourcePathParams = Type.Object({
-  appid: Type.String({ maxLength: 64 }),
-  resourceid: Type.String({ minLength: 1, maxLength: 2048 }),
-  mode: Type.String({ maxLength: 32 }),
+  appid: AppId,
+  resourceid: ResourceId,
+  mode: Mode,
 });
 export const CloudRecordingSessionPathParams = Type.Object({
-  appid: Type.String({ maxLength: 64 }),
-  resourceid: Type.String({ minLength: 1, maxLength: 2048 }),
-  sid: Type.String({ minLength: 1, maxLength: 128 }),
-  mode: Type.String({ maxLength: 32 }),
+  appid: AppId,
+  resourceid: ResourceId,
+  sid: Sid,
+  mode: Mode,
 });
-export const CloudRecordingAppParams = Type.Object({ appid: Type.String({ maxLength: 64 }) });
+export const CloudRecordingAppParams = Type.Object({ appid: AppId });
 
 export const CloudRecordingAcquireBody = Type.Object({
   cname: Cname,

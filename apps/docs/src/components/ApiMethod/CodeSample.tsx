@@ -1,9 +1,9 @@
 /**
  * A titled code block of ApiMethod's right column. The theme's CodeBlock brings highlighting and
- * the copy button.
+ * the copy button; ServerCode shows the documented default address as the reader's server.
  */
 import React from 'react';
-import CodeBlock from '@theme/CodeBlock';
+import ServerCode from '../ServerCode';
 
 export interface CodeSampleProps {
   title: string;
@@ -12,9 +12,5 @@ export interface CodeSampleProps {
 }
 
 export default function CodeSample({ title, language, code }: CodeSampleProps): React.JSX.Element {
-  return (
-    <CodeBlock title={title} {...(language ? { language } : {})}>
-      {code}
-    </CodeBlock>
-  );
+  return <ServerCode title={title} {...(language ? { language } : {})} code={code} />;
 }

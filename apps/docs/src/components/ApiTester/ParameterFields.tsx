@@ -1,7 +1,7 @@
 /**
  * Inputs for the operation's path and query parameters, generated from their schemas: a select for
- * a closed set of values, a text input otherwise. `projectId` is shared by every tester (the
- * connection store); the others belong to this tester.
+ * a closed set of values, a text input otherwise. The project (`projectId`, Agora's `appid`) is
+ * shared by every tester (the connection store); the others belong to this tester.
  */
 import React from 'react';
 import { choices } from '../../api/formValue';

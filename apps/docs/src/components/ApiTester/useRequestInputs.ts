@@ -28,11 +28,17 @@ export function fieldLabel(error: Pick<KeyedError, 'part' | 'field'>): string {
   return error.field || 'Body';
 }
 
+/**
+ * Parameters that name the project, entered once in the shared connection: Parley's `projectId`
+ * and Agora's `appid` (the same value, as Agora's routes call it).
+ */
+export const PROJECT_PARAMETERS: ReadonlySet<string> = new Set(['projectId', 'appid']);
+
 function initialValues(operation: ApiOperation): Record<string, string> {
   const values: Record<string, string> = {};
   for (const parameter of operation.parameters) {
     // Path parameters other than the project start from their example, so the first send works.
-    if (parameter.in === 'path' && parameter.name !== 'projectId' && parameter.example !== undefined) values[parameter.name] = String(parameter.example);
+    if (parameter.in === 'path' && !PROJECT_PARAMETERS.has(parameter.name) && parameter.example !== undefined) values[parameter.name] = String(parameter.example);
     if (parameter.required && parameter.in === 'query') values[parameter.name] = String(parameter.example ?? sampleValue(parameter.schema));
   }
   return values;
@@ -72,7 +78,10 @@ export function useRequestInputs(operation: ApiOperation, connection: Connection
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [attempted, setAttempted] = useState(false);
 
-  const values = useMemo(() => ({ ...localValues, projectId: connection.projectId }), [localValues, connection.projectId]);
+  const values = useMemo(() => {
+    const shared = operation.parameters.filter((p) => PROJECT_PARAMETERS.has(p.name)).map((p) => [p.name, connection.projectId]);
+    return { ...localValues, ...Object.fromEntries(shared) };
+  }, [operation.parameters, localValues, connection.projectId]);
   const touch = (key: string) => setTouched((previous) => (previous.has(key) ? previous : new Set(previous).add(key)));
 
   const errors: KeyedError[] = useMemo(() => {
@@ -102,7 +111,7 @@ export function useRequestInputs(operation: ApiOperation, connection: Connection
     setParameter(name: string, value: string, location: string) {
       touch(`${location}:${name}`);
       // The project is the same for every tester on the site: entered once, in the shared connection.
-      if (name === 'projectId') updateConnection({ projectId: value });
+      if (PROJECT_PARAMETERS.has(name)) updateConnection({ projectId: value });
       else setLocalValues((previous) => ({ ...previous, [name]: value }));
     },
     setBodyField(path: string[], next: unknown) {

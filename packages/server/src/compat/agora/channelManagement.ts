@@ -97,6 +97,6 @@ export async function registerAgoraChannelManagement(app: FastifyInstance, servi
     // Credentials and rates before anything is parsed, as on the v1 API (a bad body without
     // credentials is a 401); the App ID, which may sit in the body, after validation.
     installGuard(scope, agoraPolicy(services, 'handler', invalidAppId), deps);
-    registerAgoraRoutes(scope, agoraChannelManagementRoutes, handlers(services));
+    registerAgoraRoutes(scope, agoraChannelManagementRoutes, handlers(services), 'Agora Channel Management');
   });
 }

@@ -195,6 +195,6 @@ export async function registerAgoraCloudRecording(app: FastifyInstance, services
     installErrorHandler(scope);
     // Credentials and rate first (gateway errors), then the path's App ID, which must be one of the caller's.
     installGuard(scope, agoraPolicy(services, 'request', () => new CloudRecordingFailure(400, 400, 'invalid_appid')), deps);
-    registerAgoraRoutes(scope, agoraCloudRecordingRoutes, handlers(services));
+    registerAgoraRoutes(scope, agoraCloudRecordingRoutes, handlers(services), 'Agora Cloud Recording');
   });
 }

@@ -141,15 +141,27 @@ export const invalidAppId = () => new AgoraError(401, 'invalid appid');
 
 export type AgoraHandler = (request: FastifyRequest, access: ProjectAccess, reply: FastifyReply) => Promise<unknown>;
 
-/** Registers an Agora route table into a scope that carries an Agora guard; Agora's routes stay out of the v1 OpenAPI document. */
-export function registerAgoraRoutes<Table extends Record<string, AgoraRoute>>(scope: FastifyInstance, table: Table, handlers: { [K in keyof Table]: AgoraHandler }): void {
+/**
+ * Registers an Agora route table into a scope that carries an Agora guard. Each route is in the
+ * OpenAPI document under `tag`, described as the Agora route it mirrors, with Basic auth only.
+ */
+export function registerAgoraRoutes<Table extends Record<string, AgoraRoute>>(
+  scope: FastifyInstance,
+  table: Table,
+  handlers: { [K in keyof Table]: AgoraHandler },
+  tag: string,
+): void {
   for (const [id, route] of Object.entries(table) as Array<[keyof Table, AgoraRoute]>) {
     const handler = handlers[id];
     scope.route({
       method: route.method,
       url: route.path,
       schema: {
-        hide: true,
+        operationId: route.operationId,
+        summary: route.summary,
+        description: agoraDescription(route),
+        tags: [tag],
+        security: [{ basicAuth: [] }],
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { querystring: route.query } : {}),
         ...(route.body ? { body: route.body } : {}),
@@ -159,4 +171,16 @@ export function registerAgoraRoutes<Table extends Record<string, AgoraRoute>>(sc
       handler: (request, reply) => handler(request, projectAccess(request.access), reply),
     });
   }
+}
+
+/** The route's own description, then what makes it Agora's: same call, Agora's answers, Agora's rate. */
+function agoraDescription(route: AgoraRoute): string {
+  const path = route.path.replace(/:(\w+)/g, '{$1}');
+  return (
+    `${route.description}\n\n` +
+    `Mirrors Agora's \`${route.method} ${path}\`: the same request and Agora's answers (errors included), ` +
+    `so code written for Agora works with the server URL changed. ` +
+    `Authenticate with HTTP Basic: the Customer ID as user name and the Customer Secret as password. ` +
+    `${route.rateLimit} requests a second per account for this API (\`${route.api}\`).`
+  );
 }
