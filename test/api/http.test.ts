@@ -124,7 +124,7 @@ describe('HTTP surface', () => {
    * credentials. The document itself; health, readiness and Prometheus metrics (probes for load
    * balancers and scrapers); the signaling WebSocket (not request/response; its messages have their
    * own reference); the dev-only demo page's token route; and static files (landing page, SDK
-   * bundles, demo call page, docs portal, console pages).
+   * bundles, demo call page, docs portal and its one redirect, console pages).
    */
   const HIDDEN_ON_PURPOSE = [
     'GET /v1/openapi.json',
@@ -146,6 +146,8 @@ describe('HTTP surface', () => {
     'GET /call/style.css',
     'GET /docs',
     'GET /docs/*',
+    // The REST page's "../sdk-documentation/…" link, redirected into the portal.
+    'GET /sdk-documentation/*',
     'GET /console',
     'GET /console/*',
   ];
