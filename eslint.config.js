@@ -58,6 +58,7 @@ export default tseslint.config(
         showStatus: 'readonly',
         addRemotePlayer: 'readonly',
         removeRemotePlayer: 'readonly',
+        closeLocalTracks: 'readonly',
         showStats: 'readonly',
       },
     },
@@ -65,8 +66,8 @@ export default tseslint.config(
   },
   {
     files: ['examples/agora-web-samples/common/form.js'],
-    languageOptions: { globals: { readJoinOptions: 'off', showStatus: 'off', addRemotePlayer: 'off', removeRemotePlayer: 'off', showStats: 'off' } },
-    rules: { '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^(readJoinOptions|showStatus|addRemotePlayer|removeRemotePlayer|showStats)$' }] },
+    languageOptions: { globals: { readJoinOptions: 'off', showStatus: 'off', addRemotePlayer: 'off', removeRemotePlayer: 'off', closeLocalTracks: 'off', showStats: 'off' } },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^(readJoinOptions|showStatus|addRemotePlayer|removeRemotePlayer|closeLocalTracks|showStats)$' }] },
   },
   {
     files: ['**/*.tsx'],

@@ -67,11 +67,7 @@ async function join() {
 
 async function leave() {
   clearInterval(statsInterval);
-  for (const name of Object.keys(localTracks)) {
-    localTracks[name]?.stop();
-    localTracks[name]?.close();
-    localTracks[name] = null;
-  }
+  closeLocalTracks(localTracks);
   document.getElementById('remote-playerlist').replaceChildren();
   await client.leave();
   showStatus('Left the channel');

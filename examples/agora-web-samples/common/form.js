@@ -1,5 +1,6 @@
 // What the four samples share, as Agora's samples share their helpers: reading the join form
-// (App ID, channel, token and uid) and adding or removing a remote user's player.
+// (App ID, channel, token and uid), adding or removing a remote user's player, closing the
+// local tracks.
 
 /** The form's values; an empty token or uid is null, as Agora's join() takes them. */
 function readJoinOptions() {
@@ -33,6 +34,15 @@ function addRemotePlayer(uid) {
     document.getElementById('remote-playerlist').append(wrapper);
   }
   return `player-${uid}`;
+}
+
+/** Stops and closes every track of `tracks` (name → track or null), leaving each name null. */
+function closeLocalTracks(tracks) {
+  for (const name of Object.keys(tracks)) {
+    tracks[name]?.stop();
+    tracks[name]?.close();
+    tracks[name] = null;
+  }
 }
 
 function removeRemotePlayer(uid) {

@@ -54,7 +54,7 @@ document.getElementById('leave-stage').addEventListener('click', async () => {
   // As Agora: turning audience unpublishes first; the tracks are ours to close.
   await client.setClientRole('audience', { level: options.audienceLatency });
   options.role = 'audience';
-  closeLocalTracks();
+  closeLocalTracks(localTracks);
   setButtons(true);
 });
 
@@ -76,16 +76,8 @@ async function publishCameraAndMicrophone() {
   await client.publish(Object.values(localTracks));
 }
 
-function closeLocalTracks() {
-  for (const name of Object.keys(localTracks)) {
-    localTracks[name]?.stop();
-    localTracks[name]?.close();
-    localTracks[name] = null;
-  }
-}
-
 async function leave() {
-  closeLocalTracks();
+  closeLocalTracks(localTracks);
   document.getElementById('remote-playerlist').replaceChildren();
   await client.leave();
   showStatus('Left the channel');
