@@ -48,6 +48,9 @@ function sdkReference(): [string, Record<string, unknown>] {
       classPropertiesFormat: 'table',
       enumMembersFormat: 'table',
       hideBreadcrumbs: true,
+      // Titles without markdown escapes: Docusaurus takes the heading verbatim as the page title and
+      // sidebar label, so `{name}` showed "SDK\_CODEC". Names alone read better in the sidebar.
+      pageTitleTemplates: { index: 'Web SDK API reference', member: '{rawName}', module: '{rawName}' },
       // `@internal` members are plumbing between the SDK's modules, not API.
       excludeTags: ['@internal'],
       validation: { notExported: false, invalidLink: false },

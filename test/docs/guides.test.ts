@@ -81,7 +81,7 @@ describe('the Webhooks guide', () => {
 });
 
 describe('the guides in Chromium', () => {
-  const GUIDES = ['cloud-recording', 'webhooks', 'self-hosting', 'self-hosting/deployment', 'self-hosting/configuration', 'self-hosting/monitoring', 'self-hosting/upgrades'];
+  const GUIDES = ['', 'console', 'reference', 'cloud-recording', 'webhooks', 'self-hosting', 'self-hosting/deployment', 'self-hosting/configuration', 'self-hosting/monitoring', 'self-hosting/upgrades'];
 
   it('have no serious or critical axe-core violations, light and dark, and no sideways scrolling on a phone', async () => {
     const docs = await serveDocs();

@@ -7,7 +7,7 @@
 // --- Run a server: configuration from PARLEY_* variables, then the whole platform in-process.
 export { loadConfig, VARIABLES, type Config, type Variable } from './config/index.ts';
 // README's and the docs portal's table of every PARLEY_* variable, from the one variable table.
-export { configTable } from './config/readme.ts';
+export { configTable } from './config/configTable.ts';
 export { startServer, type RunningServer } from './server.ts';
 
 // --- Projects and accounts, as the first start and the CLI create them.

@@ -1,7 +1,7 @@
 /**
  * Every `PARLEY_*` variable, once: where its value lands in the configuration, its default, how it
- * is parsed and what it means. `loadConfig` reads the environment through this table and README's
- * configuration table is generated from it (`npm run docs:config`), so the two cannot drift.
+ * is parsed and what it means. `loadConfig` reads the environment through this table and the docs'
+ * Configuration guide is generated from it (configTable.ts), so the two cannot drift.
  */
 import os from 'node:os';
 import { boolean, folder, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, url, type Parser } from './parsers.ts';
@@ -28,9 +28,9 @@ export interface Variable {
   /** Read only when another variable has this value (the S3 settings, when storage is `s3`). */
   usedWhen?: { name: `PARLEY_${string}`; value: string };
   parse: Parser<unknown>;
-  /** README's Default column, when the default alone does not say it. */
+  /** The guide's Default column, when the default alone does not say it. */
   shownDefault?: string;
-  /** README's Meaning column. */
+  /** The guide's Meaning column. */
   meaning: string;
 }
 
