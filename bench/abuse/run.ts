@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-abuse-'));
   const project = JSON.parse(execFileSync(process.execPath, [BIN, 'project', 'create', '--name', 'Bench', '--plan', 'enterprise', '--json', '--data-dir', dataDir], { encoding: 'utf8' }));
   const server = spawn(process.execPath, [BIN, 'serve', '--port', String(PORT), '--data-dir', dataDir], {
-    env: { ...process.env, PARLEY_LOG_LEVEL: 'silent', PARLEY_RTC_PORT_MIN: '47300', PARLEY_RTC_PORT_MAX: '47399' },
+    env: { ...process.env, PARLEY_LOG_LEVEL: 'silent', PARLEY_RTC_UDP_PORT: 'range', PARLEY_RTC_PORT_MIN: '47300', PARLEY_RTC_PORT_MAX: '47399' },
     stdio: 'ignore',
   });
   try {

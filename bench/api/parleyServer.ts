@@ -31,7 +31,7 @@ function send(message: Record<string, unknown>): void {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
 // warn, not info: request logging would be part of a production setup, but at info every
 // request writes a line to a pipe nobody reads, measuring the pipe rather than the API.
-const config = loadConfig({ PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'warn' });
+const config = loadConfig({ PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'warn', PARLEY_RTC_UDP_PORT: '0' });
 const server = await startServer(config, { bootstrap: false });
 
 async function createAccounts(count: number): Promise<BenchAccount[]> {

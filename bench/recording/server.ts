@@ -19,6 +19,7 @@ const config = loadConfig({
   PARLEY_PORT: '0',
   PARLEY_DATA_DIR: dataDir,
   PARLEY_LOG_LEVEL: 'warn',
+  PARLEY_RTC_UDP_PORT: '0',
   PARLEY_RTC_PORT_MIN: '43000',
   PARLEY_RTC_PORT_MAX: '43999',
 });

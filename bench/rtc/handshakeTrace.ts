@@ -50,7 +50,7 @@ dgram.Socket.prototype.emit = function (this: dgram.Socket, event: string | symb
 for (let trial = 1; trial <= trials; trial += 1) {
   lines.length = 0;
   t0 = performance.now();
-  const server = createPeer({ address: '127.0.0.1', portMin: 43000, portMax: 43999, connectTimeoutMs: 10_000 }, 'subscribe');
+  const server = createPeer({ announced: ['127.0.0.1'], portMin: 43000, portMax: 43999, connectTimeoutMs: 10_000 }, 'subscribe');
   server.addTransceiver('video', { direction: 'sendonly' });
   server.iceConnectionStateChange.subscribe((state) => at(`werift ICE ${state}`));
   server.connectionStateChange.subscribe((state) => at(`werift connection ${state}`));

@@ -29,6 +29,8 @@ const config = loadConfig({
   PARLEY_DATA_DIR: dataDir,
   PARLEY_LOG_LEVEL: 'warn',
   PARLEY_RTC_ADDRESS: '127.0.0.1',
+  // `range` measures the port-per-connection mode; the default is one port for all.
+  PARLEY_RTC_UDP_PORT: process.env.PARLEY_RTC_UDP_PORT ?? '0',
   PARLEY_RTC_PORT_MIN: process.env.PARLEY_RTC_PORT_MIN ?? '41000',
   PARLEY_RTC_PORT_MAX: process.env.PARLEY_RTC_PORT_MAX ?? '41999',
 });

@@ -45,7 +45,7 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
 
 async function startDevServer(bootstrap: boolean): Promise<{ server: RunningServer; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-call-page-'));
-  const config = loadConfig({ PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', PARLEY_DEV: 'true' });
+  const config = loadConfig({ PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', PARLEY_DEV: 'true', PARLEY_RTC_UDP_PORT: '0' });
   return { server: await startServer(config, { bootstrap }), dataDir };
 }
 

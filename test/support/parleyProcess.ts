@@ -30,7 +30,8 @@ export async function serveProcess(
   options: { args?: string[]; env?: Record<string, string>; /** Collects the server's log lines (pino JSON). */ logLines?: string[] } = {},
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [PARLEY_BIN, 'serve', '--port', String(port), '--data-dir', dataDir, ...(options.args ?? [])], {
-    env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', ...options.env },
+    // Media on a free port: test servers run side by side, so none may take the default one.
+    env: { ...process.env, PARLEY_LOG_LEVEL: 'warn', PARLEY_RTC_UDP_PORT: '0', ...options.env },
     stdio: options.logLines ? ['ignore', 'pipe', 'pipe'] : 'ignore',
   });
   if (options.logLines) {

@@ -34,6 +34,8 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     PARLEY_PORT: '0',
     PARLEY_DATA_DIR: dataDir,
     PARLEY_LOG_LEVEL: 'silent',
+    // Media on a free port: test servers run side by side, so none may take the default one.
+    PARLEY_RTC_UDP_PORT: '0',
     ...(pgSchema ? { PARLEY_DATABASE_URL: POSTGRES_URL } : {}),
     ...(backend.live === 'redis' ? { PARLEY_REDIS_URL: REDIS_URL, PARLEY_REDIS_PREFIX: `${uniqueName('t')}:` } : {}),
     ...env,

@@ -10,6 +10,7 @@ import { buildApp } from './http/app.ts';
 import { createLogger } from './log/createLogger.ts';
 import { openLiveState } from './live/index.ts';
 import type { CreatedProject } from './projects/service.ts';
+import { openMediaNetwork, type OpenedMediaNetwork } from './rtc/mediaNetwork.ts';
 import { createServices, type Services } from './services.ts';
 import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -53,10 +54,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // One logger for the whole server; Fastify's request logs are its children.
   const logger = createLogger(config.log);
   let live: Awaited<ReturnType<typeof openLiveState>> | undefined;
+  let media: OpenedMediaNetwork | undefined;
   try {
     await migrateToLatest(store.db);
     live = await openLiveState({ ...config.live, nodeId: config.node.id });
-    const services = createServices(store, live, config, logger);
+    media = await openMediaNetwork(config, logger);
+    const services = createServices(store, live, config, logger, media);
     // Sessions this node hosted when it last stopped (a crash, a kill) would otherwise stay open
     // forever and count as usage; nobody can be on this node before it listens.
     const closedSessions = await services.sessions.closeOpenSessions(config.node.id, LeaveReason.serverInternal, Date.now());
@@ -77,6 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const openedLive = live;
+    const openedMedia = media;
     return {
       app,
       services,
@@ -88,6 +92,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // Recorders leave before the calls end, so none mistakes the shutdown for a kick.
         await services.recordings.shutdown();
         await services.rtc.shutdown();
+        await openedMedia.close();
         // Their leaves get a few seconds to land even if the store is failing; what does not land
         // is closed by the next start (closeOpenSessions above).
         await services.sessions.stopWriting(SHUTDOWN_WRITE_GRACE_MS);
@@ -100,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
     };
   } catch (error) {
+    await media?.close().catch(() => {});
     await live?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;

@@ -27,6 +27,7 @@ import { WebhookOutbox } from './webhooks/outbox.ts';
 import { WebhookService } from './webhooks/service.ts';
 import { DeliveryWorker } from './webhooks/worker.ts';
 import type { Logger } from './log/logger.ts';
+import type { OpenedMediaNetwork } from './rtc/mediaNetwork.ts';
 
 export interface Services {
   store: Store;
@@ -49,6 +50,8 @@ export interface Services {
   /** Failed authentications per client IP and Customer ID, shared by the v1 and Agora edges. */
   authFailures: AuthFailureBudget;
   console: ConsoleService;
+  /** The SFU's addresses and UDP sockets; readiness reports its problems. */
+  media: OpenedMediaNetwork;
 }
 
 export function createServices(
@@ -56,6 +59,7 @@ export function createServices(
   live: LiveState,
   config: Pick<Config, 'node' | 'store' | 'auth' | 'rtc' | 'recording' | 'webhooks'>,
   log: Logger,
+  media: OpenedMediaNetwork,
 ): Services {
   const projects = new ProjectService(store.db, config.auth.secretKey);
   const events = new EventBus(log);
@@ -75,7 +79,7 @@ export function createServices(
     projects,
     events,
     directory: live.participants,
-    network: { address: config.rtc.address, portMin: config.rtc.portMin, portMax: config.rtc.portMax, connectTimeoutMs: config.rtc.connectTimeoutSeconds * 1000 },
+    network: media.network,
     sessionCaps: { perIp: config.rtc.maxSessionsPerIp, perToken: config.rtc.maxSessionsPerToken },
     nodeId: config.node.id,
     log,
@@ -98,6 +102,7 @@ export function createServices(
   });
   return {
     store,
+    media,
     storeWrites: new WriteProbe(store.db, config.node.id, () => sessions.retryWritesNow()),
     events,
     live,

@@ -32,7 +32,9 @@ const CASES: Record<string, Case> = {
   PARLEY_SECRET_KEY: { at: (c) => c.auth.secretKey, valid: ['s3cret', 's3cret'], unset: undefined },
   PARLEY_CORS_ORIGINS: { at: (c) => c.http.corsOrigins, valid: ['https://a.example, https://b.example', ['https://a.example', 'https://b.example']], unset: '*' },
   PARLEY_TOKEN_MAX_LIFETIME_SECONDS: { at: (c) => c.auth.tokenMaxLifetimeSeconds, valid: ['3600', 3600], unset: 86400 },
-  PARLEY_RTC_ADDRESS: { at: (c) => c.rtc.address, valid: ['192.0.2.7', '192.0.2.7'], unset: '127.0.0.1' },
+  PARLEY_RTC_ADDRESS: { at: (c) => c.rtc.addresses, valid: ['192.0.2.7, 10.0.0.4', ['192.0.2.7', '10.0.0.4']], unset: undefined },
+  PARLEY_RTC_PUBLIC_ADDRESS: { at: (c) => c.rtc.publicAddresses, valid: ['203.0.113.9', ['203.0.113.9']], unset: undefined },
+  PARLEY_RTC_UDP_PORT: { at: (c) => c.rtc.udpPort, valid: ['range', 'range'], unset: 7882 },
   PARLEY_RTC_PORT_MIN: { at: (c) => c.rtc.portMin, valid: ['30000', 30000], unset: 40000 },
   PARLEY_RTC_PORT_MAX: { at: (c) => c.rtc.portMax, valid: ['50000', 50000], unset: 40199 },
   PARLEY_RTC_CONNECT_TIMEOUT_SECONDS: { at: (c) => c.rtc.connectTimeoutSeconds, valid: ['3', 3], unset: 10 },
@@ -103,6 +105,10 @@ describe('loadConfig', () => {
       ['PARLEY_LOG_FORMAT', 'xml'],
       ['PARLEY_TOKEN_MAX_LIFETIME_SECONDS', '0'],
       ['PARLEY_TOKEN_MAX_LIFETIME_SECONDS', '1.5'],
+      ['PARLEY_RTC_ADDRESS', 'media.example'],
+      ['PARLEY_RTC_ADDRESS', '192.0.2.7,::1'],
+      ['PARLEY_RTC_PUBLIC_ADDRESS', '203.0.113.300'],
+      ['PARLEY_RTC_UDP_PORT', 'any'],
       ['PARLEY_RTC_PORT_MIN', '-1'],
       ['PARLEY_RTC_PORT_MAX', '70000'],
       ['PARLEY_RTC_CONNECT_TIMEOUT_SECONDS', 'soon'],
@@ -142,7 +148,7 @@ describe('loadConfig', () => {
       const config = loadConfig({ PARLEY_CORS_ORIGINS: '  ', PARLEY_NODE_ID: '', PARLEY_RTC_ADDRESS: '', PARLEY_DEV: '', PARLEY_DATABASE_URL: '', PARLEY_RECORDING_STORAGE: '' });
       expect(config.http.corsOrigins).toBe('*');
       expect(config.node).toEqual({ id: os.hostname(), dev: false });
-      expect(config.rtc.address).toBe('127.0.0.1');
+      expect(config.rtc.addresses).toBeUndefined();
       expect(config.store.databaseUrl).toBeUndefined();
       expect(config.recording.storage.kind).toBe('local');
     });
@@ -173,7 +179,7 @@ describe('loadConfig', () => {
   });
 
   it('fills every field of every section', () => {
-    const config = loadConfig({ PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r' });
+    const config = loadConfig({ PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r', PARLEY_RTC_ADDRESS: '10.0.0.4', PARLEY_RTC_PUBLIC_ADDRESS: '203.0.113.9' });
     for (const [section, fields] of Object.entries(config)) {
       for (const [field, value] of Object.entries(fields as object)) expect(value, `${section}.${field}`).toBeDefined();
     }

@@ -2,6 +2,7 @@
  * How one variable's text becomes a value. Every parser takes the raw text and the variable's
  * name, and throws a `ConfigError` that names the variable, so an operator knows what to fix.
  */
+import { isIPv4 } from 'node:net';
 import path from 'node:path';
 import { ConfigError, LOG_LEVELS, type LogLevel } from './types.ts';
 
@@ -69,3 +70,14 @@ export const origins: Parser<string[] | '*'> = (raw) => {
   if (trimmed === '' || trimmed === '*') return '*';
   return trimmed.split(',').map((origin) => origin.trim()).filter(Boolean);
 };
+
+/** A comma-separated list of IPv4 addresses (the SFU announces IPv4 host candidates only). */
+export const ipv4List: Parser<string[]> = (raw, name) => {
+  const addresses = raw.split(',').map((address) => address.trim()).filter(Boolean);
+  const wrong = addresses.find((address) => !isIPv4(address));
+  if (wrong !== undefined || addresses.length === 0) throw new ConfigError(`${name} must be IPv4 addresses separated by commas, got "${raw}"`);
+  return addresses;
+};
+
+/** A UDP port for every media connection, or `range` for a port per connection. */
+export const udpPortOrRange: Parser<number | 'range'> = (raw, name) => (raw.trim() === 'range' ? 'range' : port(raw, name));

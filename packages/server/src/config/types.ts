@@ -60,9 +60,13 @@ export interface AuthConfig {
 
 /** The SFU. */
 export interface RtcConfig {
-  /** Address announced to WebRTC clients as the media host candidate. */
-  address: string;
-  /** UDP ports the SFU may bind (each peer connection takes one). */
+  /** Local addresses media arrives on and is announced with; unset: found at start from the interfaces. */
+  addresses?: string[];
+  /** Public addresses announced too, for a node behind 1:1 NAT. */
+  publicAddresses?: string[];
+  /** The one UDP port of every media connection, or `range`: a port of portMin..portMax each. */
+  udpPort: number | 'range';
+  /** UDP ports the SFU may bind in `range` mode (each peer connection takes one or more). */
   portMin: number;
   portMax: number;
   /** A media connection not connected this long after it was negotiated is closed and its port freed. */

@@ -4,7 +4,7 @@
  * Configuration guide is generated from it (configTable.ts), so the two cannot drift.
  */
 import os from 'node:os';
-import { boolean, folder, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, url, type Parser } from './parsers.ts';
+import { boolean, folder, ipv4List, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, udpPortOrRange, url, type Parser } from './parsers.ts';
 import type { Config } from './types.ts';
 
 type SectionKey = { [S in keyof Config]: `${S}.${Extract<keyof Config[S], string>}` }[keyof Config];
@@ -87,20 +87,34 @@ export const VARIABLES: readonly Variable[] = [
   }),
   variable({
     name: 'PARLEY_RTC_ADDRESS',
-    key: 'rtc.address',
-    default: '127.0.0.1',
+    key: 'rtc.addresses',
     blankIsUnset: true,
-    parse: text,
-    meaning: "Address the SFU announces to WebRTC clients (set the host's LAN or public IP to call from other machines)",
+    parse: ipv4List,
+    shownDefault: '`127.0.0.1`; every non-loopback address of the host when `PARLEY_HOST` is not loopback',
+    meaning: 'Local IPv4 addresses (comma-separated) the SFU receives media on and announces to WebRTC clients',
+  }),
+  variable({
+    name: 'PARLEY_RTC_PUBLIC_ADDRESS',
+    key: 'rtc.publicAddresses',
+    blankIsUnset: true,
+    parse: ipv4List,
+    meaning: 'Public IPv4 addresses (comma-separated) also announced, for a node behind 1:1 NAT (a cloud VM): media still arrives on the local addresses',
+  }),
+  variable({
+    name: 'PARLEY_RTC_UDP_PORT',
+    key: 'rtc.udpPort',
+    default: '7882',
+    parse: udpPortOrRange,
+    meaning: 'The one UDP port every media connection shares (`0`: any free port); `range` gives each connection its own port of `PARLEY_RTC_PORT_MIN`–`PARLEY_RTC_PORT_MAX` instead',
   }),
   variable({
     name: 'PARLEY_RTC_PORT_MIN',
     key: 'rtc.portMin',
     default: '40000',
     parse: port,
-    meaning: 'Lowest UDP port for media; each connected client uses two (one to publish, one to receive)',
+    meaning: 'With `PARLEY_RTC_UDP_PORT=range`: lowest UDP port for media; each connected client uses two or more',
   }),
-  variable({ name: 'PARLEY_RTC_PORT_MAX', key: 'rtc.portMax', default: '40199', parse: port, meaning: 'Highest UDP port for media; greater than `PARLEY_RTC_PORT_MIN`' }),
+  variable({ name: 'PARLEY_RTC_PORT_MAX', key: 'rtc.portMax', default: '40199', parse: port, meaning: 'With `PARLEY_RTC_UDP_PORT=range`: highest UDP port for media; greater than `PARLEY_RTC_PORT_MIN`' }),
   variable({
     name: 'PARLEY_RTC_CONNECT_TIMEOUT_SECONDS',
     key: 'rtc.connectTimeoutSeconds',

@@ -124,6 +124,9 @@ export function installObservability(app: FastifyInstance, services: Services): 
     if (failingSince !== undefined) {
       throw new ApiError('unavailable', { reason: `Session writes have been failing since ${new Date(failingSince).toISOString()}; they are retried` });
     }
+    // A media address the host does not have: clients would get candidates they can never reach.
+    const [mediaProblem] = services.media.problems;
+    if (mediaProblem) throw new ApiError('unavailable', { reason: mediaProblem });
     return { status: 'ready', store: services.store.kind, live: services.live.kind };
   });
   app.get('/metrics', hidden, async (_request, reply) => {

@@ -91,7 +91,7 @@ export function rtcHarness(options: { perIp?: number; perToken?: number } = {}):
     bans: { deniedPrivileges: async () => new Set(denied) },
     events: bus,
     directory,
-    network: { address: '127.0.0.1', portMin: 49000, portMax: 49009, connectTimeoutMs: 10_000 },
+    network: { announced: ['127.0.0.1'], portMin: 49000, portMax: 49009, connectTimeoutMs: 10_000 },
     sessionCaps: { perIp: options.perIp ?? 100, perToken: options.perToken ?? 10 },
     nodeId: 'test',
     log,

@@ -1,16 +1,20 @@
 /**
  * Makes the SFU's werift peer connections with the options that matter offline and on loopback
- * (measured in FIELD-NOTES): no STUN servers, loopback host candidates, a bounded UDP port range,
+ * (measured in FIELD-NOTES): no STUN servers, the announced host candidates on one shared UDP port
+ * (udpMux.ts; or a bounded UDP port range, one port per connection),
  * one bundled transport, Opus and the video codecs of videoCodecs.ts (forwarded as they are, never
  * transcoded), and a small SCTP max-message-size for the data channel.
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, useSdesMid, useSdesRTPStreamId, type PeerConfig } from 'werift';
 import { DATA_LIMITS } from '@parley/protocol/data-channel';
+import type { UdpMux } from './udpMux.ts';
 import { forwardedVideoCodecs } from './videoCodecs.ts';
 
 export interface MediaNetwork {
-  /** Address announced in host candidates. */
-  address: string;
+  /** Addresses announced in host candidates. */
+  announced: string[];
+  /** Single-port mode: every connection's ICE runs over this mux's sockets. Unset: a port of the range each. */
+  mux?: UdpMux;
   portMin: number;
   portMax: number;
   /** A peer connection not connected this long after its first negotiation is closed, freeing its port. */
@@ -23,6 +27,21 @@ function isLoopback(address: string): boolean {
   return address === '127.0.0.1' || address === '::1' || address.startsWith('127.');
 }
 
+/** Where werift gathers and binds: the mux's sockets, or one port of the range per address. */
+function iceNetwork(network: MediaNetwork): Partial<PeerConfig> {
+  const [first] = network.announced;
+  // werift gathers the host's interface addresses plus these; naming the first one keeps it to the
+  // announced ones (it ignores the filter when no interface has the address, e.g. a public one).
+  const interfaceAddresses = first ? { iceInterfaceAddresses: { udp4: first } as PeerConfig['iceInterfaceAddresses'] } : {};
+  if (network.mux) return { iceUdpMux: network.mux, iceAdditionalHostAddresses: network.announced, ...interfaceAddresses };
+  return {
+    icePortRange: [network.portMin, network.portMax],
+    iceAdditionalHostAddresses: network.announced,
+    // Bound to loopback, the SFU offers exactly one candidate and connects at once.
+    ...(first && network.announced.length === 1 && isLoopback(first) ? interfaceAddresses : {}),
+  };
+}
+
 /** The SFU receives on publish connections and sends on subscribe connections. */
 export type PeerRole = 'publish' | 'subscribe';
 
@@ -30,10 +49,7 @@ export function peerConfig(network: MediaNetwork, role: PeerRole): Partial<PeerC
   return {
     iceServers: [],
     bundlePolicy: 'max-bundle',
-    icePortRange: [network.portMin, network.portMax],
-    iceAdditionalHostAddresses: [network.address],
-    // Bound to loopback, the SFU offers exactly one candidate and connects at once.
-    ...(isLoopback(network.address) ? { iceInterfaceAddresses: { udp4: network.address } as PeerConfig['iceInterfaceAddresses'] } : {}),
+    ...iceNetwork(network),
     iceUseIpv6: false,
     // Browsers refuse to send data channel messages above this; the relay's own limit is 1 KB.
     maxMessageSize: DATA_LIMITS.sctpMaxMessageSize,

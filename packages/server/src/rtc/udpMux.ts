@@ -1,0 +1,253 @@
+/**
+ * Runs the ICE of every media connection over one UDP port per local address, the way LiveKit
+ * and mediasoup's WebRtcServer do, instead of a socket per connection: the open ports stay the
+ * same however many clients join, so a firewall needs one rule and a node never runs out.
+ *
+ * Each werift ICE agent gets a virtual transport (see the `iceUdpMux` patch of werift). A datagram
+ * goes to the transport whose remote 5-tuple it comes from; a STUN binding request names its
+ * agent in USERNAME ("serverUfrag:clientUfrag") and teaches the mux its 5-tuple; a STUN response
+ * goes back to the transport that sent the request. Anything else from an unknown address is dropped.
+ */
+import dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+
+type Address = readonly [string, number];
+
+/** The shape werift's StunProtocol expects of a transport (common/src/transport.ts `Transport`). */
+export interface MuxTransport {
+  readonly type: 'udp';
+  readonly address: AddressInfo;
+  readonly addressFamily: 4;
+  closed: boolean;
+  onData: (data: Buffer, addr: Address) => void;
+  send: (data: Buffer, addr?: Address) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** One local socket, and the addresses announced to clients for it (its own, or a 1:1 NAT's public one). */
+export interface MuxBinding {
+  bindAddress: string;
+  announcedAddresses: string[];
+}
+
+const STUN_MAGIC_COOKIE = 0x2112a442;
+const STUN_HEADER_BYTES = 20;
+const STUN_BINDING_REQUEST = 0x0001;
+const STUN_ATTRIBUTE_USERNAME = 0x0006;
+
+export interface UdpMuxStats {
+  transports: number;
+  /** Datagrams from an address no transport knows that were not a binding request for a known ufrag. */
+  dropped: number;
+}
+
+class Endpoint {
+  /** Remote "ip:port" → transport, learnt from binding requests. */
+  readonly tuples = new Map<string, VirtualTransport>();
+  readonly transports = new Set<VirtualTransport>();
+  /** ufrag → transport; a cache over `transports`, refreshed when an agent restarts ICE with a new ufrag. */
+  readonly byUfrag = new Map<string, VirtualTransport>();
+  /** STUN transaction id (hex) of a request a transport sent → that transport, for the response. */
+  readonly transactions = new Map<string, VirtualTransport>();
+
+  readonly socket: dgram.Socket;
+  readonly mux: UdpMux;
+
+  constructor(socket: dgram.Socket, mux: UdpMux) {
+    this.socket = socket;
+    this.mux = mux;
+    socket.on('message', (data, rinfo) => this.#route(data, [rinfo.address, rinfo.port]));
+    // A send to an unreachable client raises an ICMP error here; it must not end the process.
+    socket.on('error', () => {});
+  }
+
+  findByUfrag(ufrag: string): VirtualTransport | undefined {
+    const cached = this.byUfrag.get(ufrag);
+    if (cached && cached.ufrag() === ufrag) return cached;
+    for (const transport of this.transports) {
+      if (transport.ufrag() === ufrag) {
+        this.byUfrag.set(ufrag, transport);
+        return transport;
+      }
+    }
+    this.byUfrag.delete(ufrag);
+    return undefined;
+  }
+
+  forget(transport: VirtualTransport): void {
+    this.transports.delete(transport);
+    for (const [key, owner] of this.tuples) if (owner === transport) this.tuples.delete(key);
+    for (const [key, owner] of this.byUfrag) if (owner === transport) this.byUfrag.delete(key);
+    for (const id of transport.pendingTransactions) this.transactions.delete(id);
+  }
+
+  #route(data: Buffer, from: Address): void {
+    const key = `${from[0]}:${from[1]}`;
+    const stun = isStun(data);
+    if (stun && data.readUInt16BE(0) === STUN_BINDING_REQUEST) {
+      // Binding requests are routed by ufrag even from a known tuple: a client port can be reused by a new connection.
+      const transport = this.findByUfrag(localUfrag(data) ?? '');
+      if (!transport) return this.mux.drop();
+      this.tuples.set(key, transport);
+      return transport.deliver(data, from);
+    }
+    if (stun && isResponse(data)) {
+      const id = transactionId(data);
+      const transport = this.transactions.get(id);
+      if (transport) {
+        this.transactions.delete(id);
+        transport.pendingTransactions.delete(id);
+        return transport.deliver(data, from);
+      }
+    }
+    const transport = this.tuples.get(key);
+    if (!transport) return this.mux.drop();
+    transport.deliver(data, from);
+  }
+}
+
+class VirtualTransport implements MuxTransport {
+  readonly type = 'udp' as const;
+  readonly addressFamily = 4 as const;
+  closed = false;
+  onData: (data: Buffer, addr: Address) => void = () => {};
+  readonly pendingTransactions = new Set<string>();
+  #lastRemote: Address | undefined;
+
+  readonly #endpoint: Endpoint;
+  readonly address: AddressInfo;
+  readonly ufrag: () => string;
+
+  constructor(endpoint: Endpoint, address: AddressInfo, ufrag: () => string) {
+    this.#endpoint = endpoint;
+    this.address = address;
+    this.ufrag = ufrag;
+  }
+
+  deliver(data: Buffer, from: Address): void {
+    if (this.closed) return;
+    this.#lastRemote = from;
+    try {
+      this.onData(data, from);
+    } catch {
+      // werift's own transport swallows errors of its receivers too: one bad packet must not stop the socket.
+    }
+  }
+
+  send = async (data: Buffer, addr?: Address): Promise<void> => {
+    const to = addr ?? this.#lastRemote;
+    if (this.closed || !to) return;
+    if (isStun(data) && !isResponse(data) && data.readUInt16BE(0) === STUN_BINDING_REQUEST) {
+      const id = transactionId(data);
+      this.pendingTransactions.add(id);
+      this.#endpoint.transactions.set(id, this);
+    }
+    this.#endpoint.socket.send(data, to[1], to[0]);
+  };
+
+  close = async (): Promise<void> => {
+    if (this.closed) return;
+    this.closed = true;
+    this.#endpoint.forget(this);
+  };
+}
+
+export class UdpMux {
+  /** Announced address → the endpoint whose socket carries it. */
+  readonly #endpoints = new Map<string, Endpoint>();
+  readonly #sockets: dgram.Socket[] = [];
+  #dropped = 0;
+
+  private constructor() {}
+
+  /** Binds one socket per binding on `port` (0: a free port, the same for every binding when possible). */
+  static async listen(bindings: MuxBinding[], port: number): Promise<UdpMux> {
+    const mux = new UdpMux();
+    try {
+      let chosen = port;
+      for (const binding of bindings) {
+        const socket = dgram.createSocket('udp4');
+        mux.#sockets.push(socket);
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind({ address: binding.bindAddress, port: chosen, exclusive: true }, () => {
+            socket.off('error', reject);
+            resolve();
+          });
+        });
+        chosen = socket.address().port;
+        const endpoint = new Endpoint(socket, mux);
+        for (const announced of binding.announcedAddresses) mux.#endpoints.set(announced, endpoint);
+      }
+    } catch (error) {
+      await mux.close();
+      throw error;
+    }
+    return mux;
+  }
+
+  /** The port of the first socket (every socket shares it unless `listen` was asked for port 0 and it was taken). */
+  get port(): number {
+    return this.#sockets[0]!.address().port;
+  }
+
+  get announcedAddresses(): string[] {
+    return [...this.#endpoints.keys()];
+  }
+
+  get stats(): UdpMuxStats {
+    const endpoints = new Set(this.#endpoints.values());
+    return { transports: [...endpoints].reduce((sum, endpoint) => sum + endpoint.transports.size, 0), dropped: this.#dropped };
+  }
+
+  drop(): void {
+    this.#dropped += 1;
+  }
+
+  /**
+   * A transport for an ICE agent's host candidate on `announcedAddress`; `ufrag` reads the agent's
+   * current local ufrag (it changes on ICE restart). werift skips addresses this rejects.
+   */
+  async createTransport(announcedAddress: string, ufrag: () => string): Promise<MuxTransport> {
+    const endpoint = this.#endpoints.get(announcedAddress);
+    if (!endpoint) throw new Error(`no media socket for ${announcedAddress}`);
+    const transport = new VirtualTransport(endpoint, { address: announcedAddress, family: 'IPv4', port: endpoint.socket.address().port }, ufrag);
+    endpoint.transports.add(transport);
+    return transport;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve())).catch(() => {})));
+    this.#sockets.length = 0;
+  }
+}
+
+function isStun(data: Buffer): boolean {
+  // RFC 5389: the two top bits of a STUN message are zero and bytes 4–7 hold the magic cookie.
+  return data.length >= STUN_HEADER_BYTES && (data[0]! & 0xc0) === 0 && data.readUInt32BE(4) === STUN_MAGIC_COOKIE;
+}
+
+function isResponse(data: Buffer): boolean {
+  // The class bits C1 (0x0100) set: a success (0x0100) or error (0x0110) response.
+  return (data.readUInt16BE(0) & 0x0100) !== 0;
+}
+
+function transactionId(data: Buffer): string {
+  return data.subarray(8, STUN_HEADER_BYTES).toString('hex');
+}
+
+/** The server's part of USERNAME ("serverUfrag:clientUfrag") of a binding request, if it has one. */
+function localUfrag(data: Buffer): string | undefined {
+  const end = Math.min(data.length, STUN_HEADER_BYTES + data.readUInt16BE(2));
+  let offset = STUN_HEADER_BYTES;
+  while (offset + 4 <= end) {
+    const type = data.readUInt16BE(offset);
+    const length = data.readUInt16BE(offset + 2);
+    if (type === STUN_ATTRIBUTE_USERNAME) {
+      const username = data.subarray(offset + 4, Math.min(offset + 4 + length, end)).toString('utf8');
+      return username.split(':')[0];
+    }
+    offset += 4 + Math.ceil(length / 4) * 4;
+  }
+  return undefined;
+}
