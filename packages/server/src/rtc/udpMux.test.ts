@@ -23,6 +23,8 @@ function stun(type: number, transactionId: Buffer, username?: string): Buffer {
 }
 const BINDING_REQUEST = 0x0001;
 const BINDING_SUCCESS = 0x0101;
+/** An agent's ufrags; without `remote`, the client's answer has not arrived yet. */
+const ufrags = (local: string, remote?: string) => () => ({ local, remote });
 const RTP_LIKE = Buffer.from([0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
 
 interface Client {
@@ -67,19 +69,19 @@ describe('UDP mux', () => {
   afterAll(() => mux.close());
 
   it('hands each agent its host candidate on the shared port, and refuses an address it has no socket for', async () => {
-    const local = await mux.createTransport('127.0.0.1', () => 'AAAA');
-    const nat = await mux.createTransport('203.0.113.5', () => 'BBBB');
+    const local = await mux.createTransport('127.0.0.1', ufrags('AAAA'));
+    const nat = await mux.createTransport('203.0.113.5', ufrags('BBBB'));
     expect(local.address).toMatchObject({ address: '127.0.0.1', port: mux.port });
     // Behind 1:1 NAT the public address is announced while the socket stays the local one.
     expect(nat.address).toMatchObject({ address: '203.0.113.5', port: mux.port });
-    await expect(mux.createTransport('198.51.100.1', () => 'CCCC')).rejects.toThrow(/no media socket/);
+    await expect(mux.createTransport('198.51.100.1', ufrags('CCCC'))).rejects.toThrow(/no media socket/);
     await local.close();
     await nat.close();
   });
 
   it('routes a binding request by the ufrag in USERNAME, then everything from that address to the same agent', async () => {
-    const first = await mux.createTransport('127.0.0.1', () => 'one1');
-    const second = await mux.createTransport('127.0.0.1', () => 'two2');
+    const first = await mux.createTransport('127.0.0.1', ufrags('one1'));
+    const second = await mux.createTransport('127.0.0.1', ufrags('two2'));
     const toFirst = collect(first);
     const toSecond = collect(second);
     const a = await client();
@@ -106,8 +108,8 @@ describe('UDP mux', () => {
   });
 
   it('routes a STUN response to the agent that sent the request, before that address is known', async () => {
-    const checker = await mux.createTransport('127.0.0.1', () => 'chk1');
-    const bystander = await mux.createTransport('127.0.0.1', () => 'byst');
+    const checker = await mux.createTransport('127.0.0.1', ufrags('chk1'));
+    const bystander = await mux.createTransport('127.0.0.1', ufrags('byst'));
     const toChecker = collect(checker);
     const toBystander = collect(bystander);
     const remote = await client();
@@ -119,24 +121,24 @@ describe('UDP mux', () => {
     send(remote, stun(BINDING_SUCCESS, transaction));
     await until(() => toChecker.length === 1);
     // A response nobody asked for is dropped.
-    const dropped = mux.stats.dropped;
+    const dropped = mux.stats.droppedUnknownAddress;
     send(remote, stun(BINDING_SUCCESS, randomBytes(12)));
-    await until(() => mux.stats.dropped === dropped + 1);
+    await until(() => mux.stats.droppedUnknownAddress === dropped + 1);
     expect(toBystander).toHaveLength(0);
     await checker.close();
     await bystander.close();
   });
 
   it('drops traffic from unknown addresses and unknown ufrags, and forgets an agent once it closes', async () => {
-    const agent = await mux.createTransport('127.0.0.1', () => 'gone');
+    const agent = await mux.createTransport('127.0.0.1', ufrags('gone'));
     const got = collect(agent);
     const stranger = await client();
     clients.push(stranger);
-    const dropped = mux.stats.dropped;
+    const before = mux.stats;
 
     send(stranger, RTP_LIKE);
     send(stranger, stun(BINDING_REQUEST, randomBytes(12), 'nope:x'));
-    await until(() => mux.stats.dropped === dropped + 2);
+    await until(() => mux.stats.droppedUnknownAddress === before.droppedUnknownAddress + 1 && mux.stats.droppedUnknownUfrag === before.droppedUnknownUfrag + 1);
 
     send(stranger, stun(BINDING_REQUEST, randomBytes(12), 'gone:x'));
     await until(() => got.length === 1);
@@ -144,26 +146,50 @@ describe('UDP mux', () => {
     await agent.close();
     expect(mux.stats.transports).toBe(transports - 1);
     send(stranger, RTP_LIKE);
-    await until(() => mux.stats.dropped === dropped + 3);
+    await until(() => mux.stats.droppedUnknownAddress === before.droppedUnknownAddress + 2);
     expect(got).toHaveLength(1);
   });
 
   it('follows an ICE restart: the agent is found by its new ufrag', async () => {
-    let ufrag = 'old1';
-    const agent = await mux.createTransport('127.0.0.1', () => ufrag);
+    let local = 'old1';
+    const agent = await mux.createTransport('127.0.0.1', () => ({ local, remote: 'r' }));
     const got = collect(agent);
     const remote = await client();
     clients.push(remote);
     send(remote, stun(BINDING_REQUEST, randomBytes(12), 'old1:r'));
     await until(() => got.length === 1);
 
-    ufrag = 'new2';
+    local = 'new2';
     send(remote, stun(BINDING_REQUEST, randomBytes(12), 'old1:r'));
     await settle();
     expect(got).toHaveLength(1);
     send(remote, stun(BINDING_REQUEST, randomBytes(12), 'new2:r'));
     await until(() => got.length === 2);
     await agent.close();
+  });
+
+  it('tells apart agents that drew the same ufrag by the client’s ufrag', async () => {
+    // werift's ufrags are 4 hex digits: among 300 agents, two sharing one is more likely than not.
+    const first = await mux.createTransport('127.0.0.1', ufrags('same', 'cli1'));
+    const second = await mux.createTransport('127.0.0.1', ufrags('same', 'cli2'));
+    const toFirst = collect(first);
+    const toSecond = collect(second);
+    const remote = await client();
+    clients.push(remote);
+    send(remote, stun(BINDING_REQUEST, randomBytes(12), 'same:cli2'));
+    await until(() => toSecond.length === 1);
+    expect(toFirst).toHaveLength(0);
+
+    // Until its client's answer arrives an agent matches on its own ufrag, only if no other has it.
+    const early = await mux.createTransport('127.0.0.1', ufrags('solo'));
+    const toEarly = collect(early);
+    send(remote, stun(BINDING_REQUEST, randomBytes(12), 'solo:cli3'));
+    await until(() => toEarly.length === 1);
+    const twin = await mux.createTransport('127.0.0.1', ufrags('solo'));
+    const dropped = mux.stats.droppedUnknownUfrag;
+    send(remote, stun(BINDING_REQUEST, randomBytes(12), 'solo:cli4'));
+    await until(() => mux.stats.droppedUnknownUfrag === dropped + 1);
+    for (const each of [first, second, early, twin]) await each.close();
   });
 
   it('fails to start on a port another socket holds', async () => {

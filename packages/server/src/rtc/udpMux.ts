@@ -35,18 +35,26 @@ const STUN_HEADER_BYTES = 20;
 const STUN_BINDING_REQUEST = 0x0001;
 const STUN_ATTRIBUTE_USERNAME = 0x0006;
 
+/** An agent's current ICE credentials: its own ufrag and, once known, the client's. */
+export interface IceUfrags {
+  local: string;
+  remote: string | undefined;
+}
+
 export interface UdpMuxStats {
   transports: number;
-  /** Datagrams from an address no transport knows that were not a binding request for a known ufrag. */
-  dropped: number;
+  /** Binding requests whose USERNAME names no agent (a stale or forged ufrag). */
+  droppedUnknownUfrag: number;
+  /** Other datagrams from an address no agent has heard a binding request from. */
+  droppedUnknownAddress: number;
 }
 
 class Endpoint {
   /** Remote "ip:port" → transport, learnt from binding requests. */
   readonly tuples = new Map<string, VirtualTransport>();
   readonly transports = new Set<VirtualTransport>();
-  /** ufrag → transport; a cache over `transports`, refreshed when an agent restarts ICE with a new ufrag. */
-  readonly byUfrag = new Map<string, VirtualTransport>();
+  /** USERNAME → transport; a cache over `transports`, refreshed when an agent restarts ICE with a new ufrag. */
+  readonly byUsername = new Map<string, VirtualTransport>();
   /** STUN transaction id (hex) of a request a transport sent → that transport, for the response. */
   readonly transactions = new Map<string, VirtualTransport>();
 
@@ -61,23 +69,36 @@ class Endpoint {
     socket.on('error', () => {});
   }
 
-  findByUfrag(ufrag: string): VirtualTransport | undefined {
-    const cached = this.byUfrag.get(ufrag);
-    if (cached && cached.ufrag() === ufrag) return cached;
+  /**
+   * The agent a binding request's USERNAME ("serverUfrag:clientUfrag") is for. werift's ufrags are
+   * only 4 hex digits, so among hundreds of agents two can share one: the client's ufrag tells
+   * them apart. An agent that does not know the client's yet (its answer is still on the way)
+   * matches on its own ufrag, when it is the only one with it.
+   */
+  findByUsername(username: string): VirtualTransport | undefined {
+    const cached = this.byUsername.get(username);
+    if (cached && matches(cached.ufrags(), username)) return cached;
+    this.byUsername.delete(username);
+    const [local] = username.split(':');
+    let exact: VirtualTransport | undefined;
+    const partial: VirtualTransport[] = [];
     for (const transport of this.transports) {
-      if (transport.ufrag() === ufrag) {
-        this.byUfrag.set(ufrag, transport);
-        return transport;
-      }
+      const ufrags = transport.ufrags();
+      if (ufrags.local !== local) continue;
+      if (matches(ufrags, username)) exact = transport;
+      else if (!ufrags.remote) partial.push(transport);
     }
-    this.byUfrag.delete(ufrag);
-    return undefined;
+    if (exact) {
+      this.byUsername.set(username, exact);
+      return exact;
+    }
+    return partial.length === 1 ? partial[0] : undefined;
   }
 
   forget(transport: VirtualTransport): void {
     this.transports.delete(transport);
     for (const [key, owner] of this.tuples) if (owner === transport) this.tuples.delete(key);
-    for (const [key, owner] of this.byUfrag) if (owner === transport) this.byUfrag.delete(key);
+    for (const [key, owner] of this.byUsername) if (owner === transport) this.byUsername.delete(key);
     for (const id of transport.pendingTransactions) this.transactions.delete(id);
   }
 
@@ -86,8 +107,8 @@ class Endpoint {
     const stun = isStun(data);
     if (stun && data.readUInt16BE(0) === STUN_BINDING_REQUEST) {
       // Binding requests are routed by ufrag even from a known tuple: a client port can be reused by a new connection.
-      const transport = this.findByUfrag(localUfrag(data) ?? '');
-      if (!transport) return this.mux.drop();
+      const transport = this.findByUsername(username(data) ?? '');
+      if (!transport) return this.mux.drop('droppedUnknownUfrag');
       this.tuples.set(key, transport);
       return transport.deliver(data, from);
     }
@@ -101,7 +122,7 @@ class Endpoint {
       }
     }
     const transport = this.tuples.get(key);
-    if (!transport) return this.mux.drop();
+    if (!transport) return this.mux.drop('droppedUnknownAddress');
     transport.deliver(data, from);
   }
 }
@@ -116,12 +137,12 @@ class VirtualTransport implements MuxTransport {
 
   readonly #endpoint: Endpoint;
   readonly address: AddressInfo;
-  readonly ufrag: () => string;
+  readonly ufrags: () => IceUfrags;
 
-  constructor(endpoint: Endpoint, address: AddressInfo, ufrag: () => string) {
+  constructor(endpoint: Endpoint, address: AddressInfo, ufrags: () => IceUfrags) {
     this.#endpoint = endpoint;
     this.address = address;
-    this.ufrag = ufrag;
+    this.ufrags = ufrags;
   }
 
   deliver(data: Buffer, from: Address): void {
@@ -156,7 +177,7 @@ export class UdpMux {
   /** Announced address → the endpoint whose socket carries it. */
   readonly #endpoints = new Map<string, Endpoint>();
   readonly #sockets: dgram.Socket[] = [];
-  #dropped = 0;
+  readonly #dropped = { droppedUnknownUfrag: 0, droppedUnknownAddress: 0 };
 
   private constructor() {}
 
@@ -197,21 +218,21 @@ export class UdpMux {
 
   get stats(): UdpMuxStats {
     const endpoints = new Set(this.#endpoints.values());
-    return { transports: [...endpoints].reduce((sum, endpoint) => sum + endpoint.transports.size, 0), dropped: this.#dropped };
+    return { transports: [...endpoints].reduce((sum, endpoint) => sum + endpoint.transports.size, 0), ...this.#dropped };
   }
 
-  drop(): void {
-    this.#dropped += 1;
+  drop(reason: Exclude<keyof UdpMuxStats, 'transports'>): void {
+    this.#dropped[reason] += 1;
   }
 
   /**
-   * A transport for an ICE agent's host candidate on `announcedAddress`; `ufrag` reads the agent's
-   * current local ufrag (it changes on ICE restart). werift skips addresses this rejects.
+   * A transport for an ICE agent's host candidate on `announcedAddress`; `ufrags` reads the agent's
+   * current credentials (they change on ICE restart). werift skips addresses this rejects.
    */
-  async createTransport(announcedAddress: string, ufrag: () => string): Promise<MuxTransport> {
+  async createTransport(announcedAddress: string, ufrags: () => IceUfrags): Promise<MuxTransport> {
     const endpoint = this.#endpoints.get(announcedAddress);
     if (!endpoint) throw new Error(`no media socket for ${announcedAddress}`);
-    const transport = new VirtualTransport(endpoint, { address: announcedAddress, family: 'IPv4', port: endpoint.socket.address().port }, ufrag);
+    const transport = new VirtualTransport(endpoint, { address: announcedAddress, family: 'IPv4', port: endpoint.socket.address().port }, ufrags);
     endpoint.transports.add(transport);
     return transport;
   }
@@ -236,16 +257,19 @@ function transactionId(data: Buffer): string {
   return data.subarray(8, STUN_HEADER_BYTES).toString('hex');
 }
 
-/** The server's part of USERNAME ("serverUfrag:clientUfrag") of a binding request, if it has one. */
-function localUfrag(data: Buffer): string | undefined {
+function matches(ufrags: IceUfrags, username: string): boolean {
+  return username === `${ufrags.local}:${ufrags.remote}`;
+}
+
+/** The USERNAME ("serverUfrag:clientUfrag") of a binding request, if it has one. */
+function username(data: Buffer): string | undefined {
   const end = Math.min(data.length, STUN_HEADER_BYTES + data.readUInt16BE(2));
   let offset = STUN_HEADER_BYTES;
   while (offset + 4 <= end) {
     const type = data.readUInt16BE(offset);
     const length = data.readUInt16BE(offset + 2);
     if (type === STUN_ATTRIBUTE_USERNAME) {
-      const username = data.subarray(offset + 4, Math.min(offset + 4 + length, end)).toString('utf8');
-      return username.split(':')[0];
+      return data.subarray(offset + 4, Math.min(offset + 4 + length, end)).toString('utf8');
     }
     offset += 4 + Math.ceil(length / 4) * 4;
   }

@@ -1,0 +1,85 @@
+/**
+ * A process of native bots for crowd tests and benchmarks: one process cannot hold more than
+ * about 100 wrtc clients (FIELD-NOTES: open files), so crowdBots.ts spreads a crowd over several.
+ *
+ * Reads one JSON line on stdin ({@link CrowdOrder}); each bot joins, subscribes to the speaker's
+ * audio and counts as connected once its subscribe connection is connected and an audio packet
+ * has arrived through it. Writes one JSON line ({@link CrowdReport}) when all are done, then
+ * waits: closing stdin makes every bot leave and the process exit.
+ */
+import readline from 'node:readline';
+import { buildRtcToken } from '@parley/token';
+import { BotClient } from './wrtcClient.ts';
+
+export interface CrowdOrder {
+  url: string;
+  appId: string;
+  appCertificate: string;
+  channel: string;
+  /** This process's bots. */
+  uids: number[];
+  /** Publishes audio (the bot with the first uid) instead of listening. */
+  speaker?: boolean;
+  speakerUid: number;
+  /** Bots joining at once. */
+  concurrency: number;
+  timeoutMs: number;
+}
+
+export interface CrowdReport {
+  connected: number;
+  /** ms from the first join to each bot's first audio packet, in order of uids. */
+  readyMs: number[];
+  errors: string[];
+}
+
+const order = JSON.parse(await new Promise<string>((resolve) => readline.createInterface({ input: process.stdin }).once('line', resolve))) as CrowdOrder;
+const token = (uid: number) =>
+  buildRtcToken({ appId: order.appId, appCertificate: order.appCertificate, channel: order.channel, uid, role: 'publisher', tokenExpireSeconds: 3600, privilegeExpireSeconds: 3600 });
+const join = (uid: number) => BotClient.join({ url: order.url, appId: order.appId, channel: order.channel, uid, token: token(uid), platform: 'bench' });
+
+const bots: BotClient[] = [];
+const report: CrowdReport = { connected: 0, readyMs: [], errors: [] };
+const started = performance.now();
+
+async function listen(uid: number): Promise<void> {
+  const bot = await join(uid);
+  bots.push(bot);
+  // The speaker publishes before anyone listens: the join answer lists what it publishes.
+  if (!bot.users.some((user) => user.uid === order.speakerUid && user.published.includes('audio'))) {
+    await bot.waitFor('user-published', (m) => m.uid === order.speakerUid && m.kind === 'audio', order.timeoutMs);
+  }
+  const reply = await bot.subscribe(order.speakerUid, 'audio');
+  if (reply.type !== 'ok') throw new Error(`subscribe: ${JSON.stringify(reply)}`);
+  const deadline = Date.now() + order.timeoutMs;
+  while (!(bot.timeline.connected !== undefined && (bot.audioChunksReceived.get(String(order.speakerUid)) ?? 0) > 0)) {
+    if (Date.now() > deadline) throw new Error(`uid ${uid}: ${bot.timeline.connected === undefined ? 'not connected' : 'no audio'}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  report.connected += 1;
+  report.readyMs.push(Math.round(performance.now() - started));
+}
+
+if (order.speaker) {
+  const speaker = await join(order.speakerUid);
+  bots.push(speaker);
+  await speaker.publish(['audio']);
+  report.connected = 1;
+} else {
+  const queue = [...order.uids];
+  await Promise.all(
+    Array.from({ length: order.concurrency }, async () => {
+      for (let uid = queue.shift(); uid !== undefined; uid = queue.shift()) {
+        await listen(uid).catch((error: Error) => report.errors.push(error.message));
+      }
+    }),
+  );
+}
+// The parent may be gone (a test timing out): a closed pipe must not crash the bots before they leave.
+process.stdout.on('error', () => {});
+process.stdout.write(`${JSON.stringify(report)}\n`);
+process.stdin.once('end', async () => {
+  await Promise.all(bots.map((bot) => bot.leave().catch(() => {})));
+  process.exit(0);
+});
+process.stdin.resume();
