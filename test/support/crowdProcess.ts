@@ -4,7 +4,7 @@
  *
  * Reads one JSON line on stdin ({@link CrowdOrder}); each bot joins, subscribes to the speaker's
  * audio and counts as connected once its subscribe connection is connected and an audio packet
- * has arrived through it. Writes one JSON line ({@link CrowdReport}) when all are done, then
+ * has arrived through it, then unsubscribes. Writes one JSON line ({@link CrowdReport}) when all are done, then
  * waits: closing stdin makes every bot leave and the process exit.
  */
 import readline from 'node:readline';
@@ -58,6 +58,9 @@ async function listen(uid: number): Promise<void> {
   }
   report.connected += 1;
   report.readyMs.push(Math.round(performance.now() - started));
+  // Forwarding one stream to hundreds of listeners is not what a crowd test measures: once audio
+  // has arrived the bot stops it, and its connection stays up on ICE consent checks alone.
+  await bot.request({ type: 'unsubscribe', requestId: '', uid: order.speakerUid, kind: 'audio' });
 }
 
 if (order.speaker) {

@@ -17,7 +17,13 @@ function hexToIpv4(hex: string): string {
 export function udpSocketsOf(pid: number | 'self'): UdpSocket[] {
   const inodes = new Set<string>();
   for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-    const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' }).match(/^socket:\[(\d+)\]$/);
+    let link: string;
+    try {
+      link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' });
+    } catch {
+      continue; // closed while the folder was read
+    }
+    const target = /^socket:\[(\d+)\]$/.exec(link);
     if (target) inodes.add(target[1]!);
   }
   return fs
