@@ -36,5 +36,7 @@ describe('a crowd on one UDP port', () => {
     expect(udpSocketsOf(process.pid)).toEqual([{ address: '127.0.0.1', port: mux.port }]);
     // One publish and one subscribe connection per listener, the speaker's publish, all on the mux.
     expect(mux.stats.transports).toBeGreaterThanOrEqual(LISTENERS + 1);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(Number(/^parley_rtc_udp_mux_connections (\d+)$/m.exec(metrics)?.[1])).toBe(mux.stats.transports);
   });
 });

@@ -108,6 +108,25 @@ export function installObservability(app: FastifyInstance, services: Services): 
       this.set(services.sessions.pendingWrites);
     },
   });
+  new Gauge({
+    name: 'parley_rtc_udp_mux_connections',
+    help: 'Media connections whose ICE runs over the shared UDP port (0 with PARLEY_RTC_UDP_PORT=range)',
+    registers: [registry],
+    collect() {
+      this.set(services.media.network.mux?.stats.transports ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'parley_rtc_udp_mux_dropped_datagrams',
+    help: 'Datagrams the shared UDP port dropped since start: binding requests for no known ufrag, or packets from an address no connection has checked',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      const stats = services.media.network.mux?.stats;
+      this.set({ reason: 'unknown_ufrag' }, stats?.droppedUnknownUfrag ?? 0);
+      this.set({ reason: 'unknown_address' }, stats?.droppedUnknownAddress ?? 0);
+    },
+  });
   app.get('/readyz', hidden, async () => {
     try {
       await Promise.all([services.store.ping(), services.live.ping()]);
