@@ -40,7 +40,7 @@ async function parleyFails(args: string[]): Promise<{ code: number; stderr: stri
 
 function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, PARLEY_LOG_LEVEL: 'info' },
+    env: { ...process.env, PARLEY_LOG_LEVEL: 'info', PARLEY_RTC_UDP_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

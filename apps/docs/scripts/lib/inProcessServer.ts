@@ -11,7 +11,7 @@ import { loadConfig, startServer } from '@parley/server';
 export async function withInProcessServer<T>(work: (url: string) => Promise<T>): Promise<T> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-docs-build-'));
   try {
-    const config = loadConfig({ PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent' });
+    const config = loadConfig({ PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', PARLEY_RTC_UDP_PORT: '0' });
     const server = await startServer(config, { bootstrap: false });
     try {
       return await work(server.url);
