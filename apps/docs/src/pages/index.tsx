@@ -12,6 +12,7 @@ const ENTRIES = [
   { to: '/reference', title: 'API reference', text: 'Every operation, generated from the server\'s OpenAPI document, each with a tester.' },
   { to: '/errors', title: 'Errors', text: 'The error envelope and every message the API answers with.' },
   { to: '/sdk-documentation/video-calling-sdk-guide', title: 'Web SDK guide', text: 'Join, publish and subscribe from the browser with @parley/rtc-sdk, Agora\'s API shape.' },
+  { to: '/sdk-documentation/quickstart-javascript', title: 'SDK quickstarts', text: 'A small app that joins a call, in plain JavaScript, React or Vue, built and run by the test suite.' },
   { to: '/sdk-documentation/migrating-from-agora', title: 'Migrating from Agora', text: 'What differs from Agora\'s Web SDK, generated from the SDK itself.' },
   { to: '/signaling/overview', title: 'Signaling protocol', text: 'The /v1/rtc WebSocket and its messages, enough to write a call client in any language.' },
   { to: '/webhooks', title: 'Webhooks', text: 'Signed notices of joins, leaves and recordings, with receivers in Node.js and Python.' },
