@@ -9,6 +9,7 @@ import { generatePassword } from './console/passwords.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './log/createLogger.ts';
 import { openLiveState } from './live/index.ts';
+import { readTlsPair, watchTlsFiles, type TlsFiles } from './net/tlsFiles.ts';
 import type { CreatedProject } from './projects/service.ts';
 import { createServices, type Services } from './services.ts';
 import { openStore } from './store/database.ts';
@@ -19,7 +20,7 @@ const SHUTDOWN_WRITE_GRACE_MS = 5_000;
 export interface RunningServer {
   app: FastifyInstance;
   services: Services;
-  /** Base URL, e.g. http://127.0.0.1:8080 */
+  /** Base URL, e.g. http://127.0.0.1:8080, or https://… when Parley serves TLS itself. */
   url: string;
   /** Set when this start created the first account: credentials to show once. */
   firstRun: FirstRun | undefined;
@@ -49,6 +50,9 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // Read first: a missing or broken certificate stops the start before anything is opened.
+  const tlsFiles: TlsFiles | undefined = config.http.tlsCert && config.http.tlsKey ? { cert: config.http.tlsCert, key: config.http.tlsKey } : undefined;
+  const tls = tlsFiles && readTlsPair(tlsFiles);
   const store = openStore({ ...config.store, ...(options.postgresSchema ? { postgresSchema: options.postgresSchema } : {}) });
   // One logger for the whole server; Fastify's request logs are its children.
   const logger = createLogger(config.log);
@@ -70,8 +74,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         : undefined;
     // Participants a crashed predecessor of this node registered are gone with it.
     await live.participants.clearNode(config.node.id);
-    const app = await buildApp({ config, services, logger });
+    const app = await buildApp({ config, services, logger, ...(tls ? { tls } : {}) });
     await app.listen({ host: config.http.host, port: config.http.port });
+    const tlsWatch = tlsFiles && tls && watchTlsFiles(app.server as unknown as import('node:tls').Server, tlsFiles, tls, logger);
+    if (tls) logger.info({ certificate: tls.summary }, 'serving HTTPS and WSS; the certificate is reloaded when its files change');
     // Sends what the outbox holds: what the last run left unsent, and the leaves closeOpenSessions just queued.
     await services.webhookWorker.start();
     const address = app.server.address();
@@ -80,12 +86,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return {
       app,
       services,
-      url: `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
+      url: `${tls ? 'https' : 'http'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
       firstRun,
       async close() {
         // Calls end first (sessions closed with a reason), then Fastify stops accepting and lets
         // in-flight requests finish, then the stores close.
         // Recorders leave before the calls end, so none mistakes the shutdown for a kick.
+        tlsWatch?.close();
         await services.recordings.shutdown();
         await services.rtc.shutdown();
         // Their leaves get a few seconds to land even if the store is failing; what does not land

@@ -23,9 +23,11 @@ function integer(name: string, min: number, max: number) {
 const dataDirOption = () => new Option('--data-dir <dir>', 'data folder of the embedded store (env PARLEY_DATA_DIR)');
 
 /** Flags stand in for their variables, so they win over the environment. */
-function overridesFrom(options: { host?: string; port?: number; dataDir?: string; dev?: boolean; webhookAllowPrivate?: boolean }): ConfigOverrides {
+function overridesFrom(options: { host?: string; port?: number; dataDir?: string; dev?: boolean; webhookAllowPrivate?: boolean; tlsCert?: string; tlsKey?: string }): ConfigOverrides {
   return {
     PARLEY_HOST: options.host,
+    PARLEY_TLS_CERT: options.tlsCert,
+    PARLEY_TLS_KEY: options.tlsKey,
     PARLEY_PORT: options.port?.toString(),
     PARLEY_DATA_DIR: options.dataDir,
     ...(options.dev ? { PARLEY_DEV: 'true' } : {}),
@@ -46,6 +48,8 @@ export function buildProgram(): Command {
     .option('--port <port>', 'HTTP port (env PARLEY_PORT, default 8080)', integer('port', 0, 65535))
     .addOption(dataDirOption())
     .option('--dev', 'dev mode: the demo call page at /call may mint tokens for the demo project (env PARLEY_DEV)')
+    .option('--tls-cert <file>', 'PEM certificate (and chain): serve HTTPS and WSS, reloaded when it changes; needs --tls-key (env PARLEY_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (env PARLEY_TLS_KEY)')
     .option('--webhook-allow-private', 'let webhooks go to loopback, private and link-local addresses (env PARLEY_WEBHOOK_ALLOW_PRIVATE)')
     .action((options) => serveCommand(loadConfig(process.env, overridesFrom(options))));
 

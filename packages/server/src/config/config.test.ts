@@ -31,6 +31,9 @@ const CASES: Record<string, Case> = {
   PARLEY_LOG_FORMAT: { at: (c) => c.log.format, valid: ['pretty', 'pretty'], unset: 'auto' },
   PARLEY_SECRET_KEY: { at: (c) => c.auth.secretKey, valid: ['s3cret', 's3cret'], unset: undefined },
   PARLEY_CORS_ORIGINS: { at: (c) => c.http.corsOrigins, valid: ['https://a.example, https://b.example', ['https://a.example', 'https://b.example']], unset: '*' },
+  PARLEY_TLS_CERT: { at: (c) => c.http.tlsCert, valid: ['/etc/parley/fullchain.pem', '/etc/parley/fullchain.pem'], unset: REQUIRED, with: { PARLEY_TLS_KEY: 'privkey.pem' } },
+  PARLEY_TLS_KEY: { at: (c) => c.http.tlsKey, valid: ['tls/privkey.pem', path.resolve('tls/privkey.pem')], unset: REQUIRED, with: { PARLEY_TLS_CERT: 'fullchain.pem' } },
+  PARLEY_TRUSTED_PROXIES: { at: (c) => c.http.trustedProxies, valid: ['127.0.0.1, 10.0.0.0/8,::1, loopback', ['127.0.0.1', '10.0.0.0/8', '::1', 'loopback']], unset: undefined },
   PARLEY_TOKEN_MAX_LIFETIME_SECONDS: { at: (c) => c.auth.tokenMaxLifetimeSeconds, valid: ['3600', 3600], unset: 86400 },
   PARLEY_RTC_ADDRESS: { at: (c) => c.rtc.address, valid: ['192.0.2.7', '192.0.2.7'], unset: '127.0.0.1' },
   PARLEY_RTC_PORT_MIN: { at: (c) => c.rtc.portMin, valid: ['30000', 30000], unset: 40000 },
@@ -101,6 +104,9 @@ describe('loadConfig', () => {
       ['PARLEY_LOG_LEVEL', 'loud'],
       ['PARLEY_LOG_LEVEL', ''],
       ['PARLEY_LOG_FORMAT', 'xml'],
+      ['PARLEY_TRUSTED_PROXIES', 'proxy.example'],
+      ['PARLEY_TRUSTED_PROXIES', '10.0.0.0/33'],
+      ['PARLEY_TRUSTED_PROXIES', '0'],
       ['PARLEY_TOKEN_MAX_LIFETIME_SECONDS', '0'],
       ['PARLEY_TOKEN_MAX_LIFETIME_SECONDS', '1.5'],
       ['PARLEY_RTC_PORT_MIN', '-1'],
@@ -124,6 +130,11 @@ describe('loadConfig', () => {
 
     it('PARLEY_RECORDING_S3_ENDPOINT=ftp://… with s3 storage', () => {
       expect(loadError({ ...S3_ENV, PARLEY_RECORDING_S3_ENDPOINT: 'ftp://minio' }).message).toContain('PARLEY_RECORDING_S3_ENDPOINT');
+    });
+
+    it('PARLEY_TLS_CERT without PARLEY_TLS_KEY, or the reverse, rather than plain HTTP', () => {
+      expect(loadError({ PARLEY_TLS_CERT: 'fullchain.pem' }).message).toMatch(/PARLEY_TLS_CERT \(--tls-cert\) and PARLEY_TLS_KEY \(--tls-key\) go together/);
+      expect(() => loadConfig({}, { PARLEY_TLS_KEY: 'privkey.pem' })).toThrow(/go together/);
     });
 
     it('PARLEY_RTC_PORT_MAX equal to or below PARLEY_RTC_PORT_MIN', () => {
@@ -153,6 +164,10 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads PARLEY_TRUSTED_PROXIES=2 as a hop count, the way Fastify counts proxies', () => {
+    expect(loadConfig({ PARLEY_TRUSTED_PROXIES: ' 2 ' }).http.trustedProxies).toBe(2);
+  });
+
   it('keeps recordings in <dataDir>/recordings by default, following --data-dir', () => {
     expect(loadConfig({}, { PARLEY_DATA_DIR: '/srv/parley' }).recording.storage).toEqual({ kind: 'local', dir: path.join('/srv/parley', 'recordings') });
   });
@@ -173,7 +188,7 @@ describe('loadConfig', () => {
   });
 
   it('fills every field of every section', () => {
-    const config = loadConfig({ PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r' });
+    const config = loadConfig({ PARLEY_TLS_CERT: 'c', PARLEY_TLS_KEY: 'k', PARLEY_TRUSTED_PROXIES: '1', PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r' });
     for (const [section, fields] of Object.entries(config)) {
       for (const [field, value] of Object.entries(fields as object)) expect(value, `${section}.${field}`).toBeDefined();
     }

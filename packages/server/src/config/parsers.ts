@@ -3,14 +3,15 @@
  * name, and throws a `ConfigError` that names the variable, so an operator knows what to fix.
  */
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { ConfigError, LOG_LEVELS, type LogLevel } from './types.ts';
 
 export type Parser<T> = (raw: string, name: string) => T;
 
 export const text: Parser<string> = (raw) => raw;
 
-/** A folder, made absolute against the working directory the server started in. */
-export const folder: Parser<string> = (raw) => path.resolve(raw);
+/** A folder or file, made absolute against the working directory the server started in. */
+export const absolutePath: Parser<string> = (raw) => path.resolve(raw);
 
 export const port: Parser<number> = (raw, name) => {
   const value = Number(raw);
@@ -68,4 +69,21 @@ export const origins: Parser<string[] | '*'> = (raw) => {
   const trimmed = raw.trim();
   if (trimmed === '' || trimmed === '*') return '*';
   return trimmed.split(',').map((origin) => origin.trim()).filter(Boolean);
+};
+
+/**
+ * Fastify's `trustProxy` value: a hop count (`1`: the peer is the proxy), or a comma-separated
+ * list of addresses, CIDR ranges and proxy-addr's names (`loopback`, `linklocal`, `uniquelocal`),
+ * checked by proxy-addr itself, the library Fastify resolves addresses with.
+ */
+export const trustedProxies: Parser<string[] | number> = (raw, name) => {
+  const trimmed = raw.trim();
+  if (/^\d+$/.test(trimmed)) return positiveInteger(trimmed, name);
+  const entries = trimmed.split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(entries);
+  } catch (error) {
+    throw new ConfigError(`${name} must be a hop count or comma-separated addresses and CIDR ranges: ${(error as Error).message}`);
+  }
+  return entries;
 };

@@ -24,6 +24,15 @@ export interface HttpConfig {
   port: number;
   /** Origins allowed to call the API from a browser; `*` allows any (credentials travel in headers, never cookies). */
   corsOrigins: string[] | '*';
+  /** PEM files of the certificate (with its chain) and its private key: both set, HTTPS and WSS; neither, plain HTTP. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /**
+   * Peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (Fastify's `trustProxy`):
+   * addresses, CIDR ranges and proxy-addr's names (`loopback`…), or a hop count. Unset: none, so a
+   * client cannot choose the address its rate limits and bans are counted under.
+   */
+  trustedProxies: string[] | number | undefined;
 }
 
 /** Durable state. */
