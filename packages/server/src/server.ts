@@ -2,6 +2,7 @@
  * Starting and stopping a Parley server: open the store and live state, migrate, make the demo
  * project on first start, listen, and shut down gracefully.
  */
+import type tls from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { LeaveReason } from '@parley/protocol';
 import type { Config } from './config/index.ts';
@@ -52,7 +53,7 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   // Read first: a missing or broken certificate stops the start before anything is opened.
   const tlsFiles: TlsFiles | undefined = config.http.tlsCert && config.http.tlsKey ? { cert: config.http.tlsCert, key: config.http.tlsKey } : undefined;
-  const tls = tlsFiles && readTlsPair(tlsFiles);
+  const tlsPair = tlsFiles && readTlsPair(tlsFiles);
   const store = openStore({ ...config.store, ...(options.postgresSchema ? { postgresSchema: options.postgresSchema } : {}) });
   // One logger for the whole server; Fastify's request logs are its children.
   const logger = createLogger(config.log);
@@ -74,10 +75,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         : undefined;
     // Participants a crashed predecessor of this node registered are gone with it.
     await live.participants.clearNode(config.node.id);
-    const app = await buildApp({ config, services, logger, ...(tls ? { tls } : {}) });
+    const app = await buildApp({ config, services, logger, ...(tlsPair ? { tls: tlsPair } : {}) });
     await app.listen({ host: config.http.host, port: config.http.port });
-    const tlsWatch = tlsFiles && tls && watchTlsFiles(app.server as unknown as import('node:tls').Server, tlsFiles, tls, logger);
-    if (tls) logger.info({ certificate: tls.summary }, 'serving HTTPS and WSS; the certificate is reloaded when its files change');
+    // With TLS, Fastify's server is an https.Server, which is a tls.Server.
+    const tlsWatch = tlsFiles && tlsPair && watchTlsFiles(app.server as unknown as tls.Server, tlsFiles, tlsPair, logger);
+    if (tlsPair) logger.info({ certificate: tlsPair.summary }, 'serving HTTPS and WSS; the certificate is reloaded when its files change');
     // Sends what the outbox holds: what the last run left unsent, and the leaves closeOpenSessions just queued.
     await services.webhookWorker.start();
     const address = app.server.address();
@@ -86,7 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return {
       app,
       services,
-      url: `${tls ? 'https' : 'http'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
+      url: `${tlsPair ? 'https' : 'http'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
       firstRun,
       async close() {
         // Calls end first (sessions closed with a reason), then Fastify stops accepting and lets

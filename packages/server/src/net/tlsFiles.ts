@@ -86,15 +86,21 @@ export function watchTlsFiles(server: tls.Server, files: TlsFiles, initial: TlsP
     current = next;
     log.info({ certificate: next.summary }, 'TLS certificate reloaded');
   };
-  const folders = new Set([path.dirname(files.cert), path.dirname(files.key)]);
-  const watchers = [...folders].map((folder) =>
-    fs
-      .watch(folder, { persistent: false }, () => {
+  const unwatched = (folder: string, error: Error) =>
+    log.error({ folder, reason: error.message }, 'cannot watch the TLS files for renewals: restart Parley to take a new certificate');
+  const watchers: fs.FSWatcher[] = [];
+  for (const folder of new Set([path.dirname(files.cert), path.dirname(files.key)])) {
+    // The server already serves the pair read at start; a folder it cannot watch costs renewals, not the start.
+    try {
+      const watcher = fs.watch(folder, { persistent: false }, () => {
         clearTimeout(timer);
         timer = setTimeout(reload, SETTLE_MS);
-      })
-      .on('error', (error) => log.error({ folder, reason: error.message }, 'cannot watch the TLS files for renewals any more: restart to take a new certificate')),
-  );
+      });
+      watchers.push(watcher.on('error', (error) => unwatched(folder, error)));
+    } catch (error) {
+      unwatched(folder, error as Error);
+    }
+  }
   return {
     close() {
       clearTimeout(timer);
