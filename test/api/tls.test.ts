@@ -12,23 +12,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited, freePort, httpsGet, PARLEY_BIN, serveProcess } from '../support/parleyProcess.ts';
 import { RawSignalingSocket } from '../support/rawSignaling.ts';
+import { selfSigned, type SelfSigned } from '../support/selfSigned.ts';
 import { waitUntil } from '../support/waitUntil.ts';
 
 const exec = promisify(execFile);
-
-interface Pem {
-  certFile: string;
-  keyFile: string;
-  cert: string;
-}
-
-/** A self-signed certificate for 127.0.0.1 with `name` as its common name (EC: made in milliseconds). */
-async function selfSigned(dir: string, name: string): Promise<Pem> {
-  const certFile = path.join(dir, `${name}.crt`);
-  const keyFile = path.join(dir, `${name}.key`);
-  await exec('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile]);
-  return { certFile, keyFile, cert: fs.readFileSync(certFile, 'utf8') };
-}
 
 /** The common name of the certificate a new TLS connection is shown. */
 function servedName(port: number, ca: string[]): Promise<string> {
@@ -50,8 +37,8 @@ function renameOver(target: string, content: string): void {
 
 describe('parley serve with --tls-cert and --tls-key', () => {
   let dir: string;
-  let first: Pem;
-  let second: Pem;
+  let first: SelfSigned;
+  let second: SelfSigned;
   let ca: string[];
   let port: number;
   let child: ChildProcess;
@@ -124,7 +111,7 @@ describe('parley serve with --tls-cert and --tls-key', () => {
 
 describe('parley serve refuses TLS settings it cannot use', () => {
   let dir: string;
-  let pair: Pem;
+  let pair: SelfSigned;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-tls-cli-'));
     pair = await selfSigned(dir, 'one');
