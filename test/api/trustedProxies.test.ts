@@ -1,7 +1,8 @@
 /**
  * PARLEY_TRUSTED_PROXIES: behind a trusted reverse proxy, the limits counted per client address
  * (failed-authentication budget, signaling sessions per address) count the address the proxy
- * forwards; from any other peer, a forged X-Forwarded-For changes nothing.
+ * forwards, and the console's cookie is Secure when the proxy says X-Forwarded-Proto: https; from
+ * any other peer, forged X-Forwarded-* headers change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
@@ -13,6 +14,14 @@ import { basic, call, startTestServer, withinOneMinuteWindow, type TestServer } 
 const BUDGET = 3;
 const [memory] = BACKENDS;
 
+/** Signs the first owner in with a cookie session, telling the server the client used https: is the cookie Secure? */
+async function cookieSecureWhenForwardedHttps(t: TestServer): Promise<boolean> {
+  const owner = t.server.firstRun!.consoleOwner;
+  const answer = await call(t.url, 'POST', '/v1/console/sessions', { body: { email: owner.email, password: owner.password }, headers: { 'x-forwarded-proto': 'https' } });
+  expect(answer.status).toBe(200);
+  return /;\s*Secure/i.test(answer.headers.get('set-cookie') ?? '');
+}
+
 /** `count` wrong secrets, each forwarded for `from`: the statuses answered. */
 async function failFrom(t: TestServer, project: CreatedProject, from: string, count: number): Promise<number[]> {
   const statuses: number[] = [];
@@ -23,11 +32,11 @@ async function failFrom(t: TestServer, project: CreatedProject, from: string, co
   return statuses;
 }
 
-describe('failed-authentication budget behind a trusted proxy (PARLEY_TRUSTED_PROXIES=127.0.0.1)', () => {
+describe('behind a trusted proxy (PARLEY_TRUSTED_PROXIES=127.0.0.1)', () => {
   let t: TestServer;
   let project: CreatedProject;
   beforeAll(async () => {
-    t = await startTestServer(memory!, { PARLEY_TRUSTED_PROXIES: '127.0.0.1', PARLEY_AUTH_FAILURES_PER_IP: String(BUDGET), PARLEY_RTC_MAX_SESSIONS_PER_IP: '1' });
+    t = await startTestServer(memory!, { PARLEY_TRUSTED_PROXIES: '127.0.0.1', PARLEY_AUTH_FAILURES_PER_IP: String(BUDGET), PARLEY_RTC_MAX_SESSIONS_PER_IP: '1' }, { bootstrap: true });
     project = await t.createProject('enterprise');
   });
   afterAll(() => t.stop());
@@ -39,6 +48,10 @@ describe('failed-authentication budget behind a trusted proxy (PARLEY_TRUSTED_PR
     expect(await failFrom(t, project, '198.18.0.2', 1)).toEqual([401]);
     const right = await call(t.url, 'GET', `/v1/projects/${project.appId}/channels`, { auth: basic(project.customerId, project.customerSecret!), headers: { 'x-forwarded-for': '198.18.0.2' } });
     expect(right.status).toBe(200);
+  });
+
+  it("makes the console's cookie Secure when the proxy forwards an https request", async () => {
+    expect(await cookieSecureWhenForwardedHttps(t)).toBe(true);
   });
 
   it('caps signaling sessions per forwarded address on the WebSocket upgrade', async () => {
@@ -59,11 +72,11 @@ describe('failed-authentication budget behind a trusted proxy (PARLEY_TRUSTED_PR
   });
 });
 
-describe('failed-authentication budget with no trusted proxy (the default)', () => {
+describe('with no trusted proxy (the default)', () => {
   let t: TestServer;
   let project: CreatedProject;
   beforeAll(async () => {
-    t = await startTestServer(memory!, { PARLEY_AUTH_FAILURES_PER_IP: String(BUDGET) });
+    t = await startTestServer(memory!, { PARLEY_AUTH_FAILURES_PER_IP: String(BUDGET) }, { bootstrap: true });
     project = await t.createProject('enterprise');
   });
   afterAll(() => t.stop());
@@ -72,5 +85,9 @@ describe('failed-authentication budget with no trusted proxy (the default)', () 
     await withinOneMinuteWindow();
     expect(await failFrom(t, project, '198.18.0.1', BUDGET)).toEqual([401, 401, 401]);
     expect(await failFrom(t, project, '198.18.0.2', 1)).toEqual([429]);
+  });
+
+  it('ignores a forged X-Forwarded-Proto: the cookie over plain HTTP is not Secure', async () => {
+    expect(await cookieSecureWhenForwardedHttps(t)).toBe(false);
   });
 });
