@@ -68,6 +68,8 @@ type Draft = Omit<Config, 'recording'> & {
 function finish(draft: Draft): Config {
   // werift needs a range of at least two ports.
   if (draft.rtc.portMax <= draft.rtc.portMin) throw new ConfigError('PARLEY_RTC_PORT_MAX must be greater than PARLEY_RTC_PORT_MIN');
+  // Half a TURN setup would hand clients URLs they cannot authenticate to, or mint for no server.
+  if ((draft.rtc.turnUrls === undefined) !== (draft.rtc.turnSecret === undefined)) throw new ConfigError('PARLEY_TURN_URLS and PARLEY_TURN_SECRET go together: set both or neither');
   return { ...draft, recording: { ...draft.recording, storage: recordingStorage(draft.recording.storage, draft.store.dataDir) } };
 }
 

@@ -3,6 +3,7 @@
  * name, and throws a `ConfigError` that names the variable, so an operator knows what to fix.
  */
 import path from 'node:path';
+import { parseTurnUrl } from '../turn/turnUrl.ts';
 import { ConfigError, LOG_LEVELS, type LogLevel } from './types.ts';
 
 export type Parser<T> = (raw: string, name: string) => T;
@@ -68,4 +69,15 @@ export const origins: Parser<string[] | '*'> = (raw) => {
   const trimmed = raw.trim();
   if (trimmed === '' || trimmed === '*') return '*';
   return trimmed.split(',').map((origin) => origin.trim()).filter(Boolean);
+};
+
+/** A comma-separated list of TURN URLs, each checked (`turn:host[:port][?transport=udp|tcp]`, `turns:host[:port]`). */
+export const turnUrls: Parser<string[]> = (raw, name) => {
+  const urls = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  if (urls.length === 0) throw new ConfigError(`${name} lists no URL`);
+  for (const item of urls) {
+    const parsed = parseTurnUrl(item);
+    if ('error' in parsed) throw new ConfigError(`${name}: ${parsed.error}`);
+  }
+  return urls;
 };
