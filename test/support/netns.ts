@@ -32,8 +32,11 @@ export interface NatClient {
   chromiumPath: string;
   /** Runs a command inside the client namespace. */
   exec(command: string[]): Promise<{ stdout: string; stderr: string }>;
-  /** Drops every UDP packet the client sends (as a firewall that lets only TCP out), or lifts it. */
-  blockUdp(blocked: boolean): Promise<void>;
+  /**
+   * The client's outgoing firewall, replacing the previous one: drop every UDP packet (as networks
+   * that let only TCP out), and/or TCP to the given ports. `{}` lets everything out again.
+   */
+  firewall(rules: { dropUdp?: boolean; dropTcpPorts?: number[] }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -142,9 +145,14 @@ export async function createNatClient(): Promise<NatClient> {
     clientAddress,
     chromiumPath,
     exec: (command) => inNamespace(client, command),
-    async blockUdp(blocked) {
+    async firewall({ dropUdp = false, dropTcpPorts = [] }) {
+      const rules = [
+        ...(dropUdp ? ['oifname != "lo" meta l4proto udp drop'] : []),
+        ...(dropTcpPorts.length > 0 ? [`oifname != "lo" tcp dport { ${dropTcpPorts.join(', ')} } drop`] : []),
+      ];
+      // Declaring the table first makes the delete succeed whether or not it existed.
       await nft(client, `table inet ${id}fw\ndelete table inet ${id}fw\n`);
-      if (blocked) await nft(client, `table inet ${id}fw {\n chain output {\n  type filter hook output priority filter; policy accept;\n  oifname != "lo" meta l4proto udp drop\n }\n}\n`);
+      if (rules.length > 0) await nft(client, `table inet ${id}fw {\n chain output {\n  type filter hook output priority filter; policy accept;\n${rules.map((rule) => `  ${rule}\n`).join('')} }\n}\n`);
     },
     close,
   };
