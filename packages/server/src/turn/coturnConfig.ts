@@ -99,13 +99,13 @@ export function coturnConfig(settings: CoturnSettings): string {
     '',
     ...(secure.length > 0
       ? [
-          '# turns: needs a certificate browsers trust for the URL\'s host name (Let\'s Encrypt works; coturn reads it at start).',
+        '# turns: needs a certificate browsers trust for the URL\'s host name (Let\'s Encrypt works; coturn reads it at start).',
           `cert=${settings.cert ?? '/etc/coturn/certs/fullchain.pem'}`,
           `pkey=${settings.pkey ?? '/etc/coturn/certs/privkey.pem'}`,
           'no-tlsv1',
           'no-tlsv1_1',
           '',
-        ]
+      ]
       : []),
     '# Peers: relays may reach the public internet and the SFU, nothing else private.',
     'no-multicast-peers',
