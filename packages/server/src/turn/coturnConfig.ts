@@ -60,6 +60,18 @@ function twoPorts(urls: TurnUrl[], what: string): number[] {
   return ports;
 }
 
+/** turns: needs a certificate browsers trust for the URL's host name. */
+function tlsLines(settings: CoturnSettings): string[] {
+  return [
+    "# turns: needs a certificate browsers trust for the URL's host name (Let's Encrypt works; coturn reads it at start).",
+    `cert=${settings.cert ?? '/etc/coturn/certs/fullchain.pem'}`,
+    `pkey=${settings.pkey ?? '/etc/coturn/certs/privkey.pem'}`,
+    'no-tlsv1',
+    'no-tlsv1_1',
+    '',
+  ];
+}
+
 export function coturnConfig(settings: CoturnSettings): string {
   const urls = settings.urls.map((raw) => {
     const parsed = parseTurnUrl(raw);
@@ -97,16 +109,7 @@ export function coturnConfig(settings: CoturnSettings): string {
     'min-port=49152',
     'max-port=65535',
     '',
-    ...(secure.length > 0
-      ? [
-        '# turns: needs a certificate browsers trust for the URL\'s host name (Let\'s Encrypt works; coturn reads it at start).',
-          `cert=${settings.cert ?? '/etc/coturn/certs/fullchain.pem'}`,
-          `pkey=${settings.pkey ?? '/etc/coturn/certs/privkey.pem'}`,
-          'no-tlsv1',
-          'no-tlsv1_1',
-          '',
-      ]
-      : []),
+    ...(secure.length > 0 ? tlsLines(settings) : []),
     '# Peers: relays may reach the public internet and the SFU, nothing else private.',
     'no-multicast-peers',
     ...DENIED_PEER_RANGES.map((range) => `denied-peer-ip=${range}`),
