@@ -46,6 +46,8 @@ export async function startCoturn(config: string, host: string, readyPort: numbe
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // A missing binary is an 'error' event, not an exit: without a listener it would crash the test run.
+  child.once('error', (error) => (output += `${error.message} (install Debian's coturn: apt-get install coturn)\n`));
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -57,7 +59,7 @@ export async function startCoturn(config: string, host: string, readyPort: numbe
   };
   const deadline = Date.now() + 10_000;
   while (!(await accepts(host, readyPort))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (child.exitCode !== null || child.pid === undefined || Date.now() > deadline) {
       await stop();
       throw new Error(`coturn did not start:\n${output}`);
     }
