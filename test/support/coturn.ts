@@ -36,9 +36,45 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
+const DIR_PREFIX = 'parley-coturn-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Stops coturns that a crashed earlier run left behind: each run's folder is named after the test
+ * process, and holds coturn's pid file. Only a process whose command line names that folder's
+ * configuration is killed.
+ */
+function stopStaleCoturns(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const owner = Number(new RegExp(`^${DIR_PREFIX}(\\d+)-`).exec(name)?.[1] ?? NaN);
+    if (!Number.isInteger(owner) || alive(owner)) continue;
+    const dir = path.join(os.tmpdir(), name);
+    const pid = Number(readOrEmpty(path.join(dir, 'turnserver.pid')).trim());
+    if (pid > 0 && readOrEmpty(`/proc/${pid}/cmdline`).includes(path.join(dir, 'turnserver.conf'))) process.kill(pid, 'SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Starts `turnserver -c <config>` and waits until it accepts TCP on `host:readyPort`. */
 export async function startCoturn(config: string, host: string, readyPort: number): Promise<Coturn> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-coturn-'));
+  stopStaleCoturns();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${DIR_PREFIX}${process.pid}-`));
   const configFile = path.join(dir, 'turnserver.conf');
   fs.writeFileSync(configFile, config, { mode: 0o600 });
   // Its own user database and pid file, so nothing lands in /var.
