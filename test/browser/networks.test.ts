@@ -77,7 +77,7 @@ describe('calls from behind a NAT, directly and through coturn', () => {
   const mediaPath = (page: Page) => page.evaluate(() => window.client.getRTCStats() as { LocalCandidateType: string; RelayProtocol: string });
 
   /** The NAT'ed tab and a host tab in one channel: video and audio both ways, then both leave. Resolves with the NAT'ed tab's media path. */
-  async function callBothWays(channel: string): Promise<{ LocalCandidateType: string; RelayProtocol: string }> {
+  async function callBothWays(channel: string, whileConnected?: (far: Page) => Promise<void>): Promise<{ LocalCandidateType: string; RelayProtocol: string }> {
     const far = await natTabs.joinTab(channel, 'far');
     const near = await hostTabs.joinTab(channel, 'near');
     try {
@@ -87,6 +87,7 @@ describe('calls from behind a NAT, directly and through coturn', () => {
       expect(fromNear.audioBytes).toBeGreaterThan(0);
       expect(fromFar.frames, 'video decoded on the host').toBeGreaterThanOrEqual(20);
       expect(fromFar.audioBytes).toBeGreaterThan(0);
+      await whileConnected?.(far);
       return await until(() => mediaPath(far), (p) => p.LocalCandidateType !== '', 5_000);
     } finally {
       await Promise.all([far, near].map(async (page) => {
@@ -109,6 +110,25 @@ describe('calls from behind a NAT, directly and through coturn', () => {
 
   it('with all UDP dropped and only TURN over TLS open, the call relays through coturn over TLS', async () => {
     await nat.firewall({ dropUdp: true, dropTcpPorts: [TURN_PORT] });
-    expect(await callBothWays('nat-turn-tls')).toMatchObject({ LocalCandidateType: 'relay', RelayProtocol: 'tls' });
+    const media = await callBothWays('nat-turn-tls', async (far) => {
+      // A token renewal brings fresh TURN credentials, which the SDK hands both live connections.
+      const before = await far.evaluate(() => {
+        const renewed: string[][] = [];
+        (window as any).renewed = renewed;
+        const setConfiguration = RTCPeerConnection.prototype.setConfiguration;
+        RTCPeerConnection.prototype.setConfiguration = function (this: RTCPeerConnection, configuration?: RTCConfiguration) {
+          renewed.push((configuration?.iceServers ?? []).map((server) => server.username ?? ''));
+          return setConfiguration.call(this, configuration);
+        };
+        return window.client.getRTCStats().RecvBytes as number;
+      });
+      await far.evaluate((fresh) => window.client.renewToken(fresh), token('nat-turn-tls', 'far'));
+      const renewed: string[][] = await far.evaluate(() => (window as any).renewed);
+      expect(renewed).toHaveLength(2);
+      for (const usernames of renewed) expect(usernames).toEqual([expect.stringMatching(/^\d+:[0-9a-f]+$/)]);
+      // Media keeps flowing through the relay after the change.
+      expect(await until(() => far.evaluate(() => window.client.getRTCStats().RecvBytes as number), (bytes) => bytes > before + 20_000, 5_000)).toBeGreaterThan(before + 20_000);
+    });
+    expect(media).toMatchObject({ LocalCandidateType: 'relay', RelayProtocol: 'tls' });
   });
 });

@@ -31,5 +31,11 @@ export function peerConfiguration(iceServers: RTCIceServer[] | undefined, extra:
  * restart or a TURN allocation refresh after the old ones expire still authenticates.
  */
 export function renewIceServers(pc: RTCPeerConnection | undefined, iceServers: RTCIceServer[]): void {
-  pc?.setConfiguration({ ...pc.getConfiguration(), iceServers });
+  if (!pc || pc.signalingState === 'closed') return;
+  try {
+    pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+  } catch {
+    // A browser that refuses the change keeps the credentials it has: the media path in use goes
+    // on, and the next connection the SDK makes starts with the fresh ones.
+  }
 }
