@@ -77,6 +77,7 @@ export function createServices(
     directory: live.participants,
     network: { address: config.rtc.address, portMin: config.rtc.portMin, portMax: config.rtc.portMax, connectTimeoutMs: config.rtc.connectTimeoutSeconds * 1000 },
     sessionCaps: { perIp: config.rtc.maxSessionsPerIp, perToken: config.rtc.maxSessionsPerToken },
+    ...(config.rtc.turnUrls && config.rtc.turnSecret ? { turn: { urls: config.rtc.turnUrls, secret: config.rtc.turnSecret, ttlSeconds: config.rtc.turnTtlSeconds } } : {}),
     nodeId: config.node.id,
     log,
   });

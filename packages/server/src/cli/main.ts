@@ -1,6 +1,6 @@
 /**
  * The `parley` command line: serve, project create and list, user create, list and reset-password,
- * token create, migrate.
+ * token create, turn config, migrate.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, type ConfigOverrides } from '../config/index.ts';
@@ -10,6 +10,7 @@ import { createProjectCommand } from './projectCreate.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { createTokenCommand } from './tokenCreate.ts';
+import { turnConfigCommand } from './turnConfig.ts';
 import { createUserCommand, listProjectsCommand, listUsersCommand, resetPasswordCommand } from './userCommands.ts';
 
 function integer(name: string, min: number, max: number) {
@@ -108,6 +109,16 @@ export function buildProgram(): Command {
     .option('--expire <seconds>', 'lifetime in seconds (1-86400)', integer('expire', 1, 86400), 3600)
     .addOption(dataDirOption())
     .action((options) => createTokenCommand(loadConfig(process.env, overridesFrom(options)), options));
+
+  const turn = program.command('turn').description('TURN relays (coturn) for clients behind firewalls');
+  turn
+    .command('config')
+    .description('print a coturn turnserver.conf matching PARLEY_TURN_URLS, PARLEY_TURN_SECRET and PARLEY_RTC_ADDRESS')
+    .option('--realm <realm>', 'coturn realm (default: the host of the first TURN URL)')
+    .option('--listening-ip <ip>', 'address coturn listens on (repeatable; default every interface)', (ip: string, previous: string[] = []) => [...previous, ip])
+    .option('--cert <file>', 'TLS certificate for turns: URLs')
+    .option('--pkey <file>', 'TLS private key for turns: URLs')
+    .action((options) => turnConfigCommand(loadConfig(process.env), options));
 
   program
     .command('migrate')

@@ -41,6 +41,15 @@ const CASES: Record<string, Case> = {
   PARLEY_RTC_CONNECT_TIMEOUT_SECONDS: { at: (c) => c.rtc.connectTimeoutSeconds, valid: ['3', 3], unset: 10 },
   PARLEY_RTC_MAX_SESSIONS_PER_IP: { at: (c) => c.rtc.maxSessionsPerIp, valid: ['5', 5], unset: 100 },
   PARLEY_RTC_MAX_SESSIONS_PER_TOKEN: { at: (c) => c.rtc.maxSessionsPerToken, valid: ['2', 2], unset: 10 },
+  // TURN URLs and secret go together: each is required once the other is set.
+  PARLEY_TURN_URLS: {
+    at: (c) => c.rtc.turnUrls,
+    valid: ['turn:198.18.0.1:3478?transport=udp, turns:turn.example.com', ['turn:198.18.0.1:3478?transport=udp', 'turns:turn.example.com']],
+    unset: REQUIRED,
+    with: { PARLEY_TURN_SECRET: 's' },
+  },
+  PARLEY_TURN_SECRET: { at: (c) => c.rtc.turnSecret, valid: ['coturn-secret', 'coturn-secret'], unset: REQUIRED, with: { PARLEY_TURN_URLS: 'turn:turn.example.com' } },
+  PARLEY_TURN_TTL_SECONDS: { at: (c) => c.rtc.turnTtlSeconds, valid: ['600', 600], unset: 86400 },
   PARLEY_DEV: { at: (c) => c.node.dev, valid: ['yes', true], unset: false },
   PARLEY_NODE_ID: { at: (c) => c.node.id, valid: ['node-a', 'node-a'], unset: os.hostname() },
   PARLEY_FFMPEG_PATH: { at: (c) => c.recording.ffmpegPath, valid: ['/opt/ffmpeg', '/opt/ffmpeg'], unset: undefined },
@@ -137,6 +146,23 @@ describe('loadConfig', () => {
       expect(() => loadConfig({}, { PARLEY_TLS_KEY: 'privkey.pem' })).toThrow(/go together/);
     });
 
+    it.each([
+      'http://turn.example.com',
+      'turn:',
+      'turn:turn.example.com:0',
+      'turn:turn.example.com:99999',
+      'turn:turn.example.com?transport=sctp',
+      'turns:turn.example.com?transport=udp',
+      'turn:turn.example.com,stun:turn.example.com',
+      ' , ',
+    ])('PARLEY_TURN_URLS=%s', (value) => {
+      expect(loadError({ PARLEY_TURN_URLS: value, PARLEY_TURN_SECRET: 's' }).message).toContain('PARLEY_TURN_URLS');
+    });
+
+    it('PARLEY_TURN_TTL_SECONDS=0', () => {
+      expect(loadError({ PARLEY_TURN_TTL_SECONDS: '0' }).message).toContain('PARLEY_TURN_TTL_SECONDS');
+    });
+
     it('PARLEY_RTC_PORT_MAX equal to or below PARLEY_RTC_PORT_MIN', () => {
       expect(loadError({ PARLEY_RTC_PORT_MIN: '41000', PARLEY_RTC_PORT_MAX: '41000' }).message).toContain('PARLEY_RTC_PORT_MAX');
       expect(loadError({ PARLEY_RTC_PORT_MIN: '41000', PARLEY_RTC_PORT_MAX: '40000' }).message).toContain('PARLEY_RTC_PORT_MAX');
@@ -188,7 +214,7 @@ describe('loadConfig', () => {
   });
 
   it('fills every field of every section', () => {
-    const config = loadConfig({ PARLEY_TLS_CERT: 'c', PARLEY_TLS_KEY: 'k', PARLEY_TRUSTED_PROXIES: '1', PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r' });
+    const config = loadConfig({ PARLEY_TLS_CERT: 'c', PARLEY_TLS_KEY: 'k', PARLEY_TRUSTED_PROXIES: '1', PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r', PARLEY_TURN_URLS: 'turn:t', PARLEY_TURN_SECRET: 's' });
     for (const [section, fields] of Object.entries(config)) {
       for (const [field, value] of Object.entries(fields as object)) expect(value, `${section}.${field}`).toBeDefined();
     }

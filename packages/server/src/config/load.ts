@@ -74,6 +74,8 @@ function finish(draft: Draft): Config {
   if ((draft.http.tlsCert === undefined) !== (draft.http.tlsKey === undefined)) {
     throw new ConfigError('PARLEY_TLS_CERT (--tls-cert) and PARLEY_TLS_KEY (--tls-key) go together: set both to serve HTTPS, or neither');
   }
+  // Half a TURN setup would hand clients URLs they cannot authenticate to, or mint for no server.
+  if ((draft.rtc.turnUrls === undefined) !== (draft.rtc.turnSecret === undefined)) throw new ConfigError('PARLEY_TURN_URLS and PARLEY_TURN_SECRET go together: set both or neither');
   return { ...draft, recording: { ...draft.recording, storage: recordingStorage(draft.recording.storage, draft.store.dataDir) } };
 }
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import proxyAddr from 'proxy-addr';
+import { parseTurnUrl } from '../turn/turnUrl.ts';
 import { ConfigError, LOG_LEVELS, type LogLevel } from './types.ts';
 
 export type Parser<T> = (raw: string, name: string) => T;
@@ -86,4 +87,15 @@ export const trustedProxies: Parser<string[] | number> = (raw, name) => {
     throw new ConfigError(`${name} must be a hop count or comma-separated addresses and CIDR ranges: ${(error as Error).message}`);
   }
   return entries;
+};
+
+/** A comma-separated list of TURN URLs, each checked (`turn:host[:port][?transport=udp|tcp]`, `turns:host[:port]`). */
+export const turnUrls: Parser<string[]> = (raw, name) => {
+  const urls = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  if (urls.length === 0) throw new ConfigError(`${name} lists no URL`);
+  for (const item of urls) {
+    const parsed = parseTurnUrl(item);
+    if ('error' in parsed) throw new ConfigError(`${name}: ${parsed.error}`);
+  }
+  return urls;
 };

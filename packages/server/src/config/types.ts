@@ -80,6 +80,12 @@ export interface RtcConfig {
   maxSessionsPerIp: number;
   /** Most concurrent sessions joined with one token (a token for uid 0 can join any uid). */
   maxSessionsPerToken: number;
+  /** TURN URLs handed to clients (checked `turn:`/`turns:` URLs); unset: no TURN. */
+  turnUrls: string[] | undefined;
+  /** coturn's `static-auth-secret`, which signs the TURN credentials minted per session. A secret: never logged. */
+  turnSecret: string | undefined;
+  /** How long minted TURN credentials stay valid. */
+  turnTtlSeconds: number;
 }
 
 /** The default store of recorded files: a folder (`<dataDir>/recordings`) or an S3-compatible bucket. */

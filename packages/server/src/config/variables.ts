@@ -4,7 +4,7 @@
  * Configuration guide is generated from it (configTable.ts), so the two cannot drift.
  */
 import os from 'node:os';
-import { absolutePath, boolean, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, trustedProxies, url, type Parser } from './parsers.ts';
+import { absolutePath, boolean, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, trustedProxies, turnUrls, url, type Parser } from './parsers.ts';
 import type { Config } from './types.ts';
 
 type SectionKey = { [S in keyof Config]: `${S}.${Extract<keyof Config[S], string>}` }[keyof Config];
@@ -144,6 +144,28 @@ export const VARIABLES: readonly Variable[] = [
     default: '10',
     parse: positiveInteger,
     meaning: 'Most concurrent call sessions joined with one token (a uid-0 token joins any uid)',
+  }),
+  variable({
+    name: 'PARLEY_TURN_URLS',
+    key: 'rtc.turnUrls',
+    blankIsUnset: true,
+    parse: turnUrls,
+    meaning:
+      'Comma-separated TURN URLs handed to clients in the join answer (`turn:host:3478?transport=udp`, `turn:host:3478?transport=tcp`, `turns:host:5349`), so media relays through coturn when direct UDP fails; needs `PARLEY_TURN_SECRET`',
+  }),
+  variable({
+    name: 'PARLEY_TURN_SECRET',
+    key: 'rtc.turnSecret',
+    blankIsUnset: true,
+    parse: text,
+    meaning: "coturn's `static-auth-secret`: signs the short-lived TURN credentials each session gets (TURN REST API scheme); needs `PARLEY_TURN_URLS`",
+  }),
+  variable({
+    name: 'PARLEY_TURN_TTL_SECONDS',
+    key: 'rtc.turnTtlSeconds',
+    default: '86400',
+    parse: positiveInteger,
+    meaning: 'How long minted TURN credentials stay valid; fresh ones come with resume and token renewal',
   }),
   variable({
     name: 'PARLEY_DEV',
