@@ -16,6 +16,10 @@ const shared = {
 
 export default defineConfig({
   test: {
+    // Vitest runs one file fewer than there are cores (one, here); the fast group mostly waits on
+    // sockets, PostgreSQL and child processes, so two files at a time use the two cores better.
+    // The media group keeps one file at a time (fileParallelism: false).
+    maxWorkers: 2,
     projects: [
       {
         test: {

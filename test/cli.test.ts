@@ -28,9 +28,13 @@ function parleyWithInput(args: string[], input: string): Promise<{ code: number 
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
-async function parleyFails(args: string[]): Promise<{ code: number; stderr: string }> {
+function parleyFails(args: string[]): Promise<{ code: number; stderr: string }> {
+  return parleyFailsWith(args, {});
+}
+
+async function parleyFailsWith(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
   try {
-    await parley(args);
+    await parley(args, env);
   } catch (error) {
     const failure = error as { code: number; stderr: string };
     return { code: failure.code, stderr: failure.stderr };
@@ -71,7 +75,7 @@ describe('parley CLI', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('explains itself with --help, for every command', async () => {
-    const commands = [['--help'], ['serve', '--help'], ['project', 'create', '--help'], ['project', 'list', '--help'], ['user', 'create', '--help'], ['user', 'list', '--help'], ['user', 'reset-password', '--help'], ['token', 'create', '--help'], ['migrate', '--help']];
+    const commands = [['--help'], ['serve', '--help'], ['project', 'create', '--help'], ['project', 'list', '--help'], ['user', 'create', '--help'], ['user', 'list', '--help'], ['user', 'reset-password', '--help'], ['token', 'create', '--help'], ['turn', 'config', '--help'], ['migrate', '--help']];
     for (const args of commands) {
       const { stdout } = await parley(args);
       expect(stdout, args.join(' ')).toMatch(/Usage: parley/);
@@ -142,6 +146,47 @@ describe('parley CLI', () => {
     expect((await parleyFails(['token', 'create', '--app-id', 'a'.repeat(32), '--channel', 'room', '--uid', '1', '--data-dir', dir])).stderr).toMatch(/no project has App ID/);
     expect((await parleyFails(['token', 'create', '--app-id', project.appId, '--channel', 'a/b', '--uid', '1', '--data-dir', dir])).stderr).toMatch(/Channel name must be/);
     expect((await parleyFails(['token', 'create', '--app-id', project.appId, '--channel', 'room', '--uid', '1', '--expire', '0', '--data-dir', dir])).stderr).toMatch(/expire must be an integer/);
+  });
+
+  it('prints a coturn configuration matching the TURN settings, and refuses without them', async () => {
+    const env = {
+      PARLEY_TURN_URLS: 'turn:turn.example.com:3478?transport=udp,turn:turn.example.com:3478?transport=tcp,turns:turn.example.com:443',
+      PARLEY_TURN_SECRET: 'shared-with-coturn',
+      PARLEY_RTC_ADDRESS: '10.1.2.3',
+    };
+    const { stdout } = await parley(['turn', 'config', '--listening-ip', '203.0.113.7', '--cert', '/etc/c.pem', '--pkey', '/etc/k.pem'], env);
+    const lines = stdout.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'use-auth-secret',
+        'static-auth-secret=shared-with-coturn',
+        'realm=turn.example.com',
+        'listening-port=3478',
+        'tls-listening-port=443',
+        'listening-ip=203.0.113.7',
+        'cert=/etc/c.pem',
+        'pkey=/etc/k.pem',
+        'no-cli',
+        'no-dtls',
+        'denied-peer-ip=10.0.0.0-10.255.255.255',
+        'allowed-peer-ip=10.1.2.3',
+      ]),
+    );
+    // Every transport the URLs name stays on; loopback peers stay refused for a SFU that is not on loopback.
+    expect(lines).not.toEqual(expect.arrayContaining(['no-udp']));
+    expect(lines).not.toEqual(expect.arrayContaining(['no-tcp']));
+    expect(lines).not.toEqual(expect.arrayContaining(['no-tls']));
+    expect(lines).not.toEqual(expect.arrayContaining(['allow-loopback-peers']));
+
+    const tcpOnly = (await parley(['turn', 'config'], { ...env, PARLEY_TURN_URLS: 'turn:127.0.0.1:3478?transport=tcp', PARLEY_RTC_ADDRESS: '127.0.0.1' })).stdout.split('\n');
+    expect(tcpOnly).toEqual(expect.arrayContaining(['no-udp', 'no-tls', 'allowed-peer-ip=127.0.0.1', 'allow-loopback-peers']));
+
+    const unset = await parleyFails(['turn', 'config']);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toMatch(/PARLEY_TURN_URLS and PARLEY_TURN_SECRET/);
+    const badUrl = await parleyFailsWith(['turn', 'config'], { PARLEY_TURN_URLS: 'stun:turn.example.com', PARLEY_TURN_SECRET: 's' });
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/PARLEY_TURN_URLS: "stun:turn.example.com" is not a TURN URL/);
   });
 
   it('serves: prints the first credentials once, sees projects created beside it, and stops on SIGTERM', async () => {

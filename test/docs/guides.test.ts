@@ -2,7 +2,8 @@
  * The guides' generated parts, checked in the built site against their sources rather than against
  * the generator's output: the Configuration guide lists every variable `variables.ts` declares,
  * the Monitoring guide every metric a running server exposes and every one `observability.ts`
- * names, the Webhooks guide every event name and the receivers' files as they are in examples/.
+ * names, the Webhooks guide every event name and the receivers' files as they are in examples/, and
+ * the SDK quickstarts every file of their apps in examples/quickstarts, character for character.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { WEBHOOK_EVENTS } from '@parley/protocol';
 import axe from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../../apps/docs/scripts/lib/prometheusText.ts';
+import { QUICKSTART_FILES } from '../../apps/docs/scripts/lib/quickstarts.ts';
 import { BACKENDS } from '../support/backends.ts';
 import { ensureDocsBuilt, launchChromium, REPO_DIR, serveDocs } from '../support/docsSite.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -80,8 +82,37 @@ describe('the Webhooks guide', () => {
   });
 });
 
+/** A built page's titled code blocks, title → the code's text (each line is a <div> ending in <br/>). */
+const codeBlocks = (html: string) =>
+  new Map([...html.matchAll(/class="?codeBlockTitle[^>]*>([^<]*)<\/div>.*?<code[^>]*>(.*?)<\/code>/gs)].map((match) => [match[1]!, pageText(match[2]!.replaceAll('<br/>', '\n'))]));
+
+describe('the SDK quickstarts', () => {
+  it('show every file of their app in examples/quickstarts as it is, under its title', () => {
+    for (const [app, files] of Object.entries(QUICKSTART_FILES)) {
+      const html = page(`sdk-documentation/quickstart-${app}`);
+      const blocks = codeBlocks(html);
+      expect([...blocks.keys()], app).toEqual(Object.keys(files));
+      for (const file of Object.keys(files)) {
+        expect(blocks.get(file)?.trimEnd(), `${app}/${file}`).toBe(source(`examples/quickstarts/${app}/${file}`).trimEnd());
+      }
+    }
+  });
+
+  it('are linked from the SDK guide and the home page, and their heading is their title', () => {
+    const guide = page('sdk-documentation/video-calling-sdk-guide');
+    for (const app of Object.keys(QUICKSTART_FILES)) {
+      expect(guide, app).toMatch(new RegExp(`href="?/docs/sdk-documentation/quickstart-${app}"?[ >]`));
+      const html = page(`sdk-documentation/quickstart-${app}`);
+      expect(html.match(/<h1>([^<]*)<\/h1>/)?.[1]).toBe(html.match(/<title[^>]*>([^|<]*?) \|/)?.[1]);
+    }
+    expect(page('index')).toMatch(/href="?\/docs\/sdk-documentation\/quickstart-javascript"?[ >]/);
+  });
+});
+
 describe('the guides in Chromium', () => {
-  const GUIDES = ['', 'console', 'reference', 'cloud-recording', 'webhooks', 'self-hosting', 'self-hosting/deployment', 'self-hosting/configuration', 'self-hosting/monitoring', 'self-hosting/upgrades'];
+  // One page of each kind the guides are made of (home, index cards, prose with code and tabs, wide
+  // generated tables, titled code files), not every page: each costs axe seconds twice over.
+  const GUIDES = ['', 'console', 'reference', 'webhooks', 'self-hosting/deployment', 'self-hosting/configuration', 'self-hosting/monitoring', 'sdk-documentation/quickstart-react'];
 
   it('have no serious or critical axe-core violations, light and dark, and no sideways scrolling on a phone', async () => {
     const docs = await serveDocs();

@@ -3,6 +3,7 @@
  * start it again on the same data dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -23,11 +24,30 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `parley serve` on `port` and resolves once /healthz answers. */
+/** GET over HTTPS trusting `ca` (a PEM certificate): what a browser that trusts it would see. */
+export function httpsGet(url: string, ca: string | string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { ca }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      })
+      .once('error', reject);
+  });
+}
+
+async function healthy(port: number, ca: string | string[] | undefined): Promise<boolean> {
+  if (ca) return (await httpsGet(`https://127.0.0.1:${port}/healthz`, ca).catch(() => undefined))?.status === 200;
+  return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true;
+}
+
+/** Starts `parley serve` on `port` and resolves once /healthz answers (over HTTPS trusting `tlsCa` when given). */
 export async function serveProcess(
   dataDir: string,
   port: number,
-  options: { args?: string[]; env?: Record<string, string>; /** Collects the server's log lines (pino JSON). */ logLines?: string[] } = {},
+  options: { args?: string[]; env?: Record<string, string>; /** Collects the server's log lines (pino JSON). */ logLines?: string[]; tlsCa?: string | string[] } = {},
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [PARLEY_BIN, 'serve', '--port', String(port), '--data-dir', dataDir, ...(options.args ?? [])], {
     // Media on a free port: test servers run side by side, so none may take the default one.
@@ -47,7 +67,7 @@ export async function serveProcess(
     }
   }
   for (let i = 0; i < 100; i += 1) {
-    if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok) return child;
+    if (await healthy(port, options.tlsCa)) return child;
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -2,7 +2,7 @@
  * A signaling WebSocket that sends whatever it is told, well-formed or not: the hostile client of
  * the abuse tests. Records every server message and the close code.
  */
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import type { ServerMessage } from '@parley/protocol';
 
 export class RawSignalingSocket {
@@ -13,8 +13,9 @@ export class RawSignalingSocket {
   readonly closed: Promise<number>;
   #nextId = 0;
 
-  constructor(baseUrl: string) {
-    this.ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/v1/rtc');
+  /** `options`: a CA to trust over wss, headers a reverse proxy would add (`X-Forwarded-For`). */
+  constructor(baseUrl: string, options: ClientOptions = {}) {
+    this.ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/v1/rtc', options);
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);
@@ -30,8 +31,8 @@ export class RawSignalingSocket {
     });
   }
 
-  static async open(baseUrl: string): Promise<RawSignalingSocket> {
-    const socket = new RawSignalingSocket(baseUrl);
+  static async open(baseUrl: string, options: ClientOptions = {}): Promise<RawSignalingSocket> {
+    const socket = new RawSignalingSocket(baseUrl, options);
     await socket.opened;
     return socket;
   }

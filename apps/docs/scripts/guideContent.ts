@@ -6,6 +6,8 @@
  *   - metrics-runtime.mdx the Node.js process metrics beside them
  *   - webhook-events.mdx  the event names a webhook subscribes to, from @parley/protocol
  *   - receiver-node.mdx, receiver-python.mdx  the webhook receivers of examples/ (tested files), verbatim
+ *   - quickstart-<app>-<file>.mdx  the files of the quickstart apps in examples/quickstarts (built and
+ *     run in a call by test/sdk/quickstarts.test.ts), verbatim, titled with their path in the app
  * Run with Node 24: `npm run guide-content -w apps/docs` (the docs build runs it first).
  */
 import fs from 'node:fs';
@@ -16,17 +18,18 @@ import { configTable } from '@parley/server';
 import { getText, withInProcessServer } from './lib/inProcessServer.ts';
 import { text } from './lib/mdx.ts';
 import { metricsTables } from './lib/metricsTables.ts';
+import { QUICKSTART_FILES, quickstartPartial } from './lib/quickstarts.ts';
 import { parsePrometheusText } from './lib/prometheusText.ts';
 
 const siteDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const generatedDir = path.join(siteDir, 'docs', '_generated');
 const repoDir = path.resolve(siteDir, '../..');
 
-/** A repository file as a fenced code block titled with its path. */
-function codeFile(relativePath: string, language: string): string {
+/** A repository file as a fenced code block titled with its path (or `title`). */
+function codeFile(relativePath: string, language: string, title = relativePath): string {
   const source = fs.readFileSync(path.join(repoDir, relativePath), 'utf8');
   if (source.includes('```')) throw new Error(`${relativePath} holds a code fence; it cannot be shown in one`);
-  return `\`\`\`${language} title="${relativePath}"\n${source.trimEnd()}\n\`\`\`\n`;
+  return `\`\`\`${language} title="${title}"\n${source.trimEnd()}\n\`\`\`\n`;
 }
 
 const started = performance.now();
@@ -49,5 +52,10 @@ fs.writeFileSync(
 );
 fs.writeFileSync(path.join(generatedDir, 'receiver-node.mdx'), codeFile('examples/webhook-receivers/node/receiver.mjs', 'js'));
 fs.writeFileSync(path.join(generatedDir, 'receiver-python.mdx'), codeFile('examples/webhook-receivers/python/receiver.py', 'python'));
+for (const [app, files] of Object.entries(QUICKSTART_FILES)) {
+  for (const [file, language] of Object.entries(files)) {
+    fs.writeFileSync(path.join(generatedDir, quickstartPartial(app, file)), codeFile(`examples/quickstarts/${app}/${file}`, language, file));
+  }
+}
 
-console.log(`guide content: config, ${families.length} metrics, webhook receivers, ${Math.round(performance.now() - started)} ms`);
+console.log(`guide content: config, ${families.length} metrics, webhook receivers, quickstarts, ${Math.round(performance.now() - started)} ms`);

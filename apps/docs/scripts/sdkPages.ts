@@ -56,7 +56,7 @@ export function migrationPage(report: CoverageReport, differences: string): stri
     ];
   });
   return [
-    frontMatter({ title: 'Migrating from Agora', sidebar_label: 'Migrating from Agora', sidebar_position: 2 }),
+    frontMatter({ title: 'Migrating from Agora', sidebar_label: 'Migrating from Agora', sidebar_position: 5 }),
     '',
     `Parley's Web SDK has the shape and names of Agora's \`agora-rtc-sdk-ng\` ${report.agoraVersion}: an app written for Agora runs after one change, the script tag or the import (see the [SDK guide](./video-calling-sdk-guide.mdx)). This page lists exactly what differs. It is generated when the docs are built, from the SDK's own coverage report (\`npm run sdk:coverage\`, which reads both SDKs' TypeScript declarations) and the SDK's README, so it always matches the SDK served with these docs.`,
     '',

@@ -2,6 +2,7 @@
  * Starting and stopping a Parley server: open the store and live state, migrate, make the demo
  * project on first start, listen, and shut down gracefully.
  */
+import type tls from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { LeaveReason } from '@parley/protocol';
 import type { Config } from './config/index.ts';
@@ -9,6 +10,7 @@ import { generatePassword } from './console/passwords.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './log/createLogger.ts';
 import { openLiveState } from './live/index.ts';
+import { readTlsPair, watchTlsFiles, type TlsFiles } from './net/tlsFiles.ts';
 import type { CreatedProject } from './projects/service.ts';
 import { openMediaNetwork, type OpenedMediaNetwork } from './rtc/mediaNetwork.ts';
 import { createServices, type Services } from './services.ts';
@@ -20,7 +22,7 @@ const SHUTDOWN_WRITE_GRACE_MS = 5_000;
 export interface RunningServer {
   app: FastifyInstance;
   services: Services;
-  /** Base URL, e.g. http://127.0.0.1:8080 */
+  /** Base URL, e.g. http://127.0.0.1:8080, or https://… when Parley serves TLS itself. */
   url: string;
   /** Set when this start created the first account: credentials to show once. */
   firstRun: FirstRun | undefined;
@@ -50,6 +52,9 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // Read first: a missing or broken certificate stops the start before anything is opened.
+  const tlsFiles: TlsFiles | undefined = config.http.tlsCert && config.http.tlsKey ? { cert: config.http.tlsCert, key: config.http.tlsKey } : undefined;
+  const tlsPair = tlsFiles && readTlsPair(tlsFiles);
   const store = openStore({ ...config.store, ...(options.postgresSchema ? { postgresSchema: options.postgresSchema } : {}) });
   // One logger for the whole server; Fastify's request logs are its children.
   const logger = createLogger(config.log);
@@ -73,8 +78,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         : undefined;
     // Participants a crashed predecessor of this node registered are gone with it.
     await live.participants.clearNode(config.node.id);
-    const app = await buildApp({ config, services, logger });
+    const app = await buildApp({ config, services, logger, ...(tlsPair ? { tls: tlsPair } : {}) });
     await app.listen({ host: config.http.host, port: config.http.port });
+    // With TLS, Fastify's server is an https.Server, which is a tls.Server.
+    const tlsWatch = tlsFiles && tlsPair && watchTlsFiles(app.server as unknown as tls.Server, tlsFiles, tlsPair, logger);
+    if (tlsPair) logger.info({ certificate: tlsPair.summary }, 'serving HTTPS and WSS; the certificate is reloaded when its files change');
     // Sends what the outbox holds: what the last run left unsent, and the leaves closeOpenSessions just queued.
     await services.webhookWorker.start();
     const address = app.server.address();
@@ -84,12 +92,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return {
       app,
       services,
-      url: `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
+      url: `${tlsPair ? 'https' : 'http'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
       firstRun,
       async close() {
         // Calls end first (sessions closed with a reason), then Fastify stops accepting and lets
         // in-flight requests finish, then the stores close.
         // Recorders leave before the calls end, so none mistakes the shutdown for a kick.
+        tlsWatch?.close();
         await services.recordings.shutdown();
         await services.rtc.shutdown();
         await openedMedia.close();

@@ -81,6 +81,7 @@ export function createServices(
     directory: live.participants,
     network: media.network,
     sessionCaps: { perIp: config.rtc.maxSessionsPerIp, perToken: config.rtc.maxSessionsPerToken },
+    ...(config.rtc.turnUrls && config.rtc.turnSecret ? { turn: { urls: config.rtc.turnUrls, secret: config.rtc.turnSecret, ttlSeconds: config.rtc.turnTtlSeconds } } : {}),
     nodeId: config.node.id,
     log,
   });

@@ -29,14 +29,18 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** `fakeDevices`: how many fake cameras Chromium offers (device switching tests need two). */
-export async function launchChromium(options: { fakeDevices?: number } = {}): Promise<TestBrowser> {
+/**
+ * `fakeDevices`: how many fake cameras Chromium offers (device switching tests need two).
+ * `executablePath`: a wrapper that starts Chromium elsewhere (inside a network namespace);
+ * `extraArgs`: more flags (an http origin other than 127.0.0.1 to treat as secure).
+ */
+export async function launchChromium(options: { fakeDevices?: number; executablePath?: string; extraArgs?: string[] } = {}): Promise<TestBrowser> {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium package (apt-get install chromium)`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-chromium-'));
   const args = options.fakeDevices === undefined
     ? CHROMIUM_ARGS
     : CHROMIUM_ARGS.map((arg) => (arg === '--use-fake-device-for-media-stream' ? `${arg}=device-count=${options.fakeDevices}` : arg));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args, headless: true });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: options.executablePath ?? CHROMIUM_PATH, args: [...args, ...(options.extraArgs ?? [])], headless: true });
   return {
     context,
     async close() {

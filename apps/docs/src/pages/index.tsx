@@ -29,6 +29,9 @@ const SECTIONS: { title: string; entries: Entry[] }[] = [
     title: 'Build calls',
     entries: [
       { to: '/sdk-documentation/video-calling-sdk-guide', title: 'Web SDK guide', text: 'Join, publish and subscribe from the browser with @parley/rtc-sdk, Agora\'s API shape.' },
+      { to: '/sdk-documentation/quickstart-javascript', title: 'JavaScript quickstart', text: 'A small app that joins a call, in plain JavaScript with Vite, built and run by the test suite.' },
+      { to: '/sdk-documentation/quickstart-react', title: 'React quickstart', text: 'The same app in React: a hook that owns the call, a component per remote user.' },
+      { to: '/sdk-documentation/quickstart-vue', title: 'Vue quickstart', text: 'The same app in Vue 3 with the Composition API.' },
       { to: '/sdk-documentation/api', title: 'Web SDK API reference', text: 'Every class, interface and event of the SDK, generated from its TypeScript.' },
       { to: '/sdk-documentation/migrating-from-agora', title: 'Migrating from Agora', text: 'What differs from Agora\'s Web SDK, generated from the SDK itself.' },
       { to: '/signaling/overview', title: 'Signaling protocol', text: 'The /v1/rtc WebSocket and its messages, enough to write a call client in any language.' },

@@ -291,6 +291,25 @@ export const RemoteUser = Type.Object(
 );
 export type RemoteUser = Static<typeof RemoteUser>;
 
+/** A TURN server the client may relay its media through, with credentials minted for this session. */
+export const IceServer = Type.Object(
+  {
+    urls: Type.Array(Type.String({ maxLength: 512 }), {
+      description: 'TURN URLs of one server (`turn:host:port?transport=udp|tcp`, `turns:host:port`): pass them as they are to RTCPeerConnection.',
+      examples: [['turn:turn.example.com:3478?transport=udp', 'turn:turn.example.com:3478?transport=tcp', 'turns:turn.example.com:5349']],
+    }),
+    username: Type.String({ maxLength: 256, description: 'TURN username in the TURN REST API form `<expiry in Unix seconds>:<session>`.', examples: ['1768555800:5f0c2a9e-7b1d-4c55-9a53-2f0d6f1b8e11'] }),
+    credential: Type.String({ maxLength: 256, description: 'TURN password: base64(HMAC-SHA1(the TURN secret, username)). Valid until the expiry in the username.', examples: ['q3YJtX0Hn3+gq6eVd6qN6mJ4w1o='] }),
+  },
+  { description: 'One entry of RTCConfiguration.iceServers.' },
+);
+export type IceServer = Static<typeof IceServer>;
+
+const IceServers = Type.Array(IceServer, {
+  description:
+    'TURN servers for this session\'s peer connections, present when the server has TURN configured. Use them as RTCConfiguration.iceServers so media can relay through TURN (UDP, TCP or TLS) when direct UDP to the server fails. Fresh credentials also come with `resumed` and `token-renewed`: hand them to setConfiguration.',
+});
+
 const Users = Type.Array(RemoteUser, { description: 'Everyone else in the channel this client sees (in live mode, an audience member sees only hosts).' });
 
 export const JoinedMessage = Type.Object(
@@ -302,6 +321,7 @@ export const JoinedMessage = Type.Object(
     resumeToken: Type.String({ description: `Secret that lets this client \`resume\` the session on a new socket within ${RESUME_WINDOW_MS / 1000} s of losing this one. Keep it in memory only.`, examples: ['q8V1hZ3k…'] }),
     users: Users,
     tokenExpiresAt: described(UnixSeconds, 'When the token expires, in Unix seconds; 0 (NO_TOKEN_EXPIRY) when the session joined without a token and never expires.'),
+    iceServers: Type.Optional(IceServers),
   },
   { description: 'The reply to `join`: this client is in the channel.' },
 );
@@ -312,6 +332,7 @@ export const ResumedMessage = Type.Object(
     requestId: ReplyRequestId,
     uid: described(Uid, 'This client\'s uid.'),
     users: described(Users, 'Everyone else in the channel now: compare with what the client knew to catch up on joins and leaves it missed.'),
+    iceServers: Type.Optional(IceServers),
   },
   { description: 'The reply to `resume`: the session carries on over this socket.' },
 );
@@ -345,7 +366,12 @@ export const OkMessage = Type.Object(
   { description: 'The reply to a request that has nothing else to say: it was done.' },
 );
 export const TokenRenewedMessage = Type.Object(
-  { type: Type.Literal('token-renewed'), requestId: ReplyRequestId, tokenExpiresAt: described(UnixSeconds, 'When the new token expires, in Unix seconds.') },
+  {
+    type: Type.Literal('token-renewed'),
+    requestId: ReplyRequestId,
+    tokenExpiresAt: described(UnixSeconds, 'When the new token expires, in Unix seconds.'),
+    iceServers: Type.Optional(IceServers),
+  },
   { description: 'The reply to `renew-token`: the new token is accepted.' },
 );
 export const PongMessage = Type.Object(

@@ -91,6 +91,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   #iceServers: RTCIceServer[] | undefined;
   readonly #configIceServers: RTCIceServer[] | undefined;
+  /** The TURN servers the server handed this session (fresh credentials at join, resume and token renewal). */
+  #serverIceServers: RTCIceServer[] = [];
   #volumeIndicator: VolumeIndicator | undefined;
   #networkQuality = new NetworkQualityMonitor(
     () => this.#linkReading(),
@@ -639,14 +641,24 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     for (const { uid, networkQuality } of users) if (networkQuality) this.#users.setNetworkQuality(uid, networkQuality.uplink, networkQuality.downlink);
   }
 
+  /** The app's own ICE servers (createClient's, setTurnServer's) first, then the server's TURN. */
+  #sessionIceServers(): RTCIceServer[] {
+    return [...(this.#iceServers ?? []), ...this.#serverIceServers];
+  }
+
   #sessionHost(): SessionHost {
     return {
+      iceServers: (servers) => {
+        this.#serverIceServers = servers;
+        this.#publisher?.setIceServers(this.#sessionIceServers());
+        this.#subscriber?.setIceServers(this.#sessionIceServers());
+      },
       started: () => {
         const onState = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => this.#peerStateChanged(current, previous);
-        this.#publisher = new PublishConnection(this.#iceServers, this.codec, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
+        this.#publisher = new PublishConnection(this.#sessionIceServers(), this.codec, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
         if (this.#dualStream) void this.#publisher.setDualStream(this.#lowStream);
         this.#subscriber = new SubscribeConnection(
-          this.#iceServers,
+          this.#sessionIceServers(),
           {
             sendAnswer: (offerId, sdp) => this.#engine.send({ type: 'subscribe-answer', offerId, sdp }),
             onTrack: (received) => this.#users.attachTrack(received),
@@ -686,6 +698,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.#publisher?.close();
         this.#subscriber?.close();
         this.#publisher = this.#subscriber = undefined;
+        this.#serverIceServers = [];
         this.#frames?.close();
         this.#frames = undefined;
         for (const track of this.#published.all) track.unlinkPublisher(this.#trackLink);

@@ -32,6 +32,14 @@ export interface RTCStats {
   RTT: number;
   /** The uplink's estimated free capacity (the browser's bandwidth estimate), in Kbps. */
   OutgoingAvailableBandwidth: number;
+  /**
+   * Parley extension: how media reaches the server, from the selected ICE candidate pair of the
+   * publish connection (of the subscribe connection when not publishing): `host` or `srflx`/`prflx`
+   * for a direct path, `relay` through a TURN server; '' before media connects.
+   */
+  LocalCandidateType: string;
+  /** Parley extension: with a `relay` candidate, the transport to the TURN server: `udp`, `tcp` or `tls` (else ''). */
+  RelayProtocol: string;
 }
 
 export interface StatsSources {
@@ -120,11 +128,13 @@ export class StatsCollector {
       RecvBitrate: previous && seconds > 0 ? Math.max(0, Math.round(((received - previous.received) * 8) / seconds)) : 0,
       RTT: publish.rtt || subscribe.rtt,
       OutgoingAvailableBandwidth: Math.round(publish.availableOutgoingBitrate / 1000),
+      LocalCandidateType: publish.localCandidateType || subscribe.localCandidateType,
+      RelayProtocol: publish.localCandidateType ? publish.relayProtocol : subscribe.relayProtocol,
     };
     this.#lastTotals = { at: now, sent, received };
   }
 }
 
 function emptyRtcStats(): RTCStats {
-  return { Duration: 0, UserCount: 0, SendBytes: 0, RecvBytes: 0, SendBitrate: 0, RecvBitrate: 0, RTT: 0, OutgoingAvailableBandwidth: 0 };
+  return { Duration: 0, UserCount: 0, SendBytes: 0, RecvBytes: 0, SendBitrate: 0, RecvBitrate: 0, RTT: 0, OutgoingAvailableBandwidth: 0, LocalCandidateType: '', RelayProtocol: '' };
 }

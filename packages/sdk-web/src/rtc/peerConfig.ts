@@ -25,3 +25,17 @@ export function watchPeerState(pc: RTCPeerConnection, listener: PeerStateListene
 export function peerConfiguration(iceServers: RTCIceServer[] | undefined, extra: Partial<RTCConfiguration> = {}): RTCConfiguration {
   return { iceServers: iceServers ?? [], bundlePolicy: 'max-bundle', ...extra };
 }
+
+/**
+ * Hands a live connection fresh TURN credentials (after a resume or a token renewal), so an ICE
+ * restart or a TURN allocation refresh after the old ones expire still authenticates.
+ */
+export function renewIceServers(pc: RTCPeerConnection | undefined, iceServers: RTCIceServer[]): void {
+  if (!pc || pc.signalingState === 'closed') return;
+  try {
+    pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+  } catch {
+    // A browser that refuses the change keeps the credentials it has: the media path in use goes
+    // on, and the next connection the SDK makes starts with the fresh ones.
+  }
+}

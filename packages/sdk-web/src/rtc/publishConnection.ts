@@ -23,7 +23,7 @@ import { webrtcFailed } from '../errors.ts';
 import { SIMULCAST_RIDS } from '../protocolConstants.ts';
 import { dualStreamEncodings, lowEncoding, type LowStreamProfile } from './dualStream.ts';
 import { completeLocalSdp } from './iceGathering.ts';
-import { peerConfiguration, watchPeerState, type PeerStateListener } from './peerConfig.ts';
+import { peerConfiguration, renewIceServers, watchPeerState, type PeerStateListener } from './peerConfig.ts';
 import { preferVideoCodec, type VideoCodec } from './videoCodec.ts';
 
 export interface PublishOffer {
@@ -55,6 +55,12 @@ export class PublishConnection {
     this.#sendOffer = sendOffer;
     this.#onState = onState;
     this.#frames = frames;
+  }
+
+  /** ICE servers for this connection from now on, the live one included (fresh TURN credentials). */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.#iceServers = iceServers;
+    renewIceServers(this.#pc, iceServers);
   }
 
   get peerConnection(): RTCPeerConnection | undefined {

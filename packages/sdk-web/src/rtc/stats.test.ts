@@ -13,7 +13,8 @@ const ownerOf = (trackIdentifier: string | undefined) => (trackIdentifier ? owne
 function subscribeReport(timestamp: number, framesDecoded: number, bytesReceived: number, lost = { video: 5, audio: 0 }, frozenSeconds = 0) {
   return [
     { id: 'T1', type: 'transport', timestamp, selectedCandidatePairId: 'CP1', bytesSent: 500, bytesReceived },
-    { id: 'CP1', type: 'candidate-pair', timestamp, currentRoundTripTime: 0.004, availableOutgoingBitrate: 1_500_000 },
+    { id: 'CP1', type: 'candidate-pair', timestamp, currentRoundTripTime: 0.004, availableOutgoingBitrate: 1_500_000, localCandidateId: 'LC1' },
+    { id: 'LC1', type: 'local-candidate', timestamp, candidateType: 'relay', relayProtocol: 'tls' },
     { id: 'C1', type: 'codec', timestamp, mimeType: 'video/VP8' },
     {
       id: 'IV1',
@@ -153,6 +154,13 @@ describe('outboundStats', () => {
 
 describe('transportTotals', () => {
   it('sums the transport counters and reads the selected pair\'s round-trip time', () => {
-    expect(transportTotals(subscribeReport(1, 0, 1234))).toEqual({ bytesSent: 500, bytesReceived: 1234, rtt: 4, availableOutgoingBitrate: 1_500_000 });
+    expect(transportTotals(subscribeReport(1, 0, 1234))).toEqual({
+      bytesSent: 500,
+      bytesReceived: 1234,
+      rtt: 4,
+      availableOutgoingBitrate: 1_500_000,
+      localCandidateType: 'relay',
+      relayProtocol: 'tls',
+    });
   });
 });

@@ -442,6 +442,10 @@ export interface TransportTotals {
   rtt: number;
   /** The browser's estimate of the uplink's free capacity, bits per second (0 before it has one). */
   availableOutgoingBitrate: number;
+  /** The type of this end's candidate in the selected pair: `host`, `srflx`, `prflx` or `relay` ('' before ICE connects). */
+  localCandidateType: string;
+  /** For a `relay` candidate, how the browser reaches the TURN server: `udp`, `tcp` or `tls` (else ''). */
+  relayProtocol: string;
 }
 
 export function transportTotals(report: Iterable<unknown>): TransportTotals {
@@ -453,5 +457,12 @@ export function transportTotals(report: Iterable<unknown>): TransportTotals {
     bytesReceived: transports.reduce((sum, stat) => sum + num(stat, 'bytesReceived'), 0),
     rtt: transportRtt(stats, byId),
     availableOutgoingBitrate: num(selectedPair(stats, byId), 'availableOutgoingBitrate'),
+    ...localCandidate(stats, byId),
   };
+}
+
+function localCandidate(stats: Stat[], byId: Map<string, Stat>): Pick<TransportTotals, 'localCandidateType' | 'relayProtocol'> {
+  const candidate = byId.get(str(selectedPair(stats, byId), 'localCandidateId') ?? '');
+  const localCandidateType = str(candidate, 'candidateType') ?? '';
+  return { localCandidateType, relayProtocol: localCandidateType === 'relay' ? (str(candidate, 'relayProtocol') ?? '') : '' };
 }

@@ -12,7 +12,7 @@ import type { FrameProtection } from '../encryption/frameProtection.ts';
 import { webrtcFailed } from '../errors.ts';
 import type { ServerMessageOf } from '../signaling/messages.ts';
 import { completeLocalSdp } from './iceGathering.ts';
-import { peerConfiguration, watchPeerState, type PeerStateListener } from './peerConfig.ts';
+import { peerConfiguration, renewIceServers, watchPeerState, type PeerStateListener } from './peerConfig.ts';
 
 export interface ReceivedTrack {
   uid: number | string;
@@ -50,6 +50,12 @@ export class SubscribeConnection {
     this.#iceServers = iceServers;
     this.#handlers = handlers;
     this.#frames = frames;
+  }
+
+  /** ICE servers for this connection from now on, the live one included (fresh TURN credentials). */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.#iceServers = iceServers;
+    renewIceServers(this.#pc, iceServers);
   }
 
   get peerConnection(): RTCPeerConnection | undefined {

@@ -17,6 +17,7 @@ function recordingHost(): { host: SessionHost; calls: string[] } {
   const calls: string[] = [];
   const host: SessionHost = {
     started: () => calls.push('started'),
+    iceServers: (servers) => calls.push(`iceServers ${servers.map((server) => server.username).join(',')}`),
     joined: (users) => calls.push(`joined [${users.map((user) => user.uid).join(',')}]`),
     resumed: (users) => calls.push(`resumed [${users.map((user) => user.uid).join(',')}]`),
     notice: (message) => calls.push(`notice ${message.type}`),

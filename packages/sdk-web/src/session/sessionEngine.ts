@@ -31,6 +31,8 @@ export interface SessionHost {
   joined(users: SessionUsers): void;
   /** Right after CONNECTED again on a new socket: who is in the channel now. */
   resumed(users: SessionUsers): void;
+  /** TURN servers with fresh credentials from the server: at join (before `started`), resume and token renewal. */
+  iceServers(servers: RTCIceServer[]): void;
   /** A server notice other than a kick, only ever while CONNECTED. */
   notice(message: ServerMessage): void;
   /** The session is over (leave, kick, failed join or resume): drop what it carried, firing no user events. */
@@ -126,6 +128,7 @@ export class SessionEngine {
       this.#channel = request.channel;
       this.#session = { sessionId: joined.sessionId, resumeToken: joined.resumeToken, url };
       this.#tokenExpiresAt = joined.tokenExpiresAt;
+      if (joined.iceServers) this.#host.iceServers(joined.iceServers);
       this.#host.started();
       if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide);
       this.#setState('CONNECTED');
@@ -153,6 +156,7 @@ export class SessionEngine {
     const socket = await this.connectedSocket('renewToken()');
     const renewed = await socket.request({ type: 'renew-token', token });
     this.#tokenExpiresAt = renewed.tokenExpiresAt;
+    if (renewed.iceServers) this.#host.iceServers(renewed.iceServers);
   }
 
   /** The open socket, waiting through CONNECTING and RECONNECTING; rejects when not in a channel. */
@@ -231,6 +235,7 @@ export class SessionEngine {
         this.#attach(socket);
         const resumed = await socket.request({ type: 'resume', sessionId: session.sessionId, resumeToken: session.resumeToken });
         if (epoch !== this.#epoch) return;
+        if (resumed.iceServers) this.#host.iceServers(resumed.iceServers);
         this.#setState('CONNECTED');
         this.#host.resumed(resumed.users);
         this.#flushBuffered();

@@ -1,16 +1,22 @@
 /**
  * The `parley` command line: serve, project create and list, user create, list and reset-password,
- * token create, migrate.
+ * token create, turn config, migrate.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, type ConfigOverrides } from '../config/index.ts';
 import { CONSOLE_ROLES } from '@parley/protocol';
 import { PLANS } from '../projects/service.ts';
-import { createProjectCommand } from './projectCreate.ts';
-import { migrateCommand } from './migrate.ts';
-import { serveCommand } from './serve.ts';
-import { createTokenCommand } from './tokenCreate.ts';
-import { createUserCommand, listProjectsCommand, listUsersCommand, resetPasswordCommand } from './userCommands.ts';
+
+// Each command's module is imported when the command runs: `serve` loads the whole server (about
+// 1.5 s of module loading), which `--help`, `token create` or `turn config` should not wait for.
+const commands = {
+  serve: () => import('./serve.ts'),
+  projectCreate: () => import('./projectCreate.ts'),
+  users: () => import('./userCommands.ts'),
+  tokenCreate: () => import('./tokenCreate.ts'),
+  turnConfig: () => import('./turnConfig.ts'),
+  migrate: () => import('./migrate.ts'),
+};
 
 function integer(name: string, min: number, max: number) {
   return (raw: string): number => {
@@ -23,9 +29,11 @@ function integer(name: string, min: number, max: number) {
 const dataDirOption = () => new Option('--data-dir <dir>', 'data folder of the embedded store (env PARLEY_DATA_DIR)');
 
 /** Flags stand in for their variables, so they win over the environment. */
-function overridesFrom(options: { host?: string; port?: number; dataDir?: string; dev?: boolean; webhookAllowPrivate?: boolean }): ConfigOverrides {
+function overridesFrom(options: { host?: string; port?: number; dataDir?: string; dev?: boolean; webhookAllowPrivate?: boolean; tlsCert?: string; tlsKey?: string }): ConfigOverrides {
   return {
     PARLEY_HOST: options.host,
+    PARLEY_TLS_CERT: options.tlsCert,
+    PARLEY_TLS_KEY: options.tlsKey,
     PARLEY_PORT: options.port?.toString(),
     PARLEY_DATA_DIR: options.dataDir,
     ...(options.dev ? { PARLEY_DEV: 'true' } : {}),
@@ -46,8 +54,10 @@ export function buildProgram(): Command {
     .option('--port <port>', 'HTTP port (env PARLEY_PORT, default 8080)', integer('port', 0, 65535))
     .addOption(dataDirOption())
     .option('--dev', 'dev mode: the demo call page at /call may mint tokens for the demo project (env PARLEY_DEV)')
+    .option('--tls-cert <file>', 'PEM certificate (and chain): serve HTTPS and WSS, reloaded when it changes; needs --tls-key (env PARLEY_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (env PARLEY_TLS_KEY)')
     .option('--webhook-allow-private', 'let webhooks go to loopback, private and link-local addresses (env PARLEY_WEBHOOK_ALLOW_PRIVATE)')
-    .action((options) => serveCommand(loadConfig(process.env, overridesFrom(options))));
+    .action(async (options) => (await commands.serve()).serveCommand(loadConfig(process.env, overridesFrom(options))));
 
   const project = program.command('project').description('manage projects');
   project
@@ -58,7 +68,7 @@ export function buildProgram(): Command {
     .option('--customer-id <id>', 'add the project to this existing account')
     .addOption(dataDirOption())
     .option('--json', 'print JSON')
-    .action((options) => createProjectCommand(loadConfig(process.env, overridesFrom(options)), options));
+    .action(async (options) => (await commands.projectCreate()).createProjectCommand(loadConfig(process.env, overridesFrom(options)), options));
 
   project
     .command('list')
@@ -66,7 +76,7 @@ export function buildProgram(): Command {
     .option('--customer-id <id>', 'only this account\'s projects')
     .addOption(dataDirOption())
     .option('--json', 'print JSON')
-    .action((options) => listProjectsCommand(loadConfig(process.env, overridesFrom(options)), options));
+    .action(async (options) => (await commands.users()).listProjectsCommand(loadConfig(process.env, overridesFrom(options)), options));
 
   const user = program.command('user').description('manage console users');
   user
@@ -77,21 +87,21 @@ export function buildProgram(): Command {
     .addOption(new Option('--role <role>', 'what the user may do').choices([...CONSOLE_ROLES]).default('admin'))
     .option('--password <password>', 'the password (12 characters at least); prefer stdin')
     .addOption(dataDirOption())
-    .action((options) => createUserCommand(loadConfig(process.env, overridesFrom(options)), options));
+    .action(async (options) => (await commands.users()).createUserCommand(loadConfig(process.env, overridesFrom(options)), options));
   user
     .command('list')
     .description('list console users (email, role, Customer ID, created)')
     .option('--customer-id <id>', 'only this account\'s users')
     .addOption(dataDirOption())
     .option('--json', 'print JSON')
-    .action((options) => listUsersCommand(loadConfig(process.env, overridesFrom(options)), options));
+    .action(async (options) => (await commands.users()).listUsersCommand(loadConfig(process.env, overridesFrom(options)), options));
   user
     .command('reset-password')
     .description('set a console user\'s password (read from stdin unless --password is given) and end their sessions')
     .requiredOption('--email <email>', 'sign-in email')
     .option('--password <password>', 'the new password; prefer stdin')
     .addOption(dataDirOption())
-    .action((options) => resetPasswordCommand(loadConfig(process.env, overridesFrom(options)), options));
+    .action(async (options) => (await commands.users()).resetPasswordCommand(loadConfig(process.env, overridesFrom(options)), options));
 
   const token = program.command('token').description('manage access tokens');
   token
@@ -103,13 +113,23 @@ export function buildProgram(): Command {
     .addOption(new Option('--role <role>', 'privileges').choices(['publisher', 'subscriber']).default('publisher'))
     .option('--expire <seconds>', 'lifetime in seconds (1-86400)', integer('expire', 1, 86400), 3600)
     .addOption(dataDirOption())
-    .action((options) => createTokenCommand(loadConfig(process.env, overridesFrom(options)), options));
+    .action(async (options) => (await commands.tokenCreate()).createTokenCommand(loadConfig(process.env, overridesFrom(options)), options));
+
+  const turn = program.command('turn').description('TURN relays (coturn) for clients behind firewalls');
+  turn
+    .command('config')
+    .description('print a coturn turnserver.conf matching PARLEY_TURN_URLS, PARLEY_TURN_SECRET and PARLEY_RTC_ADDRESS')
+    .option('--realm <realm>', 'coturn realm (default: the host of the first TURN URL)')
+    .option('--listening-ip <ip>', 'address coturn listens on (repeatable; default every interface)', (ip: string, previous: string[] = []) => [...previous, ip])
+    .option('--cert <file>', 'TLS certificate for turns: URLs')
+    .option('--pkey <file>', 'TLS private key for turns: URLs')
+    .action(async (options) => (await commands.turnConfig()).turnConfigCommand(loadConfig(process.env), options));
 
   program
     .command('migrate')
     .description('bring the database schema to the latest version')
     .addOption(dataDirOption())
-    .action((options) => migrateCommand(loadConfig(process.env, overridesFrom(options))));
+    .action(async (options) => (await commands.migrate()).migrateCommand(loadConfig(process.env, overridesFrom(options))));
 
   return program;
 }

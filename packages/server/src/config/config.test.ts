@@ -31,6 +31,9 @@ const CASES: Record<string, Case> = {
   PARLEY_LOG_FORMAT: { at: (c) => c.log.format, valid: ['pretty', 'pretty'], unset: 'auto' },
   PARLEY_SECRET_KEY: { at: (c) => c.auth.secretKey, valid: ['s3cret', 's3cret'], unset: undefined },
   PARLEY_CORS_ORIGINS: { at: (c) => c.http.corsOrigins, valid: ['https://a.example, https://b.example', ['https://a.example', 'https://b.example']], unset: '*' },
+  PARLEY_TLS_CERT: { at: (c) => c.http.tlsCert, valid: ['/etc/parley/fullchain.pem', '/etc/parley/fullchain.pem'], unset: REQUIRED, with: { PARLEY_TLS_KEY: 'privkey.pem' } },
+  PARLEY_TLS_KEY: { at: (c) => c.http.tlsKey, valid: ['tls/privkey.pem', path.resolve('tls/privkey.pem')], unset: REQUIRED, with: { PARLEY_TLS_CERT: 'fullchain.pem' } },
+  PARLEY_TRUSTED_PROXIES: { at: (c) => c.http.trustedProxies, valid: ['127.0.0.1, 10.0.0.0/8,::1, loopback', ['127.0.0.1', '10.0.0.0/8', '::1', 'loopback']], unset: undefined },
   PARLEY_TOKEN_MAX_LIFETIME_SECONDS: { at: (c) => c.auth.tokenMaxLifetimeSeconds, valid: ['3600', 3600], unset: 86400 },
   PARLEY_RTC_ADDRESS: { at: (c) => c.rtc.addresses, valid: ['192.0.2.7, 10.0.0.4', ['192.0.2.7', '10.0.0.4']], unset: undefined },
   PARLEY_RTC_PUBLIC_ADDRESS: { at: (c) => c.rtc.publicAddresses, valid: ['203.0.113.9', ['203.0.113.9']], unset: undefined },
@@ -40,6 +43,15 @@ const CASES: Record<string, Case> = {
   PARLEY_RTC_CONNECT_TIMEOUT_SECONDS: { at: (c) => c.rtc.connectTimeoutSeconds, valid: ['3', 3], unset: 10 },
   PARLEY_RTC_MAX_SESSIONS_PER_IP: { at: (c) => c.rtc.maxSessionsPerIp, valid: ['5', 5], unset: 100 },
   PARLEY_RTC_MAX_SESSIONS_PER_TOKEN: { at: (c) => c.rtc.maxSessionsPerToken, valid: ['2', 2], unset: 10 },
+  // TURN URLs and secret go together: each is required once the other is set.
+  PARLEY_TURN_URLS: {
+    at: (c) => c.rtc.turnUrls,
+    valid: ['turn:198.18.0.1:3478?transport=udp, turns:turn.example.com', ['turn:198.18.0.1:3478?transport=udp', 'turns:turn.example.com']],
+    unset: REQUIRED,
+    with: { PARLEY_TURN_SECRET: 's' },
+  },
+  PARLEY_TURN_SECRET: { at: (c) => c.rtc.turnSecret, valid: ['coturn-secret', 'coturn-secret'], unset: REQUIRED, with: { PARLEY_TURN_URLS: 'turn:turn.example.com' } },
+  PARLEY_TURN_TTL_SECONDS: { at: (c) => c.rtc.turnTtlSeconds, valid: ['600', 600], unset: 86400 },
   PARLEY_DEV: { at: (c) => c.node.dev, valid: ['yes', true], unset: false },
   PARLEY_NODE_ID: { at: (c) => c.node.id, valid: ['node-a', 'node-a'], unset: os.hostname() },
   PARLEY_FFMPEG_PATH: { at: (c) => c.recording.ffmpegPath, valid: ['/opt/ffmpeg', '/opt/ffmpeg'], unset: undefined },
@@ -103,6 +115,9 @@ describe('loadConfig', () => {
       ['PARLEY_LOG_LEVEL', 'loud'],
       ['PARLEY_LOG_LEVEL', ''],
       ['PARLEY_LOG_FORMAT', 'xml'],
+      ['PARLEY_TRUSTED_PROXIES', 'proxy.example'],
+      ['PARLEY_TRUSTED_PROXIES', '10.0.0.0/33'],
+      ['PARLEY_TRUSTED_PROXIES', '0'],
       ['PARLEY_TOKEN_MAX_LIFETIME_SECONDS', '0'],
       ['PARLEY_TOKEN_MAX_LIFETIME_SECONDS', '1.5'],
       ['PARLEY_RTC_ADDRESS', 'media.example'],
@@ -132,6 +147,28 @@ describe('loadConfig', () => {
       expect(loadError({ ...S3_ENV, PARLEY_RECORDING_S3_ENDPOINT: 'ftp://minio' }).message).toContain('PARLEY_RECORDING_S3_ENDPOINT');
     });
 
+    it('PARLEY_TLS_CERT without PARLEY_TLS_KEY, or the reverse, rather than plain HTTP', () => {
+      expect(loadError({ PARLEY_TLS_CERT: 'fullchain.pem' }).message).toMatch(/PARLEY_TLS_CERT \(--tls-cert\) and PARLEY_TLS_KEY \(--tls-key\) go together/);
+      expect(() => loadConfig({}, { PARLEY_TLS_KEY: 'privkey.pem' })).toThrow(/go together/);
+    });
+
+    it.each([
+      'http://turn.example.com',
+      'turn:',
+      'turn:turn.example.com:0',
+      'turn:turn.example.com:99999',
+      'turn:turn.example.com?transport=sctp',
+      'turns:turn.example.com?transport=udp',
+      'turn:turn.example.com,stun:turn.example.com',
+      ' , ',
+    ])('PARLEY_TURN_URLS=%s', (value) => {
+      expect(loadError({ PARLEY_TURN_URLS: value, PARLEY_TURN_SECRET: 's' }).message).toContain('PARLEY_TURN_URLS');
+    });
+
+    it('PARLEY_TURN_TTL_SECONDS=0', () => {
+      expect(loadError({ PARLEY_TURN_TTL_SECONDS: '0' }).message).toContain('PARLEY_TURN_TTL_SECONDS');
+    });
+
     it('PARLEY_RTC_PORT_MAX equal to or below PARLEY_RTC_PORT_MIN', () => {
       expect(loadError({ PARLEY_RTC_PORT_MIN: '41000', PARLEY_RTC_PORT_MAX: '41000' }).message).toContain('PARLEY_RTC_PORT_MAX');
       expect(loadError({ PARLEY_RTC_PORT_MIN: '41000', PARLEY_RTC_PORT_MAX: '40000' }).message).toContain('PARLEY_RTC_PORT_MAX');
@@ -159,6 +196,10 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads PARLEY_TRUSTED_PROXIES=2 as a hop count, the way Fastify counts proxies', () => {
+    expect(loadConfig({ PARLEY_TRUSTED_PROXIES: ' 2 ' }).http.trustedProxies).toBe(2);
+  });
+
   it('keeps recordings in <dataDir>/recordings by default, following --data-dir', () => {
     expect(loadConfig({}, { PARLEY_DATA_DIR: '/srv/parley' }).recording.storage).toEqual({ kind: 'local', dir: path.join('/srv/parley', 'recordings') });
   });
@@ -179,7 +220,7 @@ describe('loadConfig', () => {
   });
 
   it('fills every field of every section', () => {
-    const config = loadConfig({ PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r', PARLEY_RTC_ADDRESS: '10.0.0.4', PARLEY_RTC_PUBLIC_ADDRESS: '203.0.113.9' });
+    const config = loadConfig({ PARLEY_TLS_CERT: 'c', PARLEY_TLS_KEY: 'k', PARLEY_TRUSTED_PROXIES: '1', PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r', PARLEY_RTC_ADDRESS: '10.0.0.4', PARLEY_RTC_PUBLIC_ADDRESS: '203.0.113.9', PARLEY_TURN_URLS: 'turn:t', PARLEY_TURN_SECRET: 's' });
     for (const [section, fields] of Object.entries(config)) {
       for (const [field, value] of Object.entries(fields as object)) expect(value, `${section}.${field}`).toBeDefined();
     }

@@ -16,6 +16,8 @@ export type OverridableVariable =
   | 'PARLEY_REDIS_URL'
   | 'PARLEY_LOG_LEVEL'
   | 'PARLEY_DEV'
+  | 'PARLEY_TLS_CERT'
+  | 'PARLEY_TLS_KEY'
   | 'PARLEY_WEBHOOK_ALLOW_PRIVATE';
 
 /** Values given on the command line, as the text their variable would hold; unset ones leave the environment's. */
@@ -68,6 +70,12 @@ type Draft = Omit<Config, 'recording'> & {
 function finish(draft: Draft): Config {
   // werift needs a range of at least two ports.
   if (draft.rtc.portMax <= draft.rtc.portMin) throw new ConfigError('PARLEY_RTC_PORT_MAX must be greater than PARLEY_RTC_PORT_MIN');
+  // A certificate without its key (or the reverse) is a half-done setup, not a wish for plain HTTP.
+  if ((draft.http.tlsCert === undefined) !== (draft.http.tlsKey === undefined)) {
+    throw new ConfigError('PARLEY_TLS_CERT (--tls-cert) and PARLEY_TLS_KEY (--tls-key) go together: set both to serve HTTPS, or neither');
+  }
+  // Half a TURN setup would hand clients URLs they cannot authenticate to, or mint for no server.
+  if ((draft.rtc.turnUrls === undefined) !== (draft.rtc.turnSecret === undefined)) throw new ConfigError('PARLEY_TURN_URLS and PARLEY_TURN_SECRET go together: set both or neither');
   return { ...draft, recording: { ...draft.recording, storage: recordingStorage(draft.recording.storage, draft.store.dataDir) } };
 }
 

@@ -4,14 +4,16 @@
  */
 import { isIPv4 } from 'node:net';
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
+import { parseTurnUrl } from '../turn/turnUrl.ts';
 import { ConfigError, LOG_LEVELS, type LogLevel } from './types.ts';
 
 export type Parser<T> = (raw: string, name: string) => T;
 
 export const text: Parser<string> = (raw) => raw;
 
-/** A folder, made absolute against the working directory the server started in. */
-export const folder: Parser<string> = (raw) => path.resolve(raw);
+/** A folder or file, made absolute against the working directory the server started in. */
+export const absolutePath: Parser<string> = (raw) => path.resolve(raw);
 
 export const port: Parser<number> = (raw, name) => {
   const value = Number(raw);
@@ -69,6 +71,34 @@ export const origins: Parser<string[] | '*'> = (raw) => {
   const trimmed = raw.trim();
   if (trimmed === '' || trimmed === '*') return '*';
   return trimmed.split(',').map((origin) => origin.trim()).filter(Boolean);
+};
+
+/**
+ * Fastify's `trustProxy` value: a hop count (`1`: the peer is the proxy), or a comma-separated
+ * list of addresses, CIDR ranges and proxy-addr's names (`loopback`, `linklocal`, `uniquelocal`),
+ * checked by proxy-addr itself, the library Fastify resolves addresses with.
+ */
+export const trustedProxies: Parser<string[] | number> = (raw, name) => {
+  const trimmed = raw.trim();
+  if (/^\d+$/.test(trimmed)) return positiveInteger(trimmed, name);
+  const entries = trimmed.split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(entries);
+  } catch (error) {
+    throw new ConfigError(`${name} must be a hop count or comma-separated addresses and CIDR ranges: ${(error as Error).message}`);
+  }
+  return entries;
+};
+
+/** A comma-separated list of TURN URLs, each checked (`turn:host[:port][?transport=udp|tcp]`, `turns:host[:port]`). */
+export const turnUrls: Parser<string[]> = (raw, name) => {
+  const urls = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  if (urls.length === 0) throw new ConfigError(`${name} lists no URL`);
+  for (const item of urls) {
+    const parsed = parseTurnUrl(item);
+    if ('error' in parsed) throw new ConfigError(`${name}: ${parsed.error}`);
+  }
+  return urls;
 };
 
 /** A comma-separated list of IPv4 addresses (the SFU announces IPv4 host candidates only). */

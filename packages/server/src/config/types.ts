@@ -24,6 +24,15 @@ export interface HttpConfig {
   port: number;
   /** Origins allowed to call the API from a browser; `*` allows any (credentials travel in headers, never cookies). */
   corsOrigins: string[] | '*';
+  /** PEM files of the certificate (with its chain) and its private key: both set, HTTPS and WSS; neither, plain HTTP. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /**
+   * Peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (Fastify's `trustProxy`):
+   * addresses, CIDR ranges and proxy-addr's names (`loopback`…), or a hop count. Unset: none, so a
+   * client cannot choose the address its rate limits and bans are counted under.
+   */
+  trustedProxies: string[] | number | undefined;
 }
 
 /** Durable state. */
@@ -75,6 +84,12 @@ export interface RtcConfig {
   maxSessionsPerIp: number;
   /** Most concurrent sessions joined with one token (a token for uid 0 can join any uid). */
   maxSessionsPerToken: number;
+  /** TURN URLs handed to clients (checked `turn:`/`turns:` URLs); unset: no TURN. */
+  turnUrls: string[] | undefined;
+  /** coturn's `static-auth-secret`, which signs the TURN credentials minted per session. A secret: never logged. */
+  turnSecret: string | undefined;
+  /** How long minted TURN credentials stay valid. */
+  turnTtlSeconds: number;
 }
 
 /** The default store of recorded files: a folder (`<dataDir>/recordings`) or an S3-compatible bucket. */

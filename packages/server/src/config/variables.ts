@@ -4,7 +4,7 @@
  * Configuration guide is generated from it (configTable.ts), so the two cannot drift.
  */
 import os from 'node:os';
-import { boolean, folder, ipv4List, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, udpPortOrRange, url, type Parser } from './parsers.ts';
+import { absolutePath, boolean, ipv4List, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, trustedProxies, turnUrls, udpPortOrRange, url, type Parser } from './parsers.ts';
 import type { Config } from './types.ts';
 
 type SectionKey = { [S in keyof Config]: `${S}.${Extract<keyof Config[S], string>}` }[keyof Config];
@@ -44,7 +44,7 @@ const S3_STORAGE = { name: 'PARLEY_RECORDING_STORAGE', value: 's3' } as const;
 export const VARIABLES: readonly Variable[] = [
   variable({ name: 'PARLEY_HOST', key: 'http.host', default: '127.0.0.1', parse: text, meaning: 'Address to listen on (`0.0.0.0` for every interface)' }),
   variable({ name: 'PARLEY_PORT', key: 'http.port', default: '8080', parse: port, meaning: 'HTTP port: API, signaling, console and docs' }),
-  variable({ name: 'PARLEY_DATA_DIR', key: 'store.dataDir', default: '.parley', shownDefault: '`./.parley`', parse: folder, meaning: 'Data folder: SQLite file, recordings' }),
+  variable({ name: 'PARLEY_DATA_DIR', key: 'store.dataDir', default: '.parley', shownDefault: '`./.parley`', parse: absolutePath, meaning: 'Data folder: SQLite file, recordings' }),
   variable({
     name: 'PARLEY_DATABASE_URL',
     key: 'store.databaseUrl',
@@ -76,6 +76,29 @@ export const VARIABLES: readonly Variable[] = [
     blankIsUnset: true,
     parse: origins,
     meaning: 'Comma-separated origins allowed to call the API from browsers',
+  }),
+  variable({
+    name: 'PARLEY_TLS_CERT',
+    key: 'http.tlsCert',
+    blankIsUnset: true,
+    parse: absolutePath,
+    meaning: 'PEM file of the TLS certificate and its chain (`serve --tls-cert`); with `PARLEY_TLS_KEY`, Parley serves HTTPS and WSS itself and reloads both files when they change',
+  }),
+  variable({
+    name: 'PARLEY_TLS_KEY',
+    key: 'http.tlsKey',
+    blankIsUnset: true,
+    parse: absolutePath,
+    meaning: "PEM file of the certificate's private key (`serve --tls-key`); set both or neither",
+  }),
+  variable({
+    name: 'PARLEY_TRUSTED_PROXIES',
+    key: 'http.trustedProxies',
+    blankIsUnset: true,
+    shownDefault: 'none',
+    parse: trustedProxies,
+    meaning:
+      'Reverse proxies whose `X-Forwarded-For` gives the client address (for rate limits, failure budgets, session caps and bans) and `X-Forwarded-Proto` the scheme: comma-separated addresses and CIDR ranges (`127.0.0.1`, `10.0.0.0/8`, `loopback`), or a hop count',
   }),
   variable({
     name: 'PARLEY_TOKEN_MAX_LIFETIME_SECONDS',
@@ -135,6 +158,28 @@ export const VARIABLES: readonly Variable[] = [
     default: '10',
     parse: positiveInteger,
     meaning: 'Most concurrent call sessions joined with one token (a uid-0 token joins any uid)',
+  }),
+  variable({
+    name: 'PARLEY_TURN_URLS',
+    key: 'rtc.turnUrls',
+    blankIsUnset: true,
+    parse: turnUrls,
+    meaning:
+      'Comma-separated TURN URLs handed to clients in the join answer (`turn:host:3478?transport=udp`, `turn:host:3478?transport=tcp`, `turns:host:5349`), so media relays through coturn when direct UDP fails; needs `PARLEY_TURN_SECRET`',
+  }),
+  variable({
+    name: 'PARLEY_TURN_SECRET',
+    key: 'rtc.turnSecret',
+    blankIsUnset: true,
+    parse: text,
+    meaning: "coturn's `static-auth-secret`: signs the short-lived TURN credentials each session gets (TURN REST API scheme); needs `PARLEY_TURN_URLS`",
+  }),
+  variable({
+    name: 'PARLEY_TURN_TTL_SECONDS',
+    key: 'rtc.turnTtlSeconds',
+    default: '86400',
+    parse: positiveInteger,
+    meaning: 'How long minted TURN credentials stay valid; fresh ones come with resume and token renewal',
   }),
   variable({
     name: 'PARLEY_DEV',

@@ -45,10 +45,24 @@ export interface AppOptions {
   services: Services;
   /** Made with credentials redacted (see server.ts), so no serializer can log them. */
   logger: Logger;
+  /** Certificate and key: the app serves HTTPS (and WSS) instead of HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
-export async function buildApp({ config, services, logger }: AppOptions): Promise<FastifyInstance> {
+/** Fastify trusts a hop count too, but its typings know only the function that stands for it. */
+function trustProxyOption(trusted: string[] | number | undefined): string[] | boolean | ((address: string, hop: number) => boolean) {
+  if (typeof trusted === 'number') return (_address, hop) => hop < trusted;
+  return trusted ?? false;
+}
+
+export async function buildApp({ config, services, logger, tls }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    // An https.Server is an http.Server with TLS underneath: the rest of the app types it as the
+    // plain one (Fastify's typings would otherwise pick HTTP/2's overload).
+    ...(tls ? ({ https: { cert: tls.cert, key: tls.key } } as object) : {}),
+    // request.ip (and so every limit, budget and ban by address) and request.protocol believe
+    // X-Forwarded-* only from these peers; by default from nobody.
+    trustProxy: trustProxyOption(config.http.trustedProxies),
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     genReqId: requestIdFor,

@@ -9,6 +9,7 @@ import {
   LeaveReason,
   RESUME_WINDOW_MS,
   type ClientRole,
+  type IceServer,
   type JoinMessage,
   type MediaKind,
   type Participant as ParticipantView,
@@ -32,6 +33,7 @@ import type { VideoPreferences } from './simulcast/videoSubscription.ts';
 import { SessionTimers } from './sessionTimers.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
 import type { Logger } from '../log/logger.ts';
+import { mintIceServers, type TurnSettings } from '../turn/credentials.ts';
 
 export type { RecorderAttachment } from './recorders.ts';
 export type { RtcGuardCounts } from './mediaWatch.ts';
@@ -41,6 +43,8 @@ export interface RtcDeps extends JoinPolicyDeps {
   directory: ParticipantDirectory;
   network: MediaNetwork;
   sessionCaps: SessionCapLimits;
+  /** TURN servers clients may relay through; unset: clients get no iceServers. */
+  turn?: TurnSettings;
   nodeId: string;
   log: Logger;
 }
@@ -67,6 +71,14 @@ export class RtcService {
 
   roomOf(participant: Participant): Room {
     return this.#registry.of(participant);
+  }
+
+  /**
+   * Fresh TURN credentials for the participant's peer connections, labelled with its session id
+   * (coturn logs the username, so a relay can be traced to a session, never to a token).
+   */
+  iceServersFor(participant: Participant): IceServer[] | undefined {
+    return this.#deps.turn ? mintIceServers(this.#deps.turn, participant.sessionId) : undefined;
   }
 
   // ------------------------------------------------------------------ join, resume, leave

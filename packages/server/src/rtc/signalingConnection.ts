@@ -8,7 +8,7 @@
  * a throttled background tab); a socket silent for LIVENESS_TIMEOUT_MS is cut off at once rather
  * than closed politely, which on a half-open connection would wait 30 s for a close frame.
  */
-import { ClientMessage, SIGNALING_LIMITS, type ServerMessage, type SignalingErrorCode } from '@parley/protocol';
+import { ClientMessage, SIGNALING_LIMITS, type IceServer, type ServerMessage, type SignalingErrorCode } from '@parley/protocol';
 import { compileValidator } from '../http/validation.ts';
 import { DomainError } from '../domainError.ts';
 import { MessageBudget, type BudgetVerdict } from './messageBudget.ts';
@@ -148,6 +148,7 @@ export class SignalingConnection {
             resumeToken: participant.resumeToken,
             users: room.snapshotFor(participant),
             tokenExpiresAt: participant.tokenExpiresAt,
+            ...this.#iceServers(participant),
           });
         } catch (error) {
           if (error instanceof DomainError) {
@@ -162,7 +163,7 @@ export class SignalingConnection {
       }
       const { participant, room } = this.#rtc.resume(message.sessionId, message.resumeToken, this.#peer);
       this.#participant = participant;
-      this.#send({ type: 'resumed', requestId: message.requestId, uid: participant.uid, users: room.snapshotFor(participant) });
+      this.#send({ type: 'resumed', requestId: message.requestId, uid: participant.uid, users: room.snapshotFor(participant), ...this.#iceServers(participant) });
       return;
     }
 
@@ -202,11 +203,17 @@ export class SignalingConnection {
         return this.#rtc.reportNetworkQuality(participant, message.uplink, message.downlink);
       case 'renew-token': {
         const tokenExpiresAt = await this.#rtc.renewToken(participant, message.token);
-        return this.#send({ type: 'token-renewed', requestId: message.requestId, tokenExpiresAt });
+        return this.#send({ type: 'token-renewed', requestId: message.requestId, tokenExpiresAt, ...this.#iceServers(participant) });
       }
       case 'leave':
         await this.#rtc.leave(participant);
         return;
     }
+  }
+
+  /** The `iceServers` field of a reply, when TURN is configured: each join, resume and renewal carries fresh credentials. */
+  #iceServers(participant: Participant): { iceServers?: IceServer[] } {
+    const iceServers = this.#rtc.iceServersFor(participant);
+    return iceServers ? { iceServers } : {};
   }
 }
