@@ -237,6 +237,9 @@ describe('calls in Chromium through the web SDK', () => {
     for (const [group, values] of Object.entries(stats)) {
       for (const [field, value] of Object.entries(values as Record<string, unknown>)) {
         if (field === 'codecType' || field === 'qualityLimitationReason') expect(typeof value, `${group}.${field}`).toBe('string');
+        // Parley's additions to Agora's RTCStats: how the media goes; direct on this machine, so no relay.
+        else if (field === 'LocalCandidateType') expect(value, `${group}.${field}`).toBe('host');
+        else if (field === 'RelayProtocol') expect(value, `${group}.${field}`).toBe('');
         else expect(Number.isFinite(value), `${group}.${field} = ${value}`).toBe(true);
       }
     }
