@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two groups. Unit and API tests run in parallel. Tests that move real media (native WebRTC bots,
+ * Two groups. Unit, API and docs tests run in parallel (the docs tests use Chromium but move no
+ * media, so they share the cores well). Tests that move real media (native WebRTC bots,
  * Chromium tabs, recordings) run one file at a time afterwards: on a 2-core machine, parallel
  * media files starve each other's encoders and time out, which measures the machine, not Parley.
  */
-const MEDIA_TESTS = ['test/rtc/**/*.test.ts', 'test/abuse/**/*.media.test.ts', 'test/browser/**/*.test.ts', 'test/sdk/**/*.test.ts', 'test/docs/**/*.test.ts', 'test/recording/**/*.test.ts', 'test/console/browser.test.ts'];
+const MEDIA_TESTS = ['test/rtc/**/*.test.ts', 'test/abuse/**/*.media.test.ts', 'test/browser/**/*.test.ts', 'test/sdk/**/*.test.ts', 'test/recording/**/*.test.ts', 'test/console/browser.test.ts'];
 
 const shared = {
   testTimeout: 30_000,
