@@ -5,9 +5,6 @@
  * the server. The pages are served from another origin than the server, as an app would be, and
  * used as people use them: fill the form, press the buttons, look at what the page shows.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +13,10 @@ import type { CreatedProject } from '@parley/server';
 import { BACKENDS } from '../support/backends.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { launchChromium, type TestBrowser } from './support/browser.ts';
+import { serveFolder, type StaticSite } from './support/staticSite.ts';
 
 const SAMPLES_DIR = path.resolve(import.meta.dirname, '../../examples/agora-web-samples');
 const AGORA_SCRIPT = '<script src="https://download.agora.io/sdk/release/AgoraRTC_N-4.24.8.js"></script>';
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 /** The sample's page with Agora's script tag swapped for Parley's, and nothing else changed. */
 function swapScript(html: string, parleyUrl: string): string {
@@ -30,23 +27,8 @@ function swapScript(html: string, parleyUrl: string): string {
 }
 
 /** Serves the samples folder, each index.html with its script swapped. */
-async function serveSamples(parleyUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = path.join(SAMPLES_DIR, pathname);
-    if (!file.startsWith(SAMPLES_DIR + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    const body = fs.readFileSync(file, 'utf8');
-    response.writeHead(200, { 'Content-Type': `${TYPES[path.extname(file)] ?? 'text/plain'}; charset=utf-8` });
-    response.end(file.endsWith('index.html') ? swapScript(body, parleyUrl) : body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+function serveSamples(parleyUrl: string): Promise<StaticSite> {
+  return serveFolder(SAMPLES_DIR, (file, text) => (file.endsWith('index.html') ? swapScript(text, parleyUrl) : text));
 }
 
 async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
@@ -68,7 +50,7 @@ describe('Agora-style sample apps on Parley with only the script tag swapped', (
   let t: TestServer;
   let browser: TestBrowser;
   let project: CreatedProject;
-  let samples: { url: string; close(): Promise<void> };
+  let samples: StaticSite;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {

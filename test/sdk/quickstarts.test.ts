@@ -5,8 +5,6 @@
  * two others' video, and Leave takes a user's tile away on the other tabs.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -18,6 +16,7 @@ import { until } from '../browser/support/callTabs.ts';
 import { BACKENDS } from '../support/backends.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { launchChromium, type TestBrowser } from './support/browser.ts';
+import { serveFolder, type StaticSite } from './support/staticSite.ts';
 
 const QUICKSTARTS_DIR = path.resolve(import.meta.dirname, '../../examples/quickstarts');
 const APPS = ['javascript', 'react', 'vue'] as const;
@@ -26,7 +25,6 @@ const UIDS: Record<App, number> = { javascript: 5001, react: 5002, vue: 5003 };
 const CHANNEL = 'quickstarts';
 /** Where the screenshots of a call go, for a person to look at (test-results/ is git-ignored). */
 const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-results/quickstarts');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 /** Builds each app into `outDir/<app>/`, its server set as a reader's .env.local would set it. */
 async function buildApps(outDir: string, parleyUrl: string): Promise<void> {
@@ -41,24 +39,6 @@ async function buildApps(outDir: string, parleyUrl: string): Promise<void> {
   }
 }
 
-/** Serves the built apps, as any static web server would. */
-async function serveBuilt(root: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = path.join(root, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
-    if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    response.writeHead(200, { 'Content-Type': `${TYPES[path.extname(file)] ?? 'application/octet-stream'}; charset=utf-8` }).end(fs.readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 /** How wide the video a page plays for `uid` is (0: no tile or no picture); no uid: the local preview. */
 const videoWidth = (page: Page, uid?: number) =>
   page.evaluate((uid) => {
@@ -71,7 +51,7 @@ describe('the quickstart apps', () => {
   let t: TestServer;
   let project: CreatedProject;
   let browser: TestBrowser;
-  let site: { url: string; close(): Promise<void> };
+  let site: StaticSite;
   let outDir: string;
   let buildMs = 0;
   const pageErrors: string[] = [];
@@ -83,7 +63,7 @@ describe('the quickstart apps', () => {
     const started = performance.now();
     await buildApps(outDir, t.url);
     buildMs = performance.now() - started;
-    site = await serveBuilt(outDir);
+    site = await serveFolder(outDir);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
