@@ -11,66 +11,45 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRtcToken } from '@parley/token';
-import type { CreatedProject } from '@parley/server';
-import { BACKENDS } from '../support/backends.ts';
 import { startCoturn, selfSignedCertificate, type Coturn } from '../support/coturn.ts';
-import { createNatClient, type NatClient } from '../support/netns.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
-import { callTabs, until, type CallTabs } from './support/callTabs.ts';
+import { startNatCall, type NatCall } from './support/natCall.ts';
+import { until } from './support/callTabs.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
 const TURN_PORT = 3478;
 const TURNS_PORT = 5349;
 
 describe('calls from behind a NAT, directly and through coturn', () => {
-  let nat: NatClient;
-  let certificate: Awaited<ReturnType<typeof selfSignedCertificate>>;
-  let coturn: Coturn;
-  let t: TestServer;
-  let project: CreatedProject;
-  let hostBrowser: TestBrowser;
-  let natBrowser: TestBrowser;
-  let hostTabs: CallTabs;
-  let natTabs: CallTabs;
-
-  const token = (channel: string, uid: number | string) =>
-    buildRtcToken({ appId: project.appId, appCertificate: project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 600, privilegeExpireSeconds: 600 });
+  let stage: NatCall;
+  let certificate: Awaited<ReturnType<typeof selfSignedCertificate>> | undefined;
+  let coturn: Coturn | undefined;
+  // `parley turn config` reads the media address too: coturn may relay only to it.
+  const turnEnv = (host: string) => ({
+    PARLEY_RTC_ADDRESS: host,
+    PARLEY_TURN_URLS: `turn:${host}:${TURN_PORT}?transport=udp,turn:${host}:${TURN_PORT}?transport=tcp,turns:${host}:${TURNS_PORT}`,
+    PARLEY_TURN_SECRET: `test-secret-${process.pid}`,
+  });
 
   beforeAll(async () => {
-    nat = await createNatClient();
-    const host = nat.hostAddress;
-    const turnEnv = {
-      PARLEY_RTC_ADDRESS: host,
-      PARLEY_TURN_URLS: `turn:${host}:${TURN_PORT}?transport=udp,turn:${host}:${TURN_PORT}?transport=tcp,turns:${host}:${TURNS_PORT}`,
-      PARLEY_TURN_SECRET: `test-secret-${process.pid}-${Date.now()}`,
-    };
-    certificate = await selfSignedCertificate(host);
-    const { stdout: config } = await promisify(execFile)(process.execPath, [BIN, 'turn', 'config', '--listening-ip', host, '--cert', certificate.cert, '--pkey', certificate.key], {
-      env: { ...process.env, ...turnEnv },
-    });
-    coturn = await startCoturn(config, host, TURN_PORT);
-    // Media on the one shared port (a free one, as for every test server), on the host's side of the NAT.
-    t = await startTestServer(BACKENDS[0]!, { PARLEY_HOST: host, ...turnEnv });
-    project = await t.createProject('enterprise');
-    // Pages come from the server's own http origin, which is not 127.0.0.1: told to count as secure, so getUserMedia works.
-    const secureOrigin = `--unsafely-treat-insecure-origin-as-secure=${t.url}`;
-    [hostBrowser, natBrowser] = await Promise.all([
-      launchChromium({ extraArgs: [secureOrigin] }),
+    stage = await startNatCall({
+      serverEnv: turnEnv,
+      // coturn runs with the configuration `parley turn config` prints for the server's settings.
+      async beforeServer(nat) {
+        const host = nat.hostAddress;
+        certificate = await selfSignedCertificate(host);
+        const { stdout: config } = await promisify(execFile)(process.execPath, [BIN, 'turn', 'config', '--listening-ip', host, '--cert', certificate.cert, '--pkey', certificate.key], {
+          env: { ...process.env, ...turnEnv(host) },
+        });
+        coturn = await startCoturn(config, host, TURN_PORT);
+      },
       // The self-signed certificate of coturn's TLS listener.
-      launchChromium({ executablePath: nat.chromiumPath, extraArgs: [secureOrigin, '--ignore-certificate-errors'] }),
-    ]);
-    hostTabs = callTabs(hostBrowser, t.url, project.appId, token);
-    natTabs = callTabs(natBrowser, t.url, project.appId, token);
+      natBrowserArgs: ['--ignore-certificate-errors'],
+    });
   });
 
   afterAll(async () => {
-    await natBrowser?.close();
-    await hostBrowser?.close();
-    await t?.stop();
+    await stage?.close();
     await coturn?.stop();
-    await nat?.close();
     if (certificate) fs.rmSync(certificate.dir, { recursive: true, force: true });
   });
 
@@ -79,11 +58,11 @@ describe('calls from behind a NAT, directly and through coturn', () => {
 
   /** The NAT'ed tab and a host tab in one channel: video and audio both ways, then both leave. Resolves with the NAT'ed tab's media path. */
   async function callBothWays(channel: string, whileConnected?: (far: Page) => Promise<void>): Promise<{ LocalCandidateType: string; RelayProtocol: string }> {
-    const far = await natTabs.joinTab(channel, 'far');
-    const near = await hostTabs.joinTab(channel, 'near');
+    const far = await stage.natTabs.joinTab(channel, 'far');
+    const near = await stage.hostTabs.joinTab(channel, 'near');
     try {
-      const fromNear = await until(() => natTabs.decodedFrom(far, 'near'), (s) => s.frames >= 20 && s.audioBytes > 0);
-      const fromFar = await until(() => hostTabs.decodedFrom(near, 'far'), (s) => s.frames >= 20 && s.audioBytes > 0);
+      const fromNear = await until(() => stage.natTabs.decodedFrom(far, 'near'), (s) => s.frames >= 20 && s.audioBytes > 0);
+      const fromFar = await until(() => stage.hostTabs.decodedFrom(near, 'far'), (s) => s.frames >= 20 && s.audioBytes > 0);
       expect(fromNear.frames, 'video decoded behind the NAT').toBeGreaterThanOrEqual(20);
       expect(fromNear.audioBytes).toBeGreaterThan(0);
       expect(fromFar.frames, 'video decoded on the host').toBeGreaterThanOrEqual(20);
@@ -99,18 +78,18 @@ describe('calls from behind a NAT, directly and through coturn', () => {
   }
 
   it('behind a NAT, the call connects directly: video both ways, no relay', async () => {
-    await nat.firewall({});
+    await stage.nat.firewall({});
     const media = await callBothWays('nat-direct');
     expect(media.LocalCandidateType).not.toBe('relay');
   });
 
   it('with all UDP dropped and only TURN over TCP open, the call relays through coturn over TCP', async () => {
-    await nat.firewall({ dropUdp: true, dropTcpPorts: [TURNS_PORT] });
+    await stage.nat.firewall({ dropUdp: true, dropTcpPorts: [TURNS_PORT] });
     expect(await callBothWays('nat-turn-tcp')).toMatchObject({ LocalCandidateType: 'relay', RelayProtocol: 'tcp' });
   });
 
   it('with all UDP dropped and only TURN over TLS open, the call relays through coturn over TLS', async () => {
-    await nat.firewall({ dropUdp: true, dropTcpPorts: [TURN_PORT] });
+    await stage.nat.firewall({ dropUdp: true, dropTcpPorts: [TURN_PORT] });
     const media = await callBothWays('nat-turn-tls', async (far) => {
       // A token renewal brings fresh TURN credentials, which the SDK hands both live connections.
       const before = await far.evaluate(() => {
@@ -123,7 +102,7 @@ describe('calls from behind a NAT, directly and through coturn', () => {
         };
         return window.client.getRTCStats().RecvBytes as number;
       });
-      await far.evaluate((fresh) => window.client.renewToken(fresh), token('nat-turn-tls', 'far'));
+      await far.evaluate((fresh) => window.client.renewToken(fresh), stage.token('nat-turn-tls', 'far'));
       const renewed: string[][] = await far.evaluate(() => (window as any).renewed);
       expect(renewed).toHaveLength(2);
       for (const usernames of renewed) expect(usernames).toEqual([expect.stringMatching(/^\d+:[0-9a-f]+$/)]);

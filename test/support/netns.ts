@@ -37,6 +37,13 @@ export interface NatClient {
    * that let only TCP out), and/or TCP to the given ports. `{}` lets everything out again.
    */
   firewall(rules: { dropUdp?: boolean; dropTcpPorts?: number[] }): Promise<void>;
+  /**
+   * Steers the client's UDP to `hostAddress:port` to `hostAddress:toPort` instead (a destination
+   * NAT in the router), e.g. through an impaired link (test/support/impairedLink.ts) in front of a
+   * server's media port. Answers from `toPort` reach the client as if from `port`. `undefined`
+   * stops steering.
+   */
+  redirectUdp(port: number | undefined, toPort?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,6 +160,11 @@ export async function createNatClient(): Promise<NatClient> {
       // Declaring the table first makes the delete succeed whether or not it existed.
       await nft(client, `table inet ${id}fw\ndelete table inet ${id}fw\n`);
       if (rules.length > 0) await nft(client, `table inet ${id}fw {\n chain output {\n  type filter hook output priority filter; policy accept;\n${rules.map((rule) => `  ${rule}\n`).join('')} }\n}\n`);
+    },
+    async redirectUdp(port, toPort) {
+      await nft(router, `table ip ${id}steer\ndelete table ip ${id}steer\n`);
+      if (port === undefined || toPort === undefined) return;
+      await nft(router, `table ip ${id}steer {\n chain prerouting {\n  type nat hook prerouting priority dstnat; policy accept;\n  iifname "${id}l" ip daddr ${hostAddress} udp dport ${port} dnat to ${hostAddress}:${toPort}\n }\n}\n`);
     },
     close,
   };

@@ -54,7 +54,9 @@ export function peerConfig(network: MediaNetwork, role: PeerRole): Partial<PeerC
     // Browsers refuse to send data channel messages above this; the relay's own limit is 1 KB.
     maxMessageSize: DATA_LIMITS.sctpMaxMessageSize,
     codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
+      // In-band FEC: a publisher's Opus encoder adds it as the SFU reports loss, and a subscriber's
+      // decoder rebuilds a lost packet from the next one instead of concealing it.
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, parameters: 'minptime=10;useinbandfec=1' })],
       video: forwardedVideoCodecs(),
     },
     // Dual stream: each simulcast layer's packets carry its rid (RFC 8852), which is how werift

@@ -12,9 +12,9 @@ import type { MediaStreamTrack, RTCDataChannel, RTCPeerConnection, RTCRtpTransce
 import { SIMULCAST_RIDS, type MediaKind } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
+import { generateNacks } from './nackGenerator.ts';
 import { guardSctp } from './sctpGuard.ts';
 import type { VideoLayer } from './simulcast/layerChoice.ts';
-import { nackPerLayer } from './simulcast/layerNack.ts';
 import { keepChosenVideoCodec } from './videoCodecs.ts';
 
 export interface PublishedTrack {
@@ -59,7 +59,8 @@ export class PublishConnection {
   #pc: RTCPeerConnection | undefined;
   #stopConnectWatch: (() => void) | undefined;
   #published = new Map<MediaKind, PublishedTrack>();
-  #lastKeyframeRequest = new Map<VideoLayer, number>();
+  /** When a keyframe was last asked for, by SSRC. */
+  #lastKeyframeRequest = new Map<number, number>();
 
   constructor(network: MediaNetwork, side: PublishSide) {
     this.#network = network;
@@ -110,6 +111,7 @@ export class PublishConnection {
     for (const { mid, kind } of tracks) {
       const transceiver = pc.getTransceivers().find((t) => t.mid === mid && t.kind === kind);
       if (!transceiver) continue;
+      if (kind === 'video') generateNacks(transceiver.receiver, (ssrc) => this.#requestKeyframeOf(transceiver, ssrc));
       const layers = kind === 'video' ? simulcastLayers(transceiver) : undefined;
       const track = layers?.get('high') ?? transceiver.receiver.tracks[0] ?? (await firstTrack(transceiver));
       if (track) kinds.set(kind, { kind, track, transceiver, ...(layers ? { layers } : {}) });
@@ -123,11 +125,14 @@ export class PublishConnection {
     const track = video && layersOf(video).get(layer);
     // A layer's SSRC is not in the SDP (only its rid): it is known from its first packet.
     const ssrc = track?.ssrc ?? track?.header?.ssrc;
-    if (!video || ssrc === undefined) return;
+    if (video && ssrc !== undefined) this.#requestKeyframeOf(video.transceiver, ssrc);
+  }
+
+  #requestKeyframeOf(transceiver: RTCRtpTransceiver, ssrc: number): void {
     const now = Date.now();
-    if (now - (this.#lastKeyframeRequest.get(layer) ?? 0) < MIN_KEYFRAME_INTERVAL_MS) return;
-    this.#lastKeyframeRequest.set(layer, now);
-    void video.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
+    if (now - (this.#lastKeyframeRequest.get(ssrc) ?? 0) < MIN_KEYFRAME_INTERVAL_MS) return;
+    this.#lastKeyframeRequest.set(ssrc, now);
+    void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
   }
 
   #createPeer(): RTCPeerConnection {
@@ -159,7 +164,6 @@ function simulcastLayers(transceiver: RTCRtpTransceiver): Map<VideoLayer, MediaS
   const high = byRid[SIMULCAST_RIDS.high];
   const low = byRid[SIMULCAST_RIDS.low];
   if (!high || !low) return undefined;
-  nackPerLayer(transceiver.receiver);
   return new Map([['high', high], ['low', low]]);
 }
 
