@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * Chromium tabs, recordings) run one file at a time afterwards: on a 2-core machine, parallel
  * media files starve each other's encoders and time out, which measures the machine, not Parley.
  */
-const MEDIA_TESTS = ['test/rtc/**/*.test.ts', 'test/abuse/**/*.media.test.ts', 'test/browser/**/*.test.ts', 'test/sdk/**/*.test.ts', 'test/recording/**/*.test.ts', 'test/console/browser.test.ts'];
+const MEDIA_TESTS = ['test/rtc/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/abuse/**/*.media.test.ts', 'test/browser/**/*.test.ts', 'test/sdk/**/*.test.ts', 'test/recording/**/*.test.ts', 'test/console/browser.test.ts'];
 
 const shared = {
   testTimeout: 30_000,

@@ -127,6 +127,8 @@ export const SIGNALING_CLOSE_CODES = {
   joinRefused: 4005,
   joinTimeout: 4007,
   rateLimited: 4008,
+  /** The channel is hosted by another node of the cluster (see the `redirect` before it). */
+  redirected: 4010,
 } as const;
 
 /**

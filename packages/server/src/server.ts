@@ -2,6 +2,7 @@
  * Starting and stopping a Parley server: open the store and live state, migrate, make the demo
  * project on first start, listen, and shut down gracefully.
  */
+import os from 'node:os';
 import type tls from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { LeaveReason } from '@parley/protocol';
@@ -42,6 +43,14 @@ async function bootstrap(services: Services): Promise<FirstRun> {
   const password = generatePassword();
   await services.console.users.create({ accountId: account!.id, email: FIRST_OWNER_EMAIL, password, role: 'owner' });
   return { ...created, consoleOwner: { email: FIRST_OWNER_EMAIL, password } };
+}
+
+/** This node's URL when PARLEY_NODE_URL is unset: the listener's, with the host name in place of a wildcard address. */
+function nodeUrl(listenerUrl: string, host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return listenerUrl;
+  const url = new URL(listenerUrl);
+  url.hostname = os.hostname();
+  return url.origin;
 }
 
 export interface StartOptions {
@@ -87,18 +96,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await services.webhookWorker.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
+    const url = `${tlsPair ? 'https' : 'http'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+    const { membership } = services.cluster;
+    membership.url = config.node.url ?? nodeUrl(url, config.http.host);
+    await membership.start();
+    if (live.kind === 'redis') logger.info({ nodeId: config.node.id, url: membership.url }, 'joined the cluster: channels placed here are announced at this URL');
     const openedLive = live;
     const openedMedia = media;
     return {
       app,
       services,
-      url: `${tlsPair ? 'https' : 'http'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`,
+      url,
       firstRun,
       async close() {
         // Calls end first (sessions closed with a reason), then Fastify stops accepting and lets
         // in-flight requests finish, then the stores close.
         // Recorders leave before the calls end, so none mistakes the shutdown for a kick.
         tlsWatch?.close();
+        await membership.drain().catch(() => {});
         await services.recordings.shutdown();
         await services.rtc.shutdown();
         await openedMedia.close();
@@ -109,6 +124,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // The leaves of the calls just ended are in the outbox; sends in flight are given back.
         await services.webhookWorker.stop();
         await app.close();
+        await membership.stop();
         await openedLive.close();
         await store.close();
       },

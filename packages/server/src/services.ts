@@ -2,6 +2,7 @@
  * The domain services of one server, wired to its store and live state.
  */
 import { KickingRuleService } from './bans/kickingRules.ts';
+import { createCluster, type CarriedLoad, type Cluster } from './cluster/index.ts';
 import { BanService } from './bans/service.ts';
 import { ChannelService } from './channels/service.ts';
 import { findChannel } from './channels/store.ts';
@@ -52,6 +53,8 @@ export interface Services {
   console: ConsoleService;
   /** The SFU's addresses and UDP sockets; readiness reports its problems. */
   media: OpenedMediaNetwork;
+  /** This node in the cluster: heartbeat, and which node hosts each channel. */
+  cluster: Cluster;
 }
 
 export function createServices(
@@ -73,7 +76,17 @@ export function createServices(
   logActivity(events, log);
   const tokens = new TokenService(projects, config.auth.tokenMaxLifetimeSeconds);
   const bans = new BanService(store.db);
+  const cluster = createCluster({
+    nodes: live.nodes,
+    placement: live.placement,
+    nodeId: config.node.id,
+    url: config.node.url ?? '',
+    events,
+    log,
+    carried: () => carriedLoad(rtc),
+  });
   const rtc = new RtcService({
+    homes: cluster.homes,
     tokens,
     bans,
     projects,
@@ -104,6 +117,7 @@ export function createServices(
   return {
     store,
     media,
+    cluster,
     storeWrites: new WriteProbe(store.db, config.node.id, () => sessions.retryWritesNow()),
     events,
     live,
@@ -121,6 +135,12 @@ export function createServices(
     authFailures: new AuthFailureBudget(live.rateCounter, { perIp: config.auth.failuresPerIp, perCustomerId: config.auth.failuresPerCustomerId }),
     console: new ConsoleService(store.db, live.rateCounter),
   };
+}
+
+/** What the SFU carries, for the heartbeat. All media shares one UDP port by default, so ports are not counted. */
+function carriedLoad(rtc: RtcService): CarriedLoad {
+  const load = rtc.load();
+  return { participants: load.participants, rooms: load.rooms, forwardedStreams: load.forwarded.audio + load.forwarded.video, freePorts: null };
 }
 
 function webhookWorker(

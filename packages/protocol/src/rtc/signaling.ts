@@ -322,8 +322,28 @@ export const JoinedMessage = Type.Object(
     users: Users,
     tokenExpiresAt: described(UnixSeconds, 'When the token expires, in Unix seconds; 0 (NO_TOKEN_EXPIRY) when the session joined without a token and never expires.'),
     iceServers: Type.Optional(IceServers),
+    nodes: Type.Optional(
+      Type.Array(Type.String({ maxLength: 2048 }), {
+        maxItems: 64,
+        description: "The http(s) URLs of the cluster's serving nodes, this one first (present when the server runs as a cluster). If this node stops answering, join again through another.",
+        examples: [['https://node-a.example.com', 'https://node-b.example.com']],
+      }),
+    ),
   },
   { description: 'The reply to `join`: this client is in the channel.' },
+);
+
+export const RedirectMessage = Type.Object(
+  {
+    type: Type.Literal('redirect'),
+    requestId: ReplyRequestId,
+    url: Type.String({ maxLength: 2048, description: 'The http(s) URL of the node that hosts the channel: open a socket to its `/v1/rtc` and send the same `join` there.', examples: ['https://node-b.example.com'] }),
+    nodeId: Type.String({ maxLength: 256, description: 'The id of that node (PARLEY_NODE_ID), for logs.', examples: ['node-b'] }),
+  },
+  {
+    description:
+      'A reply to `join` when the server runs as a cluster and another node hosts the channel: every participant of a channel is on one node, so its media flows through one SFU. The socket closes right after (close code `redirected`).',
+  },
 );
 
 export const ResumedMessage = Type.Object(
@@ -486,6 +506,7 @@ export const ErrorMessage = Type.Object(
 
 export const ServerMessage = Type.Union([
   JoinedMessage,
+  RedirectMessage,
   ResumedMessage,
   PublishAnswerMessage,
   SubscribeOfferMessage,
@@ -520,4 +541,5 @@ export const SIGNALING_CLOSE_REASONS = {
   joinRefused: 'The `join` was refused (see the `error` before it; its code is the close reason).',
   joinTimeout: 'No `join` or `resume` within the join deadline.',
   rateLimited: 'The client kept sending past its message budget.',
+  redirected: 'Another node of the cluster hosts the channel (see the `redirect` before it): join there.',
 } as const satisfies Record<keyof typeof SIGNALING_CLOSE_CODES, string>;

@@ -11,7 +11,7 @@
  */
 import type { ConnectionDisconnectedReason, ConnectionState } from '../client/events.ts';
 import { disconnectReasonForJoinError, disconnectReasonForKick } from '../client/leaveReasons.ts';
-import { invalidOperation, isServerError, operationAborted, type ParleyRTCError } from '../errors.ts';
+import { invalidOperation, isServerError, operationAborted, unexpectedResponse, type ParleyRTCError } from '../errors.ts';
 import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
 import { resolveServer, signalingUrl } from '../serverUrl.ts';
 import type { ClientMessage, OutgoingRequest, ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
@@ -52,6 +52,9 @@ interface StateWaiter {
   resolve(): void;
   reject(error: ParleyRTCError): void;
 }
+
+/** A cluster sends a join on at most once (to the channel's node); more means nodes disagree. */
+const MAX_REDIRECTS = 3;
 
 export class SessionEngine {
   /** The server's clock, learned from keepalive pongs on every socket of the session. */
@@ -109,32 +112,46 @@ export class SessionEngine {
 
   // ---------------------------------------------------------------- joining and leaving
 
-  /** Opens a socket and joins with `request`; resolves with the uid once CONNECTED. */
+  /**
+   * Opens a socket and joins with `request`; resolves with the uid once CONNECTED. In a cluster
+   * the node reached may send the client to the node that hosts the channel (`redirect`): the
+   * same join goes there, at most MAX_REDIRECTS times.
+   */
   async join(request: OutgoingRequest<'join'>): Promise<number | string> {
     if (this.#state !== 'DISCONNECTED') throw invalidOperation(`join() while ${this.#state}: call leave() first`);
-    const url = signalingUrl(resolveServer(this.#server));
+    let url = signalingUrl(resolveServer(this.#server));
     const epoch = ++this.#epoch;
     this.#setState('CONNECTING');
     try {
-      const socket = await SignalingSocket.open(url, { clock: this.clock });
-      if (epoch !== this.#epoch) {
-        socket.close();
-        throw operationAborted('join()');
+      for (let redirects = 0; ; redirects++) {
+        const socket = await SignalingSocket.open(url, { clock: this.clock });
+        if (epoch !== this.#epoch) {
+          socket.close();
+          throw operationAborted('join()');
+        }
+        this.#attach(socket);
+        const reply = await socket.request(request);
+        if (epoch !== this.#epoch) throw operationAborted('join()');
+        if (reply.type === 'redirect') {
+          // Detached first: the server closes this socket, which is not a lost session.
+          this.#socket = undefined;
+          socket.close(1000, 'redirected');
+          if (redirects >= MAX_REDIRECTS) throw unexpectedResponse('join', `redirect after ${MAX_REDIRECTS} redirects`);
+          url = signalingUrl(reply.url);
+          continue;
+        }
+        this.#uid = reply.uid;
+        this.#channel = request.channel;
+        this.#session = { sessionId: reply.sessionId, resumeToken: reply.resumeToken, url };
+        this.#tokenExpiresAt = reply.tokenExpiresAt;
+        if (reply.iceServers) this.#host.iceServers(reply.iceServers);
+        this.#host.started();
+        if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide);
+        this.#setState('CONNECTED');
+        this.#host.joined(reply.users);
+        this.#flushBuffered();
+        return reply.uid;
       }
-      this.#attach(socket);
-      const joined = await socket.request(request);
-      if (epoch !== this.#epoch) throw operationAborted('join()');
-      this.#uid = joined.uid;
-      this.#channel = request.channel;
-      this.#session = { sessionId: joined.sessionId, resumeToken: joined.resumeToken, url };
-      this.#tokenExpiresAt = joined.tokenExpiresAt;
-      if (joined.iceServers) this.#host.iceServers(joined.iceServers);
-      this.#host.started();
-      if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide);
-      this.#setState('CONNECTED');
-      this.#host.joined(joined.users);
-      this.#flushBuffered();
-      return joined.uid;
     } catch (error) {
       if (epoch === this.#epoch) this.#end(isServerError(error) ? disconnectReasonForJoinError(error.reason) : 'NETWORK_ERROR');
       throw error;

@@ -23,4 +23,13 @@ export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMes
 /** The reply each request type resolves with (an `error` with its requestId rejects instead): the protocol's table. */
 export const REPLY_TYPE = SIGNALING_REPLY_TYPES satisfies Record<RequestType, ServerMessage['type']>;
 
-export type ReplyTo<T extends RequestType> = ServerMessageOf<(typeof REPLY_TYPE)[T]>;
+/**
+ * The reply each request type resolves with. A `join` may instead be answered with `redirect`:
+ * in a cluster, the node that hosts the channel is elsewhere.
+ */
+export type ReplyTo<T extends RequestType> = T extends 'join' ? ServerMessageOf<'joined'> | ServerMessageOf<'redirect'> : ServerMessageOf<(typeof REPLY_TYPE)[T]>;
+
+/** Whether `message` is a reply `type` may resolve with. */
+export function answers(type: RequestType, message: ServerMessage): boolean {
+  return message.type === REPLY_TYPE[type] || (type === 'join' && message.type === 'redirect');
+}

@@ -4,7 +4,7 @@
  * every one still waiting. Knows nothing of sockets, so it is tested on its own.
  */
 import { requestTimeout, serverRefused, unexpectedResponse, type ParleyRTCError } from '../errors.ts';
-import { REPLY_TYPE, type OutgoingRequest, type ReplyTo, type RequestMessage, type RequestType, type ServerMessage } from './messages.ts';
+import { answers, type OutgoingRequest, type ReplyTo, type RequestMessage, type RequestType, type ServerMessage } from './messages.ts';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -59,7 +59,7 @@ export class RequestTracker {
     this.#pending.delete(requestId);
     clearTimeout(pending.timer);
     if (message.type === 'error') pending.reject(serverRefused(message.code, message.message, pending.type));
-    else if (message.type !== REPLY_TYPE[pending.type]) pending.reject(unexpectedResponse(pending.type, message.type));
+    else if (!answers(pending.type, message)) pending.reject(unexpectedResponse(pending.type, message.type));
     else pending.resolve(message);
     return true;
   }

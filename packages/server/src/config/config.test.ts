@@ -54,6 +54,8 @@ const CASES: Record<string, Case> = {
   PARLEY_TURN_TTL_SECONDS: { at: (c) => c.rtc.turnTtlSeconds, valid: ['600', 600], unset: 86400 },
   PARLEY_DEV: { at: (c) => c.node.dev, valid: ['yes', true], unset: false },
   PARLEY_NODE_ID: { at: (c) => c.node.id, valid: ['node-a', 'node-a'], unset: os.hostname() },
+  PARLEY_NODE_URL: { at: (c) => c.node.url, valid: ['https://node-a.example.com', 'https://node-a.example.com'], unset: undefined },
+  PARLEY_DRAIN_SECONDS: { at: (c) => c.node.drainSeconds, valid: ['0', 0], unset: 30 },
   PARLEY_FFMPEG_PATH: { at: (c) => c.recording.ffmpegPath, valid: ['/opt/ffmpeg', '/opt/ffmpeg'], unset: undefined },
   PARLEY_FFPROBE_PATH: { at: (c) => c.recording.ffprobePath, valid: ['/opt/ffprobe', '/opt/ffprobe'], unset: undefined },
   PARLEY_RECORDING_STORAGE: {
@@ -130,6 +132,10 @@ describe('loadConfig', () => {
       ['PARLEY_RTC_MAX_SESSIONS_PER_IP', '0'],
       ['PARLEY_RTC_MAX_SESSIONS_PER_TOKEN', '-2'],
       ['PARLEY_DEV', 'maybe'],
+      ['PARLEY_NODE_URL', 'node-a.example.com'],
+      ['PARLEY_NODE_URL', 'ws://node-a'],
+      ['PARLEY_DRAIN_SECONDS', '-1'],
+      ['PARLEY_DRAIN_SECONDS', '2.5'],
       ['PARLEY_RECORDING_STORAGE', 'gcs'],
       ['PARLEY_RECORDING_UPLOAD_RETRY_SECONDS', '0'],
       ['PARLEY_RECORDING_ALLOW_PRIVATE_ENDPOINTS', '2'],
@@ -184,7 +190,7 @@ describe('loadConfig', () => {
     it('count as unset where the old `||` reading did', () => {
       const config = loadConfig({ PARLEY_CORS_ORIGINS: '  ', PARLEY_NODE_ID: '', PARLEY_RTC_ADDRESS: '', PARLEY_DEV: '', PARLEY_DATABASE_URL: '', PARLEY_RECORDING_STORAGE: '' });
       expect(config.http.corsOrigins).toBe('*');
-      expect(config.node).toEqual({ id: os.hostname(), dev: false });
+      expect(config.node).toEqual({ id: os.hostname(), url: undefined, drainSeconds: 30, dev: false });
       expect(config.rtc.addresses).toBeUndefined();
       expect(config.store.databaseUrl).toBeUndefined();
       expect(config.recording.storage.kind).toBe('local');
@@ -220,7 +226,7 @@ describe('loadConfig', () => {
   });
 
   it('fills every field of every section', () => {
-    const config = loadConfig({ PARLEY_TLS_CERT: 'c', PARLEY_TLS_KEY: 'k', PARLEY_TRUSTED_PROXIES: '1', PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r', PARLEY_RTC_ADDRESS: '10.0.0.4', PARLEY_RTC_PUBLIC_ADDRESS: '203.0.113.9', PARLEY_TURN_URLS: 'turn:t', PARLEY_TURN_SECRET: 's' });
+    const config = loadConfig({ PARLEY_TLS_CERT: 'c', PARLEY_TLS_KEY: 'k', PARLEY_TRUSTED_PROXIES: '1', PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r', PARLEY_RTC_ADDRESS: '10.0.0.4', PARLEY_RTC_PUBLIC_ADDRESS: '203.0.113.9', PARLEY_TURN_URLS: 'turn:t', PARLEY_TURN_SECRET: 's', PARLEY_NODE_URL: 'http://node' });
     for (const [section, fields] of Object.entries(config)) {
       for (const [field, value] of Object.entries(fields as object)) expect(value, `${section}.${field}`).toBeDefined();
     }

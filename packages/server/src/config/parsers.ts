@@ -27,6 +27,12 @@ export const positiveInteger: Parser<number> = (raw, name) => {
   return value;
 };
 
+export const nonNegativeInteger: Parser<number> = (raw, name) => {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number of 0 or more, got "${raw}"`);
+  return value;
+};
+
 export const positiveNumber: Parser<number> = (raw, name) => {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);

@@ -14,6 +14,10 @@ export class ConfigError extends Error {}
 export interface NodeConfig {
   /** This node's name in a cluster: sessions it hosts are closed under it when it restarts. */
   id: string;
+  /** The URL other nodes and clients reach this node at; unset: the listener's own (see cluster/nodeUrl.ts). */
+  url: string | undefined;
+  /** On SIGTERM in a cluster: seconds calls may go on before their clients are moved to other nodes. */
+  drainSeconds: number;
   /** Dev mode: the demo call page may mint tokens for the demo project. */
   dev: boolean;
 }

@@ -4,7 +4,7 @@
  * Configuration guide is generated from it (configTable.ts), so the two cannot drift.
  */
 import os from 'node:os';
-import { absolutePath, boolean, ipv4List, logLevel, oneOf, origins, port, positiveInteger, positiveNumber, text, trustedProxies, turnUrls, udpPortOrRange, url, type Parser } from './parsers.ts';
+import { absolutePath, boolean, ipv4List, logLevel, nonNegativeInteger, oneOf, origins, port, positiveInteger, positiveNumber, text, trustedProxies, turnUrls, udpPortOrRange, url, type Parser } from './parsers.ts';
 import type { Config } from './types.ts';
 
 type SectionKey = { [S in keyof Config]: `${S}.${Extract<keyof Config[S], string>}` }[keyof Config];
@@ -197,6 +197,21 @@ export const VARIABLES: readonly Variable[] = [
     shownDefault: 'host name',
     parse: text,
     meaning: "This node's name; sessions it hosted are closed under it when it restarts",
+  }),
+  variable({
+    name: 'PARLEY_NODE_URL',
+    key: 'node.url',
+    blankIsUnset: true,
+    parse: url(['http:', 'https:']),
+    shownDefault: 'from `PARLEY_HOST`/`PARLEY_PORT` (the host name when listening on every interface)',
+    meaning: 'The URL other nodes and clients reach this node at; in a cluster, clients are sent here for the channels this node hosts',
+  }),
+  variable({
+    name: 'PARLEY_DRAIN_SECONDS',
+    key: 'node.drainSeconds',
+    default: '30',
+    parse: nonNegativeInteger,
+    meaning: 'On SIGTERM in a cluster: how long calls may go on before their clients are moved to other nodes (0: at once)',
   }),
   variable({
     name: 'PARLEY_FFMPEG_PATH',

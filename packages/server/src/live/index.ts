@@ -4,20 +4,30 @@
  * when `PARLEY_REDIS_URL` is set.
  */
 import { Redis } from 'ioredis';
+import { MemoryChannelPlacement, type ChannelPlacement } from './channelPlacement.ts';
 import { MemoryParticipantDirectory } from './memoryParticipantDirectory.ts';
 import { MemoryRateCounter } from './memoryRateCounter.ts';
 import type { ParticipantDirectory } from './participantDirectory.ts';
+import { MemoryNodeRegistry, type NodeRegistry } from './nodeRegistry.ts';
 import type { RateCounter } from './rateCounter.ts';
+import { RedisChannelPlacement } from './redisChannelPlacement.ts';
+import { RedisNodeRegistry } from './redisNodeRegistry.ts';
 import { RedisParticipantDirectory } from './redisParticipantDirectory.ts';
 import { RedisRateCounter } from './redisRateCounter.ts';
 
 export type { RateCounter, WindowCount } from './rateCounter.ts';
 export type { ChannelCount, ParticipantDirectory } from './participantDirectory.ts';
+export type { ChannelPlacement } from './channelPlacement.ts';
+export type { NodeLoad, NodeRecord, NodeRegistry, NodeState } from './nodeRegistry.ts';
 
 export interface LiveState {
   kind: 'memory' | 'redis';
   rateCounter: RateCounter;
   participants: ParticipantDirectory;
+  /** The cluster's nodes and their heartbeats (one node alone: itself). */
+  nodes: NodeRegistry;
+  /** Which node hosts each channel. */
+  placement: ChannelPlacement;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,6 +46,9 @@ export async function openLiveState(options: LiveOptions): Promise<LiveState> {
       kind: 'memory',
       rateCounter,
       participants,
+      nodes: new MemoryNodeRegistry(),
+      // The only node is the one asking.
+      placement: new MemoryChannelPlacement(() => true),
       ping: async () => {},
       close: async () => {
         await rateCounter.close();
@@ -48,10 +61,13 @@ export async function openLiveState(options: LiveOptions): Promise<LiveState> {
   await redis.connect();
   const rateCounter = new RedisRateCounter(redis, options.keyPrefix);
   const participants = new RedisParticipantDirectory(redis, options.keyPrefix, options.nodeId);
+  const nodes = new RedisNodeRegistry(redis, options.keyPrefix);
   return {
     kind: 'redis',
     rateCounter,
     participants,
+    nodes,
+    placement: new RedisChannelPlacement(redis, options.keyPrefix, nodes.recordKey('')),
     ping: async () => void (await redis.ping()),
     close: async () => {
       await rateCounter.close();

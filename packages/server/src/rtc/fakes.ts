@@ -4,6 +4,9 @@
  * a real event bus and ban rules the test sets. No sockets, no database, no media: what a test
  * needs peer connections for belongs in the end-to-end tests.
  */
+import { createCluster } from '../cluster/index.ts';
+import { MemoryChannelPlacement } from '../live/channelPlacement.ts';
+import { MemoryNodeRegistry } from '../live/nodeRegistry.ts';
 import { buildRtcToken } from '@parley/token';
 import type { BanPrivilege } from '../bans/service.ts';
 import type { DomainEvent, ServerMessage } from '@parley/protocol';
@@ -85,7 +88,17 @@ export function rtcHarness(options: { perIp?: number; perToken?: number } = {}):
     findProject: async (appId: string) => (appId === APP_ID ? { appId, accountId: 'account', name: 'fake', ...project } : undefined),
   };
   const tokens = new TokenService(projects, 86_400);
+  const cluster = createCluster({
+    nodes: new MemoryNodeRegistry(),
+    placement: new MemoryChannelPlacement(() => true),
+    nodeId: 'test',
+    url: 'http://127.0.0.1:1',
+    events: bus,
+    log,
+    carried: () => ({ participants: 0, rooms: 0, forwardedStreams: 0, freePorts: null }),
+  });
   const rtc = new RtcService({
+    homes: cluster.homes,
     tokens,
     projects,
     bans: { deniedPrivileges: async () => new Set(denied) },

@@ -16,6 +16,7 @@ import {
   type RemoteStreamFallbackType,
   type RemoteStreamType,
 } from '@parley/protocol';
+import { ChannelElsewhere, type ChannelHomes } from '../cluster/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
 import { DomainError } from '../domainError.ts';
@@ -39,6 +40,8 @@ export type { RecorderAttachment } from './recorders.ts';
 export type { RtcGuardCounts } from './mediaWatch.ts';
 
 export interface RtcDeps extends JoinPolicyDeps {
+  /** Where each channel lives in the cluster: a join for a channel hosted elsewhere is sent there. */
+  homes: ChannelHomes;
   events: EventBus;
   directory: ParticipantDirectory;
   network: MediaNetwork;
@@ -81,6 +84,12 @@ export class RtcService {
     return this.#deps.turn ? mintIceServers(this.#deps.turn, participant.sessionId) : undefined;
   }
 
+  /** The `nodes` field of a join answer: the cluster's serving nodes, when there are others than this one. */
+  async clusterNodes(): Promise<{ nodes?: string[] }> {
+    const urls = await this.#deps.homes.servingUrls();
+    return urls.length > 1 ? { nodes: urls } : {};
+  }
+
   // ------------------------------------------------------------------ join, resume, leave
 
   async join(message: JoinMessage, peer: SignalingPeer): Promise<{ participant: Participant; room: Room }> {
@@ -89,6 +98,11 @@ export class RtcService {
       ip: peer.remoteAddress,
       uidTaken: (uid) => existingRoom?.find(uid) !== undefined,
     });
+    // Checked after the token, so the cluster's layout is told only to clients that may join.
+    if (!existingRoom) {
+      const home = await this.#deps.homes.homeOf(message.appId, message.channel);
+      if (!home.local) throw new ChannelElsewhere(home.nodeId, home.url);
+    }
     const mode = existingRoom?.mode ?? message.mode ?? 'rtc';
     const role = mode === 'rtc' ? 'host' : (message.role ?? 'audience');
     const previous = existingRoom?.find(grant.uid);

@@ -9,6 +9,7 @@
  * than closed politely, which on a half-open connection would wait 30 s for a close frame.
  */
 import { ClientMessage, SIGNALING_LIMITS, type IceServer, type ServerMessage, type SignalingErrorCode } from '@parley/protocol';
+import { ChannelElsewhere } from '../cluster/index.ts';
 import { compileValidator } from '../http/validation.ts';
 import { DomainError } from '../domainError.ts';
 import { MessageBudget, type BudgetVerdict } from './messageBudget.ts';
@@ -149,8 +150,14 @@ export class SignalingConnection {
             users: room.snapshotFor(participant),
             tokenExpiresAt: participant.tokenExpiresAt,
             ...this.#iceServers(participant),
+            ...(await this.#rtc.clusterNodes()),
           });
         } catch (error) {
+          if (error instanceof ChannelElsewhere) {
+            this.#send({ type: 'redirect', requestId: message.requestId, url: error.url, nodeId: error.nodeId });
+            this.#peer.close(CloseCode.redirected, error.nodeId.slice(0, 100));
+            return;
+          }
           if (error instanceof DomainError) {
             const code = SIGNALING_ERRORS[error.kind];
             this.#error(code, error.message, message.requestId);

@@ -1,0 +1,33 @@
+/**
+ * The cluster as this node takes part in it: its membership (heartbeat, state, load) and where
+ * channels live. One node alone runs the same code on memory-backed registry and placement.
+ */
+import type { EventBus } from '../events/bus.ts';
+import type { ChannelPlacement, NodeRegistry } from '../live/index.ts';
+import type { Logger } from '../log/logger.ts';
+import { ChannelHomes } from './channelHomes.ts';
+import { ClusterMembership, type CarriedLoad } from './membership.ts';
+
+export { ChannelElsewhere, ChannelHomes, type ChannelHome } from './channelHomes.ts';
+export { ClusterMembership, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS, type CarriedLoad } from './membership.ts';
+
+export interface Cluster {
+  membership: ClusterMembership;
+  homes: ChannelHomes;
+}
+
+export interface ClusterDeps {
+  nodes: NodeRegistry;
+  placement: ChannelPlacement;
+  nodeId: string;
+  /** PARLEY_NODE_URL, or '' until the listener is bound (server.ts sets it then). */
+  url: string;
+  events: EventBus;
+  log: Logger;
+  carried: () => CarriedLoad;
+}
+
+export function createCluster(deps: ClusterDeps): Cluster {
+  const membership = new ClusterMembership({ registry: deps.nodes, nodeId: deps.nodeId, url: deps.url, carried: deps.carried, log: deps.log });
+  return { membership, homes: new ChannelHomes(membership, deps.placement, deps.events, deps.log) };
+}
