@@ -4,6 +4,8 @@
  * (test/support/impairedLink.ts) already set to the level, so the call starts on the bad link as
  * a real one would. After both directions decode and a warm-up (the encoders' ramp-up), one
  * window is measured by the SDK's own statistics at both ends (test/browser/support/callQuality.ts).
+ * A call that does not get both directions decoding within 30 s is an error, with what the tabs
+ * heard of their connections.
  */
 import type { Page } from 'playwright-core';
 import type { ImpairedLink, ImpairedLinkStats } from '../../test/support/impairedLink.ts';
@@ -21,9 +23,6 @@ export interface LossLevelResult {
   /** The round trip the NAT'ed client measured to the server (SDK `getRTCStats().RTT`). */
   measuredRttMs: number;
   localCandidateType: string;
-  /** Whether both directions decoded 40 frames within 30 s of joining; if not, what the tabs heard of (connection states). */
-  warmedUp: boolean;
-  tabLogs: { nat: string[]; host: string[] } | null;
   /** NAT'ed client → host (its uplink crosses the lossy link). */
   uplink: DirectionQuality;
   /** Host → NAT'ed client (its downlink crosses the lossy link). */
@@ -49,7 +48,10 @@ export async function lossyCall(stage: NatCall, link: ImpairedLink, options: { l
     pages.push(near);
     const toNat = await until(() => stage.natTabs.decodedFrom(far, 'near'), (s) => s.frames >= 40, 30_000);
     const toHost = await until(() => stage.hostTabs.decodedFrom(near, 'far'), (s) => s.frames >= 40, 30_000);
-    const warmedUp = toNat.frames >= 40 && toHost.frames >= 40;
+    if (toNat.frames < 40 || toHost.frames < 40) {
+      const heard = async (page: Page) => (await page.evaluate(() => window.log)).join(' ');
+      throw new Error(`the call was not up within 30 s (frames decoded: ${toNat.frames} behind the NAT, ${toHost.frames} on the host; NAT'ed tab heard: ${await heard(far)}; host tab heard: ${await heard(near)})`);
+    }
     await sleep(options.warmupMs);
     const before = await Promise.all([directionCounters(far, near, 'far'), directionCounters(near, far, 'near')]);
     const linkBefore = link.stats();
@@ -66,8 +68,6 @@ export async function lossyCall(stage: NatCall, link: ImpairedLink, options: { l
       datagrams: { up: up.datagrams, down: down.datagrams },
       measuredRttMs: rtc.RTT,
       localCandidateType: rtc.LocalCandidateType,
-      warmedUp,
-      tabLogs: warmedUp ? null : { nat: await far.evaluate(() => window.log), host: await near.evaluate(() => window.log) },
       uplink: directionQuality(before[0], after[0]),
       downlink: directionQuality(before[1], after[1]),
     };
