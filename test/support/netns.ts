@@ -34,9 +34,10 @@ export interface NatClient {
   exec(command: string[]): Promise<{ stdout: string; stderr: string }>;
   /**
    * The client's outgoing firewall, replacing the previous one: drop every UDP packet (as networks
-   * that let only TCP out), and/or TCP to the given ports. `{}` lets everything out again.
+   * that let only TCP out), and/or UDP or TCP to the given ports (UDP to a server's media port
+   * only leaves TURN over UDP). `{}` lets everything out again.
    */
-  firewall(rules: { dropUdp?: boolean; dropTcpPorts?: number[] }): Promise<void>;
+  firewall(rules: { dropUdp?: boolean; dropUdpPorts?: number[]; dropTcpPorts?: number[] }): Promise<void>;
   /**
    * Steers the client's UDP to `hostAddress:port` to `hostAddress:toPort` instead (a destination
    * NAT in the router), e.g. through an impaired link (test/support/impairedLink.ts) in front of a
@@ -152,9 +153,10 @@ export async function createNatClient(): Promise<NatClient> {
     clientAddress,
     chromiumPath,
     exec: (command) => inNamespace(client, command),
-    async firewall({ dropUdp = false, dropTcpPorts = [] }) {
+    async firewall({ dropUdp = false, dropUdpPorts = [], dropTcpPorts = [] }) {
       const rules = [
         ...(dropUdp ? ['oifname != "lo" meta l4proto udp drop'] : []),
+        ...(dropUdpPorts.length > 0 ? [`oifname != "lo" udp dport { ${dropUdpPorts.join(', ')} } drop`] : []),
         ...(dropTcpPorts.length > 0 ? [`oifname != "lo" tcp dport { ${dropTcpPorts.join(', ')} } drop`] : []),
       ];
       // Declaring the table first makes the delete succeed whether or not it existed.
