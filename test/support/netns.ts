@@ -7,7 +7,8 @@
  *
  * The host sees every packet from the client as coming from the router's uplink address, as a
  * server on the internet sees a home network. Only addresses of 198.18.0.0/15 (reserved for
- * network tests) are used. Every namespace and veth carries the prefix `pnt<pid>`, so a later run
+ * network tests) are used. `throttle` limits the client's downlink with a token bucket (`tc tbf`)
+ * on the router's LAN side, as a slow access link does. Every namespace and veth carries the prefix `pnt<pid>`, so a later run
  * can remove what a crashed run left; deleting a namespace deletes its veth pair and nft tables.
  */
 import { execFile } from 'node:child_process';
@@ -18,6 +19,13 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const PREFIX = 'pnt';
+/**
+ * The throttled link's queue: as long as a home router's buffer, so that a full link first shows
+ * as growing delay (what Chromium's bandwidth estimator reads), then as loss.
+ */
+const THROTTLE_QUEUE_MS = 200;
+/** The bucket's depth: a few full-size packets, so the link does not pass long bursts at line rate. */
+const THROTTLE_BURST_BYTES = 6_000;
 
 export interface NatClient {
   /** The client namespace, where `exec` and the Chromium wrapper run. */
@@ -45,6 +53,11 @@ export interface NatClient {
    * stops steering.
    */
   redirectUdp(port: number | undefined, toPort?: number): Promise<void>;
+  /**
+   * Limits what reaches the client to `downKbps`, replacing the previous limit; `null` lifts it.
+   * Packets beyond the rate wait in a queue of at most THROTTLE_QUEUE_MS, then drop.
+   */
+  throttle(limit: { downKbps: number } | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -167,6 +180,13 @@ export async function createNatClient(): Promise<NatClient> {
       await nft(router, `table ip ${id}steer\ndelete table ip ${id}steer\n`);
       if (port === undefined || toPort === undefined) return;
       await nft(router, `table ip ${id}steer {\n chain prerouting {\n  type nat hook prerouting priority dstnat; policy accept;\n  iifname "${id}l" ip daddr ${hostAddress} udp dport ${port} dnat to ${hostAddress}:${toPort}\n }\n}\n`);
+    },
+    async throttle(limit) {
+      // The router's LAN veth: its egress is everything the client receives.
+      const device = ['dev', `${id}l`];
+      if (limit) await inNamespace(router, ['tc', 'qdisc', 'replace', ...device, 'root', 'tbf', 'rate', `${limit.downKbps}kbit`, 'burst', `${THROTTLE_BURST_BYTES}`, 'latency', `${THROTTLE_QUEUE_MS}ms`]);
+      // Deleting the root qdisc of a device that has none fails; the default one is left either way.
+      else await inNamespace(router, ['tc', 'qdisc', 'del', ...device, 'root']).catch(() => {});
     },
     close,
   };
