@@ -181,6 +181,27 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       request.log.info({ customerId: params.customerId, userId: caller.user.id }, 'Customer ID/Secret deleted from the console');
       return { customerId: params.customerId, deleted: true as const };
     },
+    listClusterNodes: async ({ caller }) => {
+      if (!(await projects.isOperatorAccount(caller.account.id))) throw new DomainError('forbidden', 'Only owners of the operator account (the one made at the server\'s first start) see the cluster');
+      const { homes, membership } = services.cluster;
+      const now = Date.now();
+      const nodes = (await homes.nodes()).sort((a, b) => a.id.localeCompare(b.id));
+      return {
+        nodes: nodes.map((node) => ({
+          id: node.id,
+          url: node.url,
+          state: node.state,
+          self: node.id === membership.nodeId,
+          participants: node.load.participants,
+          rooms: node.load.rooms,
+          forwardedStreams: node.load.forwardedStreams,
+          cpu: node.load.cpu,
+          cores: node.load.cores,
+          startedAt: new Date(node.startedAt).toISOString(),
+          heartbeatAgeMs: Math.max(0, now - node.heartbeatAt),
+        })),
+      };
+    },
     listTeamMembers: async ({ caller }) => ({ users: (await console.users.list(caller.account.id)).map(userView) }),
     addTeamMember: async ({ caller, body }) => {
       const password = body.password ?? generatePassword();
