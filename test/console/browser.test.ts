@@ -308,6 +308,6 @@ describe('the console in Chromium', () => {
       }
       await c.close();
     }
-    expect(findings).toEqual({});
+    expect(findings, JSON.stringify(findings, null, 1)).toEqual({});
   }, 240_000);
 });

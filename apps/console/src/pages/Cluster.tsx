@@ -24,7 +24,7 @@ function NodeRow({ node }: { node: ClusterNodeView }) {
         </Group>
         <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>{node.url}</Text>
       </Table.Td>
-      <Table.Td><Badge variant="light" color={node.state === 'serving' ? 'green' : 'orange'} styles={WHOLE_LABEL}>{node.state}</Badge></Table.Td>
+      <Table.Td><Badge variant="light" color={node.state === 'serving' ? 'teal' : 'grape'} styles={WHOLE_LABEL}>{node.state}</Badge></Table.Td>
       <Table.Td ta="right">{node.participants}</Table.Td>
       <Table.Td ta="right">{node.rooms}</Table.Td>
       <Table.Td ta="right">{node.forwardedStreams}</Table.Td>
