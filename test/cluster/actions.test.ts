@@ -99,6 +99,23 @@ describe('actions through any node of a cluster', () => {
     }
   });
 
+  it('a recorder started before anyone joins opens the channel on the node it placed it on, where the first join goes', async () => {
+    const roomsPerNode = async () =>
+      Promise.all(cluster.nodes.map(async (node) => Number(/^parley_rtc_rooms (\d+)$/m.exec(await (await fetch(`${node.url}/metrics`)).text())?.[1])));
+    const before = await roomsPerNode();
+    const base = `/v1/projects/${appId}/channels/early/recordings`;
+    const started = await call(cluster.nodes[1]!.url, 'POST', base, { auth, body: { uid: '901', mode: 'individual' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const after = await roomsPerNode();
+    const recorderNode = cluster.nodes[after.findIndex((rooms, i) => rooms === before[i]! + 1)]!;
+    expect(recorderNode, `rooms before ${before}, after ${after}`).toBeDefined();
+    const fay = await joinRaw(cluster, otherThan(recorderNode.url), 'early', 'fay');
+    expect(fay.at, 'joined where the recorder is').toBe(recorderNode.url);
+    const stop = await call(otherThan(recorderNode.url).url, 'POST', `${base}/${started.body.data.sid}/stop`, { auth, body: {} });
+    expect(stop.status, JSON.stringify(stop.body)).toBe(200);
+    fay.socket.close();
+  });
+
   it('a recording started through one node is queried through another and stopped through a third, and its files play', async () => {
     const channel = 'recorded';
     const token = buildRtcToken({ appId, appCertificate: cluster.project.appCertificate, channel, uid: 7, role: 'publisher', tokenExpireSeconds: 600 });
