@@ -12,8 +12,9 @@
  */
 import type { MediaKind } from '@parley/protocol';
 import type { BanPrivilege, BanScope } from '../bans/service.ts';
-import { NodeUnreachable, type ChannelPlacement, type NodeCommand, type NodeMessenger, type NodeRegistry } from '../live/index.ts';
+import { NodeUnreachable, REQUEST_TIMEOUT_MS, type ChannelPlacement, type NodeCommand, type NodeMessenger, type NodeRegistry } from '../live/index.ts';
 import type { Logger } from '../log/logger.ts';
+import { STOP_WAIT_MS } from '../recording/lifecycle.ts';
 import type { LayoutInput, RecordingService, RecordingState, StartInput } from '../recording/service.ts';
 import type { StorageSpec } from '../recording/storage.ts';
 import type { RtcService } from '../rtc/service.ts';
@@ -78,6 +79,16 @@ const COMMANDS = {
 } satisfies Record<string, (engines: Engines, ...args: never[]) => Promise<unknown>>;
 
 export type CommandName = keyof typeof COMMANDS;
+
+/**
+ * Commands that may take longer than REQUEST_TIMEOUT_MS where they run: a stop waits for the
+ * files (up to STOP_WAIT_MS); a start and a storage update check the storage over the network.
+ */
+const TIMEOUTS: Partial<Record<CommandName, number>> = {
+  stopRecording: STOP_WAIT_MS + REQUEST_TIMEOUT_MS,
+  startRecording: 3 * REQUEST_TIMEOUT_MS,
+  updateRecordingStorage: 3 * REQUEST_TIMEOUT_MS,
+};
 type Tail<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 export type CommandArgs<N extends CommandName> = Tail<Parameters<(typeof COMMANDS)[N]>>;
 export type CommandResult<N extends CommandName> = Awaited<ReturnType<(typeof COMMANDS)[N]>>;
@@ -135,7 +146,7 @@ export class ChannelActions {
   async on<N extends CommandName>(nodeId: string | undefined, name: N, ...args: CommandArgs<N>): Promise<CommandResult<N>> {
     if (nodeId === undefined || nodeId === this.#deps.nodeId) return this.#local(name, args);
     try {
-      return (await this.#deps.messenger.request(nodeId, { name, args })) as CommandResult<N>;
+      return await this.#remote(nodeId, name, args);
     } catch (error) {
       if (!(error instanceof NodeUnreachable && error.reason === 'gone')) throw error;
       this.#deps.log.info({ nodeId, command: name }, 'a node of the cluster went before it could be asked: acting here');
@@ -155,11 +166,15 @@ export class ChannelActions {
 
   async #remoteOrNothing<N extends CommandName>(nodeId: string, name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {
     try {
-      return (await this.#deps.messenger.request(nodeId, { name, args })) as CommandResult<N>;
+      return await this.#remote(nodeId, name, args);
     } catch (error) {
       if (error instanceof NodeUnreachable && error.reason === 'gone') return 0 as CommandResult<N>;
       throw error;
     }
+  }
+
+  async #remote<N extends CommandName>(nodeId: string, name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {
+    return (await this.#deps.messenger.request(nodeId, { name, args }, TIMEOUTS[name] ?? REQUEST_TIMEOUT_MS)) as CommandResult<N>;
   }
 
   #local<N extends CommandName>(name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {

@@ -20,7 +20,7 @@ import { RedisRateCounter } from './redisRateCounter.ts';
 export type { RateCounter, WindowCount } from './rateCounter.ts';
 export type { ChannelCount, ParticipantDirectory } from './participantDirectory.ts';
 export type { ChannelPlacement } from './channelPlacement.ts';
-export { NodeUnreachable, type CommandHandler, type NodeCommand, type NodeMessenger } from './nodeMessenger.ts';
+export { NodeUnreachable, REQUEST_TIMEOUT_MS, type CommandHandler, type NodeCommand, type NodeMessenger } from './nodeMessenger.ts';
 export type { NodeLoad, NodeRecord, NodeRegistry, NodeState } from './nodeRegistry.ts';
 
 export interface LiveState {

@@ -20,7 +20,7 @@ function numericUids(participants: Participant[]): number[] {
 }
 
 /**
- * The channel's profile: the room's when this node hosts it, else the channel's stored mode, else
+ * The channel's profile: its room's (on whichever node hosts it), else the channel's stored mode, else
  * what the roles show (an audience member means live broadcasting).
  */
 async function channelMode(services: Services, appId: string, channel: string, participants: Participant[]): Promise<Mode> {
