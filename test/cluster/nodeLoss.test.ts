@@ -7,17 +7,8 @@
  */
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRtcToken } from '@parley/token';
-import { startCluster, type ClusterNode, type TestCluster } from '../support/cluster.ts';
+import { joinRaw, startCluster, type ClusterNode, type TestCluster } from '../support/cluster.ts';
 import { basic, call } from '../support/server.ts';
-
-interface Joined {
-  reply: { type: string; url?: string };
-  /** The node the socket ended up on (after a redirect). */
-  at: string;
-  socket: WebSocket;
-  closed: Promise<number>;
-}
 
 describe('losing a node of the cluster', () => {
   let cluster: TestCluster;
@@ -32,21 +23,7 @@ describe('losing a node of the cluster', () => {
     await cluster?.close();
   });
 
-  const token = (channel: string, uid: string) =>
-    buildRtcToken({ appId: cluster.project.appId, appCertificate: cluster.project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 600, privilegeExpireSeconds: 600 });
-
-  /** Joins through `node`, following one redirect as the SDK does. */
-  async function join(node: { url: string }, channel: string, uid: string): Promise<Joined> {
-    const socket = new WebSocket(`${node.url.replace('http', 'ws')}/v1/rtc`);
-    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
-    const reply = await new Promise<Joined['reply']>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.once('open', () => socket.send(JSON.stringify({ type: 'join', requestId: 'j', appId: cluster.project.appId, channel, uid, token: token(channel, uid) })));
-      socket.once('message', (data) => resolve(JSON.parse(String(data)) as Joined['reply']));
-    });
-    if (reply.type === 'redirect') return join({ url: reply.url! }, channel, uid);
-    return { reply, socket, closed, at: node.url };
-  }
+  const join = (node: { url: string }, channel: string, uid: string) => joinRaw(cluster, node, channel, uid);
 
   const nodeAt = (url: string): ClusterNode => cluster.nodes.find((node) => node.url === url)!;
   const participants = async (node: ClusterNode, channel: string) =>

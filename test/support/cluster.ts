@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import WebSocket from 'ws';
+import { buildRtcToken } from '@parley/token';
 import type { CreatedProject } from '@parley/server';
 import { createPostgresSchema, POSTGRES_URL, REDIS_URL, uniqueName } from './backends.ts';
 import { exited, freePort, PARLEY_BIN, serveProcess } from './parleyProcess.ts';
@@ -91,4 +93,38 @@ async function makeNode(id: string, dataDir: string, shared: Record<string, stri
     },
   };
   return node;
+}
+
+/** A raw signaling socket joined to a channel of the cluster's project (see joinRaw). */
+export interface RawJoin {
+  reply: { type: string; url?: string };
+  /** The node the socket ended up on (after a redirect). */
+  at: string;
+  socket: WebSocket;
+  /** Every message the server sent after the join answer. */
+  messages: Array<{ type: string; [key: string]: unknown }>;
+  /** Resolves to the close code when the socket closes. */
+  closed: Promise<number>;
+}
+
+/** Joins `channel` as `uid` through `node` on a bare socket, following one redirect as the SDK does. */
+export async function joinRaw(cluster: TestCluster, node: { url: string }, channel: string, uid: string): Promise<RawJoin> {
+  const { appId, appCertificate } = cluster.project;
+  const token = buildRtcToken({ appId, appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 600, privilegeExpireSeconds: 600 });
+  const socket = new WebSocket(`${node.url.replace('http', 'ws')}/v1/rtc`);
+  const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+  const messages: RawJoin['messages'] = [];
+  const reply = await new Promise<RawJoin['reply']>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'join', requestId: 'j', appId, channel, uid, token })));
+    socket.once('message', (data) => {
+      resolve(JSON.parse(String(data)) as RawJoin['reply']);
+      socket.on('message', (more) => messages.push(JSON.parse(String(more)) as RawJoin['messages'][number]));
+    });
+  });
+  if (reply.type === 'redirect') {
+    socket.close();
+    return joinRaw(cluster, { url: reply.url! }, channel, uid);
+  }
+  return { reply, socket, closed, messages, at: node.url };
 }

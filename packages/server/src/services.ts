@@ -2,6 +2,7 @@
  * The domain services of one server, wired to its store and live state.
  */
 import { KickingRuleService } from './bans/kickingRules.ts';
+import { ChannelActions } from './cluster/channelActions.ts';
 import { createCluster, type CarriedLoad, type Cluster } from './cluster/index.ts';
 import { BanService } from './bans/service.ts';
 import { ChannelService } from './channels/service.ts';
@@ -55,6 +56,8 @@ export interface Services {
   media: OpenedMediaNetwork;
   /** This node in the cluster: heartbeat, and which node hosts each channel. */
   cluster: Cluster;
+  /** Kicks, closing channels, rooms and recordings on whichever node holds them. */
+  actions: ChannelActions;
 }
 
 export function createServices(
@@ -102,9 +105,20 @@ export function createServices(
     nodeId: config.node.id,
     log,
   });
-  const recordings = new RecordingService({
+  const actions: ChannelActions = new ChannelActions({
+    nodeId: config.node.id,
+    messenger: live.messenger,
+    placement: live.placement,
+    registry: live.nodes,
+    rtc,
+    recordings: (): RecordingService => recordings,
+    log,
+  });
+  const recordings: RecordingService = new RecordingService({
     db: store.db,
     rtc,
+    homes: cluster.homes,
+    actions,
     events,
     outbox,
     tools: new MediaTools(config.recording),
@@ -122,11 +136,12 @@ export function createServices(
     store,
     media,
     cluster,
+    actions,
     storeWrites: new WriteProbe(store.db, config.node.id, () => sessions.retryWritesNow()),
     events,
     live,
     projects,
-    channels: new ChannelService(store.db, rtc, bans, (appId, channel) => recordings.channelRecording(appId, channel)),
+    channels: new ChannelService(store.db, rtc, actions, bans, (appId, channel) => recordings.channelRecording(appId, channel)),
     tokens,
     bans,
     rtc,
@@ -134,7 +149,7 @@ export function createServices(
     usage: new UsageService(store.db),
     webhooks,
     webhookWorker: webhookWorker(store, webhooks, config.webhooks, config.node.id, log),
-    kickingRules: new KickingRuleService(bans, rtc),
+    kickingRules: new KickingRuleService(bans, actions),
     recordings,
     authFailures: new AuthFailureBudget(live.rateCounter, { perIp: config.auth.failuresPerIp, perCustomerId: config.auth.failuresPerCustomerId }),
     console: new ConsoleService(store.db, live.rateCounter),

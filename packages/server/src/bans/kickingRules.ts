@@ -1,24 +1,20 @@
 /**
  * Kicking rules (Agora's name for ban rules made through its API): a rule is stored as a ban and
- * enforced at once on whoever it covers here: `join_channel` disconnects them (leave reason 3),
+ * enforced at once on whoever it covers, on every node of the cluster (ChannelActions.enforceRule): `join_channel` disconnects them (leave reason 3),
  * `publish_audio` / `publish_video` stop what they publish. Joins and publish offers made later
  * are checked against the stored rule by the join policy. A rule of 0 seconds acts once and bans
  * nothing.
  */
-import type { MediaKind } from '@parley/protocol';
-import type { RtcService } from '../rtc/service.ts';
+import type { ChannelActions } from '../cluster/channelActions.ts';
 import type { BanPrivilege, BanRule, BanScope, BanService } from './service.ts';
-
-const PUBLISH_KINDS: Partial<Record<BanPrivilege, MediaKind>> = { publish_audio: 'audio', publish_video: 'video' };
-const KICK_MESSAGE = 'Banned from the channel by the server';
 
 export class KickingRuleService {
   #bans: BanService;
-  #rtc: RtcService;
+  #actions: Pick<ChannelActions, 'enforceRule'>;
 
-  constructor(bans: BanService, rtc: RtcService) {
+  constructor(bans: BanService, actions: Pick<ChannelActions, 'enforceRule'>) {
     this.#bans = bans;
-    this.#rtc = rtc;
+    this.#actions = actions;
   }
 
   /** Stores the rule and applies it to everyone it covers now; `seconds` 0 applies it once. */
@@ -53,12 +49,6 @@ export class KickingRuleService {
       ...(rule.uid !== null ? { uid: rule.uid } : {}),
       ...(rule.ip !== null ? { ip: rule.ip } : {}),
     };
-    const covered = this.#rtc.participantsMatching(rule.appId, scope);
-    if (rule.privileges.includes('join_channel')) {
-      for (const participant of covered) await this.#rtc.kick(participant.appId, participant.channel, participant.uid, KICK_MESSAGE);
-      return;
-    }
-    const kinds = rule.privileges.flatMap((privilege) => PUBLISH_KINDS[privilege] ?? []);
-    for (const participant of covered) await this.#rtc.revokePublishing(participant, kinds);
+    await this.#actions.enforceRule(rule.appId, scope, rule.privileges);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { CHANNEL_NAME_PATTERN, type Channel, type ChannelPage, type CreateChannelBody, type KickBody, type Participant } from '@parley/protocol';
 import type { BanService } from '../bans/service.ts';
+import type { ChannelActions } from '../cluster/channelActions.ts';
 import { DomainError } from '../domainError.ts';
 import { cursorCodec } from '../paging/cursor.ts';
 import type { RtcService } from '../rtc/service.ts';
@@ -33,13 +34,17 @@ export function parsePathUid(raw: string): Uid {
 
 export class ChannelService {
   #db: Db;
-  #rtc: RtcService;
+  /** The shared participant directory (who is where, on any node). */
+  #rtc: Pick<RtcService, 'participants' | 'channelCounts'>;
+  /** Rooms, kicks and closing, on whichever node hosts the channel. */
+  #actions: ChannelActions;
   #bans: BanService;
   #recordingState: RecordingStateLookup;
 
-  constructor(db: Db, rtc: RtcService, bans: BanService, recordingState: RecordingStateLookup = async () => IDLE) {
+  constructor(db: Db, rtc: Pick<RtcService, 'participants' | 'channelCounts'>, actions: ChannelActions, bans: BanService, recordingState: RecordingStateLookup = async () => IDLE) {
     this.#db = db;
     this.#rtc = rtc;
+    this.#actions = actions;
     this.#bans = bans;
     this.#recordingState = recordingState;
   }
@@ -49,7 +54,7 @@ export class ChannelService {
     await store.insertChannelIfAbsent(this.#db, {
       app_id: appId,
       name: input.channel,
-      mode: input.mode ?? this.#rtc.room(appId, input.channel)?.mode ?? 'rtc',
+      mode: input.mode ?? (await this.#actions.roomInfo(appId, input.channel))?.mode ?? 'rtc',
       created_at: Date.now(),
       created_by_uid: input.uid === undefined ? null : JSON.stringify(input.uid),
       persistent: 1,
@@ -69,7 +74,7 @@ export class ChannelService {
     ]);
     if (row) return toChannel(row, participants, recording);
     if (participants.length === 0) throw noSuchChannel(name);
-    return liveOnlyChannel(appId, name, participants, this.#rtc.room(appId, name)?.mode, recording);
+    return liveOnlyChannel(appId, name, participants, (await this.#actions.roomInfo(appId, name))?.mode, recording);
   }
 
   /** Every channel that has people in it, each as getChannel describes it, by name (the console's live view). */
@@ -110,9 +115,10 @@ export class ChannelService {
         participantCount: counts.get(row.name) ?? 0,
       });
     }
-    for (const { channel, participantCount } of live) {
-      if (byName.has(channel) || (after !== undefined && channel <= after)) continue;
-      const room = this.#rtc.room(appId, channel);
+    const liveOnly = live.filter(({ channel }) => !byName.has(channel) && (after === undefined || channel > after));
+    const rooms = await Promise.all(liveOnly.map(({ channel }) => this.#actions.roomInfo(appId, channel)));
+    for (const [index, { channel, participantCount }] of liveOnly.entries()) {
+      const room = rooms[index];
       byName.set(channel, {
         channel,
         mode: room?.mode ?? 'rtc',
@@ -129,7 +135,7 @@ export class ChannelService {
 
   /** Deletes the channel and disconnects everyone in it. */
   async deleteChannel(appId: string, name: string): Promise<{ channel: string; deleted: true }> {
-    const [deleted, disconnected] = await Promise.all([store.deleteChannel(this.#db, appId, name), this.#rtc.closeChannel(appId, name)]);
+    const [deleted, disconnected] = await Promise.all([store.deleteChannel(this.#db, appId, name), this.#actions.closeChannel(appId, name)]);
     if (!deleted && disconnected === 0) throw noSuchChannel(name);
     return { channel: name, deleted: true };
   }
@@ -138,7 +144,7 @@ export class ChannelService {
     const uid = parsePathUid(rawUid);
     const banSeconds = input.banSeconds ?? 0;
     const ban = banSeconds > 0 ? await this.#bans.ban(appId, { channel, uid }, ['join_channel'], banSeconds) : undefined;
-    const kicked = await this.#rtc.kick(appId, channel, uid);
+    const kicked = await this.#actions.kick(appId, channel, uid);
     // Kicking someone who is not there is only an error when it achieves nothing at all.
     if (!kicked && !ban) throw new DomainError('not_found', `User ${rawUid} is not in channel "${channel}"`, 'uid');
     return { channel, uid, kicked, bannedUntil: ban ? new Date(ban.expiresAt).toISOString() : null };

@@ -120,12 +120,12 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       });
       // Disabling ends the project's calls now; new joins are refused from here on.
       if (body.status === 'disabled') {
-        for (const { channel } of await services.rtc.channelCounts(appId)) await services.rtc.closeChannel(appId, channel);
+        await services.actions.closeProjectChannels(appId);
       }
       if (body.status !== undefined) request.log.info({ appId, userId: caller.user.id }, `project ${appId} ${body.status === 'disabled' ? 'disabled' : 'enabled'} from the console`);
       if (body.testingMode !== undefined) {
         // Enforcing the certificate: no session that joined without a token outlives the switch.
-        const ended = body.testingMode ? 0 : await services.rtc.endTokenlessSessions(appId);
+        const ended = body.testingMode ? 0 : await services.actions.endTokenlessSessions(appId);
         request.log.info({ appId, userId: caller.user.id, ended }, `testing mode of project ${appId} switched ${body.testingMode ? 'on' : 'off'} from the console`);
       }
       const [project] = (await projects.listProjects(caller.account.id)).filter((p) => p.appId === appId);
@@ -165,7 +165,7 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       const appId = access.project!.appId;
       await projects.deleteProject(appId);
       // Its calls end now; from here on its App ID is found by nothing (API, tokens, joins).
-      for (const { channel } of await services.rtc.channelCounts(appId)) await services.rtc.closeChannel(appId, channel);
+      await services.actions.closeProjectChannels(appId);
       request.log.info({ appId, userId: caller.user.id }, `project ${appId} deleted from the console`);
       return { appId, deleted: true as const };
     },

@@ -8,9 +8,11 @@ import { MemoryChannelPlacement, type ChannelPlacement } from './channelPlacemen
 import { MemoryParticipantDirectory } from './memoryParticipantDirectory.ts';
 import { MemoryRateCounter } from './memoryRateCounter.ts';
 import type { ParticipantDirectory } from './participantDirectory.ts';
+import { MemoryNodeMessenger, type NodeMessenger } from './nodeMessenger.ts';
 import { MemoryNodeRegistry, type NodeRegistry } from './nodeRegistry.ts';
 import type { RateCounter } from './rateCounter.ts';
 import { RedisChannelPlacement } from './redisChannelPlacement.ts';
+import { RedisNodeMessenger } from './redisNodeMessenger.ts';
 import { RedisNodeRegistry } from './redisNodeRegistry.ts';
 import { RedisParticipantDirectory } from './redisParticipantDirectory.ts';
 import { RedisRateCounter } from './redisRateCounter.ts';
@@ -18,6 +20,7 @@ import { RedisRateCounter } from './redisRateCounter.ts';
 export type { RateCounter, WindowCount } from './rateCounter.ts';
 export type { ChannelCount, ParticipantDirectory } from './participantDirectory.ts';
 export type { ChannelPlacement } from './channelPlacement.ts';
+export { NodeUnreachable, REQUEST_TIMEOUT_MS, type CommandHandler, type NodeCommand, type NodeMessenger } from './nodeMessenger.ts';
 export type { NodeLoad, NodeRecord, NodeRegistry, NodeState } from './nodeRegistry.ts';
 
 export interface LiveState {
@@ -28,6 +31,8 @@ export interface LiveState {
   nodes: NodeRegistry;
   /** Which node hosts each channel. */
   placement: ChannelPlacement;
+  /** Requests to other nodes (one node alone: to itself). */
+  messenger: NodeMessenger;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,6 +54,7 @@ export async function openLiveState(options: LiveOptions): Promise<LiveState> {
       nodes: new MemoryNodeRegistry(),
       // The only node is the one asking.
       placement: new MemoryChannelPlacement(() => true),
+      messenger: new MemoryNodeMessenger(options.nodeId),
       ping: async () => {},
       close: async () => {
         await rateCounter.close();
@@ -62,14 +68,17 @@ export async function openLiveState(options: LiveOptions): Promise<LiveState> {
   const rateCounter = new RedisRateCounter(redis, options.keyPrefix);
   const participants = new RedisParticipantDirectory(redis, options.keyPrefix, options.nodeId);
   const nodes = new RedisNodeRegistry(redis, options.keyPrefix);
+  const messenger = await RedisNodeMessenger.open(redis, options.keyPrefix, options.nodeId);
   return {
     kind: 'redis',
     rateCounter,
     participants,
     nodes,
     placement: new RedisChannelPlacement(redis, options.keyPrefix, nodes.recordKey('')),
+    messenger,
     ping: async () => void (await redis.ping()),
     close: async () => {
+      await messenger.close();
       await rateCounter.close();
       await participants.close();
       await redis.quit();

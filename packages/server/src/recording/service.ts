@@ -5,16 +5,20 @@
  * (delivery.ts), and what a node does about recordings when it starts (recovery.ts) and stops. No
  * HTTP here; errors are DomainErrors each API edge translates.
  *
- * A recording lives on the node that started it: its recorder joins that node's room for the
- * channel, and its work folder (`<dataDir>/recording-work/<sid>`) holds the raw capture until
- * the files are in storage.
+ * A recording lives on the node that hosts its channel: its recorder joins that node's room for
+ * the channel, and its work folder (`<dataDir>/recording-work/<sid>`) holds the raw capture until
+ * the files are in storage. Starting goes to the channel's node, and querying, updating and
+ * stopping to the recording's (the row's `node_id`), through the cluster's ChannelActions, so both
+ * APIs work through any node; `here` is what runs on the node a request lands on.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RecordingStatus } from '@parley/protocol';
+import { RecordingStatus, recordingHasEnded } from '@parley/protocol';
 import type { BlobObject } from '../blob/blobStore.ts';
 import { BlobStoreError, checkKey, contentTypeOf } from '../blob/blobStore.ts';
+import type { ChannelActions } from '../cluster/channelActions.ts';
+import type { ChannelHomes } from '../cluster/channelHomes.ts';
 import type { RecordingConfig } from '../config/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { CertificateCipher } from '../projects/credentials.ts';
@@ -53,6 +57,10 @@ export type LayoutInput = Partial<Pick<MixSettings, 'mixedVideoLayout' | 'backgr
 export interface RecordingServiceDeps {
   db: Db;
   rtc: RtcService;
+  /** Where each channel lives (a recording starts on its channel's node, placing it if need be). */
+  homes: ChannelHomes;
+  /** Runs a recording's commands on the node that runs it. */
+  actions: ChannelActions;
   events: EventBus;
   /** Where the notices of recording events are written, in the transaction of their change (webhooks). */
   outbox?: RecordingOutbox;
@@ -67,8 +75,25 @@ export interface RecordingServiceDeps {
 
 export { STOP_WAIT_MS } from './lifecycle.ts';
 
+/** Updates of a recording's subscriptions, as updateSubscriptions takes them. */
+export interface SubscriptionLists {
+  subscribeAudioUids?: string[];
+  unsubscribeAudioUids?: string[];
+  subscribeVideoUids?: string[];
+  unsubscribeVideoUids?: string[];
+}
+
 export class RecordingService {
   #deps: RecordingServiceDeps;
+  /** The recording commands as they run on this node, whichever node was asked (see ChannelActions). */
+  readonly here = {
+    start: (appId: string, resourceId: string, input: StartInput) => this.#startHere(appId, resourceId, input),
+    get: (appId: string, sid: string) => this.#getHere(appId, sid),
+    stop: (appId: string, sid: string, options: { wait: boolean }) => this.#stopHere(appId, sid, options),
+    updateSubscriptions: (appId: string, sid: string, lists: SubscriptionLists) => this.#updateSubscriptionsHere(appId, sid, lists),
+    updateLayout: (appId: string, sid: string, layout: LayoutInput) => this.#updateLayoutHere(appId, sid, layout),
+    updateStorage: (appId: string, sid: string, spec: StorageSpec) => this.#updateStorageHere(appId, sid, spec),
+  };
   #running: RunningRecordings;
   #background = new Set<Promise<unknown>>();
   #retryTimer: NodeJS.Timeout | undefined;
@@ -114,22 +139,30 @@ export class RecordingService {
   /** Parley's v1 start: a resource of its own, then the same start as Agora's. */
   async startInChannel(appId: string, input: Omit<StartInput, 'uid'> & { uid?: string | undefined }): Promise<{ resourceId: string; sid: string }> {
     checkChannelName(input.cname);
-    const uid = input.uid ?? this.#freeUid(appId, input.cname);
+    const uid = input.uid ?? (await this.#freeUid(appId, input.cname));
     const defaults = await this.#deps.channelDefaults?.(appId, input.cname);
     const settings = { channelType: defaults?.channelType, streamTypes: defaults?.streamTypes, ...definedOnly(input.settings) };
     const { resourceId } = await this.acquire(appId, { cname: input.cname, uid });
     return this.start(appId, resourceId, { ...input, uid, settings });
   }
 
-  #freeUid(appId: string, channel: string): string {
-    const room = this.#deps.rtc.room(appId, channel);
+  async #freeUid(appId: string, channel: string): Promise<string> {
+    const taken = new Set((await this.#deps.actions.roomInfo(appId, channel))?.uids);
     for (;;) {
       const uid = String(1 + (randomBytes(4).readUInt32BE(0) % 4294967294));
-      if (!room?.find(Number(uid))) return uid;
+      if (!taken.has(uid)) return uid;
     }
   }
 
+  /** Starts the recorder on the channel's node: where its participants are, or will be once they join. */
   async start(appId: string, resourceId: string, input: StartInput): Promise<{ resourceId: string; sid: string }> {
+    // A resource that cannot start places no channel.
+    await resourceForStart(this.#deps.db, appId, resourceId, input);
+    const home = await this.#deps.homes.homeOf(appId, input.cname);
+    return this.#deps.actions.on(home.local ? undefined : home.nodeId, 'startRecording', appId, resourceId, input);
+  }
+
+  async #startHere(appId: string, resourceId: string, input: StartInput): Promise<{ resourceId: string; sid: string }> {
     const resource = await resourceForStart(this.#deps.db, appId, resourceId, input);
     if (input.mode !== 'individual' && input.mode !== 'mix') {
       throw new DomainError(input.mode === 'web' ? 'unsupported' : 'invalid_parameter', `mode must be individual or mix${input.mode === 'web' ? ': web page recording is not offered' : ''}`, 'mode');
@@ -194,7 +227,12 @@ export class RecordingService {
 
   // ------------------------------------------------------------------ reading
 
-  async get(appId: string, sid: string): Promise<RecordingState> {
+  /** The recording as its node knows it while it runs (fresher than the database's), else as stored. */
+  get(appId: string, sid: string): Promise<RecordingState> {
+    return this.#onRecordingNode(appId, sid, (nodeId) => this.#deps.actions.on(nodeId, 'getRecording', appId, sid));
+  }
+
+  async #getHere(appId: string, sid: string): Promise<RecordingState> {
     const row = this.#running.row(sid) ?? (await store.findRecording(this.#deps.db, appId, sid));
     if (!row || row.app_id !== appId) throw new DomainError('not_found', `No recording ${sid} in this project`, 'sid');
     return toState(row);
@@ -240,11 +278,11 @@ export class RecordingService {
 
   // ------------------------------------------------------------------ changes
 
-  async updateSubscriptions(
-    appId: string,
-    sid: string,
-    lists: { subscribeAudioUids?: string[]; unsubscribeAudioUids?: string[]; subscribeVideoUids?: string[]; unsubscribeVideoUids?: string[] },
-  ): Promise<void> {
+  updateSubscriptions(appId: string, sid: string, lists: SubscriptionLists): Promise<void> {
+    return this.#onRecordingNode(appId, sid, (nodeId) => this.#deps.actions.on(nodeId, 'updateRecordingSubscriptions', appId, sid, lists));
+  }
+
+  async #updateSubscriptionsHere(appId: string, sid: string, lists: SubscriptionLists): Promise<void> {
     const live = await this.#running.running(appId, sid);
     const change: { audio?: UidFilter; video?: UidFilter } = {};
     if (lists.subscribeAudioUids !== undefined || lists.unsubscribeAudioUids !== undefined) change.audio = uidFilter(lists.subscribeAudioUids, lists.unsubscribeAudioUids, 'Audio');
@@ -254,7 +292,11 @@ export class RecordingService {
   }
 
   /** Replaces the mix layout; fields left out return to their defaults, as in Agora. */
-  async updateLayout(appId: string, sid: string, layout: LayoutInput): Promise<void> {
+  updateLayout(appId: string, sid: string, layout: LayoutInput): Promise<void> {
+    return this.#onRecordingNode(appId, sid, (nodeId) => this.#deps.actions.on(nodeId, 'updateRecordingLayout', appId, sid, layout));
+  }
+
+  async #updateLayoutHere(appId: string, sid: string, layout: LayoutInput): Promise<void> {
     const live = await this.#running.running(appId, sid);
     if (live.row.mode !== 'mix') throw new DomainError('invalid_parameter', 'updateLayout is for mix recordings', 'mode');
     const current = live.task.settings.mix;
@@ -269,7 +311,11 @@ export class RecordingService {
   }
 
   /** New credentials for the rest of the recording (Agora's STS refresh through update). */
-  async updateStorage(appId: string, sid: string, spec: StorageSpec): Promise<void> {
+  updateStorage(appId: string, sid: string, spec: StorageSpec): Promise<void> {
+    return this.#onRecordingNode(appId, sid, (nodeId) => this.#deps.actions.on(nodeId, 'updateRecordingStorage', appId, sid, spec));
+  }
+
+  async #updateStorageHere(appId: string, sid: string, spec: StorageSpec): Promise<void> {
     const live = await this.#running.running(appId, sid);
     await this.#checkStorage(appId, spec);
     await this.#updateRow(live.row, { storage: sealStorage(spec, this.#deps.cipher) });
@@ -278,8 +324,22 @@ export class RecordingService {
   // ------------------------------------------------------------------ stopping
 
   /** Stops a recording (see RunningRecordings.stop). */
-  async stop(appId: string, sid: string, options: { wait: boolean }): Promise<RecordingState> {
+  stop(appId: string, sid: string, options: { wait: boolean }): Promise<RecordingState> {
+    return this.#onRecordingNode(appId, sid, (nodeId) => this.#deps.actions.on(nodeId, 'stopRecording', appId, sid, options));
+  }
+
+  async #stopHere(appId: string, sid: string, options: { wait: boolean }): Promise<RecordingState> {
     return toState(await this.#running.stop(appId, sid, options));
+  }
+
+  /**
+   * Runs `command` on the node running the recording: here when it runs here, or when it has
+   * ended or does not exist (the database answers), else on the node its row names.
+   */
+  async #onRecordingNode<T>(appId: string, sid: string, command: (nodeId: string | undefined) => Promise<T>): Promise<T> {
+    if (this.#running.row(sid)) return command(undefined);
+    const row = await store.findRecording(this.#deps.db, appId, sid);
+    return command(row && row.app_id === appId && !recordingHasEnded(row.status) ? row.node_id : undefined);
   }
 
   // ------------------------------------------------------------------ node lifecycle

@@ -20,11 +20,11 @@ function numericUids(participants: Participant[]): number[] {
 }
 
 /**
- * The channel's profile: the room's when this node hosts it, else the channel's stored mode, else
+ * The channel's profile: its room's (on whichever node hosts it), else the channel's stored mode, else
  * what the roles show (an audience member means live broadcasting).
  */
 async function channelMode(services: Services, appId: string, channel: string, participants: Participant[]): Promise<Mode> {
-  const room = services.rtc.room(appId, channel);
+  const room = await services.actions.roomInfo(appId, channel);
   if (room) return room.mode;
   const stored = await services.channels.getChannel(appId, channel).catch(() => undefined);
   if (stored?.persistent) return stored.mode;
