@@ -34,6 +34,11 @@ export class RemoteUsers {
    * it heard of an unsubscribe still lists the track; it must not come back to life.
    */
   #wanted = new Set<string>();
+  /**
+   * Subscribed tracks whose media is on its way from another node after a failover: the new
+   * subscribe connection's first offers do not list them yet, and must not take them away.
+   */
+  #moving = new Set<string>();
   #trackSource: RemoteTrackSource | undefined;
 
   constructor(events: Pick<TypedEmitter<ClientEvents>, 'emit'>, trackSource?: RemoteTrackSource) {
@@ -137,6 +142,7 @@ export class RemoteUsers {
     }
     this.#users.clear();
     this.#wanted.clear();
+    this.#moving.clear();
     for (const key of [...this.#waiters.keys()]) this.#settle(key, { error: operationAborted('subscribe()') });
   }
 
@@ -156,7 +162,14 @@ export class RemoteUsers {
       else user.videoTrack = new RemoteVideoTrack(user.uid, track, this.#trackSource);
       remote = user.videoTrack;
     }
+    this.#moving.delete(trackKey(user.uid, kind));
     this.#settle(trackKey(user.uid, kind), { track: remote });
+  }
+
+  /** (uid, kind) is subscribed again on a new node: its track object stays and takes the new media when it comes. */
+  awaitMovedTrack(uid: number | string, kind: MediaKind): void {
+    const user = this.get(uid);
+    if (user && (kind === 'audio' ? user.audioTrack : user.videoTrack)) this.#moving.add(trackKey(user.uid, kind));
   }
 
   /** After a subscribe offer: attach what is received, drop the tracks the server no longer sends. */
@@ -167,13 +180,15 @@ export class RemoteUsers {
       for (const kind of KINDS) {
         // A track still on its way (subscribed, not in this offer yet) stays wanted.
         const attached = kind === 'audio' ? user.audioTrack : user.videoTrack;
-        if (attached && !live.has(trackKey(user.uid, kind))) this.dropTrack(user, kind);
+        const key = trackKey(user.uid, kind);
+        if (attached && !live.has(key) && !this.#moving.has(key)) this.dropTrack(user, kind);
       }
     }
   }
 
   dropTrack(user: RemoteUserState, kind: MediaKind): void {
     this.#wanted.delete(trackKey(user.uid, kind));
+    this.#moving.delete(trackKey(user.uid, kind));
     if (kind === 'audio') {
       user.audioTrack?.stop();
       user.audioTrack = undefined;
