@@ -97,12 +97,10 @@ export class UserHandover {
     this.#stop();
     const awaited = [...this.#awaited.values()];
     this.#awaited.clear();
+    // Leaves first, as reconcileUsers orders them.
+    for (const entry of awaited) if (!entry.arrived) this.#users.remove(entry.uid, 'ServerTimeOut');
     for (const entry of awaited) {
-      if (!entry.arrived) {
-        this.#users.remove(entry.uid, 'ServerTimeOut');
-        continue;
-      }
-      for (const kind of entry.kinds) this.#users.apply([{ type: 'unpublished', uid: entry.uid, kind }]);
+      if (entry.arrived) for (const kind of entry.kinds) this.#users.apply([{ type: 'unpublished', uid: entry.uid, kind }]);
     }
   }
 
