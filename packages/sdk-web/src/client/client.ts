@@ -285,6 +285,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     const socket = await this.#engine.connectedSocket('setClientRole()');
     await socket.request({ type: 'set-role', role });
     this.#role = role;
+    this.#engine.amendRejoin({ role });
   }
 
   /**

@@ -303,7 +303,10 @@ describe('SessionEngine in a cluster', () => {
     const { host, calls } = recordingHost();
     // Only node A configured: node B is known from A's joined answer.
     engine = new SessionEngine(host, { server: a.url });
-    await engine.join({ ...JOIN, uid: undefined });
+    await engine.join({ ...JOIN, uid: undefined, mode: 'live', role: 'host' });
+    // Changed during the call: the join on the next node carries them.
+    await engine.renewToken('007renewed');
+    engine.amendRejoin({ role: 'audience' });
     calls.length = 0;
     const killedAt = performance.now();
     await a.close();
@@ -313,8 +316,8 @@ describe('SessionEngine in a cluster', () => {
     expect(calls).toEqual(['CONNECTED->RECONNECTING', 'relocated', 'RECONNECTING->CONNECTED', 'rejoined [7]']);
     expect(movedAfter).toBeGreaterThanOrEqual(FAILOVER_AFTER_MS - 50);
     expect(movedAfter).toBeLessThan(FAILOVER_AFTER_MS + 1_500);
-    // The same user (the uid the server chose the first time) with the same token.
-    expect(joinsReceived(b)).toEqual([expect.objectContaining({ channel: 'room', uid: 4242, token: '007token' })]);
+    // The same user (the uid the server chose the first time) with the latest token and role.
+    expect(joinsReceived(b)).toEqual([expect.objectContaining({ channel: 'room', uid: 4242, token: '007renewed', role: 'audience' })]);
     // The session now lives on B: a later lost socket resumes there.
     b.dropSocket();
     await until(() => resumesReceived(b) === 1 && engine!.state === 'CONNECTED');

@@ -226,6 +226,11 @@ export class SessionEngine {
     if (renewed.iceServers) this.#host.iceServers(renewed.iceServers);
   }
 
+  /** What changed since join (the role), for a join again on another node after a failover. */
+  amendRejoin(changes: Pick<OutgoingRequest<'join'>, 'role'>): void {
+    if (this.#joinRequest) this.#joinRequest = { ...this.#joinRequest, ...changes };
+  }
+
   /** The open socket, waiting through CONNECTING and RECONNECTING; rejects when not in a channel. */
   async connectedSocket(what: string): Promise<SignalingSocket> {
     if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') throw invalidOperation(`${what} needs a joined client: call join() first`);
