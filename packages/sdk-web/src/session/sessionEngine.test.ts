@@ -346,6 +346,31 @@ describe('SessionEngine in a cluster', () => {
     expect(joinsReceived(b)).toHaveLength(1);
   });
 
+  it('moves at once when its node shuts down and sends it away (kicked, reason 4); without a cluster that ends the session', async () => {
+    const [a, b] = nodes as [FakeSignalingServer, FakeSignalingServer];
+    clusterNode(a, () => [a.url, b.url]);
+    const { host, calls } = recordingHost();
+    engine = new SessionEngine(host, { server: a.url });
+    await engine.join(JOIN);
+    calls.length = 0;
+    const sentAwayAt = performance.now();
+    a.send({ type: 'kicked', reason: 4, message: 'The server is shutting down' });
+    await until(() => calls.length === 4);
+    expect(performance.now() - sentAwayAt).toBeLessThan(1_000);
+    expect(calls).toEqual(['CONNECTED->RECONNECTING', 'relocated', 'RECONNECTING->CONNECTED', 'rejoined []']);
+    expect(joinsReceived(b)).toHaveLength(1);
+
+    // A server without a cluster lists no nodes: nowhere to go.
+    const single = recordingHost();
+    const unclustered = new SessionEngine(single.host, { server: b.url });
+    b.respond = () => false;
+    await unclustered.join({ ...JOIN, uid: 2 });
+    single.calls.length = 0;
+    b.send({ type: 'kicked', reason: 4, message: 'The server is shutting down' });
+    await until(() => unclustered.state === 'DISCONNECTED');
+    expect(single.calls).toEqual(['ended', 'CONNECTED->DISCONNECTED SERVER_KICKED']);
+  });
+
   it('ends the session, without trying further nodes, when the node it moves to refuses the join', async () => {
     const [a, b] = nodes as [FakeSignalingServer, FakeSignalingServer];
     clusterNode(a, () => [a.url, b.url]);

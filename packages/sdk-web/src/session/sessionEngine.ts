@@ -16,7 +16,7 @@
 import type { ConnectionDisconnectedReason, ConnectionState } from '../client/events.ts';
 import { disconnectReasonForJoinError, disconnectReasonForKick } from '../client/leaveReasons.ts';
 import { invalidOperation, isServerError, operationAborted, unexpectedResponse, type ParleyRTCError } from '../errors.ts';
-import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
+import { LeaveReason, RESUME_WINDOW_MS } from '../protocolConstants.ts';
 import { resolveServers, signalingUrl, type ServerSetting } from '../serverUrl.ts';
 import type { ClientMessage, OutgoingRequest, ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
 import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
@@ -269,6 +269,16 @@ export class SessionEngine {
 
   #onKicked(message: ServerMessageOf<'kicked'>): void {
     if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') return;
+    // A node of a cluster that shuts down sends its clients away: they move to another node at once.
+    const session = this.#session;
+    if (message.reason === LeaveReason.serverInternal && this.#state === 'CONNECTED' && session && failoverTargets(this.#nodes, session.url).length > 0) {
+      const socket = this.#socket;
+      this.#socket = undefined;
+      socket?.close(1000, 'moving');
+      this.#setState('RECONNECTING');
+      void this.#failover(this.#epoch, Date.now());
+      return;
+    }
     this.#end(disconnectReasonForKick(message.reason));
   }
 
