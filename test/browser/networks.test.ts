@@ -5,52 +5,23 @@
  * the client's firewall dropping all UDP, so media must relay through coturn, over TCP and over
  * TLS. coturn runs with the configuration `parley turn config` prints.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoturn, selfSignedCertificate, type Coturn } from '../support/coturn.ts';
-import { startNatCall, type NatCall } from './support/natCall.ts';
+import type { NatCall } from './support/natCall.ts';
+import { startTurnNatCall, TURN_PORT, TURNS_PORT, type TurnNatCall } from './support/turnNatCall.ts';
 import { until } from './support/callTabs.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../packages/server/bin/parley.js');
-const TURN_PORT = 3478;
-const TURNS_PORT = 5349;
-
 describe('calls from behind a NAT, directly and through coturn', () => {
+  let turnCall: TurnNatCall;
   let stage: NatCall;
-  let certificate: Awaited<ReturnType<typeof selfSignedCertificate>> | undefined;
-  let coturn: Coturn | undefined;
-  // `parley turn config` reads the media address too: coturn may relay only to it.
-  const turnEnv = (host: string) => ({
-    PARLEY_RTC_ADDRESS: host,
-    PARLEY_TURN_URLS: `turn:${host}:${TURN_PORT}?transport=udp,turn:${host}:${TURN_PORT}?transport=tcp,turns:${host}:${TURNS_PORT}`,
-    PARLEY_TURN_SECRET: `test-secret-${process.pid}`,
-  });
 
   beforeAll(async () => {
-    stage = await startNatCall({
-      serverEnv: turnEnv,
-      // coturn runs with the configuration `parley turn config` prints for the server's settings.
-      async beforeServer(nat) {
-        const host = nat.hostAddress;
-        certificate = await selfSignedCertificate(host);
-        const { stdout: config } = await promisify(execFile)(process.execPath, [BIN, 'turn', 'config', '--listening-ip', host, '--cert', certificate.cert, '--pkey', certificate.key], {
-          env: { ...process.env, ...turnEnv(host) },
-        });
-        coturn = await startCoturn(config, host, TURN_PORT);
-      },
-      // The self-signed certificate of coturn's TLS listener.
-      natBrowserArgs: ['--ignore-certificate-errors'],
-    });
+    turnCall = await startTurnNatCall();
+    stage = turnCall.stage;
   });
 
   afterAll(async () => {
-    await stage?.close();
-    await coturn?.stop();
-    if (certificate) fs.rmSync(certificate.dir, { recursive: true, force: true });
+    await turnCall?.close();
   });
 
   /** How the NAT'ed tab's media reaches the server, by the SDK's getRTCStats (Parley's extension fields). */

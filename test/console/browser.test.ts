@@ -284,7 +284,7 @@ describe('the console in Chromium', () => {
   });
 
   it('has no serious or critical axe violations on any page, light and dark at 1280 px and dark at 390 px', async () => {
-    const pages = ['projects', `projects/${demoAppId}/credentials`, `projects/${demoAppId}/live`, `projects/${demoAppId}/sessions`, `projects/${demoAppId}/usage`, `projects/${demoAppId}/recordings`, `projects/${demoAppId}/webhooks`, `projects/${demoAppId}/call`, 'account/credentials', 'account/team', 'account/password'];
+    const pages = ['projects', `projects/${demoAppId}/credentials`, `projects/${demoAppId}/live`, `projects/${demoAppId}/sessions`, `projects/${demoAppId}/usage`, `projects/${demoAppId}/recordings`, `projects/${demoAppId}/webhooks`, `projects/${demoAppId}/call`, 'account/credentials', 'account/team', 'account/password', 'server/cluster'];
     const findings: Record<string, unknown> = {};
     // Both schemes at desktop width, where the most is on screen, and the phone width once: three
     // passes over every page rather than four, each costing axe seconds per page.

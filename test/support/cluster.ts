@@ -73,7 +73,7 @@ async function makeNode(id: string, dataDir: string, shared: Record<string, stri
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logLines: string[] = [];
-  const launch = () => serveProcess(dataDir, port, { env: { ...shared, PARLEY_NODE_ID: id, PARLEY_NODE_URL: url }, logLines });
+  const launch = () => serveProcess(dataDir, port, { env: { ...shared, PARLEY_NODE_ID: id, PARLEY_NODE_URL: url }, logLines, startTimeoutMs: 45_000 });
   const node: ClusterNode = {
     id,
     url,

@@ -7,7 +7,8 @@
  *
  * The host sees every packet from the client as coming from the router's uplink address, as a
  * server on the internet sees a home network. Only addresses of 198.18.0.0/15 (reserved for
- * network tests) are used. Every namespace and veth carries the prefix `pnt<pid>`, so a later run
+ * network tests) are used. `throttle` limits the client's downlink with a token bucket (`tc tbf`)
+ * on the router's LAN side, as a slow access link does. Every namespace and veth carries the prefix `pnt<pid>`, so a later run
  * can remove what a crashed run left; deleting a namespace deletes its veth pair and nft tables.
  */
 import { execFile } from 'node:child_process';
@@ -18,6 +19,13 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const PREFIX = 'pnt';
+/**
+ * The throttled link's queue: as long as a home router's buffer, so that a full link first shows
+ * as growing delay (what Chromium's bandwidth estimator reads), then as loss.
+ */
+const THROTTLE_QUEUE_MS = 200;
+/** The bucket's depth: a few full-size packets, so the link does not pass long bursts at line rate. */
+const THROTTLE_BURST_BYTES = 6_000;
 
 export interface NatClient {
   /** The client namespace, where `exec` and the Chromium wrapper run. */
@@ -34,9 +42,10 @@ export interface NatClient {
   exec(command: string[]): Promise<{ stdout: string; stderr: string }>;
   /**
    * The client's outgoing firewall, replacing the previous one: drop every UDP packet (as networks
-   * that let only TCP out), and/or TCP to the given ports. `{}` lets everything out again.
+   * that let only TCP out), and/or UDP or TCP to the given ports (UDP to a server's media port
+   * only leaves TURN over UDP). `{}` lets everything out again.
    */
-  firewall(rules: { dropUdp?: boolean; dropTcpPorts?: number[] }): Promise<void>;
+  firewall(rules: { dropUdp?: boolean; dropUdpPorts?: number[]; dropTcpPorts?: number[] }): Promise<void>;
   /**
    * Steers the client's UDP to `hostAddress:port` to `hostAddress:toPort` instead (a destination
    * NAT in the router), e.g. through an impaired link (test/support/impairedLink.ts) in front of a
@@ -44,6 +53,11 @@ export interface NatClient {
    * stops steering.
    */
   redirectUdp(port: number | undefined, toPort?: number): Promise<void>;
+  /**
+   * Limits what reaches the client to `downKbps`, replacing the previous limit; `null` lifts it.
+   * Packets beyond the rate wait in a queue of at most THROTTLE_QUEUE_MS, then drop.
+   */
+  throttle(limit: { downKbps: number } | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -152,9 +166,10 @@ export async function createNatClient(): Promise<NatClient> {
     clientAddress,
     chromiumPath,
     exec: (command) => inNamespace(client, command),
-    async firewall({ dropUdp = false, dropTcpPorts = [] }) {
+    async firewall({ dropUdp = false, dropUdpPorts = [], dropTcpPorts = [] }) {
       const rules = [
         ...(dropUdp ? ['oifname != "lo" meta l4proto udp drop'] : []),
+        ...(dropUdpPorts.length > 0 ? [`oifname != "lo" udp dport { ${dropUdpPorts.join(', ')} } drop`] : []),
         ...(dropTcpPorts.length > 0 ? [`oifname != "lo" tcp dport { ${dropTcpPorts.join(', ')} } drop`] : []),
       ];
       // Declaring the table first makes the delete succeed whether or not it existed.
@@ -165,6 +180,13 @@ export async function createNatClient(): Promise<NatClient> {
       await nft(router, `table ip ${id}steer\ndelete table ip ${id}steer\n`);
       if (port === undefined || toPort === undefined) return;
       await nft(router, `table ip ${id}steer {\n chain prerouting {\n  type nat hook prerouting priority dstnat; policy accept;\n  iifname "${id}l" ip daddr ${hostAddress} udp dport ${port} dnat to ${hostAddress}:${toPort}\n }\n}\n`);
+    },
+    async throttle(limit) {
+      // The router's LAN veth: its egress is everything the client receives.
+      const device = ['dev', `${id}l`];
+      if (limit) await inNamespace(router, ['tc', 'qdisc', 'replace', ...device, 'root', 'tbf', 'rate', `${limit.downKbps}kbit`, 'burst', `${THROTTLE_BURST_BYTES}`, 'latency', `${THROTTLE_QUEUE_MS}ms`]);
+      // Deleting the root qdisc of a device that has none fails; the default one is left either way.
+      else await inNamespace(router, ['tc', 'qdisc', 'del', ...device, 'root']).catch(() => {});
     },
     close,
   };

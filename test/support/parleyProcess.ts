@@ -47,7 +47,15 @@ async function healthy(port: number, ca: string | string[] | undefined): Promise
 export async function serveProcess(
   dataDir: string,
   port: number,
-  options: { args?: string[]; env?: Record<string, string>; /** Collects the server's log lines (pino JSON). */ logLines?: string[]; tlsCa?: string | string[] } = {},
+  options: {
+    args?: string[];
+    env?: Record<string, string>;
+    /** Collects the server's log lines (pino JSON). */
+    logLines?: string[];
+    tlsCa?: string | string[];
+    /** How long the start may take (several processes starting at once on a busy machine take longer). */
+    startTimeoutMs?: number;
+  } = {},
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [PARLEY_BIN, 'serve', '--port', String(port), '--data-dir', dataDir, ...(options.args ?? [])], {
     // Media on a free port: test servers run side by side, so none may take the default one.
@@ -66,13 +74,15 @@ export async function serveProcess(
       });
     }
   }
-  for (let i = 0; i < 100; i += 1) {
+  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  while (Date.now() < deadline) {
     if (await healthy(port, options.tlsCa)) return child;
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error('parley serve did not start');
+  const said = options.logLines?.slice(-5).join('\n') ?? '';
+  throw new Error(`parley serve did not start (exit code ${child.exitCode})${said ? `; its last words:\n${said}` : ''}`);
 }
 
 export function exited(child: ChildProcess): Promise<unknown> {

@@ -41,6 +41,8 @@ export interface BotOptions {
 
 /** Milliseconds since the start of `join` at which each step happened (performance.now based). */
 export interface JoinTimeline {
+  /** A node of a cluster answered `redirect` (the socket to the channel's node opens after). */
+  redirected?: number;
   socketOpen?: number;
   joined?: number;
   subscribeOk?: number;
@@ -83,7 +85,9 @@ export class BotClient {
   audioChunksReceived = new Map<string, number>();
   firstFrameAt = new Map<string, number>();
   readonly timeline: JoinTimeline = {};
-  readonly startedAt = performance.now();
+  readonly startedAt: number;
+  /** The node this bot's socket is connected to (after a redirect, the channel's node). */
+  readonly url: string;
 
   #ws: WebSocket;
   #pending = new Map<string, Pending>();
@@ -97,7 +101,10 @@ export class BotClient {
   #opened: Promise<void>;
   #closed = false;
 
-  constructor(url: string, options: { sinks?: boolean } = {}) {
+  /** `startedAt`: when the join began, for a bot that follows a redirect (its timeline goes on). */
+  constructor(url: string, options: { sinks?: boolean; startedAt?: number } = {}) {
+    this.startedAt = options.startedAt ?? performance.now();
+    this.url = url;
     this.#sinks = options.sinks ?? true;
     this.#ws = new WebSocket(url.replace(/^http/, 'ws') + '/v1/rtc');
     this.#opened = new Promise((resolve, reject) => {
@@ -112,8 +119,10 @@ export class BotClient {
     this.timeline[step] ??= Math.round((performance.now() - this.startedAt) * 10) / 10;
   }
 
-  static async join(options: BotOptions): Promise<BotClient> {
-    const bot = new BotClient(options.url, { sinks: options.sinks });
+  /** Joins; in a cluster, follows a `redirect` to the channel's node as the SDK does (once). */
+  static async join(options: BotOptions, redirectedFrom?: BotClient): Promise<BotClient> {
+    const bot = new BotClient(options.url, { sinks: options.sinks, ...(redirectedFrom ? { startedAt: redirectedFrom.startedAt } : {}) });
+    if (redirectedFrom) Object.assign(bot.timeline, redirectedFrom.timeline);
     await bot.#opened;
     bot.#mark('socketOpen');
     const joined = await bot.request({
@@ -128,6 +137,12 @@ export class BotClient {
       platform: options.platform ?? 'bot',
       ...(options.encrypted !== undefined ? { encrypted: options.encrypted } : {}),
     } as never);
+    if (joined.type === 'redirect' && !redirectedFrom) {
+      bot.#mark('redirected');
+      delete bot.timeline.socketOpen;
+      await bot.close();
+      return BotClient.join({ ...options, url: joined.url }, bot);
+    }
     if (joined.type !== 'joined') throw new Error(`join failed: ${JSON.stringify(joined)}`);
     bot.#mark('joined');
     bot.uid = joined.uid;

@@ -11,6 +11,7 @@ import { Shell } from './layout/Shell.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
 
 // Each page is its own chunk, so signing in does not wait for the charts and tables of every page.
+const ClusterPage = lazy(() => import('./pages/Cluster.tsx').then((m) => ({ default: m.ClusterPage })));
 const CustomerCredentialsPage = lazy(() => import('./pages/CustomerCredentials.tsx').then((m) => ({ default: m.CustomerCredentialsPage })));
 const LiveChannelsPage = lazy(() => import('./pages/LiveChannels.tsx').then((m) => ({ default: m.LiveChannelsPage })));
 const NotFoundPage = lazy(() => import('./pages/NotFound.tsx').then((m) => ({ default: m.NotFoundPage })));
@@ -49,6 +50,7 @@ export function App() {
           <Route path="account/credentials" element={<CustomerCredentialsPage />} />
           <Route path="account/team" element={<TeamPage />} />
           <Route path="account/password" element={<PasswordPage />} />
+          <Route path="server/cluster" element={<ClusterPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

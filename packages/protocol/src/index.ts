@@ -19,4 +19,5 @@ export * from './dataChannel.ts';
 export * from './events.ts';
 export * from './console/account.ts';
 export * from './console/projects.ts';
+export * from './console/cluster.ts';
 export * from './console/operations.ts';

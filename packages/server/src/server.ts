@@ -14,6 +14,8 @@ import { openLiveState } from './live/index.ts';
 import { readTlsPair, watchTlsFiles, type TlsFiles } from './net/tlsFiles.ts';
 import type { CreatedProject } from './projects/service.ts';
 import { openMediaNetwork, type OpenedMediaNetwork } from './rtc/mediaNetwork.ts';
+import { Reaper } from './cluster/index.ts';
+import { drainNode } from './cluster/drain.ts';
 import { createServices, type Services } from './services.ts';
 import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -27,6 +29,12 @@ export interface RunningServer {
   url: string;
   /** Set when this start created the first account: credentials to show once. */
   firstRun: FirstRun | undefined;
+  /**
+   * Leaves the cluster gently (SIGTERM): no new channel is placed here, calls may go on for up
+   * to PARLEY_DRAIN_SECONDS, then the clients still here are sent to other nodes. Does nothing
+   * without other serving nodes. `cutShort` ends the wait early (a second signal).
+   */
+  drain(options?: { cutShort?: Promise<unknown> }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,16 +106,26 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const url = `${tlsPair ? 'https' : 'http'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
     const { membership } = services.cluster;
+    const openedLive = live;
     membership.url = config.node.url ?? nodeUrl(url, config.http.host);
     await membership.start();
+    const reaper = new Reaper({
+      registry: live.nodes,
+      nodeId: config.node.id,
+      closeOpenSessions: (nodeId, reason, at) => services.sessions.closeOpenSessions(nodeId, reason, at),
+      forgetParticipants: (nodeId) => openedLive.participants.clearNode(nodeId),
+      abandonRecordings: (nodeId) => services.recordings.abandonRecordingsOf(nodeId),
+      log: logger,
+    });
+    reaper.start();
     if (live.kind === 'redis') logger.info({ nodeId: config.node.id, url: membership.url }, 'joined the cluster: channels placed here are announced at this URL');
-    const openedLive = live;
     const openedMedia = media;
     return {
       app,
       services,
       url,
       firstRun,
+      drain: (options) => drainNode(services, config.node.drainSeconds, logger, options),
       async close() {
         // Calls end first (sessions closed with a reason), then Fastify stops accepting and lets
         // in-flight requests finish, then the stores close.
@@ -124,6 +142,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // The leaves of the calls just ended are in the outbox; sends in flight are given back.
         await services.webhookWorker.stop();
         await app.close();
+        await reaper.stop();
         await membership.stop();
         await openedLive.close();
         await store.close();

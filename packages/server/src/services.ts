@@ -84,6 +84,10 @@ export function createServices(
     events,
     log,
     carried: () => carriedLoad(rtc),
+    fenced: () => {
+      log.error({ nodeId: config.node.id }, 'this node lost the cluster for longer than its heartbeat lasts: the others closed its sessions, so its clients are sent to join again');
+      void rtc.evacuate().then(() => (cluster.homes.evacuating = false));
+    },
   });
   const rtc = new RtcService({
     homes: cluster.homes,

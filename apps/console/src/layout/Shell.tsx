@@ -113,6 +113,12 @@ export function Shell() {
           <NavLink component={RouterLink} to="/account/credentials" label="RESTful API credentials" onClick={close} />
           {isOwner && <NavLink component={RouterLink} to="/account/team" label="Team" onClick={close} />}
           <NavLink component={RouterLink} to="/account/password" label="Password" onClick={close} />
+          {isOwner && session.account.operator && (
+            <>
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" mt="lg" mb={4}>Server</Text>
+              <NavLink component={RouterLink} to="/server/cluster" label="Cluster" onClick={close} />
+            </>
+          )}
         </AppShell.Section>
         <AppShell.Section>
           <Text size="xs" c="dimmed">Account {session.account.customerId.slice(0, 8)}… · {session.account.plan} plan</Text>

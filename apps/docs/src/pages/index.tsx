@@ -53,6 +53,7 @@ const SECTIONS: { title: string; entries: Entry[] }[] = [
     title: 'Run your server',
     entries: [
       { to: '/self-hosting/deployment', title: 'Deployment', text: 'One machine or several nodes: ports, addresses, TLS, TURN, backups.' },
+      { to: '/self-hosting/cluster', title: 'Running several nodes', text: 'A cluster on PostgreSQL and Redis, draining, and the Docker image, Compose file and systemd units.' },
       { to: '/self-hosting/configuration', title: 'Configuration', text: 'Every PARLEY_* variable, its default and what it does.' },
       { to: '/self-hosting/monitoring', title: 'Monitoring', text: 'Health and readiness probes, Prometheus metrics, logs.' },
       { to: '/self-hosting/upgrades', title: 'Upgrades', text: 'Migrations at start, upgrading nodes one at a time, the SDK\'s versioned bundles.' },

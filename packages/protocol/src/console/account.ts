@@ -53,7 +53,11 @@ export type SignInBody = Static<typeof SignInBody>;
 
 export const ConsoleSession = Type.Object({
   user: ConsoleUser,
-  account: Type.Object({ customerId: CustomerId, plan: Type.String() }),
+  account: Type.Object({
+    customerId: CustomerId,
+    plan: Type.String(),
+    operator: Type.Boolean({ description: 'The operator account (made at the server\'s first start): its owners also see the server\'s cluster nodes.' }),
+  }),
   csrfToken: Type.String({ description: 'Send as `X-CSRF-Token` with every request that changes something (cookie sessions).' }),
   expiresAt: IsoTime,
   token: Type.Optional(Type.String({ description: 'Bearer sessions only: the session token, shown once.' })),

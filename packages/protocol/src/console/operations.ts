@@ -43,6 +43,7 @@ import {
   RevealedCertificate,
   UpdateProjectBody,
 } from './projects.ts';
+import { ClusterNodeList } from './cluster.ts';
 
 /**
  * An operation that answers a server-sent event stream (`text/event-stream`) instead of the JSON
@@ -66,6 +67,7 @@ export interface ConsoleOperation extends Omit<Operation, 'auth'> {
 const TAG_SESSION = 'Console sign-in';
 const TAG_PROJECTS = 'Console projects';
 const TAG_ACCOUNT = 'Console account';
+const TAG_CLUSTER = 'Cluster';
 const Empty = Type.Object({}, { additionalProperties: false });
 
 export const consoleOperations = {
@@ -343,6 +345,19 @@ export const consoleOperations = {
     params: TeamMemberParams,
     data: RemovedTeamMember,
     errors: [403, 404, 409],
+  },
+  listClusterNodes: {
+    operationId: 'listClusterNodes',
+    method: 'GET',
+    path: '/v1/cluster/nodes',
+    summary: 'List the cluster\'s nodes',
+    description:
+      'Every node whose heartbeat is current: its URL, state (`serving` or `draining`) and load. One node alone lists itself. Owners of the operator account only: the account made at the server\'s first start, whose console runs the server.',
+    tag: TAG_CLUSTER,
+    auth: 'console',
+    role: 'owner',
+    data: ClusterNodeList,
+    errors: [403],
   },
 } as const satisfies Record<string, ConsoleOperation>;
 

@@ -1,5 +1,6 @@
 /**
- * `parley serve`: runs the platform until SIGINT/SIGTERM, then shuts down gracefully.
+ * `parley serve`: runs the platform until SIGINT/SIGTERM, then shuts down gracefully (after
+ * draining, on SIGTERM, when it is a node of a cluster).
  */
 import type { Config } from '../config/index.ts';
 import { startServer } from '../server.ts';
@@ -16,16 +17,24 @@ export async function serveCommand(config: Config): Promise<void> {
   server.app.log.info({ url: server.url, store: server.services.store.kind, live: server.services.live.kind }, 'Parley is listening');
   await new Promise<void>((resolve) => {
     let stopping = false;
+    // A second signal while draining cuts the drain short.
+    let cutShort: () => void = () => {};
+    const secondSignal = new Promise<void>((resolve) => (cutShort = resolve));
     const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
+      if (stopping) return cutShort();
       stopping = true;
       server.app.log.info({ signal }, 'shutting down');
-      server.close().then(resolve, (error) => {
-        server.app.log.error({ err: error }, 'shutdown failed');
-        resolve();
-      });
+      // SIGTERM (systemd, Kubernetes, docker stop) drains a cluster node first; Ctrl+C stops at once.
+      const drained = signal === 'SIGTERM' ? server.drain({ cutShort: secondSignal }) : Promise.resolve();
+      drained
+        .catch((error: unknown) => server.app.log.error({ err: error }, 'draining failed; stopping anyway'))
+        .then(() => server.close())
+        .then(resolve, (error: unknown) => {
+          server.app.log.error({ err: error }, 'shutdown failed');
+          resolve();
+        });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }

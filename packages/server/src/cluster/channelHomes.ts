@@ -4,6 +4,7 @@
  * (an atomic claim, so simultaneous first joins through different nodes agree); while its room
  * exists the owner holds the placement, and releases it when the room empties.
  */
+import { DomainError } from '../domainError.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelPlacement } from '../live/channelPlacement.ts';
 import type { NodeRecord } from '../live/nodeRegistry.ts';
@@ -29,6 +30,11 @@ export class ChannelHomes {
   #membership: ClusterMembership;
   #placement: ChannelPlacement;
   #log: Logger;
+  /**
+   * Set while this node moves its clients to other nodes (draining, or after other nodes took it
+   * for dead): no channel is hosted here any more, not even one whose room is still open.
+   */
+  evacuating = false;
 
   constructor(membership: ClusterMembership, placement: ChannelPlacement, events: EventBus, log: Logger) {
     this.#membership = membership;
@@ -49,7 +55,10 @@ export class ChannelHomes {
     // A draining node takes no new channel, not even one a client reached it for.
     const candidate = leastLoaded(nodes) ?? this.#membership.record();
     const owner = await this.#placement.claim(appId, channel, candidate.id);
-    if (owner === this.#membership.nodeId) return { local: true };
+    if (owner === this.#membership.nodeId) {
+      if (this.evacuating) throw new DomainError('unavailable', 'This node is leaving the cluster and no other node can take the channel: try again shortly');
+      return { local: true };
+    }
     const record = nodes.find((node) => node.id === owner) ?? (await this.#membership.registry.get(owner));
     if (!record) {
       // Its owner's record lapsed between the claim and now: the next join places it again.

@@ -9,6 +9,7 @@ import { ChannelHomes } from './channelHomes.ts';
 import { ClusterMembership, type CarriedLoad } from './membership.ts';
 
 export { ChannelElsewhere, ChannelHomes, type ChannelHome } from './channelHomes.ts';
+export { Reaper, REAP_INTERVAL_MS } from './reaper.ts';
 export { ClusterMembership, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS, type CarriedLoad } from './membership.ts';
 
 export interface Cluster {
@@ -25,9 +26,18 @@ export interface ClusterDeps {
   events: EventBus;
   log: Logger;
   carried: () => CarriedLoad;
+  /** See MembershipDeps.fenced. */
+  fenced?: () => void;
 }
 
 export function createCluster(deps: ClusterDeps): Cluster {
-  const membership = new ClusterMembership({ registry: deps.nodes, nodeId: deps.nodeId, url: deps.url, carried: deps.carried, log: deps.log });
+  const membership = new ClusterMembership({
+    registry: deps.nodes,
+    nodeId: deps.nodeId,
+    url: deps.url,
+    carried: deps.carried,
+    log: deps.log,
+    ...(deps.fenced ? { fenced: deps.fenced } : {}),
+  });
   return { membership, homes: new ChannelHomes(membership, deps.placement, deps.events, deps.log) };
 }

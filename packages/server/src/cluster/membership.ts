@@ -16,6 +16,11 @@ export type CarriedLoad = Omit<NodeLoad, 'cpu' | 'cores'>;
 
 export interface MembershipDeps {
   registry: NodeRegistry;
+  /**
+   * Heartbeats failed for longer than the TTL and now succeed again: the other nodes took this
+   * one for dead meanwhile, closed its sessions and may have placed its channels elsewhere.
+   */
+  fenced?: () => void;
   nodeId: string;
   url: string;
   carried: () => CarriedLoad;
@@ -29,6 +34,7 @@ export class ClusterMembership {
   #timer: NodeJS.Timeout | undefined;
   #cpuAt = { usage: process.cpuUsage(), time: process.hrtime.bigint() };
   #failing = false;
+  #lastBeatAt = 0;
 
   constructor(deps: MembershipDeps) {
     this.#deps = deps;
@@ -76,8 +82,12 @@ export class ClusterMembership {
   async beat(): Promise<void> {
     try {
       await this.#deps.registry.beat(this.record(), HEARTBEAT_TTL_MS);
+      const now = Date.now();
+      const lapsed = this.#lastBeatAt > 0 && now - this.#lastBeatAt > HEARTBEAT_TTL_MS;
+      this.#lastBeatAt = now;
       if (this.#failing) this.#deps.log.info({ nodeId: this.#deps.nodeId }, 'cluster heartbeat written again');
       this.#failing = false;
+      if (lapsed) this.#deps.fenced?.();
     } catch (error) {
       // Logged once per outage: the heartbeat retries every second on its own.
       if (!this.#failing) this.#deps.log.error({ err: error, nodeId: this.#deps.nodeId }, 'cluster heartbeat failed: other nodes will take this node for gone if it goes on');

@@ -65,8 +65,8 @@ function customerCredentialView(credential: CustomerCredential) {
   return { customerId: credential.customerId, createdAt: new Date(credential.createdAt).toISOString(), lastUsedAt: credential.lastUsedAt === null ? null : new Date(credential.lastUsedAt).toISOString() };
 }
 
-function sessionView(user: ConsoleUser, account: UserCaller['account'], session: { csrfToken: string; expiresAt: number }): ConsoleSession {
-  return { user: userView(user), account: { customerId: account.customerId, plan: account.plan }, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() };
+function sessionView(user: ConsoleUser, account: UserCaller['account'], operator: boolean, session: { csrfToken: string; expiresAt: number }): ConsoleSession {
+  return { user: userView(user), account: { customerId: account.customerId, plan: account.plan, operator }, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() };
 }
 
 /** The session cookie: HttpOnly, SameSite=Strict, Secure when served over HTTPS. */
@@ -88,9 +88,9 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       if (!account) throw new DomainError('unauthorized', 'The email or password is wrong', 'password');
       if (kind === 'cookie') setSessionCookie(request, reply, session.token, session.expiresAt);
       request.log.info({ userId: user.id, kind }, 'console sign-in');
-      return { ...sessionView(user, account, session), ...(kind === 'bearer' ? { token: session.token } : {}) };
+      return { ...sessionView(user, account, await projects.isOperatorAccount(account.id), session), ...(kind === 'bearer' ? { token: session.token } : {}) };
     },
-    getSession: async ({ caller }) => sessionView(caller.user, caller.account, caller.session),
+    getSession: async ({ caller }) => sessionView(caller.user, caller.account, await projects.isOperatorAccount(caller.account.id), caller.session),
     signOut: async ({ caller, reply }) => {
       await console.sessions.close(caller.session.token);
       if (caller.session.kind === 'cookie') clearSessionCookie(reply);
@@ -180,6 +180,27 @@ export function consoleHandlers(services: Services): ConsoleHandlers {
       await projects.deleteCustomerCredential(caller.account.id, params.customerId);
       request.log.info({ customerId: params.customerId, userId: caller.user.id }, 'Customer ID/Secret deleted from the console');
       return { customerId: params.customerId, deleted: true as const };
+    },
+    listClusterNodes: async ({ caller }) => {
+      if (!(await projects.isOperatorAccount(caller.account.id))) throw new DomainError('forbidden', 'Only owners of the operator account (the one made at the server\'s first start) see the cluster');
+      const { homes, membership } = services.cluster;
+      const now = Date.now();
+      const nodes = (await homes.nodes()).sort((a, b) => a.id.localeCompare(b.id));
+      return {
+        nodes: nodes.map((node) => ({
+          id: node.id,
+          url: node.url,
+          state: node.state,
+          self: node.id === membership.nodeId,
+          participants: node.load.participants,
+          rooms: node.load.rooms,
+          forwardedStreams: node.load.forwardedStreams,
+          cpu: node.load.cpu,
+          cores: node.load.cores,
+          startedAt: new Date(node.startedAt).toISOString(),
+          heartbeatAgeMs: Math.max(0, now - node.heartbeatAt),
+        })),
+      };
     },
     listTeamMembers: async ({ caller }) => ({ users: (await console.users.list(caller.account.id)).map(userView) }),
     addTeamMember: async ({ caller, body }) => {

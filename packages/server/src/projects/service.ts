@@ -345,6 +345,14 @@ export class ProjectService {
     return store.getSetting(this.#db, DEMO_PROJECT_SETTING);
   }
 
+  /**
+   * Whether `accountId` is the operator's: the account made first (at the server's first start),
+   * whose owners see the server itself (its cluster nodes), not only their projects.
+   */
+  async isOperatorAccount(accountId: string): Promise<boolean> {
+    return (await store.firstAccountId(this.#db)) === accountId;
+  }
+
   async hasAnyAccount(): Promise<boolean> {
     return (await store.countAccounts(this.#db)) > 0;
   }

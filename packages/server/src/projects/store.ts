@@ -61,6 +61,12 @@ export async function countAccounts(db: Db): Promise<number> {
   return Number(row.n);
 }
 
+/** The account made first: the server's operator (see ProjectService.isOperatorAccount). */
+export async function firstAccountId(db: Db): Promise<string | undefined> {
+  const row = await db.selectFrom('accounts').select('id').orderBy('created_at', 'asc').orderBy('id', 'asc').limit(1).executeTakeFirst();
+  return row?.id;
+}
+
 export async function insertAccount(db: Db, account: AccountRow): Promise<void> {
   await db.insertInto('accounts').values(account).execute();
 }

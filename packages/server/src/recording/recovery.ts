@@ -23,19 +23,31 @@ export interface RecoveryDeps extends TransitionContext {
 export async function recoverUnfinished(deps: RecoveryDeps): Promise<number> {
   const rows = await store.unfinishedRecordings(deps.db, deps.nodeId);
   for (const row of rows) {
-    // No status event yet: delivering the files announces status 20 with the file list.
-    await updateRow(
-      deps,
-      row,
-      {
-        status: RecordingStatus.exitedAbnormally,
-        stopped_at: row.stopped_at ?? Date.now(),
-        error: row.error ?? 'The server stopped during the recording; what it had recorded was made into files',
-      },
-      [{ type: 'recording.recorder_left', ...recordingRef(row), leaveCode: LeaveCode.shutdown }],
-    );
+    // Another node may have ended it already (this node's heartbeat lapsed): only its files are left to make.
+    if (row.status !== RecordingStatus.exitedAbnormally) await exitAbnormally(deps, row, 'The server stopped during the recording; what it had recorded was made into files');
     deps.track(deps.delivery.capturedOf(row).then((captured) => deps.delivery.deliver(row, captured, RecordingStatus.exitedAbnormally, deps.closing)));
   }
+  return rows.length;
+}
+
+/**
+ * Ends a recording whose recorder is gone, with status 20 and the recorder's leave notice. No
+ * status event yet: delivering the files announces status 20 with the file list.
+ */
+async function exitAbnormally(deps: TransitionContext, row: store.RecordingRow, error: string): Promise<void> {
+  await updateRow(deps, row, { status: RecordingStatus.exitedAbnormally, stopped_at: row.stopped_at ?? Date.now(), error: row.error ?? error }, [
+    { type: 'recording.recorder_left', ...recordingRef(row), leaveCode: LeaveCode.shutdown },
+  ]);
+}
+
+/**
+ * The recordings of another node that died (its heartbeat lapsed) exit abnormally now, so that
+ * queries and webhooks say so; their captured files are on that node's disk, and it makes them
+ * into files when it starts again (recoverUnfinished: no file list was announced yet).
+ */
+export async function abandonRecordingsOf(deps: TransitionContext, nodeId: string): Promise<number> {
+  const rows = (await store.unfinishedRecordings(deps.db, nodeId)).filter((row) => row.status !== RecordingStatus.exitedAbnormally && row.status !== RecordingStatus.exited);
+  for (const row of rows) await exitAbnormally(deps, row, `The node running the recording (${nodeId}) stopped answering; its files are made when it starts again`);
   return rows.length;
 }
 

@@ -25,7 +25,7 @@ import { DomainError } from '../domainError.ts';
 import { RunningRecordings } from './lifecycle.ts';
 import { MediaToolsMissing, type MediaTools } from './mediaTools.ts';
 import { objectKey } from './names.ts';
-import { recoverUnfinished, retryUploadsEvery, type RecoveryDeps } from './recovery.ts';
+import { abandonRecordingsOf, recoverUnfinished, retryUploadsEvery, type RecoveryDeps } from './recovery.ts';
 import { acquireResource, checkChannelName, resourceForStart, type AcquireInput } from './resources.ts';
 import { mixSettings, normalizeSettings, uidFilter, type MixSettings, type SettingsInput, type UidFilter } from './settings.ts';
 import { blobStoreFor, checkEndpoint, openStorage, sealStorage, type StorageSpec } from './storage.ts';
@@ -285,6 +285,11 @@ export class RecordingService {
   // ------------------------------------------------------------------ node lifecycle
 
   /** At start: finishes what this node left unfinished and starts retrying failed uploads (recovery.ts). */
+  /** Another node died mid-recording: its recordings exit abnormally (see abandonRecordingsOf). */
+  abandonRecordingsOf(nodeId: string): Promise<number> {
+    return abandonRecordingsOf({ db: this.#deps.db, events: this.#deps.events, outbox: this.#deps.outbox }, nodeId);
+  }
+
   async recover(): Promise<number> {
     const deps: RecoveryDeps = {
       db: this.#deps.db,

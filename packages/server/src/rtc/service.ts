@@ -99,7 +99,7 @@ export class RtcService {
       uidTaken: (uid) => existingRoom?.find(uid) !== undefined,
     });
     // Checked after the token, so the cluster's layout is told only to clients that may join.
-    if (!existingRoom) {
+    if (!existingRoom || this.#deps.homes.evacuating) {
       const home = await this.#deps.homes.homeOf(message.appId, message.channel);
       if (!home.local) throw new ChannelElsewhere(home.nodeId, home.url);
     }
@@ -387,6 +387,25 @@ export class RtcService {
     const participants = room.participants;
     for (const participant of participants) await this.#end(participant, LeaveReason.permission, 'The channel was deleted', CloseCode.kicked);
     return participants.length;
+  }
+
+  /**
+   * Moves everyone off this node (draining, or fenced off by the cluster): each channel's
+   * placement is handed back, then each session ends without a kick, so the SDK joins again
+   * through another node, which places the channel anew. Recorders stay until shutdown.
+   */
+  async evacuate(): Promise<number> {
+    this.#deps.homes.evacuating = true;
+    let moved = 0;
+    for (const room of this.#registry.rooms) {
+      await this.#deps.homes.release(room.appId, room.channel).catch((error: unknown) => this.#deps.log.error({ err: error, channel: room.channel }, 'could not hand a channel back'));
+      for (const participant of room.participants) {
+        if (participant.role === 'recorder') continue;
+        await this.#end(participant, LeaveReason.serverInternal, 'This node is leaving the cluster: join again through another node', CloseCode.shuttingDown, { notify: false });
+        moved += 1;
+      }
+    }
+    return moved;
   }
 
   /** Server shutdown: everyone leaves with reason 4 and is told the server is going away. */

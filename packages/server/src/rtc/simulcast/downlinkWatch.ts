@@ -2,10 +2,11 @@
  * Feeds a subscribe connection's downlink fallback (downlinkFallback.ts) once a second: the
  * subscriber's latest REMB, caught on any of the connection's senders (Chromium sends one estimate
  * for the whole connection, addressed to one of the SSRCs it receives), against the video bytes
- * the connection's forwarders sent since the last reading. A new fallback level goes to every
+ * the connection's forwarders sent since the last reading; and the highest loss its receiver
+ * reports gave for any of those senders since then. A new fallback level goes to every
  * video subscription on the connection, each following as far as its option allows.
  */
-import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type RTCRtpSender, type RtcpPacket } from 'werift';
+import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSrPacket, type RTCRtpSender, type RtcpPacket } from 'werift';
 import { DownlinkFallback } from './downlinkFallback.ts';
 import type { FallbackLevel } from './layerChoice.ts';
 import type { VideoSubscription } from './videoSubscription.ts';
@@ -16,6 +17,8 @@ export class DownlinkWatch {
   #subscriptions: () => VideoSubscription[];
   #fallback = new DownlinkFallback();
   #estimateBps: number | undefined;
+  /** The highest share lost in the receiver reports since the last reading. */
+  #lossFraction: number | undefined;
   #bytesAtLastReading = 0;
   #lastReadingAt = Date.now();
   #timer: NodeJS.Timeout;
@@ -35,11 +38,16 @@ export class DownlinkWatch {
     return this.#fallback.level;
   }
 
-  /** Listens for REMB on a sender of the connection; returns a function that stops listening. */
+  /** Listens for REMB and receiver reports on a sender of the connection; returns a function that stops listening. */
   watch(sender: RTCRtpSender): () => void {
     const { unSubscribe } = sender.onRtcp.subscribe((packet: RtcpPacket) => {
       if (packet.type === RtcpPayloadSpecificFeedback.type && packet.feedback.count === ReceiverEstimatedMaxBitrate.count) {
         this.#estimateBps = Number((packet.feedback as ReceiverEstimatedMaxBitrate).bitrate);
+      } else if (packet.type === RtcpRrPacket.type || packet.type === RtcpSrPacket.type) {
+        // A report block's fraction lost is in 256ths, over the interval since the subscriber's previous report.
+        for (const report of packet.reports) {
+          if (report.ssrc === sender.ssrc) this.#lossFraction = Math.max(this.#lossFraction ?? 0, report.fractionLost / 256);
+        }
       }
     });
     return unSubscribe;
@@ -55,7 +63,8 @@ export class DownlinkWatch {
     this.#bytesAtLastReading = bytes;
     this.#lastReadingAt = now;
     const deepest = Math.max(0, ...subscriptions.map((s) => s.deepestFallback)) as FallbackLevel;
-    const level = this.#fallback.update({ now, estimateBps: this.#estimateBps, sendingBps }, deepest);
+    const level = this.#fallback.update({ now, estimateBps: this.#estimateBps, sendingBps, lossFraction: this.#lossFraction }, deepest);
+    this.#lossFraction = undefined;
     if (level !== undefined) for (const subscription of subscriptions) subscription.applyFallback(level);
   }
 
