@@ -766,7 +766,6 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #resubscribe(uid: number | string, kind: MediaKind): void {
     const socket = this.#engine.socket;
     if (!socket || this.#engine.state !== 'CONNECTED') return;
-    this.#users.awaitMovedTrack(uid, kind);
     socket.request({ type: 'subscribe', uid, kind, ...(kind === 'video' ? this.#remoteStreams.forSubscribe(uid) : {}) }).catch((error: Error) => this.emit('exception', error));
   }
 

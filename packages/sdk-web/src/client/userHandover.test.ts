@@ -93,3 +93,33 @@ describe('UserHandover', () => {
     expect(fired).toHaveLength(2);
   });
 });
+
+describe('RemoteUsers while tracks move', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps a track an offer stopped carrying until the reason comes, and every received track while the session moves', () => {
+    vi.useFakeTimers();
+    const { users, adaVideo, fired, deliver } = usersBeforeTheMove();
+    // The server takes Ada's video out of an offer, then says she left: the track goes with the leave.
+    users.syncTracks([]);
+    expect(users.get('ada')!.videoTrack).toBe(adaVideo);
+    const handover = new UserHandover(users, [], () => {}, 20_000);
+    // Moving: the new node's first offers list nothing yet, and the track stays past the late-drop time.
+    users.syncTracks([]);
+    vi.advanceTimersByTime(5_000);
+    expect(users.get('ada')!.videoTrack).toBe(adaVideo);
+    deliver(handover, { type: 'user-left', uid: 'ada', reason: 1 });
+    expect(users.get('ada')).toBeUndefined();
+    expect(fired).toEqual(['left ada Quit']);
+  });
+
+  it('drops a track an offer stopped carrying when no reason comes in time', () => {
+    vi.useFakeTimers();
+    const { users, adaVideo } = usersBeforeTheMove();
+    users.syncTracks([]);
+    vi.advanceTimersByTime(1_499);
+    expect(users.get('ada')!.videoTrack).toBe(adaVideo);
+    vi.advanceTimersByTime(1);
+    expect(users.get('ada')!.videoTrack).toBeUndefined();
+  });
+});

@@ -40,6 +40,9 @@ export class UserHandover {
     this.#users = users;
     this.#resubscribe = resubscribe;
     for (const user of users.list()) {
+      // Every received track keeps its object until its media comes from the new node: the new
+      // subscribe connection's first offers, listing only what is subscribed again so far, must not take it away.
+      for (const kind of KINDS) users.awaitMovedTrack(user.uid, kind);
       this.#awaited.set(userKey(user.uid), {
         uid: user.uid,
         arrived: false,

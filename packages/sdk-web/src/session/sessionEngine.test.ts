@@ -346,19 +346,26 @@ describe('SessionEngine in a cluster', () => {
     expect(joinsReceived(b)).toHaveLength(1);
   });
 
-  it('moves at once when its node shuts down and sends it away (kicked, reason 4); without a cluster that ends the session', async () => {
+  /** A session on node A (B the other node, user 7 with it) that A sends away with `sendAway`: it is on B within a second, reporting only the move. */
+  async function expectMovedAtOnce(sendAway: (a: FakeSignalingServer) => Promise<void>): Promise<void> {
     const [a, b] = nodes as [FakeSignalingServer, FakeSignalingServer];
     clusterNode(a, () => [a.url, b.url]);
+    a.users = [{ uid: 7, role: 'host', published: [], muted: { audio: false, video: false } }];
     const { host, calls } = recordingHost();
     engine = new SessionEngine(host, { server: a.url });
     await engine.join(JOIN);
     calls.length = 0;
     const sentAwayAt = performance.now();
-    a.send({ type: 'kicked', reason: 4, message: 'The server is shutting down' });
+    await sendAway(a);
     await until(() => calls.length === 4);
     expect(performance.now() - sentAwayAt).toBeLessThan(1_000);
     expect(calls).toEqual(['CONNECTED->RECONNECTING', 'relocated', 'RECONNECTING->CONNECTED', 'rejoined []']);
     expect(joinsReceived(b)).toHaveLength(1);
+  }
+
+  it('moves at once when its node shuts down and sends it away (kicked, reason 4); without a cluster that ends the session', async () => {
+    await expectMovedAtOnce(async (a) => a.send({ type: 'kicked', reason: 4, message: 'The server is shutting down' }));
+    const b = nodes[1]!;
 
     // A server without a cluster lists no nodes: nowhere to go.
     const single = recordingHost();
@@ -369,6 +376,34 @@ describe('SessionEngine in a cluster', () => {
     b.send({ type: 'kicked', reason: 4, message: 'The server is shutting down' });
     await until(() => unclustered.state === 'DISCONNECTED');
     expect(single.calls).toEqual(['ended', 'CONNECTED->DISCONNECTED SERVER_KICKED']);
+  });
+
+  it('moves at once when its node sends it away (socket closed with 1001), dropping the leaves of the others it sent away just before', async () => {
+    await expectMovedAtOnce(async (a) => {
+      // As a draining node does: user 7 was sent away first, then this client (no `notice user-left` above).
+      a.send({ type: 'user-left', uid: 7, reason: 4 });
+      await realPause(50);
+      a.sockets.at(-1)!.close(1001, 'This node is leaving the cluster');
+    });
+  });
+
+  it('delivers a leave of reason 4, and the notices after it, a moment late and in order when this client stays', async () => {
+    const [a, b] = nodes as [FakeSignalingServer, FakeSignalingServer];
+    clusterNode(a, () => [a.url, b.url]);
+    const { host, calls } = recordingHost();
+    engine = new SessionEngine(host, { server: a.url });
+    await engine.join(JOIN);
+    calls.length = 0;
+    a.send({ type: 'user-published', uid: 8, kind: 'audio' });
+    a.send({ type: 'user-left', uid: 7, reason: 4 });
+    a.send({ type: 'user-unpublished', uid: 8, kind: 'audio' });
+    await realPause(200);
+    expect(calls).toEqual(['notice user-published']);
+    await until(() => calls.length === 3, 3_000);
+    expect(calls).toEqual(['notice user-published', 'notice user-left', 'notice user-unpublished']);
+    // An ordinary leave is not held.
+    a.send({ type: 'user-left', uid: 8, reason: 1 });
+    await until(() => calls.length === 4, 500);
   });
 
   it('ends the session, without trying further nodes, when the node it moves to refuses the join', async () => {

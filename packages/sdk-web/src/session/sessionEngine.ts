@@ -16,12 +16,13 @@
 import type { ConnectionDisconnectedReason, ConnectionState } from '../client/events.ts';
 import { disconnectReasonForJoinError, disconnectReasonForKick } from '../client/leaveReasons.ts';
 import { invalidOperation, isServerError, operationAborted, unexpectedResponse, type ParleyRTCError } from '../errors.ts';
-import { LeaveReason, RESUME_WINDOW_MS } from '../protocolConstants.ts';
+import { LeaveReason, RESUME_WINDOW_MS, SIGNALING_CLOSE_CODES } from '../protocolConstants.ts';
 import { resolveServers, signalingUrl, type ServerSetting } from '../serverUrl.ts';
 import type { ClientMessage, OutgoingRequest, ServerMessage, ServerMessageOf } from '../signaling/messages.ts';
 import { REQUEST_TIMEOUT_MS } from '../signaling/requestTracker.ts';
 import { ServerClock } from '../signaling/serverClock.ts';
-import { SignalingSocket } from '../signaling/signalingSocket.ts';
+import { SignalingSocket, type SocketEnd } from '../signaling/signalingSocket.ts';
+import { EvacuationLeaves } from './evacuationLeaves.ts';
 import { FAILOVER_AFTER_MS, failoverBackoffMs, failoverTargets, JOIN_LIST_OPEN_TIMEOUT_MS, knownNodes, NODE_OPEN_TIMEOUT_MS } from './clusterNodes.ts';
 import { SteadyRetryPolicy, type ReconnectPolicy } from './reconnectPolicy.ts';
 
@@ -87,6 +88,7 @@ export class SessionEngine {
   #socket: SignalingSocket | undefined;
   #stateWaiters: StateWaiter[] = [];
   #buffered: ServerMessage[] = [];
+  #evacuationLeaves = new EvacuationLeaves((message) => this.#deliver(message));
 
   constructor(host: SessionHost, options: SessionEngineOptions = {}) {
     this.#host = host;
@@ -246,7 +248,7 @@ export class SessionEngine {
   #attach(socket: SignalingSocket): void {
     this.#socket = socket;
     socket.onNotice = (message) => this.#onNotice(message);
-    socket.onClose = () => this.#onSocketLost(socket);
+    socket.onClose = (end) => this.#onSocketLost(socket, end);
   }
 
   #onNotice(message: ServerMessage): void {
@@ -258,7 +260,18 @@ export class SessionEngine {
       this.#buffered.push(message);
       return;
     }
-    this.#host.notice(message);
+    if (this.#canMove() && this.#evacuationLeaves.hold(message)) return;
+    this.#deliver(message);
+  }
+
+  #deliver(message: ServerMessage): void {
+    if (this.#state === 'CONNECTED') this.#host.notice(message);
+    else this.#buffered.push(message);
+  }
+
+  /** In a cluster with another node to go to. */
+  #canMove(): boolean {
+    return this.#session !== undefined && failoverTargets(this.#nodes, this.#session.url).length > 0;
   }
 
   #flushBuffered(): void {
@@ -270,13 +283,11 @@ export class SessionEngine {
   #onKicked(message: ServerMessageOf<'kicked'>): void {
     if (this.#state === 'DISCONNECTED' || this.#state === 'DISCONNECTING') return;
     // A node of a cluster that shuts down sends its clients away: they move to another node at once.
-    const session = this.#session;
-    if (message.reason === LeaveReason.serverInternal && this.#state === 'CONNECTED' && session && failoverTargets(this.#nodes, session.url).length > 0) {
+    if (message.reason === LeaveReason.serverInternal && this.#state === 'CONNECTED' && this.#canMove()) {
       const socket = this.#socket;
       this.#socket = undefined;
       socket?.close(1000, 'moving');
-      this.#setState('RECONNECTING');
-      void this.#failover(this.#epoch, Date.now());
+      this.#moveNow();
       return;
     }
     this.#end(disconnectReasonForKick(message.reason));
@@ -284,13 +295,26 @@ export class SessionEngine {
 
   // ---------------------------------------------------------------- losing the socket and resuming
 
-  #onSocketLost(socket: SignalingSocket): void {
+  #onSocketLost(socket: SignalingSocket, end: SocketEnd): void {
     if (socket !== this.#socket) return;
     this.#socket = undefined;
     // While CONNECTING the join request fails with WS_DISCONNECT and join() cleans up.
     if (this.#state !== 'CONNECTED') return;
+    // A cluster node that drains or is fenced off closes with 1001: nothing to resume there.
+    if (end.code === SIGNALING_CLOSE_CODES.shuttingDown && this.#canMove()) {
+      this.#moveNow();
+      return;
+    }
+    this.#evacuationLeaves.flush();
     this.#setState('RECONNECTING');
     void this.#resume(this.#epoch);
+  }
+
+  /** The node sent this client away: to another node at once, as the others it sent away go too. */
+  #moveNow(): void {
+    this.#evacuationLeaves.drop();
+    this.#setState('RECONNECTING');
+    void this.#failover(this.#epoch, Date.now());
   }
 
   /**
@@ -304,7 +328,7 @@ export class SessionEngine {
     if (!session) return;
     const lostAt = Date.now();
     const deadline = lostAt + RESUME_WINDOW_MS;
-    const canMove = failoverTargets(this.#nodes, session.url).length > 0;
+    const canMove = this.#canMove();
     const moveAt = lostAt + FAILOVER_AFTER_MS;
     let retryCount = 0;
     while (epoch === this.#epoch && Date.now() < deadline) {
@@ -403,6 +427,7 @@ export class SessionEngine {
     this.#socket = undefined;
     socket?.close(1000, 'leave');
     this.#host.ended();
+    this.#evacuationLeaves.drop();
     this.#buffered = [];
     this.#session = undefined;
     this.#joinRequest = undefined;
