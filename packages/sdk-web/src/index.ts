@@ -88,8 +88,12 @@ export function createClient(config: ClientConfig): ParleyClient {
   return new ParleyClient(config);
 }
 
-/** Sets the Parley server every client talks to (http(s) base URL); by default the page's origin. */
-export function setServer(url: string): void {
+/**
+ * Sets the Parley server every client talks to (http(s) base URL); by default the page's origin.
+ * A list names several nodes of a cluster: a join tries them in order while one cannot be reached,
+ * and a session whose node dies moves to another (see the guide's "Reconnection").
+ */
+export function setServer(url: string | string[]): void {
   setDefaultServer(url);
 }
 

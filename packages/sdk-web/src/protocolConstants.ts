@@ -12,6 +12,7 @@ export {
   RemoteStreamFallbackType,
   RemoteStreamType,
   RESUME_WINDOW_MS,
+  SIGNALING_CLOSE_CODES,
   SIGNALING_PATH,
   SIGNALING_REPLY_TYPES,
   SIMULCAST_RIDS,

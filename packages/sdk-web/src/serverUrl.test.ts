@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSignalingServer } from '../test/fakeSignalingServer.ts';
 import ParleyRTC from './index.ts';
-import { resolveServer, setDefaultServer, signalingUrl } from './serverUrl.ts';
+import { resolveServer, resolveServers, setDefaultServer, signalingUrl } from './serverUrl.ts';
 
 const APP_ID = '0123456789abcdef0123456789abcdef';
 
@@ -25,6 +25,15 @@ describe('server URL', () => {
     setDefaultServer('http://default:1');
     expect(resolveServer()).toBe('http://default:1/');
     expect(resolveServer('http://own:2')).toBe('http://own:2/');
+  });
+
+  it('takes a list of cluster nodes, in order and without repeats; the first is the server of one', () => {
+    setDefaultServer(['http://node-a:1', 'http://node-b:2/', 'http://node-a:1/']);
+    expect(resolveServers()).toEqual(['http://node-a:1/', 'http://node-b:2/']);
+    expect(resolveServer()).toBe('http://node-a:1/');
+    expect(resolveServers('http://own:3')).toEqual(['http://own:3/']);
+    expect(() => setDefaultServer([])).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS' }));
+    expect(() => setDefaultServer(['http://node-a:1', 'node-b'])).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS' }));
   });
 
   it('rejects URLs that are not http(s) or ws(s)', () => {

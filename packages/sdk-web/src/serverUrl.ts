@@ -1,6 +1,6 @@
 /**
  * Where the Parley server is: set once with `ParleyRTC.setServer(url)` or per client with the
- * `server` option; by default the server that served the SDK's script tag
+ * `server` option (either may list several nodes of a cluster, tried in order); by default the server that served the SDK's script tag
  * (`<script src="https://parley.example.com/sdk/parley-rtc.js">`), so an Agora app needs nothing
  * but that swapped tag, and otherwise the origin of the page. Turns that http(s) base URL into the
  * signaling WebSocket URL.
@@ -8,7 +8,10 @@
 import { invalidParams } from './errors.ts';
 import { SIGNALING_PATH } from './protocolConstants.ts';
 
-let defaultServer: string | undefined;
+/** One server, or the nodes of a cluster in the order a join tries them. */
+export type ServerSetting = string | readonly string[];
+
+let defaultServer: string[] | undefined;
 
 /** A Parley server's SDK paths: /sdk/parley-rtc.js and /sdk/<version>/parley-rtc.js, under any prefix. */
 const SERVED_SCRIPT = /\/sdk\/(?:[^/]+\/)?parley-rtc\.js$/;
@@ -46,15 +49,29 @@ export function parseServerUrl(url: string): URL {
   return parsed;
 }
 
-export function setDefaultServer(url: string | undefined): void {
-  defaultServer = url === undefined ? undefined : parseServerUrl(url).href;
+/** Normalises one URL or a non-empty list of them; throws INVALID_PARAMS otherwise. */
+export function parseServerSetting(setting: ServerSetting): string[] {
+  const urls = typeof setting === 'string' ? [setting] : setting;
+  if (!Array.isArray(urls) || urls.length === 0) throw invalidParams('A server is a URL or a non-empty list of URLs', { field: 'server' });
+  return [...new Set(urls.map((url: string) => parseServerUrl(url).href))];
+}
+
+export function setDefaultServer(setting: ServerSetting | undefined): void {
+  defaultServer = setting === undefined ? undefined : parseServerSetting(setting);
 }
 
 /** The server a client talks to: its own option, else setServer(), else the script's server, else the page's origin. */
-export function resolveServer(clientOption?: string): string {
-  const chosen = clientOption ?? defaultServer ?? scriptServer ?? pageOrigin();
+export function resolveServer(clientOption?: ServerSetting): string {
+  return resolveServers(clientOption)[0]!;
+}
+
+/** Every node a join may try, in order (one entry unless a list was set). */
+export function resolveServers(clientOption?: ServerSetting): string[] {
+  if (clientOption !== undefined) return parseServerSetting(clientOption);
+  if (defaultServer) return [...defaultServer];
+  const chosen = scriptServer ?? pageOrigin();
   if (!chosen) throw invalidParams('No Parley server: call ParleyRTC.setServer("https://your-parley-server") first', { field: 'server' });
-  return parseServerUrl(chosen).href;
+  return [parseServerUrl(chosen).href];
 }
 
 /** `https://host/base/` → `wss://host/base/v1/rtc` (a path prefix behind a proxy is kept). */

@@ -26,6 +26,8 @@ export interface TabOptions {
   dualStream?: boolean;
   /** Asks for the low layer of every dual-stream video, before joining. */
   lowByDefault?: boolean;
+  /** setServer's argument (a cluster's nodes, in order); default the test server the tab was loaded from. */
+  servers?: string[];
 }
 
 export interface CallTabs {
@@ -37,14 +39,14 @@ export interface CallTabs {
 
 export function callTabs(browser: TestBrowser, serverUrl: string, appId: string, token: (channel: string, uid: number | string) => string): CallTabs {
   return {
-    async joinTab(channel, uid, { token: tokenText = token(channel, uid), encryption, scriptTransform = true, publish = true, dualStream = false, lowByDefault = false } = {}) {
+    async joinTab(channel, uid, { token: tokenText = token(channel, uid), encryption, scriptTransform = true, publish = true, dualStream = false, lowByDefault = false, servers } = {}) {
       const page = await browser.context.newPage();
       // A page of the server's origin: http://127.0.0.1 is a secure context, so getUserMedia works.
       await page.goto(`${serverUrl}/healthz`);
       await page.setContent('<div id="remote"></div>');
       if (!scriptTransform) await page.evaluate(() => delete (window as any).RTCRtpScriptTransform);
       await page.addScriptTag({ url: `${serverUrl}/sdk/parley-rtc.js` });
-      await page.evaluate((url) => window.ParleyRTC.setServer(url), serverUrl);
+      await page.evaluate((url) => window.ParleyRTC.setServer(url), servers ?? serverUrl);
       await page.evaluate(
         async ({ appId, channel, uid, token, encryption, publish, dualStream, lowByDefault }) => {
           window.log = [];

@@ -34,7 +34,8 @@ import {
 } from '../rtc/stats.ts';
 import { SubscribeConnection } from '../rtc/subscribeConnection.ts';
 import type { VideoCodec } from '../rtc/videoCodec.ts';
-import { resolveServer } from '../serverUrl.ts';
+import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
+import { resolveServer, type ServerSetting } from '../serverUrl.ts';
 import { SessionEngine, type SessionHost } from '../session/sessionEngine.ts';
 import { LocalTrack, type PublishedTrackLink } from '../tracks/localTrack.ts';
 import type { LocalAudioTrack } from '../tracks/localAudioTrack.ts';
@@ -52,6 +53,7 @@ import { StreamMessages } from './streamMessages.ts';
 import { toIceServers, type TurnServerConfig } from './turnServer.ts';
 import { toLevel, VolumeIndicator, type VolumeIndicatorResult } from './volumeIndicator.ts';
 import { PublishedTracks } from './publishedTracks.ts';
+import { UserHandover } from './userHandover.ts';
 import { NetworkQualityMonitor, type LinkReading, type NetworkQuality } from './networkQuality.ts';
 
 export interface ClientConfig {
@@ -66,8 +68,11 @@ export interface ClientConfig {
   role?: ClientRole;
   /** Agora's audience latency level; accepted and unused: Parley forwards to every audience in real time. */
   clientRoleOptions?: ClientRoleOptions;
-  /** http(s) base URL of the Parley server; default ParleyRTC.setServer(), else the page's origin. */
-  server?: string;
+  /**
+   * http(s) base URL of the Parley server, or the nodes of a cluster (tried in order at join, and
+   * moved between when one dies); default ParleyRTC.setServer(), else the page's origin.
+   */
+  server?: ServerSetting;
   /** STUN/TURN servers for both peer connections; default none (the SFU is reached directly). */
   iceServers?: RTCIceServer[];
 }
@@ -134,6 +139,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #dualStream = false;
   #lowStream: LowStreamProfile = { ...DEFAULT_LOW_STREAM };
   #remoteStreams = new RemoteStreamPreferences();
+  /** After the session moved to another node: the remote users still on their way there. */
+  #handover: UserHandover | undefined;
 
   constructor(config: ClientConfig) {
     super();
@@ -278,6 +285,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     const socket = await this.#engine.connectedSocket('setClientRole()');
     await socket.request({ type: 'set-role', role });
     this.#role = role;
+    this.#engine.amendRejoin({ role });
   }
 
   /**
@@ -654,22 +662,23 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.#subscriber?.setIceServers(this.#sessionIceServers());
       },
       started: () => {
-        const onState = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => this.#peerStateChanged(current, previous);
-        this.#publisher = new PublishConnection(this.#sessionIceServers(), this.codec, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
-        if (this.#dualStream) void this.#publisher.setDualStream(this.#lowStream);
-        this.#subscriber = new SubscribeConnection(
-          this.#sessionIceServers(),
-          {
-            sendAnswer: (offerId, sdp) => this.#engine.send({ type: 'subscribe-answer', offerId, sdp }),
-            onTrack: (received) => this.#users.attachTrack(received),
-            onTracks: (received) => this.#users.syncTracks(received),
-            onError: (error) => this.emit('exception', error),
-            onState,
-          },
-          this.#frames,
-        );
+        this.#openMediaConnections();
         this.#stats.start();
         this.#networkQuality.start();
+      },
+      relocated: () => {
+        // The old node's media connections lead nowhere now; the data channel rode on one of them.
+        this.#handover?.cancel();
+        this.#messages.reset();
+        this.#publisher?.close();
+        this.#subscriber?.close();
+        this.#openMediaConnections();
+      },
+      rejoined: (users) => {
+        this.#handover = new UserHandover(this.#users, this.#visible(users), (uid, kind) => this.#resubscribe(uid, kind), RESUME_WINDOW_MS);
+        this.#noteNetworkQualities(users);
+        if (this.listenerCount('stream-message') + this.listenerCount('receive-metadata') > 0) this.#messages.want();
+        this.#republish();
       },
       joined: (users) => {
         if (this.listenerCount('stream-message') + this.listenerCount('receive-metadata') > 0) this.#messages.want();
@@ -684,14 +693,18 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         // Mute changes made while the socket was down never reached the server.
         for (const kind of this.#published.kinds()) this.#sendMute(kind);
       },
-      notice: (message) =>
+      notice: (message) => {
+        this.#handover?.observe(message);
         routeServerNotice(message, {
           users: this.#users,
           subscriber: this.#subscriber,
           events: this,
           visible: (users) => this.#visible(users),
-        }),
+        });
+      },
       ended: () => {
+        this.#handover?.cancel();
+        this.#handover = undefined;
         this.#stats.stop();
         this.#networkQuality.stop();
         this.#messages.reset();
@@ -712,6 +725,48 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         else this.emit('connection-state-change', next, previous, reason);
       },
     };
+  }
+
+  /** The publish and subscribe connections of the session's node (at join, and anew after moving to another node). */
+  #openMediaConnections(): void {
+    const onState = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => this.#peerStateChanged(current, previous);
+    this.#publisher = new PublishConnection(this.#sessionIceServers(), this.codec, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
+    if (this.#dualStream) void this.#publisher.setDualStream(this.#lowStream);
+    this.#subscriber = new SubscribeConnection(
+      this.#sessionIceServers(),
+      {
+        sendAnswer: (offerId, sdp) => this.#engine.send({ type: 'subscribe-answer', offerId, sdp }),
+        onTrack: (received) => this.#users.attachTrack(received),
+        onTracks: (received) => this.#users.syncTracks(received),
+        onError: (error) => this.emit('exception', error),
+        onState,
+      },
+      this.#frames,
+    );
+  }
+
+  /**
+   * After moving to another node: offers the same local tracks on the new publish connection, as
+   * publish() would, with their mute state. The track objects stay published throughout.
+   */
+  #republish(): void {
+    void this.#serially(async () => {
+      const kinds = this.#published.kinds();
+      if (kinds.size === 0) return;
+      await this.#sendPublished(kinds);
+      for (const track of this.#published.all) {
+        const transceiver = this.#publisher?.transceiver(track.trackMediaType);
+        if (transceiver) track.emit('transceiver-updated', transceiver);
+      }
+      for (const kind of kinds) this.#sendMute(kind);
+    }).catch((error: Error) => this.emit('exception', error));
+  }
+
+  /** After moving to another node: receives (uid, kind) again into the same remote track object. */
+  #resubscribe(uid: number | string, kind: MediaKind): void {
+    const socket = this.#engine.socket;
+    if (!socket || this.#engine.state !== 'CONNECTED') return;
+    socket.request({ type: 'subscribe', uid, kind, ...(kind === 'video' ? this.#remoteStreams.forSubscribe(uid) : {}) }).catch((error: Error) => this.emit('exception', error));
   }
 
   #sendPublishOffer(offer: PublishOffer): Promise<string> {

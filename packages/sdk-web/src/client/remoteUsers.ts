@@ -21,6 +21,9 @@ interface TrackWaiter {
 
 const KINDS = ['audio', 'video'] as const;
 
+/** How long a track an offer stopped carrying waits for the reason (see #lateDrops). */
+const LATE_DROP_MS = 1_500;
+
 function trackKey(uid: number | string, kind: MediaKind): string {
   return `${kind}:${userKey(uid)}`;
 }
@@ -34,6 +37,18 @@ export class RemoteUsers {
    * it heard of an unsubscribe still lists the track; it must not come back to life.
    */
   #wanted = new Set<string>();
+  /**
+   * Subscribed tracks whose media is on its way from another node after a failover: the new
+   * subscribe connection's first offers do not list them yet, and must not take them away.
+   */
+  #moving = new Set<string>();
+  /**
+   * Tracks an offer stopped carrying while their user still publishes them. The server takes a
+   * track out of the offer before it says why (user-left, user-unpublished), and a node sending
+   * everyone to another node does so before it closes this client's socket too: the track object
+   * stays until the reason comes, or LATE_DROP_MS passes, so a move can carry it over.
+   */
+  #lateDrops = new Map<string, ReturnType<typeof setTimeout>>();
   #trackSource: RemoteTrackSource | undefined;
 
   constructor(events: Pick<TypedEmitter<ClientEvents>, 'emit'>, trackSource?: RemoteTrackSource) {
@@ -137,6 +152,9 @@ export class RemoteUsers {
     }
     this.#users.clear();
     this.#wanted.clear();
+    this.#moving.clear();
+    for (const timer of this.#lateDrops.values()) clearTimeout(timer);
+    this.#lateDrops.clear();
     for (const key of [...this.#waiters.keys()]) this.#settle(key, { error: operationAborted('subscribe()') });
   }
 
@@ -156,7 +174,20 @@ export class RemoteUsers {
       else user.videoTrack = new RemoteVideoTrack(user.uid, track, this.#trackSource);
       remote = user.videoTrack;
     }
+    this.#moving.delete(trackKey(user.uid, kind));
+    clearTimeout(this.#lateDrops.get(trackKey(user.uid, kind)));
+    this.#lateDrops.delete(trackKey(user.uid, kind));
     this.#settle(trackKey(user.uid, kind), { track: remote });
+  }
+
+  /** (uid, kind) is subscribed again on a new node: its track object stays and takes the new media when it comes. */
+  awaitMovedTrack(uid: number | string, kind: MediaKind): void {
+    const user = this.get(uid);
+    if (!user || !(kind === 'audio' ? user.audioTrack : user.videoTrack)) return;
+    const key = trackKey(user.uid, kind);
+    this.#moving.add(key);
+    clearTimeout(this.#lateDrops.get(key));
+    this.#lateDrops.delete(key);
   }
 
   /** After a subscribe offer: attach what is received, drop the tracks the server no longer sends. */
@@ -167,13 +198,21 @@ export class RemoteUsers {
       for (const kind of KINDS) {
         // A track still on its way (subscribed, not in this offer yet) stays wanted.
         const attached = kind === 'audio' ? user.audioTrack : user.videoTrack;
-        if (attached && !live.has(trackKey(user.uid, kind))) this.dropTrack(user, kind);
+        const key = trackKey(user.uid, kind);
+        if (!attached || live.has(key) || this.#moving.has(key) || this.#lateDrops.has(key)) continue;
+        // A receiver the offer gives to someone else cannot wait: its media is theirs now.
+        const reused = received.some((entry) => entry.track === attached.getMediaStreamTrack());
+        if (reused || !user.available(kind)) this.dropTrack(user, kind);
+        else this.#lateDrops.set(key, setTimeout(() => this.dropTrack(user, kind), LATE_DROP_MS));
       }
     }
   }
 
   dropTrack(user: RemoteUserState, kind: MediaKind): void {
     this.#wanted.delete(trackKey(user.uid, kind));
+    this.#moving.delete(trackKey(user.uid, kind));
+    clearTimeout(this.#lateDrops.get(trackKey(user.uid, kind)));
+    this.#lateDrops.delete(trackKey(user.uid, kind));
     if (kind === 'audio') {
       user.audioTrack?.stop();
       user.audioTrack = undefined;
