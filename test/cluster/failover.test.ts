@@ -99,10 +99,10 @@ describe('a cluster losing the node that hosts a call', () => {
   /**
    * Two tabs, each given every node (starting from a different one, so they join through
    * different nodes), in `channel`; the node hosting them gets `signal`. Checks both come back on
-   * another node as the app expects, and returns nothing: it prints the times. With `checkRest`,
-   * REST through a surviving node lists both.
+   * another node as the app expects, prints the times, and checks that once the lost node's
+   * sessions are closed, REST through a surviving node lists both.
    */
-  async function loseTheHost(channel: string, signal: 'SIGKILL' | 'SIGTERM', checkRest: boolean): Promise<void> {
+  async function loseTheHost(channel: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
     const urls = cluster.nodes.map((node) => node.url);
     // Pages are loaded from running nodes; their setServer lists name every node, a dead one too.
     const running = cluster.nodes.filter((node) => node.child.exitCode === null && node.child.signalCode === null);
@@ -132,9 +132,16 @@ describe('a cluster losing the node that hosts a call', () => {
         // The same remote user and track objects carry on: no user-joined or user-published again.
         expect(r.userEvents, `${name}'s user events`).toEqual([]);
       }
-      if (!checkRest) return;
       const survivor = running.find((node) => node !== host)!;
       const auth = basic(cluster.project.customerId, cluster.project.customerSecret!);
+      // After the node clearing up behind the dead one has run (the old sessions are closed), and
+      // it must not have erased the entries both made on their new node.
+      const closed = await until(
+        async () => ((await call(survivor.url, 'GET', `/v1/projects/${cluster.project.appId}/sessions?channel=${channel}`, { auth })).body.data?.sessions ?? []).filter((row: { leftAt: string | null }) => row.leftAt !== null).length,
+        (count) => count >= 2,
+        10_000,
+      );
+      expect(closed, 'the sessions on the lost node are closed').toBeGreaterThanOrEqual(2);
       const listed = await call(survivor.url, 'GET', `/v1/projects/${cluster.project.appId}/channels/${channel}`, { auth });
       expect((listed.body.data?.participants ?? []).map((p: { uid: string }) => p.uid).sort()).toEqual(['ada', 'bob']);
     } finally {
@@ -146,14 +153,11 @@ describe('a cluster losing the node that hosts a call', () => {
   }
 
   it('moves both clients to another node within 10 s of a kill -9, RECONNECTING → CONNECTED, with video again', async () => {
-    // Not REST yet: the node that clears up after the dead one (cluster/reaper.ts) removes the
-    // dead node's participants from the directory by uid, which can take out the entries the
-    // same users just made on their new node (they move before the dead heartbeat lapses).
-    await loseTheHost('killed', 'SIGKILL', false);
+    await loseTheHost('killed', 'SIGKILL');
   }, 60_000);
 
   it('moves them at once when their node drains (SIGTERM), as the node sends them away', async () => {
     // One node is dead since the test above: two are left, so the call moves to the last one.
-    await loseTheHost('drained', 'SIGTERM', true);
+    await loseTheHost('drained', 'SIGTERM');
   }, 60_000);
 });

@@ -4,12 +4,14 @@
  * concurrent first claims of a channel agree; a placement on a node that is gone counts as none.
  */
 import { Redis } from 'ioredis';
+import type { Participant } from '@parley/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, uniqueName } from '../../../../test/support/backends.ts';
 import { MemoryChannelPlacement, type ChannelPlacement } from './channelPlacement.ts';
 import { MemoryNodeRegistry, type NodeRecord, type NodeRegistry } from './nodeRegistry.ts';
 import { RedisChannelPlacement } from './redisChannelPlacement.ts';
 import { RedisNodeRegistry } from './redisNodeRegistry.ts';
+import { RedisParticipantDirectory } from './redisParticipantDirectory.ts';
 
 const redisClients: Redis[] = [];
 afterAll(async () => {
@@ -91,5 +93,27 @@ describe.each(Object.keys(BACKENDS))('cluster state in %s', (kind) => {
     expect(await placement.owner('app', 'on-a')).toBe('b');
     await placement.release('app', 'on-a', 'b');
     expect(await placement.owner('app', 'on-a')).toBeUndefined();
+  });
+});
+
+describe('the participant directory in Redis, as clients move between nodes', () => {
+  it('keeps a participant that moved on: the old node\'s late removal and the clean-up after it died leave the new entry', async () => {
+    const client = new Redis(REDIS_URL);
+    redisClients.push(client);
+    const prefix = `${uniqueName('dir')}:`;
+    const [a, b, c] = ['node-a', 'node-b', 'node-c'].map((id) => new RedisParticipantDirectory(client, prefix, id));
+    const ada = { uid: 'ada', role: 'host', joinedAt: '2026-12-04T10:00:00.000Z' } as unknown as Participant;
+    const bob = { ...ada, uid: 'bob' } as Participant;
+    await a!.put('app', 'room', ada);
+    await a!.put('app', 'room', bob);
+    // ada's node dies; she joins again through node b before anyone clears up after a.
+    await b!.put('app', 'room', ada);
+    await a!.remove('app', 'room', 'ada');
+    await c!.clearNode('node-a');
+    expect((await c!.list('app', 'room')).map((p) => p.uid)).toEqual(['ada']);
+    expect(await c!.channels('app')).toEqual([{ channel: 'room', participantCount: 1 }]);
+    await b!.remove('app', 'room', 'ada');
+    expect(await c!.list('app', 'room')).toEqual([]);
+    expect(await c!.channels('app')).toEqual([]);
   });
 });

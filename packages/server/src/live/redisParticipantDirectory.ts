@@ -7,6 +7,22 @@ import type { Redis } from 'ioredis';
 import type { Participant } from '@parley/protocol';
 import { uidKey, type ChannelCount, type ParticipantDirectory } from './participantDirectory.ts';
 
+/**
+ * Removes a participant only if the node removing it is the one that registered it: a client that
+ * moved to another node (failover, draining) re-registers there, and the old node's late removal
+ * (or the clean-up after it died) must not erase the new entry. Keeps the project's channel sizes.
+ * KEYS: channel hash, owners hash, project set, node set; ARGV: uid, node id, channel, node-set member.
+ */
+const REMOVE_IF_OWNED = `
+redis.call('SREM', KEYS[4], ARGV[4])
+local owner = redis.call('HGET', KEYS[2], ARGV[1])
+if owner and owner ~= ARGV[2] then return -1 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+local size = redis.call('HLEN', KEYS[1])
+if size == 0 then redis.call('ZREM', KEYS[3], ARGV[3]) else redis.call('ZADD', KEYS[3], size, ARGV[3]) end
+return size`;
+
 export class RedisParticipantDirectory implements ParticipantDirectory {
   #redis: Redis;
   #prefix: string;
@@ -30,6 +46,11 @@ export class RedisParticipantDirectory implements ParticipantDirectory {
     return `${this.#prefix}node:${nodeId}:participants`;
   }
 
+  /** uid → the node that registered the participant. */
+  #ownersKey(appId: string, channel: string): string {
+    return `${this.#prefix}participant-nodes:${appId}:${channel}`;
+  }
+
   async put(appId: string, channel: string, participant: Participant): Promise<void> {
     const key = this.#channelKey(appId, channel);
     const uid = uidKey(participant.uid);
@@ -37,6 +58,7 @@ export class RedisParticipantDirectory implements ParticipantDirectory {
       .multi()
       .hset(key, uid, JSON.stringify(participant))
       .hlen(key)
+      .hset(this.#ownersKey(appId, channel), uid, this.#nodeId)
       .sadd(this.#nodeKey(this.#nodeId), JSON.stringify([appId, channel, uid]))
       .exec();
     const size = Number(results?.[1]?.[1] ?? 1);
@@ -44,16 +66,12 @@ export class RedisParticipantDirectory implements ParticipantDirectory {
   }
 
   async remove(appId: string, channel: string, uid: number | string): Promise<void> {
-    const key = this.#channelKey(appId, channel);
-    const results = await this.#redis
-      .multi()
-      .hdel(key, uidKey(uid))
-      .hlen(key)
-      .srem(this.#nodeKey(this.#nodeId), JSON.stringify([appId, channel, uidKey(uid)]))
-      .exec();
-    const size = Number(results?.[1]?.[1] ?? 0);
-    if (size === 0) await this.#redis.zrem(this.#projectKey(appId), channel);
-    else await this.#redis.zadd(this.#projectKey(appId), size, channel);
+    await this.#removeAs(this.#nodeId, appId, channel, uidKey(uid));
+  }
+
+  async #removeAs(nodeId: string, appId: string, channel: string, uid: string): Promise<void> {
+    const keys = [this.#channelKey(appId, channel), this.#ownersKey(appId, channel), this.#projectKey(appId), this.#nodeKey(nodeId)];
+    await this.#redis.eval(REMOVE_IF_OWNED, keys.length, ...keys, uid, nodeId, channel, JSON.stringify([appId, channel, uid]));
   }
 
   async list(appId: string, channel: string): Promise<Participant[]> {
@@ -72,7 +90,7 @@ export class RedisParticipantDirectory implements ParticipantDirectory {
     const entries = await this.#redis.smembers(this.#nodeKey(nodeId));
     for (const entry of entries) {
       const [appId, channel, uid] = JSON.parse(entry) as [string, string, string];
-      await this.remove(appId, channel, uid);
+      await this.#removeAs(nodeId, appId, channel, uid);
     }
     await this.#redis.del(this.#nodeKey(nodeId));
   }
