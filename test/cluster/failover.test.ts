@@ -6,73 +6,16 @@
  * from the kill to the first frame of new media each element presents. Then the node hosting a
  * second call is stopped with SIGTERM: it drains and sends the clients away, and they move the same way.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { callTabs, until } from '../browser/support/callTabs.ts';
 import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { basic, call } from '../support/server.ts';
-
-declare global {
-  interface Window {
-    /** Every connection state, with when it came (Date.now()). */
-    states: Array<{ state: string; at: number }>;
-    /** The uids of user-joined and user-published events. */
-    userEvents: string[];
-    /** When the played remote video element presented each frame (Date.now()), and which MediaStreamTrack it came from (1, 2… in order of first sight). */
-    presented: Array<{ at: number; track: number }>;
-  }
-}
+import { recovery, shownTrack, watch } from './support/failoverWatch.ts';
 
 /** Media must be back within this long of the kill (the issue's promise). */
 const FAILOVER_BUDGET_MS = 10_000;
-
-/** Records connection states and the frames the app's remote video element presents. */
-async function watch(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    window.states = [];
-    window.presented = [];
-    window.userEvents = [];
-    window.client.on('connection-state-change', (state: string) => window.states.push({ state, at: Date.now() }));
-    window.client.on('user-joined', (user: { uid: string }) => window.userEvents.push(`joined:${user.uid}`));
-    window.client.on('user-published', (user: { uid: string }, kind: string) => window.userEvents.push(`published:${user.uid}:${kind}`));
-  });
-  await page.waitForFunction(() => document.querySelector('#remote video') !== null);
-  await page.evaluate(() => {
-    const video = document.querySelector('#remote video') as HTMLVideoElement;
-    // Track objects, not ids: the SFU may give the new node's track the id the old one had.
-    const serials = new WeakMap<MediaStreamTrack, number>();
-    let seen = 0;
-    const serialOf = (track: MediaStreamTrack | undefined) => {
-      if (!track) return 0;
-      if (!serials.has(track)) serials.set(track, ++seen);
-      return serials.get(track)!;
-    };
-    const onFrame = () => {
-      window.presented.push({ at: Date.now(), track: serialOf((video.srcObject as MediaStream | null)?.getVideoTracks()[0]) });
-      video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  });
-}
-
-/**
- * When the tab was CONNECTED again after the kill, and when its video element first presented a
- * frame of media from the new node: a frame of a track other than the one it showed before the kill.
- */
-function recovery(page: Page, oldTrack: number) {
-  return page.evaluate((oldTrack) => {
-    const connected = window.states.find((entry) => entry.state === 'CONNECTED');
-    const firstFrame = window.presented.find((frame) => frame.track !== oldTrack && frame.track !== 0);
-    return { states: window.states.map((entry) => entry.state), connectedAt: connected?.at, firstFrameAt: firstFrame?.at, log: window.log, userEvents: window.userEvents };
-  }, oldTrack);
-}
-
-/** The track the app's remote video element shows now. */
-function shownTrack(page: Page): Promise<number> {
-  return page.evaluate(() => window.presented.at(-1)?.track ?? 0);
-}
 
 describe('a cluster losing the node that hosts a call', () => {
   let cluster: TestCluster;
@@ -122,7 +65,7 @@ describe('a cluster losing the node that hosts a call', () => {
       const signalledAt = Date.now();
       // Not waited for: a draining node may take a while to exit after sending its clients away; afterAll kills it.
       void host!.stop(signal);
-      const recovered = await Promise.all(pages.map((page, i) => until(() => recovery(page, before[i]!), (r) => r.firstFrameAt !== undefined, FAILOVER_BUDGET_MS + 5_000)));
+      const recovered = await Promise.all(pages.map((page, i) => until(() => recovery(page, before[i]!, signalledAt), (r) => r.firstFrameAt !== undefined, FAILOVER_BUDGET_MS + 5_000)));
       for (const [i, r] of recovered.entries()) {
         const name = ['ada', 'bob'][i];
         console.log(`${signal}: ${name} CONNECTED ${r.connectedAt! - signalledAt} ms and video again ${r.firstFrameAt! - signalledAt} ms after the signal`);
