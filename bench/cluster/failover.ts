@@ -8,7 +8,7 @@ import { buildRtcToken } from '@parley/token';
 import { callTabs, until } from '../../test/browser/support/callTabs.ts';
 import { recovery, shownTrack, watch } from '../../test/cluster/support/failoverWatch.ts';
 import { launchChromium } from '../../test/sdk/support/browser.ts';
-import type { TestCluster } from '../../test/support/cluster.ts';
+import { participantsCarried, type TestCluster } from '../../test/support/cluster.ts';
 
 export interface FailoverTrial {
   /** Per tab: ms from the kill to video again (null: not within 20 s). */
@@ -34,7 +34,7 @@ export async function failoverTrials(cluster: TestCluster, trials: number): Prom
       try {
         await Promise.all(pages.map((page) => watch(page)));
         for (const [i, other] of [...UIDS].reverse().entries()) await until(() => tabs[0]!.decodedFrom(pages[i]!, other), (seen) => seen.frames >= 10);
-        const carried = await Promise.all(cluster.nodes.map(async (node) => Number(/^parley_rtc_participants (\d+)$/m.exec(await (await fetch(`${node.url}/metrics`)).text())?.[1])));
+        const carried = await Promise.all(cluster.nodes.map((node) => participantsCarried(node)));
         const host = cluster.nodes[carried.indexOf(UIDS.length)];
         if (!host) throw new Error(`no node carries the call (participants per node: ${carried.join(',')})`);
         const before = await Promise.all(pages.map((page) => shownTrack(page)));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { callTabs, until } from '../browser/support/callTabs.ts';
 import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
-import { startCluster, type TestCluster } from '../support/cluster.ts';
+import { participantsCarried, startCluster, type TestCluster } from '../support/cluster.ts';
 import { basic, call } from '../support/server.ts';
 import { recovery, shownTrack, watch } from './support/failoverWatch.ts';
 
@@ -34,11 +34,6 @@ describe('a cluster losing the node that hosts a call', () => {
   const token = (channel: string, uid: number | string) =>
     buildRtcToken({ appId: cluster.project.appId, appCertificate: cluster.project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 600, privilegeExpireSeconds: 600 });
 
-  const participantsCarried = async (url: string) => {
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    return Number(/^parley_rtc_participants (\d+)$/m.exec(metrics)?.[1]);
-  };
-
   /**
    * Two tabs, each given every node (starting from a different one, so they join through
    * different nodes), in `channel`; the node hosting them gets `signal`. Checks both come back on
@@ -56,7 +51,7 @@ describe('a cluster losing the node that hosts a call', () => {
       for (const [i, other] of ['bob', 'ada'].entries()) {
         expect((await until(() => tabs[0]!.decodedFrom(pages[i]!, other), (s) => s.frames >= 10)).frames).toBeGreaterThanOrEqual(10);
       }
-      const carried = await Promise.all(running.map((node) => participantsCarried(node.url)));
+      const carried = await Promise.all(running.map((node) => participantsCarried(node)));
       const host = running[carried.indexOf(2)];
       expect(host, `participants per running node: ${carried.join(',')}`).toBeDefined();
 

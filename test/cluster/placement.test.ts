@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { callTabs, until, type CallTabs } from '../browser/support/callTabs.ts';
 import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
-import { startCluster, type TestCluster } from '../support/cluster.ts';
+import { participantsCarried, startCluster, type TestCluster } from '../support/cluster.ts';
 import { basic, call } from '../support/server.ts';
 
 describe('a cluster of three nodes', () => {
@@ -35,11 +35,6 @@ describe('a cluster of three nodes', () => {
   const participantsVia = async (nodeIndex: number, channel: string) =>
     ((await call(cluster.nodes[nodeIndex]!.url, 'GET', `/v1/projects/${cluster.project.appId}/channels/${channel}`, { auth })).body.data?.participants ?? []).map((p: { uid: string }) => p.uid).sort();
 
-  const participantsCarried = async (nodeIndex: number) => {
-    const metrics = await (await fetch(`${cluster.nodes[nodeIndex]!.url}/metrics`)).text();
-    return Number(/^parley_rtc_participants (\d+)$/m.exec(metrics)?.[1]);
-  };
-
   it('puts browsers that reach different nodes in one call, on one node, and REST through any node lists them all', async () => {
     const pages = await Promise.all(['ada', 'bob', 'cy'].map((uid, i) => tabsVia[i]!.joinTab('spread', uid)));
     try {
@@ -50,7 +45,7 @@ describe('a cluster of three nodes', () => {
         }
       }
       // All three are on one node, by each node's own count of the participants it carries.
-      expect((await Promise.all(cluster.nodes.map((_, i) => participantsCarried(i)))).sort()).toEqual([0, 0, 3]);
+      expect((await Promise.all(cluster.nodes.map((node) => participantsCarried(node)))).sort()).toEqual([0, 0, 3]);
       for (let i = 0; i < 3; i++) expect(await participantsVia(i, 'spread')).toEqual(['ada', 'bob', 'cy']);
     } finally {
       await Promise.all(pages.map(async (page) => {

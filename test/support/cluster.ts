@@ -95,6 +95,12 @@ async function makeNode(id: string, dataDir: string, shared: Record<string, stri
   return node;
 }
 
+/** How many participants a node carries, by its own count (its `/metrics`). */
+export async function participantsCarried(node: { url: string }): Promise<number> {
+  const metrics = await (await fetch(`${node.url}/metrics`)).text();
+  return Number(/^parley_rtc_participants (\d+)$/m.exec(metrics)?.[1]);
+}
+
 /** A raw signaling socket joined to a channel of the cluster's project (see joinRaw). */
 export interface RawJoin {
   reply: { type: string; url?: string };

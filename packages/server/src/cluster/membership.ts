@@ -10,6 +10,8 @@ import type { Logger } from '../log/logger.ts';
 export const HEARTBEAT_INTERVAL_MS = 1_000;
 /** Three missed beats: a node stalled by one long garbage collection is not declared dead. */
 export const HEARTBEAT_TTL_MS = 3_000;
+/** Half a heartbeat: the shortest window a CPU sample is taken over. */
+const MIN_CPU_WINDOW_MICROS = (HEARTBEAT_INTERVAL_MS / 2) * 1_000;
 
 /** The parts of the load the SFU knows; CPU is measured here. */
 export type CarriedLoad = Omit<NodeLoad, 'cpu' | 'cores'>;
@@ -33,6 +35,7 @@ export class ClusterMembership {
   #startedAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #cpuAt = { usage: process.cpuUsage(), time: process.hrtime.bigint() };
+  #lastCpu = 0;
   #failing = false;
   #lastBeatAt = 0;
 
@@ -103,12 +106,22 @@ export class ClusterMembership {
   }
 
   #load(): NodeLoad {
-    const usage = process.cpuUsage();
+    return { cpu: this.#cpu(), cores: os.availableParallelism(), ...this.#deps.carried() };
+  }
+
+  /**
+   * CPU used since the last sample, in cores. A record asked for between heartbeats (a join
+   * placing a channel, a drain) reuses the last sample rather than measure a window of a few
+   * milliseconds and leave the next heartbeat one as short.
+   */
+  #cpu(): number {
     const time = process.hrtime.bigint();
     const elapsedMicros = Number(time - this.#cpuAt.time) / 1_000;
+    if (elapsedMicros < MIN_CPU_WINDOW_MICROS) return this.#lastCpu;
+    const usage = process.cpuUsage();
     const usedMicros = usage.user - this.#cpuAt.usage.user + (usage.system - this.#cpuAt.usage.system);
     this.#cpuAt = { usage, time };
-    const cpu = elapsedMicros > 0 ? Math.round((usedMicros / elapsedMicros) * 1000) / 1000 : 0;
-    return { cpu, cores: os.availableParallelism(), ...this.#deps.carried() };
+    this.#lastCpu = Math.round((usedMicros / elapsedMicros) * 1000) / 1000;
+    return this.#lastCpu;
   }
 }

@@ -54,17 +54,11 @@ export class SsrcNacks {
   /** Missing sequence numbers in the order they went missing (wrap-aware ascending). */
   #missing = new Map<number, Missing>();
   #timer: NodeJS.Timeout | undefined;
-  #now: () => number;
 
-  constructor(ssrc: number, senderSsrc: number, sink: NackSink, now: () => number = Date.now) {
+  constructor(ssrc: number, senderSsrc: number, sink: NackSink) {
     this.ssrc = ssrc;
     this.#senderSsrc = senderSsrc;
     this.#sink = sink;
-    this.#now = now;
-  }
-
-  get missing(): number[] {
-    return [...this.#missing.keys()];
   }
 
   add(sequenceNumber: number): void {
@@ -91,7 +85,7 @@ export class SsrcNacks {
       this.#forgetAll();
       return;
     }
-    const now = this.#now();
+    const now = Date.now();
     for (let step = 1; step < distance; step++) this.#missing.set((sequenceNumber - distance + step) & 0xffff, { detectedAt: now, askedAt: -Infinity });
     this.tick();
     this.#timer ??= setInterval(() => this.tick(), TICK_MS).unref();
@@ -99,7 +93,7 @@ export class SsrcNacks {
 
   /** Asks for what is due again and gives up on what is too old (the timer calls it). */
   tick(): void {
-    const now = this.#now();
+    const now = Date.now();
     const due: number[] = [];
     let gaveUp = false;
     for (const [sequenceNumber, missing] of this.#missing) {
