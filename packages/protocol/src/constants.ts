@@ -147,3 +147,11 @@ export const SIGNALING_REPLY_TYPES = {
   'renew-token': 'token-renewed',
   'set-role': 'ok',
 } as const;
+
+/**
+ * Replies a request may settle with instead of its usual one (and besides `error`): in a
+ * cluster, a node that does not host the channel answers `join` with `redirect`.
+ */
+export const SIGNALING_ALTERNATE_REPLIES: Partial<Record<keyof typeof SIGNALING_REPLY_TYPES, readonly string[]>> = {
+  join: ['redirect'],
+};

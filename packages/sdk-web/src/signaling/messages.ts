@@ -4,7 +4,7 @@
  * protocol's constants), types only.
  */
 import type { ClientMessage, ServerMessage } from '@parley/protocol';
-import { SIGNALING_REPLY_TYPES } from '../protocolConstants.ts';
+import { SIGNALING_ALTERNATE_REPLIES, SIGNALING_REPLY_TYPES } from '../protocolConstants.ts';
 
 export type { ClientMessage, ServerMessage };
 
@@ -31,5 +31,5 @@ export type ReplyTo<T extends RequestType> = T extends 'join' ? ServerMessageOf<
 
 /** Whether `message` is a reply `type` may resolve with. */
 export function answers(type: RequestType, message: ServerMessage): boolean {
-  return message.type === REPLY_TYPE[type] || (type === 'join' && message.type === 'redirect');
+  return message.type === REPLY_TYPE[type] || (SIGNALING_ALTERNATE_REPLIES[type]?.includes(message.type) ?? false);
 }

@@ -4,7 +4,7 @@
  * direction, role (request, notification, reply, event), description, fields, an example built
  * from the schema, and which reply settles a request. Nothing here is written by hand.
  */
-import { ClientMessage, COSTLY_SIGNALING_MESSAGES, ServerMessage, SIGNALING_REPLY_TYPES } from '@parley/protocol';
+import { ClientMessage, COSTLY_SIGNALING_MESSAGES, ServerMessage, SIGNALING_ALTERNATE_REPLIES, SIGNALING_REPLY_TYPES } from '@parley/protocol';
 import type { ApiField } from '../../../src/components/ApiMethod/types.ts';
 import { sampleValue } from '../../../src/api/sampleValue.ts';
 import type { JsonSchema } from '../../../src/api/types.ts';
@@ -55,7 +55,8 @@ function messageDoc(schema: JsonSchema, direction: SignalingMessageDoc['directio
   const type = messageType(schema);
   const table = replies();
   const reply = direction === 'client' ? table[type] : undefined;
-  const answers = direction === 'server' ? Object.keys(table).filter((request) => table[request] === type) : [];
+  const alternates = SIGNALING_ALTERNATE_REPLIES as Record<string, readonly string[] | undefined>;
+  const answers = direction === 'server' ? Object.keys(table).filter((request) => table[request] === type || alternates[request]?.includes(type)) : [];
   const serverRole = answers.length > 0 || type === ERROR_TYPE ? 'reply' : 'event';
   return {
     type,
