@@ -94,8 +94,14 @@ describe('losing a node of the cluster', () => {
     // The client joins again through another node, which now hosts the channel.
     const back = await join(cluster.nodes.find((node) => node !== host)!, 'drained', 'cy');
     expect(back.reply.type).toBe('joined');
+    // The new session is written a moment after the join is answered.
+    const survivor = cluster.nodes.find((node) => node !== host)!;
+    let rows = await sessions(survivor, 'drained');
+    for (let waited = 0; waited < 5_000 && rows.filter((row) => row.uid === 'cy').length < 2; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rows = await sessions(survivor, 'drained');
+    }
     back.socket.close();
-    const rows = await sessions(cluster.nodes.find((node) => node !== host)!, 'drained');
     expect(rows.filter((row) => row.uid === 'cy').map((row) => row.leaveReason).sort(), 'moved: one session closed with reason 4, one open').toEqual([4, null]);
     await host.start();
   });
