@@ -6,34 +6,26 @@
  */
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRtcToken } from '@parley/token';
-import { callTabs, until, type CallTabs } from '../browser/support/callTabs.ts';
-import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
-import { participantsCarried, startCluster, type TestCluster } from '../support/cluster.ts';
-import { basic, call } from '../support/server.ts';
+import { until, type CallTabs } from '../browser/support/callTabs.ts';
+import { participantsCarried, type TestCluster } from '../support/cluster.ts';
+import { startBrowserCluster, type BrowserCluster } from './support/browserCluster.ts';
 
 describe('a cluster of three nodes', () => {
+  let setup: BrowserCluster;
   let cluster: TestCluster;
-  let browser: TestBrowser;
   let tabsVia: CallTabs[];
-  let auth: string;
-
-  const token = (channel: string, uid: number | string) =>
-    buildRtcToken({ appId: cluster.project.appId, appCertificate: cluster.project.appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 600, privilegeExpireSeconds: 600 });
 
   beforeAll(async () => {
-    [cluster, browser] = await Promise.all([startCluster(3), launchChromium()]);
-    auth = basic(cluster.project.customerId, cluster.project.customerSecret!);
-    tabsVia = cluster.nodes.map((node) => callTabs(browser, node.url, cluster.project.appId, token));
+    setup = await startBrowserCluster(3);
+    ({ cluster, tabsVia } = setup);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await cluster?.close();
+    await setup?.close();
   });
 
-  const participantsVia = async (nodeIndex: number, channel: string) =>
-    ((await call(cluster.nodes[nodeIndex]!.url, 'GET', `/v1/projects/${cluster.project.appId}/channels/${channel}`, { auth })).body.data?.participants ?? []).map((p: { uid: string }) => p.uid).sort();
+  const token = (channel: string, uid: number | string) => setup.token(channel, uid);
+  const participantsVia = (nodeIndex: number, channel: string) => setup.participantsVia(nodeIndex, channel);
 
   it('puts browsers that reach different nodes in one call, on one node, and REST through any node lists them all', async () => {
     const pages = await Promise.all(['ada', 'bob', 'cy'].map((uid, i) => tabsVia[i]!.joinTab('spread', uid)));

@@ -134,6 +134,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await membership.drain().catch(() => {});
         await services.recordings.shutdown();
         await services.rtc.shutdown();
+        services.cascade?.close();
         await openedMedia.close();
         // Their leaves get a few seconds to land even if the store is failing; what does not land
         // is closed by the next start (closeOpenSessions above).

@@ -17,6 +17,7 @@ import { CertificateCipher } from './projects/credentials.ts';
 import { ProjectService } from './projects/service.ts';
 import { MediaTools } from './recording/mediaTools.ts';
 import { RecordingService } from './recording/service.ts';
+import { Cascade } from './rtc/cascade/cascade.ts';
 import { RtcService } from './rtc/service.ts';
 import { SessionService } from './sessions/service.ts';
 import { subscribeSessions } from './sessions/subscribe.ts';
@@ -58,6 +59,8 @@ export interface Services {
   cluster: Cluster;
   /** Kicks, closing channels, rooms and recordings on whichever node holds them. */
   actions: ChannelActions;
+  /** Channels that span nodes (PARLEY_CHANNEL_NODE_CAP); unset when a channel stays on one node. */
+  cascade: Cascade | undefined;
 }
 
 export function createServices(
@@ -85,6 +88,7 @@ export function createServices(
     nodeId: config.node.id,
     url: config.node.url ?? '',
     events,
+    cascade: { sites: live.sites, cap: config.node.channelNodeCap },
     log,
     carried: () => carriedLoad(rtc),
     fenced: () => {
@@ -104,16 +108,32 @@ export function createServices(
     ...(config.rtc.turnUrls && config.rtc.turnSecret ? { turn: { urls: config.rtc.turnUrls, secret: config.rtc.turnSecret, ttlSeconds: config.rtc.turnTtlSeconds } } : {}),
     nodeId: config.node.id,
     log,
+    localChange: (room, left) => cascade?.localChange(room, left),
   });
   const actions: ChannelActions = new ChannelActions({
     nodeId: config.node.id,
     messenger: live.messenger,
     placement: live.placement,
+    sites: live.sites,
     registry: live.nodes,
     rtc,
+    cascade: () => cascade,
     recordings: (): RecordingService => recordings,
     log,
   });
+  const cascade =
+    config.node.channelNodeCap > 0
+      ? new Cascade({
+        nodeId: config.node.id,
+        sites: live.sites,
+        peers: actions.cascadePeers(),
+        network: media.network,
+        watch: rtc.mediaWatch,
+        room: (appId, channel) => rtc.room(appId, channel),
+        events,
+        log,
+      })
+      : undefined;
   const recordings: RecordingService = new RecordingService({
     db: store.db,
     rtc,
@@ -137,6 +157,7 @@ export function createServices(
     media,
     cluster,
     actions,
+    cascade,
     storeWrites: new WriteProbe(store.db, config.node.id, () => sessions.retryWritesNow()),
     events,
     live,

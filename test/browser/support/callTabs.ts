@@ -28,6 +28,8 @@ export interface TabOptions {
   lowByDefault?: boolean;
   /** setServer's argument (a cluster's nodes, in order); default the test server the tab was loaded from. */
   servers?: string[];
+  /** The camera's encoder preset (Agora's names, e.g. '120p'): small, so that many tabs fit on two cores. */
+  encoderConfig?: string;
 }
 
 export interface CallTabs {
@@ -39,7 +41,7 @@ export interface CallTabs {
 
 export function callTabs(browser: TestBrowser, serverUrl: string, appId: string, token: (channel: string, uid: number | string) => string): CallTabs {
   return {
-    async joinTab(channel, uid, { token: tokenText = token(channel, uid), encryption, scriptTransform = true, publish = true, dualStream = false, lowByDefault = false, servers } = {}) {
+    async joinTab(channel, uid, { token: tokenText = token(channel, uid), encryption, scriptTransform = true, publish = true, dualStream = false, lowByDefault = false, servers, encoderConfig } = {}) {
       const page = await browser.context.newPage();
       // A page of the server's origin: http://127.0.0.1 is a secure context, so getUserMedia works.
       await page.goto(`${serverUrl}/healthz`);
@@ -48,7 +50,7 @@ export function callTabs(browser: TestBrowser, serverUrl: string, appId: string,
       await page.addScriptTag({ url: `${serverUrl}/sdk/parley-rtc.js` });
       await page.evaluate((url) => window.ParleyRTC.setServer(url), servers ?? serverUrl);
       await page.evaluate(
-        async ({ appId, channel, uid, token, encryption, publish, dualStream, lowByDefault }) => {
+        async ({ appId, channel, uid, token, encryption, publish, dualStream, lowByDefault, encoderConfig }) => {
           window.log = [];
           const client = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8' });
           window.client = client;
@@ -68,10 +70,10 @@ export function callTabs(browser: TestBrowser, serverUrl: string, appId: string,
           await client.join(appId, channel, token, uid);
           if (dualStream) await client.enableDualStream();
           if (!publish) return;
-          const tracks = await window.ParleyRTC.createMicrophoneAndCameraTracks();
+          const tracks = await window.ParleyRTC.createMicrophoneAndCameraTracks({}, encoderConfig ? { encoderConfig } : {});
           await client.publish(tracks);
         },
-        { appId, channel, uid, token: tokenText, encryption, publish, dualStream, lowByDefault },
+        { appId, channel, uid, token: tokenText, encryption, publish, dualStream, lowByDefault, encoderConfig },
       );
       return page;
     },

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryNodeMessenger } from '../live/nodeMessenger.ts';
+import { MemoryChannelSites } from '../live/channelSites.ts';
 import { MemoryNodeRegistry, type NodeRecord } from '../live/nodeRegistry.ts';
 import { quietLogger } from '../log/logger.ts';
 import type { RecordingService } from '../recording/service.ts';
@@ -28,8 +29,10 @@ describe('channel actions when the owner is gone', () => {
       messenger: new MemoryNodeMessenger('test'),
       // The placement still names a node that no longer listens.
       placement: { owner: async () => 'ghost', claim: async () => 'ghost', hold: async () => false, release: async () => {} },
+      sites: new MemoryChannelSites(),
       registry,
       rtc: h.rtc,
+      cascade: () => undefined,
       recordings: () => ({}) as RecordingService,
       log: quietLogger,
     });

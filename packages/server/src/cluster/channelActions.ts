@@ -12,11 +12,12 @@
  */
 import type { MediaKind } from '@parley/protocol';
 import type { BanPrivilege, BanScope } from '../bans/service.ts';
-import { NodeUnreachable, REQUEST_TIMEOUT_MS, type ChannelPlacement, type NodeCommand, type NodeMessenger, type NodeRegistry } from '../live/index.ts';
+import { NodeUnreachable, REQUEST_TIMEOUT_MS, type ChannelPlacement, type ChannelSites, type NodeCommand, type NodeMessenger, type NodeRegistry } from '../live/index.ts';
 import type { Logger } from '../log/logger.ts';
 import { STOP_WAIT_MS } from '../recording/lifecycle.ts';
 import type { LayoutInput, RecordingService, RecordingState, StartInput } from '../recording/service.ts';
 import type { StorageSpec } from '../recording/storage.ts';
+import type { Cascade, CascadePeers, SiteSnapshot } from '../rtc/cascade/cascade.ts';
 import type { RtcService } from '../rtc/service.ts';
 
 type Uid = number | string;
@@ -34,6 +35,8 @@ export interface RoomInfo {
 interface Engines {
   rtc: RtcService;
   recordings: RecordingService;
+  /** Unset when channels do not cascade here: commands for it find nothing. */
+  cascade: Cascade | undefined;
 }
 
 const PUBLISH_KINDS: Partial<Record<BanPrivilege, MediaKind>> = { publish_audio: 'audio', publish_video: 'video' };
@@ -62,6 +65,10 @@ const COMMANDS = {
     return covered.length;
   },
   endTokenlessSessions: (e: Engines, appId: string) => e.rtc.endTokenlessSessions(appId),
+  cascadeSync: async (e: Engines, appId: string, channel: string, snapshot: SiteSnapshot) => (await e.cascade?.receiveSync(appId, channel, snapshot)) ?? null,
+  cascadeOffer: async (e: Engines, appId: string, channel: string, uid: Uid, kind: MediaKind, to: string) => (await e.cascade?.offerRelay(appId, channel, uid, kind, to)) ?? null,
+  cascadeAnswer: async (e: Engines, relayId: string, sdp: string) => (await e.cascade?.acceptRelayAnswer(relayId, sdp)) ?? false,
+  cascadeClose: async (e: Engines, relayId: string) => e.cascade?.closeRelay(relayId) ?? null,
   /** Every channel of the project hosted here closes (the project was disabled or deleted). */
   closeProjectChannels: async (e: Engines, appId: string) => {
     const channels = new Set(e.rtc.participantsMatching(appId, {}).map((p) => p.channel));
@@ -97,8 +104,12 @@ export interface ChannelActionsDeps {
   nodeId: string;
   messenger: NodeMessenger;
   placement: ChannelPlacement;
+  /** The nodes a cascaded channel spans. */
+  sites: ChannelSites;
   registry: NodeRegistry;
   rtc: RtcService;
+  /** Built after this (it asks other nodes through it). */
+  cascade: () => Cascade | undefined;
   /** Built after this (it routes through it too). */
   recordings: () => RecordingService;
   log: Logger;
@@ -112,14 +123,24 @@ export class ChannelActions {
     deps.messenger.serve((command) => this.#runHere(command));
   }
 
-  /** Disconnects a user, wherever their channel is; false when they are not in it. */
-  kick(appId: string, channel: string, uid: Uid, message?: string): Promise<boolean> {
-    return this.#onOwner(appId, channel, 'kick', appId, channel, uid, message ?? null);
+  /** Disconnects a user, wherever their channel is (on whichever of its nodes they are connected to); false when they are not in it. */
+  async kick(appId: string, channel: string, uid: Uid, message?: string): Promise<boolean> {
+    return (await this.#onSites(appId, channel, 'kick', appId, channel, uid, message ?? null)).some(Boolean);
   }
 
-  /** Disconnects everyone in a channel; resolves to how many were in it. */
-  closeChannel(appId: string, channel: string): Promise<number> {
-    return this.#onOwner(appId, channel, 'closeChannel', appId, channel);
+  /** Disconnects everyone in a channel, on every node it spans; resolves to how many were in it. */
+  async closeChannel(appId: string, channel: string): Promise<number> {
+    return sum(await this.#onSites(appId, channel, 'closeChannel', appId, channel));
+  }
+
+  /** How the sites of a cascaded channel reach each other. */
+  cascadePeers(): CascadePeers {
+    return {
+      sync: (nodeId, appId, channel, snapshot) => this.on(nodeId, 'cascadeSync', appId, channel, snapshot),
+      offer: (nodeId, appId, channel, uid, kind, to) => this.on(nodeId, 'cascadeOffer', appId, channel, uid, kind, to),
+      answer: (nodeId, relayId, sdp) => this.on(nodeId, 'cascadeAnswer', relayId, sdp),
+      close: async (nodeId, relayId) => void (await this.on(nodeId, 'cascadeClose', relayId)),
+    };
   }
 
   /** The channel's room as its node holds it; undefined when no node has one. */
@@ -158,6 +179,14 @@ export class ChannelActions {
     return this.on(await this.#deps.placement.owner(appId, channel), name, ...args);
   }
 
+  /** Runs a command on the channel's node and on every other node it spans (cascading); a node gone meanwhile is skipped. */
+  async #onSites<N extends CommandName>(appId: string, channel: string, name: N, ...args: CommandArgs<N>): Promise<Array<CommandResult<N>>> {
+    const [owner, sites] = await Promise.all([this.#deps.placement.owner(appId, channel), this.#deps.sites.list(appId, channel)]);
+    const ids = new Set([owner ?? this.#deps.nodeId, ...sites.keys()]);
+    if (ids.size === 1) return [await this.on([...ids][0], name, ...args)];
+    return Promise.all([...ids].map((id) => (id === this.#deps.nodeId ? this.#local(name, args) : this.#remoteOrNothing(id, name, args))));
+  }
+
   async #onEveryNode<N extends CommandName>(name: N, ...args: CommandArgs<N>): Promise<Array<CommandResult<N>>> {
     const ids = new Set((await this.#deps.registry.list()).map((node) => node.id)).add(this.#deps.nodeId);
     // A node gone meanwhile answers here, where its participants are not: each runs once at most.
@@ -179,7 +208,7 @@ export class ChannelActions {
 
   #local<N extends CommandName>(name: N, args: CommandArgs<N>): Promise<CommandResult<N>> {
     const run = COMMANDS[name] as (engines: Engines, ...rest: unknown[]) => Promise<CommandResult<N>>;
-    return run({ rtc: this.#deps.rtc, recordings: this.#deps.recordings() }, ...args);
+    return run({ rtc: this.#deps.rtc, recordings: this.#deps.recordings(), cascade: this.#deps.cascade() }, ...args);
   }
 
   /** A command from another node. */

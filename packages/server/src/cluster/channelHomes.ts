@@ -7,10 +7,11 @@
 import { DomainError } from '../domainError.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelPlacement } from '../live/channelPlacement.ts';
+import type { ChannelSites } from '../live/channelSites.ts';
 import type { NodeRecord } from '../live/nodeRegistry.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ClusterMembership } from './membership.ts';
-import { leastLoaded } from './placementPolicy.ts';
+import { leastLoaded, siteWithRoom } from './placementPolicy.ts';
 
 export type ChannelHome = { local: true } | { local: false; nodeId: string; url: string };
 
@@ -26,9 +27,16 @@ export class ChannelElsewhere extends Error {
   }
 }
 
+export interface CascadeSettings {
+  sites: ChannelSites;
+  /** Participants of one channel a node takes before the channel grows onto another; 0: never. */
+  cap: number;
+}
+
 export class ChannelHomes {
   #membership: ClusterMembership;
   #placement: ChannelPlacement;
+  #cascade: CascadeSettings;
   #log: Logger;
   /**
    * Set while this node moves its clients to other nodes (draining, or after other nodes took it
@@ -36,9 +44,10 @@ export class ChannelHomes {
    */
   evacuating = false;
 
-  constructor(membership: ClusterMembership, placement: ChannelPlacement, events: EventBus, log: Logger) {
+  constructor(membership: ClusterMembership, placement: ChannelPlacement, cascade: CascadeSettings, events: EventBus, log: Logger) {
     this.#membership = membership;
     this.#placement = placement;
+    this.#cascade = cascade;
     this.#log = log;
     events.on('channel.created', (event) => this.#hold(event.appId, event.channel));
     events.on('channel.destroyed', (event) => this.#release(event.appId, event.channel));
@@ -50,11 +59,44 @@ export class ChannelHomes {
     return nodes.some((node) => node.id === this.#membership.nodeId) ? nodes : [...nodes, this.#membership.record()];
   }
 
-  async homeOf(appId: string, channel: string): Promise<ChannelHome> {
+  /** Whether `participants` of a channel on this node are as many as it takes before the channel cascades. */
+  isFull(participants: number): boolean {
+    return this.#cascade.cap > 0 && participants >= this.#cascade.cap;
+  }
+
+  /**
+   * Where a join for the channel goes: its node, or with cascading (a participant cap) another node
+   * carrying it once that one is full. `hereAlready`: the channel's participants on this node.
+   */
+  async homeOf(appId: string, channel: string, hereAlready = 0): Promise<ChannelHome> {
     const nodes = await this.nodes();
+    const owner = await this.#claim(appId, channel, nodes);
+    const home = this.#cascade.cap > 0 ? await this.#siteFor(appId, channel, owner, nodes, hereAlready) : owner;
+    return this.#where(appId, channel, home, nodes);
+  }
+
+  /** The channel's node, ignoring cascading: where its recordings run. */
+  async ownerOf(appId: string, channel: string): Promise<ChannelHome> {
+    const nodes = await this.nodes();
+    return this.#where(appId, channel, await this.#claim(appId, channel, nodes), nodes);
+  }
+
+  #claim(appId: string, channel: string, nodes: NodeRecord[]): Promise<string> {
     // A draining node takes no new channel, not even one a client reached it for.
     const candidate = leastLoaded(nodes) ?? this.#membership.record();
-    const owner = await this.#placement.claim(appId, channel, candidate.id);
+    return this.#placement.claim(appId, channel, candidate.id);
+  }
+
+  async #siteFor(appId: string, channel: string, owner: string, nodes: NodeRecord[], hereAlready: number): Promise<string> {
+    const me = this.#membership.nodeId;
+    const counts = await this.#cascade.sites.list(appId, channel);
+    // This node's own count is exact; the others' are as they last wrote them.
+    if (hereAlready > 0) counts.set(me, hereAlready);
+    const serving = new Set(nodes.filter((node) => node.state === 'serving').map((node) => node.id));
+    return siteWithRoom(owner, counts, nodes, this.#cascade.cap, (nodeId) => serving.has(nodeId) && !(nodeId === me && this.evacuating));
+  }
+
+  async #where(appId: string, channel: string, owner: string, nodes: NodeRecord[]): Promise<ChannelHome> {
     if (owner === this.#membership.nodeId) {
       if (this.evacuating) throw new DomainError('unavailable', 'This node is leaving the cluster and no other node can take the channel: try again shortly');
       return { local: true };
@@ -82,7 +124,9 @@ export class ChannelHomes {
 
   // The bus logs a listener that fails, and waits for these at shutdown.
   async #hold(appId: string, channel: string): Promise<void> {
-    if (!(await this.#placement.hold(appId, channel, this.#membership.nodeId))) this.#log.warn({ appId, channel }, 'a room was opened here for a channel another node hosts');
+    const held = await this.#placement.hold(appId, channel, this.#membership.nodeId);
+    // With cascading, a room here for a channel another node owns is one of the channel's sites.
+    if (!held && this.#cascade.cap === 0) this.#log.warn({ appId, channel }, 'a room was opened here for a channel another node hosts');
   }
 
   async #release(appId: string, channel: string): Promise<void> {

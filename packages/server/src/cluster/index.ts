@@ -5,10 +5,10 @@
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelPlacement, NodeRegistry } from '../live/index.ts';
 import type { Logger } from '../log/logger.ts';
-import { ChannelHomes } from './channelHomes.ts';
+import { ChannelHomes, type CascadeSettings } from './channelHomes.ts';
 import { ClusterMembership, type CarriedLoad } from './membership.ts';
 
-export { ChannelElsewhere, ChannelHomes, type ChannelHome } from './channelHomes.ts';
+export { ChannelElsewhere, ChannelHomes, type CascadeSettings, type ChannelHome } from './channelHomes.ts';
 export { Reaper, REAP_INTERVAL_MS } from './reaper.ts';
 export { ClusterMembership, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS, type CarriedLoad } from './membership.ts';
 
@@ -24,6 +24,8 @@ export interface ClusterDeps {
   /** PARLEY_NODE_URL, or '' until the listener is bound (server.ts sets it then). */
   url: string;
   events: EventBus;
+  /** Cascading: where channels' sites are listed, and the participant cap per node. */
+  cascade: CascadeSettings;
   log: Logger;
   carried: () => CarriedLoad;
   /** See MembershipDeps.fenced. */
@@ -39,5 +41,5 @@ export function createCluster(deps: ClusterDeps): Cluster {
     log: deps.log,
     ...(deps.fenced ? { fenced: deps.fenced } : {}),
   });
-  return { membership, homes: new ChannelHomes(membership, deps.placement, deps.events, deps.log) };
+  return { membership, homes: new ChannelHomes(membership, deps.placement, deps.cascade, deps.events, deps.log) };
 }

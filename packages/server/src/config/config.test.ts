@@ -56,6 +56,7 @@ const CASES: Record<string, Case> = {
   PARLEY_NODE_ID: { at: (c) => c.node.id, valid: ['node-a', 'node-a'], unset: os.hostname() },
   PARLEY_NODE_URL: { at: (c) => c.node.url, valid: ['https://node-a.example.com', 'https://node-a.example.com'], unset: undefined },
   PARLEY_DRAIN_SECONDS: { at: (c) => c.node.drainSeconds, valid: ['0', 0], unset: 30 },
+  PARLEY_CHANNEL_NODE_CAP: { at: (c) => c.node.channelNodeCap, valid: ['50', 50], unset: 0 },
   PARLEY_FFMPEG_PATH: { at: (c) => c.recording.ffmpegPath, valid: ['/opt/ffmpeg', '/opt/ffmpeg'], unset: undefined },
   PARLEY_FFPROBE_PATH: { at: (c) => c.recording.ffprobePath, valid: ['/opt/ffprobe', '/opt/ffprobe'], unset: undefined },
   PARLEY_RECORDING_STORAGE: {
@@ -135,6 +136,7 @@ describe('loadConfig', () => {
       ['PARLEY_NODE_URL', 'node-a.example.com'],
       ['PARLEY_NODE_URL', 'ws://node-a'],
       ['PARLEY_DRAIN_SECONDS', '-1'],
+      ['PARLEY_CHANNEL_NODE_CAP', '-3'],
       ['PARLEY_DRAIN_SECONDS', '2.5'],
       ['PARLEY_RECORDING_STORAGE', 'gcs'],
       ['PARLEY_RECORDING_UPLOAD_RETRY_SECONDS', '0'],
@@ -190,7 +192,7 @@ describe('loadConfig', () => {
     it('count as unset where the old `||` reading did', () => {
       const config = loadConfig({ PARLEY_CORS_ORIGINS: '  ', PARLEY_NODE_ID: '', PARLEY_RTC_ADDRESS: '', PARLEY_DEV: '', PARLEY_DATABASE_URL: '', PARLEY_RECORDING_STORAGE: '' });
       expect(config.http.corsOrigins).toBe('*');
-      expect(config.node).toEqual({ id: os.hostname(), url: undefined, drainSeconds: 30, dev: false });
+      expect(config.node).toEqual({ id: os.hostname(), url: undefined, drainSeconds: 30, channelNodeCap: 0, dev: false });
       expect(config.rtc.addresses).toBeUndefined();
       expect(config.store.databaseUrl).toBeUndefined();
       expect(config.recording.storage.kind).toBe('local');

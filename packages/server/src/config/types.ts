@@ -18,6 +18,8 @@ export interface NodeConfig {
   url: string | undefined;
   /** On SIGTERM in a cluster: seconds calls may go on before their clients are moved to other nodes. */
   drainSeconds: number;
+  /** PARLEY_CHANNEL_NODE_CAP: participants of one channel per node before it cascades; 0: never. */
+  channelNodeCap: number;
   /** Dev mode: the demo call page may mint tokens for the demo project. */
   dev: boolean;
 }

@@ -214,6 +214,13 @@ export const VARIABLES: readonly Variable[] = [
     meaning: 'On SIGTERM in a cluster: how long calls may go on before their clients are moved to other nodes (0: at once)',
   }),
   variable({
+    name: 'PARLEY_CHANNEL_NODE_CAP',
+    key: 'node.channelNodeCap',
+    default: '0',
+    parse: nonNegativeInteger,
+    meaning: 'In a cluster: how many participants of one channel a node takes before the channel grows onto another node, which relays its tracks (cascading; 0: a channel stays on one node)',
+  }),
+  variable({
     name: 'PARLEY_FFMPEG_PATH',
     key: 'recording.ffmpegPath',
     blankIsUnset: true,

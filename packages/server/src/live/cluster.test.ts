@@ -10,6 +10,7 @@ import { REDIS_URL, uniqueName } from '../../../../test/support/backends.ts';
 import { MemoryChannelPlacement, type ChannelPlacement } from './channelPlacement.ts';
 import { MemoryNodeRegistry, type NodeRecord, type NodeRegistry } from './nodeRegistry.ts';
 import { RedisChannelPlacement } from './redisChannelPlacement.ts';
+import { RedisChannelSites } from './redisChannelSites.ts';
 import { RedisNodeRegistry } from './redisNodeRegistry.ts';
 import { RedisParticipantDirectory } from './redisParticipantDirectory.ts';
 
@@ -115,5 +116,26 @@ describe('the participant directory in Redis, as clients move between nodes', ()
     await b!.remove('app', 'room', 'ada');
     expect(await c!.list('app', 'room')).toEqual([]);
     expect(await c!.channels('app')).toEqual([]);
+  });
+});
+
+describe('the sites of a cascaded channel in Redis', () => {
+  it('lists each live node with its count, forgets a node at 0, and skips a node whose heartbeat lapsed', async () => {
+    const client = new Redis(REDIS_URL);
+    redisClients.push(client);
+    const prefix = `${uniqueName('sites')}:`;
+    const registry = new RedisNodeRegistry(client, prefix);
+    const sites = new RedisChannelSites(client, prefix, registry.recordKey(''));
+    await registry.beat(record('a'), 60_000);
+    await registry.beat(record('b'), 300);
+    await sites.set('app', 'wide', 'a', 2);
+    await sites.set('app', 'wide', 'b', 1);
+    await sites.set('app', 'other', 'a', 1);
+    expect(await sites.list('app', 'wide')).toEqual(new Map([['a', 2], ['b', 1]]));
+    await sites.set('app', 'wide', 'a', 0);
+    expect(await sites.list('app', 'wide')).toEqual(new Map([['b', 1]]));
+    await sleep(400);
+    expect(await sites.list('app', 'wide')).toEqual(new Map());
+    expect(await sites.list('app', 'other')).toEqual(new Map([['a', 1]]));
   });
 });

@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { MemoryChannelPlacement, type ChannelPlacement } from './channelPlacement.ts';
+import { MemoryChannelSites, type ChannelSites } from './channelSites.ts';
 import { MemoryParticipantDirectory } from './memoryParticipantDirectory.ts';
 import { MemoryRateCounter } from './memoryRateCounter.ts';
 import type { ParticipantDirectory } from './participantDirectory.ts';
@@ -12,6 +13,7 @@ import { MemoryNodeMessenger, type NodeMessenger } from './nodeMessenger.ts';
 import { MemoryNodeRegistry, type NodeRegistry } from './nodeRegistry.ts';
 import type { RateCounter } from './rateCounter.ts';
 import { RedisChannelPlacement } from './redisChannelPlacement.ts';
+import { RedisChannelSites } from './redisChannelSites.ts';
 import { RedisNodeMessenger } from './redisNodeMessenger.ts';
 import { RedisNodeRegistry } from './redisNodeRegistry.ts';
 import { RedisParticipantDirectory } from './redisParticipantDirectory.ts';
@@ -20,6 +22,7 @@ import { RedisRateCounter } from './redisRateCounter.ts';
 export type { RateCounter, WindowCount } from './rateCounter.ts';
 export type { ChannelCount, ParticipantDirectory } from './participantDirectory.ts';
 export type { ChannelPlacement } from './channelPlacement.ts';
+export type { ChannelSites } from './channelSites.ts';
 export { NodeUnreachable, REQUEST_TIMEOUT_MS, type CommandHandler, type NodeCommand, type NodeMessenger } from './nodeMessenger.ts';
 export type { NodeLoad, NodeRecord, NodeRegistry, NodeState } from './nodeRegistry.ts';
 
@@ -31,6 +34,8 @@ export interface LiveState {
   nodes: NodeRegistry;
   /** Which node hosts each channel. */
   placement: ChannelPlacement;
+  /** Which nodes carry each cascaded channel. */
+  sites: ChannelSites;
   /** Requests to other nodes (one node alone: to itself). */
   messenger: NodeMessenger;
   ping(): Promise<void>;
@@ -54,6 +59,7 @@ export async function openLiveState(options: LiveOptions): Promise<LiveState> {
       nodes: new MemoryNodeRegistry(),
       // The only node is the one asking.
       placement: new MemoryChannelPlacement(() => true),
+      sites: new MemoryChannelSites(),
       messenger: new MemoryNodeMessenger(options.nodeId),
       ping: async () => {},
       close: async () => {
@@ -75,6 +81,7 @@ export async function openLiveState(options: LiveOptions): Promise<LiveState> {
     participants,
     nodes,
     placement: new RedisChannelPlacement(redis, options.keyPrefix, nodes.recordKey('')),
+    sites: new RedisChannelSites(redis, options.keyPrefix, nodes.recordKey('')),
     messenger,
     ping: async () => void (await redis.ping()),
     close: async () => {

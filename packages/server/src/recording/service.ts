@@ -158,7 +158,7 @@ export class RecordingService {
   async start(appId: string, resourceId: string, input: StartInput): Promise<{ resourceId: string; sid: string }> {
     // A resource that cannot start places no channel.
     await resourceForStart(this.#deps.db, appId, resourceId, input);
-    const home = await this.#deps.homes.homeOf(appId, input.cname);
+    const home = await this.#deps.homes.ownerOf(appId, input.cname);
     return this.#deps.actions.on(home.local ? undefined : home.nodeId, 'startRecording', appId, resourceId, input);
   }
 

@@ -6,6 +6,7 @@
  */
 import { createCluster } from '../cluster/index.ts';
 import { MemoryChannelPlacement } from '../live/channelPlacement.ts';
+import { MemoryChannelSites } from '../live/channelSites.ts';
 import { MemoryNodeRegistry } from '../live/nodeRegistry.ts';
 import { buildRtcToken } from '@parley/token';
 import type { BanPrivilege } from '../bans/service.ts';
@@ -94,6 +95,7 @@ export function rtcHarness(options: { perIp?: number; perToken?: number } = {}):
     nodeId: 'test',
     url: 'http://127.0.0.1:1',
     events: bus,
+    cascade: { sites: new MemoryChannelSites(), cap: 0 },
     log,
     carried: () => ({ participants: 0, rooms: 0, forwardedStreams: 0, freePorts: null }),
   });

@@ -54,6 +54,8 @@ export interface ParticipantInit {
   /** Kinds the token and ban rules allow whatever the role: what a host may publish after a role switch. */
   publishGrant?: Set<MediaKind>;
   watch: MediaWatch;
+  /** A cascaded channel: this user is connected to that node, and its tracks are relayed from there. */
+  relayedFrom?: string;
 }
 
 export class Participant {
@@ -68,6 +70,8 @@ export class Participant {
   readonly mode: 'rtc' | 'live';
   /** The client encrypts its media end to end (see ParticipantInit.encrypted). */
   readonly encrypted: boolean;
+  /** Set for a user of a cascaded channel who is connected to another node (see ParticipantInit.relayedFrom). */
+  readonly relayedFrom: string | undefined;
   readonly joinedAt = Date.now();
   readonly muted = { audio: false, video: false };
   /** The client's last report of its own link (Agora's 0–6 scale). */
@@ -98,6 +102,7 @@ export class Participant {
     this.platform = init.platform;
     this.mode = init.mode;
     this.encrypted = init.encrypted ?? false;
+    this.relayedFrom = init.relayedFrom;
     this.tokenExpiresAt = init.tokenExpiresAt;
     this.mayPublish = init.mayPublish;
     this.publishGrant = init.publishGrant ?? new Set(init.mayPublish);

@@ -19,6 +19,18 @@ export interface MediaNetwork {
   portMax: number;
   /** A peer connection not connected this long after its first negotiation is closed, freeing its port. */
   connectTimeoutMs: number;
+  /** A port the system picks for each connection, neither the mux nor the range (see relayNetwork). */
+  anyPort?: boolean;
+}
+
+/**
+ * Where the receiving end of a relay between two nodes (cascading) binds: a port of its own that
+ * the system picks. Every relay between two nodes would otherwise run between the same two shared
+ * ports, and one 5-tuple cannot tell connections apart; werift's search of a port range binds
+ * after probing, so connections made at once can pick the same port and never gather.
+ */
+export function relayNetwork(network: MediaNetwork): MediaNetwork {
+  return { ...network, mux: undefined, anyPort: true };
 }
 
 const GATHERING_TIMEOUT_MS = 3_000;
@@ -34,6 +46,7 @@ function iceNetwork(network: MediaNetwork): Partial<PeerConfig> {
   // announced ones (it ignores the filter when no interface has the address, e.g. a public one).
   const interfaceAddresses = first ? { iceInterfaceAddresses: { udp4: first } as PeerConfig['iceInterfaceAddresses'] } : {};
   if (network.mux) return { iceUdpMux: network.mux, iceAdditionalHostAddresses: network.announced, ...interfaceAddresses };
+  if (network.anyPort) return { iceAdditionalHostAddresses: network.announced, ...(first && network.announced.length === 1 && isLoopback(first) ? interfaceAddresses : {}) };
   return {
     icePortRange: [network.portMin, network.portMax],
     iceAdditionalHostAddresses: network.announced,

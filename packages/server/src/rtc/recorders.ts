@@ -9,7 +9,7 @@ import { Participant, type MediaWatch, type PublishedTrack } from './participant
 import type { MediaNetwork } from './peerFactory.ts';
 import type { RoomObserver } from './room.ts';
 import type { RoomRegistry } from './roomRegistry.ts';
-import type { SignalingPeer } from './signalingPeer.ts';
+import { DETACHED_PEER } from './signalingPeer.ts';
 
 export interface RecorderAttachment {
   participant: Participant;
@@ -17,9 +17,6 @@ export interface RecorderAttachment {
   tracks(): Array<{ publisher: Participant; track: PublishedTrack }>;
   leave(reason?: number): Promise<void>;
 }
-
-/** A recorder has no client: nothing to send to, nothing to close. */
-const NO_PEER: SignalingPeer = { send: () => {}, close: () => {}, ping: () => {}, terminate: () => {}, remoteAddress: '' };
 
 export interface RecorderDeps {
   registry: RoomRegistry;
@@ -55,7 +52,7 @@ export function attachRecorder(
       mayPublish: new Set(),
       watch: deps.watch,
     },
-    NO_PEER,
+    DETACHED_PEER,
   );
   const room = deps.registry.enter(participant, mode);
   const stopObserving = room.observe(observer);

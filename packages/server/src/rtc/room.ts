@@ -15,6 +15,8 @@ export interface RoomContext {
   events: EventBus;
   directory: ParticipantDirectory;
   log: Logger;
+  /** Someone connected here joined, left or changed what they publish (a cascaded channel's other nodes hear of it). */
+  localChange?: (room: Room, left?: Participant) => void;
 }
 
 /** Something inside the server that follows a room's media: cloud recorders. */
@@ -46,6 +48,11 @@ export class Room {
 
   get participants(): Participant[] {
     return [...this.#participants.values()];
+  }
+
+  /** The participants connected to this node: everyone but the users of a cascaded channel relayed from other nodes. */
+  get local(): Participant[] {
+    return this.participants.filter((participant) => participant.relayedFrom === undefined);
   }
 
   /**
@@ -80,6 +87,17 @@ export class Room {
     for (const participant of this.#participants.values()) if (participant !== except) participant.send(message);
   }
 
+  /**
+   * What a local participant did: the directory, the events and the other nodes of a cascaded
+   * channel hear of it. A relayed user's node reports it there, once for the whole cluster.
+   */
+  #changed(participant: Participant, event?: Parameters<EventBus['emit']>[0]): void {
+    if (participant.relayedFrom !== undefined) return;
+    this.#syncDirectory(participant);
+    if (event) this.#context.events.emit(event);
+    this.#context.localChange?.(this);
+  }
+
   #syncDirectory(participant: Participant): void {
     void this.#context.directory
       .put(this.appId, this.channel, participant.asView())
@@ -88,10 +106,9 @@ export class Room {
 
   add(participant: Participant): void {
     this.#participants.set(participant.key, participant);
-    this.#syncDirectory(participant);
     // Recorders are listed by REST but not announced to clients, as Agora's are not.
     if (participant.role !== 'recorder') this.#broadcast({ type: 'user-joined', user: participant.asRemoteUser() }, participant);
-    this.#context.events.emit({
+    this.#changed(participant, {
       type: 'participant.joined',
       appId: this.appId,
       channel: this.channel,
@@ -112,9 +129,11 @@ export class Room {
     this.#participants.delete(participant.key);
     for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant);
     await participant.close(closeCode, closeMessage);
-    await this.#context.directory.remove(this.appId, this.channel, participant.uid).catch(() => {});
+    if (participant.relayedFrom === undefined) await this.#context.directory.remove(this.appId, this.channel, participant.uid).catch(() => {});
     if (participant.role !== 'recorder') this.#broadcast({ type: 'user-left', uid: participant.uid, reason });
     this.#notify((observer) => observer.participantLeft(participant));
+    if (participant.relayedFrom !== undefined) return;
+    this.#context.localChange?.(this, participant);
     this.#context.events.emit({
       type: 'participant.left',
       appId: this.appId,
@@ -133,14 +152,14 @@ export class Room {
   async publish(participant: Participant, track: PublishedTrack): Promise<void> {
     const previous = participant.publishedTrack(track.kind);
     participant.setPublished(track);
-    this.#syncDirectory(participant);
     if (previous) {
+      this.#changed(participant);
       if (previous.track !== track.track) await this.#replaceSource(participant, track);
       return;
     }
     this.#broadcast({ type: 'user-published', uid: participant.uid, kind: track.kind }, participant);
     this.#notify((observer) => observer.trackPublished(participant, track));
-    this.#context.events.emit({
+    this.#changed(participant, {
       type: 'track.published',
       appId: this.appId,
       channel: this.channel,
@@ -167,10 +186,9 @@ export class Room {
   async unpublish(participant: Participant, kind: MediaKind): Promise<void> {
     if (!participant.removePublished(kind)) return;
     for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant, kind);
-    this.#syncDirectory(participant);
     this.#broadcast({ type: 'user-unpublished', uid: participant.uid, kind }, participant);
     this.#notify((observer) => observer.trackUnpublished(participant, kind));
-    this.#context.events.emit({
+    this.#changed(participant, {
       type: 'track.unpublished',
       appId: this.appId,
       channel: this.channel,
@@ -196,16 +214,15 @@ export class Room {
     if (participant.muted[kind] === muted) return;
     participant.muted[kind] = muted;
     if (muted) for (const other of this.#participants.values()) await other.dropSubscriptionsTo(participant, kind);
-    this.#syncDirectory(participant);
+    this.#changed(participant);
     this.#broadcast({ type: 'user-muted', uid: participant.uid, kind, muted }, participant);
   }
 
   /** A live-mode participant switched role: everyone hears of it, webhooks get Agora's 111/112. */
   changeRole(participant: Participant, role: ClientRole): void {
     participant.role = role;
-    this.#syncDirectory(participant);
     this.#broadcast({ type: 'user-role-changed', uid: participant.uid, role }, participant);
-    this.#context.events.emit({
+    this.#changed(participant, {
       type: 'participant.role-changed',
       appId: this.appId,
       channel: this.channel,

@@ -50,6 +50,8 @@ export interface RtcDeps extends JoinPolicyDeps {
   turn?: TurnSettings;
   nodeId: string;
   log: Logger;
+  /** Someone connected here joined, left or changed what they publish (cascading tells the channel's other nodes). */
+  localChange?: (room: Room, left?: Participant) => void;
 }
 
 export class RtcService {
@@ -66,6 +68,11 @@ export class RtcService {
     this.#registry = new RoomRegistry(deps);
     this.#caps = new SessionCaps(deps.sessionCaps);
     this.#watch = createMediaWatch({ counts: this.counts, connectTimeoutMs: deps.network.connectTimeoutMs, roomOf: (p) => this.#registry.find(p), log: deps.log });
+  }
+
+  /** Where participants report media failures; participants made outside this service (relayed users) report there too. */
+  get mediaWatch(): MediaWatch {
+    return this.#watch;
   }
 
   room(appId: string, channel: string): Room | undefined {
@@ -98,14 +105,19 @@ export class RtcService {
       ip: peer.remoteAddress,
       uidTaken: (uid) => existingRoom?.find(uid) !== undefined,
     });
-    // Checked after the token, so the cluster's layout is told only to clients that may join.
-    if (!existingRoom || this.#deps.homes.evacuating) {
-      const home = await this.#deps.homes.homeOf(message.appId, message.channel);
+    const found = existingRoom?.find(grant.uid);
+    // The same uid connected to another node of a cascaded channel is not replaced from here.
+    const previous = found?.relayedFrom === undefined ? found : undefined;
+    const hereAlready = existingRoom ? existingRoom.local.filter((p) => p.role !== 'recorder').length : 0;
+    // Checked after the token, so the cluster's layout is told only to clients that may join. A
+    // channel whose room here is full (its participant cap) grows onto another node.
+    if (!existingRoom || this.#deps.homes.evacuating || (!previous && this.#deps.homes.isFull(hereAlready))) {
+      const home = await this.#deps.homes.homeOf(message.appId, message.channel, hereAlready);
       if (!home.local) throw new ChannelElsewhere(home.nodeId, home.url);
     }
+    if (found && found !== previous) await existingRoom!.remove(found, LeaveReason.replaced);
     const mode = existingRoom?.mode ?? message.mode ?? 'rtc';
     const role = mode === 'rtc' ? 'host' : (message.role ?? 'audience');
-    const previous = existingRoom?.find(grant.uid);
     const ip = normalizeIp(peer.remoteAddress);
     // A tokenless session (testing mode) has no token to count under: its address stands in, so
     // the per-token cap still bounds how many one client holds.
@@ -185,6 +197,8 @@ export class RtcService {
     const room = this.#registry.find(participant);
     if (!room) return;
     await room.remove(participant, reason, closeCode, message, options.at);
+    // Users relayed from other nodes are there for this node's participants only.
+    if (room.local.length === 0) for (const relayed of room.participants) await room.remove(relayed, LeaveReason.normal);
     this.#registry.dropIfEmpty(room, participant.uid);
   }
 
@@ -318,7 +332,7 @@ export class RtcService {
     let participants = 0;
     const rooms = this.#registry.rooms;
     for (const room of rooms) {
-      for (const participant of room.participants) {
+      for (const participant of room.local) {
         participants += 1;
         for (const kind of participant.publishedKinds) published[kind] += 1;
         for (const kind of participant.subscribedKinds()) forwarded[kind] += 1;
@@ -340,7 +354,8 @@ export class RtcService {
   /** Disconnects a user (told why) for `reason`; false when they are not in the channel here. */
   async kick(appId: string, channel: string, uid: number | string, message = 'Removed from the channel by the server'): Promise<boolean> {
     const participant = this.room(appId, channel)?.find(uid);
-    if (!participant) return false;
+    // A user relayed from another node of a cascaded channel is kicked there.
+    if (!participant || participant.relayedFrom !== undefined) return false;
     await this.#end(participant, LeaveReason.permission, message, CloseCode.kicked);
     return true;
   }
@@ -353,7 +368,7 @@ export class RtcService {
     const ipOf = (p: Participant) => normalizeIp(p.peer?.remoteAddress ?? '');
     return this.#registry.rooms
       .filter((room) => room.appId === appId && (scope.channel === undefined || room.channel === scope.channel))
-      .flatMap((room) => room.participants)
+      .flatMap((room) => room.local)
       .filter((p) => p.role !== 'recorder')
       .filter((p) => scope.uid === undefined || p.key === String(scope.uid))
       .filter((p) => scope.ip === undefined || ipOf(p) === normalizeIp(scope.ip));
@@ -384,7 +399,7 @@ export class RtcService {
   async closeChannel(appId: string, channel: string): Promise<number> {
     const room = this.room(appId, channel);
     if (!room) return 0;
-    const participants = room.participants;
+    const participants = room.local;
     for (const participant of participants) await this.#end(participant, LeaveReason.permission, 'The channel was deleted', CloseCode.kicked);
     return participants.length;
   }
@@ -399,7 +414,7 @@ export class RtcService {
     let moved = 0;
     for (const room of this.#registry.rooms) {
       await this.#deps.homes.release(room.appId, room.channel).catch((error: unknown) => this.#deps.log.error({ err: error, channel: room.channel }, 'could not hand a channel back'));
-      for (const participant of room.participants) {
+      for (const participant of room.local) {
         if (participant.role === 'recorder') continue;
         await this.#end(participant, LeaveReason.serverInternal, 'This node is leaving the cluster: join again through another node', CloseCode.shuttingDown, { notify: false });
         moved += 1;
@@ -411,7 +426,7 @@ export class RtcService {
   /** Server shutdown: everyone leaves with reason 4 and is told the server is going away. */
   async shutdown(): Promise<void> {
     for (const room of this.#registry.rooms) {
-      for (const participant of room.participants) {
+      for (const participant of room.local) {
         await this.#end(participant, LeaveReason.serverInternal, 'The server is shutting down', CloseCode.shuttingDown);
       }
     }

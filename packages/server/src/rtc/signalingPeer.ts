@@ -19,6 +19,9 @@ export interface SignalingPeer {
 /** WebSocket close codes Parley uses, as the protocol publishes them. */
 export const CloseCode = SIGNALING_CLOSE_CODES;
 
+/** A participant with no client of its own (a recorder, a user relayed from another node): nothing to send to, nothing to close. */
+export const DETACHED_PEER: SignalingPeer = { send: () => {}, close: () => {}, ping: () => {}, terminate: () => {}, remoteAddress: '' };
+
 export function wrapSocket(socket: WebSocket, remoteAddress: string): SignalingPeer {
   return {
     remoteAddress,

@@ -274,7 +274,7 @@ export class SubscribeConnection {
  * forwarder's sendRtp, not replaceTrack, so werift cannot learn the codec from a track: without
  * this it would negotiate its first codec (VP8) and label H.264 or VP9 packets as VP8.
  */
-function offerCodecOf(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver, track: MediaStreamTrack): void {
+export function offerCodecOf(pc: RTCPeerConnection, transceiver: RTCRtpTransceiver, track: MediaStreamTrack): void {
   const source = track.codec;
   if (!source) return;
   const matching = (pc.config.codecs.video ?? []).filter((codec) => isCodecCompatible(source, codec));

@@ -1,0 +1,63 @@
+/**
+ * One track of a user connected to another node of a cascaded channel, received here: the answer
+ * to that node's offer (see RelaySender). Its track is the relayed user's published track on this
+ * node, so subscribers here are fed from it like from any publisher, and their keyframe requests
+ * travel back over this connection. Lost packets are asked for again as on a publish connection.
+ * It binds a port of its own (see relayNetwork); the sending node answers on its media port.
+ */
+import type { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import type { MediaKind } from '@parley/protocol';
+import { generateNacks } from '../nackGenerator.ts';
+import type { PublishedTrack } from '../participant.ts';
+import { completeLocalDescription, createPeer, hasCandidates, relayNetwork, type MediaNetwork } from '../peerFactory.ts';
+
+const FIRST_TRACK_TIMEOUT_MS = 5_000;
+
+export class RelayReceiver {
+  readonly kind: MediaKind;
+  /** Set once the sending node made its offer. */
+  relayId: string | undefined;
+  #pc: RTCPeerConnection;
+  #closed = false;
+
+  /** `lost` is called once if the connection fails after connecting. */
+  constructor(network: MediaNetwork, kind: MediaKind, lost: () => void) {
+    this.kind = kind;
+    this.#pc = createPeer(relayNetwork(network), 'publish');
+    this.#pc.connectionStateChange.subscribe((state) => {
+      if ((state === 'failed' || state === 'closed') && !this.#closed) lost();
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Answers the sending node's offer; resolves with the answer and, once negotiated, the track. */
+  async answer(offer: string): Promise<{ sdp: string; track: Promise<PublishedTrack | undefined> }> {
+    await this.#pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await this.#pc.setLocalDescription(await this.#pc.createAnswer());
+    const sdp = await completeLocalDescription(this.#pc);
+    if (!hasCandidates(sdp)) throw new Error('no UDP port is free for a relay connection');
+    const transceiver = this.#pc.getTransceivers().find((t) => t.kind === this.kind);
+    if (!transceiver) throw new Error(`the relay offer carries no ${this.kind}`);
+    if (this.kind === 'video') generateNacks(transceiver.receiver, (ssrc) => void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {}));
+    const existing = transceiver.receiver.tracks[0];
+    const track = existing
+      ? Promise.resolve(existing)
+      : new Promise<MediaStreamTrack | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), FIRST_TRACK_TIMEOUT_MS);
+        transceiver.onTrack.subscribe((found) => {
+          clearTimeout(timer);
+          resolve(found);
+        });
+      });
+    return { sdp, track: track.then((found) => (found ? { kind: this.kind, track: found, transceiver } : undefined)) };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    void this.#pc.close().catch(() => {});
+  }
+}
