@@ -1,16 +1,18 @@
 /**
- * Three `parley serve` processes; two Chromium tabs, each given all three nodes (setServer with a
+ * Four `parley serve` processes; two Chromium tabs, each given all the nodes (setServer with a
  * list), join one channel through different nodes and see each other. The node hosting the call
  * is killed with SIGKILL: both tabs go RECONNECTING → CONNECTED (never DISCONNECTED, nobody leaves)
  * and the same video elements the app played show the other's video again within 10 s, counted
- * from the kill to the first frame of new media each element presents. Then the node hosting a
- * second call is stopped with SIGTERM: it drains and sends the clients away, and they move the same way.
+ * from the kill to the first frame of new media each element presents. The node hosting a second
+ * call freezes (SIGSTOP: like a machine that died, it sends no TCP reset, and its sockets stay
+ * open and silent): the same within 10 s. Then the node hosting a third call is stopped with
+ * SIGTERM: it drains and sends the clients away, and they move the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { callTabs, until } from '../browser/support/callTabs.ts';
 import { launchChromium, type TestBrowser } from '../sdk/support/browser.ts';
-import { participantsCarried, startCluster, type TestCluster } from '../support/cluster.ts';
+import { participantsCarried, startCluster, type ClusterNode, type TestCluster } from '../support/cluster.ts';
 import { basic, call } from '../support/server.ts';
 import { recovery, shownTrack, watch } from './support/failoverWatch.ts';
 
@@ -23,7 +25,7 @@ describe('a cluster losing the node that hosts a call', () => {
 
   beforeAll(async () => {
     // Draining nodes send their clients away at once.
-    [cluster, browser] = await Promise.all([startCluster(3, { PARLEY_DRAIN_SECONDS: '0' }), launchChromium()]);
+    [cluster, browser] = await Promise.all([startCluster(4, { PARLEY_DRAIN_SECONDS: '0' }), launchChromium()]);
   }, 120_000);
 
   afterAll(async () => {
@@ -40,10 +42,13 @@ describe('a cluster losing the node that hosts a call', () => {
    * another node as the app expects, prints the times, and checks that once the lost node's
    * sessions are closed, REST through a surviving node lists both.
    */
-  async function loseTheHost(channel: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+  /** Nodes lost by an earlier test (a frozen one has not exited). */
+  const lost = new Set<ClusterNode>();
+
+  async function loseTheHost(channel: string, signal: 'SIGKILL' | 'SIGSTOP' | 'SIGTERM'): Promise<void> {
     const urls = cluster.nodes.map((node) => node.url);
     // Pages are loaded from running nodes; their setServer lists name every node, a dead one too.
-    const running = cluster.nodes.filter((node) => node.child.exitCode === null && node.child.signalCode === null);
+    const running = cluster.nodes.filter((node) => !lost.has(node) && node.child.exitCode === null && node.child.signalCode === null);
     const tabs = running.map((node) => callTabs(browser, node.url, cluster.project.appId, token));
     const pages = await Promise.all(['ada', 'bob'].map((uid, i) => tabs[i % tabs.length]!.joinTab(channel, uid, { servers: [...urls.slice(i), ...urls.slice(0, i)] })));
     try {
@@ -58,8 +63,11 @@ describe('a cluster losing the node that hosts a call', () => {
       const before = await Promise.all(pages.map((page) => shownTrack(page)));
       expect(before.every((track) => track !== 0)).toBe(true);
       const signalledAt = Date.now();
-      // Not waited for: a draining node may take a while to exit after sending its clients away; afterAll kills it.
-      void host!.stop(signal);
+      // Not waited for: a draining node may take a while to exit after sending its clients away, and
+      // a frozen one never does; afterAll kills them.
+      lost.add(host!);
+      if (signal === 'SIGSTOP') host!.child.kill('SIGSTOP');
+      else void host!.stop(signal);
       const recovered = await Promise.all(pages.map((page, i) => until(() => recovery(page, before[i]!, signalledAt), (r) => r.firstFrameAt !== undefined, FAILOVER_BUDGET_MS + 5_000)));
       for (const [i, r] of recovered.entries()) {
         const name = ['ada', 'bob'][i];
@@ -94,8 +102,12 @@ describe('a cluster losing the node that hosts a call', () => {
     await loseTheHost('killed', 'SIGKILL');
   }, 60_000);
 
+  it('moves them within 10 s when their node freezes without a TCP reset (SIGSTOP), as when a machine dies', async () => {
+    await loseTheHost('frozen', 'SIGSTOP');
+  }, 60_000);
+
   it('moves them at once when their node drains (SIGTERM), as the node sends them away', async () => {
-    // One node is dead since the test above: two are left, so the call moves to the last one.
+    // Two nodes are lost since the tests above: two are left, so the call moves to the last one.
     await loseTheHost('drained', 'SIGTERM');
   }, 60_000);
 });

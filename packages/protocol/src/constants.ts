@@ -10,7 +10,7 @@ export const RESUME_WINDOW_MS = 20_000;
  * Clients send `ping` at this interval (the SDK gives up on a server silent for three). The server
  * judges a client by its own WebSocket-level pings instead (SIGNALING_LIMITS.livenessTimeoutMs).
  */
-export const KEEPALIVE_INTERVAL_MS = 5_000;
+export const KEEPALIVE_INTERVAL_MS = 2_000;
 /**
  * Bounds of SDP in signaling, in characters. A browser's offer for audio plus video is about 6 KB;
  * werift's parsing cost grows with media sections, so the server also caps those (see rtc/offerCheck).

@@ -307,7 +307,8 @@ export class SessionEngine {
     }
     this.#evacuationLeaves.flush();
     this.#setState('RECONNECTING');
-    void this.#resume(this.#epoch);
+    // A socket that went silent was lost when the server was last heard, not when we noticed.
+    void this.#resume(this.#epoch, end.silent ? end.lastHeardAt : Date.now());
   }
 
   /** The node sent this client away: to another node at once, as the others it sent away go too. */
@@ -323,10 +324,9 @@ export class SessionEngine {
    * running meanwhile. In a cluster, the session moves to another node instead once its own has
    * been out of reach for FAILOVER_AFTER_MS, or has forgotten the session (restarted).
    */
-  async #resume(epoch: number): Promise<void> {
+  async #resume(epoch: number, lostAt: number): Promise<void> {
     const session = this.#session;
     if (!session) return;
-    const lostAt = Date.now();
     const deadline = lostAt + RESUME_WINDOW_MS;
     const canMove = this.#canMove();
     const moveAt = lostAt + FAILOVER_AFTER_MS;

@@ -11,12 +11,15 @@ import { RequestTracker } from './requestTracker.ts';
 import { ServerClock } from './serverClock.ts';
 
 const OPEN_TIMEOUT_MS = 10_000;
+const SILENCE_CHECKS_PER_INTERVAL = 4;
 
 export interface SocketEnd {
   code: number;
   reason: string;
   /** True when the SDK gave up on a socket that had gone silent. */
   silent: boolean;
+  /** When the server was last heard on this socket: for a silent end, when it was in fact lost. */
+  lastHeardAt: number;
 }
 
 export interface SignalingSocketOptions {
@@ -72,16 +75,19 @@ export class SignalingSocket {
     this.#tracker = new RequestTracker(options.requestTimeoutMs);
     ws.onmessage = (event) => this.#receive(event.data);
     ws.onerror = null;
-    ws.onclose = (event) => this.#end({ code: event.code, reason: event.reason, silent: false });
+    ws.onclose = (event) => this.#end({ code: event.code, reason: event.reason, silent: false, lastHeardAt: this.#lastHeard });
     this.clock = options.clock ?? new ServerClock();
     const interval = options.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS;
     // A first ping at once, so the server's clock is known within a round trip of connecting.
     this.#ping();
-    // The server drops a socket silent for three intervals; we give up on the server likewise.
+    // The server drops a socket silent for three intervals; we give up on the server likewise,
+    // checking a few times an interval: a dead machine sends no reset, and every second of
+    // noticing it later is a second more without media.
+    let checks = 0;
     this.#keepalive = setInterval(() => {
-      if (Date.now() - this.#lastHeard > 3 * interval) this.#end({ code: 4000, reason: 'server silent', silent: true });
-      else this.#ping();
-    }, interval);
+      if (Date.now() - this.#lastHeard > 3 * interval) this.#end({ code: 4000, reason: 'server silent', silent: true, lastHeardAt: this.#lastHeard });
+      else if (++checks % SILENCE_CHECKS_PER_INTERVAL === 0) this.#ping();
+    }, interval / SILENCE_CHECKS_PER_INTERVAL);
   }
 
   #ping(): void {
