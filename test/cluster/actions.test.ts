@@ -159,11 +159,18 @@ describe('actions through any node of a cluster', () => {
       );
       expect(fileList.map((f) => `${f.uid}/${f.trackType}`).sort()).toEqual(['7/audio', '7/video']);
       for (const file of fileList) {
-        // The local folder storage is the recording node's disk: its files are served there.
+        // The local folder storage is the recording node's disk: another node fetches the file from there.
         const response = await fetch(`${host}${file.downloadUrl}`, { headers: { authorization: auth } });
         expect(response.status, file.fileName).toBe(200);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const elsewhere = await fetch(`${stopVia!.url}${file.downloadUrl}`, { headers: { authorization: auth } });
+        expect(elsewhere.status, `${file.fileName} through another node`).toBe(200);
+        expect(elsewhere.headers.get('content-type')).toBe(response.headers.get('content-type'));
+        expect(Buffer.from(await elsewhere.arrayBuffer()).equals(bytes), 'the same bytes through another node').toBe(true);
+        // Credentials are checked before anything is passed on.
+        expect((await fetch(`${stopVia!.url}${file.downloadUrl}`)).status).toBe(401);
         const local = path.join(scratch, path.basename(file.fileName));
-        fs.writeFileSync(local, Buffer.from(await response.arrayBuffer()));
+        fs.writeFileSync(local, bytes);
         const probe = await ffprobe(local);
         if (file.trackType === 'video') expect(probe.video, file.fileName).toEqual({ codec: 'h264', width: 320, height: 240 });
         else expect(probe.audio, file.fileName).toMatchObject({ codec: 'aac' });

@@ -120,7 +120,7 @@ export async function buildApp({ config, services, logger, tls }: AppOptions): P
       ...webhookHandlers(services.webhooks),
       ...recordingHandlers(services.recordings),
     });
-    registerFileOperations(v1, recordingFileHandlers(services.recordings));
+    registerFileOperations(v1, recordingFileHandlers(services.recordings, config.node.id));
   });
   await registerConsole(app, services, guardDeps);
   await registerAgoraChannelManagement(app, services, guardDeps);

@@ -7,7 +7,8 @@ import { recordingStatusName, type Recording, type RecordingFile, type StoppedRe
 import type { ProjectAccess } from '../http/guard/caller.ts';
 import type { FileOperationHandlers, OperationHandlers } from '../http/operations.ts';
 import { DomainError } from '../domainError.ts';
-import type { RecordingService, RecordingState } from './service.ts';
+import { relayFile } from './fileRelay.ts';
+import { FileOnAnotherNode, type RecordingService, type RecordingState } from './service.ts';
 import { storageFromParley } from './storage.ts';
 
 type RecordingHandlers = Pick<OperationHandlers, 'startRecording' | 'getRecording' | 'stopRecording' | 'listRecordings' | 'listProjectRecordings'>;
@@ -76,10 +77,16 @@ export function recordingHandlers(recordings: RecordingService): RecordingHandle
 }
 
 /** `GET /v1/projects/:projectId/recordings/:sid/files/<fileName>`: a recorded file's bytes. */
-export function recordingFileHandlers(recordings: RecordingService): FileOperationHandlers {
+export function recordingFileHandlers(recordings: RecordingService, nodeId: string): FileOperationHandlers {
   return {
     downloadRecordingFile: async ({ access, params }, reply) => {
-      const file = await recordings.openFile(access.project.appId, params.sid, params['*']);
+      let file;
+      try {
+        file = await recordings.openFile(access.project.appId, params.sid, params['*']);
+      } catch (error) {
+        if (error instanceof FileOnAnotherNode) return relayFile(reply, error.url, error.nodeId, nodeId);
+        throw error;
+      }
       if (!file) throw new DomainError('not_found', `Recording ${params.sid} has no file "${params['*']}"`, 'fileName');
       reply.header('Content-Type', file.contentType ?? 'application/octet-stream');
       if (file.size > 0) reply.header('Content-Length', file.size);

@@ -83,6 +83,18 @@ export interface SubscriptionLists {
   unsubscribeVideoUids?: string[];
 }
 
+/** A recorded file on another node's disk (local folder storage): the request goes there. */
+export class FileOnAnotherNode extends Error {
+  readonly nodeId: string;
+  readonly url: string;
+
+  constructor(nodeId: string, url: string) {
+    super(`The file is on node ${nodeId}`);
+    this.nodeId = nodeId;
+    this.url = url;
+  }
+}
+
 export class RecordingService {
   #deps: RecordingServiceDeps;
   /** The recording commands as they run on this node, whichever node was asked (see ChannelActions). */
@@ -261,6 +273,12 @@ export class RecordingService {
     const row = await store.findRecording(this.#deps.db, appId, sid);
     if (!row) throw new DomainError('not_found', `No recording ${sid} in this project`, 'sid');
     const spec = openStorage(row.storage, this.#deps.cipher);
+    // The local folder storage is the disk of the node that recorded: the file is served there.
+    if (!spec.s3 && this.#deps.config.storage.kind === 'local' && row.node_id !== this.#deps.config.nodeId) {
+      const node = (await this.#deps.homes.nodes()).find((record) => record.id === row.node_id);
+      if (!node) throw new DomainError('unavailable', `Recording ${sid} is kept on the disk of node ${row.node_id}, which is not running: its files can be downloaded once it is back`);
+      throw new FileOnAnotherNode(node.id, node.url);
+    }
     const name = fileName.split('/').at(-1) ?? '';
     try {
       checkKey(fileName);
