@@ -3,12 +3,13 @@
  * node: five browsers joining through whichever node end up 2 + 2 + 1 on the three nodes, and
  * each of them decodes the other four's video and audio, relayed between nodes. REST through any
  * node lists all five once; a kick through one node reaches a user connected to another, and the
- * others see that user leave.
+ * others see that user leave. A recording of the channel has a file of each of the five.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until, type CallTabs } from '../browser/support/callTabs.ts';
 import { participantsCarried, type TestCluster } from '../support/cluster.ts';
+import { ffprobe } from '../support/media.ts';
 import { call } from '../support/server.ts';
 import { startBrowserCluster, type BrowserCluster } from './support/browserCluster.ts';
 
@@ -53,6 +54,20 @@ describe('a channel cascaded over three nodes, two participants per node', () =>
       }
     }
     for (let i = 0; i < 3; i++) expect(await participantsVia(i, 'wide')).toEqual([...USERS].sort());
+
+    // A recording runs on the channel's node and records everyone, the users relayed there too.
+    const base = `/v1/projects/${cluster.project.appId}/channels/wide/recordings`;
+    const started = await call(cluster.nodes[1]!.url, 'POST', base, { auth: setup.auth, body: { uid: '900', mode: 'individual', streamTypes: 0, avFileType: ['hls'] } });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const stopped = await call(cluster.nodes[2]!.url, 'POST', `${base}/${started.body.data.sid}/stop`, { auth: setup.auth, body: {} });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    const recording = await call(cluster.nodes[0]!.url, 'GET', `${base}/${started.body.data.sid}`, { auth: setup.auth });
+    console.log(JSON.stringify(stopped.body), JSON.stringify(recording.body));
+    const files = (recording.body.data.fileList as Array<{ uid: string; trackType: string; fileName: string; downloadUrl: string }>).filter((file) => file.fileName.endsWith('.m3u8'));
+    expect(files.map((file) => `${file.uid}/${file.trackType}`).sort()).toEqual(USERS.map((uid) => `${uid}/audio`));
+    const probe = await ffprobe(`${cluster.nodes[0]!.url}${files.find((file) => file.uid === 'eve')!.downloadUrl}`, `Authorization: ${setup.auth}\r\n`);
+    expect(probe.audio, 'eve, relayed to the recording node, is in her file').toMatchObject({ codec: 'aac' });
 
     // eve joined last: she is alone on the third node. Kicked through another node.
     const eveNode = (await Promise.all(cluster.nodes.map((node) => participantsCarried(node)))).indexOf(1);

@@ -15,7 +15,7 @@ import { DomainError } from '../domainError.ts';
 import { EventBus } from '../events/bus.ts';
 import { MemoryParticipantDirectory } from '../live/memoryParticipantDirectory.ts';
 import { TokenService } from '../tokens/service.ts';
-import { RtcService } from './service.ts';
+import { RtcService, type RtcDeps } from './service.ts';
 import type { SignalingPeer } from './signalingPeer.ts';
 import { quietLogger } from '../log/logger.ts';
 
@@ -62,6 +62,8 @@ export class FakePeer implements SignalingPeer {
 
 export interface RtcHarness {
   rtc: RtcService;
+  /** The bus the service emits on (what `events` records). */
+  bus: EventBus;
   events: DomainEvent[];
   directory: MemoryParticipantDirectory;
   /** Privileges denied by ban rules, for every join and renewal from now on. */
@@ -73,7 +75,7 @@ export interface RtcHarness {
   settle(): Promise<void>;
 }
 
-export function rtcHarness(options: { perIp?: number; perToken?: number } = {}): RtcHarness {
+export function rtcHarness(options: { perIp?: number; perToken?: number; localChange?: RtcDeps['localChange'] } = {}): RtcHarness {
   const events: DomainEvent[] = [];
   const log = quietLogger;
   const bus = new EventBus(log);
@@ -110,9 +112,11 @@ export function rtcHarness(options: { perIp?: number; perToken?: number } = {}):
     sessionCaps: { perIp: options.perIp ?? 100, perToken: options.perToken ?? 10 },
     nodeId: 'test',
     log,
+    ...(options.localChange ? { localChange: options.localChange } : {}),
   });
   return {
     rtc,
+    bus,
     events,
     directory,
     denied,

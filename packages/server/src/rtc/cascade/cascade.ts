@@ -293,7 +293,9 @@ export class Cascade {
       if (listed.has(key)) continue;
       known.delete(key);
       for (const relay of relayed.relays.values()) this.#closeReceiver(from, relay);
-      const reason = snapshot.departed.find((entry) => String(entry.uid) === key)?.reason ?? LeaveReason.normal;
+      // A node that stopped carrying the channel without saying why (it died, or lost Redis): their connection is gone.
+      const unexplained = snapshot.version === GONE_VERSION ? LeaveReason.connectionTimeout : LeaveReason.normal;
+      const reason = snapshot.departed.find((entry) => String(entry.uid) === key)?.reason ?? unexplained;
       await room.remove(relayed.participant, reason);
     }
     if (known.size === 0 && listed.size === 0) state.remote.delete(from);
