@@ -20,8 +20,9 @@ afterEach(() => {
 const user = (uid: string): RemoteUser => ({ uid, role: 'host', published: [], muted: { audio: false, video: false } });
 
 function cascadeHarness() {
-  let cascade: Cascade | undefined;
-  const h = rtcHarness({ localChange: (room, left) => cascade?.localChange(room, left) });
+  // The service reports local changes to the cascade, which is made after it.
+  const late: { cascade?: Cascade } = {};
+  const h = rtcHarness({ localChange: (room, left) => late.cascade?.localChange(room, left) });
   const sites = new MemoryChannelSites();
   const offers: string[] = [];
   const peers: CascadePeers = {
@@ -33,7 +34,7 @@ function cascadeHarness() {
     answer: async () => false,
     close: async () => {},
   };
-  cascade = new Cascade({
+  const cascade = new Cascade({
     nodeId: 'test',
     sites,
     peers,
@@ -43,6 +44,7 @@ function cascadeHarness() {
     events: h.bus,
     log: quietLogger,
   });
+  late.cascade = cascade;
   opened.push(cascade);
   const join = async (uid: string) => {
     const peer = new FakePeer();
