@@ -32,7 +32,7 @@ describe('a channel cascaded over three nodes, two participants per node', () =>
   /** What the page and the nodes saw, printed when a check is about to fail. */
   async function explain(page: Page): Promise<void> {
     console.log(await page.evaluate(() => (window as unknown as { log: string[] }).log));
-    for (const node of cluster.nodes) console.log(node.id, node.logLines.filter((line) => /"level":(40|50)|relay/.test(line)).slice(-30).join('\n'));
+    for (const node of cluster.nodes) console.log(node.id, node.logLines.filter((line) => /"level":(40|50)|relay of a track/.test(line)).slice(-30).join('\n'));
   }
 
   const participantsVia = (nodeIndex: number, channel: string) => setup.participantsVia(nodeIndex, channel);

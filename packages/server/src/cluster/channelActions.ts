@@ -68,7 +68,10 @@ const COMMANDS = {
   cascadeSync: async (e: Engines, appId: string, channel: string, snapshot: SiteSnapshot) => (await e.cascade?.receiveSync(appId, channel, snapshot)) ?? null,
   cascadeOffer: async (e: Engines, appId: string, channel: string, uid: Uid, kind: MediaKind, to: string) => (await e.cascade?.offerRelay(appId, channel, uid, kind, to)) ?? null,
   cascadeAnswer: async (e: Engines, relayId: string, sdp: string) => (await e.cascade?.acceptRelayAnswer(relayId, sdp)) ?? false,
-  cascadeClose: async (e: Engines, relayId: string) => e.cascade?.closeRelay(relayId) ?? null,
+  cascadeClose: async (e: Engines, relayId: string) => {
+    e.cascade?.closeRelay(relayId);
+    return null;
+  },
   /** Every channel of the project hosted here closes (the project was disabled or deleted). */
   closeProjectChannels: async (e: Engines, appId: string) => {
     const channels = new Set(e.rtc.participantsMatching(appId, {}).map((p) => p.channel));

@@ -153,9 +153,9 @@ export class Cascade {
     const relayId = randomBytes(9).toString('base64url');
     const sender = new RelaySender(this.#deps.network, publisher, published, to);
     this.#senders.set(relayId, sender);
-    const sdp = await sender.offer(published, this.#deps.network.connectTimeoutMs, () => this.closeRelay(relayId));
+    const sdp = await sender.offer(published, this.#deps.network.connectTimeoutMs, () => this.closeRelay(relayId, 'it did not connect in time'));
     if (!sdp) {
-      this.closeRelay(relayId);
+      this.closeRelay(relayId, 'no UDP port was free');
       return null;
     }
     return { relayId, sdp };
@@ -168,14 +168,18 @@ export class Cascade {
     return true;
   }
 
-  closeRelay(relayId: string): void {
-    this.#senders.get(relayId)?.close();
+  /** Closes a relay this node sends; `why` is logged (none: the receiving node asked). */
+  closeRelay(relayId: string, why?: string): void {
+    const sender = this.#senders.get(relayId);
+    if (!sender) return;
+    if (why) this.#deps.log.info({ channel: sender.publisher.channel, uid: sender.publisher.uid, kind: sender.kind, nodeId: sender.target, why }, 'relay of a track to another node closed');
+    sender.close();
     this.#senders.delete(relayId);
   }
 
   close(): void {
     clearInterval(this.#tick);
-    for (const relayId of [...this.#senders.keys()]) this.closeRelay(relayId);
+    for (const relayId of [...this.#senders.keys()]) this.closeRelay(relayId, 'the server is stopping');
     for (const state of this.#states.values()) this.#forget(state);
   }
 
@@ -200,7 +204,7 @@ export class Cascade {
     if (!state) return;
     this.#states.delete(channelKey(appId, channel));
     this.#forget(state);
-    for (const [relayId, sender] of this.#senders) if (sender.publisher.appId === appId && sender.publisher.channel === channel) this.closeRelay(relayId);
+    for (const [relayId, sender] of this.#senders) if (sender.publisher.appId === appId && sender.publisher.channel === channel) this.closeRelay(relayId, 'the channel closed here');
     await this.#deps.sites.set(appId, channel, this.#deps.nodeId, 0).catch((error: unknown) => this.#deps.log.warn({ err: error, channel }, 'could not leave a cascaded channel'));
     // The others drop this node's users now rather than at their next sync.
     const others = await this.#otherSites(state);
@@ -223,8 +227,8 @@ export class Cascade {
     return {
       trackPublished: (publisher, track) => each(publisher, track.kind, (_, sender) => void sender.switchTo(track).catch(() => {})),
       // A kind published anew is reported unpublished while the new track is already in place.
-      trackUnpublished: (publisher, kind) => !publisher.publishedTrack(kind) && each(publisher, kind, (relayId) => this.closeRelay(relayId)),
-      participantLeft: (participant) => each(participant, undefined, (relayId) => this.closeRelay(relayId)),
+      trackUnpublished: (publisher, kind) => !publisher.publishedTrack(kind) && each(publisher, kind, (relayId) => this.closeRelay(relayId, 'the track was unpublished')),
+      participantLeft: (participant) => each(participant, undefined, (relayId) => this.closeRelay(relayId, 'its user left')),
     };
   }
 
@@ -245,7 +249,7 @@ export class Cascade {
     const others = await this.#otherSites(state);
     for (const nodeId of state.remote.keys()) if (!others.includes(nodeId)) await this.#apply(state, room, gone(nodeId));
     for (const [relayId, sender] of this.#senders) {
-      if (sender.publisher.appId === state.appId && sender.publisher.channel === state.channel && !others.includes(sender.target)) this.closeRelay(relayId);
+      if (sender.publisher.appId === state.appId && sender.publisher.channel === state.channel && !others.includes(sender.target)) this.closeRelay(relayId, 'that node no longer carries the channel');
     }
     const mine = this.#snapshot(state, room);
     await Promise.all(
@@ -351,10 +355,10 @@ export class Cascade {
 
   #openRelay(state: SiteState, room: Room, from: string, relayed: RelayedUser, kind: MediaKind): void {
     const current = () => !receiver.closed && relayed.relays.get(kind) === receiver && room.find(relayed.participant.uid) === relayed.participant;
-    const receiver: RelayReceiver = new RelayReceiver(this.#deps.network, kind, () => {
+    const receiver: RelayReceiver = new RelayReceiver(this.#deps.network, kind, (connection) => {
       // The connection failed: the track goes; the next sync opens a new one if it is still published.
       if (!current()) return;
-      this.#deps.log.warn({ channel: state.channel, uid: relayed.participant.uid, kind, nodeId: from }, 'relay connection from another node lost; opening a new one');
+      this.#deps.log.warn({ channel: state.channel, uid: relayed.participant.uid, kind, nodeId: from, state: connection }, 'relay connection from another node lost; opening a new one');
       relayed.relays.delete(kind);
       this.#closeReceiver(from, receiver);
       void room.unpublish(relayed.participant, kind);

@@ -20,12 +20,12 @@ export class RelayReceiver {
   #pc: RTCPeerConnection;
   #closed = false;
 
-  /** `lost` is called once if the connection fails after connecting. */
-  constructor(network: MediaNetwork, kind: MediaKind, lost: () => void) {
+  /** `lost` is called when the connection fails or the sending node closes it. */
+  constructor(network: MediaNetwork, kind: MediaKind, lost: (state: 'failed' | 'closed') => void) {
     this.kind = kind;
     this.#pc = createPeer(relayNetwork(network), 'publish');
     this.#pc.connectionStateChange.subscribe((state) => {
-      if ((state === 'failed' || state === 'closed') && !this.#closed) lost();
+      if ((state === 'failed' || state === 'closed') && !this.#closed) lost(state);
     });
   }
 
