@@ -181,6 +181,11 @@ interface RunSummary {
   autocannonLatencyMs: Percentiles;
   /** CPU time over wall time: near 1 means that process was the bottleneck (one core each). */
   cpu: { server: number; loadGenerator: number };
+  /**
+   * Server CPU time per answered request: what the request path costs, which other load on a
+   * shared machine changes far less than req/s (that load takes cores away, not cycles per request).
+   */
+  serverCpuMicrosPerRequest: number;
   statusCodes: Record<string, number>;
   errors: number;
   timeouts: number;
@@ -260,6 +265,7 @@ async function measure(title: string, server: ChildServer, requests: autocannon.
       max: result.latency.max,
     },
     cpu: { server: share(serverCpu), loadGenerator: share(ownCpu.user + ownCpu.system) },
+    serverCpuMicrosPerRequest: Math.round(serverCpu / Math.max(1, result.requests.total)),
     statusCodes,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -374,8 +380,8 @@ function printStore(result: StoreResult): void {
     [`Parley at half load`, result.halfLoad],
   ];
   const rows: string[][] = [
-    ['', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'autocannon CPU'],
-    ...runs.map(([name, run]) => [name, formatNumber(run.reqPerSec), ms(run.latencyMs.p50), ms(run.latencyMs.p99), cpu(run.cpu.server), cpu(run.cpu.loadGenerator)]),
+    ['', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'CPU µs/req', 'autocannon CPU'],
+    ...runs.map(([name, run]) => [name, formatNumber(run.reqPerSec), ms(run.latencyMs.p50), ms(run.latencyMs.p99), cpu(run.cpu.server), formatNumber(run.serverCpuMicrosPerRequest), cpu(run.cpu.loadGenerator)]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
   process.stdout.write(`\n${STORE_NAMES[result.store]}\n`);
@@ -397,11 +403,11 @@ function storeMarkdown(result: StoreResult): string {
   const { bare, parley, halfLoad } = result;
   return `## ${STORE_NAMES[result.store]}
 
-| | req/s | p50 ms | p99 ms | server CPU | autocannon CPU |
-|---|---:|---:|---:|---:|---:|
-| bare Fastify hello-world, \`GET /\` | ${formatNumber(bare.reqPerSec)} | ${ms(bare.latencyMs.p50)} | ${ms(bare.latencyMs.p99)} | ${cpu(bare.cpu.server)} | ${cpu(bare.cpu.loadGenerator)} |
-| Parley \`GET /v1/projects/{projectId}/channels/{channel}\`, Basic auth | ${formatNumber(parley.reqPerSec)} | ${ms(parley.latencyMs.p50)} | ${ms(parley.latencyMs.p99)} | ${cpu(parley.cpu.server)} | ${cpu(parley.cpu.loadGenerator)} |
-| Parley, same request at half load (${formatNumber(result.halfRate)} req/s fixed) | ${formatNumber(halfLoad.reqPerSec)} | ${ms(halfLoad.latencyMs.p50)} | ${ms(halfLoad.latencyMs.p99)} | ${cpu(halfLoad.cpu.server)} | ${cpu(halfLoad.cpu.loadGenerator)} |
+| | req/s | p50 ms | p99 ms | server CPU | server CPU µs/req | autocannon CPU |
+|---|---:|---:|---:|---:|---:|---:|
+| bare Fastify hello-world, \`GET /\` | ${formatNumber(bare.reqPerSec)} | ${ms(bare.latencyMs.p50)} | ${ms(bare.latencyMs.p99)} | ${cpu(bare.cpu.server)} | ${formatNumber(bare.serverCpuMicrosPerRequest)} | ${cpu(bare.cpu.loadGenerator)} |
+| Parley \`GET /v1/projects/{projectId}/channels/{channel}\`, Basic auth | ${formatNumber(parley.reqPerSec)} | ${ms(parley.latencyMs.p50)} | ${ms(parley.latencyMs.p99)} | ${cpu(parley.cpu.server)} | ${formatNumber(parley.serverCpuMicrosPerRequest)} | ${cpu(parley.cpu.loadGenerator)} |
+| Parley, same request at half load (${formatNumber(result.halfRate)} req/s fixed) | ${formatNumber(halfLoad.reqPerSec)} | ${ms(halfLoad.latencyMs.p50)} | ${ms(halfLoad.latencyMs.p99)} | ${cpu(halfLoad.cpu.server)} | ${formatNumber(halfLoad.serverCpuMicrosPerRequest)} | ${cpu(halfLoad.cpu.loadGenerator)} |
 
 | Goal | Target | Result | |
 |---|---|---|---|
@@ -457,9 +463,10 @@ try {
       ]),
     ),
   };
-  // A profiled run is slowed by the profiler: its numbers are printed, never kept.
-  const profiled = profileArgs.length > 0;
-  if (!profiled) {
+  // Only a full run is kept: a profiled one is slowed by the profiler, a partial one (one store)
+  // would stand beside the full report as if it were one.
+  const complete = stores.length === Object.keys(STORE_NAMES).length && profileArgs.length === 0;
+  if (complete) {
     fs.mkdirSync(resultsDir, { recursive: true });
     writeAtomically(path.join(resultsDir, jsonName), `${JSON.stringify(report, null, 2)}\n`);
   }
@@ -475,13 +482,14 @@ The plan rate limit ran on every Parley request; the load was spread over fresh 
 so none reached ${PLAN_RATE_LIMITS.enterprise} requests a minute. A run with more than
 ${MAX_FAILED_SHARE * 100}% non-2xx responses or errors fails instead of reporting. Latencies are autocannon's per-response
 timings to the microsecond (its own summary, kept in the JSON, rounds to whole milliseconds). CPU is CPU time over wall
-time of the server process and of the autocannon process; 100% is one core. PostgreSQL + Redis: a fresh schema and a
+time of the server process and of the autocannon process; 100% is one core; CPU µs/req is the server's CPU time over the
+requests it answered, the number least moved by other load on the machine. PostgreSQL + Redis: a fresh schema and a
 key prefix of the run's own, on the same machine.
 `;
-  // A partial run (one store) keeps the latest full report as it is.
-  const complete = stores.length === Object.keys(STORE_NAMES).length && !profiled;
-  if (complete) writeAtomically(path.join(resultsDir, 'api-latest.md'), markdown);
-  if (!profiled) process.stdout.write(`Wrote bench/results/${jsonName}${complete ? ' and bench/results/api-latest.md' : ''}\n`);
+  if (complete) {
+    writeAtomically(path.join(resultsDir, 'api-latest.md'), markdown);
+    process.stdout.write(`Wrote bench/results/${jsonName} and bench/results/api-latest.md\n`);
+  }
 } catch (error) {
   process.stderr.write(`bench:api failed: ${error instanceof Error ? error.message : String(error)}\n`);
   exitCode = 1;
