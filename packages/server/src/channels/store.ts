@@ -8,7 +8,7 @@ import type { ChannelTable } from '../store/schema.ts';
 export type ChannelRow = ChannelTable;
 
 // Prepared: every GET of a channel runs it.
-const channelByName = preparedQuery((db, { appId, name }: { appId: string; name: string }) =>
+const channelByName = preparedQuery((db: Db, { appId, name }: { appId: string; name: string }) =>
   db.selectFrom('channels').selectAll().where('app_id', '=', appId).where('name', '=', name),
 );
 

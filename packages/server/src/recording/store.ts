@@ -47,7 +47,7 @@ export async function markMediaStarted(db: Db, sid: string, at: number): Promise
 }
 
 // Prepared: every GET of a channel runs it (the channel's recording state).
-const activeRecordingsOf = preparedQuery((db, { appId, channel }: { appId: string; channel: string }) =>
+const activeRecordingsOf = preparedQuery((db: Db, { appId, channel }: { appId: string; channel: string }) =>
   db.selectFrom('recordings').selectAll().where('app_id', '=', appId).where('channel', '=', channel).where('status', '<', 6).orderBy('created_at', 'desc'),
 );
 

@@ -8,8 +8,7 @@
  * every value into a parameter, so the markers show which parameter slot takes which value.
  * Values written into the query itself (`status < 6`) stay as compiled.
  */
-import type { CompiledQuery, Compilable } from 'kysely';
-import type { Db } from './database.ts';
+import type { CompiledQuery, Compilable, Kysely } from 'kysely';
 
 type Values = Record<string, string | number | null>;
 
@@ -21,11 +20,11 @@ interface Compiled<Row> {
 
 const MARKER = '\u0000prepared-value:';
 
-export function preparedQuery<V extends Values, Row>(build: (db: Db, values: V) => Compilable<Row>): (db: Db, values: V) => Promise<Row[]> {
+export function preparedQuery<D extends Kysely<any>, V extends Values, Row>(build: (db: D, values: V) => Compilable<Row>): (db: D, values: V) => Promise<Row[]> {
   // Per database: the SQL depends on its dialect (SQLite `?`, PostgreSQL `$1`).
-  const byDb = new WeakMap<Db, Compiled<Row>>();
+  const byDb = new WeakMap<D, Compiled<Row>>();
 
-  function compile(db: Db, names: string[]): Compiled<Row> {
+  function compile(db: D, names: string[]): Compiled<Row> {
     const markers = Object.fromEntries(names.map((name) => [name, `${MARKER}${name}`])) as unknown as V;
     const query = build(db, markers).compile();
     const slots = query.parameters.map((parameter) => (typeof parameter === 'string' && parameter.startsWith(MARKER) ? parameter.slice(MARKER.length) : undefined));
