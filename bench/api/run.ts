@@ -478,7 +478,7 @@ try {
   const markdown = `# API benchmark: latest run
 
 ${startedAt.toISOString()}, ${commit}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}.
-autocannon: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP_SECONDS} s warm-up, then ${DURATION_SECONDS} s per run; bare Fastify is measured again before each store's runs.Full results: [\`${jsonName}\`](${jsonName}).
+autocannon: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP_SECONDS} s warm-up, then ${DURATION_SECONDS} s per run; bare Fastify is measured again before each store's runs. Full results: [\`${jsonName}\`](${jsonName}).
 
 ${results.map(storeMarkdown).join('\n')}
 The plan rate limit ran on every Parley request; the load was spread over fresh enterprise accounts
