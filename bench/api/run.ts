@@ -12,6 +12,10 @@
  * Each run gets its own accounts, sized with headroom from the best throughput estimate at hand
  * (bare Fastify's for the warm-up, the warm-up's for the full run, the fixed rate for half load);
  * should a limit bind anyway, the 429s fail the run rather than flatter it.
+ *
+ * Options: `--store sqlite|postgres|both` (default both: SQLite + memory, then PostgreSQL + Redis,
+ * each with its own bare run and ratio); `--profile <dir>`: the Parley server runs under
+ * `node --cpu-prof` and leaves its profile there (numbers printed only, since the profiler slows it).
  */
 import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,9 +23,10 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { PLAN_RATE_LIMITS } from '@parley/server';
-import type { BenchAccount } from './parleyServer.ts';
+import type { BenchAccount, BenchStore } from './parleyServer.ts';
 
 // Same load shape for both servers, so the ratio compares the servers and nothing else.
 const CONNECTIONS = 10;
@@ -56,8 +61,8 @@ interface ChildServer {
 
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
-async function startChild(file: string, name: string): Promise<ChildServer> {
-  const child: Child = spawn(process.execPath, [path.join(import.meta.dirname, file)], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startChild(file: string, name: string, args: string[] = [], nodeArgs: string[] = []): Promise<ChildServer> {
+  const child: Child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, file), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map<string, { resolve: (message: unknown) => void; reject: (error: Error) => void }>();
   let exited: Error | undefined;
 
@@ -176,6 +181,11 @@ interface RunSummary {
   autocannonLatencyMs: Percentiles;
   /** CPU time over wall time: near 1 means that process was the bottleneck (one core each). */
   cpu: { server: number; loadGenerator: number };
+  /**
+   * Server CPU time per answered request: what the request path costs, which other load on a
+   * shared machine changes far less than req/s (that load takes cores away, not cycles per request).
+   */
+  serverCpuMicrosPerRequest: number;
   statusCodes: Record<string, number>;
   errors: number;
   timeouts: number;
@@ -255,6 +265,7 @@ async function measure(title: string, server: ChildServer, requests: autocannon.
       max: result.latency.max,
     },
     cpu: { server: share(serverCpu), loadGenerator: share(ownCpu.user + ownCpu.system) },
+    serverCpuMicrosPerRequest: Math.round(serverCpu / Math.max(1, result.requests.total)),
     statusCodes,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -292,25 +303,134 @@ function writeAtomically(file: string, text: string): void {
 
 // ---------------------------------------------------------------------------------------------
 
+const { values: args } = parseArgs({
+  options: {
+    // Which backends the Parley server runs on; `both` measures each, one after the other.
+    store: { type: 'string', default: 'both' },
+    // A directory: the Parley server writes a V8 CPU profile there (node --cpu-prof) when it exits.
+    profile: { type: 'string' },
+  },
+  strict: true,
+});
+const STORE_CHOICES = { sqlite: ['sqlite'], postgres: ['postgres'], both: ['sqlite', 'postgres'] } as const satisfies Record<string, readonly BenchStore[]>;
+if (!Object.hasOwn(STORE_CHOICES, args.store)) throw new Error('--store must be sqlite, postgres or both');
+const stores: readonly BenchStore[] = STORE_CHOICES[args.store as keyof typeof STORE_CHOICES];
+const profileArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+const STORE_NAMES: Record<BenchStore, string> = { sqlite: 'SQLite + memory', postgres: 'PostgreSQL + Redis' };
+
+interface StoreResult {
+  store: BenchStore;
+  bare: RunSummary;
+  parley: RunSummary;
+  ratio: number;
+  halfRate: number;
+  halfLoad: RunSummary;
+  warmups: { parley: RunSummary };
+  accounts: { warmup: number | null; full: number | null; halfLoad: number | null; maxRequestsEach: number };
+}
+
+/**
+ * One store's runs. Bare Fastify is measured again right before each store's Parley runs, so each
+ * ratio compares two runs minutes apart at most on a machine whose other load drifts.
+ */
+async function measureStore(store: BenchStore, bare: ChildServer): Promise<StoreResult> {
+  const parley = await startChild('parleyServer.ts', `parley ${store}`, [store], profileArgs);
+  try {
+    process.stdout.write(`${STORE_NAMES[store]}: bare Fastify at ${bare.url}, Parley at ${parley.url}\n`);
+    // Sequential runs: on a shared machine two servers under load at once would slow each other.
+    const bareRun = await measure('bare Fastify GET /', bare, BARE_REQUESTS, DURATION_SECONDS);
+    // Parley's path does everything Fastify's does and more, so bare throughput bounds its warm-up.
+    const parleyWarmup = await measureParley('Parley warm-up', parley, bareRun.reqPerSec, WARMUP_SECONDS);
+    // A 2 s warm-up can run well below the full run (the JIT is still at work), so the full run's
+    // accounts cover at least bare Fastify's rate, which Parley cannot exceed (the headroom is applied on top).
+    const fullEstimate = Math.max(parleyWarmup.reqPerSec, bareRun.reqPerSec / ESTIMATE_HEADROOM);
+    const parleyRun = await measureParley('Parley GET channel', parley, fullEstimate, DURATION_SECONDS);
+    const halfRate = Math.max(1, Math.round(parleyRun.reqPerSec / 2));
+    const halfLoad = await measureParley('Parley GET channel at half load', parley, halfRate, DURATION_SECONDS, halfRate);
+    return {
+      store,
+      bare: bareRun,
+      parley: parleyRun,
+      ratio: Number((parleyRun.reqPerSec / bareRun.reqPerSec).toFixed(4)),
+      halfRate,
+      halfLoad,
+      warmups: { parley: parleyWarmup },
+      accounts: {
+        warmup: parleyWarmup.accounts,
+        full: parleyRun.accounts,
+        halfLoad: halfLoad.accounts,
+        maxRequestsEach: Math.max(parleyWarmup.maxRequestsPerAccount ?? 0, parleyRun.maxRequestsPerAccount ?? 0, halfLoad.maxRequestsPerAccount ?? 0),
+      },
+    };
+  } finally {
+    await parley.stop();
+  }
+}
+
+const BARE_REQUESTS = [{ method: 'GET', path: '/' }];
+const label = (met: boolean) => (met ? 'met' : 'MISSED');
+const ms = (value: number) => value.toFixed(2);
+const cpu = (share: number) => `${Math.round(share * 100)}%`;
+const ratioMet = (result: StoreResult) => result.ratio >= GOALS.minRatio;
+const p99Met = (result: StoreResult) => result.halfLoad.latencyMs.p99 <= GOALS.maxHalfLoadP99Ms;
+// With one core each, a load generator near 100% means the server could have gone faster.
+const clientBound = (result: StoreResult) => result.bare.cpu.loadGenerator >= 0.9 && result.bare.cpu.server < 0.9;
+
+function printStore(result: StoreResult): void {
+  const runs: [string, RunSummary][] = [
+    ['bare Fastify (GET /)', result.bare],
+    ['Parley (GET channel)', result.parley],
+    [`Parley at half load`, result.halfLoad],
+  ];
+  const rows: string[][] = [
+    ['', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'CPU µs/req', 'autocannon CPU'],
+    ...runs.map(([name, run]) => [name, formatNumber(run.reqPerSec), ms(run.latencyMs.p50), ms(run.latencyMs.p99), cpu(run.cpu.server), formatNumber(run.serverCpuMicrosPerRequest), cpu(run.cpu.loadGenerator)]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  process.stdout.write(`\n${STORE_NAMES[result.store]}\n`);
+  for (const row of rows) {
+    process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join('   ')}\n`);
+  }
+  process.stdout.write(
+    `ratio Parley / bare req/s: ${result.ratio.toFixed(2)} (goal ≥ ${GOALS.minRatio}: ${label(ratioMet(result))})\n` +
+      `p99 at half load (${formatNumber(result.halfRate)} req/s fixed): ${ms(result.halfLoad.latencyMs.p99)} ms (goal ≤ ${GOALS.maxHalfLoadP99Ms} ms: ${label(p99Met(result))})\n` +
+      `Parley load spread over ${result.accounts.warmup} + ${result.accounts.full} + ${result.accounts.halfLoad} enterprise accounts ` +
+      `(at most ${result.accounts.maxRequestsEach} requests each, limit ${PLAN_RATE_LIMITS.enterprise}/min)\n` +
+      (clientBound(result) ? `Note: ${CLIENT_BOUND_NOTE}\n` : ''),
+  );
+}
+
+const CLIENT_BOUND_NOTE = 'autocannon was busier than the bare server: bare req/s is a floor, so the real ratio is lower still';
+
+function storeMarkdown(result: StoreResult): string {
+  const { bare, parley, halfLoad } = result;
+  return `## ${STORE_NAMES[result.store]}
+
+| | req/s | p50 ms | p99 ms | server CPU | server CPU µs/req | autocannon CPU |
+|---|---:|---:|---:|---:|---:|---:|
+| bare Fastify hello-world, \`GET /\` | ${formatNumber(bare.reqPerSec)} | ${ms(bare.latencyMs.p50)} | ${ms(bare.latencyMs.p99)} | ${cpu(bare.cpu.server)} | ${formatNumber(bare.serverCpuMicrosPerRequest)} | ${cpu(bare.cpu.loadGenerator)} |
+| Parley \`GET /v1/projects/{projectId}/channels/{channel}\`, Basic auth | ${formatNumber(parley.reqPerSec)} | ${ms(parley.latencyMs.p50)} | ${ms(parley.latencyMs.p99)} | ${cpu(parley.cpu.server)} | ${formatNumber(parley.serverCpuMicrosPerRequest)} | ${cpu(parley.cpu.loadGenerator)} |
+| Parley, same request at half load (${formatNumber(result.halfRate)} req/s fixed) | ${formatNumber(halfLoad.reqPerSec)} | ${ms(halfLoad.latencyMs.p50)} | ${ms(halfLoad.latencyMs.p99)} | ${cpu(halfLoad.cpu.server)} | ${formatNumber(halfLoad.serverCpuMicrosPerRequest)} | ${cpu(halfLoad.cpu.loadGenerator)} |
+
+| Goal | Target | Result | |
+|---|---|---|---|
+| Throughput, Parley / bare | ≥ ${GOALS.minRatio} | ${result.ratio.toFixed(2)} | ${label(ratioMet(result))} |
+| p99 at half load | ≤ ${GOALS.maxHalfLoadP99Ms} ms | ${ms(halfLoad.latencyMs.p99)} ms | ${label(p99Met(result))} |
+
+The load was spread over ${result.accounts.full} fresh enterprise accounts in the full-load run (at most ${result.accounts.maxRequestsEach} requests each in any run).${clientBound(result) ? `\n\n**Note:** ${CLIENT_BOUND_NOTE}.` : ''}
+`;
+}
+
 const startedAt = new Date();
-const [bare, parley] = await Promise.all([startChild('bareServer.ts', 'bare'), startChild('parleyServer.ts', 'parley')]);
+const bare = await startChild('bareServer.ts', 'bare');
 let exitCode = 0;
 try {
-  process.stdout.write(`Bare Fastify at ${bare.url}, Parley at ${parley.url}\n`);
-  // Sequential runs: on a shared machine two servers under load at once would slow each other.
-  const bareRequests = [{ method: 'GET', path: '/' }];
-  const bareWarmup = await measure('bare warm-up', bare, bareRequests, WARMUP_SECONDS);
-  const bareRun = await measure('bare Fastify GET /', bare, bareRequests, DURATION_SECONDS);
+  // One warm-up of the bare server for the whole run; each store then measures it afresh.
+  await measure('bare warm-up', bare, BARE_REQUESTS, WARMUP_SECONDS);
+  const results: StoreResult[] = [];
+  for (const store of stores) results.push(await measureStore(store, bare));
+  for (const result of results) printStore(result);
 
-  // Parley's path does everything Fastify's does and more, so bare throughput bounds its warm-up.
-  const parleyWarmup = await measureParley('Parley warm-up', parley, bareRun.reqPerSec, WARMUP_SECONDS);
-  const parleyRun = await measureParley('Parley GET channel', parley, parleyWarmup.reqPerSec, DURATION_SECONDS);
-  const halfRate = Math.max(1, Math.round(parleyRun.reqPerSec / 2));
-  const halfLoad = await measureParley('Parley GET channel at half load', parley, halfRate, DURATION_SECONDS, halfRate);
-
-  const ratio = parleyRun.reqPerSec / bareRun.reqPerSec;
-  const ratioMet = ratio >= GOALS.minRatio;
-  const p99Met = halfLoad.latencyMs.p99 <= GOALS.maxHalfLoadP99Ms;
   const git = gitDescription();
   const cpus = os.cpus();
   const environment = {
@@ -322,93 +442,61 @@ try {
     ...git,
   };
 
-  const label = (met: boolean) => (met ? 'met' : 'MISSED');
-  const ms = (value: number) => value.toFixed(2);
-  const cpu = (share: number) => `${Math.round(share * 100)}%`;
-  const runs: [string, RunSummary][] = [
-    ['bare Fastify (GET /)', bareRun],
-    ['Parley (GET channel)', parleyRun],
-    [`Parley at half load`, halfLoad],
-  ];
-  const rows: string[][] = [
-    ['', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'autocannon CPU'],
-    ...runs.map(([name, run]) => [name, formatNumber(run.reqPerSec), ms(run.latencyMs.p50), ms(run.latencyMs.p99), cpu(run.cpu.server), cpu(run.cpu.loadGenerator)]),
-  ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  process.stdout.write('\n');
-  for (const row of rows) {
-    process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0))).join('   ')}\n`);
-  }
-  // With one core each, a load generator near 100% means the server could have gone faster.
-  const clientBound = bareRun.cpu.loadGenerator >= 0.9 && bareRun.cpu.server < 0.9;
-  const clientBoundNote = clientBound
-    ? 'autocannon was busier than the bare server: bare req/s is a floor, so the real ratio is lower still'
-    : undefined;
-  process.stdout.write(
-    `\nratio Parley / bare req/s: ${ratio.toFixed(2)} (goal ≥ ${GOALS.minRatio}: ${label(ratioMet)})\n` +
-      `p99 at half load (${formatNumber(halfRate)} req/s fixed): ${ms(halfLoad.latencyMs.p99)} ms (goal ≤ ${GOALS.maxHalfLoadP99Ms} ms: ${label(p99Met)})\n` +
-      `Parley load spread over ${parleyWarmup.accounts} + ${parleyRun.accounts} + ${halfLoad.accounts} enterprise accounts ` +
-      `(at most ${Math.max(parleyWarmup.maxRequestsPerAccount ?? 0, parleyRun.maxRequestsPerAccount ?? 0, halfLoad.maxRequestsPerAccount ?? 0)} requests each, limit ${PLAN_RATE_LIMITS.enterprise}/min)\n` +
-      (clientBoundNote ? `Note: ${clientBoundNote}\n` : ''),
-  );
-
   const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
   const jsonName = `api-${stamp}.json`;
   const report = {
     benchmark: 'api',
     startedAt: startedAt.toISOString(),
     environment,
-    settings: { connections: CONNECTIONS, pipelining: PIPELINING, warmupSeconds: WARMUP_SECONDS, durationSeconds: DURATION_SECONDS, tool: 'autocannon 9' },
+    settings: { connections: CONNECTIONS, pipelining: PIPELINING, warmupSeconds: WARMUP_SECONDS, durationSeconds: DURATION_SECONDS, tool: 'autocannon 9', stores, profiled: profileArgs.length > 0 },
     rateLimits: {
       approach: 'load spread round-robin over fresh enterprise accounts per run; the limit check runs on every request',
       planLimitPerMinute: PLAN_RATE_LIMITS.enterprise,
       requestsPerAccountBudget: REQUESTS_PER_ACCOUNT,
     },
-    results: {
-      bare: bareRun,
-      parley: parleyRun,
-      ratio: Number(ratio.toFixed(4)),
-      halfLoad,
-      warmups: { bare: bareWarmup, parley: parleyWarmup },
-    },
-    notes: clientBoundNote ? [clientBoundNote] : [],
-    goals: {
-      ratio: { min: GOALS.minRatio, actual: Number(ratio.toFixed(4)), met: ratioMet },
-      halfLoadP99Ms: { max: GOALS.maxHalfLoadP99Ms, actual: halfLoad.latencyMs.p99, met: p99Met },
-    },
+    results: Object.fromEntries(results.map((result) => [result.store, result])),
+    notes: results.filter(clientBound).map((result) => `${result.store}: ${CLIENT_BOUND_NOTE}`),
+    goals: Object.fromEntries(
+      results.map((result) => [
+        result.store,
+        {
+          ratio: { min: GOALS.minRatio, actual: result.ratio, met: ratioMet(result) },
+          halfLoadP99Ms: { max: GOALS.maxHalfLoadP99Ms, actual: result.halfLoad.latencyMs.p99, met: p99Met(result) },
+        },
+      ]),
+    ),
   };
-  fs.mkdirSync(resultsDir, { recursive: true });
-  writeAtomically(path.join(resultsDir, jsonName), `${JSON.stringify(report, null, 2)}\n`);
+  // Only a full run is kept: a profiled one is slowed by the profiler, a partial one (one store)
+  // would stand beside the full report as if it were one.
+  const complete = stores.length === Object.keys(STORE_NAMES).length && profileArgs.length === 0;
+  if (complete) {
+    fs.mkdirSync(resultsDir, { recursive: true });
+    writeAtomically(path.join(resultsDir, jsonName), `${JSON.stringify(report, null, 2)}\n`);
+  }
 
   const commit = git.commit ? `commit ${git.commit}${git.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown';
   const markdown = `# API benchmark: latest run
 
 ${startedAt.toISOString()}, ${commit}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}.
-autocannon: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP_SECONDS} s warm-up, then ${DURATION_SECONDS} s per run. Full results: [\`${jsonName}\`](${jsonName}).
+autocannon: ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${WARMUP_SECONDS} s warm-up, then ${DURATION_SECONDS} s per run; bare Fastify is measured again before each store's runs. Full results: [\`${jsonName}\`](${jsonName}).
 
-| | req/s | p50 ms | p99 ms | server CPU | autocannon CPU |
-|---|---:|---:|---:|---:|---:|
-| bare Fastify hello-world, \`GET /\` | ${formatNumber(bareRun.reqPerSec)} | ${ms(bareRun.latencyMs.p50)} | ${ms(bareRun.latencyMs.p99)} | ${cpu(bareRun.cpu.server)} | ${cpu(bareRun.cpu.loadGenerator)} |
-| Parley \`GET /v1/projects/{projectId}/channels/{channel}\`, Basic auth | ${formatNumber(parleyRun.reqPerSec)} | ${ms(parleyRun.latencyMs.p50)} | ${ms(parleyRun.latencyMs.p99)} | ${cpu(parleyRun.cpu.server)} | ${cpu(parleyRun.cpu.loadGenerator)} |
-| Parley, same request at half load (${formatNumber(halfRate)} req/s fixed) | ${formatNumber(halfLoad.reqPerSec)} | ${ms(halfLoad.latencyMs.p50)} | ${ms(halfLoad.latencyMs.p99)} | ${cpu(halfLoad.cpu.server)} | ${cpu(halfLoad.cpu.loadGenerator)} |
-
-| Goal | Target | Result | |
-|---|---|---|---|
-| Throughput, Parley / bare | ≥ ${GOALS.minRatio} | ${ratio.toFixed(2)} | ${label(ratioMet)} |
-| p99 at half load | ≤ ${GOALS.maxHalfLoadP99Ms} ms | ${ms(halfLoad.latencyMs.p99)} ms | ${label(p99Met)} |
-
+${results.map(storeMarkdown).join('\n')}
 The plan rate limit ran on every Parley request; the load was spread over fresh enterprise accounts
-(${parleyRun.accounts} in the full-load run) so none reached ${PLAN_RATE_LIMITS.enterprise} requests a minute. A run with more than
+so none reached ${PLAN_RATE_LIMITS.enterprise} requests a minute. A run with more than
 ${MAX_FAILED_SHARE * 100}% non-2xx responses or errors fails instead of reporting. Latencies are autocannon's per-response
 timings to the microsecond (its own summary, kept in the JSON, rounds to whole milliseconds). CPU is CPU time over wall
-time of the server process and of the autocannon process; 100% is one core.${clientBoundNote ? `\n\n**Note:** ${clientBoundNote}.` : ''}
+time of the server process and of the autocannon process; 100% is one core; CPU µs/req is the server's CPU time over the
+requests it answered, the number least moved by other load on the machine. PostgreSQL + Redis: a fresh schema and a
+key prefix of the run's own, on the same machine.
 `;
-  writeAtomically(path.join(resultsDir, 'api-latest.md'), markdown);
-  process.stdout.write(`Wrote bench/results/${jsonName} and bench/results/api-latest.md\n`);
+  if (complete) {
+    writeAtomically(path.join(resultsDir, 'api-latest.md'), markdown);
+    process.stdout.write(`Wrote bench/results/${jsonName} and bench/results/api-latest.md\n`);
+  }
 } catch (error) {
   process.stderr.write(`bench:api failed: ${error instanceof Error ? error.message : String(error)}\n`);
   exitCode = 1;
 } finally {
-  await Promise.all([bare.stop(), parley.stop()]);
+  await bare.stop();
 }
 process.exitCode = exitCode;

@@ -31,7 +31,7 @@ describe('recording webhooks', () => {
 
     const ref = { appId: project.appId, channel: 'rec-room', sid: 'sid-1', resourceId: 'rid-1', uid: '527', mode: 'individual' as const };
     const { events, store, webhooks } = t.server.services;
-    const recording = { db: store.db, events, outbox: new WebhookOutbox(webhooks) };
+    const recording = { db: store.db, events, outbox: new WebhookOutbox(webhooks), recordingsChanged: async () => {} };
     const emit = (event: DomainEvent) => announce(recording, [event]);
     const file = { fileName: 'sid-1_rec-room__uid_s_1__uid_e_video.m3u8', trackType: 'video' as const, uid: '1', mixedAllUser: false, isPlayable: true, sliceStartTime: 1 };
     await emit({ ...ref, type: 'recording.recorder_joined', at: Date.now() });

@@ -85,6 +85,20 @@ describe('actions through any node of a cluster', () => {
     expect((await call(via.url, 'DELETE', `/v1/projects/${appId}/channels/deleted`, { auth })).status, 'nothing left to delete').toBe(404);
   });
 
+  // Each node caches a channel GET's stored state (channels/storedState.ts): a change through
+  // another node must show at once.
+  it('a channel made and deleted through other nodes shows at once in GETs through a node that cached it', async () => {
+    const path = `/v1/projects/${appId}/channels/cached`;
+    const reader = cluster.nodes[1]!.url;
+    expect((await call(reader, 'GET', path, { auth })).status, 'not made yet').toBe(404);
+    const made = await call(cluster.nodes[0]!.url, 'POST', `/v1/projects/${appId}/rtc/channels`, { auth, body: { channel: 'cached' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect((await call(reader, 'GET', path, { auth })).status, 'made through another node').toBe(200);
+    expect((await call(reader, 'GET', path, { auth })).status, 'read again (cached)').toBe(200);
+    expect((await call(cluster.nodes[2]!.url, 'DELETE', path, { auth })).status).toBe(200);
+    expect((await call(reader, 'GET', path, { auth })).status, 'deleted through another node').toBe(404);
+  });
+
   it('a kicking rule by address made through one node applies to users on the others', async () => {
     const eve = await join('by-address', 'eve', 1);
     const via = otherThan(eve.at);

@@ -5,6 +5,7 @@ import { KickingRuleService } from './bans/kickingRules.ts';
 import { ChannelActions } from './cluster/channelActions.ts';
 import { createCluster, type CarriedLoad, type Cluster } from './cluster/index.ts';
 import { BanService } from './bans/service.ts';
+import { ChannelStateCache } from './channels/storedState.ts';
 import { ChannelService } from './channels/service.ts';
 import { findChannel } from './channels/store.ts';
 import type { Config, WebhooksConfig } from './config/index.ts';
@@ -134,8 +135,10 @@ export function createServices(
         log,
       })
       : undefined;
+  const channelStates = new ChannelStateCache(live.generations);
   const recordings: RecordingService = new RecordingService({
     db: store.db,
+    recordingsChanged: (appId) => channelStates.changed(appId),
     rtc,
     homes: cluster.homes,
     actions,
@@ -162,7 +165,7 @@ export function createServices(
     events,
     live,
     projects,
-    channels: new ChannelService(store.db, rtc, actions, bans, (appId, channel) => recordings.channelRecording(appId, channel)),
+    channels: new ChannelService(store.db, rtc, actions, bans, channelStates, (appId, channel) => recordings.channelRecording(appId, channel)),
     tokens,
     bans,
     rtc,

@@ -10,6 +10,7 @@ import { DomainError } from '../domainError.ts';
 import { cursorCodec } from '../paging/cursor.ts';
 import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
+import type { ChannelStateCache, StoredChannelState } from './storedState.ts';
 import * as store from './store.ts';
 
 type Uid = number | string;
@@ -40,9 +41,18 @@ export class ChannelService {
   #actions: ChannelActions;
   #bans: BanService;
   #recordingState: RecordingStateLookup;
+  #stored: ChannelStateCache;
 
-  constructor(db: Db, rtc: Pick<RtcService, 'participants' | 'channelCounts'>, actions: ChannelActions, bans: BanService, recordingState: RecordingStateLookup = async () => IDLE) {
+  constructor(
+    db: Db,
+    rtc: Pick<RtcService, 'participants' | 'channelCounts'>,
+    actions: ChannelActions,
+    bans: BanService,
+    stored: ChannelStateCache,
+    recordingState: RecordingStateLookup = async () => IDLE,
+  ) {
     this.#db = db;
+    this.#stored = stored;
     this.#rtc = rtc;
     this.#actions = actions;
     this.#bans = bans;
@@ -51,7 +61,7 @@ export class ChannelService {
 
   async createChannel(appId: string, input: CreateChannelBody): Promise<Channel> {
     const recording = input.clientRequest?.recordingConfig;
-    await store.insertChannelIfAbsent(this.#db, {
+    const created = await store.insertChannelIfAbsent(this.#db, {
       app_id: appId,
       name: input.channel,
       mode: input.mode ?? (await this.#actions.roomInfo(appId, input.channel))?.mode ?? 'rtc',
@@ -62,19 +72,25 @@ export class ChannelService {
       recording_channel_type: recording?.channelType ?? null,
       recording_stream_types: recording?.streamTypes ?? null,
     });
+    // A channel GET may have cached the channel as absent.
+    if (created) await this.#stored.changed(appId);
     // Creating an existing channel returns it as it is: a retried request changes nothing.
     return this.getChannel(appId, input.channel);
   }
 
   async getChannel(appId: string, name: string): Promise<Channel> {
-    const [row, participants, recording] = await Promise.all([
-      store.findChannel(this.#db, appId, name),
-      this.#rtc.participants(appId, name),
-      this.#recordingState(appId, name),
-    ]);
+    const [{ row, recording }, participants] = await Promise.all([this.#storedState(appId, name), this.#rtc.participants(appId, name)]);
     if (row) return toChannel(row, participants, recording);
     if (participants.length === 0) throw noSuchChannel(name);
     return liveOnlyChannel(appId, name, participants, (await this.#actions.roomInfo(appId, name))?.mode, recording);
+  }
+
+  /** The channel's row and recording state: read on every GET, so cached while unchanged (storedState.ts). */
+  #storedState(appId: string, name: string): Promise<StoredChannelState> {
+    return this.#stored.read(appId, name, async () => {
+      const [row, recording] = await Promise.all([store.findChannel(this.#db, appId, name), this.#recordingState(appId, name)]);
+      return { row, recording };
+    });
   }
 
   /** Every channel that has people in it, each as getChannel describes it, by name (the console's live view). */
@@ -136,6 +152,7 @@ export class ChannelService {
   /** Deletes the channel and disconnects everyone in it. */
   async deleteChannel(appId: string, name: string): Promise<{ channel: string; deleted: true }> {
     const [deleted, disconnected] = await Promise.all([store.deleteChannel(this.#db, appId, name), this.#actions.closeChannel(appId, name)]);
+    if (deleted) await this.#stored.changed(appId);
     if (!deleted && disconnected === 0) throw noSuchChannel(name);
     return { channel: name, deleted: true };
   }

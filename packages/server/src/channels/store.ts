@@ -2,12 +2,19 @@
  * Queries for persisted channels.
  */
 import type { Db } from '../store/database.ts';
+import { preparedQuery } from '../store/preparedQuery.ts';
 import type { ChannelTable } from '../store/schema.ts';
 
 export type ChannelRow = ChannelTable;
 
-export function findChannel(db: Db, appId: string, name: string): Promise<ChannelRow | undefined> {
-  return db.selectFrom('channels').selectAll().where('app_id', '=', appId).where('name', '=', name).executeTakeFirst();
+// Prepared: every GET of a channel runs it.
+const channelByName = preparedQuery((db: Db, { appId, name }: { appId: string; name: string }) =>
+  db.selectFrom('channels').selectAll().where('app_id', '=', appId).where('name', '=', name),
+);
+
+export async function findChannel(db: Db, appId: string, name: string): Promise<ChannelRow | undefined> {
+  const [row] = await channelByName(db, { appId, name });
+  return row;
 }
 
 /** Inserts unless the channel exists; returns whether this call created it. */

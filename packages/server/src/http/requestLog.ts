@@ -5,6 +5,7 @@
  * browser loading the docs does not bury the calls. Fastify's own two lines a request are off.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -32,11 +33,13 @@ export function installRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const status = reply.statusCode;
+    const level = status >= 500 ? 'warn' : quiet(path, request.method) && status < 400 ? 'debug' : 'info';
+    // Below the configured level the line would be dropped: skip building it (every request).
+    // (The app's logger is pino's, see app.ts; Fastify's logger type leaves this method out.)
+    if (!(request.log as unknown as Logger).isLevelEnabled(level)) return;
     const ms = Math.round(reply.elapsedTime);
     const details = { statusCode: status, responseTime: ms, ...(reply.failureReason ? { reason: reply.failureReason } : {}) };
     const line = `${request.method} ${path} → ${status} in ${ms} ms${reply.failureReason ? `: ${reply.failureReason}` : ''}`;
-    if (status >= 500) request.log.warn(details, line);
-    else if (quiet(path, request.method) && status < 400) request.log.debug(details, line);
-    else request.log.info(details, line);
+    request.log[level](details, line);
   });
 }

@@ -56,6 +56,8 @@ export type LayoutInput = Partial<Pick<MixSettings, 'mixedVideoLayout' | 'backgr
 
 export interface RecordingServiceDeps {
   db: Db;
+  /** See TransitionContext: channel GETs reload a project's recording state after this. */
+  recordingsChanged: (appId: string) => Promise<void>;
   rtc: RtcService;
   /** Where each channel lives (a recording starts on its channel's node, placing it if need be). */
   homes: ChannelHomes;
@@ -116,6 +118,7 @@ export class RecordingService {
     this.#deps = deps;
     this.#delivery = new Delivery({
       db: deps.db,
+      recordingsChanged: deps.recordingsChanged,
       events: deps.events,
       outbox: deps.outbox,
       tools: deps.tools,
@@ -126,6 +129,7 @@ export class RecordingService {
     });
     this.#running = new RunningRecordings({
       db: deps.db,
+      recordingsChanged: deps.recordingsChanged,
       events: deps.events,
       outbox: deps.outbox,
       rtc: deps.rtc,
@@ -365,12 +369,13 @@ export class RecordingService {
   /** At start: finishes what this node left unfinished and starts retrying failed uploads (recovery.ts). */
   /** Another node died mid-recording: its recordings exit abnormally (see abandonRecordingsOf). */
   abandonRecordingsOf(nodeId: string): Promise<number> {
-    return abandonRecordingsOf({ db: this.#deps.db, events: this.#deps.events, outbox: this.#deps.outbox }, nodeId);
+    return abandonRecordingsOf({ db: this.#deps.db, events: this.#deps.events, outbox: this.#deps.outbox, recordingsChanged: this.#deps.recordingsChanged }, nodeId);
   }
 
   async recover(): Promise<number> {
     const deps: RecoveryDeps = {
       db: this.#deps.db,
+      recordingsChanged: this.#deps.recordingsChanged,
       events: this.#deps.events,
       outbox: this.#deps.outbox,
       nodeId: this.#deps.config.nodeId,

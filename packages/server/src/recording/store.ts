@@ -3,6 +3,7 @@
  * tables lives here and runs on SQLite and PostgreSQL alike (times are unix ms, JSON is text).
  */
 import type { Db } from '../store/database.ts';
+import { preparedQuery } from '../store/preparedQuery.ts';
 import type { RecordingResourceTable, RecordingSliceTable, RecordingTable } from '../store/schema.ts';
 
 export type ResourceRow = RecordingResourceTable;
@@ -45,16 +46,14 @@ export async function markMediaStarted(db: Db, sid: string, at: number): Promise
   await db.updateTable('recordings').set({ media_started_at: at }).where('sid', '=', sid).where('media_started_at', 'is', null).execute();
 }
 
+// Prepared: every GET of a channel runs it (the channel's recording state).
+const activeRecordingsOf = preparedQuery((db: Db, { appId, channel }: { appId: string; channel: string }) =>
+  db.selectFrom('recordings').selectAll().where('app_id', '=', appId).where('channel', '=', channel).where('status', '<', 6).orderBy('created_at', 'desc'),
+);
+
 /** Recordings of the channel that are still recording (status below 6), newest first. */
 export function activeRecordings(db: Db, appId: string, channel: string): Promise<RecordingRow[]> {
-  return db
-    .selectFrom('recordings')
-    .selectAll()
-    .where('app_id', '=', appId)
-    .where('channel', '=', channel)
-    .where('status', '<', 6)
-    .orderBy('created_at', 'desc')
-    .execute();
+  return activeRecordingsOf(db, { appId, channel });
 }
 
 /** A project's recordings, newest first; of one channel when `channel` is given. */

@@ -24,6 +24,11 @@ export interface TransitionContext {
   db: Db;
   events: EventBus;
   outbox?: RecordingOutbox | undefined;
+  /**
+   * After a committed change to one of the project's recording rows: channel GETs cache the
+   * recording state (channels/storedState.ts) and must reload it, on every node.
+   */
+  recordingsChanged: (appId: string) => Promise<void>;
 }
 
 type RowChanges = Partial<Omit<store.RecordingRow, 'sid'>>;
@@ -41,7 +46,7 @@ function statusEvent(row: store.RecordingRow): DomainEvent {
  * Runs `work` and writes the events' notices in one transaction; once it is committed, `saved`
  * updates what the process holds and the events go on the bus.
  */
-async function write(context: TransitionContext, events: DomainEvent[], work: (db: Db) => Promise<void>, saved: () => void = () => {}): Promise<void> {
+async function write(context: TransitionContext, events: DomainEvent[], work: (db: Db) => Promise<void>, saved: () => void = () => {}, changedApp?: string): Promise<void> {
   const outbox = context.outbox;
   if (!outbox || events.length === 0) {
     await work(context.db);
@@ -52,6 +57,7 @@ async function write(context: TransitionContext, events: DomainEvent[], work: (d
     });
     outbox.committed();
   }
+  if (changedApp !== undefined) await context.recordingsChanged(changedApp);
   saved();
   for (const event of events) context.events.emit(event);
 }
@@ -66,6 +72,7 @@ export async function updateRow(context: TransitionContext, row: store.Recording
     events,
     (db) => store.updateRecording(db, row.sid, changes),
     () => Object.assign(row, changes),
+    row.app_id,
   );
 }
 
@@ -89,5 +96,5 @@ export async function transition(
 
 /** A new recording's row, saved and announced (status 1, initialised). */
 export async function created(context: TransitionContext, row: store.RecordingRow): Promise<void> {
-  await write(context, [statusEvent(row)], (db) => store.insertRecording(db, row));
+  await write(context, [statusEvent(row)], (db) => store.insertRecording(db, row), undefined, row.app_id);
 }

@@ -49,7 +49,7 @@ describe.each(STORE_KINDS)('recording notices through the webhook outbox on %s',
   /** What one server process holds: its own bus and outbox over the shared store. */
   function serverProcess(): TransitionContext & { bus: EventBus } {
     const bus = new EventBus(log);
-    return { db: opened.store.db, events: bus, bus, outbox: new WebhookOutbox(newWebhookService()) };
+    return { db: opened.store.db, events: bus, bus, outbox: new WebhookOutbox(newWebhookService()), recordingsChanged: async () => {} };
   }
 
   function recordingRow(sid: string): recordingStore.RecordingRow {

@@ -1,0 +1,52 @@
+/**
+ * What a channel GET reads from the database (the channel's row and its recording state), cached
+ * on each node and checked on every read against its project's channel generation
+ * (live/generations.ts): one live-state read, which runs beside the participant list's, instead of
+ * two queries. Writers bump the generation once their change is committed: creating or deleting a
+ * channel row (service.ts) and any change to a recording's row (recording/transitions.ts).
+ *
+ * Entries also expire, so that a lost counter (Redis flushed, reading 0 again) can serve a stale
+ * entry for at most that long.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Channel } from '@parley/protocol';
+import type { Generations } from '../live/index.ts';
+import type { ChannelRow } from './store.ts';
+
+export interface StoredChannelState {
+  row: ChannelRow | undefined;
+  recording: Channel['recording'];
+}
+
+const MAX_ENTRIES = 10_000;
+const ENTRY_TTL_MS = 30_000;
+
+export class ChannelStateCache {
+  #generations: Generations;
+  #entries = new LRUCache<string, { generation: number; state: StoredChannelState }>({ max: MAX_ENTRIES, ttl: ENTRY_TTL_MS });
+
+  constructor(generations: Generations) {
+    this.#generations = generations;
+  }
+
+  /** The channel's stored state: cached while its project's generation is unchanged, else `load`ed. */
+  async read(appId: string, name: string, load: () => Promise<StoredChannelState>): Promise<StoredChannelState> {
+    // Read before loading: a change committed meanwhile bumps past it, so the entry is not reused.
+    const generation = await this.#generations.current(generationKey(appId));
+    const key = `${appId}/${name}`;
+    const cached = this.#entries.get(key);
+    if (cached?.generation === generation) return cached.state;
+    const state = await load();
+    this.#entries.set(key, { generation, state });
+    return state;
+  }
+
+  /** After a committed change to one of the project's channel rows or recordings: every node reloads. */
+  changed(appId: string): Promise<void> {
+    return this.#generations.bump(generationKey(appId));
+  }
+}
+
+function generationKey(appId: string): string {
+  return `channels:${appId}`;
+}
