@@ -16,16 +16,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCluster } from '../../test/support/cluster.ts';
+import { cascadeHop, type HopPath } from './cascadeHop.ts';
 import { failoverTrials, type FailoverTrial } from './failover.ts';
 import { joinOverhead, type JoinTrial } from './joinOverhead.ts';
 
 const { values: args } = parseArgs({
-  options: { trials: { type: 'string', default: '10' }, failovers: { type: 'string', default: '3' } },
+  options: { trials: { type: 'string', default: '10' }, failovers: { type: 'string', default: '3' }, 'hop-samples': { type: 'string', default: '300' } },
   strict: true,
 });
 const TRIALS = Number(args.trials);
 const FAILOVERS = Number(args.failovers);
-for (const [name, value] of [['trials', TRIALS], ['failovers', FAILOVERS]] as const) {
+const HOP_SAMPLES = Number(args['hop-samples']);
+for (const [name, value] of [['trials', TRIALS], ['failovers', FAILOVERS], ['hop-samples', HOP_SAMPLES]] as const) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
 }
 
@@ -35,6 +37,7 @@ const percentile = (values: number[], p: number) => {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} ms` : '—');
+const ms1 = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '—');
 
 const started = Date.now();
 const cluster = await startCluster(3);
@@ -48,6 +51,9 @@ try {
 } finally {
   await cluster.close();
 }
+// Its own cluster: cascading needs PARLEY_CHANNEL_NODE_CAP, which the joins above must not have.
+log(`Cascading hop latency (${HOP_SAMPLES} frames per path)…`);
+const hop = await cascadeHop(HOP_SAMPLES);
 
 const joinRows = (['direct', 'redirected'] as const).map((pathName) => {
   const trials = joins.filter((trial) => trial.path === pathName);
@@ -56,6 +62,12 @@ const joinRows = (['direct', 'redirected'] as const).map((pathName) => {
   return { path: pathName, ok: totals.length, of: trials.length, median: percentile(totals, 50), p90: percentile(totals, 90), joinedMedian: percentile(joined, 50), errors: trials.flatMap((trial) => (trial.error ? [trial.error] : [])) };
 });
 const redirectCost = joinRows[1]!.median - joinRows[0]!.median;
+const hopRows = (['local', 'same node', 'cascaded'] as const satisfies readonly HopPath[]).map((pathName) => {
+  const samples = hop.samples[pathName];
+  const receiver = pathName === 'local' ? null : hop.receivers[pathName];
+  return { path: pathName, samples: samples.length, failed: hop.failedDecodes[pathName], decoded: hop.decoded[pathName], median: percentile(samples, 50), p90: percentile(samples, 90), min: Math.min(...samples), longestGapMs: hop.longestGapMs[pathName], sdkFramesDecoded: receiver?.framesDecoded ?? null, sdkFreezes: receiver?.freezeCount ?? null, videos: hop.videosSeen[pathName], rearms: hop.rearms[pathName] };
+});
+const hopCost = hopRows[2]!.median - hopRows[1]!.median;
 const recovered = failovers.flatMap((trial) => trial.recoveredMs.filter((value): value is number => value !== null));
 
 const date = new Date().toISOString();
@@ -64,7 +76,7 @@ const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0
 const markdown = [
   '# Cluster benchmark: latest run',
   '',
-  `${date}, commit ${commit}; took ${Math.round((Date.now() - started) / 1000)} s. Run: \`npm run bench:cluster -- --trials ${TRIALS} --failovers ${FAILOVERS}\`.`,
+  `${date}, commit ${commit}; took ${Math.round((Date.now() - started) / 1000)} s. Run: \`npm run bench:cluster -- --trials ${TRIALS} --failovers ${FAILOVERS} --hop-samples ${HOP_SAMPLES}\`.`,
   `Machine: ${machine}. Three \`parley serve\` processes, PostgreSQL, Redis, the bots and Chromium all share it.`,
   '',
   '## Join → first frame: the channel\'s node, or another node and a redirect',
@@ -89,11 +101,25 @@ const markdown = [
   '',
   `Median ${ms(percentile(recovered, 50))}, worst ${ms(Math.max(...recovered))} (goal: within 10 s).`,
   '',
+  '## Cascading: glass-to-glass latency, same node against one relay hop',
+  '',
+  `A separate cluster with \`PARLEY_CHANNEL_NODE_CAP=2\`: a publisher tab and a subscriber tab on the channel's node, a third tab on another node`,
+  `(participants per node, the channel's first: ${hop.carried.join(', ')}), fed over one relay connection. The publisher draws the time (40 bits + CRC-8 in 80×80 blocks)`,
+  'on a 640×480 canvas every frame and publishes `captureStream(30)`; each subscriber decodes every frame its <video> presents (`requestVideoFrameCallback`),',
+  `latency = now − drawn time. ${ms(hop.warmupMs)} warm-up per path; frames failing the CRC are dropped. "local": the publisher plays its own captured canvas through the same decoder`,
+  `(capture and presentation, no codec or network). Decoder check: ${hop.selfCheck.exact}/${hop.selfCheck.checked} of the publisher's canvases read back exactly; the tabs' clocks agree within ${hop.clockSpreadMs} ms.`,
+  '',
+  '| path | samples | CRC failed / decoded | median | p90 | min | longest gap | <video>s | rVFC re-armed | SDK: frames decoded, freezes |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...hopRows.map((row) => `| ${row.path} | ${row.samples} | ${row.failed}/${row.decoded} | ${ms1(row.median)} | ${ms1(row.p90)} | ${ms1(row.min)} | ${ms(row.longestGapMs)} | ${row.videos} | ${row.rearms} | ${row.sdkFramesDecoded === null ? '—' : `${row.sdkFramesDecoded}, ${row.sdkFreezes}`} |`),
+  '',
+  `One relay hop costs **${ms1(hopCost)}** (difference of medians, cascaded − same node), on loopback between processes of one 2-core machine.`,
+  '',
 ].join('\n');
 
 const resultsDir = path.resolve(import.meta.dirname, '../results');
 const jsonName = `cluster-${date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`;
-fs.writeFileSync(path.join(resultsDir, jsonName), JSON.stringify({ date, commit, machine, trials: TRIALS, joins, failovers }, null, 2));
+fs.writeFileSync(path.join(resultsDir, jsonName), JSON.stringify({ date, commit, machine, trials: TRIALS, joins, failovers, cascadeHop: { rows: hopRows, hopCostMs: hopCost, ...hop } }, null, 2));
 fs.writeFileSync(path.join(resultsDir, 'cluster-latest.md'), markdown);
 log(`\n${markdown}\nWrote bench/results/${jsonName} and bench/results/cluster-latest.md`);
 // The native WebRTC module can crash while the process tears its objects down; the results are written.
