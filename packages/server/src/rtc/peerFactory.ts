@@ -46,13 +46,10 @@ function iceNetwork(network: MediaNetwork): Partial<PeerConfig> {
   // announced ones (it ignores the filter when no interface has the address, e.g. a public one).
   const interfaceAddresses = first ? { iceInterfaceAddresses: { udp4: first } as PeerConfig['iceInterfaceAddresses'] } : {};
   if (network.mux) return { iceUdpMux: network.mux, iceAdditionalHostAddresses: network.announced, ...interfaceAddresses };
-  if (network.anyPort) return { iceAdditionalHostAddresses: network.announced, ...(first && network.announced.length === 1 && isLoopback(first) ? interfaceAddresses : {}) };
-  return {
-    icePortRange: [network.portMin, network.portMax],
-    iceAdditionalHostAddresses: network.announced,
-    // Bound to loopback, the SFU offers exactly one candidate and connects at once.
-    ...(first && network.announced.length === 1 && isLoopback(first) ? interfaceAddresses : {}),
-  };
+  // Bound to loopback, the SFU offers exactly one candidate and connects at once.
+  const loopbackOnly = first && network.announced.length === 1 && isLoopback(first) ? interfaceAddresses : {};
+  if (network.anyPort) return { iceAdditionalHostAddresses: network.announced, ...loopbackOnly };
+  return { icePortRange: [network.portMin, network.portMax], iceAdditionalHostAddresses: network.announced, ...loopbackOnly };
 }
 
 /** The SFU receives on publish connections and sends on subscribe connections. */

@@ -167,7 +167,8 @@ function simulcastLayers(transceiver: RTCRtpTransceiver): Map<VideoLayer, MediaS
   return new Map([['high', high], ['low', low]]);
 }
 
-function firstTrack(transceiver: RTCRtpTransceiver): Promise<MediaStreamTrack | undefined> {
+/** The transceiver's first track, once werift makes it; undefined after FIRST_TRACK_TIMEOUT_MS. */
+export function firstTrack(transceiver: RTCRtpTransceiver): Promise<MediaStreamTrack | undefined> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       subscription.unSubscribe();

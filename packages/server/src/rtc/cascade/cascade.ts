@@ -114,13 +114,6 @@ export class Cascade {
     this.#tick.unref();
   }
 
-  /** Relay connections this node sends and receives, for metrics and tests. */
-  get relays(): { sending: number; receiving: number } {
-    let receiving = 0;
-    for (const state of this.#states.values()) for (const users of state.remote.values()) for (const user of users.values()) receiving += user.relays.size;
-    return { sending: this.#senders.size, receiving };
-  }
-
   /** A participant connected here joined, left or changed (Room's localChange). */
   localChange(room: Room, left?: Participant): void {
     const state = this.#states.get(channelKey(room.appId, room.channel));

@@ -5,13 +5,12 @@
  * travel back over this connection. Lost packets are asked for again as on a publish connection.
  * It binds a port of its own (see relayNetwork); the sending node answers on its media port.
  */
-import type { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import type { RTCPeerConnection } from 'werift';
 import type { MediaKind } from '@parley/protocol';
 import { generateNacks } from '../nackGenerator.ts';
 import type { PublishedTrack } from '../participant.ts';
+import { firstTrack } from '../publishConnection.ts';
 import { completeLocalDescription, createPeer, hasCandidates, relayNetwork, type MediaNetwork } from '../peerFactory.ts';
-
-const FIRST_TRACK_TIMEOUT_MS = 5_000;
 
 export class RelayReceiver {
   readonly kind: MediaKind;
@@ -42,16 +41,7 @@ export class RelayReceiver {
     const transceiver = this.#pc.getTransceivers().find((t) => t.kind === this.kind);
     if (!transceiver) throw new Error(`the relay offer carries no ${this.kind}`);
     if (this.kind === 'video') generateNacks(transceiver.receiver, (ssrc) => void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {}));
-    const existing = transceiver.receiver.tracks[0];
-    const track = existing
-      ? Promise.resolve(existing)
-      : new Promise<MediaStreamTrack | undefined>((resolve) => {
-        const timer = setTimeout(() => resolve(undefined), FIRST_TRACK_TIMEOUT_MS);
-        transceiver.onTrack.subscribe((found) => {
-          clearTimeout(timer);
-          resolve(found);
-        });
-      });
+    const track = transceiver.receiver.tracks[0] ? Promise.resolve(transceiver.receiver.tracks[0]) : firstTrack(transceiver);
     return { sdp, track: track.then((found) => (found ? { kind: this.kind, track: found, transceiver } : undefined)) };
   }
 

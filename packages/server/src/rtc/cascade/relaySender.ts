@@ -54,10 +54,6 @@ export class RelaySender {
     await this.#transceiver.sender.replaceTrack(published.track);
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
