@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { freePort, exited, PARLEY_BIN, serveProcess } from '../support/parleyProcess.ts';
+import { deadOffer } from '../support/deadOffer.ts';
 import { RawSignalingSocket } from '../support/rawSignaling.ts';
 import { basic, call } from '../support/server.ts';
 import { BotClient } from '../support/wrtcClient.ts';
@@ -95,17 +96,6 @@ const HUGE_OFFER = SDP_HEAD + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n'.repeat(1700)
 const MANY_SECTIONS_OFFER = SDP_HEAD + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:x\r\n'.repeat(400);
 
 /** A real offer from a native peer that will never answer ICE checks. */
-async function deadOffer(): Promise<{ sdp: string; tracks: Array<{ mid: string; kind: 'audio' }>; close(): void }> {
-  const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
-  const source = new wrtc.nonstandard.RTCAudioSource();
-  pc.addTransceiver(source.createTrack(), { direction: 'sendonly' });
-  await pc.setLocalDescription(await pc.createOffer());
-  const sdp = pc.localDescription.sdp as string;
-  const mid = pc.getTransceivers()[0].mid as string;
-  pc.close();
-  return { sdp, tracks: [{ mid, kind: 'audio' }], close: () => {} };
-}
-
 describe('hostile signaling', () => {
   let server: Server;
   const sockets: RawSignalingSocket[] = [];
@@ -304,9 +294,9 @@ describe('media ports and session caps', () => {
     expect(refusal).toMatchObject({ type: 'error', code: 'media_ports_exhausted' });
     expect(await server.metric('parley_rtc_media_ports_exhausted_total')).toBeGreaterThanOrEqual(1);
 
-    // Within the connect timeout the stalled peers are closed, told why, and their ports freed.
+    // Within the connect timeout the stalled peers are closed, told to rebuild them, and their ports freed.
     for (const socket of stalled) {
-      expect(await socket.waitFor((m) => m.type === 'error' && m.code === 'media_timeout', 6_000)).toBeDefined();
+      expect(await socket.waitFor((m) => m.type === 'media-lost', 6_000)).toMatchObject({ connection: 'publish', reason: 'timeout' });
     }
     expect(await server.metric('parley_rtc_media_connect_timeouts_total')).toBeGreaterThanOrEqual(stalled.length);
     for (const socket of sockets) socket.send({ type: 'leave' });

@@ -63,6 +63,10 @@ describe(`a call over a link with ${LOSS * 100}% loss and ${RTT_MS} ms of round 
         expect(quality.audioConcealedShare, `${name}: share of the sound concealed`).toBeLessThan(0.15);
       }
     } finally {
+      // What each tab's client reported (connection and peer connection states), for a failure's story.
+      for (const [name, page] of [['far', far], ['near', near]] as const) {
+        console.info(name, await page.evaluate(() => window.log.join(' ')).catch(() => '(tab gone)'));
+      }
       await Promise.all([far, near].map(async (page) => {
         await page.evaluate(() => window.client.leave()).catch(() => {});
         await page.close();

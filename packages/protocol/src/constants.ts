@@ -111,7 +111,7 @@ export const SIGNALING_LIMITS = {
 export const MAX_SIGNALING_MESSAGE_BYTES = SDP_LIMITS.subscribeChars + 16 * 1024;
 
 /** The client messages that take from SIGNALING_LIMITS.costlyMessages as well. */
-export const COSTLY_SIGNALING_MESSAGES = ['join', 'resume', 'publish-offer', 'renew-token'] as const;
+export const COSTLY_SIGNALING_MESSAGES = ['join', 'resume', 'publish-offer', 'restart-media', 'renew-token'] as const;
 
 /** WebSocket close codes the server uses on `/v1/rtc` (4000-4999 is the application range). */
 export const SIGNALING_CLOSE_CODES = {
@@ -139,6 +139,7 @@ export const SIGNALING_REPLY_TYPES = {
   join: 'joined',
   resume: 'resumed',
   'publish-offer': 'publish-answer',
+  'restart-media': 'ok',
   unpublish: 'ok',
   subscribe: 'ok',
   unsubscribe: 'ok',

@@ -106,7 +106,6 @@ const AGORA_CODE_FOR_REFUSAL: Record<SignalingErrorCode, ParleyErrorCode> = {
   negotiation_failed: 'EXCHANGE_SDP_FAILED',
   invalid_offer: 'EXCHANGE_SDP_FAILED',
   media_ports_exhausted: 'NO_ICE_CANDIDATE',
-  media_timeout: 'ICE_FAILED',
   too_many_sessions: 'CAN_NOT_GET_GATEWAY_SERVER',
   rate_limited: 'NETWORK_RESPONSE_ERROR',
   internal: 'UNEXPECTED_RESPONSE',

@@ -165,6 +165,19 @@ export const UnpublishMessage = Type.Object(
   { additionalProperties: false, description: 'Stop publishing a kind (the client also stops sending on that transceiver). The others get `user-unpublished`.' },
 );
 
+/** A client's two media connections: the one it offers (publish, data channel) and the one the server offers (subscribe). */
+export const MediaConnection = Type.Union([Type.Literal('publish'), Type.Literal('subscribe')], { description: 'Which media connection: `publish` (the client offers) or `subscribe` (the server offers).' });
+export type MediaConnection = Static<typeof MediaConnection>;
+
+export const RestartMediaMessage = Type.Object(
+  { type: Type.Literal('restart-media'), requestId: RequestId, connection: described(MediaConnection, 'The connection to rebuild.') },
+  {
+    additionalProperties: false,
+    description:
+      'A media connection failed (the client saw it fail, or the server sent `media-lost`): the server closes its side and keeps what it carried. Answered by `ok`. For `publish`, the client then offers again on a new connection (`publish-offer` with every kind it sends, and opens its data channel again if it had one); the others keep their subscriptions and see no change. For `subscribe`, the server offers every subscription again on a new connection (`subscribe-offer`).',
+  },
+);
+
 export const SubscribeMessage = Type.Object(
   {
     type: Type.Literal('subscribe'),
@@ -258,6 +271,7 @@ export const ClientMessage = Type.Union([
   ResumeMessage,
   PublishOfferMessage,
   UnpublishMessage,
+  RestartMediaMessage,
   SubscribeMessage,
   UnsubscribeMessage,
   SetStreamTypeMessage,
@@ -474,6 +488,20 @@ export const KickedEvent = Type.Object(
   { description: 'The server ends the session; the socket closes right after. Do not resume: join again if appropriate.' },
 );
 
+export const MediaLostEvent = Type.Object(
+  {
+    type: Type.Literal('media-lost'),
+    connection: described(MediaConnection, 'The connection the server closed.'),
+    reason: Type.Union([Type.Literal('timeout'), Type.Literal('failed')], {
+      description: '`timeout`: it did not connect (ICE and DTLS) within the server\'s connect timeout; `failed`: it stopped working after connecting (no consent for 30 s).',
+    }),
+  },
+  {
+    description:
+      'The server closed one of this client\'s media connections that did not connect in time or failed; what it carried (published kinds, subscriptions) is kept. Send `restart-media` to get it back.',
+  },
+);
+
 /** Every error code of the protocol, with what it means for the client. */
 export const SignalingErrorCodes = {
   invalid_message: 'The message is not JSON, has an unknown `type`, or does not match its schema; or the request is not allowed as asked.',
@@ -488,7 +516,6 @@ export const SignalingErrorCodes = {
   negotiation_failed: 'Reserved for an SDP the server could not apply; the server does not send it today.',
   invalid_offer: 'A publish offer or subscribe answer the server will not parse: too many media sections, undeclared mids…',
   media_ports_exhausted: "Every UDP port of the server's media range is in use: the reply to a `publish-offer`, or (without a requestId) instead of a subscribe offer. Try again later.",
-  media_timeout: 'A media connection did not connect in time and was closed (sent without a requestId); publish or subscribe again.',
   too_many_sessions: 'Too many sessions from this address or with this token at once.',
   rate_limited: 'Too many messages on this socket; the excess was dropped (this error comes once per flood).',
   internal: 'The server failed; the request may be retried.',
@@ -526,6 +553,7 @@ export const ServerMessage = Type.Union([
   TokenWillExpireEvent,
   TokenDidExpireEvent,
   KickedEvent,
+  MediaLostEvent,
   ErrorMessage,
 ]);
 export type ServerMessage = Static<typeof ServerMessage>;

@@ -7,7 +7,7 @@
  * connections (rtc/), the remote users and their tracks (remoteUsers.ts) and the statistics
  * (statsCollector.ts) live in their own modules.
  */
-import type { ClientRole, MediaKind } from '@parley/protocol';
+import type { ClientRole, MediaConnection, MediaKind } from '@parley/protocol';
 import { DATA_LIMITS, DataFrameKind } from '@parley/protocol/data-channel';
 import {
   invalidLocalTrack,
@@ -32,6 +32,7 @@ import {
   type RemoteAudioTrackStats,
   type RemoteVideoTrackStats,
 } from '../rtc/stats.ts';
+import type { PeerStateListener } from '../rtc/peerConfig.ts';
 import { SubscribeConnection } from '../rtc/subscribeConnection.ts';
 import type { VideoCodec } from '../rtc/videoCodec.ts';
 import { RESUME_WINDOW_MS } from '../protocolConstants.ts';
@@ -54,6 +55,7 @@ import { toIceServers, type TurnServerConfig } from './turnServer.ts';
 import { toLevel, VolumeIndicator, type VolumeIndicatorResult } from './volumeIndicator.ts';
 import { PublishedTracks } from './publishedTracks.ts';
 import { UserHandover } from './userHandover.ts';
+import { MediaRestarts } from './mediaRestarts.ts';
 import { NetworkQualityMonitor, type LinkReading, type NetworkQuality } from './networkQuality.ts';
 
 export interface ClientConfig {
@@ -118,6 +120,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #published = new PublishedTracks();
   /** publish/unpublish run one at a time: each renegotiates the publish connection. */
   #publishQueue: Promise<unknown> = Promise.resolve();
+  /** Rebuilds media connections that fail. */
+  #restarts = new MediaRestarts(
+    (connection) => this.#rebuild(connection),
+    (error) => this.emit('exception', error instanceof Error ? error : new Error(String(error))),
+  );
   #stats: StatsCollector;
   #trackLink: PublishedTrackLink;
   #messages = new StreamMessages({
@@ -668,6 +675,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       },
       relocated: () => {
         // The old node's media connections lead nowhere now; the data channel rode on one of them.
+        this.#restarts.reset();
         this.#handover?.cancel();
         this.#messages.reset();
         this.#publisher?.close();
@@ -700,9 +708,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
           subscriber: this.#subscriber,
           events: this,
           visible: (users) => this.#visible(users),
+          mediaLost: (connection) => this.#restarts.failed(connection),
         });
       },
       ended: () => {
+        this.#restarts.reset();
         this.#handover?.cancel();
         this.#handover = undefined;
         this.#stats.stop();
@@ -729,9 +739,16 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** The publish and subscribe connections of the session's node (at join, and anew after moving to another node). */
   #openMediaConnections(): void {
-    const onState = (current: RTCPeerConnectionState, previous: RTCPeerConnectionState) => this.#peerStateChanged(current, previous);
-    this.#publisher = new PublishConnection(this.#sessionIceServers(), this.codec, (offer) => this.#sendPublishOffer(offer), onState, this.#frames);
+    this.#openPublisher();
+    this.#openSubscriber();
+  }
+
+  #openPublisher(): void {
+    this.#publisher = new PublishConnection(this.#sessionIceServers(), this.codec, (offer) => this.#sendPublishOffer(offer), this.#watchPeer('publish'), this.#frames);
     if (this.#dualStream) void this.#publisher.setDualStream(this.#lowStream);
+  }
+
+  #openSubscriber(): void {
     this.#subscriber = new SubscribeConnection(
       this.#sessionIceServers(),
       {
@@ -739,10 +756,49 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         onTrack: (received) => this.#users.attachTrack(received),
         onTracks: (received) => this.#users.syncTracks(received),
         onError: (error) => this.emit('exception', error),
-        onState,
+        onState: this.#watchPeer('subscribe'),
       },
       this.#frames,
     );
+  }
+
+  /** Reports a media connection's states, and has it rebuilt when it fails. */
+  #watchPeer(connection: MediaConnection): PeerStateListener {
+    return (current, previous) => {
+      this.#peerStateChanged(current, previous);
+      if (current === 'connected') this.#restarts.connected(connection);
+      if (current === 'failed') this.#restarts.failed(connection);
+    };
+  }
+
+  /**
+   * Rebuilds a media connection that failed (see mediaRestarts.ts): the server closes its side and
+   * keeps what it carried, so the others see no change. Publish: a new connection offers every
+   * published track again (and the data channel reopens if the app listens to stream messages).
+   * Subscribe: the server offers every subscription on a new connection, and each remote track
+   * object takes the new media.
+   */
+  async #rebuild(connection: MediaConnection): Promise<void> {
+    if (connection === 'subscribe') {
+      const socket = await this.#engine.connectedSocket('Rebuilding the subscribe connection');
+      for (const user of this.#users.known.values()) {
+        if (user.audioTrack) this.#users.awaitMovedTrack(user.uid, 'audio');
+        if (user.videoTrack) this.#users.awaitMovedTrack(user.uid, 'video');
+      }
+      this.#subscriber?.close();
+      this.#openSubscriber();
+      await socket.request({ type: 'restart-media', connection });
+      return;
+    }
+    await this.#serially(async () => {
+      const socket = await this.#engine.connectedSocket('Rebuilding the publish connection');
+      this.#messages.reset();
+      this.#publisher?.close();
+      this.#openPublisher();
+      await socket.request({ type: 'restart-media', connection });
+      await this.#offerPublished();
+    });
+    if (this.listenerCount('stream-message') + this.listenerCount('receive-metadata') > 0) this.#messages.want();
   }
 
   /**
@@ -750,16 +806,19 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
    * publish() would, with their mute state. The track objects stay published throughout.
    */
   #republish(): void {
-    void this.#serially(async () => {
-      const kinds = this.#published.kinds();
-      if (kinds.size === 0) return;
-      await this.#sendPublished(kinds);
-      for (const track of this.#published.all) {
-        const transceiver = this.#publisher?.transceiver(track.trackMediaType);
-        if (transceiver) track.emit('transceiver-updated', transceiver);
-      }
-      for (const kind of kinds) this.#sendMute(kind);
-    }).catch((error: Error) => this.emit('exception', error));
+    void this.#serially(() => this.#offerPublished()).catch((error: Error) => this.emit('exception', error));
+  }
+
+  /** Offers every published track on a new publish connection, with its mute state. */
+  async #offerPublished(): Promise<void> {
+    const kinds = this.#published.kinds();
+    if (kinds.size === 0) return;
+    await this.#sendPublished(kinds);
+    for (const track of this.#published.all) {
+      const transceiver = this.#publisher?.transceiver(track.trackMediaType);
+      if (transceiver) track.emit('transceiver-updated', transceiver);
+    }
+    for (const kind of kinds) this.#sendMute(kind);
   }
 
   /** After moving to another node: receives (uid, kind) again into the same remote track object. */

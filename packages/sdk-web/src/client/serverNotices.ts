@@ -21,6 +21,8 @@ export interface NoticeTarget {
   events: Pick<TypedEmitter<ClientEvents>, 'emit'>;
   /** The users this client shows (in live mode, hosts only). */
   visible(users: readonly WireUser[]): WireUser[];
+  /** The server closed a media connection of this client that did not connect or failed: rebuild it. */
+  mediaLost(connection: ServerMessageOf<'media-lost'>['connection']): void;
 }
 
 export function routeServerNotice(message: ServerMessage, target: NoticeTarget): void {
@@ -66,6 +68,9 @@ export function routeServerNotice(message: ServerMessage, target: NoticeTarget):
       break;
     case 'token-privilege-did-expire':
       events.emit('token-privilege-did-expire');
+      break;
+    case 'media-lost':
+      target.mediaLost(message.connection);
       break;
     case 'error':
       // An error no request waits for (a subscribe answer or mute the server could not apply).

@@ -38,7 +38,7 @@ function usersBeforeTheMove() {
   events.on('user-unpublished', (user, kind) => fired.push(`unpublished ${user.uid} ${kind}`));
   const deliver = (handover: UserHandover, message: ServerMessage) => {
     handover.observe(message);
-    routeServerNotice(message, { users, subscriber: undefined, events, visible: (listed) => [...listed] });
+    routeServerNotice(message, { users, subscriber: undefined, events, visible: (listed) => [...listed], mediaLost: () => {} });
   };
   return { users, events, fired, adaVideo, deliver };
 }

@@ -143,7 +143,7 @@ export const VARIABLES: readonly Variable[] = [
     key: 'rtc.connectTimeoutSeconds',
     default: '10',
     parse: positiveInteger,
-    meaning: 'A media connection not connected this long after its negotiation is closed and its port freed',
+    meaning: 'A media connection not connected this long after its negotiation is closed, its port freed and the client told to rebuild it',
   }),
   variable({
     name: 'PARLEY_RTC_MAX_SESSIONS_PER_IP',

@@ -1,8 +1,9 @@
 /**
- * What the SFU does when a participant's media connection fails before carrying anything: no free
- * UDP port, or no connection within the timeout. It counts (for /metrics), logs, tells the client,
- * and for a lost publish connection takes the participant's tracks out of the room. Data channel
- * frames pass through here to the room; what the data channel dropped is counted.
+ * What the SFU does when a participant's media connection fails: no free UDP port, no connection
+ * within the timeout, or a connection that stopped working. It counts (for /metrics), logs and
+ * tells the client, which rebuilds a lost connection (`restart-media`): what the connection
+ * carried stays, so the others see no change. Data channel frames pass through here to the room;
+ * what the data channel dropped is counted.
  */
 import type { MediaConnection, MediaWatch, Participant } from './participant.ts';
 import type { Room } from './room.ts';
@@ -12,6 +13,8 @@ import type { Logger } from '../log/logger.ts';
 export interface RtcGuardCounts {
   mediaPortsExhausted: number;
   mediaConnectTimeouts: number;
+  /** Media connections that connected, then failed (consent lost). */
+  mediaConnectionsFailed: number;
   offersRefused: number;
   sessionsRefused: number;
   messagesDropped: number;
@@ -27,6 +30,7 @@ export function newGuardCounts(): RtcGuardCounts {
   return {
     mediaPortsExhausted: 0,
     mediaConnectTimeouts: 0,
+    mediaConnectionsFailed: 0,
     offersRefused: 0,
     sessionsRefused: 0,
     messagesDropped: 0,
@@ -76,21 +80,13 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
       deps.counts.sctpPacketsRejected += 1;
       deps.log.debug({ ...where(participant, 'publish'), err: error }, 'unparsable SCTP packet dropped');
     },
-    async connectTimedOut(participant, connection) {
-      deps.counts.mediaConnectTimeouts += 1;
+    connectionLost(participant, connection, reason) {
+      if (reason === 'timeout') deps.counts.mediaConnectTimeouts += 1;
+      else deps.counts.mediaConnectionsFailed += 1;
       const seconds = Math.round(deps.connectTimeoutMs / 1000);
-      deps.log.info(where(participant, connection), `media connection did not connect within ${seconds} s: closed`);
-      if (connection === 'publish') {
-        const room = deps.roomOf(participant);
-        for (const kind of participant.publishedKinds) {
-          await room?.unpublish(participant, kind).catch((error: unknown) => deps.log.warn({ ...where(participant, connection), err: error }, 'unpublishing after a media timeout failed'));
-        }
-      }
-      participant.send({
-        type: 'error',
-        code: 'media_timeout',
-        message: `The ${connection} connection did not connect within ${seconds} s and was closed: ${connection} again`,
-      });
+      const what = reason === 'timeout' ? `did not connect within ${seconds} s` : 'failed after connecting';
+      deps.log.info(where(participant, connection), `${connection} connection ${what}: closed, the client is told to rebuild it`);
+      participant.send({ type: 'media-lost', connection, reason });
     },
   };
 }

@@ -4,10 +4,10 @@
  * their role and privileges.
  */
 import { randomBytes } from 'node:crypto';
-import { NO_TOKEN_EXPIRY, type ClientRole, type MediaKind, type Participant as ParticipantView, type RemoteStreamFallbackType, type RemoteStreamType, type RemoteUser, type ServerMessage } from '@parley/protocol';
+import { NO_TOKEN_EXPIRY, type ClientRole, type MediaConnection, type MediaKind, type Participant as ParticipantView, type RemoteStreamFallbackType, type RemoteStreamType, type RemoteUser, type ServerMessage } from '@parley/protocol';
 import { encodeSenderUid, type DataFrameKind } from '@parley/protocol/data-channel';
 import { DataLink, type DataDropReason } from './dataLink.ts';
-import type { MediaNetwork } from './peerFactory.ts';
+import type { MediaLossReason, MediaNetwork } from './peerFactory.ts';
 import { PublishConnection, type PublishedTrack } from './publishConnection.ts';
 import type { SignalingPeer } from './signalingPeer.ts';
 import type { VideoLayer } from './simulcast/layerChoice.ts';
@@ -16,15 +16,15 @@ import { SubscribeConnection } from './subscribeConnection.ts';
 
 export type { PublishedTrack } from './publishConnection.ts';
 
-/** The two peer connections of a participant. */
-export type MediaConnection = 'publish' | 'subscribe';
+export type { MediaConnection } from '@parley/protocol';
+export type { MediaLossReason } from './peerFactory.ts';
 
 /** What a participant reports about its media connections; the RtcService counts and reacts. */
 export interface MediaWatch {
   /** A peer connection found no free UDP port and was closed. */
   portsExhausted(participant: Participant, connection: MediaConnection): void;
-  /** A peer connection did not connect in time and was closed; its tracks are gone. */
-  connectTimedOut(participant: Participant, connection: MediaConnection): void;
+  /** A peer connection did not connect in time, or failed later, and was closed; what it carried is kept for `restart-media`. */
+  connectionLost(participant: Participant, connection: MediaConnection, reason: MediaLossReason): void;
   /** werift failed to make or apply a subscribe offer. */
   negotiationFailed(participant: Participant, error: unknown): void;
   /** A frame arrived on the participant's data channel, well-formed and within its budget: for the room. */
@@ -110,8 +110,8 @@ export class Participant {
     const watch = init.watch;
     const failuresOf = (connection: MediaConnection) => ({
       portsExhausted: () => watch.portsExhausted(this, connection),
-      connectTimedOut: () => {
-        if (this.leftReason === undefined) watch.connectTimedOut(this, connection);
+      connectionLost: (reason: MediaLossReason) => {
+        if (this.leftReason === undefined) watch.connectionLost(this, connection, reason);
       },
     });
     this.#data = new DataLink({
@@ -264,6 +264,19 @@ export class Participant {
   /** Drops every subscription to `publisher` (it unpublished or left). */
   dropSubscriptionsTo(publisher: Participant, kind?: MediaKind): Promise<void> {
     return this.#receiving.removeAllFrom(publisher, kind);
+  }
+
+  // ------------------------------------------------------------------ rebuilding a media connection
+
+  /**
+   * The client rebuilds one of its media connections (`restart-media`). Publish: the old
+   * connection and its data channel close, the next offer makes new ones, and the published
+   * tracks stay until it arrives. Subscribe: every subscription is offered again on a new one.
+   */
+  async restartMedia(connection: MediaConnection): Promise<void> {
+    if (connection === 'subscribe') return this.#receiving.restart();
+    this.#data.close();
+    this.#publishing.restart();
   }
 
   // ------------------------------------------------------------------ data channel

@@ -87,24 +87,41 @@ export function hasCandidates(sdp: string): boolean {
   return /(^|\n)a=candidate:/.test(sdp);
 }
 
+/** Why a media connection was given up: it never connected, or it failed after connecting. */
+export type MediaLossReason = 'timeout' | 'failed';
+
 /**
- * Calls `onTimeout` unless `pc` connects within `timeoutMs`; returns a function that cancels.
- * Clients that never finish ICE would otherwise hold their UDP ports for as long as they like.
+ * Calls `onLost('timeout')` unless `pc` connects within `timeoutMs`, and `onLost('failed')` if it
+ * fails later (werift's ICE consent expired); returns a function that stops watching. Clients that
+ * never finish ICE would otherwise hold their ports for as long as they like, and a connection
+ * that stalls (a DTLS handshake whose last flight was lost on a bad link, measured in the lossy
+ * link test) would never carry media again: the client rebuilds it when told.
  */
-export function watchConnect(pc: RTCPeerConnection, timeoutMs: number, onTimeout: () => void): () => void {
-  if (pc.connectionState === 'connected') return () => {};
-  const timer = setTimeout(() => {
-    subscription.unSubscribe();
-    onTimeout();
-  }, timeoutMs);
+export function watchConnection(pc: RTCPeerConnection, timeoutMs: number, onLost: (reason: MediaLossReason) => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  if (pc.connectionState !== 'connected') {
+    timer = setTimeout(() => {
+      stop();
+      onLost('timeout');
+    }, timeoutMs);
+  }
   const subscription = pc.connectionStateChange.subscribe((state) => {
-    if (state === 'connected' || state === 'closed') cancel();
+    if (state === 'connected') {
+      clearTimeout(timer);
+      timer = undefined;
+    } else if (state === 'closed') {
+      stop();
+    } else if (state === 'failed' && timer === undefined) {
+      stop();
+      onLost('failed');
+    }
   });
-  function cancel() {
+  function stop() {
     clearTimeout(timer);
+    timer = undefined;
     subscription.unSubscribe();
   }
-  return cancel;
+  return stop;
 }
 
 /**

@@ -2,7 +2,8 @@
  * A participant's publish connection: the client offers its camera and microphone, the SFU
  * answers, and the tracks it receives are what the room forwards. It also carries the client's
  * data channel, when the client opens one (see @parley/protocol/data-channel for why here).
- * Closed (freeing its UDP port) when it finds no free port or does not connect in time.
+ * Closed (freeing its UDP port) when it finds no free port, does not connect in time or fails later;
+ * the published tracks stay meanwhile, and the client rebuilds the connection (`restart-media`).
  *
  * A video offered with dual stream (RID simulcast, `a=rid:h` and `a=rid:l`) arrives as one track
  * per layer; werift answers with the rids echoed. The high layer is the published track (what
@@ -11,7 +12,7 @@
 import type { MediaStreamTrack, RTCDataChannel, RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import { SIMULCAST_RIDS, type MediaKind } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
-import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
+import { completeLocalDescription, createPeer, hasCandidates, watchConnection, type MediaLossReason, type MediaNetwork } from './peerFactory.ts';
 import { generateNacks } from './nackGenerator.ts';
 import { guardSctp } from './sctpGuard.ts';
 import type { VideoLayer } from './simulcast/layerChoice.ts';
@@ -43,7 +44,8 @@ const FIRST_TRACK_TIMEOUT_MS = 5_000;
 
 export interface ConnectionFailures {
   portsExhausted(): void;
-  connectTimedOut(): void;
+  /** The connection did not connect in time, or failed later: it was closed, what it carried is kept. */
+  connectionLost(reason: MediaLossReason): void;
 }
 
 export interface PublishSide extends ConnectionFailures {
@@ -103,9 +105,9 @@ export class PublishConnection {
       this.#side.portsExhausted();
       throw new DomainError('media_ports_exhausted', 'No UDP port is free for media on this server: try again later');
     }
-    this.#stopConnectWatch ??= watchConnect(pc, this.#network.connectTimeoutMs, () => {
+    this.#stopConnectWatch ??= watchConnection(pc, this.#network.connectTimeoutMs, (reason) => {
       this.#closePeer();
-      this.#side.connectTimedOut();
+      this.#side.connectionLost(reason);
     });
     const kinds = new Map<MediaKind, PublishedTrack>();
     for (const { mid, kind } of tracks) {
@@ -139,6 +141,15 @@ export class PublishConnection {
     const pc = createPeer(this.#network, 'publish');
     pc.onDataChannel.subscribe((channel) => this.#side.dataChannel(channel));
     return pc;
+  }
+
+  /**
+   * The client rebuilds its publish connection (`restart-media`): the old one is closed and the
+   * next offer makes a new one. The published tracks stay, so the room moves subscribers to the
+   * new connection's tracks when they arrive (Room.publish) and nobody sees an unpublish.
+   */
+  restart(): void {
+    this.#closePeer();
   }
 
   /** Closes the peer connection; the client may negotiate a new one. */

@@ -11,6 +11,7 @@ import {
   type ClientRole,
   type IceServer,
   type JoinMessage,
+  type MediaConnection,
   type MediaKind,
   type Participant as ParticipantView,
   type RemoteStreamFallbackType,
@@ -273,6 +274,12 @@ export class RtcService {
 
   async unpublish(participant: Participant, kind: MediaKind): Promise<void> {
     await this.roomOf(participant).unpublish(participant, kind);
+  }
+
+  /** The client rebuilds a media connection that failed (see Participant.restartMedia). */
+  async restartMedia(participant: Participant, connection: MediaConnection): Promise<void> {
+    this.#deps.log.info({ appId: participant.appId, channel: participant.channel, uid: participant.uid, connection }, `the client rebuilds its ${connection} connection`);
+    await participant.restartMedia(connection);
   }
 
   async subscribe(participant: Participant, uid: number | string, kind: MediaKind, preferences?: VideoPreferences): Promise<void> {

@@ -181,6 +181,9 @@ export class SignalingConnection {
         const sdp = await this.#rtc.publishOffer(participant, message.sdp, message.tracks);
         return this.#send({ type: 'publish-answer', requestId: message.requestId, sdp });
       }
+      case 'restart-media':
+        await this.#rtc.restartMedia(participant, message.connection);
+        return this.#send({ type: 'ok', requestId: message.requestId });
       case 'unpublish':
         await this.#rtc.unpublish(participant, message.kind);
         return this.#send({ type: 'ok', requestId: message.requestId });

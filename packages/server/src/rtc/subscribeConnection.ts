@@ -8,14 +8,15 @@
  * estimate falls short (Agora's stream fallback).
  *
  * One offer is outstanding at a time; changes meanwhile mark the negotiation dirty and are offered
- * once the client answers. Closed (freeing its UDP port) when it finds no free port or does not
- * connect in time.
+ * once the client answers. Closed (freeing its UDP port) when it finds no free port, does not
+ * connect in time or fails later. A lost connection keeps its subscriptions, and `restart()` offers
+ * them all again on a new connection when the client asks (`restart-media`).
  */
 import { isCodecCompatible, type MediaStreamTrack, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import type { MediaKind, RemoteStreamFallbackType, RemoteStreamType, ServerMessage } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
 import { checkSubscribeAnswer } from './offerCheck.ts';
-import { completeLocalDescription, createPeer, hasCandidates, watchConnect, type MediaNetwork } from './peerFactory.ts';
+import { completeLocalDescription, createPeer, hasCandidates, watchConnection, type MediaNetwork } from './peerFactory.ts';
 import { layersOf, type ConnectionFailures, type PublishedTrack } from './publishConnection.ts';
 import { DownlinkWatch } from './simulcast/downlinkWatch.ts';
 import type { VideoLayer } from './simulcast/layerChoice.ts';
@@ -31,6 +32,8 @@ export interface Publisher {
 interface Subscription {
   publisher: Publisher;
   kind: MediaKind;
+  /** What it forwards now (updated when the publisher publishes the kind anew). */
+  published: PublishedTrack;
   transceiver: RTCRtpTransceiver;
   /** Video only: what feeds the sender. */
   video: VideoSubscription | undefined;
@@ -51,6 +54,8 @@ export class SubscribeConnection {
   #pc: RTCPeerConnection | undefined;
   #stopConnectWatch: (() => void) | undefined;
   #subscriptions = new Map<string, Subscription>();
+  /** What a lost connection carried, until the client asks for it again (`restart()`). */
+  #lost: Array<{ publisher: Publisher; published: PublishedTrack; preferences: VideoPreferences }> = [];
   #offerId = 0;
   #pendingOffer: { id: number; message: ServerMessage; sections: number } | undefined;
   #negotiationDirty = false;
@@ -64,16 +69,16 @@ export class SubscribeConnection {
   }
 
   has(publisher: Publisher, kind: MediaKind): boolean {
-    return this.#subscriptions.has(`${publisher.key}:${kind}`);
+    return this.#subscriptions.has(`${publisher.key}:${kind}`) || this.#lost.some((s) => s.publisher === publisher && s.published.kind === kind);
   }
 
   /** The kind of every stream forwarded. */
   kinds(): MediaKind[] {
-    return [...this.#subscriptions.values()].map((s) => s.kind);
+    return [...this.#subscriptions.values(), ...this.#lost.map((s) => s.published)].map((s) => s.kind);
   }
 
   kindsFrom(publisher: Publisher): MediaKind[] {
-    return [...this.#subscriptions.values()].filter((s) => s.publisher === publisher).map((s) => s.kind);
+    return [...this.#subscriptions.values(), ...this.#lost.map((s) => ({ publisher: s.publisher, kind: s.published.kind }))].filter((s) => s.publisher === publisher).map((s) => s.kind);
   }
 
   /** The outstanding offer, for a client that resumes on a new socket and may have missed it. */
@@ -85,6 +90,7 @@ export class SubscribeConnection {
   async add(publisher: Publisher, published: PublishedTrack, preferences: VideoPreferences = {}): Promise<void> {
     const key = `${publisher.key}:${published.kind}`;
     if (this.#subscriptions.has(key)) return;
+    this.#lost = this.#lost.filter((s) => !(s.publisher === publisher && s.published.kind === published.kind));
     const pc = (this.#pc ??= this.#createPeer());
     // Reuse a transceiver freed by an earlier unsubscribe before growing the SDP, when it was
     // negotiated for the same codec (werift will not send another codec on it).
@@ -107,6 +113,7 @@ export class SubscribeConnection {
     this.#subscriptions.set(key, {
       publisher,
       kind: published.kind,
+      published,
       transceiver,
       video,
       stop: () => {
@@ -122,8 +129,10 @@ export class SubscribeConnection {
 
   /** `publisher` published `kind` anew (another transceiver, or dual stream turned on or off): forward from there. */
   async updateSource(publisher: Publisher, published: PublishedTrack): Promise<void> {
+    for (const lost of this.#lost) if (lost.publisher === publisher && lost.published.kind === published.kind) lost.published = published;
     const subscription = this.#subscriptions.get(`${publisher.key}:${published.kind}`);
     if (!subscription) return;
+    subscription.published = published;
     if (subscription.video) subscription.video.setLayers(layersOf(published));
     else await subscription.transceiver.sender.replaceTrack(published.track);
   }
@@ -155,8 +164,10 @@ export class SubscribeConnection {
 
   async remove(publisher: Publisher, kind: MediaKind): Promise<boolean> {
     const key = `${publisher.key}:${kind}`;
+    const lostBefore = this.#lost.length;
+    this.#lost = this.#lost.filter((s) => !(s.publisher === publisher && s.published.kind === kind));
     const subscription = this.#subscriptions.get(key);
-    if (!subscription) return false;
+    if (!subscription) return this.#lost.length < lostBefore;
     this.#subscriptions.delete(key);
     subscription.stop();
     await subscription.transceiver.sender.replaceTrack(null).catch(() => {});
@@ -167,6 +178,7 @@ export class SubscribeConnection {
 
   /** Drops every subscription to `publisher` (it unpublished or left). */
   async removeAllFrom(publisher: Publisher, kind?: MediaKind): Promise<void> {
+    this.#lost = this.#lost.filter((s) => !(s.publisher === publisher && (kind === undefined || s.published.kind === kind)));
     for (const subscription of [...this.#subscriptions.values()]) {
       if (subscription.publisher === publisher && (kind === undefined || subscription.kind === kind)) await this.remove(publisher, subscription.kind);
     }
@@ -205,6 +217,7 @@ export class SubscribeConnection {
     this.#downlink.stop();
     for (const subscription of this.#subscriptions.values()) subscription.stop();
     this.#subscriptions.clear();
+    this.#lost = [];
     await this.#pc?.close();
   }
 
@@ -218,10 +231,10 @@ export class SubscribeConnection {
       this.#owner.portsExhausted();
       return;
     }
-    this.#stopConnectWatch ??= watchConnect(pc, this.#network.connectTimeoutMs, () => {
+    this.#stopConnectWatch ??= watchConnection(pc, this.#network.connectTimeoutMs, (reason) => {
       if (!this.#owner.active()) return;
-      this.#reset();
-      this.#owner.connectTimedOut();
+      this.#lose();
+      this.#owner.connectionLost(reason);
     });
     const tracks = [...this.#subscriptions.values()]
       .filter((s) => s.transceiver.mid !== null)
@@ -231,6 +244,25 @@ export class SubscribeConnection {
     // Counted in the SDP sent: transceivers added while it was gathered belong to the next offer.
     this.#pendingOffer = { id, message, sections: sdp.match(/^m=/gm)?.length ?? 0 };
     this.#owner.send(message);
+  }
+
+  /**
+   * The client rebuilds its subscribe connection (`restart-media`): every subscription, including
+   * those a lost connection carried, is offered again on a new connection, with the layer and
+   * fallback each asked for.
+   */
+  async restart(): Promise<void> {
+    if (this.#subscriptions.size > 0) this.#lose();
+    const lost = this.#lost;
+    this.#lost = [];
+    for (const { publisher, published, preferences } of lost) await this.add(publisher, published, preferences);
+  }
+
+  /** Closes the peer connection and keeps what it carried for `restart()`. */
+  #lose(): void {
+    const carried = [...this.#subscriptions.values()].map(({ publisher, published, video }) => ({ publisher, published, preferences: video?.preferences ?? {} }));
+    this.#reset();
+    this.#lost.push(...carried);
   }
 
   /** Closes the peer connection and forgets what it carried; a later subscribe starts afresh. */

@@ -8,7 +8,7 @@
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import type { MediaKind } from '@parley/protocol';
 import type { Participant, PublishedTrack } from '../participant.ts';
-import { completeLocalDescription, createPeer, hasCandidates, relayNetwork, watchConnect, type MediaNetwork } from '../peerFactory.ts';
+import { completeLocalDescription, createPeer, hasCandidates, relayNetwork, watchConnection, type MediaNetwork } from '../peerFactory.ts';
 import { offerCodecOf } from '../subscribeConnection.ts';
 
 export class RelaySender {
@@ -35,13 +35,13 @@ export class RelaySender {
     });
   }
 
-  /** The offer for the other node; null when no UDP port is free. */
-  async offer(published: PublishedTrack, connectTimeoutMs: number, onTimeout: () => void): Promise<string | null> {
+  /** The offer for the other node; null when no UDP port is free. `onLost`: the relay did not connect in time, or failed later. */
+  async offer(published: PublishedTrack, connectTimeoutMs: number, onLost: () => void): Promise<string | null> {
     await this.#transceiver.sender.replaceTrack(published.track);
     await this.#pc.setLocalDescription(await this.#pc.createOffer());
     const sdp = await completeLocalDescription(this.#pc);
     if (!hasCandidates(sdp)) return null;
-    this.#stopWatch = watchConnect(this.#pc, connectTimeoutMs, onTimeout);
+    this.#stopWatch = watchConnection(this.#pc, connectTimeoutMs, () => onLost());
     return sdp;
   }
 

@@ -40,6 +40,11 @@ export class VideoSubscription {
     this.setLayers(layers);
   }
 
+  /** What the subscriber asked for: to subscribe again the same way on a new connection. */
+  get preferences(): VideoPreferences {
+    return { streamType: streamTypeOfLayer(this.#requested), fallback: this.#option };
+  }
+
   /** The furthest this subscription may fall back. */
   get deepestFallback(): FallbackLevel {
     return deepestFallback(this.#option);
