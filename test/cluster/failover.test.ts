@@ -60,8 +60,9 @@ describe('a cluster losing the node that hosts a call', () => {
       const host = running[carried.indexOf(2)];
       expect(host, `participants per running node: ${carried.join(',')}`).toBeDefined();
 
-      const before = await Promise.all(pages.map((page) => shownTrack(page)));
-      expect(before.every((track) => track !== 0)).toBe(true);
+      // Decoded is not yet presented: a busy tab may take a moment to paint its first frames.
+      const before = await Promise.all(pages.map((page) => until(() => shownTrack(page), (track) => track !== 0, 10_000)));
+      expect(before.every((track) => track !== 0), `tracks shown: ${before.join(',')}`).toBe(true);
       const signalledAt = Date.now();
       // Not waited for: a draining node may take a while to exit after sending its clients away, and
       // a frozen one never does; afterAll kills them.
