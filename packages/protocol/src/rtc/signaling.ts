@@ -493,7 +493,7 @@ export const MediaLostEvent = Type.Object(
     type: Type.Literal('media-lost'),
     connection: described(MediaConnection, 'The connection the server closed.'),
     reason: Type.Union([Type.Literal('timeout'), Type.Literal('failed')], {
-      description: '`timeout`: it did not connect (ICE and DTLS) within the server\'s connect timeout; `failed`: it stopped working after connecting (no consent for 30 s).',
+      description: '`timeout`: it did not connect (ICE and DTLS) within the server\'s connect timeout; `failed`: its ICE checks all failed, or it stopped working after connecting (no consent for 30 s).',
     }),
   },
   {

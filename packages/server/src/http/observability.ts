@@ -72,7 +72,7 @@ export function installObservability(app: FastifyInstance, services: Services): 
   const guardCounters: Array<[string, string, keyof RtcGuardCounts]> = [
     ['parley_rtc_media_ports_exhausted_total', 'Media connections refused because no UDP port of the range was free', 'mediaPortsExhausted'],
     ['parley_rtc_media_connect_timeouts_total', 'Media connections closed because they did not connect in time (the client rebuilds them)', 'mediaConnectTimeouts'],
-    ['parley_rtc_media_connections_failed_total', 'Media connections closed because they failed after connecting (the client rebuilds them)', 'mediaConnectionsFailed'],
+    ['parley_rtc_media_connections_failed_total', 'Media connections closed because they failed: ICE checks that all failed, or consent lost after connecting (the client rebuilds them)', 'mediaConnectionsFailed'],
     ['parley_rtc_offers_refused_total', 'Publish offers refused before parsing (privileges, shape, size)', 'offersRefused'],
     ['parley_rtc_sessions_refused_total', 'Joins refused by the per-address or per-token session caps', 'sessionsRefused'],
     ['parley_rtc_signaling_messages_dropped_total', 'Signaling messages dropped by the per-socket rate limit', 'messagesDropped'],

@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger.ts';
 export interface RtcGuardCounts {
   mediaPortsExhausted: number;
   mediaConnectTimeouts: number;
-  /** Media connections that connected, then failed (consent lost). */
+  /** Media connections werift gave up: ICE checks that all failed, or consent lost after connecting. */
   mediaConnectionsFailed: number;
   offersRefused: number;
   sessionsRefused: number;
@@ -84,7 +84,7 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
       if (reason === 'timeout') deps.counts.mediaConnectTimeouts += 1;
       else deps.counts.mediaConnectionsFailed += 1;
       const seconds = Math.round(deps.connectTimeoutMs / 1000);
-      const what = reason === 'timeout' ? `did not connect within ${seconds} s` : 'failed after connecting';
+      const what = reason === 'timeout' ? `did not connect within ${seconds} s` : 'failed (ICE checks or consent)';
       deps.log.info(where(participant, connection), `${connection} connection ${what}: closed, the client is told to rebuild it`);
       participant.send({ type: 'media-lost', connection, reason });
     },

@@ -91,11 +91,12 @@ export function hasCandidates(sdp: string): boolean {
 export type MediaLossReason = 'timeout' | 'failed';
 
 /**
- * Calls `onLost('timeout')` unless `pc` connects within `timeoutMs`, and `onLost('failed')` if it
- * fails later (werift's ICE consent expired); returns a function that stops watching. Clients that
- * never finish ICE would otherwise hold their ports for as long as they like, and a connection
- * that stalls (a DTLS handshake whose last flight was lost on a bad link, measured in the lossy
- * link test) would never carry media again: the client rebuilds it when told.
+ * Calls `onLost('timeout')` unless `pc` connects within `timeoutMs`, and `onLost('failed')` when
+ * werift gives it up (ICE checks that all failed, or consent that expired after connecting);
+ * returns a function that stops watching. Clients that never finish ICE would otherwise hold their
+ * ports for as long as they like, and a connection that stalls (a DTLS handshake whose last flight
+ * was lost on a bad link, measured in the lossy link test) would never carry media again: the
+ * client rebuilds it when told.
  */
 export function watchConnection(pc: RTCPeerConnection, timeoutMs: number, onLost: (reason: MediaLossReason) => void): () => void {
   let timer: NodeJS.Timeout | undefined;
@@ -111,7 +112,7 @@ export function watchConnection(pc: RTCPeerConnection, timeoutMs: number, onLost
       timer = undefined;
     } else if (state === 'closed') {
       stop();
-    } else if (state === 'failed' && timer === undefined) {
+    } else if (state === 'failed') {
       stop();
       onLost('failed');
     }
