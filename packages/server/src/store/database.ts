@@ -4,8 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector } from 'kysely';
 import pg from 'pg';
+import { CurrentSchemaIntrospector } from './currentSchemaIntrospector.ts';
 import { openSqliteDatabase } from './sqliteDatabase.ts';
 import type { Database } from './schema.ts';
 
@@ -28,6 +29,13 @@ export interface Store {
 
 const INT8_OID = 20;
 
+/** PostgreSQL as Kysely speaks it, introspecting Parley's own schema only (see currentSchemaIntrospector.ts). */
+class ParleyPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
 function openPostgres(url: string, schema: string | undefined): Db {
   const pool = new pg.Pool({
     connectionString: url,
@@ -36,7 +44,7 @@ function openPostgres(url: string, schema: string | undefined): Db {
     types: { getTypeParser: (oid: number, format?: any) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) } as any,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new ParleyPostgresDialect({ pool }) });
 }
 
 export function openStore(options: StoreOptions): Store {
