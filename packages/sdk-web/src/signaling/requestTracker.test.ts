@@ -16,6 +16,9 @@ describe('RequestTracker', () => {
     expect(tracker.settle({ type: 'ok', requestId: second.message.requestId })).toBe(true);
     await expect(second.reply).resolves.toEqual({ type: 'ok', requestId: second.message.requestId });
     expect(tracker.size).toBe(1);
+    // Left waiting, its timeout would reject it 10 s later, in whatever test runs then.
+    tracker.rejectAll((type) => socketClosed(type));
+    await expect(first.reply).rejects.toMatchObject({ code: 'WS_DISCONNECT' });
   });
 
   it('rejects with the server\'s code when an error carries the request id', async () => {
