@@ -146,7 +146,9 @@ export class Cascade {
     const relayId = randomBytes(9).toString('base64url');
     const sender = new RelaySender(this.#deps.network, publisher, published, to);
     this.#senders.set(relayId, sender);
-    const sdp = await sender.offer(published, this.#deps.network.connectTimeoutMs, () => this.closeRelay(relayId, 'it did not connect in time'));
+    const sdp = await sender.offer(published, this.#deps.network.connectTimeoutMs, (reason) =>
+      this.closeRelay(relayId, reason === 'timeout' ? 'it did not connect in time' : 'its connection failed (ICE or DTLS)'),
+    );
     if (!sdp) {
       this.closeRelay(relayId, 'no UDP port was free');
       return null;

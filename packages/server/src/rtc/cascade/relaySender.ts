@@ -8,7 +8,7 @@
 import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import type { MediaKind } from '@parley/protocol';
 import type { Participant, PublishedTrack } from '../participant.ts';
-import { completeLocalDescription, createPeer, hasCandidates, relayNetwork, watchConnection, type MediaNetwork } from '../peerFactory.ts';
+import { completeLocalDescription, createPeer, hasCandidates, relayNetwork, watchConnection, type MediaLossReason, type MediaNetwork } from '../peerFactory.ts';
 import { offerCodecOf } from '../subscribeConnection.ts';
 
 export class RelaySender {
@@ -36,12 +36,12 @@ export class RelaySender {
   }
 
   /** The offer for the other node; null when no UDP port is free. `onLost`: the relay did not connect in time, or failed later. */
-  async offer(published: PublishedTrack, connectTimeoutMs: number, onLost: () => void): Promise<string | null> {
+  async offer(published: PublishedTrack, connectTimeoutMs: number, onLost: (reason: MediaLossReason) => void): Promise<string | null> {
     await this.#transceiver.sender.replaceTrack(published.track);
     await this.#pc.setLocalDescription(await this.#pc.createOffer());
     const sdp = await completeLocalDescription(this.#pc);
     if (!hasCandidates(sdp)) return null;
-    this.#stopWatch = watchConnection(this.#pc, connectTimeoutMs, () => onLost());
+    this.#stopWatch = watchConnection(this.#pc, connectTimeoutMs, onLost);
     return sdp;
   }
 
