@@ -1,7 +1,10 @@
 /**
  * What one cascading relay hop adds to glass-to-glass latency, in Chromium: a 3-node cluster with a
- * cap of 2 participants of a channel per node; a publisher tab and a subscriber tab share the
- * channel's node, a third tab is placed on another node and gets the video over a relay.
+ * cap of 2 participants of a channel per node; a publisher and a first subscriber share the
+ * channel's node, a second subscriber is placed on another node and gets the video over a relay.
+ * Both subscribers are clients of one page, side by side: two tabs are two renderers that Chromium
+ * schedules apart (in an earlier version one tab's <video> stopped presenting frames after about
+ * 90 while the other's went on, which compared unlike samples).
  *
  * The publisher publishes a canvas (captureStream) on which it draws, every frame, the current
  * time as 40 bits plus an 8-bit CRC in large black/white blocks, which survive VP8. Every frame a
@@ -124,28 +127,34 @@ function installHopCodec(): void {
   };
 }
 
+/** What watchPresented records of one <video>, in `window.hopWatch[path]`. */
+interface PresentedWatch {
+  frames: Array<{ at: number; latency: number | null }>;
+  videos: number;
+  errors: string[];
+  rearms: number;
+}
+
 /**
- * Decodes every frame the <video> matching `selector` presents, into `window.hopFrames` (latency,
- * or null: CRC failed). Follows the element if the app's player replaces it (`window.hopVideos`
+ * Decodes every frame the <video> matching `selector` presents, into `window.hopWatch[path]`
+ * (latency, or null: CRC failed). Follows the element if the app's player replaces it (`videos`
  * counts the elements seen), so what is measured is always the video on screen.
  */
-function watchPresented(selector: string): void {
+function watchPresented({ selector, path }: { selector: string; path: string }): void {
   const codec = (window as any).hopCodec;
   const canvas = document.createElement('canvas');
   canvas.width = 640;
   canvas.height = 480;
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  const frames: Array<{ at: number; latency: number | null }> = [];
-  (window as any).hopFrames = frames;
-  (window as any).hopVideos = 0;
-  const errors: string[] = [];
-  (window as any).hopErrors = errors;
+  const watch: PresentedWatch = { frames: [], videos: 0, errors: [], rearms: 0 };
+  (window as any).hopWatch ??= {};
+  (window as any).hopWatch[path] = watch;
+  const { frames, errors } = watch;
   let video: HTMLVideoElement | null = null;
   /** Bumped on every (re)arming, so that only the newest chain of callbacks records frames. */
   let generation = 0;
   let lastFrameAt = Date.now();
   let lastCurrentTime = -1;
-  (window as any).hopRearms = 0;
   const onFrame = (element: HTMLVideoElement, mine: number) => () => {
     if (mine !== generation) return;
     // Read the clock first: drawing and reading back the frame take milliseconds on a busy machine.
@@ -171,11 +180,11 @@ function watchPresented(selector: string): void {
     const current = document.querySelector(selector) as HTMLVideoElement | null;
     if (current && current !== video) {
       video = current;
-      (window as any).hopVideos++;
+      watch.videos++;
       arm(current);
     } else if (current && Date.now() - lastFrameAt > 1000 && current.currentTime !== lastCurrentTime) {
       // Seen under load: the video plays on but its frame callbacks stop coming. Asked again, and counted.
-      (window as any).hopRearms++;
+      watch.rearms++;
       arm(current);
     }
     if (current) lastCurrentTime = current.currentTime;
@@ -222,33 +231,55 @@ export async function cascadeHop(samplesWanted: number): Promise<HopResult> {
       document.body.append(local);
       await local.play();
     });
-    await publisher.evaluate(watchPresented, '#local');
+    await publisher.evaluate(watchPresented, { selector: '#local', path: 'local' });
 
-    const sameNode = await tabsVia[0]!.joinTab(CHANNEL, 'same', { publish: false });
-    pages.push(sameNode);
+    const subscribers = await tabsVia[0]!.joinTab(CHANNEL, 'same', { publish: false });
+    pages.push(subscribers);
     // The cluster picks the channel's node (the join through node 0 may be redirected): wherever both are.
     const first = await until(() => Promise.all(cluster.nodes.map((node) => participantsCarried(node))), (counts) => counts.includes(2));
     const home = first.indexOf(2);
     if (home < 0) throw new Error(`publisher and first subscriber are not on one node (participants per node: ${first.join(',')})`);
     // Through another node: the channel's node is full, so the channel grows onto a second node.
-    const cascaded = await tabsVia[(home + 1) % 3]!.joinTab(CHANNEL, 'far', { publish: false });
-    pages.push(cascaded);
+    await subscribers.evaluate(
+      async ({ appId, channel, token, server }) => {
+        const far = document.createElement('div');
+        far.id = 'remote-far';
+        document.body.append(far);
+        (window as any).farLog = [];
+        const client = window.ParleyRTC.createClient({ mode: 'rtc', codec: 'vp8', server });
+        (window as any).farClient = client;
+        client.on('user-published', async (user: any, kind: 'audio' | 'video') => {
+          (window as any).farLog.push(`published:${user.uid}:${kind}`);
+          await client.subscribe(user, kind);
+          if (kind === 'video') user.videoTrack.play('remote-far');
+        });
+        client.on('user-unpublished', (user: { uid: string }, kind: string) => (window as any).farLog.push(`unpublished:${user.uid}:${kind}`));
+        client.on('connection-state-change', (state: string) => (window as any).farLog.push(`state:${state}`));
+        await client.join(appId, channel, token, 'far');
+      },
+      { appId: cluster.project.appId, channel: CHANNEL, token: setup.token(CHANNEL, 'far'), server: cluster.nodes[(home + 1) % 3]!.url },
+    );
     const counts = await until(() => Promise.all(cluster.nodes.map((node) => participantsCarried(node))), (now) => now.reduce((a, b) => a + b, 0) === 3);
     const carried = [counts[home]!, ...counts.filter((_, i) => i !== home)];
     if (carried[0] !== 2 || carried.filter((count) => count === 1).length !== 1) throw new Error(`the third tab is not alone on another node (participants per node, the channel's first: ${carried.join(',')})`);
 
-    for (const page of [sameNode, cascaded]) {
-      await page.waitForFunction(() => document.querySelector('#remote video') !== null, undefined, { timeout: 30_000 });
-      await page.evaluate(installHopCodec);
-      await page.evaluate(() => {
-        window.client.on('user-published', (user: { uid: string }, kind: string) => window.log.push(`published:${user.uid}:${kind}`));
-        window.client.on('user-unpublished', (user: { uid: string }, kind: string) => window.log.push(`unpublished:${user.uid}:${kind}`));
-      });
-      await page.evaluate(watchPresented, '#remote video');
-    }
+    await subscribers.waitForFunction(() => document.querySelector('#remote video') !== null && document.querySelector('#remote-far video') !== null, undefined, { timeout: 30_000 });
+    await subscribers.evaluate(installHopCodec);
+    await subscribers.evaluate(() => {
+      window.client.on('user-published', (user: { uid: string }, kind: string) => window.log.push(`published:${user.uid}:${kind}`));
+      window.client.on('user-unpublished', (user: { uid: string }, kind: string) => window.log.push(`unpublished:${user.uid}:${kind}`));
+    });
+    await subscribers.evaluate(watchPresented, { selector: '#remote video', path: 'same node' });
+    await subscribers.evaluate(watchPresented, { selector: '#remote-far video', path: 'cascaded' });
 
-    const byPath: Array<[HopPath, Page]> = [['local', publisher], ['same node', sameNode], ['cascaded', cascaded]];
-    const read = () => Promise.all(byPath.map(([, page]) => page.evaluate(() => (window as any).hopFrames as Array<{ at: number; latency: number | null }>)));
+    /** Each path: the page its video plays in, the <video>'s selector, and the SDK client that receives it. */
+    const byPath: Array<[HopPath, Page, string, string]> = [
+      ['local', publisher, '#local', ''],
+      ['same node', subscribers, '#remote video', 'client'],
+      ['cascaded', subscribers, '#remote-far video', 'farClient'],
+    ];
+    const watched = () => Promise.all(byPath.map(([pathName, page]) => page.evaluate((key) => (window as any).hopWatch[key] as PresentedWatch, pathName)));
+    const read = async () => (await watched()).map((watch) => watch.frames);
     /** Latencies after each path's warm-up (from its first decoded frame). */
     const counted = (frames: Array<{ at: number; latency: number | null }>) => {
       const start = frames.find((frame) => frame.latency !== null)?.at;
@@ -258,18 +289,16 @@ export async function cascadeHop(samplesWanted: number): Promise<HopResult> {
     const timeoutMs = WARMUP_MS + samplesWanted * 200 + 30_000;
     const frames = await until(read, (all) => all.every((pathFrames) => counted(pathFrames).length >= samplesWanted), timeoutMs);
     // Each tab is its own process: how far their clocks (timeOrigin + now) stray from Date.now(), for the record.
-    const offsets = await Promise.all(byPath.map(([, page]) => page.evaluate(() => performance.timeOrigin + performance.now() - Date.now())));
+    const offsets = await Promise.all(pages.map((page) => page.evaluate(() => performance.timeOrigin + performance.now() - Date.now())));
     // A path that stalls shows here: did frames stop arriving (framesDecoded) or only stop being presented?
-    const receivers = await Promise.all(byPath.slice(1).map(([, page]) => page.evaluate(async () => (await window.client.getRemoteVideoStats()).pub as ReceiverStats)));
-    const videosSeen = await Promise.all(byPath.map(([, page]) => page.evaluate(() => (window as any).hopVideos as number)));
-    const rearms = await Promise.all(byPath.map(([, page]) => page.evaluate(() => (window as any).hopRearms as number)));
-    const events = await Promise.all(byPath.slice(1).map(([, page]) => page.evaluate(() => window.log)));
-    const errors = await Promise.all(byPath.map(([, page]) => page.evaluate(() => (window as any).hopErrors as string[])));
+    const receivers = await Promise.all(byPath.slice(1).map(([, page, , client]) => page.evaluate(async (key) => (await (window as any)[key].getRemoteVideoStats()).pub as ReceiverStats, client)));
+    const watches = await watched();
+    const events = await Promise.all([subscribers.evaluate(() => window.log), subscribers.evaluate(() => (window as any).farLog as string[])]);
     // Frames decoded but not presented: is the element paused, starved, or the page not rendering?
-    const playback = await Promise.all(byPath.map(([, page], i) => page.evaluate((selector) => {
+    const playback = await Promise.all(byPath.map(([, page, selector]) => page.evaluate((selector) => {
       const video = document.querySelector(selector) as HTMLVideoElement | null;
       return video && { paused: video.paused, readyState: video.readyState, currentTime: Math.round(video.currentTime * 10) / 10, visibility: document.visibilityState, hasFocus: document.hasFocus() };
-    }, i === 0 ? '#local' : '#remote video')));
+    }, selector)));
     const record = <T>(value: (pathFrames: Array<{ at: number; latency: number | null }>, index: number) => T) =>
       Object.fromEntries(byPath.map(([name], i) => [name, value(frames[i]!, i)])) as Record<HopPath, T>;
     const longestGapMs = record((pathFrames) => pathFrames.reduce((gap, frame, i) => (i === 0 ? 0 : Math.max(gap, frame.at - pathFrames[i - 1]!.at)), 0));
@@ -282,10 +311,10 @@ export async function cascadeHop(samplesWanted: number): Promise<HopResult> {
       samples: record((pathFrames) => counted(pathFrames).slice(0, samplesWanted)),
       longestGapMs,
       receivers: { 'same node': pick(receivers[0]), cascaded: pick(receivers[1]) },
-      videosSeen: record((_, i) => videosSeen[i]!),
-      rearms: record((_, i) => rearms[i]!),
+      videosSeen: record((_, i) => watches[i]!.videos),
+      rearms: record((_, i) => watches[i]!.rearms),
       playback: record((_, i) => playback[i]!),
-      watchErrors: record((_, i) => ({ count: errors[i]!.length, first: [...new Set(errors[i]!)].slice(0, 3) })),
+      watchErrors: record((_, i) => ({ count: watches[i]!.errors.length, first: [...new Set(watches[i]!.errors)].slice(0, 3) })),
       events: { 'same node': events[0]!, cascaded: events[1]! },
       failedDecodes: record((pathFrames) => pathFrames.filter((frame) => frame.latency === null).length),
       decoded: record((pathFrames) => pathFrames.filter((frame) => frame.latency !== null).length),
@@ -296,7 +325,7 @@ export async function cascadeHop(samplesWanted: number): Promise<HopResult> {
     };
   } finally {
     for (const page of pages) {
-      await page.evaluate(() => window.client.leave()).catch(() => {});
+      await page.evaluate(() => Promise.all([window.client.leave(), (window as any).farClient?.leave()])).catch(() => {});
       await page.close().catch(() => {});
     }
     await setup.close();
