@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { freePort, exited, PARLEY_BIN, serveProcess } from '../support/parleyProcess.ts';
 import { deadOffer } from '../support/deadOffer.ts';
+import { metricValue } from '../support/metrics.ts';
 import { RawSignalingSocket } from '../support/rawSignaling.ts';
 import { basic, call } from '../support/server.ts';
 import { BotClient } from '../support/wrtcClient.ts';
@@ -62,9 +63,7 @@ async function startServer(env: Record<string, string>): Promise<Server> {
       return { socket, reply };
     },
     async metric(name) {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(name) && !l.startsWith('#'));
-      return line ? Number(line.split(' ').pop()) : 0;
+      return (await metricValue(url, name)) ?? 0;
     },
     async stop() {
       child.kill('SIGTERM');

@@ -7,14 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './support/callTabs.ts';
+import { metricValue } from '../support/metrics.ts';
 import { startNatCall, type NatCall } from './support/natCall.ts';
 
 const CONNECT_TIMEOUT_SECONDS = 3;
 
-async function metric(serverUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${serverUrl}/metrics`)).text();
-  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
-}
+const metric = async (serverUrl: string, name: string) => (await metricValue(serverUrl, name)) ?? NaN;
 
 describe('media connections that fail are rebuilt', () => {
   let stage: NatCall;

@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { buildRtcToken } from '@parley/token';
 import type { CreatedProject } from '@parley/server';
 import { createPostgresSchema, POSTGRES_URL, REDIS_URL, uniqueName } from './backends.ts';
+import { metricValue } from './metrics.ts';
 import { exited, freePort, PARLEY_BIN, serveProcess } from './parleyProcess.ts';
 
 export interface ClusterNode {
@@ -97,8 +98,7 @@ async function makeNode(id: string, dataDir: string, shared: Record<string, stri
 
 /** How many participants a node carries, by its own count (its `/metrics`). */
 export async function participantsCarried(node: { url: string }): Promise<number> {
-  const metrics = await (await fetch(`${node.url}/metrics`)).text();
-  return Number(/^parley_rtc_participants (\d+)$/m.exec(metrics)?.[1]);
+  return (await metricValue(node.url, 'parley_rtc_participants')) ?? NaN;
 }
 
 /** A raw signaling socket joined to a channel of the cluster's project (see joinRaw). */

@@ -49,12 +49,6 @@ export class MediaRestarts {
     this.#state(connection).attempts = 0;
   }
 
-  /** Whether a rebuild of `connection` is waiting or running. */
-  pending(connection: MediaConnection): boolean {
-    const state = this.#connections.get(connection);
-    return state !== undefined && (state.running || state.timer !== undefined);
-  }
-
   /** The session ended: nothing waiting runs, and the count starts afresh. */
   reset(): void {
     for (const state of this.#connections.values()) clearTimeout(state.timer);

@@ -68,17 +68,24 @@ export class SubscribeConnection {
     this.#owner = owner;
   }
 
+  /** Every stream this connection carries, or carried before it was lost and will offer again. */
+  #carried(): Array<{ publisher: Publisher; kind: MediaKind }> {
+    return [...this.#subscriptions.values(), ...this.#lost.map((s) => ({ publisher: s.publisher, kind: s.published.kind }))];
+  }
+
   has(publisher: Publisher, kind: MediaKind): boolean {
     return this.#subscriptions.has(`${publisher.key}:${kind}`) || this.#lost.some((s) => s.publisher === publisher && s.published.kind === kind);
   }
 
   /** The kind of every stream forwarded. */
   kinds(): MediaKind[] {
-    return [...this.#subscriptions.values(), ...this.#lost.map((s) => s.published)].map((s) => s.kind);
+    return this.#carried().map((s) => s.kind);
   }
 
   kindsFrom(publisher: Publisher): MediaKind[] {
-    return [...this.#subscriptions.values(), ...this.#lost.map((s) => ({ publisher: s.publisher, kind: s.published.kind }))].filter((s) => s.publisher === publisher).map((s) => s.kind);
+    return this.#carried()
+      .filter((s) => s.publisher === publisher)
+      .map((s) => s.kind);
   }
 
   /** The outstanding offer, for a client that resumes on a new socket and may have missed it. */
