@@ -15,6 +15,15 @@ import type { RateCounter } from '../../live/index.ts';
 import { normalizeIp } from '../../net/clientAddress.ts';
 
 const WINDOW_MS = 60_000;
+/**
+ * How long an address seen within its budget is taken to stay so without asking live state again.
+ * Every authenticated request checks its address, and with Redis that was one round trip of the
+ * request's three (bench:api); failures this node records forget the address at once, so only
+ * failures counted by other nodes reach it up to this late.
+ */
+const CLEAN_ADDRESS_MS = 1_000;
+/** Addresses remembered as clean at most; past it the memory starts afresh (a flood of addresses costs peeks, not memory). */
+const CLEAN_ADDRESSES_MAX = 10_000;
 
 export interface AuthFailureLimits {
   /** Failures a minute from one client IP (Basic and tokens alike). */
@@ -50,6 +59,8 @@ function keysOf(attempt: AuthAttempt, limits: AuthFailureLimits): Array<{ key: s
 export class AuthFailureBudget {
   #counter: RateCounter;
   #limits: AuthFailureLimits;
+  /** Address key → until when it counts as within its budget without a peek. */
+  #clean = new Map<string, number>();
 
   constructor(counter: RateCounter, limits: AuthFailureLimits) {
     this.#counter = counter;
@@ -61,7 +72,12 @@ export class AuthFailureBudget {
     // The address budget alone: every authenticated request passes here, and hashing the
     // Customer ID for a key it does not read was a measurable share of the request (bench:api).
     const address = addressKey(attempt, this.#limits);
-    return (await this.#counter.peek(address.key, WINDOW_MS, now)) >= address.limit ? refusal(address, now) : undefined;
+    const cleanUntil = this.#clean.get(address.key);
+    if (cleanUntil !== undefined && now < cleanUntil) return undefined;
+    if ((await this.#counter.peek(address.key, WINDOW_MS, now)) >= address.limit) return refusal(address, now);
+    if (this.#clean.size >= CLEAN_ADDRESSES_MAX) this.#clean.clear();
+    this.#clean.set(address.key, now + CLEAN_ADDRESS_MS);
+    return undefined;
   }
 
   /**
@@ -70,6 +86,7 @@ export class AuthFailureBudget {
    */
   async recordFailure(attempt: AuthAttempt, now = Date.now()): Promise<AuthRefusal | undefined> {
     const budgets = keysOf(attempt, this.#limits);
+    this.#clean.delete(budgets[0]!.key);
     const counts = await Promise.all(budgets.map(({ key }) => this.#counter.hit(key, WINDOW_MS, now)));
     const spent = budgets.find((budget, i) => counts[i]!.count > budget.limit);
     return spent ? refusal(spent, now) : undefined;
