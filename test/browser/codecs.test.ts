@@ -173,6 +173,16 @@ describe('video codecs in Chromium through the web SDK and the SFU', () => {
     }
   }, 45_000);
 
+  it('protects media with AES-GCM SRTP (AEAD_AES_128_GCM) on every connection, the SFU\'s first choice when the browser offers it', async () => {
+    const ciphers = await viewer.evaluate(async () => {
+      const found: string[] = [];
+      for (const pc of window.peers) for (const stats of (await pc.getStats()).values()) if (stats.type === 'transport' && stats.srtpCipher) found.push(stats.srtpCipher);
+      return found;
+    });
+    expect(ciphers.length, 'the viewer\'s connections').toBeGreaterThanOrEqual(1);
+    expect(new Set(ciphers)).toEqual(new Set(['AEAD_AES_128_GCM']));
+  });
+
   it('a browser that cannot send the chosen codec publishes VP8 and says so once', () => {
     const fallback = (warnings.get('noh264') ?? []).filter((text) => text.includes('VP8'));
     expect(fallback).toEqual([expect.stringMatching(/^\[ParleyRTC\] This browser cannot send H264 video: publishing VP8 instead$/)]);

@@ -19,6 +19,10 @@ export interface CrowdOptions {
   perProcess?: number;
   concurrency?: number;
   timeoutMs?: number;
+  /** Listeners publish audio too (two negotiations per join). */
+  listenersPublish?: boolean;
+  /** CPUs the bot processes run on (`taskset -c` list), so that they do not starve the server measured. */
+  cpus?: string;
 }
 
 export interface Crowd {
@@ -26,6 +30,8 @@ export interface Crowd {
   connected: number;
   /** ms from start to each listener's first audio packet, sorted. */
   readyMs: number[];
+  /** ms from each listener's own join to its first audio packet, sorted. */
+  joinToAudioMs: number[];
   errors: string[];
   /** Makes every bot leave and waits for the processes to end. */
   leave(): Promise<void>;
@@ -33,8 +39,9 @@ export interface Crowd {
 
 const SPEAKER_UID = 1;
 
-function start(order: CrowdOrder): { child: ChildProcess; report: Promise<CrowdReport> } {
-  const child = spawn(process.execPath, [CROWD_PROCESS], { stdio: ['pipe', 'pipe', 'inherit'] });
+function start(order: CrowdOrder, cpus: string | undefined): { child: ChildProcess; report: Promise<CrowdReport> } {
+  const command = cpus === undefined ? [process.execPath, CROWD_PROCESS] : ['taskset', '-c', cpus, process.execPath, CROWD_PROCESS];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
   child.stdin!.write(`${JSON.stringify(order)}\n`);
   const report = new Promise<CrowdReport>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as CrowdReport));
@@ -46,7 +53,7 @@ function start(order: CrowdOrder): { child: ChildProcess; report: Promise<CrowdR
 export async function startCrowd(options: CrowdOptions): Promise<Crowd> {
   const base = { url: options.url, appId: options.appId, appCertificate: options.appCertificate, channel: options.channel, speakerUid: SPEAKER_UID };
   const timing = { concurrency: options.concurrency ?? 4, timeoutMs: options.timeoutMs ?? 30_000 };
-  const speaker = start({ ...base, ...timing, uids: [], speaker: true });
+  const speaker = start({ ...base, ...timing, uids: [], speaker: true }, options.cpus);
   const processes = [speaker];
   const leave = async () => {
     await Promise.all(
@@ -66,12 +73,13 @@ export async function startCrowd(options: CrowdOptions): Promise<Crowd> {
     const perProcess = options.perProcess ?? 50;
     for (let first = 0; first < options.listeners; first += perProcess) {
       const uids = Array.from({ length: Math.min(perProcess, options.listeners - first) }, (_, i) => SPEAKER_UID + 1 + first + i);
-      processes.push(start({ ...base, ...timing, uids }));
+      processes.push(start({ ...base, ...timing, uids, listenersPublish: options.listenersPublish }, options.cpus));
     }
     const reports = await Promise.all(processes.slice(1).map(({ report }) => report));
     return {
       connected: reports.reduce((sum, report) => sum + report.connected, 0),
       readyMs: reports.flatMap((report) => report.readyMs).sort((a, b) => a - b),
+      joinToAudioMs: reports.flatMap((report) => report.joinToAudioMs).sort((a, b) => a - b),
       errors: reports.flatMap((report) => report.errors),
       leave,
     };

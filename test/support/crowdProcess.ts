@@ -24,12 +24,16 @@ export interface CrowdOrder {
   /** Bots joining at once. */
   concurrency: number;
   timeoutMs: number;
+  /** Listeners publish audio too before they subscribe: two negotiations per join, as a call's members make. */
+  listenersPublish?: boolean;
 }
 
 export interface CrowdReport {
   connected: number;
   /** ms from the first join to each bot's first audio packet, in order of uids. */
   readyMs: number[];
+  /** ms from each bot's own join to its first audio packet, in order of uids. */
+  joinToAudioMs: number[];
   errors: string[];
 }
 
@@ -39,12 +43,14 @@ const token = (uid: number) =>
 const join = (uid: number) => BotClient.join({ url: order.url, appId: order.appId, channel: order.channel, uid, token: token(uid), platform: 'bench' });
 
 const bots: BotClient[] = [];
-const report: CrowdReport = { connected: 0, readyMs: [], errors: [] };
+const report: CrowdReport = { connected: 0, readyMs: [], joinToAudioMs: [], errors: [] };
 const started = performance.now();
 
 async function listen(uid: number): Promise<void> {
+  const joinedAt = performance.now();
   const bot = await join(uid);
   bots.push(bot);
+  if (order.listenersPublish) await bot.publish(['audio']);
   // The speaker publishes before anyone listens: the join answer lists what it publishes.
   if (!bot.users.some((user) => user.uid === order.speakerUid && user.published.includes('audio'))) {
     await bot.waitFor('user-published', (m) => m.uid === order.speakerUid && m.kind === 'audio', order.timeoutMs);
@@ -58,6 +64,7 @@ async function listen(uid: number): Promise<void> {
   }
   report.connected += 1;
   report.readyMs.push(Math.round(performance.now() - started));
+  report.joinToAudioMs.push(Math.round(performance.now() - joinedAt));
   // Forwarding one stream to hundreds of listeners is not what a crowd test measures: once audio
   // has arrived the bot stops it, and its connection stays up on ICE consent checks alone.
   await bot.request({ type: 'unsubscribe', requestId: '', uid: order.speakerUid, kind: 'audio' });

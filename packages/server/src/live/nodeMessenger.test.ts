@@ -62,8 +62,12 @@ describe.each(Object.keys(BACKENDS))('node messenger in %s', (kind) => {
     expect(Date.now() - startedAt).toBeLessThan(500);
   });
 
-  it.runIf(kind === 'redis')('fails as timed out when the node does not answer in time, and as gone once it stopped listening', async () => {
-    const { a, b, bId } = await BACKENDS[kind]!();
+});
+
+// Only messages between processes can go unanswered: in memory, the handler is a function call.
+describe('node messenger in redis, a node that does not answer', () => {
+  it('fails as timed out when the node does not answer in time, and as gone once it stopped listening', async () => {
+    const { a, b, bId } = await BACKENDS.redis!();
     const startedAt = Date.now();
     const error = await a.request(bId, { name: 'hang', args: [] }, 300).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'unavailable', reason: 'timeout' });

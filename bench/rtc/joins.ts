@@ -1,0 +1,152 @@
+/**
+ * How many joins a second one node sustains: `npm run bench:joins -- [--bots 200] [--bursts 10,25]
+ * [--per-process 50]`. A Parley server with default settings runs in this process, pinned to CPU 0
+ * with taskset; native bots run in child processes on the other CPUs, so that the server is not
+ * starved by them. For each burst size, a fresh channel with one speaker takes `--bots` listeners
+ * joining that many at a time; each listener joins (token check, room join), publishes audio and
+ * subscribes to the speaker (two SDP negotiations), and counts once the speaker's audio arrives.
+ *
+ * Reported per burst size: the server's CPU time per join (its capacity: joins a second per core),
+ * the joins a second reached with these bots, join → first audio at p50/p90/p99, and the server's
+ * RSS per participant. Results go to bench/results/joins-<date>.json and joins-latest.md.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, startServer } from '@parley/server';
+import { startCrowd } from '../../test/support/crowdBots.ts';
+
+const { values } = parseArgs({
+  options: {
+    bots: { type: 'string', default: '200' },
+    bursts: { type: 'string', default: '10,25' },
+    'per-process': { type: 'string', default: '50' },
+  },
+  strict: true,
+});
+const BOTS = Number(values.bots);
+const BURSTS = values.bursts.split(',').map(Number);
+if (!Number.isInteger(BOTS) || BOTS < 1 || BURSTS.some((burst) => !Number.isInteger(burst) || burst < 1)) throw new Error('--bots and --bursts take positive integers');
+
+const cpuCount = os.availableParallelism();
+// The server on CPU 0 (every thread of this process), the bots on the rest; one CPU: shared.
+const SERVER_CPUS = '0';
+const BOT_CPUS = cpuCount > 1 ? `1-${cpuCount - 1}` : '0';
+execFileSync('taskset', ['-a', '-p', '-c', SERVER_CPUS, String(process.pid)], { stdio: 'ignore' });
+
+const percentile = (sorted: number[], share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? NaN;
+const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+interface BurstResult {
+  burst: number;
+  connected: number;
+  errors: number;
+  firstErrors: string[];
+  wallMs: number;
+  joinsPerSecond: number;
+  serverCpuMsPerJoin: number;
+  joinsPerSecondPerCore: number;
+  joinToAudioMs: { p50: number; p90: number; p99: number; max: number };
+  rssPerParticipantKiB: number;
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-joins-bench-'));
+const server = await startServer(
+  loadConfig({
+    ...process.env,
+    PARLEY_HOST: '127.0.0.1',
+    PARLEY_PORT: '0',
+    PARLEY_DATA_DIR: dataDir,
+    PARLEY_LOG_LEVEL: 'warn',
+    // Every bot comes from 127.0.0.1.
+    PARLEY_RTC_MAX_SESSIONS_PER_IP: '100000',
+  }),
+  { bootstrap: false },
+);
+const results: BurstResult[] = [];
+let idleRssMiB: number | undefined;
+try {
+  const project = await server.services.projects.createProject({ name: 'joins-bench', plan: 'enterprise' });
+  globalThis.gc?.();
+  idleRssMiB = mib(process.memoryUsage().rss);
+  for (const burst of BURSTS) {
+    const rssBefore = process.memoryUsage().rss;
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const crowd = await startCrowd({
+      url: server.url,
+      appId: project.appId,
+      appCertificate: project.appCertificate,
+      channel: `joins-${burst}`,
+      listeners: BOTS,
+      perProcess: Number(values['per-process']),
+      concurrency: Math.max(1, Math.round(burst / Math.ceil(BOTS / Number(values['per-process'])))),
+      listenersPublish: true,
+      cpus: BOT_CPUS,
+      timeoutMs: 60_000,
+    });
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const rssAfter = process.memoryUsage().rss;
+    const cpuMsPerJoin = (cpu.user + cpu.system) / 1000 / Math.max(1, crowd.connected);
+    const sorted = crowd.joinToAudioMs;
+    results.push({
+      burst,
+      connected: crowd.connected,
+      errors: crowd.errors.length,
+      firstErrors: [...new Set(crowd.errors)].slice(0, 3),
+      wallMs: Math.round(wallMs),
+      joinsPerSecond: Math.round((crowd.connected / wallMs) * 1000 * 10) / 10,
+      serverCpuMsPerJoin: Math.round(cpuMsPerJoin * 100) / 100,
+      joinsPerSecondPerCore: Math.round(1000 / cpuMsPerJoin),
+      joinToAudioMs: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN },
+      rssPerParticipantKiB: Math.round((rssAfter - rssBefore) / 1024 / Math.max(1, crowd.connected)),
+    });
+    process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
+    await crowd.leave();
+    // The leaves settle before the next burst's CPU is counted.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+} finally {
+  await server.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+const date = new Date().toISOString();
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+const machine = `${cpuCount} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`;
+const resultsDir = path.resolve(import.meta.dirname, '../results');
+const jsonName = `joins-${date.replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}.json`;
+fs.writeFileSync(path.join(resultsDir, jsonName), JSON.stringify({ date, commit, machine, bots: BOTS, serverCpus: SERVER_CPUS, botCpus: BOT_CPUS, idleRssMiB, results }, null, 2));
+const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+const worst = results.reduce((a, b) => (b.serverCpuMsPerJoin > a.serverCpuMsPerJoin ? b : a));
+const worstP99 = Math.max(...results.map((result) => result.joinToAudioMs.p99));
+const markdown = [
+  '# Join throughput benchmark: latest run',
+  '',
+  `${date}, commit ${commit}. Run: \`npm run bench:joins -- --bots ${BOTS} --bursts ${BURSTS.join(',')}\`.`,
+  `Machine: ${machine}. The server (this process, every thread) is pinned to CPU ${SERVER_CPUS} with taskset, the native bots to CPU ${BOT_CPUS}.`,
+  '',
+  `For each burst size, ${BOTS} native bots join one channel that many at a time. Each joins (token check, room join), publishes audio, subscribes to a`,
+  'speaker\'s audio (two SDP negotiations, DTLS on each) and counts once the speaker\'s audio arrives. "Per core" is 1 s over the server\'s CPU time per join:',
+  'what one core of the server sustains, whatever the bots manage. RSS per participant: the server\'s RSS growth over the burst, divided by the bots in.',
+  '',
+  '| burst | joined | errors | wall | joins/s reached | server CPU per join | joins/s per core | join → audio p50 | p90 | p99 | RSS per participant |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...results.map((r) => `| ${r.burst} | ${r.connected}/${BOTS} | ${r.errors} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.joinsPerSecond} | ${r.serverCpuMsPerJoin} ms | ${r.joinsPerSecondPerCore} | ${r.joinToAudioMs.p50} ms | ${r.joinToAudioMs.p90} ms | ${r.joinToAudioMs.p99} ms | ${r.rssPerParticipantKiB} KiB |`),
+  '',
+  `Idle server RSS: ${idleRssMiB ?? '?'} MiB (after start and one project, before any join).`,
+  '',
+  '| Goal | Target | Result | |',
+  '|---|---|---|---|',
+  `| Joins a second per core of the server | ≥ 50 | ${worst.joinsPerSecondPerCore} (worst burst size) | ${met(worst.joinsPerSecondPerCore >= 50)} |`,
+  `| p99 join → first media | ≤ 500 ms | ${worstP99} ms (worst burst size) | ${met(worstP99 <= 500)} |`,
+  '',
+  results.some((r) => r.errors > 0) ? `Errors: ${results.flatMap((r) => r.firstErrors).join('; ')}` : 'No bot failed to join.',
+  '',
+].join('\n');
+fs.writeFileSync(path.join(resultsDir, 'joins-latest.md'), markdown);
+process.stdout.write(`${markdown}\nWrote bench/results/${jsonName} and bench/results/joins-latest.md\n`);
+process.exit(0);
