@@ -24,7 +24,7 @@ export interface CrowdOrder {
   /** Bots joining at once. */
   concurrency: number;
   timeoutMs: number;
-  /** Listeners publish audio too before they subscribe: two negotiations per join, as a call's members make. */
+  /** Listeners publish audio too before they subscribe (two negotiations per join, as a call's members make), and stop once counted. */
   listenersPublish?: boolean;
 }
 
@@ -68,6 +68,7 @@ async function listen(uid: number): Promise<void> {
   // Forwarding one stream to hundreds of listeners is not what a crowd test measures: once audio
   // has arrived the bot stops it, and its connection stays up on ICE consent checks alone.
   await bot.request({ type: 'unsubscribe', requestId: '', uid: order.speakerUid, kind: 'audio' });
+  if (order.listenersPublish) await bot.stopPublishing(['audio']);
 }
 
 if (order.speaker) {

@@ -96,6 +96,8 @@ export class BotClient {
   #subscribePc: Pc;
   #midMap = new Map<string, { uid: number | string; kind: MediaKind }>();
   #stops: Array<() => void> = [];
+  /** What stops the synthetic sources publish() added. */
+  #sourceStops: Array<() => void> = [];
   #sinks: boolean;
   #listeners: Array<(message: ServerMessage) => void> = [];
   #opened: Promise<void>;
@@ -234,15 +236,24 @@ export class BotClient {
   async publish(kinds: MediaKind[] = ['audio', 'video'], options: PublishOptions = {}): Promise<void> {
     const pc = (this.#publishPc ??= createPc());
     if (kinds.includes('video')) {
-      this.#stops.push(addSyntheticVideo(pc, { width: options.width ?? 640, height: options.height ?? 480, fps: options.fps ?? 30, noise: options.noise }));
+      this.#sourceStops.push(addSyntheticVideo(pc, { width: options.width ?? 640, height: options.height ?? 480, fps: options.fps ?? 30, noise: options.noise }));
     }
-    if (kinds.includes('audio')) this.#stops.push(addSyntheticAudio(pc));
+    if (kinds.includes('audio')) this.#sourceStops.push(addSyntheticAudio(pc));
     await pc.setLocalDescription(await pc.createOffer());
     const sdp = await completeLocal(pc);
     const tracks = pc.getTransceivers().map((t: Pc) => ({ mid: t.mid, kind: t.receiver.track.kind }));
     const answer = await this.request({ type: 'publish-offer', requestId: '', sdp, tracks });
     if (answer.type !== 'publish-answer') throw new Error(`publish failed: ${JSON.stringify(answer)}`);
     await pc.setRemoteDescription({ type: 'answer', sdp: options.kbps ? pinVideoBitrate(answer.sdp, options.kbps) : answer.sdp });
+  }
+
+  /** Stops every synthetic source and unpublishes `kinds`: the connection stays, carrying nothing. */
+  async stopPublishing(kinds: MediaKind[]): Promise<void> {
+    for (const stop of this.#sourceStops.splice(0)) stop();
+    for (const kind of kinds) {
+      const reply = await this.request({ type: 'unpublish', requestId: '', kind });
+      if (reply.type !== 'ok') throw new Error(`unpublish failed: ${JSON.stringify(reply)}`);
+    }
   }
 
   async subscribe(uid: number | string, kind: MediaKind): Promise<ServerMessage> {
@@ -344,7 +355,7 @@ export class BotClient {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const stop of this.#stops) stop();
+    for (const stop of [...this.#sourceStops, ...this.#stops]) stop();
     this.#publishPc?.close();
     this.#subscribePc?.close();
     if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close();
