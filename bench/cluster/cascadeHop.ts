@@ -261,7 +261,7 @@ export async function cascadeHop(samplesWanted: number): Promise<HopResult> {
     );
     const counts = await until(() => Promise.all(cluster.nodes.map((node) => participantsCarried(node))), (now) => now.reduce((a, b) => a + b, 0) === 3);
     const carried = [counts[home]!, ...counts.filter((_, i) => i !== home)];
-    if (carried[0] !== 2 || carried.filter((count) => count === 1).length !== 1) throw new Error(`the third tab is not alone on another node (participants per node, the channel's first: ${carried.join(',')})`);
+    if (carried[0] !== 2 || carried.filter((count) => count === 1).length !== 1) throw new Error(`the second subscriber is not alone on another node (participants per node, the channel's first: ${carried.join(',')})`);
 
     await subscribers.waitForFunction(() => document.querySelector('#remote video') !== null && document.querySelector('#remote-far video') !== null, undefined, { timeout: 30_000 });
     await subscribers.evaluate(installHopCodec);
