@@ -18,6 +18,9 @@ const shared = {
   hookTimeout: 60_000,
   // Server tests bind ports and share PostgreSQL/Redis; forks keep them isolated from each other.
   pool: 'forks' as const,
+  // expect.poll waits for pages to hydrate and servers to catch up: Vitest's 1 s default failed the
+  // docs tester's hydration wait in CI while two files ran side by side. A poll that holds returns at once.
+  expect: { poll: { timeout: 10_000 } },
 };
 
 export default defineConfig({
