@@ -6,13 +6,11 @@
  * to a speaker's audio and count as connected once ICE is connected and audio has arrived.
  * Prints how many connected, how long joins took, the server's CPU time and its UDP sockets.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, startServer } from '@parley/server';
 import { startCrowd } from '../../test/support/crowdBots.ts';
 import { udpSocketsOf } from '../../test/support/udpSockets.ts';
+import { startInProcessServer } from './inProcessServer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,20 +21,7 @@ const { values } = parseArgs({
   },
 });
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-crowd-bench-'));
-const server = await startServer(
-  loadConfig({
-    ...process.env,
-    PARLEY_HOST: '127.0.0.1',
-    PARLEY_PORT: '0',
-    PARLEY_DATA_DIR: dataDir,
-    PARLEY_LOG_LEVEL: 'warn',
-    // Every bot comes from 127.0.0.1.
-    PARLEY_RTC_MAX_SESSIONS_PER_IP: '100000',
-    ...(values.range ? { PARLEY_RTC_UDP_PORT: 'range' } : {}),
-  }),
-  { bootstrap: false },
-);
+const { server, close } = await startInProcessServer('crowd', values.range ? { PARLEY_RTC_UDP_PORT: 'range' } : {});
 try {
   const project = await server.services.projects.createProject({ name: 'crowd-bench', plan: 'enterprise' });
   const cpuBefore = process.cpuUsage();
@@ -76,6 +61,5 @@ try {
   );
   await crowd.leave();
 } finally {
-  await server.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }

@@ -15,8 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, startServer } from '@parley/server';
 import { startCrowd } from '../../test/support/crowdBots.ts';
+import { startInProcessServer } from './inProcessServer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,19 +52,7 @@ interface BurstResult {
   rssPerParticipantKiB: number;
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-joins-bench-'));
-const server = await startServer(
-  loadConfig({
-    ...process.env,
-    PARLEY_HOST: '127.0.0.1',
-    PARLEY_PORT: '0',
-    PARLEY_DATA_DIR: dataDir,
-    PARLEY_LOG_LEVEL: 'warn',
-    // Every bot comes from 127.0.0.1.
-    PARLEY_RTC_MAX_SESSIONS_PER_IP: '100000',
-  }),
-  { bootstrap: false },
-);
+const { server, close } = await startInProcessServer('joins');
 const results: BurstResult[] = [];
 let idleRssMiB: number | undefined;
 try {
@@ -110,8 +98,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 3000));
   }
 } finally {
-  await server.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }
 
 const date = new Date().toISOString();

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadConfig, startServer } from '@parley/server';
+import { startInProcessServer } from '../rtc/inProcessServer.ts';
 import type { SoakOrder } from './callBots.ts';
 
 const { values } = parseArgs({
@@ -56,11 +56,7 @@ interface Sample {
   joins: number;
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-soak-bench-'));
-const server = await startServer(
-  loadConfig({ ...process.env, PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'warn', PARLEY_RTC_MAX_SESSIONS_PER_IP: '100000' }),
-  { bootstrap: false },
-);
+const { server, close } = await startInProcessServer('soak');
 const samples: Sample[] = [];
 let botReport = { joins: 0, leaves: 0, errors: 0, firstErrors: [] as string[], final: false };
 const participants = () => server.services.rtc.load().participants;
@@ -89,8 +85,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   samples.push({ minute: Math.round(((Date.now() - started) / 60_000) * 10) / 10, ...measure(), participants: participants(), joins: botReport.joins });
 } finally {
-  await server.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }
 
 // Mid-call samples after the warm-up: the first and the last compare like with like.
