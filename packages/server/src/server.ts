@@ -9,6 +9,7 @@ import { LeaveReason } from '@parley/protocol';
 import type { Config } from './config/index.ts';
 import { generatePassword } from './console/passwords.ts';
 import { buildApp } from './http/app.ts';
+import { trackConnections } from './http/connectionCloser.ts';
 import { createLogger } from './log/createLogger.ts';
 import { openLiveState } from './live/index.ts';
 import { readTlsPair, watchTlsFiles, type TlsFiles } from './net/tlsFiles.ts';
@@ -21,6 +22,8 @@ import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
 
 const SHUTDOWN_WRITE_GRACE_MS = 5_000;
+/** How long requests still running when the calls have ended get to finish before their connections are cut. */
+const SHUTDOWN_HTTP_GRACE_MS = 5_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -89,6 +92,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Recordings interrupted by the previous run exit abnormally; their files are made in the background.
     const interrupted = await services.recordings.recover();
     if (interrupted > 0) logger.info({ interrupted, nodeId: config.node.id }, 'finishing recordings interrupted by the previous run');
+    // ffmpeg is checked now rather than by the first recording, which would wait for its first run
+    // (seconds on a busy machine), and whoever runs the server reads at once if recording cannot work.
+    void services.recordings.checkTools().catch((error: unknown) => logger.warn({ reason: (error as Error).message }, 'recordings cannot start until this is fixed'));
     const firstRun =
       options.bootstrap !== false && !(await services.projects.hasAnyAccount())
         ? await bootstrap(services)
@@ -96,6 +102,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Participants a crashed predecessor of this node registered are gone with it.
     await live.participants.clearNode(config.node.id);
     const app = await buildApp({ config, services, logger, ...(tlsPair ? { tls: tlsPair } : {}) });
+    const connections = trackConnections(app.server);
     await app.listen({ host: config.http.host, port: config.http.port });
     // With TLS, Fastify's server is an https.Server, which is a tls.Server.
     const tlsWatch = tlsFiles && tlsPair && watchTlsFiles(app.server as unknown as tls.Server, tlsFiles, tlsPair, logger);
@@ -142,7 +149,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await services.events.drain();
         // The leaves of the calls just ended are in the outbox; sends in flight are given back.
         await services.webhookWorker.stop();
+        const stopWaiting = connections.closeWithin(SHUTDOWN_HTTP_GRACE_MS, (open) =>
+          logger.warn({ open, graceMs: SHUTDOWN_HTTP_GRACE_MS }, `${open} HTTP connection(s) still open ${SHUTDOWN_HTTP_GRACE_MS / 1000} s into the shutdown: cut`),
+        );
         await app.close();
+        stopWaiting();
         await reaper.stop();
         await membership.stop();
         await openedLive.close();

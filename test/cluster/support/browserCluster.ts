@@ -24,7 +24,7 @@ export interface BrowserCluster {
 }
 
 export async function startBrowserCluster(size: number, extraEnv: Record<string, string> = {}): Promise<BrowserCluster> {
-  const [cluster, browser] = await Promise.all([startCluster(size, extraEnv), launchChromium()]);
+  const [cluster, browser] = await Promise.all([startCluster(size, extraEnv), launchChromium({ yieldToServers: true })]);
   const { appId, appCertificate, customerId, customerSecret } = cluster.project;
   const token = (channel: string, uid: number | string) =>
     buildRtcToken({ appId, appCertificate, channel, uid, role: 'publisher', tokenExpireSeconds: 600, privilegeExpireSeconds: 600 });

@@ -33,14 +33,24 @@ export interface TestBrowser {
  * `fakeDevices`: how many fake cameras Chromium offers (device switching tests need two).
  * `executablePath`: a wrapper that starts Chromium elsewhere (inside a network namespace);
  * `extraArgs`: more flags (an http origin other than 127.0.0.1 to treat as secure).
+ * `yieldToServers`: Chromium and every process it forks get only the CPU the servers under test
+ * leave (SCHED_IDLE), as if its tabs were users on other machines. Five tabs encoding and decoding
+ * video otherwise starve three servers on two cores so much that a node's heartbeat lapses. A
+ * lower nice value does not do it: Chromium, as root, sets its processes' own.
  */
-export async function launchChromium(options: { fakeDevices?: number; executablePath?: string; extraArgs?: string[] } = {}): Promise<TestBrowser> {
+export async function launchChromium(options: { fakeDevices?: number; executablePath?: string; extraArgs?: string[]; yieldToServers?: boolean } = {}): Promise<TestBrowser> {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium package (apt-get install chromium)`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-chromium-'));
+  let executablePath = options.executablePath ?? CHROMIUM_PATH;
+  if (options.yieldToServers) {
+    const wrapper = path.join(profile, 'idle-chromium.sh');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec chrt --idle 0 ${executablePath} "$@"\n`, { mode: 0o755 });
+    executablePath = wrapper;
+  }
   const args = options.fakeDevices === undefined
     ? CHROMIUM_ARGS
     : CHROMIUM_ARGS.map((arg) => (arg === '--use-fake-device-for-media-stream' ? `${arg}=device-count=${options.fakeDevices}` : arg));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: options.executablePath ?? CHROMIUM_PATH, args: [...args, ...(options.extraArgs ?? [])], headless: true });
+  const context = await chromium.launchPersistentContext(profile, { executablePath, args: [...args, ...(options.extraArgs ?? [])], headless: true });
   return {
     context,
     async close() {

@@ -37,4 +37,14 @@ export async function serveCommand(config: Config): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  server.app.log.info('stopped');
+  // Everything of ours is closed; a timer or socket a library still holds (a WebRTC agent's
+  // retransmission timers run for seconds) must not keep a stopped server's process up.
+  setTimeout(() => {
+    server.app.log.info({ resources: process.getActiveResourcesInfo() }, 'exiting though libraries still hold these resources');
+    process.exit();
+  }, EXIT_GRACE_MS).unref();
 }
+
+/** How long a stopped server's process may wait for the resources libraries still hold. */
+const EXIT_GRACE_MS = 1_000;

@@ -12,8 +12,17 @@ const POLL_MS = 500;
 
 export async function drainNode(services: Services, drainSeconds: number, log: Logger, options: { cutShort?: Promise<unknown> } = {}): Promise<void> {
   const { membership, homes } = services.cluster;
-  const others = (await homes.nodes().catch(() => [])).filter((node) => node.id !== membership.nodeId && node.state === 'serving');
-  if (services.live.kind !== 'redis' || others.length === 0) return;
+  if (services.live.kind !== 'redis') return;
+  const nodes = await homes.nodes().catch((error: unknown) => {
+    log.warn({ err: error }, 'could not read the cluster\'s nodes to drain to: stopping without draining');
+    return undefined;
+  });
+  if (!nodes) return;
+  const others = nodes.filter((node) => node.id !== membership.nodeId && node.state === 'serving');
+  if (others.length === 0) {
+    log.info({ participants: services.rtc.load().participants }, 'not draining: no other node of the cluster is serving, so the calls here end with this node');
+    return;
+  }
   await membership.drain();
   const load = () => services.rtc.load();
   log.info({ participants: load().participants, rooms: load().rooms, drainSeconds }, 'draining: no new channels come here; calls may go on before their clients are moved');

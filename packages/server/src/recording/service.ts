@@ -372,6 +372,11 @@ export class RecordingService {
     return abandonRecordingsOf({ db: this.#deps.db, events: this.#deps.events, outbox: this.#deps.outbox, recordingsChanged: this.#deps.recordingsChanged }, nodeId);
   }
 
+  /** Whether ffmpeg is there with the encoders recordings need (checked once it passes; see MediaTools.check). */
+  checkTools(): Promise<void> {
+    return this.#deps.tools.check();
+  }
+
   async recover(): Promise<number> {
     const deps: RecoveryDeps = {
       db: this.#deps.db,

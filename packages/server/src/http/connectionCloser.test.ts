@@ -1,0 +1,85 @@
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import Fastify from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { trackConnections } from './connectionCloser.ts';
+
+/** A Fastify app closed as Parley's is (forceCloseConnections 'idle'), whose /slow answers after `slowMs`. */
+async function startServer(slowMs: number) {
+  const app = Fastify({ forceCloseConnections: 'idle' });
+  app.get('/', async () => 'ok');
+  app.get('/slow', async () => {
+    await new Promise((resolve) => setTimeout(resolve, slowMs));
+    return 'late';
+  });
+  const closer = trackConnections(app.server);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  return { closer, port, close: () => app.close() };
+}
+
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
+
+const closedWithin = (promise: Promise<unknown>, ms: number) => Promise.race([promise.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
+
+describe('trackConnections', () => {
+  const sockets: net.Socket[] = [];
+  afterEach(() => sockets.splice(0).forEach((socket) => socket.destroy()));
+
+  it('ends a connection that never carried a request at once, so the server closes', async () => {
+    const { closer, port, close } = await startServer(0);
+    const spare = await connect(port);
+    sockets.push(spare);
+    const spareEnded = new Promise((resolve) => spare.once('close', resolve));
+    // Without the closer the server waits for the spare connection for good.
+    const forced: number[] = [];
+    const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
+    expect(await closedWithin(close(), 1_000)).toBe(true);
+    stopWaiting();
+    await spareEnded;
+    expect(forced).toEqual([]);
+  });
+
+  it('lets a request in flight finish within the grace', async () => {
+    const { closer, port, close } = await startServer(300);
+    const answer = fetch(`http://127.0.0.1:${port}/slow`).then((response) => response.text());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const forced: number[] = [];
+    const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
+    const closed = close();
+    expect(await answer).toBe('late');
+    expect(await closedWithin(closed, 2_000)).toBe(true);
+    stopWaiting();
+    expect(forced).toEqual([]);
+  });
+
+  it('cuts what is still open when the grace is over, and says how many', async () => {
+    const { closer, port, close } = await startServer(60_000);
+    const answer = fetch(`http://127.0.0.1:${port}/slow`).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const forced: number[] = [];
+    const stopWaiting = closer.closeWithin(300, (open) => forced.push(open));
+    expect(await closedWithin(close(), 2_000)).toBe(true);
+    stopWaiting();
+    expect(forced).toEqual([1]);
+    expect(await answer).toBe('cut');
+  });
+
+  it('leaves a server that is not closing alone', async () => {
+    const { port, close, closer } = await startServer(0);
+    const spare = await connect(port);
+    sockets.push(spare);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(spare.destroyed).toBe(false);
+    closer.closeWithin(5_000, () => {})();
+    await close();
+  });
+});
