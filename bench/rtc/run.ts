@@ -16,9 +16,13 @@
  * CPU time counts nothing but the SFU. On a small machine the bots still compete with the SFU
  * for cores: the machine's total CPU is reported with every run.
  *
+ * Pinning (default on a machine of 2 or more cores): the SFU, every thread, runs on CPU 0 and the
+ * bots and this process on the others (taskset), so that the bots' decoders cannot starve the SFU
+ * and the SFU's CPU is what forwarding costs on a core of its own. --no-pin shares every core.
+ *
  * Options: --n 10,20,30  --seconds 10 (measured window)  --warmup 4  --trials 20
  *          --kbps 800 (publisher bitrate)  --bot-processes 2 (subscriber processes)
- *          --no-janus  --janus-port 8088
+ *          --no-janus  --janus-port 8088  --no-pin
  */
 import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
@@ -43,6 +47,7 @@ const { values: args } = parseArgs({
     kbps: { type: 'string', default: '800' },
     'bot-processes': { type: 'string', default: '2' },
     'no-janus': { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
     'janus-port': { type: 'string', default: '8088' },
   },
   strict: true,
@@ -60,6 +65,13 @@ const TRIALS = positiveInt(args.trials, 'trials');
 const BOT_PROCESSES = positiveInt(args['bot-processes'], 'bot-processes');
 const VIDEO: VideoOptions = { width: 640, height: 480, fps: 30, kbps: positiveInt(args.kbps, 'kbps') };
 const JANUS_PORT = positiveInt(args['janus-port'], 'janus-port');
+/** CPUs for the SFU and for everything else, or undefined when sharing (--no-pin, one core). */
+const PINNING = !args['no-pin'] && os.cpus().length >= 2 ? { sfu: '0', rest: `1-${os.cpus().length - 1}` } : undefined;
+/** Every thread of `pid`, and those it starts later, on `cpus` (taskset's list syntax). */
+function pin(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
+if (PINNING) pin(process.pid, PINNING.rest);
 const JANUS_ROOM = 1234;
 /** Janus's warnings, each kind shown once (handle ids and numbers aside). */
 const janusWarnings = new Map<string, number>();
@@ -228,9 +240,12 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
       janusVersion = janus.version;
       sfuPid = janus.pid;
     }
+    if (PINNING) pin(sfuPid, PINNING.sfu);
     const idleRssMb = processMemoryMb(sfuPid).rss;
     const processes = Math.min(BOT_PROCESSES, n);
     bots.push(...(await Promise.all([startChild('bots.ts', 'publisher'), ...Array.from({ length: processes }, (_, i) => startChild('bots.ts', `subscribers-${i + 1}`))])));
+    // Bots are children of this process, already on its CPUs; pinned again in case taskset was run on a thread only.
+    if (PINNING) for (const bot of bots) pin(bot.pid, PINNING.rest);
     const [publisherBot, ...subscriberBots] = bots as [Child, ...Child[]];
     const { publisherId } = await publisherBot.ask<{ publisherId: number }>({ bench: 'publish', target, uid: 1, video: VIDEO });
     const uids = Array.from({ length: n }, (_, i) => 1000 + i);
@@ -392,6 +407,7 @@ export interface FirstFrameResult {
 async function firstFrame(): Promise<FirstFrameResult> {
   log(`  Parley: ${TRIALS} joins, each to its first decoded frame…`);
   const parley = await startChild('server.ts', 'parley');
+  if (PINNING) pin(parley.pid, PINNING.sfu);
   const bots: Child[] = [];
   try {
     const ready = parley.ready as { url: string; appId: string; appCertificate: string };
@@ -616,7 +632,7 @@ const report = {
   startedAt: startedAt.toISOString(),
   durationSeconds: round((Date.now() - startedAt.getTime()) / 1000, 0),
   environment,
-  settings: { subscriberCounts: SUBSCRIBER_COUNTS, warmupSeconds: WARMUP_SECONDS, windowSeconds: WINDOW_SECONDS, trials: TRIALS, video: VIDEO, subscriberProcesses: BOT_PROCESSES, bots: '@roamhq/wrtc (libwebrtc), VP8, video only' },
+  settings: { subscriberCounts: SUBSCRIBER_COUNTS, warmupSeconds: WARMUP_SECONDS, windowSeconds: WINDOW_SECONDS, trials: TRIALS, video: VIDEO, subscriberProcesses: BOT_PROCESSES, pinning: PINNING ?? null, bots: '@roamhq/wrtc (libwebrtc), VP8, video only' },
   goals: {
     cpuPerStreamPercent: { max: GOALS.maxCpuPerStreamPercent, atLargestN: largest?.server.cpuPercentPerStream ?? null, met: cpuGoalMet, marginal: parleyMarginal, marginalMet: marginalGoalMet },
     firstFrameMedianMs: { max: GOALS.maxFirstFrameMedianMs, actual: first.medianMs, met: firstFrameGoalMet },
@@ -650,6 +666,7 @@ low-amplitude noise that changes every frame, so the encoder spends the bitrate 
 (x-google-min/start/max-bitrate on the SFU's answer) so both SFUs carry the same stream whatever their congestion feedback.
 (The test bot's plain moving bar encodes to ~35 kbps, one packet a frame: far cheaper to forward than a camera.)
 Each subscriber is a wrtc bot that decodes the stream; ${BOT_PROCESSES} subscriber processes and 1 publisher process, apart from the SFU.
+${PINNING ? `Pinned with taskset: the SFU (every thread) on CPU ${PINNING.sfu}, the bots and the orchestrator on CPU ${PINNING.rest}, so the SFU has a core of its own.` : 'Not pinned (--no-pin): the SFU and the bots share every core.'}
 After ${WARMUP_SECONDS} s of warm-up, ${WINDOW_SECONDS} s are measured. SFU CPU is the SFU process's own CPU time (utime + stime of every
 thread, /proc/<pid>/stat) over the window; 100% is one core; per stream = SFU CPU / N; streams/core = 100 / per stream.
 Loss, NACKs and fps come from each subscriber's getStats (inbound-rtp). Janus: its Debian package with only the HTTP transport and the
