@@ -7,7 +7,7 @@
  * This file knows bytes, not policy: time checks, lifetime caps and certificate lookup live in
  * verify.ts. See agora-compat.md §1.1.
  */
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomInt, timingSafeEqual } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { ByteReader, ByteWriter, TokenFormatError } from './codec.ts';
 import type { PrivilegeMap } from './codec.ts';
@@ -247,8 +247,17 @@ function u32le(value: number): Buffer {
  * HMAC *keys* and the certificate is hashed as its ASCII text, not hex-decoded (§1.1).
  */
 export function deriveSigningKey(appCertificate: string, issueTs: number, salt: number): Buffer {
-  const k1 = createHmac('sha256', u32le(issueTs)).update(appCertificate, 'utf8').digest();
-  return createHmac('sha256', u32le(salt)).update(k1).digest();
+  const k1 = hmacSha256(u32le(issueTs)).update(appCertificate, 'utf8').digest();
+  return hmacSha256(u32le(salt)).update(k1).digest();
+}
+
+/**
+ * An HMAC keyed with a KeyObject: given a Buffer, Node 24's createHmac first tests whether it is a
+ * KeyObject and then a CryptoKey, each test throwing and catching an exception, which makes one
+ * HMAC about 11 µs instead of about 4.5 (three of them check every token).
+ */
+function hmacSha256(key: Buffer) {
+  return createHmac('sha256', createSecretKey(key));
 }
 
 export function computeSignature(
@@ -257,7 +266,7 @@ export function computeSignature(
   salt: number,
   signingInfo: Uint8Array,
 ): Buffer {
-  return createHmac('sha256', deriveSigningKey(appCertificate, issueTs, salt)).update(signingInfo).digest();
+  return hmacSha256(deriveSigningKey(appCertificate, issueTs, salt)).update(signingInfo).digest();
 }
 
 /** Constant-time check of a parsed token's signature against one certificate. */
