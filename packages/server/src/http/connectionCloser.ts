@@ -6,8 +6,8 @@
  * never carried a request as idle, though, and browsers open such spare connections ahead of need:
  * with one browser still open on it, a server asked to stop waited for good. So on close the
  * connections that never carried a request are ended at once (nothing is lost: no request was on
- * them), those with a request in flight end with its answer, and whatever is still open after the grace (a request that outlasts it, an event stream,
- * an upgraded socket) is destroyed.
+ * them), those with a request in flight end with its answer, and whatever is still open after
+ * the grace (a request that outlasts it, an event stream, an upgraded socket) is destroyed.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
