@@ -3,7 +3,8 @@
  * to that node's offer (see RelaySender). Its track is the relayed user's published track on this
  * node, so subscribers here are fed from it like from any publisher, and their keyframe requests
  * travel back over this connection. Lost packets are asked for again as on a publish connection.
- * It binds a port of its own (see relayNetwork); the sending node answers on its media port.
+ * Both ends of a relay bind a port of their own that the system picks (see relayNetwork), apart
+ * from the media port the nodes' browser connections share.
  */
 import type { RTCPeerConnection } from 'werift';
 import type { MediaKind } from '@parley/protocol';
