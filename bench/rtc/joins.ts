@@ -17,6 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCrowd } from '../../test/support/crowdBots.ts';
 import { startInProcessServer } from './inProcessServer.ts';
+import { pinToCpus } from './proc.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +35,7 @@ const cpuCount = os.availableParallelism();
 // The server on CPU 0 (every thread of this process), the bots on the rest; one CPU: shared.
 const SERVER_CPUS = '0';
 const BOT_CPUS = cpuCount > 1 ? `1-${cpuCount - 1}` : '0';
-execFileSync('taskset', ['-a', '-p', '-c', SERVER_CPUS, String(process.pid)], { stdio: 'ignore' });
+pinToCpus(process.pid, SERVER_CPUS);
 
 const percentile = (sorted: number[], share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? NaN;
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;

@@ -53,3 +53,8 @@ export function machineCpuSeconds(): { busy: number; total: number; interrupts: 
   const hz = ticksPerSecond();
   return { busy: (total - idle - iowait) / hz, total: total / hz, interrupts: (irq + softirq) / hz };
 }
+
+/** Pins every thread of `pid`, and the threads and children it starts later, to `cpus` (taskset's list syntax, e.g. "0" or "1-3"). */
+export function pinToCpus(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}

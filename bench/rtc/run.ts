@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import type { FirstFrameTrial, Target } from './bots.ts';
 import { janusInstalled, startJanus, type JanusServer } from './janusServer.ts';
 import type { InboundVideo, OutboundVideo, VideoOptions } from '../../test/support/botMedia.ts';
-import { machineCpuSeconds, processCpuSeconds, processCpuSplit, processMemoryMb } from './proc.ts';
+import { machineCpuSeconds, pinToCpus, processCpuSeconds, processCpuSplit, processMemoryMb } from './proc.ts';
 
 const GOALS = { maxCpuPerStreamPercent: 0.2, maxFirstFrameMedianMs: 400 };
 
@@ -67,11 +67,8 @@ const VIDEO: VideoOptions = { width: 640, height: 480, fps: 30, kbps: positiveIn
 const JANUS_PORT = positiveInt(args['janus-port'], 'janus-port');
 /** CPUs for the SFU and for everything else, or undefined when sharing (--no-pin, one core). */
 const PINNING = !args['no-pin'] && os.cpus().length >= 2 ? { sfu: '0', rest: `1-${os.cpus().length - 1}` } : undefined;
-/** Every thread of `pid`, and those it starts later, on `cpus` (taskset's list syntax). */
-function pin(pid: number, cpus: string): void {
-  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
-}
-if (PINNING) pin(process.pid, PINNING.rest);
+// The bots are children of this process, started later: they inherit these CPUs.
+if (PINNING) pinToCpus(process.pid, PINNING.rest);
 const JANUS_ROOM = 1234;
 /** Janus's warnings, each kind shown once (handle ids and numbers aside). */
 const janusWarnings = new Map<string, number>();
@@ -240,12 +237,10 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
       janusVersion = janus.version;
       sfuPid = janus.pid;
     }
-    if (PINNING) pin(sfuPid, PINNING.sfu);
+    if (PINNING) pinToCpus(sfuPid, PINNING.sfu);
     const idleRssMb = processMemoryMb(sfuPid).rss;
     const processes = Math.min(BOT_PROCESSES, n);
     bots.push(...(await Promise.all([startChild('bots.ts', 'publisher'), ...Array.from({ length: processes }, (_, i) => startChild('bots.ts', `subscribers-${i + 1}`))])));
-    // Bots are children of this process, already on its CPUs; pinned again in case taskset was run on a thread only.
-    if (PINNING) for (const bot of bots) pin(bot.pid, PINNING.rest);
     const [publisherBot, ...subscriberBots] = bots as [Child, ...Child[]];
     const { publisherId } = await publisherBot.ask<{ publisherId: number }>({ bench: 'publish', target, uid: 1, video: VIDEO });
     const uids = Array.from({ length: n }, (_, i) => 1000 + i);
@@ -407,7 +402,7 @@ export interface FirstFrameResult {
 async function firstFrame(): Promise<FirstFrameResult> {
   log(`  Parley: ${TRIALS} joins, each to its first decoded frame…`);
   const parley = await startChild('server.ts', 'parley');
-  if (PINNING) pin(parley.pid, PINNING.sfu);
+  if (PINNING) pinToCpus(parley.pid, PINNING.sfu);
   const bots: Child[] = [];
   try {
     const ready = parley.ready as { url: string; appId: string; appCertificate: string };

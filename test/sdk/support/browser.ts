@@ -44,7 +44,7 @@ export async function launchChromium(options: { fakeDevices?: number; executable
   let executablePath = options.executablePath ?? CHROMIUM_PATH;
   if (options.yieldToServers) {
     const wrapper = path.join(profile, 'idle-chromium.sh');
-    fs.writeFileSync(wrapper, `#!/bin/sh\nexec chrt --idle 0 ${executablePath} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec chrt --idle 0 '${executablePath}' "$@"\n`, { mode: 0o755 });
     executablePath = wrapper;
   }
   const args = options.fakeDevices === undefined
