@@ -12,6 +12,13 @@ async function startServer(slowMs: number) {
     await new Promise((resolve) => setTimeout(resolve, slowMs));
     return 'late';
   });
+  // Headers go out at once and the body after `slowMs`: an answer already under way at close.
+  app.get('/stream', (_request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/plain' });
+    reply.raw.write('early ');
+    setTimeout(() => reply.raw.end('late'), slowMs);
+  });
   const closer = trackConnections(app.server);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
@@ -54,6 +61,64 @@ describe('trackConnections', () => {
     const closed = close();
     expect(await answer).toBe('late');
     expect(await closedWithin(closed, 2_000)).toBe(true);
+    stopWaiting();
+    expect(forced).toEqual([]);
+  });
+
+  it('ends a keep-alive connection with the answer to its request in flight', async () => {
+    const { closer, port, close } = await startServer(300);
+    const socket = await connect(port);
+    sockets.push(socket);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const ended = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('GET /slow HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const forced: number[] = [];
+    const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
+    const closed = close();
+    // Without the closer's hand the connection stays open for Fastify's keep-alive timeout (72 s).
+    expect(await closedWithin(ended, 2_000)).toBe(true);
+    expect(received).toMatch(/^HTTP\/1\.1 200/);
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(received.endsWith('late')).toBe(true);
+    expect(await closedWithin(closed, 1_000)).toBe(true);
+    stopWaiting();
+    expect(forced).toEqual([]);
+  });
+
+  it('ends a keep-alive connection whose answer was under way at close once that answer is done', async () => {
+    const { closer, port, close } = await startServer(300);
+    const socket = await connect(port);
+    sockets.push(socket);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const ended = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('GET /stream HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const forced: number[] = [];
+    const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
+    const closed = close();
+    expect(await closedWithin(ended, 2_000)).toBe(true);
+    expect(received).toContain('early ');
+    expect(received).toContain('late');
+    expect(await closedWithin(closed, 1_000)).toBe(true);
+    stopWaiting();
+    expect(forced).toEqual([]);
+  });
+
+  it('leaves an idle keep-alive connection to the server\'s own close, whichever request it carried last', async () => {
+    const { closer, port, close } = await startServer(0);
+    const socket = await connect(port);
+    sockets.push(socket);
+    const answered = new Promise((resolve) => socket.once('data', resolve));
+    const ended = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+    await answered;
+    const forced: number[] = [];
+    const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
+    expect(await closedWithin(close(), 1_000)).toBe(true);
+    expect(await closedWithin(ended, 1_000)).toBe(true);
     stopWaiting();
     expect(forced).toEqual([]);
   });

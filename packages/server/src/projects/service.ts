@@ -85,6 +85,15 @@ const DEMO_PROJECT_SETTING = 'demo_app_id';
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX = 10_000;
 
+/**
+ * Each entry lives between 80% and 100% of the TTL. Accounts first used together (a restart, a
+ * burst of traffic) would otherwise all expire in the same instant and reload at once: with 400
+ * busy accounts on PostgreSQL, 800 queries landed within a tenth of a second every 5 s (bench:api).
+ */
+function cacheTtl(): { ttl: number } {
+  return { ttl: Math.round(CACHE_TTL_MS * (0.8 + 0.2 * Math.random())) };
+}
+
 interface CachedCredentials {
   secretHash: string;
   account: Account;
@@ -158,7 +167,7 @@ export class ProjectService {
       const found = await credentialStore.findCredential(this.#db, customerId);
       if (!found) return void secretMatches(customerSecret, undefined);
       cached = { secretHash: found.credential.secret_hash, account: { id: found.account.id, customerId: found.account.customer_id, plan: found.account.plan } };
-      this.#accounts.set(customerId, cached);
+      this.#accounts.set(customerId, cached, cacheTtl());
     }
     if (!secretMatches(customerSecret, cached.secretHash)) return undefined;
     this.#noteUse(customerId);
@@ -228,7 +237,7 @@ export class ProjectService {
     const row = await store.findProject(this.#db, appId);
     if (!row) return undefined;
     const project = { ...projectView(row), certificates: this.#openCertificates(row) };
-    this.#projects.set(appId, project);
+    this.#projects.set(appId, project, cacheTtl());
     return project;
   }
 
