@@ -32,6 +32,31 @@ function connect(port: number): Promise<net.Socket> {
   });
 }
 
+/** Sends one GET on a raw keep-alive connection; `text()` is what has come back so far. */
+async function keepAliveGet(port: number, path: string, sockets: net.Socket[]) {
+  const socket = await connect(port);
+  sockets.push(socket);
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  const ended = new Promise((resolve) => socket.once('close', resolve));
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
+  return { ended, text: () => received };
+}
+
+/** Starts closing the server with a 5 s grace; `done()` stops the grace timer and says how many connections it cut. */
+function startClosing(closer: ReturnType<typeof trackConnections>, close: () => Promise<void>) {
+  const forced: number[] = [];
+  const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
+  const closed = close();
+  return {
+    closed,
+    done: () => {
+      stopWaiting();
+      return forced;
+    },
+  };
+}
+
 const closedWithin = (promise: Promise<unknown>, ms: number) => Promise.race([promise.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), ms))]);
 
 describe('trackConnections', () => {
@@ -67,60 +92,38 @@ describe('trackConnections', () => {
 
   it('ends a keep-alive connection with the answer to its request in flight', async () => {
     const { closer, port, close } = await startServer(300);
-    const socket = await connect(port);
-    sockets.push(socket);
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-    const ended = new Promise((resolve) => socket.once('close', resolve));
-    socket.write('GET /slow HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+    const request = await keepAliveGet(port, '/slow', sockets);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const forced: number[] = [];
-    const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
-    const closed = close();
+    const closing = startClosing(closer, close);
     // Without the closer's hand the connection stays open for Fastify's keep-alive timeout (72 s).
-    expect(await closedWithin(ended, 2_000)).toBe(true);
-    expect(received).toMatch(/^HTTP\/1\.1 200/);
-    expect(received.toLowerCase()).toContain('connection: close');
-    expect(received.endsWith('late')).toBe(true);
-    expect(await closedWithin(closed, 1_000)).toBe(true);
-    stopWaiting();
-    expect(forced).toEqual([]);
+    expect(await closedWithin(request.ended, 2_000)).toBe(true);
+    expect(request.text()).toMatch(/^HTTP\/1\.1 200/);
+    expect(request.text().toLowerCase()).toContain('connection: close');
+    expect(request.text().endsWith('late')).toBe(true);
+    expect(await closedWithin(closing.closed, 1_000)).toBe(true);
+    expect(closing.done()).toEqual([]);
   });
 
   it('ends a keep-alive connection whose answer was under way at close once that answer is done', async () => {
     const { closer, port, close } = await startServer(300);
-    const socket = await connect(port);
-    sockets.push(socket);
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-    const ended = new Promise((resolve) => socket.once('close', resolve));
-    socket.write('GET /stream HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+    const request = await keepAliveGet(port, '/stream', sockets);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const forced: number[] = [];
-    const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
-    const closed = close();
-    expect(await closedWithin(ended, 2_000)).toBe(true);
-    expect(received).toContain('early ');
-    expect(received).toContain('late');
-    expect(await closedWithin(closed, 1_000)).toBe(true);
-    stopWaiting();
-    expect(forced).toEqual([]);
+    const closing = startClosing(closer, close);
+    expect(await closedWithin(request.ended, 2_000)).toBe(true);
+    expect(request.text()).toContain('early ');
+    expect(request.text()).toContain('late');
+    expect(await closedWithin(closing.closed, 1_000)).toBe(true);
+    expect(closing.done()).toEqual([]);
   });
 
   it('leaves an idle keep-alive connection to the server\'s own close, whichever request it carried last', async () => {
     const { closer, port, close } = await startServer(0);
-    const socket = await connect(port);
-    sockets.push(socket);
-    const answered = new Promise((resolve) => socket.once('data', resolve));
-    const ended = new Promise((resolve) => socket.once('close', resolve));
-    socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
-    await answered;
-    const forced: number[] = [];
-    const stopWaiting = closer.closeWithin(5_000, (open) => forced.push(open));
-    expect(await closedWithin(close(), 1_000)).toBe(true);
-    expect(await closedWithin(ended, 1_000)).toBe(true);
-    stopWaiting();
-    expect(forced).toEqual([]);
+    const request = await keepAliveGet(port, '/', sockets);
+    await expect.poll(() => request.text()).toContain('ok');
+    const closing = startClosing(closer, close);
+    expect(await closedWithin(closing.closed, 1_000)).toBe(true);
+    expect(await closedWithin(request.ended, 1_000)).toBe(true);
+    expect(closing.done()).toEqual([]);
   });
 
   it('cuts what is still open when the grace is over, and says how many', async () => {
