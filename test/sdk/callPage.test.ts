@@ -78,7 +78,9 @@ describe('the demo call page', () => {
     await first.click('#join-button');
     await second.click('#join-button');
     const bothPlaying = (views: TileView[]) => views.length === 2 && views.every((tile) => tile.videoWidth > 0 && tile.showsVideo);
-    const firstView = await eventually(() => tiles(first), bothPlaying);
+    // Names travel as stream messages, apart from the media: until the other tab's hello arrives
+    // its tile shows its uid (seen once in a full run: the video played first).
+    const firstView = await eventually(() => tiles(first), (views) => bothPlaying(views) && views.some((tile) => tile.name === secondName));
     expect(firstView).toEqual([
       { name: `${firstName} (you)`, local: true, videoWidth: 640, videoHeight: 480, showsVideo: true, micOff: false },
       { name: secondName, local: false, videoWidth: expect.any(Number), videoHeight: expect.any(Number), showsVideo: true, micOff: false },
