@@ -4,9 +4,10 @@
  * runs outside both the SFU's process and run.ts, and reads their CPU time from /proc.
  *
  * Protocol with run.ts, one JSON object per line (replies carry the request's `bench` type):
- * - `{"bench":"publish","target":…,"uid":…,"video":{…}}` → `{"bench":"publish","publisherId":…}`
- * - `{"bench":"subscribe","target":…,"publisherId":…,"uids":[…]}` → `{"bench":"subscribe","ready":n,"errors":[…]}`
- *   once every subscriber has decoded a frame (or 20 s passed)
+ * - `{"bench":"publish","target":…,"uid":…,"kind":"video"|"audio","video":{…}}` → `{"bench":"publish","publisherId":…}`
+ *   (the synthetic video, or the synthetic Opus tone alone)
+ * - `{"bench":"subscribe","target":…,"publisherId":…,"kind":…,"uids":[…]}` → `{"bench":"subscribe","ready":n,"errors":[…]}`
+ *   once every subscriber has decoded a frame, or for audio received packets (or 20 s passed)
  * - `{"bench":"stats"}` → `{"bench":"stats","at":ms,"inbound":[…],"outbound":…|null}`
  * - `{"bench":"firstframe","target":…,"publisherId":…,"uids":[…]}` → `{"bench":"firstframe","trials":[…]}`
  * - `{"bench":"leave"}` → everyone leaves, `{"bench":"leave"}`, and the process exits.
@@ -15,7 +16,7 @@
 import readline from 'node:readline';
 import { buildRtcToken } from '@parley/token';
 import { JanusPublisher, JanusSession, JanusSubscriber } from './janusClient.ts';
-import type { InboundVideo, OutboundVideo, VideoOptions } from '../../test/support/botMedia.ts';
+import type { InboundRtp, OutboundRtp, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
 import { BotClient, type JoinTimeline } from '../../test/support/wrtcClient.ts';
 
 export type Target =
@@ -31,11 +32,11 @@ export interface FirstFrameTrial {
 }
 
 interface Subscriber {
-  inboundVideo(): Promise<InboundVideo>;
+  inbound(): Promise<InboundRtp>;
   leave(): Promise<void>;
 }
 interface Publisher {
-  outboundVideo(): Promise<OutboundVideo>;
+  outbound(): Promise<OutboundRtp>;
   leave(): Promise<void>;
 }
 
@@ -51,8 +52,8 @@ function token(target: Extract<Target, { kind: 'parley' }>, uid: number): string
   return buildRtcToken({ appId: target.appId, appCertificate: target.appCertificate, channel: target.channel, uid, role: 'publisher', tokenExpireSeconds: 3600, privilegeExpireSeconds: 3600 });
 }
 
-async function subscribeVideo(bot: BotClient, publisherId: number): Promise<void> {
-  const reply = await bot.subscribe(publisherId, 'video');
+async function subscribeTo(bot: BotClient, publisherId: number, kind: StatsKind): Promise<void> {
+  const reply = await bot.subscribe(publisherId, kind);
   if (reply.type !== 'ok') throw new Error(`subscribe failed: ${JSON.stringify(reply)}`);
 }
 
@@ -60,33 +61,36 @@ async function janusSession(url: string): Promise<JanusSession> {
   return (janus ??= await JanusSession.create(url));
 }
 
-async function publish(target: Target, uid: number, video: VideoOptions): Promise<number> {
+async function publish(target: Target, uid: number, kind: StatsKind, video: VideoOptions): Promise<number> {
   if (target.kind === 'parley') {
     const bot = await BotClient.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sinks: false, platform: 'bench' });
-    await bot.publish(['video'], { ...video, noise: true });
-    publisher = { outboundVideo: () => bot.outboundVideo(), leave: () => bot.leave() };
+    await bot.publish([kind], kind === 'video' ? { ...video, noise: true } : {});
+    publisher = { outbound: () => bot.outbound(kind), leave: () => bot.leave() };
     return uid;
   }
-  const janusPublisher = await JanusPublisher.start(await janusSession(target.url), target.room, video);
+  const janusPublisher = await JanusPublisher.start(await janusSession(target.url), target.room, kind, video);
   publisher = janusPublisher;
   return janusPublisher.feedId;
 }
 
-async function startSubscriber(target: Target, publisherId: number, uid: number): Promise<Subscriber> {
+async function startSubscriber(target: Target, publisherId: number, kind: StatsKind, uid: number): Promise<Subscriber> {
   if (target.kind === 'parley') {
     const bot = await BotClient.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sinks: false, platform: 'bench' });
-    await subscribeVideo(bot, publisherId);
-    return { inboundVideo: () => bot.inboundVideo(), leave: () => bot.leave() };
+    await subscribeTo(bot, publisherId, kind);
+    return { inbound: () => bot.inbound(kind), leave: () => bot.leave() };
   }
-  return JanusSubscriber.start(await janusSession(target.url), target.room, publisherId);
+  return JanusSubscriber.start(await janusSession(target.url), target.room, publisherId, kind);
 }
 
-async function subscribe(target: Target, publisherId: number, uids: number[]): Promise<{ ready: number; errors: string[] }> {
+/** Whether a subscriber gets the stream: a decoded frame for video, received packets for audio. */
+const receiving = (kind: StatsKind) => (stats: InboundRtp) => (kind === 'video' ? stats.framesDecoded > 0 : stats.packetsReceived > 0);
+
+async function subscribe(target: Target, publisherId: number, kind: StatsKind, uids: number[]): Promise<{ ready: number; errors: string[] }> {
   const errors: string[] = [];
   const started: Subscriber[] = [];
   // A few joins at a time: a burst of N DTLS handshakes at once is not what is being measured.
   for (let i = 0; i < uids.length; i += 5) {
-    const batch = await Promise.allSettled(uids.slice(i, i + 5).map((uid) => startSubscriber(target, publisherId, uid)));
+    const batch = await Promise.allSettled(uids.slice(i, i + 5).map((uid) => startSubscriber(target, publisherId, kind, uid)));
     for (const result of batch) {
       if (result.status === 'fulfilled') started.push(result.value);
       else errors.push(String(result.reason));
@@ -96,7 +100,7 @@ async function subscribe(target: Target, publisherId: number, uids: number[]): P
   const deadline = Date.now() + 20_000;
   let ready = 0;
   while (Date.now() < deadline) {
-    ready = (await Promise.all(started.map((s) => s.inboundVideo()))).filter((s) => s.framesDecoded > 0).length;
+    ready = (await Promise.all(started.map((s) => s.inbound()))).filter(receiving(kind)).length;
     if (ready === started.length) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -112,7 +116,7 @@ async function firstFrameTrials(target: Extract<Target, { kind: 'parley' }>, pub
       // Subscribe as an app would: to the publisher in the joined list, or when it publishes.
       const listed = bot.users.find((u) => u.uid === publisherId && u.published.includes('video'));
       if (!listed) await bot.waitFor('user-published', (m) => m.uid === publisherId && m.kind === 'video');
-      await subscribeVideo(bot, publisherId);
+      await subscribeTo(bot, publisherId, 'video');
       const totalMs = await bot.firstFrame(10_000);
       trials.push({ uid, totalMs, timeline: { ...bot.timeline } });
     } catch (error) {
@@ -133,11 +137,11 @@ async function leaveAll(): Promise<void> {
 async function handle(message: Record<string, unknown> & { bench: string }): Promise<Record<string, unknown>> {
   switch (message.bench) {
     case 'publish':
-      return { publisherId: await publish(message.target as Target, message.uid as number, message.video as VideoOptions) };
+      return { publisherId: await publish(message.target as Target, message.uid as number, (message.kind as StatsKind | undefined) ?? 'video', message.video as VideoOptions) };
     case 'subscribe':
-      return subscribe(message.target as Target, message.publisherId as number, message.uids as number[]);
+      return subscribe(message.target as Target, message.publisherId as number, (message.kind as StatsKind | undefined) ?? 'video', message.uids as number[]);
     case 'stats': {
-      const [inbound, outbound] = await Promise.all([Promise.all(subscribers.map((s) => s.inboundVideo())), publisher?.outboundVideo() ?? null]);
+      const [inbound, outbound] = await Promise.all([Promise.all(subscribers.map((s) => s.inbound())), publisher?.outbound() ?? null]);
       return { at: performance.timeOrigin + performance.now(), inbound, outbound };
     }
     case 'firstframe':

@@ -10,7 +10,7 @@
  * SDPs are complete (candidates inside, as with Parley); a `trickle` `completed` tells Janus no
  * more candidates follow.
  */
-import { addSyntheticVideo, completeLocal, createPc, inboundVideo, outboundVideo, pinVideoBitrate, type Pc, type VideoOptions } from '../../test/support/botMedia.ts';
+import { addSyntheticAudio, addSyntheticVideo, completeLocal, createPc, inboundRtp, outboundRtp, pinVideoBitrate, type Pc, type StatsKind, type VideoOptions } from '../../test/support/botMedia.ts';
 
 type JanusMessage = {
   janus: string;
@@ -136,34 +136,40 @@ export class JanusPublisher {
   #pc: Pc;
   #stop: () => void = () => {};
 
-  private constructor(session: JanusSession, handle: number, feedId: number) {
+  #kind: StatsKind;
+
+  private constructor(session: JanusSession, handle: number, feedId: number, kind: StatsKind) {
     this.#session = session;
     this.#handle = handle;
     this.feedId = feedId;
+    this.#kind = kind;
   }
 
-  /** Creates the room (no publisher bitrate cap: the bot pins its own) and publishes video in it. */
-  static async start(session: JanusSession, room: number, video: VideoOptions): Promise<JanusPublisher> {
+  /**
+   * Creates the room (no publisher bitrate cap: the bot pins its own) and publishes in it: the
+   * synthetic video, or (`kind` audio) the synthetic Opus tone alone.
+   */
+  static async start(session: JanusSession, room: number, kind: StatsKind, video: VideoOptions): Promise<JanusPublisher> {
     const handle = await session.attach();
     const created = await session.message(handle, { request: 'create', room, publishers: 4, bitrate: 0, videocodec: 'vp8', audiocodec: 'opus', permanent: false });
     const createdData = created.plugindata?.data;
     if (createdData?.error_code !== 427 /* room exists */) pluginData(created, 'create');
     const joined = pluginData(await session.message(handle, { request: 'join', ptype: 'publisher', room, display: 'bench-publisher' }), 'join');
-    const publisher = new JanusPublisher(session, handle, Number(joined.id));
+    const publisher = new JanusPublisher(session, handle, Number(joined.id), kind);
     const pc = (publisher.#pc = createPc());
-    publisher.#stop = addSyntheticVideo(pc, { ...video, noise: true });
+    publisher.#stop = kind === 'video' ? addSyntheticVideo(pc, { ...video, noise: true }) : addSyntheticAudio(pc);
     await pc.setLocalDescription(await pc.createOffer());
     const offer = await completeLocal(pc);
-    const published = await session.message(handle, { request: 'publish', audio: false, video: true }, { type: 'offer', sdp: offer });
+    const published = await session.message(handle, { request: 'publish', audio: kind === 'audio', video: kind === 'video' }, { type: 'offer', sdp: offer });
     pluginData(published, 'publish');
     if (!published.jsep) throw new Error(`janus publish: no answer in ${JSON.stringify(published)}`);
     await session.trickleCompleted(handle);
-    await pc.setRemoteDescription({ type: 'answer', sdp: pinVideoBitrate(published.jsep.sdp, video.kbps) });
+    await pc.setRemoteDescription({ type: 'answer', sdp: kind === 'video' ? pinVideoBitrate(published.jsep.sdp, video.kbps) : published.jsep.sdp });
     return publisher;
   }
 
-  outboundVideo() {
-    return outboundVideo(this.#pc);
+  outbound() {
+    return outboundRtp(this.#pc, this.#kind);
   }
 
   async leave(): Promise<void> {
@@ -178,14 +184,18 @@ export class JanusSubscriber {
   #handle: number;
   #pc: Pc;
 
-  private constructor(session: JanusSession, handle: number) {
+  #kind: StatsKind;
+
+  private constructor(session: JanusSession, handle: number, kind: StatsKind) {
     this.#session = session;
     this.#handle = handle;
+    this.#kind = kind;
   }
 
-  static async start(session: JanusSession, room: number, feedId: number): Promise<JanusSubscriber> {
+  /** Subscribes to the feed's one stream (video, or audio for an audio-only publisher). */
+  static async start(session: JanusSession, room: number, feedId: number, kind: StatsKind): Promise<JanusSubscriber> {
     const handle = await session.attach();
-    const subscriber = new JanusSubscriber(session, handle);
+    const subscriber = new JanusSubscriber(session, handle, kind);
     const attached = await session.message(handle, { request: 'join', ptype: 'subscriber', room, streams: [{ feed: feedId }] });
     pluginData(attached, 'subscribe');
     if (!attached.jsep) throw new Error(`janus subscribe: no offer in ${JSON.stringify(attached)}`);
@@ -198,8 +208,8 @@ export class JanusSubscriber {
     return subscriber;
   }
 
-  inboundVideo() {
-    return inboundVideo(this.#pc);
+  inbound() {
+    return inboundRtp(this.#pc, this.#kind);
   }
 
   async leave(): Promise<void> {

@@ -10,6 +10,8 @@
  *    records each step until its first decoded frame; repeated (default 20 trials).
  * 3. The fan-out of 1 through Janus (Debian package, videoroom plugin), if installed; Parley and
  *    Janus take turns at each N.
+ * 4. Audio only: 1 and 3 again with an Opus publisher (a 440 Hz tone, 50 packets a second) at each
+ *    N of --audio-n, where the SFU's cost per packet, not per byte, is what counts.
  *
  * Processes: this one only orchestrates and measures. The SFU (server.ts, or the janus binary),
  * the publisher and the subscribers (bots.ts, several processes) each run apart, so the SFU's
@@ -20,9 +22,9 @@
  * bots and this process on the others (taskset), so that the bots' decoders cannot starve the SFU
  * and the SFU's CPU is what forwarding costs on a core of its own. --no-pin shares every core.
  *
- * Options: --n 10,20,30  --seconds 10 (measured window)  --warmup 4  --trials 20
- *          --kbps 800 (publisher bitrate)  --bot-processes 2 (subscriber processes)
- *          --no-janus  --janus-port 8088  --no-pin
+ * Options: --n 10,20,30  --audio-n 30,100 (0: no audio runs)  --seconds 10 (measured window)
+ *          --warmup 4  --trials 20  --kbps 800 (publisher bitrate)  --bot-processes 2 (subscriber
+ *          processes)  --no-janus  --janus-port 8088  --no-pin
  */
 import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,7 +35,7 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { FirstFrameTrial, Target } from './bots.ts';
 import { janusInstalled, startJanus, type JanusServer } from './janusServer.ts';
-import type { InboundVideo, OutboundVideo, VideoOptions } from '../../test/support/botMedia.ts';
+import type { InboundRtp, OutboundRtp, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
 import { machineCpuSeconds, pinToCpus, processCpuSeconds, processCpuSplit, processMemoryMb } from './proc.ts';
 
 const GOALS = { maxCpuPerStreamPercent: 0.2, maxFirstFrameMedianMs: 400 };
@@ -41,6 +43,7 @@ const GOALS = { maxCpuPerStreamPercent: 0.2, maxFirstFrameMedianMs: 400 };
 const { values: args } = parseArgs({
   options: {
     n: { type: 'string', default: '10,20,30' },
+    'audio-n': { type: 'string', default: '30,100' },
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '4' },
     trials: { type: 'string', default: '20' },
@@ -59,6 +62,7 @@ const positiveInt = (raw: string, name: string): number => {
   return value;
 };
 const SUBSCRIBER_COUNTS = args.n.split(',').map((raw) => positiveInt(raw.trim(), 'n'));
+const AUDIO_SUBSCRIBER_COUNTS = args['audio-n'].trim() === '0' ? [] : args['audio-n'].split(',').map((raw) => positiveInt(raw.trim(), 'audio-n'));
 const WINDOW_SECONDS = positiveInt(args.seconds, 'seconds');
 const WARMUP_SECONDS = Number(args.warmup);
 const TRIALS = positiveInt(args.trials, 'trials');
@@ -173,8 +177,8 @@ const round = (value: number, digits = 2) => (Number.isFinite(value) ? Math.roun
 
 interface StatsReply {
   at: number;
-  inbound: InboundVideo[];
-  outbound: OutboundVideo | null;
+  inbound: InboundRtp[];
+  outbound: OutboundRtp | null;
 }
 
 interface Snapshot {
@@ -189,12 +193,14 @@ interface Snapshot {
 
 export interface FanoutResult {
   sfu: 'parley' | 'janus';
+  /** What the publisher sends: the 640×480 video, or the Opus tone alone. */
+  kind: StatsKind;
   subscribers: number;
-  /** Subscribers that decoded video before the window (all of them, or the run says why not). */
+  /** Subscribers that decoded video (received audio) before the window (all of them, or the run says why not). */
   subscribersReceiving: number;
   setupErrors: string[];
-  /** Forwarded video streams as Parley's SFU counts them (Parley only). */
-  sfuForwardedVideo: number | null;
+  /** Forwarded streams of the kind as Parley's SFU counts them (Parley only). */
+  sfuForwardedStreams: number | null;
   windowSeconds: number;
   /** `kernelShare`: the part of the SFU's CPU time spent in the kernel (stime: UDP sends and loopback delivery). */
   server: { cpuPercent: number | null; kernelShare: number | null; cpuPercentPerStream: number | null; streamsPerCore: number | null; cpuMicrosPerForwardedPacket: number | null; idleRssMb: number; rssMb: number; peakRssMb: number };
@@ -204,7 +210,10 @@ export interface FanoutResult {
     forwardedPacketsPerSecond: number | null;
     packetsLost: number;
     lossPercent: number | null;
+    /** Video only. */
     fps: { min: number | null; median: number | null; mean: number | null };
+    /** Audio only: the share of played samples the decoder had to make up (missing or late packets). */
+    concealedPercent: number | null;
     framesDropped: number;
     freezes: number;
     nacksSent: number;
@@ -218,8 +227,8 @@ export interface FanoutResult {
   machine: { cores: number; busyPercentOfAllCores: number | null; botsCpuPercent: number | null; interruptsCpuPercent: number | null; otherCpuPercent: number | null };
 }
 
-async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult> {
-  log(`  ${sfu}: 1 publisher → ${n} subscribers…`);
+async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Promise<FanoutResult> {
+  log(`  ${sfu}: 1 publisher → ${n} subscribers of ${kind === 'video' ? 'video' : 'audio only'}…`);
   let parley: Child | undefined;
   let janus: JanusServer | undefined;
   const bots: Child[] = [];
@@ -242,14 +251,14 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
     const processes = Math.min(BOT_PROCESSES, n);
     bots.push(...(await Promise.all([startChild('bots.ts', 'publisher'), ...Array.from({ length: processes }, (_, i) => startChild('bots.ts', `subscribers-${i + 1}`))])));
     const [publisherBot, ...subscriberBots] = bots as [Child, ...Child[]];
-    const { publisherId } = await publisherBot.ask<{ publisherId: number }>({ bench: 'publish', target, uid: 1, video: VIDEO });
+    const { publisherId } = await publisherBot.ask<{ publisherId: number }>({ bench: 'publish', target, uid: 1, kind, video: VIDEO });
     const uids = Array.from({ length: n }, (_, i) => 1000 + i);
     const shares = subscriberBots.map((_, i) => uids.filter((__, j) => j % subscriberBots.length === i));
-    const setups = await Promise.all(subscriberBots.map((bot, i) => bot.ask<{ ready: number; errors: string[] }>({ bench: 'subscribe', target, publisherId, uids: shares[i] }, 90_000)));
+    const setups = await Promise.all(subscriberBots.map((bot, i) => bot.ask<{ ready: number; errors: string[] }>({ bench: 'subscribe', target, publisherId, kind, uids: shares[i] }, 90_000)));
     const receiving = setups.reduce((sum, s) => sum + s.ready, 0);
     const setupErrors = setups.flatMap((s) => s.errors);
-    if (receiving < n) log(`    only ${receiving} of ${n} subscribers receive video${setupErrors.length ? `: ${setupErrors[0]}` : ''}`);
-    if (receiving === 0) throw new Error(`${sfu}: no subscriber received video`);
+    if (receiving < n) log(`    only ${receiving} of ${n} subscribers receive ${kind}${setupErrors.length ? `: ${setupErrors[0]}` : ''}`);
+    if (receiving === 0) throw new Error(`${sfu}: no subscriber received ${kind}`);
 
     await sleep(WARMUP_SECONDS * 1000);
     const snapshot = async (): Promise<Snapshot> => {
@@ -266,7 +275,7 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
     await sleep(WINDOW_SECONDS * 1000);
     const after = await snapshot();
     const memory = processMemoryMb(sfuPid);
-    const load = parley ? await parley.ask<{ forwarded: { video: number } }>({ bench: 'load' }) : undefined;
+    const load = parley ? await parley.ask<{ forwarded: Record<StatsKind, number> }>({ bench: 'load' }) : undefined;
 
     const seconds = (after.wall - before.wall) / 1000;
     const sfuCpuPercent = ((after.sfuCpu - before.sfuCpu) / seconds) * 100;
@@ -277,7 +286,7 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
     const pubAfter = after.stats[0]!.outbound!;
     const pubSeconds = (after.stats[0]!.at - before.stats[0]!.at) / 1000;
     // Subscribers: per subscriber rates over each process's own stats interval.
-    const perSubscriber: Array<{ packets: number; lost: number; fps: number; dropped: number; freezes: number; nacks: number; plis: number; jitter: number }> = [];
+    const perSubscriber: Array<{ packets: number; lost: number; fps: number; dropped: number; freezes: number; nacks: number; plis: number; jitter: number; samples: number; concealed: number }> = [];
     for (let p = 1; p < bots.length; p += 1) {
       const b = before.stats[p]!;
       const a = after.stats[p]!;
@@ -294,6 +303,8 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
           nacks: end.nackCount - start.nackCount,
           plis: end.pliCount - start.pliCount,
           jitter: end.jitter,
+          samples: end.totalSamplesReceived - start.totalSamplesReceived,
+          concealed: end.concealedSamples - start.concealedSamples,
         });
       });
     }
@@ -309,12 +320,15 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
     const botsPercent = ((after.botCpu - before.botCpu) / seconds) * 100;
     const ownPercent = ((after.ownCpu - before.ownCpu) / seconds) * 100;
 
+    const isVideo = kind === 'video';
+    const samples = perSubscriber.reduce((sum, s) => sum + s.samples, 0);
     const result: FanoutResult = {
       sfu,
+      kind,
       subscribers: n,
       subscribersReceiving: receiving,
       setupErrors,
-      sfuForwardedVideo: load?.forwarded.video ?? null,
+      sfuForwardedStreams: load?.forwarded[kind] ?? null,
       windowSeconds: round(seconds, 2)!,
       server: {
         cpuPercent: round(sfuCpuPercent, 2),
@@ -329,7 +343,7 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
       publisher: {
         kbps: round(((pubAfter.bytesSent - pubBefore.bytesSent) * 8) / pubSeconds / 1000, 0),
         packetsPerSecond: round((pubAfter.packetsSent - pubBefore.packetsSent) / pubSeconds, 1),
-        fps: round((pubAfter.framesEncoded - pubBefore.framesEncoded) / pubSeconds, 1),
+        fps: isVideo ? round((pubAfter.framesEncoded - pubBefore.framesEncoded) / pubSeconds, 1) : null,
         width: pubAfter.frameWidth,
         height: pubAfter.frameHeight,
         keyFrames: pubAfter.keyFramesEncoded - pubBefore.keyFramesEncoded,
@@ -342,7 +356,8 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
         forwardedPacketsPerSecond: round(forwardedPacketsPerSecond, 0),
         packetsLost: totalLost,
         lossPercent: round((totalLost / (totalReceived + totalLost)) * 100, 3),
-        fps: { min: round(Math.min(...fps), 1), median: round(median(fps), 1), mean: round(mean(fps), 1) },
+        fps: isVideo ? { min: round(Math.min(...fps), 1), median: round(median(fps), 1), mean: round(mean(fps), 1) } : { min: null, median: null, mean: null },
+        concealedPercent: isVideo || samples === 0 ? null : round((perSubscriber.reduce((sum, s) => sum + s.concealed, 0) / samples) * 100, 2),
         framesDropped: perSubscriber.reduce((sum, s) => sum + s.dropped, 0),
         freezes: perSubscriber.reduce((sum, s) => sum + s.freezes, 0),
         nacksSent: perSubscriber.reduce((sum, s) => sum + s.nacks, 0),
@@ -360,7 +375,8 @@ async function fanout(sfu: 'parley' | 'janus', n: number): Promise<FanoutResult>
     log(
       `    SFU ${result.server.cpuPercent}% of a core (${result.server.cpuPercentPerStream}% per stream, ${Math.round((result.server.kernelShare ?? 0) * 100)}% in the kernel), RSS ${memory.rss} MB; ` +
         `publisher ${result.publisher.kbps} kbps ${result.publisher.packetsPerSecond} pkt/s ${result.publisher.fps} fps; ` +
-        `subscribers ${result.receivers.fps.median} fps median (min ${result.receivers.fps.min}), loss ${result.receivers.lossPercent}%; ` +
+        (isVideo ? `subscribers ${result.receivers.fps.median} fps median (min ${result.receivers.fps.min}), ` : `subscribers ${result.receivers.packetsPerSecond} pkt/s each, concealed ${result.receivers.concealedPercent}%, `) +
+        `loss ${result.receivers.lossPercent}%; ` +
         `bots ${result.machine.botsCpuPercent}%, interrupts ${result.machine.interruptsCpuPercent}%, other processes ${result.machine.otherCpuPercent}%, machine ${result.machine.busyPercentOfAllCores}% of ${result.machine.cores * 100}%`,
     );
     return result;
@@ -495,7 +511,7 @@ const environment = {
   janus: null as string | null,
   ...gitDescription(),
 };
-log(`RTC benchmark: N = ${SUBSCRIBER_COUNTS.join(', ')}; ${WARMUP_SECONDS} s warm-up, ${WINDOW_SECONDS} s measured; video ${VIDEO.width}×${VIDEO.height} ${VIDEO.fps} fps at ${VIDEO.kbps} kbps; ${environment.cpus} × ${environment.cpuModel}`);
+log(`RTC benchmark: N = ${SUBSCRIBER_COUNTS.join(', ')} (video)${AUDIO_SUBSCRIBER_COUNTS.length ? `, ${AUDIO_SUBSCRIBER_COUNTS.join(', ')} (audio only)` : ''}; ${WARMUP_SECONDS} s warm-up, ${WINDOW_SECONDS} s measured; video ${VIDEO.width}×${VIDEO.height} ${VIDEO.fps} fps at ${VIDEO.kbps} kbps; ${environment.cpus} × ${environment.cpuModel}`);
 
 const notes: string[] = [];
 // Other work on the machine takes cores from the SFU and the bots: measure it before starting.
@@ -514,12 +530,13 @@ if (args['no-janus']) janusSkipped = 'skipped (--no-janus)';
 else if (!janusInstalled()) janusSkipped = 'Janus is not installed (apt-get install -y janus)';
 // Parley and Janus take turns at each N, so that whatever else the machine is doing meanwhile
 // falls on both alike.
-log(`\n1 and 3. Fan-out through Parley${janusSkipped ? '' : ' and Janus, in turns'}`);
-for (const n of SUBSCRIBER_COUNTS) {
-  parleyRuns.push(await fanout('parley', n));
+log(`\n1 and 3 (4: audio only). Fan-out through Parley${janusSkipped ? '' : ' and Janus, in turns'}`);
+const fanoutPlan: Array<[StatsKind, number]> = [...SUBSCRIBER_COUNTS.map((n): [StatsKind, number] => ['video', n]), ...AUDIO_SUBSCRIBER_COUNTS.map((n): [StatsKind, number] => ['audio', n])];
+for (const [kind, n] of fanoutPlan) {
+  parleyRuns.push(await fanout('parley', kind, n));
   if (janusSkipped) continue;
   try {
-    janusRuns.push(await fanout('janus', n));
+    janusRuns.push(await fanout('janus', kind, n));
     environment.janus = janusVersion;
   } catch (error) {
     janusSkipped = `Janus run failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -531,8 +548,8 @@ log('\n2. Join → first remote frame');
 const first = await firstFrame();
 
 // Marginal cost: the slope of SFU CPU against N, free of the fixed cost of receiving the publisher.
-function marginal(runs: FanoutResult[]): number | null {
-  const valid = runs.filter((r) => r.server.cpuPercent !== null);
+function marginal(runs: FanoutResult[], kind: StatsKind = 'video'): number | null {
+  const valid = runs.filter((r) => r.kind === kind && r.server.cpuPercent !== null);
   if (valid.length < 2) return null;
   const xs = valid.map((r) => r.subscribers);
   const ys = valid.map((r) => r.server.cpuPercent!);
@@ -544,18 +561,24 @@ function marginal(runs: FanoutResult[]): number | null {
 const parleyMarginal = marginal(parleyRuns);
 const janusMarginal = marginal(janusRuns);
 
+const parleyAudioMarginal = marginal(parleyRuns, 'audio');
+const janusAudioMarginal = marginal(janusRuns, 'audio');
+
 const ratios = parleyRuns.map((p) => {
-  const j = janusRuns.find((r) => r.subscribers === p.subscribers);
+  const j = janusRuns.find((r) => r.kind === p.kind && r.subscribers === p.subscribers);
   const ratio = j && p.server.cpuPercentPerStream && j.server.cpuPercentPerStream !== null ? round(j.server.cpuPercentPerStream / p.server.cpuPercentPerStream, 3) : null;
-  return { subscribers: p.subscribers, janusOverParleyCpuPerStream: ratio };
+  const perPacket = j && p.server.cpuMicrosPerForwardedPacket && j.server.cpuMicrosPerForwardedPacket !== null ? round(j.server.cpuMicrosPerForwardedPacket / p.server.cpuMicrosPerForwardedPacket, 3) : null;
+  return { kind: p.kind, subscribers: p.subscribers, janusOverParleyCpuPerStream: ratio, janusOverParleyCpuPerPacket: perPacket };
 });
 
 for (const run of [...parleyRuns, ...janusRuns]) {
-  if (run.receivers.lossPercent !== null && run.receivers.lossPercent > 0) notes.push(`${run.sfu} N=${run.subscribers}: subscribers lost ${run.receivers.packetsLost} packets (${run.receivers.lossPercent}%).`);
-  if (run.receivers.fps.min !== null && run.receivers.fps.min < VIDEO.fps * 0.9) notes.push(`${run.sfu} N=${run.subscribers}: the slowest subscriber decoded ${run.receivers.fps.min} fps of ${VIDEO.fps}.`);
-  if ((run.machine.otherCpuPercent ?? 0) > 20) notes.push(`${run.sfu} N=${run.subscribers}: other processes on the machine used ${run.machine.otherCpuPercent}% of a core during the window (competing with the SFU and the bots).`);
-  if (run.subscribersReceiving < run.subscribers) notes.push(`${run.sfu} N=${run.subscribers}: only ${run.subscribersReceiving} subscribers received video.`);
-  if (run.sfuForwardedVideo !== null && run.sfuForwardedVideo !== run.subscribers) notes.push(`${run.sfu} N=${run.subscribers}: the SFU counted ${run.sfuForwardedVideo} forwarded video streams.`);
+  const which = `${run.sfu} ${run.kind} N=${run.subscribers}`;
+  if (run.receivers.lossPercent !== null && run.receivers.lossPercent > 0) notes.push(`${which}: subscribers lost ${run.receivers.packetsLost} packets (${run.receivers.lossPercent}%).`);
+  if (run.receivers.fps.min !== null && run.receivers.fps.min < VIDEO.fps * 0.9) notes.push(`${which}: the slowest subscriber decoded ${run.receivers.fps.min} fps of ${VIDEO.fps}.`);
+  if (run.receivers.concealedPercent !== null && run.receivers.concealedPercent > 1) notes.push(`${which}: ${run.receivers.concealedPercent}% of the played audio samples were concealment.`);
+  if ((run.machine.otherCpuPercent ?? 0) > 20) notes.push(`${which}: other processes on the machine used ${run.machine.otherCpuPercent}% of a core during the window (competing with the SFU and the bots).`);
+  if (run.subscribersReceiving < run.subscribers) notes.push(`${which}: only ${run.subscribersReceiving} subscribers received ${run.kind}.`);
+  if (run.sfuForwardedStreams !== null && run.sfuForwardedStreams !== run.subscribers) notes.push(`${which}: the SFU counted ${run.sfuForwardedStreams} forwarded ${run.kind} streams.`);
 }
 {
   // Where the first-frame time goes, when one step dominates.
@@ -578,16 +601,17 @@ notes.push(
     `share them with the SFU; the machine was up to ${busiest}% busy of ${environment.cpus * 100}%. SFU CPU is that process's own CPU time.`,
 );
 
-const largest = parleyRuns.at(-1);
+const largest = parleyRuns.filter((r) => r.kind === 'video').at(-1);
 const cpuGoalMet = largest?.server.cpuPercentPerStream != null ? largest.server.cpuPercentPerStream <= GOALS.maxCpuPerStreamPercent : null;
 const marginalGoalMet = parleyMarginal !== null ? parleyMarginal <= GOALS.maxCpuPerStreamPercent : null;
 const firstFrameGoalMet = first.medianMs !== null ? first.medianMs <= GOALS.maxFirstFrameMedianMs : null;
 
 // Printed summary
 const fanoutRows = [
-  ['SFU', 'N', 'SFU CPU', 'kernel', 'per stream', 'streams/core', 'µs/packet', 'RSS MB', 'pub kbps', 'pub pkt/s', 'pub fps', 'sub fps med/min', 'loss %', 'bots CPU', 'irq CPU', 'other CPU', 'machine CPU'],
+  ['SFU', 'media', 'N', 'SFU CPU', 'kernel', 'per stream', 'streams/core', 'µs/packet', 'RSS MB', 'pub kbps', 'pub pkt/s', 'pub fps', 'sub fps med/min', 'loss %', 'bots CPU', 'irq CPU', 'other CPU', 'machine CPU'],
   ...[...parleyRuns, ...janusRuns].map((r) => [
     r.sfu,
+    r.kind,
     String(r.subscribers),
     show(r.server.cpuPercent, '%'),
     r.server.kernelShare === null ? '–' : `${Math.round(r.server.kernelShare * 100)}%`,
@@ -598,7 +622,7 @@ const fanoutRows = [
     show(r.publisher.kbps),
     show(r.publisher.packetsPerSecond),
     show(r.publisher.fps),
-    `${show(r.receivers.fps.median)}/${show(r.receivers.fps.min)}`,
+    r.kind === 'video' ? `${show(r.receivers.fps.median)}/${show(r.receivers.fps.min)}` : `concealed ${show(r.receivers.concealedPercent, '%')}`,
     show(r.receivers.lossPercent),
     show(r.machine.botsCpuPercent, '%'),
     show(r.machine.interruptsCpuPercent, '%'),
@@ -608,8 +632,9 @@ const fanoutRows = [
 ];
 log(`\n${table(fanoutRows)}`);
 log(`\nParley marginal CPU per added stream (slope over N): ${show(parleyMarginal, '%')}${janusMarginal !== null ? `; Janus: ${janusMarginal}%` : ''}`);
-for (const r of ratios) if (r.janusOverParleyCpuPerStream !== null) log(`Janus / Parley CPU per stream at N=${r.subscribers}: ${r.janusOverParleyCpuPerStream}`);
-if (parleyMarginal && janusMarginal) log(`Janus / Parley marginal CPU per stream: ${round(janusMarginal / parleyMarginal, 3)}`);
+if (parleyAudioMarginal !== null) log(`Audio only: Parley marginal CPU per added stream ${parleyAudioMarginal}%${janusAudioMarginal !== null ? `; Janus: ${janusAudioMarginal}%` : ''}`);
+for (const r of ratios) if (r.janusOverParleyCpuPerPacket !== null) log(`Janus / Parley CPU per forwarded packet, ${r.kind} N=${r.subscribers}: ${r.janusOverParleyCpuPerPacket}`);
+if (parleyMarginal && janusMarginal) log(`Janus / Parley marginal CPU per video stream: ${round(janusMarginal / parleyMarginal, 3)}`);
 log(`\nJoin → first frame over ${first.succeeded}/${first.trials} trials: median ${show(first.medianMs, ' ms')}, p90 ${show(first.p90Ms, ' ms')} (min ${show(first.minMs)}, max ${show(first.maxMs)})`);
 log(table([['phase', 'median ms', 'p90 ms'], ...first.phasesMedianMs.map((p) => [p.phase, show(p.medianMs), show(p.p90Ms)])]));
 log(
@@ -627,12 +652,21 @@ const report = {
   startedAt: startedAt.toISOString(),
   durationSeconds: round((Date.now() - startedAt.getTime()) / 1000, 0),
   environment,
-  settings: { subscriberCounts: SUBSCRIBER_COUNTS, warmupSeconds: WARMUP_SECONDS, windowSeconds: WINDOW_SECONDS, trials: TRIALS, video: VIDEO, subscriberProcesses: BOT_PROCESSES, pinning: PINNING ?? null, bots: '@roamhq/wrtc (libwebrtc), VP8, video only' },
+  settings: { subscriberCounts: SUBSCRIBER_COUNTS, audioSubscriberCounts: AUDIO_SUBSCRIBER_COUNTS, warmupSeconds: WARMUP_SECONDS, windowSeconds: WINDOW_SECONDS, trials: TRIALS, video: VIDEO, subscriberProcesses: BOT_PROCESSES, pinning: PINNING ?? null, bots: '@roamhq/wrtc (libwebrtc); VP8 video only, or Opus audio only' },
   goals: {
     cpuPerStreamPercent: { max: GOALS.maxCpuPerStreamPercent, atLargestN: largest?.server.cpuPercentPerStream ?? null, met: cpuGoalMet, marginal: parleyMarginal, marginalMet: marginalGoalMet },
     firstFrameMedianMs: { max: GOALS.maxFirstFrameMedianMs, actual: first.medianMs, met: firstFrameGoalMet },
   },
-  fanout: { parley: parleyRuns, janus: janusRuns, janusSkipped, parleyMarginalCpuPerStreamPercent: parleyMarginal, janusMarginalCpuPerStreamPercent: janusMarginal, ratios },
+  fanout: {
+    parley: parleyRuns,
+    janus: janusRuns,
+    janusSkipped,
+    parleyMarginalCpuPerStreamPercent: parleyMarginal,
+    janusMarginalCpuPerStreamPercent: janusMarginal,
+    parleyAudioMarginalCpuPerStreamPercent: parleyAudioMarginal,
+    janusAudioMarginalCpuPerStreamPercent: janusAudioMarginal,
+    ratios,
+  },
   firstFrame: first,
   notes,
 };
@@ -641,18 +675,18 @@ writeAtomically(path.join(resultsDir, jsonName), `${JSON.stringify(report, null,
 
 const commit = environment.commit ? `commit ${environment.commit}${environment.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown';
 const mdFanout = [
-  '| SFU | N | SFU CPU (% of a core) | of which kernel | per stream | streams/core | CPU µs per forwarded packet | SFU RSS MB (idle → loaded) | publisher kbps / pkt/s / fps | subscriber fps median / min | loss | bots CPU | irq + softirq CPU | other processes CPU | machine CPU |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| SFU | media | N | SFU CPU (% of a core) | of which kernel | per stream | streams/core | CPU µs per forwarded packet | SFU RSS MB (idle → loaded) | publisher kbps / pkt/s / fps | subscriber fps median / min | loss | bots CPU | irq + softirq CPU | other processes CPU | machine CPU |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...[...parleyRuns, ...janusRuns].map(
     (r) =>
-      `| ${r.sfu === 'parley' ? 'Parley (werift ' + (environment.werift ?? '?') + ')' : 'Janus ' + (environment.janus ?? '')} | ${r.subscribers} | ${show(r.server.cpuPercent, '%')} | ${r.server.kernelShare === null ? '–' : `${Math.round(r.server.kernelShare * 100)}%`} | ${show(r.server.cpuPercentPerStream, '%')} | ${show(r.server.streamsPerCore)} | ${show(r.server.cpuMicrosPerForwardedPacket)} | ${r.server.idleRssMb} → ${r.server.rssMb} | ${show(r.publisher.kbps)} / ${show(r.publisher.packetsPerSecond)} / ${show(r.publisher.fps)} | ${show(r.receivers.fps.median)} / ${show(r.receivers.fps.min)} | ${show(r.receivers.lossPercent, '%')} | ${show(r.machine.botsCpuPercent, '%')} | ${show(r.machine.interruptsCpuPercent, '%')} | ${show(r.machine.otherCpuPercent, '%')} | ${show(r.machine.busyPercentOfAllCores, '%')} of ${r.machine.cores * 100}% |`,
+      `| ${r.sfu === 'parley' ? 'Parley (werift ' + (environment.werift ?? '?') + ')' : 'Janus ' + (environment.janus ?? '')} | ${r.kind} | ${r.subscribers} | ${show(r.server.cpuPercent, '%')} | ${r.server.kernelShare === null ? '–' : `${Math.round(r.server.kernelShare * 100)}%`} | ${show(r.server.cpuPercentPerStream, '%')} | ${show(r.server.streamsPerCore)} | ${show(r.server.cpuMicrosPerForwardedPacket)} | ${r.server.idleRssMb} → ${r.server.rssMb} | ${show(r.publisher.kbps)} / ${show(r.publisher.packetsPerSecond)} / ${show(r.publisher.fps)} | ${r.kind === 'video' ? `${show(r.receivers.fps.median)} / ${show(r.receivers.fps.min)}` : `concealed ${show(r.receivers.concealedPercent, '%')}`} | ${show(r.receivers.lossPercent, '%')} | ${show(r.machine.botsCpuPercent, '%')} | ${show(r.machine.interruptsCpuPercent, '%')} | ${show(r.machine.otherCpuPercent, '%')} | ${show(r.machine.busyPercentOfAllCores, '%')} of ${r.machine.cores * 100}% |`,
   ),
 ].join('\n');
-const ratioLines = ratios.filter((r) => r.janusOverParleyCpuPerStream !== null).map((r) => `N=${r.subscribers}: ${r.janusOverParleyCpuPerStream}`);
+const ratioLines = ratios.filter((r) => r.janusOverParleyCpuPerPacket !== null).map((r) => `${r.kind} N=${r.subscribers}: ${r.janusOverParleyCpuPerPacket}`);
 const markdown = `# RTC benchmark: latest run
 
 ${startedAt.toISOString()}, ${commit}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}; werift ${environment.werift ?? '?'}, @roamhq/wrtc ${environment.wrtc}${environment.janus ? `, Janus ${environment.janus}` : ''}.
-Full results: [\`${jsonName}\`](${jsonName}). Run: \`npm run bench:rtc\` (options: \`-- --n 10,20,30 --seconds 10 --trials 20 --no-janus\`).
+Full results: [\`${jsonName}\`](${jsonName}). Run: \`npm run bench:rtc\` (options: \`-- --n 10,20,30 --audio-n 30,100 --seconds 10 --trials 20 --no-janus\`).
 
 ## Fan-out: 1 publisher → N subscribers
 
@@ -666,6 +700,9 @@ After ${WARMUP_SECONDS} s of warm-up, ${WINDOW_SECONDS} s are measured. SFU CPU 
 thread, /proc/<pid>/stat) over the window; 100% is one core; per stream = SFU CPU / N; streams/core = 100 / per stream.
 Loss, NACKs and fps come from each subscriber's getStats (inbound-rtp). Janus: its Debian package with only the HTTP transport and the
 videoroom plugin loaded (default settings otherwise: one event-loop thread per handle); its clients are the same bots.
+Audio-only rows: the publisher sends Opus alone (a 440 Hz tone, 48 kHz mono, 20 ms packets: 50 a second), and each subscriber
+decodes it; a packet is small, so what these rows measure is the SFU's cost per packet. "concealed" is the share of the
+subscribers' played samples that the decoder made up for packets missing or late.
 
 ${mdFanout}
 
@@ -675,7 +712,7 @@ ${mdFanout}
 | Parley marginal CPU per added stream (slope over N) | ≤ ${GOALS.maxCpuPerStreamPercent}% | ${show(parleyMarginal, '%')} | ${label(marginalGoalMet)} |
 | Join → first frame, median | ≤ ${GOALS.maxFirstFrameMedianMs} ms | ${show(first.medianMs, ' ms')} | ${label(firstFrameGoalMet)} |
 
-${janusRuns.length ? `Janus / Parley CPU per forwarded stream (below 1: Janus needs less): ${ratioLines.join(', ')}${janusMarginal !== null && parleyMarginal ? `; marginal ${round(janusMarginal / parleyMarginal, 3)}` : ''}.` : `Janus: ${janusSkipped}.`}
+${janusRuns.length ? `Janus / Parley CPU per forwarded packet (below 1: Janus needs less): ${ratioLines.join(', ')}${janusMarginal !== null && parleyMarginal ? `; marginal per video stream ${round(janusMarginal / parleyMarginal, 3)}` : ''}${janusAudioMarginal !== null && parleyAudioMarginal ? `; marginal per audio stream ${round(janusAudioMarginal / parleyAudioMarginal, 3)}` : ''}.` : `Janus: ${janusSkipped}.`}
 
 ## Join → first remote frame
 

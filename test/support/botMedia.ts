@@ -137,8 +137,14 @@ export function whenConnected(pc: Pc, timeoutMs = 15_000): Promise<number> {
   });
 }
 
-/** Sums of the inbound-rtp video stats of one peer connection. */
-export interface InboundVideo {
+export type StatsKind = 'audio' | 'video';
+
+/**
+ * Sums of the inbound-rtp stats of one kind of one peer connection. Frame, freeze and PLI counts
+ * are video's (0 for audio); audio has its concealed samples (decoder output made up for packets
+ * that were missing or late).
+ */
+export interface InboundRtp {
   packetsReceived: number;
   packetsLost: number;
   bytesReceived: number;
@@ -150,11 +156,14 @@ export interface InboundVideo {
   nackCount: number;
   pliCount: number;
   firCount: number;
+  totalSamplesReceived: number;
+  concealedSamples: number;
   /** Seconds, the largest of the streams. */
   jitter: number;
 }
+export type InboundVideo = InboundRtp;
 
-export const EMPTY_INBOUND: InboundVideo = {
+export const EMPTY_INBOUND: InboundRtp = {
   packetsReceived: 0,
   packetsLost: 0,
   bytesReceived: 0,
@@ -166,6 +175,8 @@ export const EMPTY_INBOUND: InboundVideo = {
   nackCount: 0,
   pliCount: 0,
   firCount: 0,
+  totalSamplesReceived: 0,
+  concealedSamples: 0,
   jitter: 0,
 };
 
@@ -173,13 +184,13 @@ type StatsReport = { forEach(callback: (stat: Record<string, unknown>) => void):
 
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
-export async function inboundVideo(pc: Pc): Promise<InboundVideo> {
+export async function inboundRtp(pc: Pc, kind: StatsKind): Promise<InboundRtp> {
   const total = { ...EMPTY_INBOUND };
   if (!pc || pc.connectionState === 'closed') return total;
   const report = (await pc.getStats()) as StatsReport;
   report.forEach((stat) => {
-    if (stat.type !== 'inbound-rtp' || (stat.kind ?? stat.mediaType) !== 'video') return;
-    for (const key of Object.keys(total) as Array<keyof InboundVideo>) {
+    if (stat.type !== 'inbound-rtp' || (stat.kind ?? stat.mediaType) !== kind) return;
+    for (const key of Object.keys(total) as Array<keyof InboundRtp>) {
       if (key === 'jitter') total.jitter = Math.max(total.jitter, num(stat.jitter));
       else total[key] += num(stat[key]);
     }
@@ -187,7 +198,12 @@ export async function inboundVideo(pc: Pc): Promise<InboundVideo> {
   return total;
 }
 
-export interface OutboundVideo {
+export function inboundVideo(pc: Pc): Promise<InboundRtp> {
+  return inboundRtp(pc, 'video');
+}
+
+/** Sums of the outbound-rtp stats of one kind of one peer connection (frame figures: video only). */
+export interface OutboundRtp {
   packetsSent: number;
   bytesSent: number;
   framesEncoded: number;
@@ -203,8 +219,10 @@ export interface OutboundVideo {
   availableOutgoingBitrate: number;
 }
 
-export async function outboundVideo(pc: Pc): Promise<OutboundVideo> {
-  const total: OutboundVideo = {
+export type OutboundVideo = OutboundRtp;
+
+export async function outboundRtp(pc: Pc, kind: StatsKind): Promise<OutboundRtp> {
+  const total: OutboundRtp = {
     packetsSent: 0,
     bytesSent: 0,
     framesEncoded: 0,
@@ -223,7 +241,7 @@ export async function outboundVideo(pc: Pc): Promise<OutboundVideo> {
     if (stat.type === 'candidate-pair' && stat.nominated && num(stat.availableOutgoingBitrate) > 0) {
       total.availableOutgoingBitrate = num(stat.availableOutgoingBitrate);
     }
-    if (stat.type !== 'outbound-rtp' || (stat.kind ?? stat.mediaType) !== 'video') return;
+    if (stat.type !== 'outbound-rtp' || (stat.kind ?? stat.mediaType) !== kind) return;
     total.packetsSent += num(stat.packetsSent);
     total.bytesSent += num(stat.bytesSent);
     total.framesEncoded += num(stat.framesEncoded);
@@ -237,6 +255,10 @@ export async function outboundVideo(pc: Pc): Promise<OutboundVideo> {
     if (typeof stat.qualityLimitationReason === 'string') total.qualityLimitationReason = stat.qualityLimitationReason;
   });
   return total;
+}
+
+export function outboundVideo(pc: Pc): Promise<OutboundRtp> {
+  return outboundRtp(pc, 'video');
 }
 
 /**

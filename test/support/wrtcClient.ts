@@ -16,10 +16,14 @@ import {
   attachVideoSink,
   completeLocal,
   createPc,
+  inboundRtp,
   inboundVideo,
+  outboundRtp,
   outboundVideo,
   pinVideoBitrate,
+  type InboundRtp,
   type InboundVideo,
+  type OutboundRtp,
   type OutboundVideo,
   type Pc,
 } from './botMedia.ts';
@@ -333,6 +337,16 @@ export class BotClient {
 
   outboundVideo(): Promise<OutboundVideo> {
     return outboundVideo(this.#publishPc);
+  }
+
+  /** What this bot's subscriptions of `kind` received (getStats sums). */
+  inbound(kind: MediaKind): Promise<InboundRtp> {
+    return inboundRtp(this.#subscribePc, kind);
+  }
+
+  /** What this bot sent of `kind`. */
+  outbound(kind: MediaKind): Promise<OutboundRtp> {
+    return outboundRtp(this.#publishPc, kind);
   }
 
   async waitForFrames(uid: number | string, count: number, timeoutMs = 15_000): Promise<void> {
