@@ -374,7 +374,7 @@ async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Prom
     };
     log(
       `    SFU ${result.server.cpuPercent}% of a core (${result.server.cpuPercentPerStream}% per stream, ${Math.round((result.server.kernelShare ?? 0) * 100)}% in the kernel), RSS ${memory.rss} MB; ` +
-        `publisher ${result.publisher.kbps} kbps ${result.publisher.packetsPerSecond} pkt/s ${result.publisher.fps} fps; ` +
+        `publisher ${result.publisher.kbps} kbps ${result.publisher.packetsPerSecond} pkt/s${isVideo ? ` ${result.publisher.fps} fps` : ''}; ` +
         (isVideo ? `subscribers ${result.receivers.fps.median} fps median (min ${result.receivers.fps.min}), ` : `subscribers ${result.receivers.packetsPerSecond} pkt/s each, concealed ${result.receivers.concealedPercent}%, `) +
         `loss ${result.receivers.lossPercent}%; ` +
         `bots ${result.machine.botsCpuPercent}%, interrupts ${result.machine.interruptsCpuPercent}%, other processes ${result.machine.otherCpuPercent}%, machine ${result.machine.busyPercentOfAllCores}% of ${result.machine.cores * 100}%`,

@@ -33,6 +33,8 @@ const config = loadConfig({
   PARLEY_RTC_UDP_PORT: process.env.PARLEY_RTC_UDP_PORT ?? '0',
   PARLEY_RTC_PORT_MIN: process.env.PARLEY_RTC_PORT_MIN ?? '41000',
   PARLEY_RTC_PORT_MAX: process.env.PARLEY_RTC_PORT_MAX ?? '41999',
+  // Every bot connects from 127.0.0.1: the per-address cap (100) would refuse the 101st.
+  PARLEY_RTC_MAX_SESSIONS_PER_IP: '100000',
 });
 const server = await startServer(config, { bootstrap: false });
 const project = await server.services.projects.createProject({ name: 'rtc-bench', plan: 'enterprise' });
