@@ -21,8 +21,8 @@ export interface ConnectionCloser {
   closeWithin(graceMs: number, onForced: (open: number) => void): () => void;
 }
 
-/** A connection's last request's response, or `'upgraded'`; absent until it carries one. */
-type LastUse = ServerResponse | 'upgraded';
+/** The response a connection is sending, `'answered'` between requests, or `'upgraded'`; absent until it carries a request. */
+type LastUse = ServerResponse | 'answered' | 'upgraded';
 
 export function trackConnections(server: Server): ConnectionCloser {
   // One entry a connection, whose value each request overwrites: nothing is added or deleted per
@@ -40,7 +40,13 @@ export function trackConnections(server: Server): ConnectionCloser {
   const tcpSocketOf = (request: IncomingMessage) => (request.socket as Socket & { _parent?: Socket })._parent ?? request.socket;
   server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     const socket = tcpSocketOf(request);
-    if (open.has(socket)) open.set(socket, response);
+    if (!open.has(socket)) return;
+    open.set(socket, response);
+    // Answered, the response is let go: an idle keep-alive connection would otherwise keep it (and
+    // its request) in memory until its next request.
+    response.once('close', () => {
+      if (open.get(socket) === response) open.set(socket, 'answered');
+    });
   });
   server.prependListener('upgrade', (request: IncomingMessage) => {
     const socket = tcpSocketOf(request);
@@ -52,7 +58,7 @@ export function trackConnections(server: Server): ConnectionCloser {
       for (const [socket, lastUse] of open) {
         if (lastUse === undefined) {
           socket.destroy();
-        } else if (lastUse !== 'upgraded' && !lastUse.writableFinished) {
+        } else if (typeof lastUse === 'object' && !lastUse.writableFinished) {
           // A keep-alive connection whose request ends during the close would otherwise stay
           // open until its keep-alive timeout: it ends with its answer instead.
           if (!lastUse.headersSent) lastUse.shouldKeepAlive = false;
