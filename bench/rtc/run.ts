@@ -548,7 +548,7 @@ log('\n2. Join → first remote frame');
 const first = await firstFrame();
 
 // Marginal cost: the slope of SFU CPU against N, free of the fixed cost of receiving the publisher.
-function marginal(runs: FanoutResult[], kind: StatsKind = 'video'): number | null {
+function marginal(runs: FanoutResult[], kind: StatsKind): number | null {
   const valid = runs.filter((r) => r.kind === kind && r.server.cpuPercent !== null);
   if (valid.length < 2) return null;
   const xs = valid.map((r) => r.subscribers);
@@ -558,8 +558,8 @@ function marginal(runs: FanoutResult[], kind: StatsKind = 'video'): number | nul
   const slope = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i]! - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
   return round(slope, 3);
 }
-const parleyMarginal = marginal(parleyRuns);
-const janusMarginal = marginal(janusRuns);
+const parleyMarginal = marginal(parleyRuns, 'video');
+const janusMarginal = marginal(janusRuns, 'video');
 
 const parleyAudioMarginal = marginal(parleyRuns, 'audio');
 const janusAudioMarginal = marginal(janusRuns, 'audio');

@@ -161,7 +161,6 @@ export interface InboundRtp {
   /** Seconds, the largest of the streams. */
   jitter: number;
 }
-export type InboundVideo = InboundRtp;
 
 export const EMPTY_INBOUND: InboundRtp = {
   packetsReceived: 0,
@@ -198,10 +197,6 @@ export async function inboundRtp(pc: Pc, kind: StatsKind): Promise<InboundRtp> {
   return total;
 }
 
-export function inboundVideo(pc: Pc): Promise<InboundRtp> {
-  return inboundRtp(pc, 'video');
-}
-
 /** Sums of the outbound-rtp stats of one kind of one peer connection (frame figures: video only). */
 export interface OutboundRtp {
   packetsSent: number;
@@ -218,8 +213,6 @@ export interface OutboundRtp {
   /** From the candidate pair: what the sender's congestion control allows. */
   availableOutgoingBitrate: number;
 }
-
-export type OutboundVideo = OutboundRtp;
 
 export async function outboundRtp(pc: Pc, kind: StatsKind): Promise<OutboundRtp> {
   const total: OutboundRtp = {
@@ -255,10 +248,6 @@ export async function outboundRtp(pc: Pc, kind: StatsKind): Promise<OutboundRtp>
     if (typeof stat.qualityLimitationReason === 'string') total.qualityLimitationReason = stat.qualityLimitationReason;
   });
   return total;
-}
-
-export function outboundVideo(pc: Pc): Promise<OutboundRtp> {
-  return outboundRtp(pc, 'video');
 }
 
 /**

@@ -17,14 +17,10 @@ import {
   completeLocal,
   createPc,
   inboundRtp,
-  inboundVideo,
   outboundRtp,
-  outboundVideo,
   pinVideoBitrate,
   type InboundRtp,
-  type InboundVideo,
   type OutboundRtp,
-  type OutboundVideo,
   type Pc,
 } from './botMedia.ts';
 
@@ -329,14 +325,6 @@ export class BotClient {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return this.timeline.firstFrame;
-  }
-
-  inboundVideo(): Promise<InboundVideo> {
-    return inboundVideo(this.#subscribePc);
-  }
-
-  outboundVideo(): Promise<OutboundVideo> {
-    return outboundVideo(this.#publishPc);
   }
 
   /** What this bot's subscriptions of `kind` received (getStats sums). */

@@ -1,8 +1,8 @@
 /**
  * Makes the SFU's werift peer connections with the options that matter offline and on loopback
  * (measured in FIELD-NOTES): no STUN servers (werift asked Google's when given none; the "parley
- * patch" in patches/werift+0.25.2.patch, see peerFactory.test.ts), the announced host candidates on one shared UDP port
- * (udpMux.ts; or a bounded UDP port range, one port per connection),
+ * patch" in patches/werift+0.25.2.patch, see peerFactory.test.ts), the announced host candidates
+ * on one shared UDP port (udpMux.ts; or a bounded UDP port range, one port per connection),
  * one bundled transport, Opus and the video codecs of videoCodecs.ts (forwarded as they are, never
  * transcoded), and a small SCTP max-message-size for the data channel.
  */
