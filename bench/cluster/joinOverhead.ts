@@ -23,7 +23,7 @@ export async function joinOverhead(cluster: TestCluster, trials: number): Promis
   const token = (uid: number) => buildRtcToken({ appId, appCertificate, channel: CHANNEL, uid, role: 'publisher', tokenExpireSeconds: 3600, privilegeExpireSeconds: 3600 });
   const join = (url: string, uid: number) => BotClient.join({ url, appId, channel: CHANNEL, uid, token: token(uid), platform: 'bench' });
   const publisher = await join(cluster.nodes[0]!.url, PUBLISHER);
-  await publisher.publish(['video'], { width: 640, height: 480, fps: 30, noise: true });
+  await publisher.publish(['video'], { width: 640, height: 480, fps: 30, picture: 'noise' });
   const owner = publisher.url;
   const other = cluster.nodes.find((node) => node.url !== owner)!.url;
   const results: JoinTrial[] = [];

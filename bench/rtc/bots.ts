@@ -64,7 +64,7 @@ async function janusSession(url: string): Promise<JanusSession> {
 async function publish(target: Target, uid: number, kind: StatsKind, video: VideoOptions): Promise<number> {
   if (target.kind === 'parley') {
     const bot = await BotClient.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sinks: false, platform: 'bench' });
-    await bot.publish([kind], kind === 'video' ? { ...video, noise: true } : {});
+    await bot.publish([kind], kind === 'video' ? { ...video, picture: 'noise' } : {});
     publisher = { outbound: () => bot.outbound(kind), leave: () => bot.leave() };
     return uid;
   }

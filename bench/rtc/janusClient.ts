@@ -157,7 +157,7 @@ export class JanusPublisher {
     const joined = pluginData(await session.message(handle, { request: 'join', ptype: 'publisher', room, display: 'bench-publisher' }), 'join');
     const publisher = new JanusPublisher(session, handle, Number(joined.id), kind);
     const pc = (publisher.#pc = createPc());
-    publisher.#stop = kind === 'video' ? addSyntheticVideo(pc, { ...video, noise: true }) : addSyntheticAudio(pc);
+    publisher.#stop = kind === 'video' ? addSyntheticVideo(pc, { ...video, picture: 'noise' }) : addSyntheticAudio(pc);
     await pc.setLocalDescription(await pc.createOffer());
     const offer = await completeLocal(pc);
     const published = await session.message(handle, { request: 'publish', audio: kind === 'audio', video: kind === 'video' }, { type: 'offer', sdp: offer });

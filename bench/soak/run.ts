@@ -1,6 +1,6 @@
 /**
  * Memory over a long call with joins and leaves: `npm run bench:soak -- [--minutes 10]
- * [--warmup-minutes 1] [--steady 4] [--churn-every 3]`. A Parley server with default settings
+ * [--warmup-minutes 1] [--steady 4] [--churn-every 3] [--heap-snapshots DIR]`. A Parley server with default settings
  * runs in this process (started with --expose-gc); the call's bots run in another (callBots.ts):
  * a few steady participants publishing and watching each other the whole time, and a participant
  * joining every few seconds who publishes, subscribes, stays and leaves.
@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { startInProcessServer } from '../rtc/inProcessServer.ts';
 import type { SoakOrder } from './callBots.ts';
 
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     steady: { type: 'string', default: '4' },
     'churn-every': { type: 'string', default: '3' },
     'churn-stay': { type: 'string', default: '6' },
+    'heap-snapshots': { type: 'string' },
   },
   strict: true,
 });
@@ -35,6 +37,7 @@ const WARMUP_MINUTES = Number(values['warmup-minutes']);
 const STEADY = Number(values.steady);
 const CHURN_EVERY = Number(values['churn-every']);
 const CHURN_STAY = Number(values['churn-stay']);
+const SNAPSHOT_DIR = values['heap-snapshots'];
 const ALLOWED_GROWTH = 0.1;
 const SAMPLE_MS = 30_000;
 const gc = globalThis.gc;
@@ -54,6 +57,20 @@ interface Sample {
   rssMiB: number;
   participants: number;
   joins: number;
+}
+
+/**
+ * With --heap-snapshots DIR, writes the server's heap after the warm-up and once everyone left, for
+ * the DevTools Memory tab's comparison view: what a leak keeps shows as objects added in between.
+ * Writing one stops this process for a few seconds, the SFU with it.
+ */
+let snapshotTaken = false;
+function snapshot(name: string): boolean {
+  if (!SNAPSHOT_DIR) return false;
+  fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
+  const file = v8.writeHeapSnapshot(path.join(SNAPSHOT_DIR, `${name}.heapsnapshot`));
+  process.stdout.write(`wrote ${file}\n`);
+  return true;
 }
 
 const { server, close } = await startInProcessServer('soak');
@@ -78,12 +95,14 @@ try {
     const sample = { minute: Math.round(((Date.now() - started) / 60_000) * 10) / 10, ...measure(), participants: participants(), joins: botReport.joins };
     samples.push(sample);
     process.stdout.write(`${JSON.stringify(sample)}\n`);
+    if (sample.minute >= WARMUP_MINUTES && !snapshotTaken) snapshotTaken = snapshot('after-warmup');
   }, SAMPLE_MS);
   await finished;
   clearInterval(sampler);
   // The last leaves settle; then the heap of an idle server again.
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   samples.push({ minute: Math.round(((Date.now() - started) / 60_000) * 10) / 10, ...measure(), participants: participants(), joins: botReport.joins });
+  snapshot('after-call');
 } finally {
   await close();
 }

@@ -4,6 +4,7 @@
  * sources, complete-SDP gathering, and getStats summaries (the packet loss, frame and bitrate
  * figures the benchmark reports).
  */
+import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 
@@ -30,28 +31,80 @@ export interface VideoOptions {
 }
 
 /**
- * Adds a sendonly video transceiver fed with synthetic I420 frames: a moving bar. Alone (the
- * default, cheap for tests) the bar encodes to ~35 kbps, one packet a frame, far from a camera.
- * With `noise`, it moves over low-amplitude noise (luma 120-127) that changes every frame, which
- * VP8 encodes at whatever bitrate it is given (~90 packets/s at 0.7 Mbps) at a low quantizer, so
- * the encoder neither drops frames nor scales the resolution down: what benchmarks want. The
- * noise comes from one pool read at a large stride each frame (a memcpy, no per-pixel JavaScript).
- * Returns a stop function.
+ * What a synthetic video shows:
+ * - `bar`: a moving bar on a flat background. Cheap for tests: ~35 kbps, one packet a frame, far
+ *   from a camera.
+ * - `noise`: the bar over low-amplitude noise (luma 120-127) that changes every frame. VP8 encodes
+ *   it at whatever bitrate it is given (~90 packets/s at 0.7 Mbps) at a low quantizer, so the
+ *   encoder neither drops frames nor scales the resolution down: what forwarding benchmarks want.
+ *   The noise comes from one pool read at a large stride each frame (a memcpy, no per-pixel
+ *   JavaScript).
+ * - `camera`: a scene like a webcam's, for benchmarks whose cost depends on what is in the picture
+ *   (recording transcodes it): see cameraClip.
  */
-export function addSyntheticVideo(pc: Pc, { width, height, fps, noise = false }: Pick<VideoOptions, 'width' | 'height' | 'fps'> & { noise?: boolean }): () => void {
+export type Picture = 'bar' | 'noise' | 'camera';
+
+const CAMERA_CLIP_SECONDS = 10;
+const cameraClips = new Map<string, Buffer>();
+let cameraClipsStarted = 0;
+
+/**
+ * A 10 s loop of raw I420 frames that costs encoders what a webcam does, rendered once per size
+ * by ffmpeg (which the recording tests need anyway): a still, textured background (a blurred
+ * fixed noise, a few flat shapes), a detailed subject (a slowly zooming Mandelbrot crop) swaying
+ * like a head, and the sensor's grain, a light noise that changes every frame. The second half is
+ * the first played backwards, so the loop has no cut. Measured at 640×480: x264 CRF 23 needs
+ * ~415 kbps (veryfast) and ~970 kbps (ultrafast) for it; the `bar` picture needs a few kbps.
+ */
+export function cameraClip(width: number, height: number, fps: number): Buffer {
+  const key = `${width}x${height}@${fps}`;
+  const cached = cameraClips.get(key);
+  if (cached) return cached;
+  const half = CAMERA_CLIP_SECONDS / 2;
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  const [subjectWidth, subjectHeight] = [even(width * 0.34), even(height * 0.58)];
+  const graph = [
+    `color=c=0x6a7f8f:s=${width}x${height}:r=${fps}:d=${half},noise=alls=60:allf=u,gblur=sigma=2`,
+    `drawbox=x=iw*0.05:y=ih*0.08:w=iw*0.27:h=ih*0.62:color=0xc8b89a@0.8:t=fill`,
+    `drawbox=x=iw*0.73:y=ih*0.1:w=iw*0.22:h=ih*0.4:color=0x2f4a3a@0.9:t=fill[background];`,
+    `mandelbrot=s=${subjectWidth}x${subjectHeight}:r=${fps}:start_scale=0.6:end_scale=0.3:end_pts=${half * fps},gblur=sigma=1[subject];`,
+    `[background][subject]overlay=x='(W-w)/2+W*0.09*sin(2*PI*t/${half})':y='(H-h)/2+H*0.02*sin(4*PI*t/${half})':shortest=1,split[forward][copy];`,
+    `[copy]reverse[backward];[forward][backward]concat=n=2:v=1,noise=alls=4:allf=t,format=yuv420p[out]`,
+  ].join(',').replaceAll(';,', ';');
+  const result = spawnSync('ffmpeg', ['-v', 'error', '-filter_complex', graph, '-map', '[out]', '-f', 'rawvideo', '-'], { maxBuffer: width * height * 1.5 * fps * CAMERA_CLIP_SECONDS + 1 });
+  if (result.status !== 0) throw new Error(`ffmpeg could not render the camera clip: ${result.error?.message ?? result.stderr.toString()}`);
+  cameraClips.set(key, result.stdout);
+  return result.stdout;
+}
+
+/**
+ * Adds a sendonly video transceiver fed with synthetic I420 frames showing `picture` (default:
+ * the cheap `bar`). Camera publishers each start at a different point of the loop. Returns a stop
+ * function.
+ */
+export function addSyntheticVideo(pc: Pc, { width, height, fps, picture = 'bar' }: Pick<VideoOptions, 'width' | 'height' | 'fps'> & { picture?: Picture }): () => void {
   const source = new wrtc.nonstandard.RTCVideoSource();
   const track = source.createTrack();
   pc.addTransceiver(track, { direction: 'sendonly' });
   const lumaSize = width * height;
-  const frame = { width, height, data: new Uint8ClampedArray(lumaSize * 1.5) };
-  const pool = noise ? new Uint8Array(lumaSize * 2) : undefined;
+  const frameSize = lumaSize * 1.5;
+  const frame = { width, height, data: new Uint8ClampedArray(frameSize) };
+  const pool = picture === 'noise' ? new Uint8Array(lumaSize * 2) : undefined;
   if (pool) {
     randomFillSync(pool);
     for (let i = 0; i < pool.length; i += 1) pool[i] = 120 + (pool[i]! & 7);
   }
+  const clip = picture === 'camera' ? cameraClip(width, height, fps) : undefined;
+  const clipFrames = clip ? clip.length / frameSize : 0;
   frame.data.fill(128, lumaSize);
-  let n = 0;
+  let n = clip ? (cameraClipsStarted++ * 37) % clipFrames : 0;
   const timer = setInterval(() => {
+    if (clip) {
+      const offset = (n++ % clipFrames) * frameSize;
+      frame.data.set(clip.subarray(offset, offset + frameSize));
+      source.onFrame(frame);
+      return;
+    }
     // Consecutive offsets differ by ~190 rows: outside VP8's motion search, so every frame is new.
     const offset = (n * 123_457) % lumaSize;
     if (pool) frame.data.set(pool.subarray(offset, offset + lumaSize));

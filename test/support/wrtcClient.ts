@@ -22,6 +22,7 @@ import {
   type InboundRtp,
   type OutboundRtp,
   type Pc,
+  type Picture,
 } from './botMedia.ts';
 
 export interface BotOptions {
@@ -67,8 +68,8 @@ export interface PublishOptions {
   fps?: number;
   /** Pins the send bitrate (kbps) through the SFU's answer (see botMedia.pinVideoBitrate). */
   kbps?: number;
-  /** A video that costs the encoder what a camera does (see botMedia.addSyntheticVideo). */
-  noise?: boolean;
+  /** What the video shows (see botMedia.Picture); the cheap `bar` by default. */
+  picture?: Picture;
 }
 
 type Pending = { resolve: (message: ServerMessage) => void; reject: (error: Error) => void };
@@ -236,7 +237,7 @@ export class BotClient {
   async publish(kinds: MediaKind[] = ['audio', 'video'], options: PublishOptions = {}): Promise<void> {
     const pc = (this.#publishPc ??= createPc());
     if (kinds.includes('video')) {
-      this.#sourceStops.push(addSyntheticVideo(pc, { width: options.width ?? 640, height: options.height ?? 480, fps: options.fps ?? 30, noise: options.noise }));
+      this.#sourceStops.push(addSyntheticVideo(pc, { width: options.width ?? 640, height: options.height ?? 480, fps: options.fps ?? 30, picture: options.picture }));
     }
     if (kinds.includes('audio')) this.#sourceStops.push(addSyntheticAudio(pc));
     await pc.setLocalDescription(await pc.createOffer());
