@@ -110,7 +110,6 @@ export class VideoFeed {
   #context: FeedContext;
   #fps: number;
   #background: string;
-  #requestKeyframe: () => void;
   #header: Buffer[] = [];
   #active: VideoDecoder;
   #next: VideoDecoder | undefined;
@@ -124,16 +123,15 @@ export class VideoFeed {
     this.#context = context;
     this.#fps = options.fps;
     this.#background = options.background;
-    this.#requestKeyframe = options.requestKeyframe;
     this.#active = this.#decoder(options.target, true);
     this.#tap = new TrackTap({
       track,
       onChunk: (chunk, kind) => this.#onChunk(chunk, kind),
       onFirstPacket: options.onFirstPacket,
       onError: (error) => context.log.warn({ err: error }, 'mix video feed failed on a chunk'),
+      // The recording must start on a keyframe, and the publisher only sends one when asked.
+      requestKeyframe: options.requestKeyframe,
     });
-    // The recording must start on a keyframe, and the publisher only sends one when asked.
-    this.#requestKeyframe();
   }
 
   get target(): TileTarget {
@@ -171,7 +169,7 @@ export class VideoFeed {
     if (current.width === target.width && current.height === target.height && current.fit === target.fit) return;
     this.#next?.stop();
     this.#next = this.#decoder(target, false);
-    this.#requestKeyframe();
+    this.#tap.requestKeyframe();
   }
 
   async close(): Promise<void> {

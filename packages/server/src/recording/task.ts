@@ -104,7 +104,6 @@ export class RecordingTask implements RoomObserver {
   #mixed = new Set<string>();
   #idleTimer: NodeJS.Timeout | undefined;
   #stopped = false;
-  #keyframeTimers = new Set<NodeJS.Timeout>();
   #batchTimer: NodeJS.Timeout | undefined;
 
   constructor(identity: TaskIdentity, settings: RecordingSettings, deps: TaskDeps) {
@@ -162,16 +161,6 @@ export class RecordingTask implements RoomObserver {
 
   // ------------------------------------------------------------------ recording
 
-  #requestKeyframes(publisher: Participant): void {
-    publisher.requestKeyframe();
-    // A lost PLI would leave the slice without a keyframe until the publisher's next one.
-    const timer = setTimeout(() => {
-      this.#keyframeTimers.delete(timer);
-      publisher.requestKeyframe();
-    }, 1_000);
-    this.#keyframeTimers.add(timer);
-  }
-
   #openSlice(publisher: Participant, published: PublishedTrack): void {
     const key = `${publisher.key}:${published.kind}`;
     if (this.#writers.has(key)) return;
@@ -199,6 +188,7 @@ export class RecordingTask implements RoomObserver {
         track: published.track,
         onChunk: (chunk) => batch.push(chunk),
         onError: (error) => this.#deps.log.warn({ err: error, file }, 'recording slice failed on a chunk'),
+        requestKeyframe: () => publisher.requestKeyframe(),
         onFirstPacket: (at) => {
           slice.startedAt = at;
           writer.started = true;
@@ -212,7 +202,6 @@ export class RecordingTask implements RoomObserver {
     this.#batchTimer ??= setInterval(() => {
       for (const each of this.#writers.values()) this.#flush(each);
     }, BATCH_MS);
-    if (published.kind === 'video') this.#requestKeyframes(publisher);
   }
 
   #flush(writer: SliceWriter): void {
@@ -303,7 +292,6 @@ export class RecordingTask implements RoomObserver {
   async stop(): Promise<Captured> {
     this.#stopped = true;
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
-    for (const timer of this.#keyframeTimers) clearTimeout(timer);
     await this.#attachment?.leave(LeaveReason.normal);
     await Promise.all([...this.#writers.keys()].map((key) => this.#closeSlice(key)));
     await this.#compositor?.stop();

@@ -8,7 +8,7 @@ import { ConfigError } from '../config/types.ts';
 import type { Logger } from '../log/logger.ts';
 import { resolveMediaAddresses } from './mediaAddresses.ts';
 import type { MediaNetwork } from './peerFactory.ts';
-import { UdpMux } from './udpMux.ts';
+import { SOCKET_BUFFER_BYTES, UdpMux } from './udpMux.ts';
 
 export interface OpenedMediaNetwork {
   network: MediaNetwork;
@@ -32,6 +32,13 @@ export async function openMediaNetwork(config: Pick<Config, 'http' | 'rtc'>, log
   } catch (error) {
     throw new ConfigError(`PARLEY_RTC_UDP_PORT ${rtc.udpPort} cannot be bound (${(error as Error).message}): free it or choose another port`);
   }
-  log.info({ announced: addresses.announced, udpPort: mux.port }, 'media on one UDP port');
+  const buffers = mux.bufferBytes;
+  log.info({ announced: addresses.announced, udpPort: mux.port, socketBufferBytes: buffers }, 'media on one UDP port');
+  if (buffers.receive < SOCKET_BUFFER_BYTES || buffers.send < SOCKET_BUFFER_BYTES) {
+    log.warn(
+      { wanted: SOCKET_BUFFER_BYTES, granted: buffers },
+      `the kernel capped the media socket's buffers: under load it will drop media packets; raise the cap with sysctl -w net.core.rmem_max=${SOCKET_BUFFER_BYTES} net.core.wmem_max=${SOCKET_BUFFER_BYTES}`,
+    );
+  }
   return { network: { ...base, mux }, problems: addresses.problems, close: () => mux.close() };
 }

@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UdpMux, type MuxTransport } from './udpMux.ts';
+import { SOCKET_BUFFER_BYTES, UdpMux, type MuxTransport } from './udpMux.ts';
 
 /** A STUN message as a client's ICE agent sends it (RFC 5389 header, optional USERNAME). */
 function stun(type: number, transactionId: Buffer, username?: string): Buffer {
@@ -67,6 +68,13 @@ describe('UDP mux', () => {
     for (const each of clients.splice(0)) each.socket.close();
   });
   afterAll(() => mux.close());
+
+  it('asks the kernel for buffers that hold a burst of every call at once, as far as the kernel allows', async () => {
+    const cap = (name: string) => Number(fs.readFileSync(`/proc/sys/net/core/${name}`, 'utf8'));
+    // Linux's default, 208 KiB, overflows when a few publishers send a keyframe together.
+    expect(mux.bufferBytes).toEqual({ receive: Math.min(SOCKET_BUFFER_BYTES, cap('rmem_max')), send: Math.min(SOCKET_BUFFER_BYTES, cap('wmem_max')) });
+    expect(SOCKET_BUFFER_BYTES).toBeGreaterThan(cap('rmem_default'));
+  });
 
   it('hands each agent its host candidate on the shared port, and refuses an address it has no socket for', async () => {
     const local = await mux.createTransport('127.0.0.1', ufrags('AAAA'));

@@ -7,6 +7,13 @@
  * goes to the transport whose remote 5-tuple it comes from; a STUN binding request names its
  * agent in USERNAME ("serverUfrag:clientUfrag") and teaches the mux its 5-tuple; a STUN response
  * goes back to the transport that sent the request. Anything else from an unknown address is dropped.
+ *
+ * Every call's media goes through these few sockets, so each asks the kernel for large buffers
+ * (SOCKET_BUFFER_BYTES): with Linux's default of 208 KiB, a camera's keyframe burst from a few
+ * publishers at once, or a pause of the event loop of a few tens of milliseconds, overflows the
+ * receive buffer and the kernel drops datagrams (UdpRcvbufErrors); the recorder then missed whole
+ * keyframes. The kernel caps the request at net.core.rmem_max / wmem_max; `bufferBytes` reports
+ * what was granted, so the server can say when the cap is too low.
  */
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +35,15 @@ export interface MuxTransport {
 export interface MuxBinding {
   bindAddress: string;
   announcedAddresses: string[];
+}
+
+/** What each shared socket asks for, each way: about 3,500 full-size datagrams, ~0.4 s of 80 Mbps. */
+export const SOCKET_BUFFER_BYTES = 4 * 2 ** 20;
+
+/** The buffers the kernel granted a socket (Linux reports twice the usable size it keeps; halved here). */
+export interface SocketBuffers {
+  receive: number;
+  send: number;
 }
 
 const STUN_MAGIC_COOKIE = 0x2112a442;
@@ -187,7 +203,7 @@ export class UdpMux {
     try {
       let chosen = port;
       for (const binding of bindings) {
-        const socket = dgram.createSocket('udp4');
+        const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
         mux.#sockets.push(socket);
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject);
@@ -210,6 +226,16 @@ export class UdpMux {
   /** The port of the first socket (every socket shares it unless `listen` was asked for port 0 and it was taken). */
   get port(): number {
     return this.#sockets[0]!.address().port;
+  }
+
+  /** The smallest buffers granted to any of the sockets. */
+  get bufferBytes(): SocketBuffers {
+    // Linux doubles what it is asked for (the extra is its bookkeeping) and reports the doubled size.
+    const granted = (size: number) => (process.platform === 'linux' ? size / 2 : size);
+    return {
+      receive: Math.min(...this.#sockets.map((socket) => granted(socket.getRecvBufferSize()))),
+      send: Math.min(...this.#sockets.map((socket) => granted(socket.getSendBufferSize()))),
+    };
   }
 
   get announcedAddresses(): string[] {
