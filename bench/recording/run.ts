@@ -9,6 +9,7 @@
  * and each recording's stop is timed until its files are made and stored (the stop call waits
  * for that), after RECORD_SECONDS of recording, for four users and for one.
  *
+ * The server and its ffmpeg processes run on one CPU, the publishers on the others (see PINNING).
  * The whole sequence runs twice: with the publishers showing a webcam-like picture (what the goals
  * are judged on: transcoding cost depends on the picture) and the tests' cheap moving bar.
  *
@@ -25,9 +26,16 @@ import { buildRtcToken } from '@parley/token';
 import { basic, call } from '../../test/support/server.ts';
 import type { Picture } from '../../test/support/botMedia.ts';
 import { BotClient } from '../../test/support/wrtcClient.ts';
+import { pinToCpus } from '../rtc/proc.ts';
 import { treeCpu } from './proc.ts';
 
 const USERS = 4;
+/**
+ * The server (and the ffmpeg processes it starts, which inherit its CPUs) on one CPU, the
+ * publishers' encoders in this process on the others, as bench:rtc does: five camera encoders
+ * would otherwise starve the transcoders and the stop's packaging. `--no-pin` shares every CPU.
+ */
+const PINNING = !process.argv.includes('--no-pin') && os.cpus().length >= 2 ? { server: '0', rest: `1-${os.cpus().length - 1}` } : undefined;
 const RECORD_SECONDS = Number(process.env.BENCH_RECORD_SECONDS ?? 60);
 const WINDOW_SECONDS = Math.min(20, RECORD_SECONDS - 10);
 const WARMUP_SECONDS = 5;
@@ -159,6 +167,10 @@ interface PictureResults {
 
 const startedAt = new Date();
 const { ready, stop } = await startServer();
+if (PINNING) {
+  pinToCpus(ready.pid, PINNING.server);
+  pinToCpus(process.pid, PINNING.rest);
+}
 const bots: BotClient[] = [];
 const keepalives: NodeJS.Timeout[] = [];
 let exitCode = 0;
@@ -209,7 +221,7 @@ try {
     benchmark: 'recording',
     startedAt: startedAt.toISOString(),
     environment,
-    settings: { publishers: USERS, video: '640x480 30 fps VP8', pictures: ['camera', 'bar'], audio: 'Opus 48 kHz', recordSeconds: RECORD_SECONDS, cpuWindowSeconds: WINDOW_SECONDS, mix: '640x360 15 fps 500 Kbps, layout 1', outputs: ['hls', 'mp4'], storage: 'local folder' },
+    settings: { pinning: PINNING ?? null, publishers: USERS, video: '640x480 30 fps VP8', pictures: ['camera', 'bar'], audio: 'Opus 48 kHz', recordSeconds: RECORD_SECONDS, cpuWindowSeconds: WINDOW_SECONDS, mix: '640x360 15 fps 500 Kbps, layout 1', outputs: ['hls', 'mp4'], storage: 'local folder' },
     results: Object.fromEntries([camera, bar].map((r) => [r.picture, { ...r, cpuPerIndividualTrack: r.cpuPerIndividualStream / 2 }])),
     goals,
   };
@@ -231,6 +243,8 @@ try {
 
 ${startedAt.toISOString()}, ${git.commit ? `commit ${git.commit}${git.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown'}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}; ${environment.ffmpeg}.
 Run: \`npm run bench:recording\`. ${USERS} native publishers (@roamhq/wrtc, 640×480 at 30 fps VP8 + Opus) in one channel; each recording ran ${RECORD_SECONDS} s to HLS + MP4 in the local folder; CPU is the server process and its ffmpeg children over a ${WINDOW_SECONDS} s window, 100% = one core. Full results: [\`${jsonName}\`](${jsonName}).
+
+${PINNING ? `Pinned with taskset: the server and its ffmpeg processes on CPU ${PINNING.server}, the publishers on CPU ${PINNING.rest}.` : 'Not pinned (--no-pin): the server and the publishers share every CPU.'}
 
 Each sequence runs twice, with the publishers showing one of two pictures (\`test/support/botMedia.ts\`):
 - **camera**: a webcam-like scene, what the goals are judged on: a still textured background, a detailed subject swaying like a head, and sensor grain that changes every frame. A publisher sent ${camera.publisher.kbps} kbps at ${camera.publisher.fps} fps (${camera.publisher.resolution}).
