@@ -58,7 +58,6 @@ const CASES: Record<string, Case> = {
   PARLEY_DRAIN_SECONDS: { at: (c) => c.node.drainSeconds, valid: ['0', 0], unset: 30 },
   PARLEY_CHANNEL_NODE_CAP: { at: (c) => c.node.channelNodeCap, valid: ['50', 50], unset: 0 },
   PARLEY_FFMPEG_PATH: { at: (c) => c.recording.ffmpegPath, valid: ['/opt/ffmpeg', '/opt/ffmpeg'], unset: undefined },
-  PARLEY_FFPROBE_PATH: { at: (c) => c.recording.ffprobePath, valid: ['/opt/ffprobe', '/opt/ffprobe'], unset: undefined },
   PARLEY_RECORDING_STORAGE: {
     at: (c) => c.recording.storage.kind,
     valid: ['s3', 's3'],
@@ -228,7 +227,7 @@ describe('loadConfig', () => {
   });
 
   it('fills every field of every section', () => {
-    const config = loadConfig({ PARLEY_TLS_CERT: 'c', PARLEY_TLS_KEY: 'k', PARLEY_TRUSTED_PROXIES: '1', PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_FFPROBE_PATH: 'p', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r', PARLEY_RTC_ADDRESS: '10.0.0.4', PARLEY_RTC_PUBLIC_ADDRESS: '203.0.113.9', PARLEY_TURN_URLS: 'turn:t', PARLEY_TURN_SECRET: 's', PARLEY_NODE_URL: 'http://node' });
+    const config = loadConfig({ PARLEY_TLS_CERT: 'c', PARLEY_TLS_KEY: 'k', PARLEY_TRUSTED_PROXIES: '1', PARLEY_SECRET_KEY: 'k', PARLEY_FFMPEG_PATH: 'f', PARLEY_DATABASE_URL: 'postgres://db', PARLEY_REDIS_URL: 'redis://r', PARLEY_RTC_ADDRESS: '10.0.0.4', PARLEY_RTC_PUBLIC_ADDRESS: '203.0.113.9', PARLEY_TURN_URLS: 'turn:t', PARLEY_TURN_SECRET: 's', PARLEY_NODE_URL: 'http://node' });
     for (const [section, fields] of Object.entries(config)) {
       for (const [field, value] of Object.entries(fields as object)) expect(value, `${section}.${field}`).toBeDefined();
     }

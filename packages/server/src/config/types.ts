@@ -105,9 +105,8 @@ export type RecordingStorageConfig =
 
 /** Cloud recording. */
 export interface RecordingConfig {
-  /** ffmpeg and ffprobe for cloud recording; unset: looked up on PATH when a recording starts. */
+  /** ffmpeg for cloud recording; unset: looked up on PATH when a recording starts. */
   ffmpegPath: string | undefined;
-  ffprobePath: string | undefined;
   /** Where recordings go unless a request names its own storage. */
   storage: RecordingStorageConfig;
   /** Seconds between retries of recording uploads that failed. */

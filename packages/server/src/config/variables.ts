@@ -229,14 +229,6 @@ export const VARIABLES: readonly Variable[] = [
     meaning: 'The ffmpeg recordings use',
   }),
   variable({
-    name: 'PARLEY_FFPROBE_PATH',
-    key: 'recording.ffprobePath',
-    blankIsUnset: true,
-    shownDefault: '`ffprobe` on `PATH`',
-    parse: text,
-    meaning: 'The ffprobe recordings use',
-  }),
-  variable({
     name: 'PARLEY_RECORDING_STORAGE',
     key: 'recording.storage.kind',
     default: 'local',

@@ -50,13 +50,14 @@ async function packageTs(tools: MediaTools, label: string, input: string, option
   const scratch = `.${path.basename(input, '.ts')}`;
   const playlist = path.join(options.outDir, `${scratch}.m3u8`);
   const mp4Name = options.mp4 ? sliceName(options.base, options.startMs, 'mp4') : undefined;
-  await Promise.all([
-    tools.runFfmpeg(`${label}:hls`, [
-      '-i', input, '-map', '0', '-c', 'copy',
-      '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', '0', '-hls_playlist_type', 'vod',
-      '-hls_segment_filename', path.join(options.outDir, `${scratch}_%05d.ts`), playlist,
-    ]),
-    mp4Name ? tools.runFfmpeg(`${label}:mp4`, ['-i', input, '-map', '0', '-c', 'copy', '-movflags', '+faststart', path.join(options.outDir, mp4Name)]) : undefined,
+  // One ffmpeg writes both: each run costs ~150 ms of CPU before it reads a byte (Debian's ffmpeg
+  // loads some 200 shared libraries), more than the copying itself.
+  await tools.runFfmpeg(`${label}:package`, [
+    '-i', input,
+    '-map', '0', '-c', 'copy',
+    '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', '0', '-hls_playlist_type', 'vod',
+    '-hls_segment_filename', path.join(options.outDir, `${scratch}_%05d.ts`), playlist,
+    ...(mp4Name ? ['-map', '0', '-c', 'copy', '-movflags', '+faststart', path.join(options.outDir, mp4Name)] : []),
   ]);
   const segments: Segment[] = [];
   let offset = 0;
@@ -86,14 +87,6 @@ function playlistText(periods: Array<{ startMs: number; segments: Segment[] }>):
   });
   lines.push('#EXT-X-ENDLIST', '');
   return lines.join('\n');
-}
-
-async function playable(tools: MediaTools, file: string): Promise<boolean> {
-  const probe = await tools.probe(file).catch(() => null);
-  if (probe === null) return false;
-  // Without ffprobe, a non-empty file is taken at its word.
-  if (probe === undefined) return (await fs.promises.stat(file)).size > 0;
-  return probe.durationSeconds > 0 && probe.streams.length > 0;
 }
 
 /**
@@ -173,7 +166,7 @@ export async function finalizeIndividual(
     if (packaged.mp4) {
       const file = path.join(options.outDir, packaged.mp4);
       others.push({ name: packaged.mp4, path: file });
-      entries.push({ fileName: packaged.mp4, trackType: slice.kind, uid: slice.uid, mixedAllUser: false, isPlayable: await playable(tools, file), sliceStartTime: startMs });
+      entries.push({ fileName: packaged.mp4, trackType: slice.kind, uid: slice.uid, mixedAllUser: false, isPlayable: await isUsable(file), sliceStartTime: startMs });
     }
   }
   for (const track of tracks.values()) {
@@ -208,7 +201,7 @@ export async function finalizeMix(
   if (packaged.mp4) {
     const file = path.join(options.outDir, packaged.mp4);
     files.push({ name: packaged.mp4, path: file });
-    entries.push({ fileName: packaged.mp4, isPlayable: await playable(tools, file), ...entry });
+    entries.push({ fileName: packaged.mp4, isPlayable: await isUsable(file), ...entry });
   }
   files.push({ name: playlist, path: path.join(options.outDir, playlist) });
   return { files, entries, problems: [] };

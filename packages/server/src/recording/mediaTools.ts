@@ -1,5 +1,5 @@
 /**
- * ffmpeg and ffprobe for recordings: found once (the configured path, else `ffmpeg` on PATH),
+ * ffmpeg for recordings: found once (the configured path, else `ffmpeg` on PATH),
  * checked for the encoders recordings need, and every process started through here is tracked,
  * so stopping the server kills them all and none outlives a recording.
  *
@@ -10,33 +10,18 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 
 export class MediaToolsMissing extends Error {}
 
-export interface ProbedStream {
-  codec_type: string;
-  codec_name: string;
-  width?: number;
-  height?: number;
-}
-
-export interface Probe {
-  durationSeconds: number;
-  streams: ProbedStream[];
-}
-
 const REQUIRED_ENCODERS = ['libx264', 'aac'];
 const STDERR_TAIL = 2_000;
 
 export class MediaTools {
   #ffmpeg: string;
-  #ffprobe: string;
-  #configured: { ffmpeg: boolean; ffprobe: boolean };
+  #configured: boolean;
   #checked: Promise<void> | undefined;
-  #hasProbe = false;
   #children = new Set<ChildProcess>();
 
-  constructor(paths: { ffmpegPath: string | undefined; ffprobePath: string | undefined }) {
+  constructor(paths: { ffmpegPath: string | undefined }) {
     this.#ffmpeg = paths.ffmpegPath ?? 'ffmpeg';
-    this.#ffprobe = paths.ffprobePath ?? 'ffprobe';
-    this.#configured = { ffmpeg: paths.ffmpegPath !== undefined, ffprobe: paths.ffprobePath !== undefined };
+    this.#configured = paths.ffmpegPath !== undefined;
   }
 
   /**
@@ -52,7 +37,7 @@ export class MediaTools {
   }
 
   async #check(): Promise<void> {
-    const where = this.#configured.ffmpeg ? `at ${this.#ffmpeg} (PARLEY_FFMPEG_PATH)` : 'on PATH';
+    const where = this.#configured ? `at ${this.#ffmpeg} (PARLEY_FFMPEG_PATH)` : 'on PATH';
     let encoders: string;
     try {
       encoders = await this.#output(this.#ffmpeg, ['-hide_banner', '-encoders']);
@@ -61,10 +46,6 @@ export class MediaTools {
     }
     const missing = REQUIRED_ENCODERS.filter((name) => !new RegExp(`^\\s*\\S+\\s+${name}\\s`, 'm').test(encoders));
     if (missing.length > 0) throw new MediaToolsMissing(`ffmpeg ${where} lacks the ${missing.join(' and ')} encoder(s) recordings need`);
-    this.#hasProbe = await this.#output(this.#ffprobe, ['-version']).then(
-      () => true,
-      () => false,
-    );
   }
 
   #output(command: string, args: string[]): Promise<string> {
@@ -99,14 +80,6 @@ export class MediaTools {
         else reject(new Error(`ffmpeg ${label} failed (${signal ?? `exit ${code}`}): ${stderr.trim() || 'no output'}`));
       });
     });
-  }
-
-  /** Duration and streams of a media file, or undefined when ffprobe is not installed. */
-  async probe(file: string): Promise<Probe | undefined> {
-    if (!this.#hasProbe) return undefined;
-    const output = await this.#output(this.#ffprobe, ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,width,height', '-of', 'json', file]);
-    const parsed = JSON.parse(output) as { format?: { duration?: string }; streams?: ProbedStream[] };
-    return { durationSeconds: Number(parsed.format?.duration ?? 0), streams: parsed.streams ?? [] };
   }
 
   get running(): number {

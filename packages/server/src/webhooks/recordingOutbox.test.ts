@@ -89,7 +89,7 @@ describe.each(STORE_KINDS)('recording notices through the webhook outbox on %s',
   function delivery(context: TransitionContext): Delivery {
     return new Delivery({
       ...context,
-      tools: new MediaTools({ ffmpegPath: undefined, ffprobePath: undefined }),
+      tools: new MediaTools({ ffmpegPath: undefined }),
       cipher: new CertificateCipher(undefined),
       storage: { kind: 'local', dir: path.join(workRoot, 'files') },
       workDir: (sid) => path.join(workRoot, 'work', sid),
