@@ -33,3 +33,4 @@ export type { EventBus } from './events/bus.ts';
 export { WebhookOutbox } from './webhooks/outbox.ts';
 export { announce } from './recording/transitions.ts';
 export { completeLocalDescription, createPeer } from './rtc/peerFactory.ts';
+export { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS } from './cluster/index.ts';

@@ -29,7 +29,7 @@ export interface ClusterDeps {
   log: Logger;
   carried: () => CarriedLoad;
   /** See MembershipDeps.fenced. */
-  fenced?: () => void;
+  fenced?: (silentMs: number) => void;
 }
 
 export function createCluster(deps: ClusterDeps): Cluster {

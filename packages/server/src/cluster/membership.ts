@@ -21,8 +21,9 @@ export interface MembershipDeps {
   /**
    * Heartbeats failed for longer than the TTL and now succeed again: the other nodes took this
    * one for dead meanwhile, closed its sessions and may have placed its channels elsewhere.
+   * `silentMs`: how long this node wrote no heartbeat.
    */
-  fenced?: () => void;
+  fenced?: (silentMs: number) => void;
   nodeId: string;
   url: string;
   carried: () => CarriedLoad;
@@ -86,11 +87,12 @@ export class ClusterMembership {
     try {
       await this.#deps.registry.beat(this.record(), HEARTBEAT_TTL_MS);
       const now = Date.now();
-      const lapsed = this.#lastBeatAt > 0 && now - this.#lastBeatAt > HEARTBEAT_TTL_MS;
+      const silentMs = now - this.#lastBeatAt;
+      const lapsed = this.#lastBeatAt > 0 && silentMs > HEARTBEAT_TTL_MS;
       this.#lastBeatAt = now;
       if (this.#failing) this.#deps.log.info({ nodeId: this.#deps.nodeId }, 'cluster heartbeat written again');
       this.#failing = false;
-      if (lapsed) this.#deps.fenced?.();
+      if (lapsed) this.#deps.fenced?.(silentMs);
     } catch (error) {
       // Logged once per outage: the heartbeat retries every second on its own.
       if (!this.#failing) this.#deps.log.error({ err: error, nodeId: this.#deps.nodeId }, 'cluster heartbeat failed: other nodes will take this node for gone if it goes on');
