@@ -28,8 +28,6 @@ export class KeyframeWatch {
   #waiting = true;
   #lastRequest = -Infinity;
   #packetSinceRequest = true;
-  /** Requests made, for logs and tests. */
-  requests = 0;
 
   constructor(request: () => void) {
     this.#request = request;
@@ -80,7 +78,6 @@ export class KeyframeWatch {
   #ask(now: number): void {
     this.#lastRequest = now;
     this.#packetSinceRequest = false;
-    this.requests += 1;
     this.#request();
   }
 }

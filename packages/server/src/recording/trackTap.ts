@@ -54,6 +54,8 @@ export class TrackTap {
       try {
         const kind = (output.kind ?? 'block') as WebmChunkKind;
         // A video track's clusters start at keyframes (the first one too: frames before it are dropped).
+        // werift also starts one after ~32 s without a keyframe: the watch may then stop asking
+        // early, until the next loss.
         if (kind === 'cluster') this.#watch?.keyframes.keyframe();
         if (output.saveToFile) options.onChunk(matroska && kind === 'initial' ? relabelAsMatroska(output.saveToFile) : output.saveToFile, kind);
       } catch (error) {
@@ -80,11 +82,6 @@ export class TrackTap {
     }
     this.#recorder = new MediaRecorder({ tracks: [options.track], stream, disableNtp: true, disableLipSync: true });
     this.#recorder.onError.subscribe(() => markEnded());
-  }
-
-  /** Keyframes asked of the publisher so far (video with `requestKeyframe`). */
-  get keyframeRequests(): number {
-    return this.#watch?.keyframes.requests ?? 0;
   }
 
   /** Asks for a keyframe now and keeps asking until one is written (a decoder needs a fresh start). */
