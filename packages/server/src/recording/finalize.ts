@@ -166,6 +166,7 @@ export async function finalizeIndividual(
     if (packaged.mp4) {
       const file = path.join(options.outDir, packaged.mp4);
       others.push({ name: packaged.mp4, path: file });
+      // The MP4 came from the run that made the segments, out of the same packets: written is playable.
       entries.push({ fileName: packaged.mp4, trackType: slice.kind, uid: slice.uid, mixedAllUser: false, isPlayable: await isUsable(file), sliceStartTime: startMs });
     }
   }
