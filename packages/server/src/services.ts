@@ -96,7 +96,7 @@ export function createServices(
       // On the embedded default this process is the whole cluster: no other node can have taken
       // its sessions or channels, so its calls go on; the stall itself is worth a warning.
       if (live.kind === 'memory') {
-        log.warn({ nodeId: config.node.id, stalledMs: silentMs }, 'the server was stalled for longer than a cluster heartbeat lasts (a blocked event loop, a paused VM, swapping): calls may have frozen meanwhile');
+        log.warn({ nodeId: config.node.id, silentMs }, 'the server was stalled for longer than a cluster heartbeat lasts (a blocked event loop, a paused VM, swapping): calls may have frozen meanwhile');
         return;
       }
       log.error({ nodeId: config.node.id, silentMs }, 'this node lost the cluster for longer than its heartbeat lasts: the others closed its sessions, so its clients are sent to join again');
