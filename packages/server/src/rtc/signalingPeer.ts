@@ -3,6 +3,7 @@
  * close with a code. Keeps Room and Participant free of socket details.
  */
 import { SIGNALING_CLOSE_CODES, type ServerMessage } from '@parley/protocol';
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 
 export interface SignalingPeer {
@@ -22,11 +23,28 @@ export const CloseCode = SIGNALING_CLOSE_CODES;
 /** A participant with no client of its own (a recorder, a user relayed from another node): nothing to send to, nothing to close. */
 export const DETACHED_PEER: SignalingPeer = { send: () => {}, close: () => {}, ping: () => {}, terminate: () => {}, remoteAddress: '' };
 
-export function wrapSocket(socket: WebSocket, remoteAddress: string): SignalingPeer {
+/**
+ * `stream` is the TCP (or TLS) connection under `socket`. The messages sent to it in one turn of
+ * the event loop leave in one write: a channel's news goes to every member as it happens, so under
+ * a burst of joins each member is sent several messages a turn, and a system call for each was
+ * the largest cost of a join after the handshakes (bench:joins).
+ */
+export function wrapSocket(socket: WebSocket, remoteAddress: string, stream: Writable): SignalingPeer {
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    stream.uncork();
+  };
   return {
     remoteAddress,
     send(message) {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+      if (socket.readyState !== socket.OPEN) return;
+      if (!corked) {
+        corked = true;
+        stream.cork();
+        setImmediate(uncork);
+      }
+      socket.send(JSON.stringify(message));
     },
     close(code, reason) {
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);

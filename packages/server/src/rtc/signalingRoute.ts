@@ -40,7 +40,7 @@ function onSocketError(error: Error, socket: WebSocket, request: { id: string; l
 
 function registerSignalingRoute(app: FastifyInstance, rtc: RtcService): void {
   app.get(SIGNALING_PATH, { websocket: true, schema: { hide: true } }, (socket, request) => {
-    const connection = new SignalingConnection(rtc, wrapSocket(socket, request.ip), connectionLog(request.log, request.id));
+    const connection = new SignalingConnection(rtc, wrapSocket(socket, request.ip, request.raw.socket), connectionLog(request.log, request.id));
     socket.on('message', (data, isBinary) => {
       if (isBinary) return socket.close(CloseCode.textOnly, 'text messages only');
       connection.receive(data.toString());
