@@ -6,9 +6,11 @@
  * changes of both sides, in ms from the start. RTP/RTCP is left out.
  *
  * What it shows on loopback: the client's ICE check succeeds within a millisecond of its answer
- * and it sends its DTLS ClientHello at once; werift gets that ClientHello before its own ICE agent
- * has connected (its checks run 20 ms apart) and drops it; the handshake only starts when the
- * client retransmits, ~50 ms later, and then takes a few ms.
+ * and it sends its DTLS ClientHello at once, usually before werift's own ICE agent has connected.
+ * werift keeps that ClientHello and answers it as soon as its agent connects, which happens as soon
+ * as its nominating check is answered: a few ms from answer to both sides connected. (Unpatched
+ * werift dropped the early ClientHello and waited out 20 ms between checks: the handshake started
+ * on the client's retransmission, ~50 ms later. See patches/werift+0.25.2.patch.)
  */
 import dgram from 'node:dgram';
 import { completeLocalDescription, createPeer } from '@parley/server';

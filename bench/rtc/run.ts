@@ -587,10 +587,8 @@ for (const run of [...parleyRuns, ...janusRuns]) {
   const keyframe = step('DTLS connected');
   if (dtls !== null && first.medianMs && dtls >= 40) {
     notes.push(
-      `First frame: ${dtls} ms of the ${first.medianMs} ms median is the DTLS step. The client's ICE check is answered within a millisecond ` +
-        `(werift answers early checks) and the client sends its DTLS ClientHello at once, before the SFU has applied the answer and ` +
-        `connected its own ICE agent (its checks run 20 ms apart); werift drops that ClientHello and the handshake waits for the ` +
-        `client's retransmission ~50 ms later (100 ms more if that one is early too). \`npm exec -- node bench/rtc/handshakeTrace.ts\` prints the packets. ` +
+      `First frame: ${dtls} ms of the ${first.medianMs} ms median is the DTLS step, which takes a few ms on an idle loopback: ` +
+        `a ClientHello was lost or waited for the SFU. \`npm exec -- node bench/rtc/handshakeTrace.ts\` prints the packets. ` +
         `The keyframe wait after DTLS is ${keyframe} ms (the SFU asks the publisher for a keyframe when the subscriber connects).`,
     );
   }

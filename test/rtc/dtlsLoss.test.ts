@@ -11,8 +11,8 @@
  */
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MediaStreamTrack, RtpHeader, RtpPacket, type RTCPeerConnection } from 'werift';
-import { completeLocalDescription, createPeer, relayNetwork } from '../../packages/server/src/rtc/peerFactory.ts';
+import type { RTCPeerConnection } from 'werift';
+import { connectAndSend } from '../support/weriftPair.ts';
 
 const HANDSHAKE = 22;
 /** Handshake types (RFC 6347) of the messages a case names. */
@@ -57,40 +57,6 @@ function injectFault(fault: Fault): void {
     }
     return (originalSend as (...a: unknown[]) => void).apply(this, args);
   } as typeof dgram.Socket.prototype.send;
-}
-
-const network = relayNetwork({ announced: ['127.0.0.1'], portMin: 0, portMax: 0, connectTimeoutMs: 10_000 });
-
-/** Connects an offerer (DTLS server, as a relay's sending node) to an answerer; resolves with the first RTP packet's payload through. */
-async function connectAndSend(peers: RTCPeerConnection[]): Promise<{ connectedMs: number; payload: string }> {
-  const sender = createPeer(network, 'subscribe');
-  const receiver = createPeer(network, 'publish');
-  peers.push(sender, receiver);
-  const transceiver = sender.addTransceiver('audio', { direction: 'sendonly' });
-  const track = new MediaStreamTrack({ kind: 'audio' });
-  await transceiver.sender.replaceTrack(track);
-  const received = new Promise<string>((resolve) => {
-    receiver.onTrack.subscribe((remote) => remote.onReceiveRtp.once((packet) => resolve(packet.payload.toString())));
-  });
-  await sender.setLocalDescription(await sender.createOffer());
-  await receiver.setRemoteDescription({ type: 'offer', sdp: await completeLocalDescription(sender) });
-  await receiver.setLocalDescription(await receiver.createAnswer());
-  const startedAt = Date.now();
-  await sender.setRemoteDescription({ type: 'answer', sdp: await completeLocalDescription(receiver) });
-  await new Promise<void>((resolve) => {
-    const check = () => [sender, receiver].every((pc) => pc.connectionState === 'connected') && resolve();
-    sender.connectionStateChange.subscribe(check);
-    receiver.connectionStateChange.subscribe(check);
-  });
-  const connectedMs = Date.now() - startedAt;
-  const sending = setInterval(() => {
-    track.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: 1, timestamp: 1, ssrc: 1234 }), Buffer.from('through')));
-  }, 50);
-  try {
-    return { connectedMs, payload: await received };
-  } finally {
-    clearInterval(sending);
-  }
 }
 
 describe('the DTLS handshake between werift peers survives one faulty message', () => {
