@@ -161,9 +161,11 @@ describe('ParleyRTC\'s Agora calls in Chromium', () => {
     await page.evaluate(() => (window as any).ParleyRTC.resumeAudioContext());
     const levels = await page.evaluate(async () => {
       const samples: number[] = [];
-      for (let i = 0; i < 30; i++) {
+      // The beep is loud for ~50 ms every ~0.5 s: samples 100 ms apart can keep landing in its
+      // quiet tail (they did, on Chromium 156.0.8078.114), so 20 ms apart.
+      for (let i = 0; i < 150; i++) {
         samples.push((window as any).microphone.getVolumeLevel());
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await (window as any).microphone.setEnabled(false);
       const disabled = (window as any).microphone.getVolumeLevel();

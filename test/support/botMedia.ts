@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { completeLocalSdp } from '../../packages/sdk-web/src/rtc/iceGathering.ts';
 
 const require = createRequire(import.meta.url);
 export const wrtc: any = require('@roamhq/wrtc');
@@ -157,20 +158,9 @@ export function pinVideoBitrate(sdp: string, kbps: number): string {
   return out;
 }
 
-/** Resolves once ICE gathering is complete (or after `timeoutMs`), with the local SDP. */
-export async function completeLocal(pc: Pc, timeoutMs = 3_000): Promise<string> {
-  if (pc.iceGatheringState !== 'complete') {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-  }
-  return pc.localDescription.sdp as string;
+/** The local SDP, sent when the web SDK would send it: once the first candidates are in (iceGathering.ts). */
+export function completeLocal(pc: Pc, timeoutMs = 3_000): Promise<string> {
+  return completeLocalSdp(pc, timeoutMs);
 }
 
 /** Resolves when `pc.connectionState` (ICE + DTLS) first becomes `connected`. */
