@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCrowd } from '../../test/support/crowdBots.ts';
 import { startInProcessServer } from './inProcessServer.ts';
-import { pinToCpus } from './proc.ts';
+import { coresCpuSeconds, pinToCpus } from './proc.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +35,7 @@ const cpuCount = os.availableParallelism();
 // The server on CPU 0 (every thread of this process), the bots on the rest; one CPU: shared.
 const SERVER_CPUS = '0';
 const BOT_CPUS = cpuCount > 1 ? `1-${cpuCount - 1}` : '0';
+const BOT_CORES = cpuCount > 1 ? Array.from({ length: cpuCount - 1 }, (_, i) => i + 1) : [0];
 pinToCpus(process.pid, SERVER_CPUS);
 
 const percentile = (sorted: number[], share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? NaN;
@@ -51,6 +52,8 @@ interface BurstResult {
   joinsPerSecondPerCore: number;
   joinToAudioMs: { p50: number; p90: number; p99: number; max: number };
   rssPerParticipantKiB: number;
+  /** How busy the bots' cores were over the burst: near 100%, the bots' own CPU is in the latencies. */
+  botCoresBusyPercent: number;
 }
 
 const { server, close } = await startInProcessServer('joins');
@@ -63,6 +66,7 @@ try {
   for (const burst of BURSTS) {
     const rssBefore = process.memoryUsage().rss;
     const cpuBefore = process.cpuUsage();
+    const botCoresBefore = coresCpuSeconds(BOT_CORES);
     const started = performance.now();
     const crowd = await startCrowd({
       url: server.url,
@@ -78,6 +82,7 @@ try {
     });
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const botCoresAfter = coresCpuSeconds(BOT_CORES);
     const rssAfter = process.memoryUsage().rss;
     const cpuMsPerJoin = (cpu.user + cpu.system) / 1000 / Math.max(1, crowd.connected);
     const sorted = crowd.joinToAudioMs;
@@ -92,6 +97,7 @@ try {
       joinsPerSecondPerCore: Math.round(1000 / cpuMsPerJoin),
       joinToAudioMs: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN },
       rssPerParticipantKiB: Math.round((rssAfter - rssBefore) / 1024 / Math.max(1, crowd.connected)),
+      botCoresBusyPercent: Math.round((100 * (botCoresAfter.busy - botCoresBefore.busy)) / Math.max(1e-9, botCoresAfter.total - botCoresBefore.total)),
     });
     process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
     await crowd.leave();
@@ -120,10 +126,11 @@ const markdown = [
   `For each burst size, ${BOTS} native bots join one channel that many at a time. Each joins (token check, room join), publishes audio, subscribes to a`,
   'speaker\'s audio (two SDP negotiations, DTLS on each) and counts once the speaker\'s audio arrives. "Per core" is 1 s over the server\'s CPU time per join:',
   'what one core of the server sustains, whatever the bots manage. RSS per participant: the server\'s RSS growth over the burst, divided by the bots in.',
+  `Bots' cores busy: CPU ${BOT_CPUS} over the burst (/proc/stat); near 100%, the bots' own CPU is part of the join times.`,
   '',
-  '| burst | joined | errors | wall | joins/s reached | server CPU per join | joins/s per core | join → audio p50 | p90 | p99 | RSS per participant |',
-  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...results.map((r) => `| ${r.burst} | ${r.connected}/${BOTS} | ${r.errors} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.joinsPerSecond} | ${r.serverCpuMsPerJoin} ms | ${r.joinsPerSecondPerCore} | ${r.joinToAudioMs.p50} ms | ${r.joinToAudioMs.p90} ms | ${r.joinToAudioMs.p99} ms | ${r.rssPerParticipantKiB} KiB |`),
+  '| burst | joined | errors | wall | joins/s reached | server CPU per join | joins/s per core | join → audio p50 | p90 | p99 | RSS per participant | bots\' cores busy |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...results.map((r) => `| ${r.burst} | ${r.connected}/${BOTS} | ${r.errors} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.joinsPerSecond} | ${r.serverCpuMsPerJoin} ms | ${r.joinsPerSecondPerCore} | ${r.joinToAudioMs.p50} ms | ${r.joinToAudioMs.p90} ms | ${r.joinToAudioMs.p99} ms | ${r.rssPerParticipantKiB} KiB | ${r.botCoresBusyPercent}% |`),
   '',
   `Idle server RSS: ${idleRssMiB ?? '?'} MiB (after start and one project, before any join).`,
   '',

@@ -46,7 +46,16 @@ export function processMemoryMb(pid: number): { rss: number; peakRss: number } {
  * runs there).
  */
 export function machineCpuSeconds(): { busy: number; total: number; interrupts: number } {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  return cpuLineSeconds(fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!);
+}
+
+/** The same for some cores only (their `cpuN` lines), e.g. the cores a benchmark's bots are pinned to. */
+export function coresCpuSeconds(cores: number[]): { busy: number; total: number; interrupts: number } {
+  const lines = fs.readFileSync('/proc/stat', 'utf8').split('\n').filter((line) => cores.some((core) => line.startsWith(`cpu${core} `)));
+  return lines.map(cpuLineSeconds).reduce((sum, core) => ({ busy: sum.busy + core.busy, total: sum.total + core.total, interrupts: sum.interrupts + core.interrupts }), { busy: 0, total: 0, interrupts: 0 });
+}
+
+function cpuLineSeconds(line: string): { busy: number; total: number; interrupts: number } {
   const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = values;
   const total = user + nice + system + idle + iowait + irq + softirq + steal;
