@@ -17,6 +17,7 @@ import { generateNacks } from './nackGenerator.ts';
 import { guardSctp } from './sctpGuard.ts';
 import type { VideoLayer } from './simulcast/layerChoice.ts';
 import { keepChosenVideoCodec } from './videoCodecs.ts';
+import { KeyframeRequests } from './keyframeRequests.ts';
 
 export interface PublishedTrack {
   kind: MediaKind;
@@ -31,13 +32,6 @@ export interface PublishedTrack {
 export function layersOf(published: PublishedTrack): ReadonlyMap<VideoLayer, MediaStreamTrack> {
   return published.layers ?? new Map([['high', published.track]]);
 }
-
-/**
- * Keyframe requests for one layer closer together than this are dropped: subscribers joining,
- * switching layers or losing packets at once need one keyframe, and a client switching layers
- * in a loop must not make the publisher send nothing but keyframes.
- */
-const MIN_KEYFRAME_INTERVAL_MS = 200;
 
 /** How long a negotiated transceiver may take to show its track. */
 const FIRST_TRACK_TIMEOUT_MS = 5_000;
@@ -61,8 +55,8 @@ export class PublishConnection {
   #pc: RTCPeerConnection | undefined;
   #stopConnectWatch: (() => void) | undefined;
   #published = new Map<MediaKind, PublishedTrack>();
-  /** When a keyframe was last asked for, by SSRC. */
-  #lastKeyframeRequest = new Map<number, number>();
+  /** Keyframe requests to the client: at most one per layer every 200 ms. */
+  #keyframeRequests = new KeyframeRequests();
 
   constructor(network: MediaNetwork, side: PublishSide) {
     this.#network = network;
@@ -131,10 +125,7 @@ export class PublishConnection {
   }
 
   #requestKeyframeOf(transceiver: RTCRtpTransceiver, ssrc: number): void {
-    const now = Date.now();
-    if (now - (this.#lastKeyframeRequest.get(ssrc) ?? 0) < MIN_KEYFRAME_INTERVAL_MS) return;
-    this.#lastKeyframeRequest.set(ssrc, now);
-    void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
+    this.#keyframeRequests.request(ssrc, () => void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {}));
   }
 
   #createPeer(): RTCPeerConnection {
@@ -162,6 +153,7 @@ export class PublishConnection {
   }
 
   async close(): Promise<void> {
+    this.#keyframeRequests.stop();
     this.#stopConnectWatch?.();
     this.#stopConnectWatch = undefined;
     this.#published.clear();
