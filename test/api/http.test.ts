@@ -201,4 +201,18 @@ describe('HTTP surface', () => {
     expect(text).toMatch(/parley_http_request_duration_seconds_bucket\{.*route="\/healthz"/);
     expect(text).toMatch(/parley_process_cpu_seconds_total/);
   });
+
+  it('counts every request under its method, route and status', async () => {
+    const count = async (labels: string) => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return Number(new RegExp(`^parley_http_request_duration_seconds_count\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    };
+    const healthy = 'method="GET",route="/healthz",status_code="200"';
+    const missing = 'method="GET",route="unmatched",status_code="404"';
+    const [healthyBefore, missingBefore] = [await count(healthy), await count(missing)];
+    for (let i = 0; i < 3; i++) await call(t.url, 'GET', '/healthz');
+    await call(t.url, 'GET', '/no-such-page');
+    expect(await count(healthy)).toBe(healthyBefore + 3);
+    expect(await count(missing)).toBe(missingBefore + 1);
+  });
 });

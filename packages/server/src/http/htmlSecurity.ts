@@ -90,8 +90,9 @@ function isHtml(reply: FastifyReply): boolean {
 }
 
 export function installHtmlSecurity(app: FastifyInstance): void {
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (!isHtml(reply)) return payload;
+  // The callback form: API answers pass through without a promise and a microtask turn each.
+  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+    if (!isHtml(reply)) return done(null, payload);
     const html = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
     reply
       .header('Content-Security-Policy', policyFor(request.url, html))
@@ -100,6 +101,6 @@ export function installHtmlSecurity(app: FastifyInstance): void {
       .header('X-Content-Type-Options', 'nosniff')
       .removeHeader('Access-Control-Allow-Origin')
       .removeHeader('Access-Control-Expose-Headers');
-    return payload;
+    done(null, payload);
   });
 }

@@ -4,7 +4,7 @@
  * at warn; pages, bundles and probes (docs, SDK, call page, health, metrics) only at debug, so a
  * browser loading the docs does not bury the calls. Fastify's own two lines a request are off.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
 declare module 'fastify' {
@@ -30,16 +30,22 @@ export function noteFailure(reply: FastifyReply, reason: string): void {
 
 export function installRequestLog(app: FastifyInstance): void {
   app.decorateReply('failureReason', null);
-  app.addHook('onResponse', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    const status = reply.statusCode;
-    const level = status >= 500 ? 'warn' : quiet(path, request.method) && status < 400 ? 'debug' : 'info';
-    // Below the configured level the line would be dropped: skip building it (every request).
-    // (The app's logger is pino's, see app.ts; Fastify's logger type leaves this method out.)
-    if (!(request.log as unknown as Logger).isLevelEnabled(level)) return;
-    const ms = Math.round(reply.elapsedTime);
-    const details = { statusCode: status, responseTime: ms, ...(reply.failureReason ? { reason: reply.failureReason } : {}) };
-    const line = `${request.method} ${path} → ${status} in ${ms} ms${reply.failureReason ? `: ${reply.failureReason}` : ''}`;
-    request.log[level](details, line);
+  // The callback form: no promise and microtask turn on every request (see observability.ts).
+  app.addHook('onResponse', (request, reply, done) => {
+    logLine(request, reply);
+    done();
   });
+}
+
+function logLine(request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0] ?? '/';
+  const status = reply.statusCode;
+  const level = status >= 500 ? 'warn' : quiet(path, request.method) && status < 400 ? 'debug' : 'info';
+  // Below the configured level the line would be dropped: skip building it (every request).
+  // (The app's logger is pino's, see app.ts; Fastify's logger type leaves this method out.)
+  if (!(request.log as unknown as Logger).isLevelEnabled(level)) return;
+  const ms = Math.round(reply.elapsedTime);
+  const details = { statusCode: status, responseTime: ms, ...(reply.failureReason ? { reason: reply.failureReason } : {}) };
+  const line = `${request.method} ${path} → ${status} in ${ms} ms${reply.failureReason ? `: ${reply.failureReason}` : ''}`;
+  request.log[level](details, line);
 }
