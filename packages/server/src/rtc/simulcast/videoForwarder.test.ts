@@ -87,7 +87,8 @@ describe('the video forwarder', () => {
   it('starts the first layer at once and forwards only it, as one stream with the sender\'s SSRC and no publisher extensions', async () => {
     const { wire, forwarder, high, low, sender } = setUp();
     forwarder.select('high');
-    expect(high.keyframeRequests).toBe(1);
+    // Its keyframe is asked for once the subscriber's connection is up (SubscribeConnection).
+    expect(high.keyframeRequests).toBe(0);
     high.frame();
     low.frame();
     high.frame();
@@ -140,7 +141,7 @@ describe('the video forwarder', () => {
     vi.advanceTimersByTime(3 * KEYFRAME_RETRY_MS);
     expect(low.keyframeRequests).toBe(4);
     forwarder.requestKeyframe();
-    expect(high.keyframeRequests).toBe(2);
+    expect(high.keyframeRequests).toBe(1);
     low.frame(true);
     vi.advanceTimersByTime(3 * KEYFRAME_RETRY_MS);
     expect(low.keyframeRequests).toBe(4);

@@ -11,8 +11,11 @@
  *   (`replaceRTP`: its offsets make the new layer's first packet follow the last one sent; the
  *   timestamp step is the wall-clock time since, at VP8's 90 kHz), and the VP8 picture id and
  *   TL0PICIDX are rewritten to continue too (see vp8Descriptor.ts);
- * - the first layer a subscription receives starts at once, as forwarding always has: the
- *   subscriber's decoder waits for the keyframe it asks for.
+ * - the first layer a subscription receives starts at once, as forwarding always has. Its
+ *   keyframe is asked for when the subscriber's connection is up (SubscribeConnection), not here:
+ *   one asked for at subscription reached the publisher's encoder first, came before the
+ *   connection (over TURN, always) and reached nobody, and browsers then ignore a PLI for ~300 ms
+ *   after a keyframe, so the subscriber waited for the next round (bench:network, TURN: ~430 ms).
  * The publisher's RTP header extensions are dropped: their ids were negotiated on the publish
  * connection and mean nothing on the subscriber's.
  */
@@ -113,7 +116,6 @@ export class VideoForwarder {
     if (!this.#forwardedAny && this.#current === undefined) {
       this.#current = layer;
       this.#lastLayer = layer;
-      source.requestKeyframe();
       return;
     }
     source.requestKeyframe();
