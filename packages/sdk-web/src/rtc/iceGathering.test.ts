@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CANDIDATE_SETTLE_MS, GATHERING_TIMEOUT_MS, completeLocalSdp } from './iceGathering.ts';
+import { CANDIDATE_SETTLE_MS, completeLocalSdp } from './iceGathering.ts';
 
 /** A peer connection's gathering, driven by hand: candidates land in the description as in a browser. */
 class Gathering extends EventTarget {
@@ -71,10 +71,9 @@ describe('when the SDK sends its local description', () => {
     expect((await settledAfter(completeLocalSdp(pc as unknown as RTCPeerConnection), 50)).ms).toBe(CANDIDATE_SETTLE_MS);
   });
 
-  it('sends what it has after the timeout when no candidate comes, and refuses a peer with no description', async () => {
+  it('sends what it has after its timeout when no candidate comes, and refuses a peer with no description', async () => {
     const silent = new Gathering();
     expect((await settledAfter(completeLocalSdp(silent as unknown as RTCPeerConnection, 100), 150)).ms).toBe(100);
-    expect(GATHERING_TIMEOUT_MS).toBeGreaterThan(CANDIDATE_SETTLE_MS);
 
     const none = new Gathering();
     none.localDescription = null;
