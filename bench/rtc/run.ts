@@ -52,6 +52,8 @@ const { values: args } = parseArgs({
     'no-janus': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
     'janus-port': { type: 'string', default: '8088' },
+    /** A folder: the SFU process writes a V8 CPU profile there when it exits (`--cpu-prof`). */
+    'profile-sfu': { type: 'string' },
   },
   strict: true,
 });
@@ -100,7 +102,8 @@ interface Child {
 }
 
 async function startChild(file: string, name: string): Promise<Child> {
-  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(process.execPath, [path.join(import.meta.dirname, file)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const profile = file === 'server.ts' && args['profile-sfu'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['profile-sfu'])}`] : [];
+  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(process.execPath, [...profile, path.join(import.meta.dirname, file)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map<string, { resolve: (message: Record<string, unknown>) => void; reject: (error: Error) => void }>();
   let exited: Error | undefined;
   readline.createInterface({ input: child.stdout }).on('line', (line) => {

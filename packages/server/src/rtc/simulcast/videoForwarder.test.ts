@@ -27,7 +27,8 @@ function wiredSender(): { sender: RTCRtpSender; wire: Wire[] } {
     state: 'connected',
     onStateChange: new Event(),
     transportSequenceNumber: 0,
-    sendRtp: async (payload: Buffer, header: RtpHeader) => {
+    // The sender's per-packet call (patches/werift: it encrypts and sends without awaiting the write).
+    sendRtpNow: (payload: Buffer, header: RtpHeader) => {
       const descriptor = readVp8Descriptor(payload)!;
       wire.push({ ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, pictureId: descriptor.pictureId, keyframe: descriptor.keyframeStart, extensions: header.extensions.length });
       return payload.length;
