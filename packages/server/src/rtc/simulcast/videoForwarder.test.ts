@@ -182,4 +182,26 @@ describe('the video forwarder', () => {
     await flush();
     expect(wire).toHaveLength(6);
   });
+  it('gives each subscriber of a layer its own numbering from the same packets (one header copy and descriptor serve them all)', async () => {
+    const { wire, forwarder, high, low } = setUp();
+    const other = wiredSender();
+    const second = new VideoForwarder(other.sender, { switched: () => {} });
+    second.setSources(new Map([['high', high.source], ['low', low.source]]));
+    forwarder.select('high');
+    second.select('low');
+    for (let i = 0; i < 3; i += 1) low.frame();
+    second.select('high');
+    high.frame(true);
+    high.frame();
+    await flush();
+    // The first subscriber gets the high layer's picture ids as sent; the second continues its low series.
+    const highIds = wire.map((w) => w.pictureId);
+    expect(highIds).toEqual([32_001, 32_001, 32_002, 32_002]);
+    const secondIds = other.wire.map((w) => w.pictureId);
+    expect(secondIds).toEqual([4, 4, 5, 5, 6, 6, 7, 7, 8, 8]);
+    expect(new Set(other.wire.map((w) => w.ssrc))).toEqual(new Set([other.sender.ssrc]));
+    expect(other.sender.ssrc).not.toBe(wire[0]!.ssrc);
+    expect(other.wire.every((w) => w.extensions === 0)).toBe(true);
+    second.stop();
+  });
 });
