@@ -6,7 +6,7 @@
  * what is left is the JavaScript and crypto cost that bench:rtc's end-to-end figure cannot show
  * apart from the kernel's and the bots' noise (its runs vary by ±20% on a 2-core machine).
  *
- * Run: `npm run bench:forward -- [--subscribers 30] [--packets 3000] [--rounds 7] [--gcm]`.
+ * Run: `npm run bench:forward -- [--subscribers 30] [--packets 3000] [--rounds 7] [--gcm] [--extensions]`.
  * Prints the CPU µs per forwarded packet of each round and their median; compare two builds
  * (e.g. with and without a change to patches/werift) by running it once with each.
  */
@@ -22,6 +22,7 @@ const { values: args } = parseArgs({
     packets: { type: 'string', default: '3000' },
     rounds: { type: 'string', default: '7' },
     gcm: { type: 'boolean', default: false },
+    extensions: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -35,12 +36,15 @@ function subscriber(track: MediaStreamTrack): { forwarder: VideoForwarder; sent:
   const sender = new RTCRtpSender('video');
   sender.prepareSend({
     codecs: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90_000, payloadType: 96 })],
-    // What a subscriber's SDP negotiates with Chromium: MID, abs-send-time and transport-wide CC.
-    headerExtensions: [
-      { id: 1, uri: 'urn:ietf:params:rtp-hdrext:sdes:mid' },
-      { id: 2, uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time' },
-      { id: 3, uri: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01' },
-    ],
+    // As Parley negotiates a subscriber's video (peerFactory.ts): no header extensions, REMB for the
+    // downlink estimate. `--extensions` adds MID, abs-send-time and transport-wide CC, as werift's defaults would.
+    headerExtensions: args.extensions
+      ? [
+        { id: 1, uri: 'urn:ietf:params:rtp-hdrext:sdes:mid' },
+        { id: 2, uri: 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time' },
+        { id: 3, uri: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01' },
+      ]
+      : [],
     muxId: '1',
     rtcp: {},
   } as never);
@@ -101,7 +105,7 @@ const median = sorted[Math.floor(sorted.length / 2)]!;
 const bytes = subscribers.reduce((sum, { sent }) => sum + sent(), 0);
 for (const { forwarder } of subscribers) forwarder.stop();
 console.log(
-  `forward path, ${SUBSCRIBERS} subscribers, ${args.gcm ? 'AES-GCM' : 'AES-CM + HMAC-SHA1'}: ` +
+  `forward path, ${SUBSCRIBERS} subscribers, ${args.gcm ? 'AES-GCM' : 'AES-CM + HMAC-SHA1'}${args.extensions ? ', 3 header extensions' : ''}: ` +
     `${results.map((value) => value.toFixed(2)).join(' ')} µs a forwarded packet; median ${median.toFixed(2)} µs ` +
     `(${(bytes / 1e6).toFixed(0)} MB of SRTP to the sink)`,
 );
