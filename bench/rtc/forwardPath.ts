@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
 import { VideoForwarder } from '../../packages/server/src/rtc/simulcast/videoForwarder.ts';
 import { srtpSink } from '../../test/support/srtpSink.ts';
+import { positiveInt } from './options.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,9 +27,9 @@ const { values: args } = parseArgs({
   },
   strict: true,
 });
-const SUBSCRIBERS = Number(args.subscribers);
-const PACKETS = Number(args.packets);
-const ROUNDS = Number(args.rounds);
+const SUBSCRIBERS = positiveInt(args.subscribers, 'subscribers');
+const PACKETS = positiveInt(args.packets, 'packets');
+const ROUNDS = positiveInt(args.rounds, 'rounds');
 /** A camera packet's size at 640×480 and ~800 kbps: most packets are full (~1,100 bytes of VP8). */
 const PAYLOAD_BYTES = 1_100;
 

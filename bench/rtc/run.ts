@@ -36,6 +36,7 @@ import { parseArgs } from 'node:util';
 import type { FirstFrameTrial, Target } from './bots.ts';
 import { janusInstalled, startJanus, type JanusServer } from './janusServer.ts';
 import type { InboundRtp, OutboundRtp, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
+import { positiveInt } from './options.ts';
 import { machineCpuSeconds, pinToCpus, processCpuSeconds, processCpuSplit, processMemoryMb } from './proc.ts';
 
 const GOALS = { maxCpuPerStreamPercent: 0.2, maxFirstFrameMedianMs: 400 };
@@ -58,11 +59,6 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-const positiveInt = (raw: string, name: string): number => {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
-  return value;
-};
 const SUBSCRIBER_COUNTS = args.n.split(',').map((raw) => positiveInt(raw.trim(), 'n'));
 const AUDIO_SUBSCRIBER_COUNTS = args['audio-n'].trim() === '0' ? [] : args['audio-n'].split(',').map((raw) => positiveInt(raw.trim(), 'audio-n'));
 const WINDOW_SECONDS = positiveInt(args.seconds, 'seconds');

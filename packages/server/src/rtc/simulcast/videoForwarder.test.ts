@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Event, MediaStreamTrack, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
+import { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
+import { srtpSink } from '../../../../../test/support/srtpSink.ts';
 import { FAKE_TIMERS } from '../fakes.ts';
 import type { VideoLayer } from './layerChoice.ts';
 import { KEYFRAME_RETRY_MS, VideoForwarder, type LayerSource } from './videoForwarder.ts';
@@ -16,25 +17,22 @@ interface Wire {
 }
 
 /**
- * werift's real RTCRtpSender, negotiated for VP8, over a DTLS transport that records what would
- * go on the wire: the sequence numbers and timestamps are werift's own rewriting.
+ * werift's real RTCRtpSender, negotiated for VP8, over a DTLS transport with real SRTP and no
+ * socket (test/support/srtpSink.ts): each packet is read back as the subscriber would, so the
+ * sequence numbers and timestamps are werift's own rewriting.
  */
 function wiredSender(): { sender: RTCRtpSender; wire: Wire[] } {
   const wire: Wire[] = [];
   const sender = new RTCRtpSender('video');
   sender.prepareSend({ codecs: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90_000, payloadType: 96 })], headerExtensions: [], muxId: '1', rtcp: {} } as never);
-  sender.setDtlsTransport({
-    state: 'connected',
-    onStateChange: new Event(),
-    transportSequenceNumber: 0,
-    // The sender's per-packet call (patches/werift: it encrypts and sends without awaiting the write).
-    sendRtpNow: (payload: Buffer, header: RtpHeader) => {
+  const { transport, subscriber } = srtpSink({
+    onWrite: async (data) => {
+      const { header, payload } = RtpPacket.deSerialize(subscriber.decrypt(data));
       const descriptor = readVp8Descriptor(payload)!;
       wire.push({ ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, pictureId: descriptor.pictureId, keyframe: descriptor.keyframeStart, extensions: header.extensions.length });
-      return payload.length;
     },
-    sendRtcp: async () => {},
-  } as never);
+  });
+  sender.setDtlsTransport(transport as never);
   return { sender, wire };
 }
 
