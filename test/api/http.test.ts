@@ -200,6 +200,7 @@ describe('HTTP surface', () => {
     const text = await metrics.text();
     expect(text).toMatch(/parley_http_request_duration_seconds_bucket\{.*route="\/healthz"/);
     expect(text).toMatch(/parley_process_cpu_seconds_total/);
+    expect(text).toMatch(/^parley_nodejs_eventloop_lag_p99_seconds \d/m);
   });
 
   it('counts every request under its method, route and status', async () => {
