@@ -15,8 +15,9 @@ import * as store from './store.ts';
 
 /** What other domains must learn of a recording's events, written in the same transaction (webhooks' outbox). */
 export interface RecordingOutbox {
-  record(trx: Db, event: DomainEvent): Promise<void>;
-  /** The transaction that recorded events committed. */
+  /** Answers how many deliveries it queued for the event (none: no endpoint wants it). */
+  record(trx: Db, event: DomainEvent): Promise<number>;
+  /** The transaction that recorded events, and queued deliveries, committed. */
   committed(): void;
 }
 
@@ -51,11 +52,12 @@ async function write(context: TransitionContext, events: DomainEvent[], work: (d
   if (!outbox || events.length === 0) {
     await work(context.db);
   } else {
+    let queued = 0;
     await context.db.transaction().execute(async (trx) => {
       await work(trx);
-      for (const event of events) await outbox.record(trx, event);
+      for (const event of events) queued += await outbox.record(trx, event);
     });
-    outbox.committed();
+    if (queued > 0) outbox.committed();
   }
   if (changedApp !== undefined) await context.recordingsChanged(changedApp);
   saved();

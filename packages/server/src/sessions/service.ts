@@ -43,8 +43,9 @@ function storedUids(uid: string): string[] {
 
 /** What other domains must learn of a channel's events, written in the same transaction (webhooks' outbox). */
 export interface SessionOutbox {
-  record(trx: Db, event: DomainEvent): Promise<void>;
-  /** The transaction that recorded events committed. */
+  /** Answers how many deliveries it queued for the event (none: no endpoint wants it). */
+  record(trx: Db, event: DomainEvent): Promise<number>;
+  /** The transaction that recorded events, and queued deliveries, committed. */
   committed(): void;
 }
 
@@ -195,14 +196,14 @@ export class SessionService {
       await work(this.#db, async () => {});
       return;
     }
-    let recorded = false;
+    // Most projects have no webhook: their events queue nothing, and nothing needs waking.
+    let queued = 0;
     await this.#db.transaction().execute((trx) =>
       work(trx, async (event) => {
-        recorded = true;
-        await outbox.record(trx, event);
+        queued += await outbox.record(trx, event);
       }),
     );
-    if (recorded) outbox.committed();
+    if (queued > 0) outbox.committed();
   }
 
   async listSessions(appId: string, filters: SessionFilters, page: SessionPageRequest): Promise<SessionPage> {

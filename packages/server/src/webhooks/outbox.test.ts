@@ -118,6 +118,21 @@ describe.each(STORE_KINDS)('webhook outbox on %s', (kind) => {
     expect((await queued()).length).toBe(before + after.length);
   });
 
+  it('wakes the worker after a commit that queued a delivery, and only then', async () => {
+    const wakes = vi.fn();
+    webhooks.onWake(wakes);
+    sfu.join('room', 1, clock('10:00'));
+    await queued();
+    expect(wakes).toHaveBeenCalledTimes(1);
+    // The endpoint is off: the same kind of event queues nothing, and nothing is woken.
+    await webhooks.updateWebhook(appId, webhookId, { enabled: false });
+    wakes.mockClear();
+    sfu.join('room', 2, clock('10:01'));
+    await bus.drain();
+    expect((await sessions.listSessions(appId, {}, {})).sessions.map((session) => session.uid)).toContain(2);
+    expect(wakes).not.toHaveBeenCalled();
+  });
+
   it('records neither the session change nor the notice when the outbox write fails (one transaction)', async () => {
     const failing: SessionOutbox = {
       record: async (trx: Db, event: DomainEvent) => {

@@ -1,7 +1,9 @@
 /**
  * The webhook outbox hook of the sessions journal and of recording transitions: each channel,
  * participant and recording event becomes an NCS notice, queued inside the transaction that
- * records its change, and the worker is woken after the commit. A recording's notices are
+ * records its change, and the worker is woken after the commit (only when a delivery was queued:
+ * the worker's claim is a transaction of its own, too dear to run after every join of a project
+ * without webhooks). A recording's notices are
  * numbered from the store in that same transaction, so their `sequence` has no gap and no repeat,
  * also across a crash.
  */
@@ -22,11 +24,12 @@ export class WebhookOutbox implements SessionOutbox, RecordingOutbox {
     this.#webhooks = webhooks;
   }
 
-  async record(trx: Db, event: DomainEvent): Promise<void> {
+  async record(trx: Db, event: DomainEvent): Promise<number> {
     const notice = isRecordingEvent(event) ? recordingNotice(event, await nextRecordingSequence(trx, event.sid)) : noticeForEvent(event, this.#sequence);
-    if (notice) await this.#webhooks.enqueue(notice, trx);
+    return notice ? this.#webhooks.enqueue(notice, trx) : 0;
   }
 
+  /** Wakes the worker: called only after a commit that queued deliveries. */
   committed(): void {
     this.#webhooks.wake();
   }
