@@ -9,6 +9,7 @@
  * the wire proves which curve ran; spies prove the pure-JavaScript code is not called.
  */
 import dgram from 'node:dgram';
+import { Certificate, PrivateKey } from '@fidm/x509';
 import { p256 } from '@noble/curves/p256';
 import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -127,4 +128,15 @@ describe("werift's DTLS key exchange on Node's native curves, with libwebrtc at 
       });
     }
   }
+
+  // The same patch parses the process's certificate and key once: every SDP asks for the
+  // fingerprint and every DTLS session for the certificate and key, and parsing them in pure
+  // JavaScript cost more than the key exchange.
+  it('parses the certificate and key once, not for each SDP and DTLS session', { timeout: 30_000 }, async () => {
+    await handshake(true, open);
+    const parses = [vi.spyOn(Certificate, 'fromPEM'), vi.spyOn(PrivateKey, 'fromPEM')];
+    await handshake(true, open);
+    await handshake(false, open);
+    for (const spy of parses) expect(spy).not.toHaveBeenCalled();
+  });
 });
