@@ -110,14 +110,6 @@ export const SIGNALING_LIMITS = {
  */
 export const MAX_SIGNALING_MESSAGE_BYTES = SDP_LIMITS.subscribeChars + 16 * 1024;
 
-/**
- * Events that tell a client about other users. In a large channel every member is sent each of
- * them, so the server lets them wait up to NEWS_EVENT_DELAY_MS for more, to send several in one
- * write; a reply or any other event is sent at once and takes waiting news with it, in order.
- */
-export const NEWS_EVENTS = ['user-joined', 'user-left', 'user-published', 'user-unpublished', 'user-muted', 'user-role-changed', 'user-network-quality'] as const;
-export const NEWS_EVENT_DELAY_MS = 40;
-
 /** The client messages that take from SIGNALING_LIMITS.costlyMessages as well. */
 export const COSTLY_SIGNALING_MESSAGES = ['join', 'resume', 'publish-offer', 'restart-media', 'renew-token'] as const;
 

@@ -24,8 +24,6 @@ export {
   KEEPALIVE_INTERVAL_MS,
   LeaveReason,
   MAX_SIGNALING_MESSAGE_BYTES,
-  NEWS_EVENT_DELAY_MS,
-  NEWS_EVENTS,
   NO_TOKEN_EXPIRY,
   RemoteStreamFallbackType,
   RemoteStreamType,

@@ -1,7 +1,7 @@
 /**
  * The messages a signaling socket is sent leave in as few writes as the protocol allows, in order:
  * replies and offers at the end of the turn they were made in, news of other members (a burst of
- * joins sends each member a stream of it) after at most NEWS_EVENT_DELAY_MS, or sooner with the next
+ * joins sends each member a stream of it) after at most NEWS_DELAY_MS, or sooner with the next
  * reply. Real sockets on loopback; the writes are counted on the server's TCP stream.
  */
 import type { AddressInfo } from 'node:net';
@@ -9,8 +9,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ServerMessage } from '@parley/protocol';
-import { NEWS_EVENT_DELAY_MS } from '@parley/protocol';
-import { wrapSocket, type SignalingPeer } from './signalingPeer.ts';
+import { NEWS_DELAY_MS, wrapSocket, type SignalingPeer } from './signalingPeer.ts';
 
 interface Pair {
   peer: SignalingPeer;
@@ -90,18 +89,18 @@ describe('wrapSocket', () => {
     expect(writes()).toBe(2);
   });
 
-  it('lets news wait for more news, up to NEWS_EVENT_DELAY_MS', async () => {
+  it('lets news wait for more news, up to NEWS_DELAY_MS', async () => {
     pair = await connectedPair();
     const writes = countWrites(pair.stream);
     const sentAt = performance.now();
     pair.peer.send(message(1));
-    await sleep(NEWS_EVENT_DELAY_MS / 4);
+    await sleep(NEWS_DELAY_MS / 4);
     pair.peer.send(message(2));
     expect(writes()).toBe(0);
     await until(() => pair!.received.length === 2);
     const arrivedAfter = performance.now() - sentAt;
     expect(writes()).toBe(1);
-    expect(arrivedAfter).toBeGreaterThanOrEqual(NEWS_EVENT_DELAY_MS - 2);
+    expect(arrivedAfter).toBeGreaterThanOrEqual(NEWS_DELAY_MS - 2);
     expect(pair.received.map((text) => (JSON.parse(text) as { uid: number }).uid)).toEqual([1, 2]);
   });
 
@@ -117,7 +116,7 @@ describe('wrapSocket', () => {
     await until(() => pair!.received.length === 3);
     expect(pair.received.map((text) => JSON.parse(text) as { type: string })).toMatchObject([{ type: 'user-left', uid: 1 }, { type: 'ok', requestId: 'r1' }, { type: 'user-left', uid: 2 }]);
     // Nothing was left waiting for the news timer.
-    await sleep(NEWS_EVENT_DELAY_MS * 2);
+    await sleep(NEWS_DELAY_MS * 2);
     expect(writes()).toBe(1);
   });
 
@@ -145,7 +144,7 @@ describe('wrapSocket', () => {
     pair.peer.close(4000, 'bye');
     pair.peer.send(message(2));
     await until(() => pair!.received.length === 2);
-    await sleep(NEWS_EVENT_DELAY_MS + 50);
+    await sleep(NEWS_DELAY_MS + 50);
     expect(pair.received).toEqual([JSON.stringify(message(1)), JSON.stringify(reply(1))]);
   });
 });

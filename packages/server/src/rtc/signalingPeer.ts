@@ -2,7 +2,7 @@
  * The server's end of one signaling WebSocket, as the rest of rtc/ sees it: send a message,
  * close with a code. Keeps Room and Participant free of socket details.
  */
-import { NEWS_EVENT_DELAY_MS, NEWS_EVENTS, SIGNALING_CLOSE_CODES, type ServerMessage } from '@parley/protocol';
+import { SIGNALING_CLOSE_CODES, type ServerMessage } from '@parley/protocol';
 import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 
@@ -24,13 +24,23 @@ export const CloseCode = SIGNALING_CLOSE_CODES;
 export const DETACHED_PEER: SignalingPeer = { send: () => {}, close: () => {}, ping: () => {}, terminate: () => {}, remoteAddress: '' };
 
 /**
- * News of other users (NEWS_EVENTS) goes to every member of a channel, so a burst of joins in a
- * large channel sends each member a stream of it. Letting news wait up to NEWS_EVENT_DELAY_MS for
- * more puts several messages in one write instead of one write each, and the write is the main
+ * News of other members (who joined, left, published, muted…), as opposed to answers, offers and
+ * warnings meant for this client. A channel's news goes to every member, so a burst of joins in a
+ * large channel sends each member a stream of it; letting news wait up to NEWS_DELAY_MS for more
+ * news puts several messages in one write instead of one write each, and the write is the main
  * cost of a broadcast (bench:joins). Anything else is sent at the end of the turn it was made in,
  * together with any news still waiting, so order is kept.
  */
-const NEWS: ReadonlySet<string> = new Set(NEWS_EVENTS satisfies ReadonlyArray<ServerMessage['type']>);
+const NEWS: ReadonlySet<ServerMessage['type']> = new Set([
+  'user-joined',
+  'user-left',
+  'user-published',
+  'user-unpublished',
+  'user-muted',
+  'user-role-changed',
+  'user-network-quality',
+]);
+export const NEWS_DELAY_MS = 40;
 
 /**
  * A broadcast hands the same message object to every member: it is serialised once. Messages are
@@ -47,9 +57,9 @@ function serialize(message: ServerMessage): string {
 }
 
 /**
- * `stream` is the TCP (or TLS) connection under `socket`. It stays corked while messages wait
- * (until the end of the turn for a reply, up to NEWS_EVENT_DELAY_MS for news); then everything
- * waiting leaves in one write.
+ * `stream` is the TCP (or TLS) connection under `socket`. It stays corked while messages wait:
+ * until the end of the turn for a reply, up to NEWS_DELAY_MS for news; then everything waiting
+ * leaves in one write.
  */
 export function wrapSocket(socket: WebSocket, remoteAddress: string, stream: Writable): SignalingPeer {
   let corked = false;
@@ -73,7 +83,7 @@ export function wrapSocket(socket: WebSocket, remoteAddress: string, stream: Wri
       }
       socket.send(serialize(message));
       if (!NEWS.has(message.type)) endOfTurn ??= setImmediate(flush);
-      else if (!endOfTurn) newsDue ??= setTimeout(flush, NEWS_EVENT_DELAY_MS);
+      else if (!endOfTurn) newsDue ??= setTimeout(flush, NEWS_DELAY_MS);
     },
     close(code, reason) {
       // What waits goes first, then the close frame.

@@ -5,8 +5,6 @@
  */
 import {
   COSTLY_SIGNALING_MESSAGES,
-  NEWS_EVENT_DELAY_MS,
-  NEWS_EVENTS,
   DATA_CHANNEL_LABEL,
   DATA_LIMITS,
   DataFrameKind,
@@ -75,8 +73,6 @@ export function signalingFacts() {
       allMessages: SIGNALING_LIMITS.allMessages,
       costlyMessages: SIGNALING_LIMITS.costlyMessages,
       costlyTypes: [...COSTLY_SIGNALING_MESSAGES],
-      newsDelayMs: NEWS_EVENT_DELAY_MS,
-      newsTypes: [...NEWS_EVENTS],
       dropsBeforeClose: SIGNALING_LIMITS.dropsBeforeClose,
     },
     simulcastRids: SIMULCAST_RIDS,

@@ -1,15 +1,13 @@
 /**
- * The signaling messages of one role (request, notification, reply, event), or the named `types`,
- * inline, each linked to its section of the generated reference: prose that lists them never goes stale.
+ * The signaling messages of one role (request, notification, reply, event) inline, each linked to
+ * its section of the generated reference: prose that lists them never goes stale.
  */
 import React from 'react';
 import Link from '@docusaurus/Link';
 import signaling from '@site/generated/signaling.json';
 
-type Selection = { role: 'request' | 'notification' | 'reply' | 'event'; types?: never } | { types: readonly string[]; role?: never };
-
-export default function MessageList({ role, types }: Selection): React.JSX.Element {
-  const members = signaling.messages.filter((message) => (types ? types.includes(message.type) : message.role === role));
+export default function MessageList({ role }: { role: 'request' | 'notification' | 'reply' | 'event' }): React.JSX.Element {
+  const members = signaling.messages.filter((message) => message.role === role);
   return (
     <>
       {members.map((message, index) => (
