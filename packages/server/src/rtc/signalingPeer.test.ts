@@ -1,15 +1,15 @@
 /**
- * The messages a signaling socket is sent leave in as few writes as the protocol allows, in order:
- * replies and offers at the end of the turn they were made in, news of other members (a burst of
- * joins sends each member a stream of it) after at most NEWS_DELAY_MS, or sooner with the next
- * reply. Real sockets on loopback; the writes are counted on the server's TCP stream.
+ * The messages a signaling socket is sent in one turn of the event loop leave in one write to the
+ * connection (a burst of joins sends each member several), in order, and nothing waits longer
+ * than that turn; a message broadcast to many sockets is serialised once. Real sockets on
+ * loopback; the writes are counted on the server's TCP stream.
  */
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ServerMessage } from '@parley/protocol';
-import { NEWS_DELAY_MS, wrapSocket, type SignalingPeer } from './signalingPeer.ts';
+import { wrapSocket, type SignalingPeer } from './signalingPeer.ts';
 
 interface Pair {
   peer: SignalingPeer;
@@ -40,12 +40,7 @@ async function connectedPair(): Promise<Pair> {
   };
 }
 
-/** News: another member left. */
 const message = (n: number): ServerMessage => ({ type: 'user-left', uid: n, reason: 1 });
-/** Not news: the answer to this client's request `r<n>`. */
-const reply = (n: number): ServerMessage => ({ type: 'ok', requestId: `r${n}` });
-const turn = () => new Promise((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every system-call-level write the stream makes, whether of one buffer or several. */
 function countWrites(stream: Socket): () => number {
@@ -77,47 +72,16 @@ describe('wrapSocket', () => {
     expect(writes()).toBe(1);
   });
 
-  it('sends replies at the end of their turn', async () => {
+  it('sends each turn at the end of that turn', async () => {
     pair = await connectedPair();
     const writes = countWrites(pair.stream);
-    pair.peer.send(reply(1));
-    pair.peer.send(reply(2));
-    await turn();
+    pair.peer.send(message(1));
+    pair.peer.send(message(2));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(writes()).toBe(1);
-    pair.peer.send(reply(3));
+    pair.peer.send(message(3));
     await until(() => pair!.received.length === 3);
     expect(writes()).toBe(2);
-  });
-
-  it('lets news wait for more news, up to NEWS_DELAY_MS', async () => {
-    pair = await connectedPair();
-    const writes = countWrites(pair.stream);
-    const sentAt = performance.now();
-    pair.peer.send(message(1));
-    await sleep(NEWS_DELAY_MS / 4);
-    pair.peer.send(message(2));
-    expect(writes()).toBe(0);
-    await until(() => pair!.received.length === 2);
-    const arrivedAfter = performance.now() - sentAt;
-    expect(writes()).toBe(1);
-    expect(arrivedAfter).toBeGreaterThanOrEqual(NEWS_DELAY_MS - 2);
-    expect(pair.received.map((text) => (JSON.parse(text) as { uid: number }).uid)).toEqual([1, 2]);
-  });
-
-  it('sends waiting news, in order, with the next reply at the end of its turn', async () => {
-    pair = await connectedPair();
-    const writes = countWrites(pair.stream);
-    pair.peer.send(message(1));
-    await turn();
-    pair.peer.send(reply(1));
-    pair.peer.send(message(2));
-    await turn();
-    expect(writes()).toBe(1);
-    await until(() => pair!.received.length === 3);
-    expect(pair.received.map((text) => JSON.parse(text) as { type: string })).toMatchObject([{ type: 'user-left', uid: 1 }, { type: 'ok', requestId: 'r1' }, { type: 'user-left', uid: 2 }]);
-    // Nothing was left waiting for the news timer.
-    await sleep(NEWS_DELAY_MS * 2);
-    expect(writes()).toBe(1);
   });
 
   it('serialises a message handed to several sockets once', async () => {
@@ -137,14 +101,13 @@ describe('wrapSocket', () => {
     }
   });
 
-  it('sends nothing once the socket is closed, and closing still delivers what was waiting', async () => {
+  it('sends nothing once the socket is closed, and closing mid-turn still delivers what came before', async () => {
     pair = await connectedPair();
     pair.peer.send(message(1));
-    pair.peer.send(reply(1));
     pair.peer.close(4000, 'bye');
     pair.peer.send(message(2));
-    await until(() => pair!.received.length === 2);
-    await sleep(NEWS_DELAY_MS + 50);
-    expect(pair.received).toEqual([JSON.stringify(message(1)), JSON.stringify(reply(1))]);
+    await until(() => pair!.received.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pair.received).toEqual([JSON.stringify(message(1))]);
   });
 });

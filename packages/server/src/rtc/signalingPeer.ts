@@ -24,25 +24,6 @@ export const CloseCode = SIGNALING_CLOSE_CODES;
 export const DETACHED_PEER: SignalingPeer = { send: () => {}, close: () => {}, ping: () => {}, terminate: () => {}, remoteAddress: '' };
 
 /**
- * News of other members (who joined, left, published, muted…), as opposed to answers, offers and
- * warnings meant for this client. A channel's news goes to every member, so a burst of joins in a
- * large channel sends each member a stream of it; letting news wait up to NEWS_DELAY_MS for more
- * news puts several messages in one write instead of one write each, and the write is the main
- * cost of a broadcast (bench:joins). Anything else is sent at the end of the turn it was made in,
- * together with any news still waiting, so order is kept.
- */
-const NEWS: ReadonlySet<ServerMessage['type']> = new Set([
-  'user-joined',
-  'user-left',
-  'user-published',
-  'user-unpublished',
-  'user-muted',
-  'user-role-changed',
-  'user-network-quality',
-]);
-export const NEWS_DELAY_MS = 40;
-
-/**
  * A broadcast hands the same message object to every member: it is serialised once. Messages are
  * built for one send or one broadcast and not changed afterwards.
  */
@@ -57,19 +38,18 @@ function serialize(message: ServerMessage): string {
 }
 
 /**
- * `stream` is the TCP (or TLS) connection under `socket`. It stays corked while messages wait:
- * until the end of the turn for a reply, up to NEWS_DELAY_MS for news; then everything waiting
- * leaves in one write.
+ * `stream` is the TCP (or TLS) connection under `socket`. The messages sent to it in one turn of
+ * the event loop leave in one write: a channel's news goes to every member as it happens, so under
+ * a burst of joins each member is sent several messages a turn, and a system call for each was
+ * the largest cost of a join after the handshakes (bench:joins).
+ *
+ * Why not wait longer than a turn: holding news back for 40 ms to share writes (3.5 times fewer
+ * writes in bench:joins) changed when clients moving between nodes heard it against their
+ * redirects, and a failover then reported users' tracks as published anew (failover.test).
  */
 export function wrapSocket(socket: WebSocket, remoteAddress: string, stream: Writable): SignalingPeer {
   let corked = false;
-  let endOfTurn: NodeJS.Immediate | undefined;
-  let newsDue: NodeJS.Timeout | undefined;
-  const flush = () => {
-    if (endOfTurn) clearImmediate(endOfTurn);
-    if (newsDue) clearTimeout(newsDue);
-    endOfTurn = newsDue = undefined;
-    if (!corked) return;
+  const uncork = () => {
     corked = false;
     stream.uncork();
   };
@@ -80,21 +60,17 @@ export function wrapSocket(socket: WebSocket, remoteAddress: string, stream: Wri
       if (!corked) {
         corked = true;
         stream.cork();
+        setImmediate(uncork);
       }
       socket.send(serialize(message));
-      if (!NEWS.has(message.type)) endOfTurn ??= setImmediate(flush);
-      else if (!endOfTurn) newsDue ??= setTimeout(flush, NEWS_DELAY_MS);
     },
     close(code, reason) {
-      // What waits goes first, then the close frame.
-      flush();
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
     },
     ping() {
       if (socket.readyState === socket.OPEN) socket.ping();
     },
     terminate() {
-      flush();
       socket.terminate();
     },
   };
