@@ -18,15 +18,28 @@ export interface PairOptions {
   onAnswer?: (sdp: string) => void;
 }
 
-/** Connects an offerer to an answerer; resolves with the time to connect and the first RTP packet's payload through. */
-export async function connectAndSend(peers: RTCPeerConnection[], options: PairOptions = {}): Promise<{ connectedMs: number; payload: string }> {
+export interface ConnectedPair {
+  /** The offerer: sends audio (and is the DTLS server). */
+  sender: RTCPeerConnection;
+  /** The answerer: receives it (the DTLS client). */
+  receiver: RTCPeerConnection;
+  /** The sender's audio track: what is written to it is sent. */
+  track: MediaStreamTrack;
+  /** From applying the answer to both peers connected. */
+  connectedMs: number;
+  /** The payload of the first RTP packet the receiver gets. */
+  firstPayload: Promise<string>;
+}
+
+/** Connects an offerer with an audio track to an answerer; nothing is sent yet. */
+export async function connectPair(peers: RTCPeerConnection[], options: PairOptions = {}): Promise<ConnectedPair> {
   const sender = createPeer(network, 'subscribe');
   const receiver = createPeer(network, 'publish');
   peers.push(sender, receiver);
   const transceiver = sender.addTransceiver('audio', { direction: 'sendonly' });
   const track = new MediaStreamTrack({ kind: 'audio' });
   await transceiver.sender.replaceTrack(track);
-  const received = new Promise<string>((resolve) => {
+  const firstPayload = new Promise<string>((resolve) => {
     receiver.onTrack.subscribe((remote) => remote.onReceiveRtp.once((packet) => resolve(packet.payload.toString())));
   });
   await sender.setLocalDescription(await sender.createOffer());
@@ -40,13 +53,19 @@ export async function connectAndSend(peers: RTCPeerConnection[], options: PairOp
     const check = () => [sender, receiver].every((pc) => pc.connectionState === 'connected') && resolve();
     sender.connectionStateChange.subscribe(check);
     receiver.connectionStateChange.subscribe(check);
+    check();
   });
-  const connectedMs = Date.now() - startedAt;
+  return { sender, receiver, track, connectedMs: Date.now() - startedAt, firstPayload };
+}
+
+/** Connects an offerer to an answerer; resolves with the time to connect and the first RTP packet's payload through. */
+export async function connectAndSend(peers: RTCPeerConnection[], options: PairOptions = {}): Promise<{ connectedMs: number; payload: string }> {
+  const { track, connectedMs, firstPayload } = await connectPair(peers, options);
   const sending = setInterval(() => {
     track.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: 1, timestamp: 1, ssrc: 1234 }), Buffer.from('through')));
   }, 50);
   try {
-    return { connectedMs, payload: await received };
+    return { connectedMs, payload: await firstPayload };
   } finally {
     clearInterval(sending);
   }
