@@ -28,8 +28,8 @@ export function installObservability(app: FastifyInstance, services: Services): 
   // A registry per server, so several servers in one process (tests) keep separate counts.
   const registry = new Registry();
   // The event-loop lag histogram samples on a timer: prom-client's default 10 ms woke an idle server
-  // 100 times a second (0.75% of a core doing nothing); at 100 ms lag is still measured, idle
-  // costs a third of that (bench:joins reports idle CPU).
+  // 100 times a second (0.75% of a core doing nothing, measured on `parley serve`); at 100 ms lag
+  // is still measured, and the idle server uses 0.2-0.4% (bench:joins reports idle CPU too).
   collectDefaultMetrics({ register: registry, prefix: 'parley_', eventLoopMonitoringPrecision: 100 });
   const duration = new Histogram({
     name: 'parley_http_request_duration_seconds',
