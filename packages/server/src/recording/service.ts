@@ -34,7 +34,8 @@ import { acquireResource, checkChannelName, resourceForStart, type AcquireInput 
 import { mixSettings, normalizeSettings, uidFilter, type MixSettings, type SettingsInput, type UidFilter } from './settings.ts';
 import { blobStoreFor, checkEndpoint, openStorage, sealStorage, type StorageSpec } from './storage.ts';
 import * as store from './store.ts';
-import { created, updateRow, type RecordingOutbox } from './transitions.ts';
+import type { EventOutbox } from '../events/outbox.ts';
+import { created, updateRow } from './transitions.ts';
 import { recordingCursors, toState, type RecordingMode, type RecordingState } from './views.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -65,7 +66,7 @@ export interface RecordingServiceDeps {
   actions: ChannelActions;
   events: EventBus;
   /** Where the notices of recording events are written, in the transaction of their change (webhooks). */
-  outbox?: RecordingOutbox;
+  outbox?: EventOutbox;
   tools: MediaTools;
   cipher: CertificateCipher;
   /** The recording section, with the data folder (work files) and this node's name (recordings it runs). */

@@ -10,21 +10,15 @@
  */
 import type { DomainEvent, RecordingFileInfo, RecordingRef } from '@parley/protocol';
 import type { EventBus } from '../events/bus.ts';
+import { writeThroughOutbox, type EventOutbox } from '../events/outbox.ts';
 import type { Db } from '../store/database.ts';
 import * as store from './store.ts';
-
-/** What other domains must learn of a recording's events, written in the same transaction (webhooks' outbox). */
-export interface RecordingOutbox {
-  /** Answers how many deliveries it queued for the event (none: no endpoint wants it). */
-  record(trx: Db, event: DomainEvent): Promise<number>;
-  /** The transaction that recorded events, and queued deliveries, committed. */
-  committed(): void;
-}
 
 export interface TransitionContext {
   db: Db;
   events: EventBus;
-  outbox?: RecordingOutbox | undefined;
+  /** Where the events' notices are written (webhooks), in the transaction of the change. */
+  outbox?: EventOutbox | undefined;
   /**
    * After a committed change to one of the project's recording rows: channel GETs cache the
    * recording state (channels/storedState.ts) and must reload it, on every node.
@@ -52,12 +46,10 @@ async function write(context: TransitionContext, events: DomainEvent[], work: (d
   if (!outbox || events.length === 0) {
     await work(context.db);
   } else {
-    let queued = 0;
-    await context.db.transaction().execute(async (trx) => {
+    await writeThroughOutbox(context.db, outbox, async (trx, record) => {
       await work(trx);
-      for (const event of events) queued += await outbox.record(trx, event);
+      for (const event of events) await record(event);
     });
-    if (queued > 0) outbox.committed();
   }
   if (changedApp !== undefined) await context.recordingsChanged(changedApp);
   saved();

@@ -22,6 +22,7 @@ import {
   type Session,
   type SessionPage,
 } from '@parley/protocol';
+import { writeThroughOutbox, type EventOutbox } from '../events/outbox.ts';
 import type { Db } from '../store/database.ts';
 import { sessionCursors } from './cursor.ts';
 import { WriteJournal, type JournalEntry, type JournalOptions } from './journal.ts';
@@ -39,14 +40,6 @@ function storedUids(uid: string): string[] {
   const numeric = Number(uid);
   const isUid = /^\d+$/.test(uid) && String(numeric) === uid && numeric <= MAX_UID;
   return isUid ? [JSON.stringify(numeric), JSON.stringify(uid)] : [JSON.stringify(uid)];
-}
-
-/** What other domains must learn of a channel's events, written in the same transaction (webhooks' outbox). */
-export interface SessionOutbox {
-  /** Answers how many deliveries it queued for the event (none: no endpoint wants it). */
-  record(trx: Db, event: DomainEvent): Promise<number>;
-  /** The transaction that recorded events, and queued deliveries, committed. */
-  committed(): void;
 }
 
 function channelKey(event: { appId: string; channel: string }): string {
@@ -91,11 +84,11 @@ export class SessionService {
   #db: Db;
   #nodeId: string;
   #log: Logger;
-  #outbox: SessionOutbox | undefined;
+  #outbox: EventOutbox | undefined;
   /** Per channel, its pending writes: recorded in the order they happened, retried until they land. */
   #journal: WriteJournal;
 
-  constructor(db: Db, nodeId: string, log: Logger, outbox?: SessionOutbox, journal: Partial<JournalOptions> = {}) {
+  constructor(db: Db, nodeId: string, log: Logger, outbox?: EventOutbox, journal: Partial<JournalOptions> = {}) {
     this.#db = db;
     this.#nodeId = nodeId;
     this.#log = log;
@@ -196,14 +189,7 @@ export class SessionService {
       await work(this.#db, async () => {});
       return;
     }
-    // Most projects have no webhook: their events queue nothing, and nothing needs waking.
-    let queued = 0;
-    await this.#db.transaction().execute((trx) =>
-      work(trx, async (event) => {
-        queued += await outbox.record(trx, event);
-      }),
-    );
-    if (queued > 0) outbox.committed();
+    await writeThroughOutbox(this.#db, outbox, work);
   }
 
   async listSessions(appId: string, filters: SessionFilters, page: SessionPageRequest): Promise<SessionPage> {

@@ -9,7 +9,8 @@ import { clock, FakeSfu } from '../../../../test/support/participantEvents.ts';
 import { openTestStore, refuseWrites, STORE_KINDS, type TestStore } from '../../../../test/support/stores.ts';
 import { EventBus } from '../events/bus.ts';
 import { ProjectService } from '../projects/service.ts';
-import { SessionService, type SessionOutbox } from '../sessions/service.ts';
+import type { EventOutbox } from '../events/outbox.ts';
+import { SessionService } from '../sessions/service.ts';
 import { subscribeSessions } from '../sessions/subscribe.ts';
 import type { Db } from '../store/database.ts';
 import { WebhookOutbox } from './outbox.ts';
@@ -134,7 +135,7 @@ describe.each(STORE_KINDS)('webhook outbox on %s', (kind) => {
   });
 
   it('records neither the session change nor the notice when the outbox write fails (one transaction)', async () => {
-    const failing: SessionOutbox = {
+    const failing: EventOutbox = {
       record: async (trx: Db, event: DomainEvent) => {
         await new WebhookOutbox(webhooks).record(trx, event);
         throw new Error('outbox unavailable');

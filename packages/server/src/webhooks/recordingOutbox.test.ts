@@ -17,7 +17,8 @@ import { Delivery } from '../recording/delivery.ts';
 import { MediaTools } from '../recording/mediaTools.ts';
 import { recoverUnfinished } from '../recording/recovery.ts';
 import * as recordingStore from '../recording/store.ts';
-import { created, recordingRef, transition, type RecordingOutbox, type TransitionContext } from '../recording/transitions.ts';
+import type { EventOutbox } from '../events/outbox.ts';
+import { created, recordingRef, transition, type TransitionContext } from '../recording/transitions.ts';
 import { WebhookOutbox } from './outbox.ts';
 import { WebhookService } from './service.ts';
 
@@ -101,7 +102,7 @@ describe.each(STORE_KINDS)('recording notices through the webhook outbox on %s',
     const context = serverProcess();
     const row = recordingRow('sid-fails');
     await created(context, row);
-    const failing: RecordingOutbox = {
+    const failing: EventOutbox = {
       record: async (trx, event) => {
         await context.outbox!.record(trx, event);
         throw new Error('outbox unavailable');
