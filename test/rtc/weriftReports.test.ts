@@ -1,7 +1,8 @@
 /**
  * werift's RTCP reports follow RFC 3550 6.4 (the "parley patch" in patches/werift+0.25.2.patch): a
  * sender sends a Sender Report only after it sent RTP since the last one, and a receiver reports
- * only on sources it heard from since its last report, sending nothing when there are none.
+ * only on sources it heard from since its last report, sending nothing when there are none; and a
+ * report loop with nothing to report ends until the next RTP packet starts it again.
  * Unpatched, every sender and receiver of every connection sent a report about each second, RTP
  * or not: a server whose participants sit quietly in a channel paid for hundreds a second.
  *
@@ -45,12 +46,15 @@ describe("werift's RTCP reports", () => {
 
     // 50 packets a second, as Opus sends.
     let sequenceNumber = 0;
-    const sending = setInterval(() => {
-      sequenceNumber += 1;
-      track.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber, timestamp: sequenceNumber * 960, ssrc: 1234 }), Buffer.from('opus')));
-    }, 20);
-    await sleep(QUIET_WINDOW_MS);
-    clearInterval(sending);
+    const sendFor = async (ms: number) => {
+      const sending = setInterval(() => {
+        sequenceNumber += 1;
+        track.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber, timestamp: sequenceNumber * 960, ssrc: 1234 }), Buffer.from('opus')));
+      }, 20);
+      await sleep(ms);
+      clearInterval(sending);
+    };
+    await sendFor(QUIET_WINDOW_MS);
     expect(senderReports.read(), 'Sender Reports while RTP flows').toBeGreaterThanOrEqual(1);
     expect(receiverReports.read(), 'Receiver Reports while RTP flows').toBeGreaterThanOrEqual(1);
 
@@ -61,5 +65,14 @@ describe("werift's RTCP reports", () => {
     await sleep(QUIET_WINDOW_MS);
     expect(senderReports.read(), 'Sender Reports once RTP stopped').toBe(0);
     expect(receiverReports.read(), 'Receiver Reports once RTP stopped').toBe(0);
+    // Nor does either side keep a report timer running for nothing: each loop ended.
+    const [rtpSender] = sender.getSenders();
+    const [rtpReceiver] = receiver.getReceivers();
+    expect({ sender: rtpSender?.rtcpRunning, receiver: rtpReceiver?.rtcpRunning }, 'report loops once RTP stopped').toEqual({ sender: false, receiver: false });
+
+    // RTP again: the next packets start both loops again, and reports follow.
+    await sendFor(QUIET_WINDOW_MS);
+    expect(senderReports.read(), 'Sender Reports once RTP resumed').toBeGreaterThanOrEqual(1);
+    expect(receiverReports.read(), 'Receiver Reports once RTP resumed').toBeGreaterThanOrEqual(1);
   });
 });
