@@ -15,6 +15,7 @@ import { DomainError } from '../domainError.ts';
 import { MessageBudget, type BudgetVerdict } from './messageBudget.ts';
 import type { Participant } from './participant.ts';
 import type { RtcService } from './service.ts';
+import { SharedInterval } from './sharedInterval.ts';
 import { SIGNALING_ERRORS } from './signalingErrors.ts';
 import { CloseCode, type SignalingPeer } from './signalingPeer.ts';
 import type { Logger } from '../log/logger.ts';
@@ -26,6 +27,8 @@ const LIVENESS_PING_INTERVAL_MS = SIGNALING_LIMITS.livenessPingIntervalMs;
 const LIVENESS_TIMEOUT_MS = SIGNALING_LIMITS.livenessTimeoutMs;
 /** Messages waiting behind a slow one (an offer being answered); more are dropped as a flood. */
 const MAX_QUEUED = SIGNALING_LIMITS.maxQueuedMessages;
+/** Every socket's liveness check, in one wake-up. A socket's first comes within one interval of connecting. */
+const livenessChecks = new SharedInterval(LIVENESS_PING_INTERVAL_MS);
 
 export class SignalingConnection {
   #rtc: RtcService;
@@ -33,7 +36,7 @@ export class SignalingConnection {
   #log: Logger;
   #participant: Participant | undefined;
   #lastHeard = Date.now();
-  #liveness: NodeJS.Timeout;
+  #stopLiveness: () => void;
   #joinDeadline: NodeJS.Timeout | undefined;
   #closed = false;
   #budget = new MessageBudget();
@@ -45,10 +48,10 @@ export class SignalingConnection {
     this.#rtc = rtc;
     this.#peer = peer;
     this.#log = log;
-    this.#liveness = setInterval(() => {
+    this.#stopLiveness = livenessChecks.add(() => {
       if (Date.now() - this.#lastHeard > LIVENESS_TIMEOUT_MS) this.#peer.terminate();
       else this.#peer.ping();
-    }, LIVENESS_PING_INTERVAL_MS);
+    });
     this.#joinDeadline = setTimeout(() => {
       if (!this.#participant) this.#peer.close(CloseCode.joinTimeout, `join within ${JOIN_DEADLINE_MS / 1000} s of connecting`);
     }, JOIN_DEADLINE_MS);
@@ -79,7 +82,7 @@ export class SignalingConnection {
   /** The socket closed: a joined session waits for resume, unless it left on purpose. */
   closed(): void {
     this.#closed = true;
-    clearInterval(this.#liveness);
+    this.#stopLiveness();
     clearTimeout(this.#joinDeadline);
     const participant = this.#participant;
     if (participant && participant.leftReason === undefined && participant.peer === this.#peer) this.#rtc.socketLost(participant);

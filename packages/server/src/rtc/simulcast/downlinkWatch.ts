@@ -7,11 +7,14 @@
  * video subscription on the connection, each following as far as its option allows.
  */
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSrPacket, type RTCRtpSender, type RtcpPacket } from 'werift';
+import { SharedInterval } from '../sharedInterval.ts';
 import { DownlinkFallback } from './downlinkFallback.ts';
 import type { FallbackLevel } from './layerChoice.ts';
 import type { VideoSubscription } from './videoSubscription.ts';
 
 const READING_INTERVAL_MS = 1_000;
+/** Every subscribe connection's reading, in one wake-up a second. */
+const readings = new SharedInterval(READING_INTERVAL_MS);
 
 export class DownlinkWatch {
   #subscriptions: () => VideoSubscription[];
@@ -21,12 +24,16 @@ export class DownlinkWatch {
   #lossFraction: number | undefined;
   #bytesAtLastReading = 0;
   #lastReadingAt = Date.now();
-  #timer: NodeJS.Timeout;
+  #stopReadings: () => void;
 
   constructor(subscriptions: () => VideoSubscription[]) {
     this.#subscriptions = subscriptions;
-    this.#timer = setInterval(() => this.read(Date.now()), READING_INTERVAL_MS);
-    this.#timer.unref();
+    this.#stopReadings = readings.add(() => {
+      const now = Date.now();
+      // The shared tick may come moments after the watch began: a rate over a few milliseconds
+      // would be noise, so the first reading waits for at least half an interval.
+      if (now - this.#lastReadingAt >= READING_INTERVAL_MS / 2) this.read(now);
+    });
   }
 
   /** The subscriber's latest estimate in bits per second (undefined before its first REMB). */
@@ -53,7 +60,7 @@ export class DownlinkWatch {
     return unSubscribe;
   }
 
-  /** Takes one reading (the timer calls it every second). */
+  /** Takes one reading (the shared tick calls it about once a second). */
   read(now: number): void {
     const subscriptions = this.#subscriptions();
     const bytes = subscriptions.reduce((sum, s) => sum + s.forwarder.bytesSent, 0);
@@ -69,6 +76,6 @@ export class DownlinkWatch {
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    this.#stopReadings();
   }
 }
