@@ -46,6 +46,12 @@ const bots: BotClient[] = [];
 const report: CrowdReport = { connected: 0, readyMs: [], joinToAudioMs: [], errors: [] };
 const started = performance.now();
 
+/** The furthest step of a bot's join and when it came, so that a failure says where it stopped. */
+function lastStep(bot: BotClient): string {
+  const [step, ms] = Object.entries(bot.timeline).reduce((latest, entry) => ((entry[1] ?? 0) >= (latest[1] ?? 0) ? entry : latest), ['none', 0] as [string, number | undefined]);
+  return `last step ${step} at ${ms ?? 0} ms`;
+}
+
 async function listen(uid: number): Promise<void> {
   const joinedAt = performance.now();
   const bot = await join(uid);
@@ -59,7 +65,7 @@ async function listen(uid: number): Promise<void> {
   if (reply.type !== 'ok') throw new Error(`subscribe: ${JSON.stringify(reply)}`);
   const deadline = Date.now() + order.timeoutMs;
   while (!(bot.timeline.connected !== undefined && (bot.audioChunksReceived.get(String(order.speakerUid)) ?? 0) > 0)) {
-    if (Date.now() > deadline) throw new Error(`uid ${uid}: ${bot.timeline.connected === undefined ? 'not connected' : 'no audio'}`);
+    if (Date.now() > deadline) throw new Error(`uid ${uid}: ${bot.timeline.connected === undefined ? 'not connected' : 'no audio'} (${lastStep(bot)})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   report.connected += 1;
