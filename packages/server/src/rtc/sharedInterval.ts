@@ -3,10 +3,9 @@
  * on each signaling socket, a downlink reading every second on each subscribe connection.
  *
  * Why not a setInterval each: Node keeps timers of one duration in one list, but each still fires
- * at its own moment, so N connections woke the process N times a period. A wake-up costs far more
- * than the task it runs (caches gone cold between them; on the 2-core VMs Parley was measured on,
- * 100-300 µs against a few µs of work), and 200 quiet participants meant 300 wake-ups a second
- * for these two tasks alone. Here they run back to back in one.
+ * at its own moment, so N connections woke the process N times a period: 200 quiet participants
+ * meant 300 wake-ups a second for these two tasks alone, each paying the event loop's round and a
+ * cold cache for a few µs of work. Here they run back to back in one.
  *
  * A task first runs at the next tick, anywhere from at once to one period after it was added;
  * each task copes with that (see its user). The timer runs only while there is a task, and does
