@@ -22,6 +22,8 @@ const isBindingSuccess = (datagram: Buffer) => datagram.length >= 20 && datagram
 const isClientHello = (datagram: Buffer) => datagram.length > 13 && datagram[0] === HANDSHAKE && datagram.readUInt16BE(3) === 0 && datagram[13] === CLIENT_HELLO;
 
 const originalSend = dgram.Socket.prototype.send;
+/** Responses still held back: cleared when the test ends, since their sockets close with the peers. */
+const heldBack = new Set<NodeJS.Timeout>();
 
 /** Delays the binding responses the sockets on `ports` send; counts the ClientHellos they send. */
 function slowAnswerer(ports: () => Set<number>): { clientHellos: () => number } {
@@ -31,7 +33,11 @@ function slowAnswerer(ports: () => Set<number>): { clientHellos: () => number } 
     if (Buffer.isBuffer(datagram) && ports().has(this.address().port)) {
       if (isClientHello(datagram)) clientHellos += 1;
       if (isBindingSuccess(datagram)) {
-        setTimeout(() => (originalSend as (...a: unknown[]) => void).apply(this, args.filter((arg) => typeof arg !== 'function')), RESPONSE_DELAY_MS);
+        const timer = setTimeout(() => {
+          heldBack.delete(timer);
+          (originalSend as (...a: unknown[]) => void).apply(this, args.filter((arg) => typeof arg !== 'function'));
+        }, RESPONSE_DELAY_MS);
+        heldBack.add(timer);
         return;
       }
     }
@@ -44,6 +50,9 @@ describe('werift keeps a ClientHello that comes before its ICE agent connects', 
   const peers: RTCPeerConnection[] = [];
   afterEach(async () => {
     dgram.Socket.prototype.send = originalSend;
+    // A consent response held back past the end would be sent on a closed socket ("Not running").
+    for (const timer of heldBack) clearTimeout(timer);
+    heldBack.clear();
     await Promise.all(peers.splice(0).map((pc) => pc.close()));
   });
 
