@@ -1,10 +1,11 @@
 /**
  * How many joins a second one node sustains: `npm run bench:joins -- [--bots 200] [--bursts 10,25]
- * [--per-process 50] [--upkeep-seconds 5]`. A Parley server with default settings runs in this process, pinned to CPU 0
- * with taskset; native bots run in child processes on the other CPUs, so that the server is not
- * starved by them. For each burst size, a fresh channel with one speaker takes `--bots` listeners
- * joining that many at a time; each listener joins (token check, room join), publishes audio and
- * subscribes to the speaker (two SDP negotiations), and counts once the speaker's audio arrives.
+ * [--per-process 50] [--upkeep-seconds 5]`. A Parley server with default settings runs in this
+ * process, pinned to CPU 0 with taskset; native bots run in child processes on the other CPUs, so
+ * that the server is not starved by them. For each burst size, a fresh channel with one speaker
+ * takes `--bots` listeners joining that many at a time; each listener joins (token check, room
+ * join), publishes audio and subscribes to the speaker (two SDP negotiations), and counts once the
+ * speaker's audio arrives.
  *
  * Reported per burst size: the server's CPU time per join, gross and net of the upkeep of those
  * already in (the net figure is its capacity: joins a second per core), the upkeep itself, the

@@ -50,7 +50,7 @@ describe('werift keeps a ClientHello that comes before its ICE agent connects', 
   const peers: RTCPeerConnection[] = [];
   afterEach(async () => {
     dgram.Socket.prototype.send = originalSend;
-    // A consent response held back past the end would be sent on a closed socket ("Not running").
+    // A binding response held back past the end would be sent on a closed socket ("Not running").
     for (const timer of heldBack) clearTimeout(timer);
     heldBack.clear();
     await Promise.all(peers.splice(0).map((pc) => pc.close()));

@@ -48,8 +48,9 @@ const started = performance.now();
 
 /** The furthest step of a bot's join and when it came, so that a failure says where it stopped. */
 function lastStep(bot: BotClient): string {
-  const [step, ms] = Object.entries(bot.timeline).reduce((latest, entry) => ((entry[1] ?? 0) >= (latest[1] ?? 0) ? entry : latest), ['none', 0] as [string, number | undefined]);
-  return `last step ${step} at ${ms ?? 0} ms`;
+  const reached = Object.entries(bot.timeline).filter((entry): entry is [string, number] => entry[1] !== undefined);
+  const [step, ms] = reached.sort((a, b) => a[1] - b[1]).at(-1) ?? ['none', 0];
+  return `last step ${step} at ${ms} ms`;
 }
 
 async function listen(uid: number): Promise<void> {

@@ -33,10 +33,6 @@ export class SharedInterval {
     };
   }
 
-  get size(): number {
-    return this.#tasks.size;
-  }
-
   #tick(): void {
     let failure: { error: unknown } | undefined;
     // Over a copy: a task may stop itself or another (a socket cut off), and a connection that
