@@ -45,6 +45,15 @@ interface Packaged {
   mp4: string | undefined;
 }
 
+/**
+ * MPEG-TS stores no frame durations: reading one back, ffmpeg assumes the stream's nominal frame
+ * rate, which for WebRTC video is often twice the rate frames came at (a 15 fps camera read as
+ * 30). The HLS muxer times every segment but the last by the next keyframe's timestamp, and the
+ * last one by adding up frame durations, so a 2 s tail was listed as 1 s (measured: 12 s of video
+ * listed as 11.03 s). Each frame's duration is set to the gap to the next frame instead.
+ */
+const FRAME_DURATIONS_FROM_TIMESTAMPS = ['-bsf:v', 'setts=duration=NEXT_PTS-PTS'];
+
 /** Cuts an MPEG-TS into HLS segments named `<base>_<utc>.ts` (and copies it into an MP4). */
 async function packageTs(tools: MediaTools, label: string, input: string, options: { base: string; startMs: number; outDir: string; mp4: boolean }): Promise<Packaged> {
   const scratch = `.${path.basename(input, '.ts')}`;
@@ -54,10 +63,10 @@ async function packageTs(tools: MediaTools, label: string, input: string, option
   // loads some 200 shared libraries), more than the copying itself.
   await tools.runFfmpeg(`${label}:package`, [
     '-i', input,
-    '-map', '0', '-c', 'copy',
+    '-map', '0', '-c', 'copy', ...FRAME_DURATIONS_FROM_TIMESTAMPS,
     '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', '0', '-hls_playlist_type', 'vod',
     '-hls_segment_filename', path.join(options.outDir, `${scratch}_%05d.ts`), playlist,
-    ...(mp4Name ? ['-map', '0', '-c', 'copy', '-movflags', '+faststart', path.join(options.outDir, mp4Name)] : []),
+    ...(mp4Name ? ['-map', '0', '-c', 'copy', ...FRAME_DURATIONS_FROM_TIMESTAMPS, '-movflags', '+faststart', path.join(options.outDir, mp4Name)] : []),
   ]);
   const segments: Segment[] = [];
   let offset = 0;
