@@ -50,9 +50,10 @@ interface Packaged {
  * rate, which for WebRTC video is often twice the rate frames came at (a 15 fps camera read as
  * 30). The HLS muxer times every segment but the last by the next keyframe's timestamp, and the
  * last one by adding up frame durations, so a 2 s tail was listed as 1 s (measured: 12 s of video
- * listed as 11.03 s). Each frame's duration is set to the gap to the next frame instead.
+ * listed as 11.03 s). Each frame's duration is set to the gap to the next frame instead, in decode
+ * order (DTS), which stays positive should a stream ever carry B-frames.
  */
-const FRAME_DURATIONS_FROM_TIMESTAMPS = ['-bsf:v', 'setts=duration=NEXT_PTS-PTS'];
+const FRAME_DURATIONS_FROM_TIMESTAMPS = ['-bsf:v', 'setts=duration=NEXT_DTS-DTS'];
 
 /** Cuts an MPEG-TS into HLS segments named `<base>_<utc>.ts` (and copies it into an MP4). */
 async function packageTs(tools: MediaTools, label: string, input: string, options: { base: string; startMs: number; outDir: string; mp4: boolean }): Promise<Packaged> {
