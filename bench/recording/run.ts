@@ -23,6 +23,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { KEEPALIVE_INTERVAL_MS } from '@parley/protocol';
 import { buildRtcToken } from '@parley/token';
+import { ffprobe } from '../../test/support/media.ts';
 import { basic, call } from '../../test/support/server.ts';
 import type { Picture } from '../../test/support/botMedia.ts';
 import { BotClient } from '../../test/support/wrtcClient.ts';
@@ -97,6 +98,8 @@ interface RecordingRun {
   readySeconds: number;
   files: number;
   uploadingStatus: string;
+  /** Individual: the recorded video's bitrate, each user's MP4 (size over duration), median over users. */
+  videoKbps: number | undefined;
 }
 
 async function record(server: Ready, auth: string, channel: string, users: number, mode: 'individual' | 'mix', measureCpu: boolean): Promise<RecordingRun> {
@@ -113,7 +116,28 @@ async function record(server: Ready, auth: string, channel: string, users: numbe
   const readySeconds = Number(process.hrtime.bigint() - stopAt) / 1e9;
   if (stopped.status !== 200) throw new Error(`stop ${mode}: ${JSON.stringify(stopped.body)}`);
   const { fileList, uploadingStatus } = stopped.body.data.serverResponse;
-  return { mode, users, cpu, recordedSeconds: (Date.now() - startedAt) / 1000 - readySeconds, readySeconds, files: fileList.length, uploadingStatus };
+  const videoKbps = mode === 'individual' ? await recordedVideoKbps(server, auth, fileList) : undefined;
+  return { mode, users, cpu, recordedSeconds: (Date.now() - startedAt) / 1000 - readySeconds, readySeconds, files: fileList.length, uploadingStatus, videoKbps };
+}
+
+/** Downloads each user's video MP4 and divides its size by its duration; the median over users. */
+async function recordedVideoKbps(server: Ready, auth: string, fileList: Array<{ fileName: string; trackType: string; downloadUrl: string }>): Promise<number> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-recording-bench-files-'));
+  try {
+    const rates: number[] = [];
+    for (const file of fileList.filter((f) => f.trackType === 'video' && f.fileName.endsWith('.mp4'))) {
+      const response = await fetch(`${server.url}${file.downloadUrl}`, { headers: { authorization: auth } });
+      if (!response.ok) throw new Error(`GET ${file.downloadUrl}: ${response.status}`);
+      const local = path.join(scratch, path.basename(file.fileName));
+      const bytes = Buffer.from(await response.arrayBuffer());
+      fs.writeFileSync(local, bytes);
+      rates.push((bytes.length * 8) / (await ffprobe(local)).duration / 1000);
+    }
+    rates.sort((a, b) => a - b);
+    return Math.round(rates[Math.floor(rates.length / 2)] ?? NaN);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function pct(share: number | undefined): string {
@@ -195,7 +219,7 @@ try {
     const [baseline, publisher] = await Promise.all([cpuShare(ready.pid, WINDOW_SECONDS), publisherVideo(publishers[0]!, WINDOW_SECONDS)]);
     process.stdout.write(`baseline (SFU, no recording): ${pct(baseline.total)} of a core; a publisher sends ${publisher.kbps} kbps, ${publisher.fps} fps, ${publisher.resolution}\n`);
     const individual = await record(ready, auth, `bench-${picture}`, USERS, 'individual', true);
-    process.stdout.write(`individual, ${USERS} users: ${pct(individual.cpu!.total)} (ffmpeg ${pct(individual.cpu!.ffmpeg)}); files ready ${individual.readySeconds.toFixed(2)} s after stop\n`);
+    process.stdout.write(`individual, ${USERS} users: ${pct(individual.cpu!.total)} (ffmpeg ${pct(individual.cpu!.ffmpeg)}); files ready ${individual.readySeconds.toFixed(2)} s after stop; recorded video ${individual.videoKbps} kbps a user\n`);
     const mix = await record(ready, auth, `bench-${picture}`, USERS, 'mix', true);
     process.stdout.write(`mix, ${USERS} users: ${pct(mix.cpu!.total)} (ffmpeg ${pct(mix.cpu!.ffmpeg)}); files ready ${mix.readySeconds.toFixed(2)} s after stop\n`);
     const single = await record(ready, auth, `bench-one-${picture}`, 1, 'individual', false);
@@ -247,8 +271,8 @@ Run: \`npm run bench:recording\`. ${USERS} native publishers (@roamhq/wrtc, 640Ã
 ${PINNING ? `Pinned with taskset: the server and its ffmpeg processes on CPU ${PINNING.server}, the publishers on CPU ${PINNING.rest}.` : 'Not pinned (--no-pin): the server and the publishers share every CPU.'}
 
 Each sequence runs twice, with the publishers showing one of two pictures (\`test/support/botMedia.ts\`):
-- **camera**: a webcam-like scene, what the goals are judged on: a still textured background, a detailed subject swaying like a head, and sensor grain that changes every frame. A publisher sent ${camera.publisher.kbps} kbps at ${camera.publisher.fps} fps (${camera.publisher.resolution}).
-- **bar**: the tests' moving bar on a flat background, nearly free to encode. A publisher sent ${bar.publisher.kbps} kbps at ${bar.publisher.fps} fps (${bar.publisher.resolution}).
+- **camera**: a webcam-like scene, what the goals are judged on: a still textured background, a detailed subject swaying like a head, and sensor grain that changes every frame. A publisher sent ${camera.publisher.kbps} kbps at ${camera.publisher.fps} fps (${camera.publisher.resolution}); its individual recording's video came out at ${camera.individual.videoKbps} kbps (H.264, median over users).
+- **bar**: the tests' moving bar on a flat background, nearly free to encode. A publisher sent ${bar.publisher.kbps} kbps at ${bar.publisher.fps} fps (${bar.publisher.resolution}); its individual recording's video came out at ${bar.individual.videoKbps} kbps.
 
 | picture | | server CPU | of which ffmpeg | over baseline | files ready after stop | files |
 |---|---|---:|---:|---:|---:|---:|
