@@ -17,7 +17,7 @@
  * each with its own bare run and ratio); `--profile <dir>`: the Parley server runs under
  * `node --cpu-prof` and leaves its profile there (numbers printed only, since the profiler slows it).
  */
-import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { PLAN_RATE_LIMITS } from '@parley/server';
 import type { BenchAccount, BenchStore } from './parleyServer.ts';
+import { sourceState } from '../sourceState.ts';
 
 // Same load shape for both servers, so the ratio compares the servers and nothing else.
 const CONNECTIONS = 10;
@@ -281,16 +282,6 @@ async function measureParley(title: string, parley: ChildServer, expectedRate: n
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
-function gitDescription(): { commit: string | null; dirty: boolean | null } {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
-    return { commit, dirty };
-  } catch {
-    return { commit: null, dirty: null };
-  }
-}
-
 function formatNumber(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
@@ -431,7 +422,7 @@ try {
   for (const store of stores) results.push(await measureStore(store, bare));
   for (const result of results) printStore(result);
 
-  const git = gitDescription();
+  const git = sourceState();
   const cpus = os.cpus();
   const environment = {
     node: process.version,

@@ -28,6 +28,7 @@ import { startTurnNatCall, TURN_PORT, TURNS_PORT, type TurnNatCall } from '../..
 import { machineCpuSeconds } from '../rtc/proc.ts';
 import { firstFrameTrial, type FirstFrameTrial } from './firstFrame.ts';
 import { lossyCall, type LossLevelResult } from './lossyCall.ts';
+import { sourceState } from '../sourceState.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -104,8 +105,7 @@ function versionOf(command: string, argv: string[]): string | null {
 
 const startedAt = new Date();
 const cpus = os.cpus();
-const gitCommit = versionOf('git', ['rev-parse', '--short', 'HEAD']);
-const gitDirty = versionOf('git', ['status', '--porcelain']);
+const source = sourceState();
 const environment = {
   node: process.version,
   platform: `${os.platform()} ${os.arch()} ${os.release()}`,
@@ -114,8 +114,8 @@ const environment = {
   memoryGb: Math.round(os.totalmem() / 2 ** 30),
   chromium: versionOf('dpkg-query', ['-W', '-f=${Version}', 'chromium']),
   coturn: versionOf('dpkg-query', ['-W', '-f=${Version}', 'coturn']),
-  commit: gitCommit,
-  dirty: gitDirty === null ? null : gitDirty !== '',
+  commit: source.commit,
+  dirty: source.dirty,
 };
 const machineAtStart = machineCpuSeconds();
 log(`Network benchmark: ${TRIALS} trials per path; loss ${LOSS_PERCENTS.join('/')}% at ${RTT_MS} ms RTT, ${WARMUP_SECONDS} s warm-up + ${MEASURE_SECONDS} s each; ${environment.cpus} × ${environment.cpuModel}`);

@@ -29,6 +29,7 @@ import type { Picture } from '../../test/support/botMedia.ts';
 import { BotClient } from '../../test/support/wrtcClient.ts';
 import { pinToCpus } from '../rtc/proc.ts';
 import { treeCpu } from './proc.ts';
+import { sourceState } from '../sourceState.ts';
 
 const USERS = 4;
 /**
@@ -149,17 +150,6 @@ function writeAtomically(file: string, text: string): void {
   fs.renameSync(`${file}.tmp`, file);
 }
 
-function gitState(): { commit: string | undefined; dirty: boolean } {
-  try {
-    return {
-      commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
-      dirty: execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '',
-    };
-  } catch {
-    return { commit: undefined, dirty: false };
-  }
-}
-
 /** What the publishers' video costs its encoder, from the first publisher's getStats. */
 interface PublisherVideo {
   kbps: number;
@@ -251,7 +241,7 @@ try {
   };
   fs.mkdirSync(resultsDir, { recursive: true });
   writeAtomically(path.join(resultsDir, jsonName), `${JSON.stringify(report, null, 2)}\n`);
-  const git = gitState();
+  const git = sourceState();
   const label = (met: boolean) => (met ? 'met' : 'MISSED');
   const rows = (r: PictureResults) => {
     const over = (run: RecordingRun) => pct(run.cpu!.total - r.baseline.total);

@@ -26,7 +26,7 @@
  *          --warmup 4  --trials 20  --kbps 800 (publisher bitrate)  --bot-processes 2 (subscriber
  *          processes)  --no-janus  --janus-port 8088  --no-pin
  */
-import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,7 @@ import { janusInstalled, startJanus, type JanusServer } from './janusServer.ts';
 import type { InboundRtp, OutboundRtp, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
 import { positiveInt } from './options.ts';
 import { machineCpuSeconds, pinToCpus, processCpuSeconds, processCpuSplit, processMemoryMb } from './proc.ts';
+import { sourceState } from '../sourceState.ts';
 
 const GOALS = { maxCpuPerStreamPercent: 0.2, maxFirstFrameMedianMs: 400 };
 
@@ -464,16 +465,6 @@ async function firstFrame(): Promise<FirstFrameResult> {
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
-function gitDescription(): { commit: string | null; dirty: boolean | null } {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
-    return { commit, dirty };
-  } catch {
-    return { commit: null, dirty: null };
-  }
-}
-
 function packageVersion(name: string): string | null {
   try {
     return (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -508,7 +499,7 @@ const environment = {
   werift: packageVersion('werift'),
   wrtc: packageVersion('@roamhq/wrtc'),
   janus: null as string | null,
-  ...gitDescription(),
+  ...sourceState(),
 };
 log(`RTC benchmark: N = ${SUBSCRIBER_COUNTS.join(', ')} (video)${AUDIO_SUBSCRIBER_COUNTS.length ? `, ${AUDIO_SUBSCRIBER_COUNTS.join(', ')} (audio only)` : ''}; ${WARMUP_SECONDS} s warm-up, ${WINDOW_SECONDS} s measured; video ${VIDEO.width}×${VIDEO.height} ${VIDEO.fps} fps at ${VIDEO.kbps} kbps; ${environment.cpus} × ${environment.cpuModel}`);
 
