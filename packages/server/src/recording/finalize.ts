@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MediaKind, RecordingFileInfo } from '@parley/protocol';
-import type { MediaTools } from './mediaTools.ts';
+import { FRAME_DURATIONS_FILTER, type MediaTools } from './mediaTools.ts';
 import { individualBase, mixBase, sliceName, utcStamp } from './names.ts';
 
 export interface SliceInput {
@@ -53,7 +53,7 @@ interface Packaged {
  * listed as 11.03 s). Each frame's duration is set to the gap to the next frame instead, in decode
  * order (DTS), which stays positive should a stream ever carry B-frames.
  */
-const FRAME_DURATIONS_FROM_TIMESTAMPS = ['-bsf:v', 'setts=duration=NEXT_DTS-DTS'];
+const FRAME_DURATIONS_FROM_TIMESTAMPS = ['-bsf:v', FRAME_DURATIONS_FILTER];
 
 /** Cuts an MPEG-TS into HLS segments named `<base>_<utc>.ts` (and copies it into an MP4). */
 async function packageTs(tools: MediaTools, label: string, input: string, options: { base: string; startMs: number; outDir: string; mp4: boolean }): Promise<Packaged> {

@@ -11,6 +11,12 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 export class MediaToolsMissing extends Error {}
 
 const REQUIRED_ENCODERS = ['libx264', 'aac'];
+
+/**
+ * The bitstream filter that packaging gives each video frame's duration with (finalize.ts says
+ * why). Its NEXT_DTS is not in every ffmpeg that has the encoders, so the check tries it.
+ */
+export const FRAME_DURATIONS_FILTER = 'setts=duration=NEXT_DTS-DTS';
 const STDERR_TAIL = 2_000;
 
 export class MediaTools {
@@ -46,6 +52,11 @@ export class MediaTools {
     }
     const missing = REQUIRED_ENCODERS.filter((name) => !new RegExp(`^\\s*\\S+\\s+${name}\\s`, 'm').test(encoders));
     if (missing.length > 0) throw new MediaToolsMissing(`ffmpeg ${where} lacks the ${missing.join(' and ')} encoder(s) recordings need`);
+    try {
+      await this.#output(this.#ffmpeg, ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=16x16:duration=0.1', '-c:v', 'rawvideo', '-bsf:v', FRAME_DURATIONS_FILTER, '-f', 'null', '-']);
+    } catch (error) {
+      throw new MediaToolsMissing(`ffmpeg ${where} cannot run the bitstream filter recordings need (${FRAME_DURATIONS_FILTER}: ${(error as Error).message}): install ffmpeg 5 or newer`);
+    }
   }
 
   #output(command: string, args: string[]): Promise<string> {
