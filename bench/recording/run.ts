@@ -121,24 +121,14 @@ async function record(server: Ready, auth: string, channel: string, users: numbe
   return { mode, users, cpu, recordedSeconds: (Date.now() - startedAt) / 1000 - readySeconds, readySeconds, files: fileList.length, uploadingStatus, videoKbps };
 }
 
-/** Downloads each user's video MP4 and divides its size by its duration; the median over users. */
+/** Each user's video MP4 as ffprobe reads it over the download URL (size over duration); the median over users. */
 async function recordedVideoKbps(server: Ready, auth: string, fileList: Array<{ fileName: string; trackType: string; downloadUrl: string }>): Promise<number> {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-recording-bench-files-'));
-  try {
-    const rates: number[] = [];
-    for (const file of fileList.filter((f) => f.trackType === 'video' && f.fileName.endsWith('.mp4'))) {
-      const response = await fetch(`${server.url}${file.downloadUrl}`, { headers: { authorization: auth } });
-      if (!response.ok) throw new Error(`GET ${file.downloadUrl}: ${response.status}`);
-      const local = path.join(scratch, path.basename(file.fileName));
-      const bytes = Buffer.from(await response.arrayBuffer());
-      fs.writeFileSync(local, bytes);
-      rates.push((bytes.length * 8) / (await ffprobe(local)).duration / 1000);
-    }
-    rates.sort((a, b) => a - b);
-    return Math.round(rates[Math.floor(rates.length / 2)] ?? NaN);
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+  const rates: number[] = [];
+  for (const file of fileList.filter((f) => f.trackType === 'video' && f.fileName.endsWith('.mp4'))) {
+    rates.push((await ffprobe(`${server.url}${file.downloadUrl}`, `Authorization: ${auth}\r\n`)).bitRate / 1000);
   }
+  rates.sort((a, b) => a - b);
+  return Math.round(rates[Math.floor(rates.length / 2)] ?? NaN);
 }
 
 function pct(share: number | undefined): string {

@@ -1,5 +1,5 @@
 /**
- * Looking at recorded files the way a player would: ffprobe's view of codecs, sizes and duration,
+ * Looking at recorded files the way a player would: ffprobe's view of codecs, sizes, duration and bitrate,
  * HLS playlists and their segments, and the brightness of regions of a composite's pictures.
  */
 import { execFile } from 'node:child_process';
@@ -9,20 +9,23 @@ const run = promisify(execFile);
 
 export interface ProbeResult {
   duration: number;
+  /** Bits a second over the whole file (its size over its duration). */
+  bitRate: number;
   video?: { codec: string; width: number; height: number };
   audio?: { codec: string; channels: number };
 }
 
 export async function ffprobe(file: string, headers?: string): Promise<ProbeResult> {
-  const args = ['-v', 'error', ...(headers ? ['-headers', headers] : []), '-show_entries', 'format=duration:stream=codec_type,codec_name,width,height,channels', '-of', 'json', file];
+  const args = ['-v', 'error', ...(headers ? ['-headers', headers] : []), '-show_entries', 'format=duration,bit_rate:stream=codec_type,codec_name,width,height,channels', '-of', 'json', file];
   const parsed = JSON.parse((await run('ffprobe', args)).stdout) as {
-    format: { duration?: string };
+    format: { duration?: string; bit_rate?: string };
     streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; channels?: number }>;
   };
   const video = parsed.streams.find((s) => s.codec_type === 'video');
   const audio = parsed.streams.find((s) => s.codec_type === 'audio');
   return {
     duration: Number(parsed.format.duration ?? 0),
+    bitRate: Number(parsed.format.bit_rate ?? 0),
     ...(video ? { video: { codec: video.codec_name, width: video.width!, height: video.height! } } : {}),
     ...(audio ? { audio: { codec: audio.codec_name, channels: audio.channels! } } : {}),
   };
