@@ -17,6 +17,12 @@ const REQUIRED_ENCODERS = ['libx264', 'aac'];
  * why). Its NEXT_DTS is not in every ffmpeg that has the encoders, so the check tries it.
  */
 export const FRAME_DURATIONS_FILTER = 'setts=duration=NEXT_DTS-DTS';
+
+/** A tenth of a second of H.264 and AAC through that filter: the check's trial of a recording. */
+const TRIAL_ARGS = [
+  '-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=16x16:duration=0.1', '-f', 'lavfi', '-i', 'anullsrc=sample_rate=48000', '-t', '0.1',
+  '-c:v', 'libx264', '-bsf:v', FRAME_DURATIONS_FILTER, '-c:a', 'aac', '-f', 'null', '-',
+];
 const STDERR_TAIL = 2_000;
 
 export class MediaTools {
@@ -44,6 +50,10 @@ export class MediaTools {
 
   async #check(): Promise<void> {
     const where = this.#configured ? `at ${this.#ffmpeg} (PARLEY_FFMPEG_PATH)` : 'on PATH';
+    // One short run of what recordings do proves all of it at once; only a failure needs the
+    // encoder list, to say what is missing.
+    const failure = await this.#output(this.#ffmpeg, TRIAL_ARGS).then(() => undefined, (error: Error) => error);
+    if (!failure) return;
     let encoders: string;
     try {
       encoders = await this.#output(this.#ffmpeg, ['-hide_banner', '-encoders']);
@@ -52,11 +62,7 @@ export class MediaTools {
     }
     const missing = REQUIRED_ENCODERS.filter((name) => !new RegExp(`^\\s*\\S+\\s+${name}\\s`, 'm').test(encoders));
     if (missing.length > 0) throw new MediaToolsMissing(`ffmpeg ${where} lacks the ${missing.join(' and ')} encoder(s) recordings need`);
-    try {
-      await this.#output(this.#ffmpeg, ['-hide_banner', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=16x16:duration=0.1', '-c:v', 'rawvideo', '-bsf:v', FRAME_DURATIONS_FILTER, '-f', 'null', '-']);
-    } catch (error) {
-      throw new MediaToolsMissing(`ffmpeg ${where} cannot run the bitstream filter recordings need (${FRAME_DURATIONS_FILTER}: ${(error as Error).message}): install ffmpeg 5 or newer`);
-    }
+    throw new MediaToolsMissing(`ffmpeg ${where} cannot run the bitstream filter recordings need (${FRAME_DURATIONS_FILTER}: ${failure.message}): install ffmpeg 5 or newer`);
   }
 
   #output(command: string, args: string[]): Promise<string> {
