@@ -13,9 +13,9 @@
  */
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { MediaStreamTrack, ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket, SrtpSession } from 'werift';
+import { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
 import { VideoForwarder } from '../../packages/server/src/rtc/simulcast/videoForwarder.ts';
-import { srtpSink } from '../../test/support/srtpSink.ts';
+import { srtpEnds, srtpSink } from '../../test/support/srtpSink.ts';
 import { positiveInt } from './options.ts';
 
 const { values: args } = parseArgs({
@@ -106,18 +106,16 @@ async function round(): Promise<number> {
  * (in one session, sequence numbers that started again would read as a rollover).
  */
 const RECEIVED_PACKETS = 10_000;
-const profile = args.gcm ? ProtectionProfileAeadAes128Gcm : ProtectionProfileAes128CmHmacSha1_80;
 const cipherName = args.gcm ? 'AES-GCM' : 'AES-CM + HMAC-SHA1';
-const keys = { localMasterKey: crypto.randomBytes(16), localMasterSalt: crypto.randomBytes(args.gcm ? 12 : 14), remoteMasterKey: crypto.randomBytes(16), remoteMasterSalt: crypto.randomBytes(args.gcm ? 12 : 14) };
-const publisherSession = new SrtpSession({ keys, profile });
+const publisherToSfu = srtpEnds({ gcm: args.gcm });
+const publisherSession = publisherToSfu.sender();
 const receivedPackets = Array.from({ length: RECEIVED_PACKETS }, (_, index) => {
   const packet = publisherPacket(index);
   return publisherSession.encrypt(packet.payload, packet.header);
 });
-const sfuKeys = { localMasterKey: keys.remoteMasterKey, localMasterSalt: keys.remoteMasterSalt, remoteMasterKey: keys.localMasterKey, remoteMasterSalt: keys.localMasterSalt };
 
 function receiveRound(): number {
-  const session = new SrtpSession({ keys: sfuKeys, profile });
+  const session = publisherToSfu.receiver();
   const start = process.cpuUsage();
   for (const packet of receivedPackets) {
     if (RtpPacket.deSerialize(session.decrypt(packet)).header.ssrc !== 1234) throw new Error('a received packet did not read back');

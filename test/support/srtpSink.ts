@@ -2,7 +2,8 @@
  * A connected DTLS transport as werift's RTP sender sees it, with a real SRTP session and no
  * socket: what the sender writes goes to `onWrite`, still encrypted. `subscriber` holds the other
  * end's keys, to read a packet back as the receiving browser would. Shared by the sender's tests
- * (test/rtc/weriftSender.test.ts) and the forwarding-path benchmark (bench/rtc/forwardPath.ts).
+ * (test/rtc/weriftSender.test.ts) and the forwarding-path benchmark (bench/rtc/forwardPath.ts), which
+ * also uses `srtpEnds` for the publisher's side.
  */
 import crypto from 'node:crypto';
 import { Event, ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RTCDtlsTransport, SrtpSession } from 'werift';
@@ -13,13 +14,22 @@ export interface SrtpSink {
   subscriber: SrtpSession;
 }
 
-export function srtpSink(options: { gcm?: boolean; onWrite: (data: Buffer) => Promise<void> }): SrtpSink {
+/**
+ * Two ends' SRTP keys (AES-CM + HMAC-SHA1, or AES-GCM), fresh random ones. Each call makes a new
+ * session with the same keys: `sender()` encrypts what `receiver()` decrypts.
+ */
+export function srtpEnds(options: { gcm?: boolean } = {}): { sender: () => SrtpSession; receiver: () => SrtpSession } {
   const profile = options.gcm ? ProtectionProfileAeadAes128Gcm : ProtectionProfileAes128CmHmacSha1_80;
   const saltBytes = options.gcm ? 12 : 14;
   const ours = { key: crypto.randomBytes(16), salt: crypto.randomBytes(saltBytes) };
   const theirs = { key: crypto.randomBytes(16), salt: crypto.randomBytes(saltBytes) };
   const session = (local: typeof ours, remote: typeof ours) =>
     new SrtpSession({ keys: { localMasterKey: local.key, localMasterSalt: local.salt, remoteMasterKey: remote.key, remoteMasterSalt: remote.salt }, profile });
+  return { sender: () => session(ours, theirs), receiver: () => session(theirs, ours) };
+}
+
+export function srtpSink(options: { gcm?: boolean; onWrite: (data: Buffer) => Promise<void> }): SrtpSink {
+  const ends = srtpEnds(options);
   const transport = Object.assign(Object.create(RTCDtlsTransport.prototype) as RTCDtlsTransport, {
     state: 'connected',
     config: {},
@@ -27,9 +37,9 @@ export function srtpSink(options: { gcm?: boolean; onWrite: (data: Buffer) => Pr
     transportSequenceNumber: 0,
     bytesSent: 0,
     packetsSent: 0,
-    srtp: session(ours, theirs),
+    srtp: ends.sender(),
     iceTransport: { connection: { send: options.onWrite } },
     sendRtcp: async () => {},
   });
-  return { transport, subscriber: session(theirs, ours) };
+  return { transport, subscriber: ends.receiver() };
 }
