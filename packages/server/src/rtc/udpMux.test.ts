@@ -200,27 +200,6 @@ describe('UDP mux', () => {
     for (const each of [first, second, early, twin]) await each.close();
   });
 
-  it('sends what sendNow queued in the order given, also when the mux closes in the same turn, and to a host name', async () => {
-    // Its own mux, closed right after the sends: close must first send what is queued, and each
-    // must reach the kernel then (an address lookup that answered on a later tick, as dgram's
-    // default does, would find the socket closed and the datagram would be lost).
-    const own = await UdpMux.listen([{ bindAddress: '127.0.0.1', announcedAddresses: ['127.0.0.1'] }], 0);
-    const transport = await own.createTransport('127.0.0.1', ufrags('sync'));
-    const peer = await client();
-    clients.push(peer);
-    for (let i = 1; i <= 3; i += 1) transport.sendNow(Buffer.from(`packet ${i}`), ['127.0.0.1', peer.port]);
-    await own.close();
-    await until(() => peer.received.length === 3);
-    expect(peer.received.map(String)).toEqual(['packet 1', 'packet 2', 'packet 3']);
-
-    // A name (never what ICE gives the mux, but dgram allows it) is still resolved, later.
-    const named = await mux.createTransport('127.0.0.1', ufrags('name'));
-    named.sendNow(Buffer.from('by name'), ['localhost', peer.port]);
-    await until(() => peer.received.length === 4);
-    expect(peer.received[3]!.toString()).toBe('by name');
-    await named.close();
-  });
-
   it('fails to start on a port another socket holds', async () => {
     await expect(UdpMux.listen([{ bindAddress: '127.0.0.1', announcedAddresses: ['127.0.0.1'] }], mux.port)).rejects.toThrow(/EADDRINUSE/);
   });

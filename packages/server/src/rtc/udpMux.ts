@@ -16,8 +16,7 @@
  * what was granted, so the server can say when the cap is too low.
  */
 import dgram from 'node:dgram';
-import dns from 'node:dns';
-import { isIPv4, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 type Address = readonly [string, number];
 
@@ -29,12 +28,6 @@ export interface MuxTransport {
   closed: boolean;
   onData: (data: Buffer, addr: Address) => void;
   send: (data: Buffer, addr?: Address) => Promise<void>;
-  /**
-   * `send` without a promise, for werift's patched RTP path (Connection.sendNow): it runs for every
-   * packet to every subscriber, where `send`'s promise was one more allocation and microtask turn.
-   * The datagram leaves with the others queued in the same turn of the event loop (Endpoint.post).
-   */
-  sendNow: (data: Buffer, addr?: Address) => void;
   close: () => Promise<void>;
 }
 
@@ -83,8 +76,6 @@ class Endpoint {
 
   readonly socket: dgram.Socket;
   readonly mux: UdpMux;
-  /** Datagrams `post` has queued for `flush`: [data, port, address]. */
-  #outbox: Array<[Buffer, number, string]> = [];
 
   constructor(socket: dgram.Socket, mux: UdpMux) {
     this.socket = socket;
@@ -93,32 +84,6 @@ class Endpoint {
     // A send to an unreachable client raises an ICMP error here; it must not end the process.
     socket.on('error', () => {});
   }
-
-  /**
-   * Queues a datagram for the socket, sent with every other one queued in this turn of the event
-   * loop once the code that queued them returns: a publisher's packet goes to each subscriber
-   * in one pass of encryption, then one pass of system calls. Sending each at once, between one
-   * subscriber's encryption and the next, cost 19.1-19.9 µs of CPU a packet against 16.1-17.3
-   * queued (a sender on the mux, 30 packets a burst, four runs each on a 2-core VM where a system
-   * call is dear): the JavaScript after each call ran on cold caches.
-   */
-  post(data: Buffer, to: Address): void {
-    if (this.#outbox.push([data, to[1], to[0]]) === 1) process.nextTick(this.flush);
-  }
-
-  /** Sends what `post` queued; also called by the mux's `close`, so that nothing queued is lost. */
-  flush = (): void => {
-    const queued = this.#outbox;
-    if (queued.length === 0) return;
-    this.#outbox = [];
-    for (const [data, port, address] of queued) {
-      try {
-        this.socket.send(data, port, address);
-      } catch {
-        // The socket is closed: the mux is shutting down, and the datagram has nowhere to go.
-      }
-    }
-  };
 
   /**
    * The agent a binding request's USERNAME ("serverUfrag:clientUfrag") is for. werift's ufrags are
@@ -206,9 +171,7 @@ class VirtualTransport implements MuxTransport {
     }
   }
 
-  send = async (data: Buffer, addr?: Address): Promise<void> => this.sendNow(data, addr);
-
-  sendNow = (data: Buffer, addr?: Address): void => {
+  send = async (data: Buffer, addr?: Address): Promise<void> => {
     const to = addr ?? this.#lastRemote;
     if (this.closed || !to) return;
     if (isStun(data) && !isResponse(data) && data.readUInt16BE(0) === STUN_BINDING_REQUEST) {
@@ -216,7 +179,7 @@ class VirtualTransport implements MuxTransport {
       this.pendingTransactions.add(id);
       this.#endpoint.transactions.set(id, this);
     }
-    this.#endpoint.post(data, to);
+    this.#endpoint.socket.send(data, to[1], to[0]);
   };
 
   close = async (): Promise<void> => {
@@ -225,19 +188,6 @@ class VirtualTransport implements MuxTransport {
     this.#endpoint.forget(this);
   };
 }
-
-/**
- * dgram resolves the address of every datagram it sends with this. The default, dns.lookup,
- * answers an IP address on the next tick, so each packet to each subscriber cost a queued
- * callback and a regular-expression test before it reached the socket. Every address the mux
- * sends to is an IPv4 literal (a datagram's source, or an ICE candidate's), answered here at once;
- * a name still goes to dns.lookup. `bind` registers its callback before it looks up, so the
- * synchronous answer cannot come too early for it.
- */
-const ipLiteralLookup = (address: string, options: dns.LookupOptions | number, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void => {
-  if (isIPv4(address)) callback(null, address, 4);
-  else dns.lookup(address, typeof options === 'number' ? { family: options } : options, callback as never);
-};
 
 export class UdpMux {
   /** Announced address → the endpoint whose socket carries it. */
@@ -253,7 +203,7 @@ export class UdpMux {
     try {
       let chosen = port;
       for (const binding of bindings) {
-        const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES, lookup: ipLiteralLookup });
+        const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
         mux.#sockets.push(socket);
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject);
@@ -314,7 +264,6 @@ export class UdpMux {
   }
 
   async close(): Promise<void> {
-    for (const endpoint of new Set(this.#endpoints.values())) endpoint.flush();
     await Promise.all(this.#sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve())).catch(() => {})));
     this.#sockets.length = 0;
   }
