@@ -17,6 +17,7 @@ import { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPa
 import { VideoForwarder } from '../../packages/server/src/rtc/simulcast/videoForwarder.ts';
 import { srtpEnds, srtpSink } from '../../test/support/srtpSink.ts';
 import { positiveInt } from './options.ts';
+import { roundsLine } from './rounds.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -124,7 +125,6 @@ function receiveRound(): number {
   return (used.user + used.system) / RECEIVED_PACKETS;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 receiveRound();
 const received = Array.from({ length: ROUNDS }, receiveRound);
 await round();
@@ -132,10 +132,10 @@ const results: number[] = [];
 for (let index = 0; index < ROUNDS; index++) results.push(await round());
 const bytes = subscribers.reduce((sum, { sent }) => sum + sent(), 0);
 for (const { forwarder } of subscribers) forwarder.stop();
-console.log(`receive path, ${cipherName}: ${received.map((value) => value.toFixed(2)).join(' ')} µs a received packet; median ${median(received).toFixed(2)} µs`);
+console.log(`receive path, ${cipherName}: ${roundsLine(received, 'a received packet')}`);
 console.log(
   `forward path, ${SUBSCRIBERS} subscribers, ${cipherName}${args.extensions ? ', 3 header extensions' : ''}: ` +
-    `${results.map((value) => value.toFixed(2)).join(' ')} µs a forwarded packet; median ${median(results).toFixed(2)} µs ` +
+    `${roundsLine(results, 'a forwarded packet')} ` +
     `(${(bytes / 1e6).toFixed(0)} MB of SRTP to the sink)`,
 );
 // werift's senders keep RTCP report timers running; nothing else is left to do.

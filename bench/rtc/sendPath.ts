@@ -15,10 +15,11 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { MediaStreamTrack, RtpHeader, RtpPacket } from 'werift';
-import { completeLocalDescription, createPeer, relayNetwork, type MediaNetwork } from '../../packages/server/src/rtc/peerFactory.ts';
+import { completeLocalDescription, createPeer, relayNetwork, watchConnection, type MediaNetwork } from '../../packages/server/src/rtc/peerFactory.ts';
 import { UdpMux } from '../../packages/server/src/rtc/udpMux.ts';
 import { positiveInt } from './options.ts';
 import { pinToCpus } from './proc.ts';
+import { roundsLine } from './rounds.ts';
 
 const network: MediaNetwork = { announced: ['127.0.0.1'], portMin: 0, portMax: 0, connectTimeoutMs: 10_000 };
 const twoCpus = os.availableParallelism() > 1;
@@ -32,6 +33,8 @@ if (process.argv[2] === 'receiver') {
   if (twoCpus) pinToCpus(process.pid, '1');
   const pc = createPeer(relayNetwork(network), 'publish');
   let received = 0;
+  // The sender gone, however it ended: nothing is left to receive.
+  process.on('disconnect', () => process.exit(0));
   pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => (received += 1)));
   process.on('message', async (message: ToReceiver) => {
     if ('offer' in message) {
@@ -71,6 +74,11 @@ if (process.argv[2] === 'receiver') {
   await pc.setLocalDescription(await pc.createOffer());
   const { answer } = await ask<{ answer: string }>({ offer: await completeLocalDescription(pc) });
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+  // A connection that fails or does not come up in time ends the run rather than leave it waiting.
+  watchConnection(pc, network.connectTimeoutMs, (reason) => {
+    console.error(`send path: the connection was lost (${reason})`);
+    process.exit(1);
+  });
   while (pc.connectionState !== 'connected') await new Promise((resolve) => setTimeout(resolve, 20));
 
   /** A camera packet's size at 640×480 and ~800 kbps (as bench:forward). */
@@ -98,11 +106,7 @@ if (process.argv[2] === 'receiver') {
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
   const { received } = await ask<{ received: number }>({ count: true });
-  const median = [...results].sort((a, b) => a - b)[Math.floor(results.length / 2)]!;
-  console.log(
-    `send path, bursts of ${BURST}: ${results.map((value) => value.toFixed(2)).join(' ')} µs a packet; median ${median.toFixed(2)} µs ` +
-      `(the receiver got ${received} of ${sent})`,
-  );
+  console.log(`send path, bursts of ${BURST}: ${roundsLine(results, 'a packet')} (the receiver got ${received} of ${sent})`);
   receiver.kill();
   await pc.close();
   await mux.close();
