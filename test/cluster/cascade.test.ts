@@ -6,6 +6,7 @@
  * others see that user leave. A recording of the channel has a file of each of the five.
  */
 import type { Page } from 'playwright-core';
+import { RecordingStatus } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until, type CallTabs } from '../browser/support/callTabs.ts';
 import { participantsCarried, type TestCluster } from '../support/cluster.ts';
@@ -37,7 +38,7 @@ describe('a channel cascaded over three nodes, two participants per node', () =>
 
   const participantsVia = (nodeIndex: number, channel: string) => setup.participantsVia(nodeIndex, channel);
 
-  it('carries five participants on three nodes, everyone seeing everyone, and a kick through any node reaches its user', { timeout: 120_000 }, async () => {
+  it('carries five participants on three nodes, everyone seeing everyone, and a kick through any node reaches its user', { timeout: 180_000 }, async () => {
     // One after another, each through a different node, so each join sees the counts of the ones before.
     const pages: Page[] = [];
     // Five tabs each encoding a camera and decoding four on two cores: small pictures keep the nodes' heartbeats on time.
@@ -62,8 +63,14 @@ describe('a channel cascaded over three nodes, two participants per node', () =>
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     const stopped = await call(cluster.nodes[2]!.url, 'POST', `${base}/${started.body.data.sid}/stop`, { auth: setup.auth, body: {} });
     expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
-    const recording = await call(cluster.nodes[0]!.url, 'GET', `${base}/${started.body.data.sid}`, { auth: setup.auth });
-    console.log(JSON.stringify(stopped.body), JSON.stringify(recording.body));
+    // Stop waits for the files up to a limit; on a loaded machine it can answer while they are
+    // still being made (status 7), and the recording exits (8) once they are.
+    const recording = await until(
+      () => call(cluster.nodes[0]!.url, 'GET', `${base}/${started.body.data.sid}`, { auth: setup.auth }),
+      (answer) => answer.status !== 200 || answer.body.data.status >= RecordingStatus.exited,
+      60_000,
+    );
+    expect(recording.body.data.status, `${JSON.stringify(stopped.body)} ${JSON.stringify(recording.body)}`).toBe(RecordingStatus.exited);
     const files = (recording.body.data.fileList as Array<{ uid: string; trackType: string; fileName: string; downloadUrl: string }>).filter((file) => file.fileName.endsWith('.m3u8'));
     expect(files.map((file) => `${file.uid}/${file.trackType}`).sort()).toEqual(USERS.map((uid) => `${uid}/audio`));
     const probe = await ffprobe(`${cluster.nodes[0]!.url}${files.find((file) => file.uid === 'eve')!.downloadUrl}`, `Authorization: ${setup.auth}\r\n`);
