@@ -537,8 +537,13 @@ if (janusSkipped) log(`  Janus: ${janusSkipped}`);
 log('\n2. Join → first remote frame');
 const first = await firstFrame();
 
-// Marginal cost: the slope of SFU CPU against N, free of the fixed cost of receiving the publisher.
-function marginal(runs: FanoutResult[], kind: StatsKind): number | null {
+/**
+ * SFU CPU against N as a straight line: the slope is the marginal cost of one more subscriber, the
+ * intercept the fixed cost of carrying the publisher (receiving, routing, its connection's timers)
+ * whoever watches. At small N the intercept is most of the CPU per forwarded packet, so the two
+ * together say which one a gap to Janus comes from.
+ */
+function linearFit(runs: FanoutResult[], kind: StatsKind): { slope: number; intercept: number } | null {
   const valid = runs.filter((r) => r.kind === kind && r.server.cpuPercent !== null);
   if (valid.length < 2) return null;
   const xs = valid.map((r) => r.subscribers);
@@ -546,13 +551,26 @@ function marginal(runs: FanoutResult[], kind: StatsKind): number | null {
   const mx = mean(xs);
   const my = mean(ys);
   const slope = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i]! - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
-  return round(slope, 3);
+  const [roundedSlope, intercept] = [round(slope, 3), round(my - slope * mx, 2)];
+  // Runs at one N only: no line to draw.
+  return roundedSlope === null || intercept === null ? null : { slope: roundedSlope, intercept };
 }
-const parleyMarginal = marginal(parleyRuns, 'video');
-const janusMarginal = marginal(janusRuns, 'video');
-
-const parleyAudioMarginal = marginal(parleyRuns, 'audio');
-const janusAudioMarginal = marginal(janusRuns, 'audio');
+const parleyFit = linearFit(parleyRuns, 'video');
+const janusFit = linearFit(janusRuns, 'video');
+const parleyAudioFit = linearFit(parleyRuns, 'audio');
+const janusAudioFit = linearFit(janusRuns, 'audio');
+const parleyMarginal = parleyFit?.slope ?? null;
+const janusMarginal = janusFit?.slope ?? null;
+const parleyAudioMarginal = parleyAudioFit?.slope ?? null;
+const janusAudioMarginal = janusAudioFit?.slope ?? null;
+/** "2.1% + 0.41% a subscriber", or null without two runs to fit. */
+const fitText = (fit: { slope: number; intercept: number } | null) => (fit ? `${fit.intercept}% + ${fit.slope}% a subscriber` : null);
+const fitLines = ([
+  ['video', parleyFit, janusFit],
+  ['audio', parleyAudioFit, janusAudioFit],
+] as const)
+  .filter(([, parley]) => parley !== null)
+  .map(([kind, parley, janus]) => `SFU CPU against N, ${kind}: Parley ${fitText(parley)}${janus ? `; Janus ${fitText(janus)}` : ''}`);
 
 const ratios = parleyRuns.map((p) => {
   const j = janusRuns.find((r) => r.kind === p.kind && r.subscribers === p.subscribers);
@@ -621,6 +639,7 @@ const fanoutRows = [
 log(`\n${table(fanoutRows)}`);
 log(`\nParley marginal CPU per added stream (slope over N): ${show(parleyMarginal, '%')}${janusMarginal !== null ? `; Janus: ${janusMarginal}%` : ''}`);
 if (parleyAudioMarginal !== null) log(`Audio only: Parley marginal CPU per added stream ${parleyAudioMarginal}%${janusAudioMarginal !== null ? `; Janus: ${janusAudioMarginal}%` : ''}`);
+for (const line of fitLines) log(`${line} (least squares over the runs: fixed + marginal)`);
 for (const r of ratios) if (r.janusOverParleyCpuPerPacket !== null) log(`Janus / Parley CPU per forwarded packet, ${r.kind} N=${r.subscribers}: ${r.janusOverParleyCpuPerPacket}`);
 if (parleyMarginal && janusMarginal) log(`Janus / Parley marginal CPU per video stream: ${round(janusMarginal / parleyMarginal, 3)}`);
 log(`\nJoin → first frame over ${first.succeeded}/${first.trials} trials: median ${show(first.medianMs, ' ms')}, p90 ${show(first.p90Ms, ' ms')} (min ${show(first.minMs)}, max ${show(first.maxMs)})`);
@@ -653,6 +672,8 @@ const report = {
     janusMarginalCpuPerStreamPercent: janusMarginal,
     parleyAudioMarginalCpuPerStreamPercent: parleyAudioMarginal,
     janusAudioMarginalCpuPerStreamPercent: janusAudioMarginal,
+    /** Least-squares lines of SFU CPU (% of a core) against N: intercept (fixed) + slope (a subscriber). */
+    fits: { parleyVideo: parleyFit, janusVideo: janusFit, parleyAudio: parleyAudioFit, janusAudio: janusAudioFit },
     ratios,
   },
   firstFrame: first,
@@ -700,7 +721,7 @@ ${mdFanout}
 | Parley marginal CPU per added stream (slope over N) | ≤ ${GOALS.maxCpuPerStreamPercent}% | ${show(parleyMarginal, '%')} | ${label(marginalGoalMet)} |
 | Join → first frame, median | ≤ ${GOALS.maxFirstFrameMedianMs} ms | ${show(first.medianMs, ' ms')} | ${label(firstFrameGoalMet)} |
 
-${janusRuns.length ? `Janus / Parley CPU per forwarded packet (below 1: Janus needs less): ${ratioLines.join(', ')}${janusMarginal !== null && parleyMarginal ? `; marginal per video stream ${round(janusMarginal / parleyMarginal, 3)}` : ''}${janusAudioMarginal !== null && parleyAudioMarginal ? `; marginal per audio stream ${round(janusAudioMarginal / parleyAudioMarginal, 3)}` : ''}.` : `Janus: ${janusSkipped}.`}
+${janusRuns.length ? `Janus / Parley CPU per forwarded packet (below 1: Janus needs less): ${ratioLines.join(', ')}${janusMarginal !== null && parleyMarginal ? `; marginal per video stream ${round(janusMarginal / parleyMarginal, 3)}` : ''}${janusAudioMarginal !== null && parleyAudioMarginal ? `; marginal per audio stream ${round(janusAudioMarginal / parleyAudioMarginal, 3)}` : ''}.` : `Janus: ${janusSkipped}.`}${fitLines.length ? `\n\n${fitLines.map((line) => `${line}.`).join(' ')} A straight line through each SFU's runs (least squares): the intercept is what carrying the publisher costs whoever watches, the slope what each subscriber adds.` : ''}
 
 ## Join → first remote frame
 
