@@ -637,8 +637,8 @@ const fanoutRows = [
   ]),
 ];
 log(`\n${table(fanoutRows)}`);
-log(`\nParley marginal CPU per added stream (slope over N): ${show(parleyMarginal, '%')}${janusMarginal !== null ? `; Janus: ${janusMarginal}%` : ''}`);
-if (parleyAudioMarginal !== null) log(`Audio only: Parley marginal CPU per added stream ${parleyAudioMarginal}%${janusAudioMarginal !== null ? `; Janus: ${janusAudioMarginal}%` : ''}`);
+// Each line's slope is the marginal cost per added stream (the goal below); its intercept the fixed cost.
+log('');
 for (const line of fitLines) log(`${line} (least squares over the runs: fixed + marginal)`);
 for (const r of ratios) if (r.janusOverParleyCpuPerPacket !== null) log(`Janus / Parley CPU per forwarded packet, ${r.kind} N=${r.subscribers}: ${r.janusOverParleyCpuPerPacket}`);
 if (parleyMarginal && janusMarginal) log(`Janus / Parley marginal CPU per video stream: ${round(janusMarginal / parleyMarginal, 3)}`);

@@ -79,7 +79,7 @@ if (process.argv[2] === 'receiver') {
     console.error(`send path: the connection was lost (${reason})`);
     process.exit(1);
   });
-  while (pc.connectionState !== 'connected') await new Promise((resolve) => setTimeout(resolve, 20));
+  if (pc.connectionState !== 'connected') await pc.connectionStateChange.watch((state) => state === 'connected');
 
   /** A camera packet's size at 640×480 and ~800 kbps (as bench:forward). */
   const payload = Buffer.alloc(1_100, 7);

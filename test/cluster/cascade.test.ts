@@ -70,7 +70,9 @@ describe('a channel cascaded over three nodes, two participants per node', () =>
       (answer) => answer.status !== 200 || answer.body.data.status >= RecordingStatus.exited,
       60_000,
     );
-    expect(recording.body.data.status, `${JSON.stringify(stopped.body)} ${JSON.stringify(recording.body)}`).toBe(RecordingStatus.exited);
+    const seen = `${JSON.stringify(stopped.body)} ${JSON.stringify(recording.body)}`;
+    expect(recording.status, seen).toBe(200);
+    expect(recording.body.data.status, seen).toBe(RecordingStatus.exited);
     const files = (recording.body.data.fileList as Array<{ uid: string; trackType: string; fileName: string; downloadUrl: string }>).filter((file) => file.fileName.endsWith('.m3u8'));
     expect(files.map((file) => `${file.uid}/${file.trackType}`).sort()).toEqual(USERS.map((uid) => `${uid}/audio`));
     const probe = await ffprobe(`${cluster.nodes[0]!.url}${files.find((file) => file.uid === 'eve')!.downloadUrl}`, `Authorization: ${setup.auth}\r\n`);
