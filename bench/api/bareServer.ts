@@ -5,7 +5,8 @@
  *
  * Protocol with run.ts, one JSON object per line:
  * - stdout `{"bench":"ready","url":…}` once it listens;
- * - stdin `{"bench":"cpu"}` → stdout `{"bench":"cpu","micros":…}`: CPU time used so far, so
+ * - stdin `{"bench":"cpu"}` → stdout `{"bench":"cpu","user":…,"system":…}`: CPU time used so far
+ *   (µs, in user space and in the kernel), so
  *   run.ts can tell whether this server or the load generator was the bottleneck;
  * - stdin closing → the server closes and the process exits.
  */
@@ -29,7 +30,7 @@ lines.on('line', (line) => {
   const message = JSON.parse(line) as { bench?: string };
   if (message.bench === 'cpu') {
     const { user, system } = process.cpuUsage();
-    send({ bench: 'cpu', micros: user + system });
+    send({ bench: 'cpu', user, system });
   }
 });
 // stdin closing is the stop signal: it also fires when the parent crashes, so no orphan stays.

@@ -11,7 +11,8 @@
  * - stdin `{"bench":"accounts","count":N}` → stdout `{"bench":"accounts","accounts":[…]}`:
  *   N new enterprise accounts with one project each (run.ts spreads the load over them so that no
  *   account reaches its plan's rate limit, which still runs on every request);
- * - stdin `{"bench":"cpu"}` → stdout `{"bench":"cpu","micros":…}`: CPU time used so far;
+ * - stdin `{"bench":"cpu"}` → stdout `{"bench":"cpu","user":…,"system":…}`: CPU time used so far
+ *   (µs, in user space and in the kernel);
  * - stdin closing → the server closes, the data dir is removed, the process exits.
  * Other stdout lines (Parley's own warn/error logs) are not protocol; run.ts passes them on.
  */
@@ -114,7 +115,7 @@ lines.on('line', (line) => {
   const message = JSON.parse(line) as { bench?: string; count?: number };
   if (message.bench === 'cpu') {
     const { user, system } = process.cpuUsage();
-    send({ bench: 'cpu', micros: user + system });
+    send({ bench: 'cpu', user, system });
   } else if (message.bench === 'accounts' && Number.isInteger(message.count)) {
     createAccounts(message.count ?? 0).then(
       (accounts) => send({ bench: 'accounts', accounts }),

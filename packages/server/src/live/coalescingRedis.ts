@@ -12,7 +12,8 @@
  *
  * Why not ioredis's `enableAutoPipelining`: it batches with a Pipeline object, a Map entry and
  * callbacks a batch, which promoted each batch and the requests waiting on it to V8's old
- * generation (scavenges of 10-35 ms, p99 at half load 9-12 ms). A corked socket allocates nothing.
+ * generation (scavenges of 10-35 ms, p99 at half load 9-12 ms). A corked socket only holds the
+ * writes it would have made.
  */
 import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
