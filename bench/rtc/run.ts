@@ -185,6 +185,7 @@ interface Snapshot {
   wall: number;
   sfuCpu: number;
   sfuSystemCpu: number;
+  sfuMinorFaults: number;
   botCpu: number;
   machine: { busy: number; total: number; interrupts: number };
   ownCpu: number;
@@ -202,8 +203,11 @@ export interface FanoutResult {
   /** Forwarded streams of the kind as Parley's SFU counts them (Parley only). */
   sfuForwardedStreams: number | null;
   windowSeconds: number;
-  /** `kernelShare`: the part of the SFU's CPU time spent in the kernel (stime: UDP sends and loopback delivery). */
-  server: { cpuPercent: number | null; kernelShare: number | null; cpuPercentPerStream: number | null; streamsPerCore: number | null; cpuMicrosPerForwardedPacket: number | null; idleRssMb: number; rssMb: number; peakRssMb: number };
+  /**
+   * `kernelShare`: the part of the SFU's CPU time spent in the kernel (stime: UDP sends and loopback delivery).
+   * `pageFaultsPerSecond`: the SFU's minor page faults, first touches of memory it allocated (processCpuSplit).
+   */
+  server: { cpuPercent: number | null; kernelShare: number | null; pageFaultsPerSecond: number | null; cpuPercentPerStream: number | null; streamsPerCore: number | null; cpuMicrosPerForwardedPacket: number | null; idleRssMb: number; rssMb: number; peakRssMb: number };
   publisher: { kbps: number | null; packetsPerSecond: number | null; fps: number | null; width: number; height: number; keyFrames: number; plisReceived: number; nacksReceived: number; qualityLimitation: string };
   receivers: {
     packetsPerSecond: number | null;
@@ -263,13 +267,13 @@ async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Prom
     await sleep(WARMUP_SECONDS * 1000);
     const snapshot = async (): Promise<Snapshot> => {
       const wall = performance.now();
-      const { total: sfuCpu, system: sfuSystemCpu } = processCpuSplit(sfuPid);
+      const { total: sfuCpu, system: sfuSystemCpu, minorFaults: sfuMinorFaults } = processCpuSplit(sfuPid);
       const botCpu = bots.reduce((sum, bot) => sum + processCpuSeconds(bot.pid), 0);
       const machine = machineCpuSeconds();
       const usage = process.cpuUsage();
       const ownCpu = (usage.user + usage.system) / 1e6;
       const stats = await Promise.all(bots.map((bot) => bot.ask<StatsReply>({ bench: 'stats' })));
-      return { wall, sfuCpu, sfuSystemCpu, botCpu, machine, ownCpu, stats };
+      return { wall, sfuCpu, sfuSystemCpu, sfuMinorFaults, botCpu, machine, ownCpu, stats };
     };
     const before = await snapshot();
     await sleep(WINDOW_SECONDS * 1000);
@@ -333,6 +337,7 @@ async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Prom
       server: {
         cpuPercent: round(sfuCpuPercent, 2),
         kernelShare: round((after.sfuSystemCpu - before.sfuSystemCpu) / (after.sfuCpu - before.sfuCpu), 2),
+        pageFaultsPerSecond: round((after.sfuMinorFaults - before.sfuMinorFaults) / seconds, 0),
         cpuPercentPerStream: round(perStream, 3),
         streamsPerCore: round(100 / perStream, 0),
         cpuMicrosPerForwardedPacket: round(((after.sfuCpu - before.sfuCpu) * 1e6) / (forwardedPacketsPerSecond * seconds), 2),
@@ -373,7 +378,7 @@ async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Prom
       },
     };
     log(
-      `    SFU ${result.server.cpuPercent}% of a core (${result.server.cpuPercentPerStream}% per stream, ${Math.round((result.server.kernelShare ?? 0) * 100)}% in the kernel), RSS ${memory.rss} MB; ` +
+      `    SFU ${result.server.cpuPercent}% of a core (${result.server.cpuPercentPerStream}% per stream, ${Math.round((result.server.kernelShare ?? 0) * 100)}% in the kernel, ${result.server.pageFaultsPerSecond} page faults/s), RSS ${memory.rss} MB; ` +
         `publisher ${result.publisher.kbps} kbps ${result.publisher.packetsPerSecond} pkt/s${isVideo ? ` ${result.publisher.fps} fps` : ''}; ` +
         (isVideo ? `subscribers ${result.receivers.fps.median} fps median (min ${result.receivers.fps.min}), ` : `subscribers ${result.receivers.packetsPerSecond} pkt/s each, concealed ${result.receivers.concealedPercent}%, `) +
         `loss ${result.receivers.lossPercent}%; ` +
@@ -614,13 +619,14 @@ const firstFrameGoalMet = first.medianMs !== null ? first.medianMs <= GOALS.maxF
 
 // Printed summary
 const fanoutRows = [
-  ['SFU', 'media', 'N', 'SFU CPU', 'kernel', 'per stream', 'streams/core', 'µs/packet', 'RSS MB', 'pub kbps', 'pub pkt/s', 'pub fps', 'sub fps med/min', 'loss %', 'bots CPU', 'irq CPU', 'other CPU', 'machine CPU'],
+  ['SFU', 'media', 'N', 'SFU CPU', 'kernel', 'faults/s', 'per stream', 'streams/core', 'µs/packet', 'RSS MB', 'pub kbps', 'pub pkt/s', 'pub fps', 'sub fps med/min', 'loss %', 'bots CPU', 'irq CPU', 'other CPU', 'machine CPU'],
   ...[...parleyRuns, ...janusRuns].map((r) => [
     r.sfu,
     r.kind,
     String(r.subscribers),
     show(r.server.cpuPercent, '%'),
     r.server.kernelShare === null ? '–' : `${Math.round(r.server.kernelShare * 100)}%`,
+    show(r.server.pageFaultsPerSecond),
     show(r.server.cpuPercentPerStream, '%'),
     show(r.server.streamsPerCore),
     show(r.server.cpuMicrosPerForwardedPacket),
@@ -684,11 +690,11 @@ writeAtomically(path.join(resultsDir, jsonName), `${JSON.stringify(report, null,
 
 const commit = environment.commit ? `commit ${environment.commit}${environment.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown';
 const mdFanout = [
-  '| SFU | media | N | SFU CPU (% of a core) | of which kernel | per stream | streams/core | CPU µs per forwarded packet | SFU RSS MB (idle → loaded) | publisher kbps / pkt/s / fps | subscriber fps median / min | loss | bots CPU | irq + softirq CPU | other processes CPU | machine CPU |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| SFU | media | N | SFU CPU (% of a core) | of which kernel | SFU page faults/s | per stream | streams/core | CPU µs per forwarded packet | SFU RSS MB (idle → loaded) | publisher kbps / pkt/s / fps | subscriber fps median / min | loss | bots CPU | irq + softirq CPU | other processes CPU | machine CPU |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...[...parleyRuns, ...janusRuns].map(
     (r) =>
-      `| ${r.sfu === 'parley' ? 'Parley (werift ' + (environment.werift ?? '?') + ')' : 'Janus ' + (environment.janus ?? '')} | ${r.kind} | ${r.subscribers} | ${show(r.server.cpuPercent, '%')} | ${r.server.kernelShare === null ? '–' : `${Math.round(r.server.kernelShare * 100)}%`} | ${show(r.server.cpuPercentPerStream, '%')} | ${show(r.server.streamsPerCore)} | ${show(r.server.cpuMicrosPerForwardedPacket)} | ${r.server.idleRssMb} → ${r.server.rssMb} | ${show(r.publisher.kbps)} / ${show(r.publisher.packetsPerSecond)} / ${show(r.publisher.fps)} | ${r.kind === 'video' ? `${show(r.receivers.fps.median)} / ${show(r.receivers.fps.min)}` : `concealed ${show(r.receivers.concealedPercent, '%')}`} | ${show(r.receivers.lossPercent, '%')} | ${show(r.machine.botsCpuPercent, '%')} | ${show(r.machine.interruptsCpuPercent, '%')} | ${show(r.machine.otherCpuPercent, '%')} | ${show(r.machine.busyPercentOfAllCores, '%')} of ${r.machine.cores * 100}% |`,
+      `| ${r.sfu === 'parley' ? 'Parley (werift ' + (environment.werift ?? '?') + ')' : 'Janus ' + (environment.janus ?? '')} | ${r.kind} | ${r.subscribers} | ${show(r.server.cpuPercent, '%')} | ${r.server.kernelShare === null ? '–' : `${Math.round(r.server.kernelShare * 100)}%`} | ${show(r.server.pageFaultsPerSecond)} | ${show(r.server.cpuPercentPerStream, '%')} | ${show(r.server.streamsPerCore)} | ${show(r.server.cpuMicrosPerForwardedPacket)} | ${r.server.idleRssMb} → ${r.server.rssMb} | ${show(r.publisher.kbps)} / ${show(r.publisher.packetsPerSecond)} / ${show(r.publisher.fps)} | ${r.kind === 'video' ? `${show(r.receivers.fps.median)} / ${show(r.receivers.fps.min)}` : `concealed ${show(r.receivers.concealedPercent, '%')}`} | ${show(r.receivers.lossPercent, '%')} | ${show(r.machine.botsCpuPercent, '%')} | ${show(r.machine.interruptsCpuPercent, '%')} | ${show(r.machine.otherCpuPercent, '%')} | ${show(r.machine.busyPercentOfAllCores, '%')} of ${r.machine.cores * 100}% |`,
   ),
 ].join('\n');
 const ratioLines = ratios.filter((r) => r.janusOverParleyCpuPerPacket !== null).map((r) => `${r.kind} N=${r.subscribers}: ${r.janusOverParleyCpuPerPacket}`);
@@ -707,6 +713,7 @@ Each subscriber is a wrtc bot that decodes the stream; ${BOT_PROCESSES} subscrib
 ${PINNING ? `Pinned with taskset: the SFU (every thread) on CPU ${PINNING.sfu}, the bots and the orchestrator on CPU ${PINNING.rest}, so the SFU has a core of its own.` : 'Not pinned (--no-pin): the SFU and the bots share every core.'}
 After ${WARMUP_SECONDS} s of warm-up, ${WINDOW_SECONDS} s are measured. SFU CPU is the SFU process's own CPU time (utime + stime of every
 thread, /proc/<pid>/stat) over the window; 100% is one core; per stream = SFU CPU / N; streams/core = 100 / per stream.
+Page faults are the SFU's minor faults over the window (the same file): first touches of memory it allocated, each a trap into the kernel.
 Loss, NACKs and fps come from each subscriber's getStats (inbound-rtp). Janus: its Debian package with only the HTTP transport and the
 videoroom plugin loaded (default settings otherwise: one event-loop thread per handle); its clients are the same bots.
 Audio-only rows: the publisher sends Opus alone (a 440 Hz tone, 48 kHz mono, 20 ms packets: 50 a second), and each subscriber
