@@ -194,8 +194,8 @@ interface RunSummary {
    */
   serverCpuMicrosPerRequest: number;
   /**
-   * The kernel's part of it: on loopback a response's write runs the TCP path of both ends and
-   * wakes the load generator, so this part grows when autocannon sleeps between responses.
+   * The kernel's part of it, mostly the sockets' reads and writes: on loopback a response's write
+   * also runs the receiving end's TCP path and wakes autocannon when it sleeps.
    */
   serverKernelMicrosPerRequest: number;
   statusCodes: Record<string, number>;
@@ -355,22 +355,24 @@ async function measureStore(store: BenchStore, bare: ChildServer): Promise<Store
   try {
     process.stdout.write(`${STORE_NAMES[store]}: bare Fastify at ${bare.url}, Parley at ${parley.url}\n`);
     // Sequential runs: on a shared machine two servers under load at once would slow each other.
+    const bareRun = (round: number) => measure(`bare Fastify GET / (round ${round})`, bare, BARE_REQUESTS, DURATION_SECONDS);
+    const firstBare = await bareRun(1);
+    // Parley's path does everything Fastify's does and more, so bare throughput bounds its warm-up.
+    const parleyWarmup = await measureParley('Parley warm-up', parley, firstBare.reqPerSec, WARMUP_SECONDS);
     const rounds: Round[] = [];
-    let parleyWarmup: RunSummary | undefined;
     for (let round = 1; round <= ROUNDS; round++) {
-      const bareRun = await measure(`bare Fastify GET / (round ${round})`, bare, BARE_REQUESTS, DURATION_SECONDS);
-      // Parley's path does everything Fastify's does and more, so bare throughput bounds its warm-up.
-      parleyWarmup ??= await measureParley('Parley warm-up', parley, bareRun.reqPerSec, WARMUP_SECONDS);
+      const bareOfRound = round === 1 ? firstBare : await bareRun(round);
       // A 2 s warm-up can run well below the full run (the JIT is still at work), so the full run's
       // accounts cover at least bare Fastify's rate, which Parley cannot exceed (the headroom is applied on top).
-      const estimate = Math.max(rounds.at(-1)?.parley.reqPerSec ?? parleyWarmup.reqPerSec, bareRun.reqPerSec / ESTIMATE_HEADROOM);
+      const estimate = Math.max(rounds.at(-1)?.parley.reqPerSec ?? parleyWarmup.reqPerSec, bareOfRound.reqPerSec / ESTIMATE_HEADROOM);
       const parleyRun = await measureParley(`Parley GET channel (round ${round})`, parley, estimate, DURATION_SECONDS);
-      rounds.push({ bare: bareRun, parley: parleyRun, ratio: Number((parleyRun.reqPerSec / bareRun.reqPerSec).toFixed(4)) });
+      rounds.push({ bare: bareOfRound, parley: parleyRun, ratio: Number((parleyRun.reqPerSec / bareOfRound.reqPerSec).toFixed(4)) });
     }
+    // With an even number of rounds, the lower of the middle two: a round that was run, not an average.
     const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor((rounds.length - 1) / 2)]!;
     const halfRate = Math.max(1, Math.round(median.parley.reqPerSec / 2));
     const halfLoad = await measureParley('Parley GET channel at half load', parley, halfRate, DURATION_SECONDS, halfRate);
-    const parleyRuns = [parleyWarmup!, ...rounds.map((round) => round.parley), halfLoad];
+    const parleyRuns = [parleyWarmup, ...rounds.map((round) => round.parley), halfLoad];
     return {
       store,
       bare: median.bare,
@@ -379,9 +381,9 @@ async function measureStore(store: BenchStore, bare: ChildServer): Promise<Store
       rounds,
       halfRate,
       halfLoad,
-      warmups: { parley: parleyWarmup! },
+      warmups: { parley: parleyWarmup },
       accounts: {
-        warmup: parleyWarmup!.accounts,
+        warmup: parleyWarmup.accounts,
         full: median.parley.accounts,
         halfLoad: halfLoad.accounts,
         maxRequestsEach: Math.max(...parleyRuns.map((run) => run.maxRequestsPerAccount ?? 0)),
@@ -532,8 +534,8 @@ ${MAX_FAILED_SHARE * 100}% non-2xx responses or errors fails instead of reportin
 timings to the microsecond (its own summary, kept in the JSON, rounds to whole milliseconds). CPU is CPU time over wall
 time of the server process and of the autocannon process; 100% is one core; CPU µs/req is the server's CPU time over the
 requests it answered, the number least moved by other load on the machine; the kernel's part of it is mostly each
-response's write, which on loopback runs the TCP path of both ends and wakes autocannon whenever it sleeps. PostgreSQL + Redis: a fresh schema and a
-key prefix of the run's own, on the same machine.
+response's write, which on loopback runs the TCP path of both ends and wakes autocannon whenever it sleeps.
+PostgreSQL + Redis: a fresh schema and a key prefix of the run's own, on the same machine.
 `;
   if (complete) {
     writeAtomically(path.join(resultsDir, 'api-latest.md'), markdown);
