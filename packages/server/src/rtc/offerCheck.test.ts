@@ -82,8 +82,22 @@ describe('publish offer check', () => {
 
   it('refuses long candidate lists and too many lines', () => {
     const candidates = Array.from({ length: MAX_CANDIDATES + 1 }, (_, i) => `a=candidate:${i} 1 udp 1 198.18.0.${i % 250} 9 typ host\r\n`).join('');
-    expect(refusal(() => checkPublishOffer(HEAD + section('audio', '0') + candidates, []))).toMatch(/ICE candidates/);
+    expect(refusal(() => checkPublishOffer(HEAD + section('audio', '0') + candidates, []))).toMatch(/more than 64 UDP ICE candidates/);
+    const upperCase = candidates.replaceAll(' udp ', ' UDP ');
+    expect(refusal(() => checkPublishOffer(HEAD + section('audio', '0') + upperCase, []))).toMatch(/UDP ICE candidates/);
     expect(refusal(() => checkPublishOffer(HEAD + section('audio', '0') + 'a=x\r\n'.repeat(1300), []))).toMatch(/lines/);
+  });
+
+  it('takes the TCP candidates libwebrtc lists by the dozen under load, which the SFU never checks', () => {
+    // As a wrtc client listed them with 50 connections gathering in one process: 4 UDP, 112 TCP.
+    const udp = ['192.0.2.2', '127.0.0.1', 'fd00::2', '::1'].map((address, i) => `a=candidate:${i} 1 udp 2122194687 ${address} ${40000 + i} typ host generation 0\r\n`);
+    const tcp = Array.from({ length: 112 }, (_, i) => `a=candidate:2398920056 1 tcp 1518214911 192.0.2.2 ${41000 + i} typ host tcptype passive generation 0\r\n`);
+    const offer = HEAD + section('audio', '0') + [...udp, ...tcp].join('');
+    expect(() => checkPublishOffer(offer, [{ mid: '0', kind: 'audio' }])).not.toThrow();
+    expect(() => checkSubscribeAnswer(HEAD + section('audio', '0', 'recvonly') + [...udp, ...tcp].join(''), 1)).not.toThrow();
+    // The UDP ones still count: 61 more make 65.
+    const moreUdp = Array.from({ length: 61 }, (_, i) => `a=candidate:${10 + i} 1 udp 1 198.18.0.${i} 9 typ host\r\n`).join('');
+    expect(refusal(() => checkPublishOffer(offer + moreUdp, []))).toMatch(/more than 64 UDP ICE candidates/);
   });
 });
 
