@@ -21,7 +21,7 @@ export function ticksPerSecond(): number {
 
 /** utime + stime of a process, every thread included, in seconds. */
 export function processCpuSeconds(pid: number): number {
-  return processCpuSplit(pid).total;
+  return processStat(pid).total;
 }
 
 /**
@@ -29,7 +29,7 @@ export function processCpuSeconds(pid: number): number {
  * faults so far: first touches of memory, each a trap into the kernel (about 10 µs on a 2 × AMD
  * EPYC VM where a system call costs 1 µs), which a process that frees and allocates a lot pays.
  */
-export function processCpuSplit(pid: number): { total: number; system: number; minorFaults: number } {
+export function processStat(pid: number): { total: number; system: number; minorFaults: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may contain spaces and parentheses: fields start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

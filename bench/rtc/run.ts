@@ -37,7 +37,7 @@ import type { FirstFrameTrial, Target } from './bots.ts';
 import { janusInstalled, startJanus, type JanusServer } from './janusServer.ts';
 import type { InboundRtp, OutboundRtp, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
 import { positiveInt } from './options.ts';
-import { machineCpuSeconds, pinToCpus, processCpuSeconds, processCpuSplit, processMemoryMb } from './proc.ts';
+import { machineCpuSeconds, pinToCpus, processCpuSeconds, processStat, processMemoryMb } from './proc.ts';
 import { sourceState } from '../sourceState.ts';
 
 const GOALS = { maxCpuPerStreamPercent: 0.2, maxFirstFrameMedianMs: 400 };
@@ -205,7 +205,7 @@ export interface FanoutResult {
   windowSeconds: number;
   /**
    * `kernelShare`: the part of the SFU's CPU time spent in the kernel (stime: UDP sends and loopback delivery).
-   * `pageFaultsPerSecond`: the SFU's minor page faults, first touches of memory it allocated (processCpuSplit).
+   * `pageFaultsPerSecond`: the SFU's minor page faults, first touches of memory it allocated (processStat).
    */
   server: { cpuPercent: number | null; kernelShare: number | null; pageFaultsPerSecond: number | null; cpuPercentPerStream: number | null; streamsPerCore: number | null; cpuMicrosPerForwardedPacket: number | null; idleRssMb: number; rssMb: number; peakRssMb: number };
   publisher: { kbps: number | null; packetsPerSecond: number | null; fps: number | null; width: number; height: number; keyFrames: number; plisReceived: number; nacksReceived: number; qualityLimitation: string };
@@ -267,7 +267,7 @@ async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Prom
     await sleep(WARMUP_SECONDS * 1000);
     const snapshot = async (): Promise<Snapshot> => {
       const wall = performance.now();
-      const { total: sfuCpu, system: sfuSystemCpu, minorFaults: sfuMinorFaults } = processCpuSplit(sfuPid);
+      const { total: sfuCpu, system: sfuSystemCpu, minorFaults: sfuMinorFaults } = processStat(sfuPid);
       const botCpu = bots.reduce((sum, bot) => sum + processCpuSeconds(bot.pid), 0);
       const machine = machineCpuSeconds();
       const usage = process.cpuUsage();

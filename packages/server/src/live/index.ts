@@ -3,9 +3,9 @@
  * (rate counters now; participants and channel ownership with calls). Memory by default, Redis
  * when `PARLEY_REDIS_URL` is set.
  */
-import { CoalescingRedis } from './coalescingRedis.ts';
 import { MemoryChannelPlacement, type ChannelPlacement } from './channelPlacement.ts';
 import { MemoryChannelSites, type ChannelSites } from './channelSites.ts';
+import { CoalescingRedis } from './coalescingRedis.ts';
 import { MemoryGenerations, type Generations } from './generations.ts';
 import { MemoryParticipantDirectory } from './memoryParticipantDirectory.ts';
 import { MemoryRateCounter } from './memoryRateCounter.ts';
