@@ -4,28 +4,49 @@
  * first tested whether the key was a KeyObject or a CryptoKey, and on Node 24 both tests throw and
  * catch an exception: that was the largest single cost of forwarding after the socket writes.
  * Packets still go through both profiles, and a packet altered on the way is still refused.
+ *
+ * The same patch reads AES-CM's HMAC-SHA1 tags through a latin1 string rather than a Buffer of
+ * their own. Both ends of a round trip would agree on a tag mangled the same way, so the tags are
+ * also checked against HMAC-SHA1 computed here, as RFC 3711 §4.2 defines it.
  */
-import { KeyObject, randomBytes } from 'node:crypto';
+import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtpHeader, SrtpSession } from 'werift';
+import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtcpReceiverInfo, RtcpRrPacket, RtpHeader, SrtcpSession, SrtpSession } from 'werift';
 
 const PROFILES = [
   { name: 'AES_CM_128_HMAC_SHA1_80', profile: ProtectionProfileAes128CmHmacSha1_80, saltLength: 14 },
   { name: 'AEAD_AES_128_GCM', profile: ProtectionProfileAeadAes128Gcm, saltLength: 12 },
 ] as const;
 
-function sessionPair(profile: number, saltLength: number) {
+type SessionConfig = ConstructorParameters<typeof SrtpSession>[0];
+
+/** Two ends of one SRTP (or, with `make`, SRTCP) session with fresh keys: `sender` protects what `receiver` reads. */
+function sessionPair<T = SrtpSession>(profile: number, saltLength: number, make: (config: SessionConfig) => T = (config) => new SrtpSession(config) as T) {
   const a = { key: randomBytes(16), salt: randomBytes(saltLength) };
   const b = { key: randomBytes(16), salt: randomBytes(saltLength) };
   const session = (local: typeof a, remote: typeof a) =>
-    new SrtpSession({ profile: profile as never, keys: { localMasterKey: local.key, localMasterSalt: local.salt, remoteMasterKey: remote.key, remoteMasterSalt: remote.salt } });
+    make({ profile: profile as never, keys: { localMasterKey: local.key, localMasterSalt: local.salt, remoteMasterKey: remote.key, remoteMasterSalt: remote.salt } });
   return { sender: session(a, b), receiver: session(b, a) };
 }
 
 /** The cipher werift encrypts with (not part of its typings). */
-function cipherOf(session: SrtpSession): Record<string, unknown> {
+function cipherOf(session: SrtpSession | SrtcpSession): Record<string, unknown> {
   return (session as unknown as { localContext: { cipher: Record<string, unknown> } }).localContext.cipher;
 }
+
+/** A session's derived HMAC-SHA1 key: for RTP (`srtp`) or RTCP (`srtcp`). */
+function authKeyOf(session: SrtpSession | SrtcpSession, which: 'srtp' | 'srtcp'): Buffer {
+  return (cipherOf(session)[`${which}SessionAuthTag`] as KeyObject).export();
+}
+
+/** The 80-bit tag of RFC 3711 §4.2: HMAC-SHA1 over the authenticated portion, then (SRTP only) the ROC. */
+function rfc3711Tag(authKey: Buffer, authenticated: Buffer, rolloverCounter?: number): Buffer {
+  const hmac = createHmac('sha1', authKey).update(authenticated);
+  if (rolloverCounter !== undefined) hmac.update(Buffer.from([rolloverCounter >>> 24, (rolloverCounter >>> 16) & 0xff, (rolloverCounter >>> 8) & 0xff, rolloverCounter & 0xff]));
+  return hmac.digest().subarray(0, 10);
+}
+
+const TAG_BYTES = 10;
 
 describe('werift SRTP with keys made once', () => {
   for (const { name, profile, saltLength } of PROFILES) {
@@ -50,4 +71,37 @@ describe('werift SRTP with keys made once', () => {
       expect(() => receiver.decrypt(altered)).toThrow();
     });
   }
+});
+
+describe('werift AES-CM tags read as strings', () => {
+  it('are the HMAC-SHA1 of RFC 3711 on every RTP packet, including tag bytes above 0x7f', () => {
+    const { sender, receiver } = sessionPair(ProtectionProfileAes128CmHmacSha1_80, 14);
+    const authKey = authKeyOf(sender, 'srtp');
+    let highBytes = 0;
+    for (let sequenceNumber = 1; sequenceNumber <= 200; sequenceNumber++) {
+      const header = new RtpHeader({ payloadType: 96, sequenceNumber, timestamp: sequenceNumber * 3000, ssrc: 99 });
+      const protectedPacket = sender.encrypt(randomBytes(1100), header);
+      const tag = protectedPacket.subarray(protectedPacket.length - TAG_BYTES);
+      expect(tag.equals(rfc3711Tag(authKey, protectedPacket.subarray(0, protectedPacket.length - TAG_BYTES), 0)), `packet ${sequenceNumber}`).toBe(true);
+      highBytes += tag.filter((byte) => byte > 0x7f).length;
+      receiver.decrypt(protectedPacket);
+    }
+    // Half of random bytes are above 0x7f: the ones an encoding other than latin1 would change.
+    expect(highBytes).toBeGreaterThan(500);
+  });
+
+  it('are the HMAC-SHA1 of RFC 3711 on RTCP packets, and a wrong tag is refused', () => {
+    const { sender, receiver } = sessionPair(ProtectionProfileAes128CmHmacSha1_80, 14, (config) => new SrtcpSession(config));
+    const authKey = authKeyOf(sender, 'srtcp');
+    for (let i = 0; i < 50; i++) {
+      const report = new RtcpRrPacket({ ssrc: 4321, reports: [new RtcpReceiverInfo({ ssrc: 99, fractionLost: i, packetsLost: i * 3, highestSequence: 1000 + i, jitter: i, lsr: i * 7, dlsr: i * 11 })] });
+      const protectedPacket = sender.encrypt(report.serialize());
+      const tag = protectedPacket.subarray(protectedPacket.length - TAG_BYTES);
+      expect(tag.equals(rfc3711Tag(authKey, protectedPacket.subarray(0, protectedPacket.length - TAG_BYTES))), `report ${i}`).toBe(true);
+      expect(receiver.decrypt(protectedPacket).equals(report.serialize())).toBe(true);
+      const forged = Buffer.from(protectedPacket);
+      forged[forged.length - 1] = forged[forged.length - 1]! ^ 0x80;
+      expect(() => receiver.decrypt(forged)).toThrow();
+    }
+  });
 });
