@@ -18,16 +18,17 @@ const PROFILES = [
   { name: 'AEAD_AES_128_GCM', profile: ProtectionProfileAeadAes128Gcm, saltLength: 12 },
 ] as const;
 
-type SessionConfig = ConstructorParameters<typeof SrtpSession>[0];
-
-/** Two ends of one SRTP (or, with `make`, SRTCP) session with fresh keys: `sender` protects what `receiver` reads. */
-function sessionPair<T = SrtpSession>(profile: number, saltLength: number, make: (config: SessionConfig) => T = (config) => new SrtpSession(config) as T) {
+/** Two ends of one session kind with fresh keys: `sender` protects what `receiver` reads. */
+function pairOf<T>(make: (config: ConstructorParameters<typeof SrtpSession>[0]) => T, profile: number, saltLength: number) {
   const a = { key: randomBytes(16), salt: randomBytes(saltLength) };
   const b = { key: randomBytes(16), salt: randomBytes(saltLength) };
   const session = (local: typeof a, remote: typeof a) =>
     make({ profile: profile as never, keys: { localMasterKey: local.key, localMasterSalt: local.salt, remoteMasterKey: remote.key, remoteMasterSalt: remote.salt } });
   return { sender: session(a, b), receiver: session(b, a) };
 }
+
+const srtpPair = (profile: number, saltLength: number) => pairOf((config) => new SrtpSession(config), profile, saltLength);
+const srtcpPair = (profile: number, saltLength: number) => pairOf((config) => new SrtcpSession(config), profile, saltLength);
 
 /** The cipher werift encrypts with (not part of its typings). */
 function cipherOf(session: SrtpSession | SrtcpSession): Record<string, unknown> {
@@ -39,19 +40,23 @@ function authKeyOf(session: SrtpSession | SrtcpSession, which: 'srtp' | 'srtcp')
   return (cipherOf(session)[`${which}SessionAuthTag`] as KeyObject).export();
 }
 
+const TAG_BYTES = 10;
+
 /** The 80-bit tag of RFC 3711 §4.2: HMAC-SHA1 over the authenticated portion, then (SRTP only) the ROC. */
 function rfc3711Tag(authKey: Buffer, authenticated: Buffer, rolloverCounter?: number): Buffer {
   const hmac = createHmac('sha1', authKey).update(authenticated);
-  if (rolloverCounter !== undefined) hmac.update(Buffer.from([rolloverCounter >>> 24, (rolloverCounter >>> 16) & 0xff, (rolloverCounter >>> 8) & 0xff, rolloverCounter & 0xff]));
-  return hmac.digest().subarray(0, 10);
+  if (rolloverCounter !== undefined) {
+    const roc = Buffer.alloc(4);
+    roc.writeUInt32BE(rolloverCounter);
+    hmac.update(roc);
+  }
+  return hmac.digest().subarray(0, TAG_BYTES);
 }
-
-const TAG_BYTES = 10;
 
 describe('werift SRTP with keys made once', () => {
   for (const { name, profile, saltLength } of PROFILES) {
     it(`${name}: keys are KeyObjects, packets round-trip, and an altered one is refused`, () => {
-      const { sender, receiver } = sessionPair(profile, saltLength);
+      const { sender, receiver } = srtpPair(profile, saltLength);
       const cipher = cipherOf(sender);
       const keyFields = Object.keys(cipher).filter((field) => /SessionKey$|SessionAuthTag$/.test(field));
       expect(keyFields.length).toBeGreaterThanOrEqual(2);
@@ -76,7 +81,7 @@ describe('werift SRTP with keys made once', () => {
 
 describe('werift AES-CM tags read as strings', () => {
   it('are the HMAC-SHA1 of RFC 3711 on every RTP packet, including tag bytes above 0x7f', () => {
-    const { sender, receiver } = sessionPair(ProtectionProfileAes128CmHmacSha1_80, 14);
+    const { sender, receiver } = srtpPair(ProtectionProfileAes128CmHmacSha1_80, 14);
     const authKey = authKeyOf(sender, 'srtp');
     let highBytes = 0;
     for (let sequenceNumber = 1; sequenceNumber <= 200; sequenceNumber++) {
@@ -92,7 +97,7 @@ describe('werift AES-CM tags read as strings', () => {
   });
 
   it('are the HMAC-SHA1 of RFC 3711 on RTCP packets, and a wrong tag is refused', () => {
-    const { sender, receiver } = sessionPair(ProtectionProfileAes128CmHmacSha1_80, 14, (config) => new SrtcpSession(config));
+    const { sender, receiver } = srtcpPair(ProtectionProfileAes128CmHmacSha1_80, 14);
     const authKey = authKeyOf(sender, 'srtcp');
     for (let i = 0; i < 50; i++) {
       const report = new RtcpRrPacket({ ssrc: 4321, reports: [new RtcpReceiverInfo({ ssrc: 99, fractionLost: i, packetsLost: i * 3, highestSequence: 1000 + i, jitter: i, lsr: i * 7, dlsr: i * 11 })] });
