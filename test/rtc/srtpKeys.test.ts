@@ -11,24 +11,13 @@
  */
 import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtcpReceiverInfo, RtcpRrPacket, RtpHeader, SrtcpSession, SrtpSession } from 'werift';
+import { RtcpReceiverInfo, RtcpRrPacket, RtpHeader, type SrtcpSession, type SrtpSession } from 'werift';
+import { srtpEnds } from '../support/srtpSink.ts';
 
 const PROFILES = [
-  { name: 'AES_CM_128_HMAC_SHA1_80', profile: ProtectionProfileAes128CmHmacSha1_80, saltLength: 14 },
-  { name: 'AEAD_AES_128_GCM', profile: ProtectionProfileAeadAes128Gcm, saltLength: 12 },
+  { name: 'AES_CM_128_HMAC_SHA1_80', gcm: false },
+  { name: 'AEAD_AES_128_GCM', gcm: true },
 ] as const;
-
-/** Two ends of one session kind with fresh keys: `sender` protects what `receiver` reads. */
-function pairOf<T>(make: (config: ConstructorParameters<typeof SrtpSession>[0]) => T, profile: number, saltLength: number) {
-  const a = { key: randomBytes(16), salt: randomBytes(saltLength) };
-  const b = { key: randomBytes(16), salt: randomBytes(saltLength) };
-  const session = (local: typeof a, remote: typeof a) =>
-    make({ profile: profile as never, keys: { localMasterKey: local.key, localMasterSalt: local.salt, remoteMasterKey: remote.key, remoteMasterSalt: remote.salt } });
-  return { sender: session(a, b), receiver: session(b, a) };
-}
-
-const srtpPair = (profile: number, saltLength: number) => pairOf((config) => new SrtpSession(config), profile, saltLength);
-const srtcpPair = (profile: number, saltLength: number) => pairOf((config) => new SrtcpSession(config), profile, saltLength);
 
 /** The cipher werift encrypts with (not part of its typings). */
 function cipherOf(session: SrtpSession | SrtcpSession): Record<string, unknown> {
@@ -54,9 +43,10 @@ function rfc3711Tag(authKey: Buffer, authenticated: Buffer, rolloverCounter?: nu
 }
 
 describe('werift SRTP with keys made once', () => {
-  for (const { name, profile, saltLength } of PROFILES) {
+  for (const { name, gcm } of PROFILES) {
     it(`${name}: keys are KeyObjects, packets round-trip, and an altered one is refused`, () => {
-      const { sender, receiver } = srtpPair(profile, saltLength);
+      const ends = srtpEnds({ gcm });
+      const [sender, receiver] = [ends.sender(), ends.receiver()];
       const cipher = cipherOf(sender);
       const keyFields = Object.keys(cipher).filter((field) => /SessionKey$|SessionAuthTag$/.test(field));
       expect(keyFields.length).toBeGreaterThanOrEqual(2);
@@ -81,7 +71,8 @@ describe('werift SRTP with keys made once', () => {
 
 describe('werift AES-CM tags read as strings', () => {
   it('are the HMAC-SHA1 of RFC 3711 on every RTP packet, including tag bytes above 0x7f', () => {
-    const { sender, receiver } = srtpPair(ProtectionProfileAes128CmHmacSha1_80, 14);
+    const ends = srtpEnds();
+    const [sender, receiver] = [ends.sender(), ends.receiver()];
     const authKey = authKeyOf(sender, 'srtp');
     let highBytes = 0;
     for (let sequenceNumber = 1; sequenceNumber <= 200; sequenceNumber++) {
@@ -97,7 +88,8 @@ describe('werift AES-CM tags read as strings', () => {
   });
 
   it('are the HMAC-SHA1 of RFC 3711 on RTCP packets, and a wrong tag is refused', () => {
-    const { sender, receiver } = srtcpPair(ProtectionProfileAes128CmHmacSha1_80, 14);
+    const ends = srtpEnds();
+    const [sender, receiver] = [ends.rtcpSender(), ends.rtcpReceiver()];
     const authKey = authKeyOf(sender, 'srtcp');
     for (let i = 0; i < 50; i++) {
       const report = new RtcpRrPacket({ ssrc: 4321, reports: [new RtcpReceiverInfo({ ssrc: 99, fractionLost: i, packetsLost: i * 3, highestSequence: 1000 + i, jitter: i, lsr: i * 7, dlsr: i * 11 })] });
