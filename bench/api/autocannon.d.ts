@@ -20,6 +20,8 @@ declare module 'autocannon' {
       duration?: number;
       /** Requests per second across all connections (autocannon spreads it over them). */
       overallRate?: number;
+      /** Stop after this many requests (across all connections) instead of after `duration`. */
+      amount?: number;
       /** Cycled in order by every connection; entries without setupRequest are prebuilt once. */
       requests?: Request[];
       headers?: Record<string, string>;

@@ -23,138 +23,37 @@
  * `--profile <dir>`: the Parley server runs under `node --cpu-prof` and leaves its profile there
  * (numbers printed only, since the profiler slows it).
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { PLAN_RATE_LIMITS } from '@parley/server';
-import type { BenchAccount, BenchStore } from './parleyServer.ts';
+import type { BenchStore } from './parleyServer.ts';
 import { sourceState } from '../sourceState.ts';
+import { channelRequests, REQUESTS_PER_ACCOUNT, startChild, type ChildServer } from './childServer.ts';
 
 // Same load shape for both servers, so the ratio compares the servers and nothing else.
 const CONNECTIONS = 10;
 const PIPELINING = 1;
 const WARMUP_SECONDS = 2;
 const DURATION_SECONDS = 10;
-const CHANNEL = 'bench-room';
 
 const GOALS = { minRatio: 0.5, maxHalfLoadP99Ms: 5 };
 /** More failed requests than this makes the numbers meaningless (429s answer faster than 200s). */
 const MAX_FAILED_SHARE = 0.01;
 
-/**
- * Requests one account may receive in one run: 80% of its plan's per-minute limit, leaving room
- * for the setup requests and a fixed window that a run may straddle.
- */
-const REQUESTS_PER_ACCOUNT = Math.floor(PLAN_RATE_LIMITS.enterprise * 0.8);
 /** Headroom over the throughput estimate a run's accounts are sized from. */
 const ESTIMATE_HEADROOM = 2;
 
 const resultsDir = path.resolve(import.meta.dirname, '../results');
 
 // ---------------------------------------------------------------------------------------------
-// Child servers
-
-interface ChildServer {
-  url: string;
-  /** Sends one protocol message and waits for the reply of the same `bench` type. */
-  ask<T>(message: { bench: string } & Record<string, unknown>): Promise<T>;
-  stop(): Promise<void>;
-}
-
-type Child = ChildProcessByStdio<Writable, Readable, null>;
-
-async function startChild(file: string, name: string, args: string[] = [], nodeArgs: string[] = []): Promise<ChildServer> {
-  const child: Child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, file), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting = new Map<string, { resolve: (message: unknown) => void; reject: (error: Error) => void }>();
-  let exited: Error | undefined;
-
-  readline.createInterface({ input: child.stdout }).on('line', (line) => {
-    let message: { bench?: unknown } | undefined;
-    try {
-      message = JSON.parse(line) as { bench?: unknown };
-    } catch {
-      message = undefined;
-    }
-    const waiter = typeof message?.bench === 'string' ? waiting.get(message.bench) : undefined;
-    if (waiter && typeof message?.bench === 'string') {
-      waiting.delete(message.bench);
-      waiter.resolve(message);
-    } else {
-      // The server's own logs (warn and above): shown, never mistaken for protocol.
-      process.stderr.write(`[${name}] ${line}\n`);
-    }
-  });
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = new Error(`${name} exited (${signal ?? `code ${code}`})`);
-      for (const waiter of waiting.values()) waiter.reject(exited);
-      waiting.clear();
-      resolve();
-    });
-  });
-
-  function waitFor<T>(type: string): Promise<T> {
-    if (exited) return Promise.reject(exited);
-    return new Promise<T>((resolve, reject) => waiting.set(type, { resolve: resolve as (message: unknown) => void, reject }));
-  }
-
-  const ready = await waitFor<{ url: string }>('ready');
-  return {
-    url: ready.url,
-    ask<T>(message: { bench: string } & Record<string, unknown>) {
-      const reply = waitFor<T>(message.bench);
-      child.stdin.write(`${JSON.stringify(message)}\n`);
-      return reply;
-    },
-    async stop() {
-      if (exited) return;
-      // Closing stdin asks for a graceful stop; a child that hangs is killed (by its own id).
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exitedPromise;
-      clearTimeout(timer);
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Accounts for Parley runs
 
-function basicAuth(account: BenchAccount): string {
-  return `Basic ${Buffer.from(`${account.customerId}:${account.customerSecret}`).toString('base64')}`;
-}
-
-/**
- * Enough accounts, each with the bench channel, that `expectedRate` req/s for `seconds` stays
- * under REQUESTS_PER_ACCOUNT per account; returned as prebuilt autocannon requests (no per-request
- * setup function, so autocannon costs the same per request as for the bare server).
- */
-async function accountRequests(parley: ChildServer, expectedRate: number, seconds: number): Promise<autocannon.Request[]> {
-  const count = Math.max(1, Math.ceil((expectedRate * seconds * ESTIMATE_HEADROOM) / REQUESTS_PER_ACCOUNT));
-  const { accounts } = await parley.ask<{ accounts: BenchAccount[] }>({ bench: 'accounts', count });
-  // The channel is made the way a customer makes it: through the API, with the account's credentials.
-  for (let i = 0; i < accounts.length; i += 16) {
-    await Promise.all(
-      accounts.slice(i, i + 16).map(async (account) => {
-        const response = await fetch(`${parley.url}/v1/projects/${account.appId}/rtc/channels`, {
-          method: 'POST',
-          headers: { authorization: basicAuth(account), 'content-type': 'application/json' },
-          body: JSON.stringify({ channel: CHANNEL }),
-        });
-        if (!response.ok) throw new Error(`creating the bench channel answered ${response.status}: ${await response.text()}`);
-      }),
-    );
-  }
-  return accounts.map((account) => ({
-    method: 'GET',
-    path: `/v1/projects/${account.appId}/channels/${CHANNEL}`,
-    headers: { authorization: basicAuth(account) },
-  }));
+/** Requests for enough accounts that `expectedRate` req/s for `seconds`, with headroom, stays under each one's budget. */
+function accountRequests(parley: ChildServer, expectedRate: number, seconds: number): Promise<autocannon.Request[]> {
+  return channelRequests(parley, expectedRate * seconds * ESTIMATE_HEADROOM);
 }
 
 // ---------------------------------------------------------------------------------------------
