@@ -22,6 +22,8 @@ declare module 'autocannon' {
       overallRate?: number;
       /** Stop after this many requests (across all connections) instead of after `duration`. */
       amount?: number;
+      /** Seconds a request may take before it counts as a timeout (default 10). */
+      timeout?: number;
       /** Cycled in order by every connection; entries without setupRequest are prebuilt once. */
       requests?: Request[];
       headers?: Record<string, string>;
