@@ -19,12 +19,13 @@
  *   `uv__stream_io`. Timers and V8's helper threads (GC marking, compilers) are left out: under
  *   valgrind's 50× slowdown, things that run by the clock run 50× more often per request.
  * - **process**: everything the process executed in the window.
- * The Parley server runs on SQLite and memory (the embedded default), its load spread over enough
- * accounts that none reaches its rate limit, as bench:api does.
+ * The Parley server runs on SQLite and memory (the embedded default), its load spread over
+ * ACCOUNTS accounts so that none reaches its rate limit.
  *
  * Needs valgrind (Debian's package). Options: `--warmup N` (default 15000 requests), `--requests N`
  * (default 8000 a window), `--windows N` (default 2), `--servers parley` (Parley alone, printed only:
- * to compare two builds). Writes bench/results/api-instructions-*.
+ * to compare two builds), `--breakdown N` (Parley alone with its V8 code named: the N functions
+ * with most instructions of their own, callgrindProfile.ts). Writes bench/results/api-instructions-*.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { breakdown, selfCosts } from './callgrindProfile.ts';
 import { channelRequests, REQUESTS_PER_ACCOUNT, startChild, type ChildServer } from './childServer.ts';
 import { positiveInt } from '../rtc/options.ts';
 import { sourceState } from '../sourceState.ts';
@@ -43,6 +45,8 @@ const { values: args } = parseArgs({
     windows: { type: 'string', default: '2' },
     // Which servers to count: `both`, or `parley` alone to compare two builds of Parley.
     servers: { type: 'string', default: 'both' },
+    // Parley alone, its V8 code named (--perf-basic-prof): the N functions with most instructions of their own.
+    breakdown: { type: 'string' },
   },
   strict: true,
 });
@@ -50,6 +54,9 @@ const WARMUP = positiveInt(args.warmup, 'warmup');
 const REQUESTS = positiveInt(args.requests, 'requests');
 const WINDOWS = positiveInt(args.windows, 'windows');
 if (!['both', 'parley'].includes(args.servers)) throw new Error('--servers must be both or parley');
+const BREAKDOWN = args.breakdown === undefined ? 0 : positiveInt(args.breakdown, 'breakdown');
+/** Both servers and a result kept, or Parley alone and printed only (to set beside another build's). */
+const PARLEY_ONLY = args.servers === 'parley' || BREAKDOWN > 0;
 const CONNECTIONS = 4;
 /**
  * Accounts the Parley load is spread over. Under valgrind Parley answers 80-300 requests a second,
@@ -82,8 +89,8 @@ function control(pid: number, ...options: string[]): void {
   execFileSync('callgrind_control', [...options, String(pid)], { stdio: 'ignore' });
 }
 
-/** The newest dump of `pid`: its total and the request path's inclusive count. */
-function readDump(pid: number): { total: number; requestPath: number } {
+/** The newest dump of `pid`: its file, its total and the request path's inclusive count. */
+function readDump(pid: number): { file: string; total: number; requestPath: number } {
   const dumps = fs.readdirSync(dumpDir).filter((name) => name.includes(`.${pid}.`)).map((name) => path.join(dumpDir, name));
   const newest = dumps.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
   if (!newest) throw new Error(`callgrind wrote no dump for process ${pid}`);
@@ -92,7 +99,7 @@ function readDump(pid: number): { total: number; requestPath: number } {
   const line = annotated.split('\n').find((text) => /[:\s]uv__stream_io[\s']/.test(text));
   const requestPath = Number(line?.trim().split(/\s+/)[0]?.replace(/,/g, ''));
   if (!Number.isFinite(total) || !Number.isFinite(requestPath)) throw new Error(`could not read the counts of ${newest}`);
-  return { total, requestPath };
+  return { file: newest, total, requestPath };
 }
 
 async function load(server: ChildServer, amount: number, requests?: autocannon.Request[]): Promise<void> {
@@ -107,6 +114,9 @@ interface Window {
   total: number;
 }
 
+/** The last window's dump, for --breakdown. */
+let lastDump: string | undefined;
+
 async function measure(name: string, server: ChildServer, requests?: autocannon.Request[]): Promise<Window[]> {
   process.stdout.write(`  ${name}: warm-up of ${WARMUP} requests…\n`);
   await load(server, WARMUP, requests);
@@ -118,7 +128,8 @@ async function measure(name: string, server: ChildServer, requests?: autocannon.
     await load(server, REQUESTS, requests);
     control(server.pid, '--instr=off');
     control(server.pid, '--dump');
-    const { total, requestPath } = readDump(server.pid);
+    const { file, total, requestPath } = readDump(server.pid);
+    lastDump = file;
     windows.push({ requestPath: Math.round(requestPath / REQUESTS), total: Math.round(total / REQUESTS) });
   }
   return windows;
@@ -133,8 +144,9 @@ const format = (value: number) => value.toLocaleString('en-US');
 
 process.stdout.write(`Instructions a request, counted by callgrind: ${WARMUP} requests of warm-up, then ${WINDOWS} windows of ${REQUESTS}\n`);
 const results: Record<'bare' | 'parley', Window[]> = { bare: [], parley: [] };
+let breakdownText = '';
 try {
-  if (args.servers === 'both') {
+  if (!PARLEY_ONLY) {
     const bare = await startChild('bareServer.ts', 'bare', [], [], callgrind('bare'));
     try {
       results.bare = await measure('bare Fastify GET /', bare);
@@ -142,12 +154,16 @@ try {
       await bare.stop();
     }
   }
-  const parley = await startChild('parleyServer.ts', 'parley sqlite', ['sqlite'], [], callgrind('parley'));
+  const parley = await startChild('parleyServer.ts', 'parley sqlite', ['sqlite'], BREAKDOWN > 0 ? ['--perf-basic-prof'] : [], callgrind('parley'));
+  // V8 writes the names of its machine code here (--perf-basic-prof), one file a process.
+  const perfMap = `/tmp/perf-${parley.pid}.map`;
   try {
     const requests = await channelRequests(parley, ACCOUNTS * REQUESTS_PER_ACCOUNT);
     results.parley = await measure('Parley GET channel', parley, requests);
+    if (BREAKDOWN > 0 && lastDump) breakdownText = breakdown(selfCosts(lastDump, perfMap), REQUESTS, BREAKDOWN);
   } finally {
     await parley.stop();
+    if (BREAKDOWN > 0) fs.rmSync(perfMap, { force: true });
   }
 } finally {
   fs.rmSync(dumpDir, { recursive: true, force: true });
@@ -156,11 +172,11 @@ try {
 const row = (name: string, windows: Window[]) =>
   `| ${name} | ${format(median(windows.map((w) => w.requestPath)))} | ${windows.map((w) => format(w.requestPath)).join(', ')} | ${format(median(windows.map((w) => w.total)))} |`;
 const source = sourceState();
-const rows = [...(args.servers === 'both' ? [row('bare Fastify (GET /)', results.bare)] : []), row('Parley (GET channel, SQLite + memory)', results.parley)];
+const rows = [...(PARLEY_ONLY ? [] : [row('bare Fastify (GET /)', results.bare)]), row('Parley (GET channel, SQLite + memory)', results.parley)];
 const table = ['| server | request path, instructions a request (median) | windows | whole process (median) |', '|---|---:|---|---:|', ...rows].join('\n');
-if (args.servers === 'parley') {
+if (PARLEY_ONLY) {
   // One build of Parley alone: numbers to set beside another build's, not a result to keep.
-  process.stdout.write(`\n${table}\n`);
+  process.stdout.write(`\n${table}\n${breakdownText ? `\n${breakdownText}\n` : ''}`);
   process.exit(0);
 }
 const ratio = median(results.bare.map((w) => w.requestPath)) / median(results.parley.map((w) => w.requestPath));
@@ -169,7 +185,7 @@ process.stdout.write(`\n${table}\n${summary}\n`);
 
 const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
 fs.mkdirSync(resultsDir, { recursive: true });
-const json = { date: new Date().toISOString(), source, warmup: WARMUP, requestsPerWindow: REQUESTS, connections: CONNECTIONS, windows: results, ratio };
+const json = { date: new Date().toISOString(), source, warmup: WARMUP, requestsPerWindow: REQUESTS, connections: CONNECTIONS, parleyAccounts: ACCOUNTS, windows: results, ratio };
 fs.writeFileSync(path.join(resultsDir, `api-instructions-${stamp}.json`), `${JSON.stringify(json, null, 2)}\n`);
 const markdown = `# bench:api:instructions — latest run
 
