@@ -7,10 +7,11 @@ import { CHANNEL_NAME_PATTERN, type Channel, type ChannelPage, type CreateChanne
 import type { BanService } from '../bans/service.ts';
 import type { ChannelActions } from '../cluster/channelActions.ts';
 import { DomainError } from '../domainError.ts';
+import { isPromise, type MaybeAsync } from '../maybeAsync.ts';
 import { cursorCodec } from '../paging/cursor.ts';
 import type { RtcService } from '../rtc/service.ts';
 import type { Db } from '../store/database.ts';
-import type { ChannelStateCache, StoredChannelState } from './storedState.ts';
+import type { ChannelProfile, ChannelStateCache, StoredChannelState } from './storedState.ts';
 import * as store from './store.ts';
 
 type Uid = number | string;
@@ -78,18 +79,25 @@ export class ChannelService {
     return this.getChannel(appId, input.channel);
   }
 
-  async getChannel(appId: string, name: string): Promise<Channel> {
-    const [{ row, recording }, participants] = await Promise.all([this.#storedState(appId, name), this.#rtc.participants(appId, name)]);
-    if (row) return toChannel(row, participants, recording);
+  /** At once when its stored state is cached and live state is in memory (the usual GET), else later. */
+  getChannel(appId: string, name: string): MaybeAsync<Channel> {
+    const stored = this.#storedState(appId, name);
+    const participants = this.#rtc.participants(appId, name);
+    if (isPromise(stored) || isPromise(participants)) return Promise.all([stored, participants]).then(([state, people]) => this.#describe(appId, name, state, people));
+    return this.#describe(appId, name, stored, participants);
+  }
+
+  #describe(appId: string, name: string, { profile, recording }: StoredChannelState, participants: Participant[]): MaybeAsync<Channel> {
+    if (profile) return toChannel(profile, participants, recording);
     if (participants.length === 0) throw noSuchChannel(name);
-    return liveOnlyChannel(appId, name, participants, (await this.#actions.roomInfo(appId, name))?.mode, recording);
+    return this.#actions.roomInfo(appId, name).then((room) => liveOnlyChannel(appId, name, participants, room?.mode, recording));
   }
 
   /** The channel's row and recording state: read on every GET, so cached while unchanged (storedState.ts). */
-  #storedState(appId: string, name: string): Promise<StoredChannelState> {
+  #storedState(appId: string, name: string): MaybeAsync<StoredChannelState> {
     return this.#stored.read(appId, name, async () => {
       const [row, recording] = await Promise.all([store.findChannel(this.#db, appId, name), this.#recordingState(appId, name)]);
-      return { row, recording };
+      return { profile: row && channelProfile(row), recording };
     });
   }
 
@@ -99,7 +107,7 @@ export class ChannelService {
     const channels = await Promise.all(
       live.map(({ channel }) =>
         // Everyone may have left between the two reads.
-        this.getChannel(appId, channel).catch((error: unknown) => {
+        Promise.resolve(this.getChannel(appId, channel)).catch((error: unknown) => {
           if (error instanceof DomainError && error.kind === 'not_found') return undefined;
           throw error;
         }),
@@ -189,7 +197,7 @@ function liveOnlyChannel(appId: string, name: string, participants: Participant[
   };
 }
 
-function toChannel(row: store.ChannelRow, participants: Participant[], recording: Channel['recording']): Channel {
+function channelProfile(row: store.ChannelRow): ChannelProfile {
   const recordingConfig =
     row.recording_channel_type !== null && row.recording_stream_types !== null
       ? { channelType: row.recording_channel_type, streamTypes: row.recording_stream_types }
@@ -202,6 +210,18 @@ function toChannel(row: store.ChannelRow, participants: Participant[], recording
     createdByUid: row.created_by_uid === null ? null : (JSON.parse(row.created_by_uid) as Uid),
     persistent: row.persistent === 1,
     settings: { resourceExpiredHour: row.resource_expired_hour, recordingConfig },
+  };
+}
+
+function toChannel(profile: ChannelProfile, participants: Participant[], recording: Channel['recording']): Channel {
+  return {
+    channel: profile.channel,
+    projectId: profile.projectId,
+    mode: profile.mode,
+    createdAt: profile.createdAt,
+    createdByUid: profile.createdByUid,
+    persistent: profile.persistent,
+    settings: profile.settings,
     participantCount: participants.length,
     participants,
     recording,

@@ -11,10 +11,14 @@
 import { LRUCache } from 'lru-cache';
 import type { Channel } from '@parley/protocol';
 import type { Generations } from '../live/index.ts';
-import type { ChannelRow } from './store.ts';
+import { andThen, type MaybeAsync } from '../maybeAsync.ts';
+
+/** What a channel's row says about it, as its GET shows it (worked out once per cached row, not per GET). */
+export type ChannelProfile = Omit<Channel, 'participantCount' | 'participants' | 'recording'>;
 
 export interface StoredChannelState {
-  row: ChannelRow | undefined;
+  /** Absent: the channel has no row (it may still be live). */
+  profile: ChannelProfile | undefined;
   recording: Channel['recording'];
 }
 
@@ -29,16 +33,18 @@ export class ChannelStateCache {
     this.#generations = generations;
   }
 
-  /** The channel's stored state: cached while its project's generation is unchanged, else `load`ed. */
-  async read(appId: string, name: string, load: () => Promise<StoredChannelState>): Promise<StoredChannelState> {
+  /** The channel's stored state: cached while its project's generation is unchanged (then at once, with memory's generations), else `load`ed. */
+  read(appId: string, name: string, load: () => Promise<StoredChannelState>): MaybeAsync<StoredChannelState> {
     // Read before loading: a change committed meanwhile bumps past it, so the entry is not reused.
-    const generation = await this.#generations.current(generationKey(appId));
-    const key = `${appId}/${name}`;
-    const cached = this.#entries.get(key);
-    if (cached?.generation === generation) return cached.state;
-    const state = await load();
-    this.#entries.set(key, { generation, state });
-    return state;
+    return andThen(this.#generations.current(generationKey(appId)), (generation) => {
+      const key = `${appId}/${name}`;
+      const cached = this.#entries.get(key);
+      if (cached?.generation === generation) return cached.state;
+      return load().then((state) => {
+        this.#entries.set(key, { generation, state });
+        return state;
+      });
+    });
   }
 
   /** After a committed change to one of the project's channel rows or recordings: every node reloads. */

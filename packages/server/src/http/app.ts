@@ -2,7 +2,6 @@
  * Builds the Fastify application: hooks, error envelope, OpenAPI, CORS, and every route.
  */
 import cookie from '@fastify/cookie';
-import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
@@ -24,6 +23,7 @@ import { webhookHandlers } from '../webhooks/routes.ts';
 import { registerAgoraChannelManagement } from '../compat/agora/channelManagement.ts';
 import { AGORA_NO_ROUTE, isAgoraPath } from '../compat/agora/gateway.ts';
 import { ApiError } from './apiError.ts';
+import { installCors } from './cors.ts';
 import { installErrorHandler } from './errors.ts';
 import { answerClientError, answerFrameworkError } from './frameworkErrors.ts';
 import { installHtmlSecurity } from './htmlSecurity.ts';
@@ -92,14 +92,15 @@ export async function buildApp({ config, services, logger, tls }: AppOptions): P
   installRequestLog(app);
   installErrorHandler(app);
   installHtmlSecurity(app);
-  await app.register(cors, {
-    origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
-    methods: [...METHODS],
+  installCors(app, {
+    origins: config.http.corsOrigins,
+    methods: METHODS,
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-CSRF-Token'],
     exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
-    maxAge: 600,
+    maxAgeSeconds: 600,
   });
-  await app.register(cookie);
+  // Cookies are parsed where they are read (the console session's authenticator), not on every request.
+  await app.register(cookie, { hook: false });
   await installOpenApi(app, API_VERSION);
   installObservability(app, services);
   await registerSignaling(app, services.rtc);

@@ -99,8 +99,8 @@ export function installHtmlSecurity(app: FastifyInstance): void {
       .header('X-Frame-Options', 'DENY')
       .header('Referrer-Policy', 'no-referrer')
       .header('X-Content-Type-Options', 'nosniff')
-      .removeHeader('Access-Control-Allow-Origin')
-      .removeHeader('Access-Control-Expose-Headers');
+      .removeHeader('access-control-allow-origin')
+      .removeHeader('access-control-expose-headers');
     done(null, payload);
   });
 }

@@ -21,7 +21,7 @@ export function installObservability(app: FastifyInstance, services: Services): 
   // Hooks on every request take Fastify's callback form: an async hook costs a promise and a
   // microtask turn each, a measurable part of an authenticated GET (bench:api).
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('X-Request-Id', request.id);
+    reply.header('x-request-id', request.id);
     done();
   });
 
@@ -98,17 +98,22 @@ export function installObservability(app: FastifyInstance, services: Services): 
       },
     });
   }
-  // One child per method, route and status, looked up by a string: prom-client would hash the label
-  // object on every request. Routes and statuses are few, so the map stays small.
-  const durationByLabels = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
+  // One child per route, method and status, found through maps keyed by the route's own URL string,
+  // the parser's method string and the status number: prom-client would hash the label object,
+  // and a key built by joining the three would be a new string to hash, on every request. Routes,
+  // methods and statuses are few, so the maps stay small.
+  type DurationChild = Histogram.Internal<'method' | 'route' | 'status_code'>;
+  const durations = new Map<string, Map<string, Map<number, DurationChild>>>();
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const key = `${request.method} ${route} ${reply.statusCode}`;
-    let child = durationByLabels.get(key);
-    if (!child) {
-      child = duration.labels({ method: request.method, route, status_code: reply.statusCode });
-      durationByLabels.set(key, child);
-    }
+    const method = request.method;
+    const status = reply.statusCode;
+    let byMethod = durations.get(route);
+    if (!byMethod) durations.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let child = byStatus.get(status);
+    if (!child) byStatus.set(status, (child = duration.labels({ method, route, status_code: status })));
     child.observe(reply.elapsedTime / 1000);
     done();
   });

@@ -38,12 +38,15 @@ export function installRequestLog(app: FastifyInstance): void {
 }
 
 function logLine(request: FastifyRequest, reply: FastifyReply): void {
-  const path = request.url.split('?')[0] ?? '/';
-  const status = reply.statusCode;
-  const level = status >= 500 ? 'warn' : quiet(path, request.method) && status < 400 ? 'debug' : 'info';
-  // Below the configured level the line would be dropped: skip building it (every request).
   // (The app's logger is pino's, see app.ts; Fastify's logger type leaves this method out.)
-  if (!(request.log as unknown as Logger).isLevelEnabled(level)) return;
+  const log = request.log as unknown as Logger;
+  const status = reply.statusCode;
+  // Below the configured level the line would be dropped: skip building it (every request). Only
+  // failures log above info, so at warn (a quiet production setup) a success ends here.
+  if (status < 500 && !log.isLevelEnabled('info')) return;
+  const path = request.url.split('?')[0] ?? '/';
+  const level = status >= 500 ? 'warn' : quiet(path, request.method) && status < 400 ? 'debug' : 'info';
+  if (!log.isLevelEnabled(level)) return;
   const ms = Math.round(reply.elapsedTime);
   const details = { statusCode: status, responseTime: ms, ...(reply.failureReason ? { reason: reply.failureReason } : {}) };
   const line = `${request.method} ${path} → ${status} in ${ms} ms${reply.failureReason ? `: ${reply.failureReason}` : ''}`;

@@ -5,9 +5,11 @@
  * round trip that runs beside the request's others) instead of database queries, and stays
  * correct across nodes without a message having to reach each of them.
  */
+import type { MaybeAsync } from '../maybeAsync.ts';
+
 export interface Generations {
-  /** The counter's value now (0 for one never bumped). */
-  current(key: string): Promise<number>;
+  /** The counter's value now (0 for one never bumped): at once from memory, later from Redis. */
+  current(key: string): MaybeAsync<number>;
   /** Counts one change; resolves once every node would read the new value. */
   bump(key: string): Promise<void>;
 }
@@ -16,7 +18,7 @@ export interface Generations {
 export class MemoryGenerations implements Generations {
   #counters = new Map<string, number>();
 
-  async current(key: string): Promise<number> {
+  current(key: string): number {
     return this.#counters.get(key) ?? 0;
   }
 

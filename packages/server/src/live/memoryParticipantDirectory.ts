@@ -23,7 +23,7 @@ export class MemoryParticipantDirectory implements ParticipantDirectory {
     if (users && users.size === 0) channels!.delete(channel);
   }
 
-  async list(appId: string, channel: string): Promise<Participant[]> {
+  list(appId: string, channel: string): Participant[] {
     return [...(this.#projects.get(appId)?.get(channel)?.values() ?? [])];
   }
 

@@ -14,7 +14,7 @@ export class MemoryRateCounter implements RateCounter {
   /** The last window swept, per window size: counters of different sizes have unrelated indexes. */
   #lastSweep = new Map<number, number>();
 
-  async hit(key: string, windowMs: number, now: number): Promise<WindowCount> {
+  hit(key: string, windowMs: number, now: number): WindowCount {
     const { index, resetAt } = windowBounds(windowMs, now);
     this.#sweep(windowMs, index);
     const entry = this.#entries.get(key);
@@ -26,7 +26,7 @@ export class MemoryRateCounter implements RateCounter {
     return { count: 1, resetAt };
   }
 
-  async peek(key: string, windowMs: number, now: number): Promise<number> {
+  peek(key: string, windowMs: number, now: number): number {
     const entry = this.#entries.get(key);
     return entry && entry.index === windowBounds(windowMs, now).index ? entry.count : 0;
   }

@@ -3,6 +3,7 @@
  * writes here; REST calls on any node read here.
  */
 import type { Participant } from '@parley/protocol';
+import type { MaybeAsync } from '../maybeAsync.ts';
 
 export interface ChannelCount {
   channel: string;
@@ -12,7 +13,8 @@ export interface ChannelCount {
 export interface ParticipantDirectory {
   put(appId: string, channel: string, participant: Participant): Promise<void>;
   remove(appId: string, channel: string, uid: number | string): Promise<void>;
-  list(appId: string, channel: string): Promise<Participant[]>;
+  /** At once from memory, later from Redis (every channel GET asks). */
+  list(appId: string, channel: string): MaybeAsync<Participant[]>;
   /** Channels of a project that have anyone in them. */
   channels(appId: string): Promise<ChannelCount[]>;
   /** Forgets every participant this node registered (at start after a crash, and at shutdown). */

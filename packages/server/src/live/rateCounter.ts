@@ -5,6 +5,8 @@
  * the limits. Both count atomically, so N concurrent requests against a limit L admit exactly
  * min(N, L).
  */
+import type { MaybeAsync } from '../maybeAsync.ts';
+
 export interface WindowCount {
   /** Requests counted in the current window, this one included. */
   count: number;
@@ -12,11 +14,12 @@ export interface WindowCount {
   resetAt: number;
 }
 
+/** Counts are answered at once from memory and later from Redis (see maybeAsync.ts: every request counts). */
 export interface RateCounter {
   /** Counts one request for `key` in the window of `windowMs` that contains `now`. */
-  hit(key: string, windowMs: number, now: number): Promise<WindowCount>;
+  hit(key: string, windowMs: number, now: number): MaybeAsync<WindowCount>;
   /** The count of `key` in the window that contains `now`, without counting anything (budgets checked before work). */
-  peek(key: string, windowMs: number, now: number): Promise<number>;
+  peek(key: string, windowMs: number, now: number): MaybeAsync<number>;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { isAgoraId } from '@parley/token';
 import { DomainError } from '../domainError.ts';
+import { andThen, type MaybeAsync } from '../maybeAsync.ts';
 import type { Db } from '../store/database.ts';
 import { CertificateCipher, hashSecret, newHex32, secretMatches } from './credentials.ts';
 import * as credentialStore from './customerCredentialStore.ts';
@@ -157,21 +158,25 @@ export class ProjectService {
   }
 
   /** The account whose Customer ID and Secret these are (any of its pairs), checked in constant time; undefined otherwise. */
-  async authenticateCustomer(customerId: string, customerSecret: string): Promise<Account | undefined> {
+  authenticateCustomer(customerId: string, customerSecret: string): MaybeAsync<Account | undefined> {
     // Customer IDs are 32 hex characters; anything else is no account and stays out of the database
     // (PostgreSQL answers a NUL byte in text with an error). The decoy check keeps the time alike.
     if (!isAgoraId(customerId)) return void secretMatches(customerSecret, undefined);
     // The secret is still checked on every request, against the cached hash, in constant time.
-    let cached = this.#accounts.get(customerId);
-    if (!cached) {
-      const found = await credentialStore.findCredential(this.#db, customerId);
-      if (!found) return void secretMatches(customerSecret, undefined);
-      cached = { secretHash: found.credential.secret_hash, account: { id: found.account.id, customerId: found.account.customer_id, plan: found.account.plan } };
-      this.#accounts.set(customerId, cached, cacheTtl());
-    }
-    if (!secretMatches(customerSecret, cached.secretHash)) return undefined;
-    this.#noteUse(customerId);
-    return cached.account;
+    return andThen(this.#accounts.get(customerId) ?? this.#loadCredentials(customerId), (cached) => {
+      if (!secretMatches(customerSecret, cached?.secretHash) || !cached) return undefined;
+      this.#noteUse(customerId);
+      return cached.account;
+    });
+  }
+
+  /** A Customer ID's secret hash and account from the database, cached (only if found). */
+  async #loadCredentials(customerId: string): Promise<CachedCredentials | undefined> {
+    const found = await credentialStore.findCredential(this.#db, customerId);
+    if (!found) return undefined;
+    const cached = { secretHash: found.credential.secret_hash, account: { id: found.account.id, customerId: found.account.customer_id, plan: found.account.plan } };
+    this.#accounts.set(customerId, cached, cacheTtl());
+    return cached;
   }
 
   /**
@@ -231,9 +236,11 @@ export class ProjectService {
     return row && { id: row.id, customerId: row.customer_id, plan: row.plan };
   }
 
-  async #project(appId: string): Promise<(Project & { certificates: ProjectCertificates }) | undefined> {
-    const cached = this.#projects.get(appId);
-    if (cached) return cached;
+  #project(appId: string): MaybeAsync<(Project & { certificates: ProjectCertificates }) | undefined> {
+    return this.#projects.get(appId) ?? this.#loadProject(appId);
+  }
+
+  async #loadProject(appId: string): Promise<(Project & { certificates: ProjectCertificates }) | undefined> {
     const row = await store.findProject(this.#db, appId);
     if (!row) return undefined;
     const project = { ...projectView(row), certificates: this.#openCertificates(row) };
@@ -249,9 +256,9 @@ export class ProjectService {
     };
   }
 
-  async findProject(appId: string): Promise<Project | undefined> {
-    const project = await this.#project(appId);
-    return project && { appId: project.appId, accountId: project.accountId, name: project.name, status: project.status, testingMode: project.testingMode };
+  /** At once when cached (every authenticated request asks), else from the database. */
+  findProject(appId: string): MaybeAsync<Project | undefined> {
+    return andThen(this.#project(appId), (project) => project && { appId: project.appId, accountId: project.accountId, name: project.name, status: project.status, testingMode: project.testingMode });
   }
 
   /** An account's projects (every project without `accountId`), newest first, with when each was made. */

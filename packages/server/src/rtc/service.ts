@@ -21,6 +21,7 @@ import { ChannelElsewhere, type ChannelHomes } from '../cluster/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { ChannelCount, ParticipantDirectory } from '../live/index.ts';
 import { DomainError } from '../domainError.ts';
+import type { MaybeAsync } from '../maybeAsync.ts';
 import { normalizeIp } from '../net/clientAddress.ts';
 import { checkJoin, type JoinPolicyDeps } from './joinPolicy.ts';
 import { createMediaWatch, newGuardCounts, type RtcGuardCounts } from './mediaWatch.ts';
@@ -350,7 +351,7 @@ export class RtcService {
 
   // ------------------------------------------------------------------ REST facade
 
-  participants(appId: string, channel: string): Promise<ParticipantView[]> {
+  participants(appId: string, channel: string): MaybeAsync<ParticipantView[]> {
     return this.#deps.directory.list(appId, channel);
   }
 

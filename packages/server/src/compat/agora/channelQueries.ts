@@ -26,7 +26,7 @@ function numericUids(participants: Participant[]): number[] {
 async function channelMode(services: Services, appId: string, channel: string, participants: Participant[]): Promise<Mode> {
   const room = await services.actions.roomInfo(appId, channel);
   if (room) return room.mode;
-  const stored = await services.channels.getChannel(appId, channel).catch(() => undefined);
+  const stored = await Promise.resolve(services.channels.getChannel(appId, channel)).catch(() => undefined);
   if (stored?.persistent) return stored.mode;
   return participants.some((p) => p.role === 'audience') ? 'live' : 'rtc';
 }

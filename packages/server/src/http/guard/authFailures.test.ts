@@ -6,7 +6,7 @@ import { AuthFailureBudget } from './authFailures.ts';
 class PeekCountingCounter extends MemoryRateCounter {
   peeks = 0;
 
-  override async peek(key: string, windowMs: number, now: number): Promise<number> {
+  override peek(key: string, windowMs: number, now: number): number {
     this.peeks += 1;
     return super.peek(key, windowMs, now);
   }

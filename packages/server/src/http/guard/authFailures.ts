@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RateCounter } from '../../live/index.ts';
+import { andThen, type MaybeAsync } from '../../maybeAsync.ts';
 import { normalizeIp } from '../../net/clientAddress.ts';
 
 const WINDOW_MS = 60_000;
@@ -68,16 +69,18 @@ export class AuthFailureBudget {
   }
 
   /** Before the credentials are checked: why this address is refused, if it has spent its budget. */
-  async checkAddress(attempt: AuthAttempt, now = Date.now()): Promise<AuthRefusal | undefined> {
+  checkAddress(attempt: AuthAttempt, now = Date.now()): MaybeAsync<AuthRefusal | undefined> {
     // The address budget alone: every authenticated request passes here, and hashing the
     // Customer ID for a key it does not read was a measurable share of the request (bench:api).
     const address = addressKey(attempt, this.#limits);
     const cleanUntil = this.#clean.get(address.key);
     if (cleanUntil !== undefined && now < cleanUntil) return undefined;
-    if ((await this.#counter.peek(address.key, WINDOW_MS, now)) >= address.limit) return refusal(address, now);
-    if (this.#clean.size >= CLEAN_ADDRESSES_MAX) this.#clean.clear();
-    this.#clean.set(address.key, now + CLEAN_ADDRESS_MS);
-    return undefined;
+    return andThen(this.#counter.peek(address.key, WINDOW_MS, now), (failures) => {
+      if (failures >= address.limit) return refusal(address, now);
+      if (this.#clean.size >= CLEAN_ADDRESSES_MAX) this.#clean.clear();
+      this.#clean.set(address.key, now + CLEAN_ADDRESS_MS);
+      return undefined;
+    });
   }
 
   /**

@@ -7,6 +7,7 @@
  * `Caller` member; budgets, rates and ownership stay where they are.
  */
 import type { FastifyRequest } from 'fastify';
+import { andThen, type MaybeAsync } from '../../maybeAsync.ts';
 import type { ProjectService } from '../../projects/service.ts';
 import type { TokenService } from '../../tokens/service.ts';
 import type { Caller } from './caller.ts';
@@ -14,7 +15,8 @@ import type { PresentedCredentials } from './credentials.ts';
 import { Refusal } from './refusal.ts';
 
 export interface Authenticator {
-  authenticate(request: FastifyRequest, presented: PresentedCredentials | undefined): Promise<Caller | Refusal | undefined>;
+  /** At once when it can tell from memory (a cached account, no credential of its kind), else later. */
+  authenticate(request: FastifyRequest, presented: PresentedCredentials | undefined): MaybeAsync<Caller | Refusal | undefined>;
   /** Whether the request carries this kind of credential outside the Authorization header (a cookie). */
   presentsOutsideHeader?(request: FastifyRequest): boolean;
 }
@@ -22,10 +24,11 @@ export interface Authenticator {
 /** HTTP Basic with a Customer ID and Customer Secret: the customer's backend. */
 export function customerSecretAuthenticator(projects: ProjectService, wrongSecret = 'Customer ID or Customer Secret is wrong'): Authenticator {
   return {
-    async authenticate(_request, presented) {
+    authenticate(_request, presented) {
       if (presented?.scheme !== 'basic') return undefined;
-      const account = await projects.authenticateCustomer(presented.customerId, presented.customerSecret);
-      return account ? { kind: 'customer', account } : new Refusal('wrong_secret', wrongSecret);
+      return andThen(projects.authenticateCustomer(presented.customerId, presented.customerSecret), (account): Caller | Refusal =>
+        account ? { kind: 'customer', account } : new Refusal('wrong_secret', wrongSecret),
+      );
     },
   };
 }
@@ -44,14 +47,19 @@ function presentedFor(request: FastifyRequest): { channel?: string; uid: number 
 /** An access token (`Bearer` or Agora's `agora token=`): an end user's client. */
 export function accessTokenAuthenticator(tokens: TokenService, projects: ProjectService): Authenticator {
   return {
-    async authenticate(request, presented) {
+    authenticate(request, presented) {
       if (presented?.scheme !== 'token') return undefined;
-      const check = await tokens.verify(presented.token, presentedFor(request));
-      if (!check.ok) return new Refusal('invalid_token', check.message);
-      const project = await projects.findProject(check.claims.appId);
-      const account = project && (await projects.findAccount(project.accountId));
-      if (!account) return new Refusal('invalid_token', 'The token\'s project no longer exists');
-      return { kind: 'token', account, claims: check.claims };
+      return verifiedCaller(tokens, projects, request, presented.token);
     },
   };
+}
+
+/** The caller a token stands for: verifying it may read the project's certificates from the database. */
+async function verifiedCaller(tokens: TokenService, projects: ProjectService, request: FastifyRequest, token: string): Promise<Caller | Refusal> {
+  const check = await tokens.verify(token, presentedFor(request));
+  if (!check.ok) return new Refusal('invalid_token', check.message);
+  const project = await projects.findProject(check.claims.appId);
+  const account = project && (await projects.findAccount(project.accountId));
+  if (!account) return new Refusal('invalid_token', 'The token\'s project no longer exists');
+  return { kind: 'token', account, claims: check.claims };
 }

@@ -13,6 +13,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateCounter } from '../../live/index.ts';
+import { andThen, type MaybeAsync } from '../../maybeAsync.ts';
 import { normalizeIp } from '../../net/clientAddress.ts';
 import { PLAN_RATE_LIMITS } from '../../projects/service.ts';
 import type { Caller } from './caller.ts';
@@ -35,16 +36,19 @@ export interface Bucket {
 export type RatePolicy = (caller: Caller, request: FastifyRequest) => Bucket | undefined;
 
 /** Counts one request in `bucket`'s current window; a `rate_limited` refusal past its limit. */
-export async function spend(counter: RateCounter, bucket: Bucket, reply: FastifyReply, now = Date.now()): Promise<void> {
-  const { count, resetAt } = await counter.hit(bucket.key, bucket.windowMs, now);
-  reply.header('X-RateLimit-Limit', bucket.limit);
-  reply.header('X-RateLimit-Remaining', Math.max(0, bucket.limit - count));
-  if (bucket.resetHeader) reply.header('X-RateLimit-Reset', Math.ceil(resetAt / 1000));
-  if (count > bucket.limit) {
-    const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
-    const per = bucket.windowMs === MINUTE_MS ? 'a minute' : 'a second';
-    throw new Refusal('rate_limited', `${bucket.holder} allows ${bucket.limit} requests ${per}; try again in ${retryAfter} s`, retryAfter);
-  }
+export function spend(counter: RateCounter, bucket: Bucket, reply: FastifyReply, now = Date.now()): MaybeAsync<void> {
+  return andThen(counter.hit(bucket.key, bucket.windowMs, now), ({ count, resetAt }) => {
+    // Header names in lower case, as Fastify stores them: it lowercases every name it is given,
+    // and a name that is already so costs no new string.
+    reply.header('x-ratelimit-limit', bucket.limit);
+    reply.header('x-ratelimit-remaining', Math.max(0, bucket.limit - count));
+    if (bucket.resetHeader) reply.header('x-ratelimit-reset', Math.ceil(resetAt / 1000));
+    if (count > bucket.limit) {
+      const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
+      const per = bucket.windowMs === MINUTE_MS ? 'a minute' : 'a second';
+      throw new Refusal('rate_limited', `${bucket.holder} allows ${bucket.limit} requests ${per}; try again in ${retryAfter} s`, retryAfter);
+    }
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ConsoleService } from '../../console/service.ts';
 import { SESSION_PREFIX } from '../../console/sessions.ts';
 import type { ProjectService } from '../../projects/service.ts';
 import type { Authenticator } from './authenticators.ts';
+import type { Caller } from './caller.ts';
 import { Refusal } from './refusal.ts';
 
 export const SESSION_COOKIE = 'parley_session';
@@ -32,24 +33,39 @@ function crossSite(request: FastifyRequest, csrfToken: string): string | undefin
   return undefined;
 }
 
+/**
+ * The session cookie the request carries, if any. Cookies are parsed here, when the guard asks,
+ * rather than by the cookie plugin on every request (app.ts): only console requests carry any.
+ */
+function sessionCookie(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  return header === undefined ? undefined : request.server.parseCookie(header)[SESSION_COOKIE];
+}
+
 export function consoleSessionAuthenticator(console: ConsoleService, projects: ProjectService): Authenticator {
   return {
-    presentsOutsideHeader: (request) => typeof request.cookies?.[SESSION_COOKIE] === 'string',
-    async authenticate(request, presented) {
+    presentsOutsideHeader: (request) => sessionCookie(request) !== undefined,
+    authenticate(request, presented) {
       const bearer = presented?.scheme === 'token' && presented.token.startsWith(SESSION_PREFIX) ? presented.token : undefined;
       // Explicit credentials win over an ambient cookie.
-      const cookie = request.headers.authorization === undefined ? request.cookies?.[SESSION_COOKIE] : undefined;
+      const cookie = request.headers.authorization === undefined ? sessionCookie(request) : undefined;
       const token = bearer ?? cookie;
+      // No session of its kind (the API's usual request): answered at once, without a promise.
       if (!token) return undefined;
-      const session = await console.sessions.check(token);
-      const user = session && (await console.users.find(session.userId));
-      const account = user && (await projects.findAccount(user.accountId));
-      if (!session || !user || !account) return new Refusal('session_ended', 'The console session has ended (signed out, expired or idle); sign in again');
-      if (bearer === undefined && !SAFE_METHODS.has(request.method)) {
-        const reason = crossSite(request, session.csrfToken);
-        if (reason) return new Refusal('cross_site', reason);
-      }
-      return { kind: 'user', account, user, session: { token, kind: bearer ? 'bearer' : 'cookie', csrfToken: session.csrfToken, expiresAt: session.expiresAt } };
+      return sessionCaller(console, projects, request, token, bearer !== undefined);
     },
   };
+}
+
+/** The signed-in user a session token stands for, or why it is refused. */
+async function sessionCaller(console: ConsoleService, projects: ProjectService, request: FastifyRequest, token: string, bearer: boolean): Promise<Caller | Refusal> {
+  const session = await console.sessions.check(token);
+  const user = session && (await console.users.find(session.userId));
+  const account = user && (await projects.findAccount(user.accountId));
+  if (!session || !user || !account) return new Refusal('session_ended', 'The console session has ended (signed out, expired or idle); sign in again');
+  if (!bearer && !SAFE_METHODS.has(request.method)) {
+    const reason = crossSite(request, session.csrfToken);
+    if (reason) return new Refusal('cross_site', reason);
+  }
+  return { kind: 'user', account, user, session: { token, kind: bearer ? 'bearer' : 'cookie', csrfToken: session.csrfToken, expiresAt: session.expiresAt } };
 }

@@ -6,6 +6,8 @@ import type { Account, Project } from '../../projects/service.ts';
 import type { Authenticator } from './authenticators.ts';
 import { AuthFailureBudget } from './authFailures.ts';
 import type { Caller } from './caller.ts';
+import type { OwnershipRule } from './ownership.ts';
+import type { MaybeAsync } from '../../maybeAsync.ts';
 import { installGuard, type EdgePolicy } from './guard.ts';
 import { Refusal, type RefusalKind, type RefusalRenderer } from './refusal.ts';
 
@@ -109,5 +111,31 @@ describe('request guard', () => {
   it('renders an ownership refusal in the edge\'s words', async () => {
     await build({ authenticators: [basic([])], ownership: { at: 'request', project: async () => { throw new Refusal('unknown_project', 'not yours'); } } });
     expect((await post({ authorization: credentials('good') })).json()).toEqual({ kind: 'unknown_project', reason: 'not yours' });
+  });
+
+  it.each([['at once', true], ['later', false]])('decides the same whether its steps answer %s', async (_when, atOnce) => {
+    // Memory answers at once (maybeAsync.ts), Redis and the database later: a refusal is thrown in
+    // the one case and a rejection in the other, and both must end as the edge's refusal.
+    const answer = <T>(value: T): MaybeAsync<T> => (atOnce ? value : Promise.resolve(value));
+    const refuse = (refusal: Refusal): never | Promise<never> => {
+      if (atOnce) throw refusal;
+      return Promise.reject(refusal);
+    };
+    const customer: Authenticator = {
+      authenticate: (_request, presented) =>
+        presented?.scheme !== 'basic' ? undefined : answer(presented.customerSecret === 'good' ? { kind: 'customer' as const, account } : new Refusal('wrong_secret', 'wrong')),
+    };
+    const ownership: OwnershipRule = {
+      at: 'request',
+      project: (_caller, request) => ((request.params as { id: string }).id === '1' ? answer(project) : refuse(new Refusal('unknown_project', 'not yours'))),
+    };
+    await build({ authenticators: [customer], ownership, rate: () => ({ key: 'k', limit: 2, windowMs: 60_000, holder: 'This thing', resetHeader: true }) });
+    const good = await post({ authorization: credentials('good') });
+    expect(good.json()).toEqual({ caller: 'customer', project: project.appId });
+    expect(good.headers).toMatchObject({ 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1' });
+    expect((await post({ authorization: credentials('bad') })).json()).toMatchObject({ kind: 'wrong_secret' });
+    const stranger = await app!.inject({ method: 'POST', url: '/things/2', headers: { authorization: credentials('good') }, payload: { n: 1 } });
+    expect(stranger.json()).toEqual({ kind: 'unknown_project', reason: 'not yours' });
+    expect((await post({ authorization: credentials('good') })).json()).toMatchObject({ kind: 'rate_limited' });
   });
 });

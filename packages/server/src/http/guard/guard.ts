@@ -5,8 +5,13 @@
  *
  * Failed authentications spend the caller's budgets (authFailures.ts) here, for every kind of
  * credential: an address past its budget is refused before its credentials are checked.
+ *
+ * Every step answers at once when memory can (cached accounts and projects, in-process counters)
+ * and the steps are chained with `andThen`, so a request whose steps all did passes the guard
+ * without a promise (maybeAsync.ts says what that saves); a step that needs I/O makes the rest wait.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { andThen, isPromise, type MaybeAsync } from '../../maybeAsync.ts';
 import type { RateCounter } from '../../live/index.ts';
 import type { Authenticator } from './authenticators.ts';
 import type { AuthAttempt, AuthFailureBudget } from './authFailures.ts';
@@ -32,33 +37,41 @@ export interface GuardDeps {
   failures: AuthFailureBudget;
 }
 
-/** Who the request comes from, or the refusal that answers it. */
-async function identify(policy: EdgePolicy, deps: GuardDeps, request: FastifyRequest): Promise<Caller> {
-  if (policy.authenticators.length === 0) return { kind: 'anonymous' };
+const ANONYMOUS: Caller = { kind: 'anonymous' };
+
+/** Who the request comes from; a refusal is thrown (or rejected). */
+function identify(policy: EdgePolicy, deps: GuardDeps, request: FastifyRequest): MaybeAsync<Caller> {
+  if (policy.authenticators.length === 0) return ANONYMOUS;
   const header = request.headers.authorization;
   const read = header === undefined ? undefined : readAuthorization(header);
   const presented: PresentedCredentials | undefined = read && 'scheme' in read ? read : undefined;
   // A request with no credentials is no guess: it neither meets nor spends the failure budgets.
   const guessing = header !== undefined || policy.authenticators.some((authenticator) => authenticator.presentsOutsideHeader?.(request));
   const attempt: AuthAttempt = { ip: request.ip, customerId: presented?.scheme === 'basic' ? presented.customerId : undefined };
-  if (guessing) {
-    const refusal = await deps.failures.checkAddress(attempt);
+  return andThen(guessing ? deps.failures.checkAddress(attempt) : undefined, (refusal) => {
     if (refusal) throw new Refusal('too_many_failures', refusal.reason, refusal.retryAfterSeconds);
+    return andThen(firstAnswer(policy.authenticators, request, presented), (outcome) => {
+      if (outcome !== undefined && !(outcome instanceof Refusal)) return outcome;
+      // Readable credentials of a kind this edge does not take (a Customer Secret sent to the
+      // console) are a wrong door, not a guess: refused without spending the budget.
+      const wrongDoor = outcome === undefined && presented !== undefined;
+      const refused = outcome ?? unreadable(read);
+      if (!guessing || wrongDoor) throw refused;
+      return deps.failures.recordFailure(attempt).then((spent) => {
+        throw spent ? new Refusal('too_many_failures', spent.reason, spent.retryAfterSeconds) : refused;
+      });
+    });
+  });
+}
+
+/** The first authenticator's answer that is not "nothing of my kind here", asking them in order. */
+function firstAnswer(authenticators: Authenticator[], request: FastifyRequest, presented: PresentedCredentials | undefined, from = 0): MaybeAsync<Caller | Refusal | undefined> {
+  for (let i = from; i < authenticators.length; i++) {
+    const outcome = authenticators[i]!.authenticate(request, presented);
+    if (isPromise(outcome)) return outcome.then((answer) => answer ?? firstAnswer(authenticators, request, presented, i + 1));
+    if (outcome) return outcome;
   }
-  let outcome: Caller | Refusal | undefined;
-  for (const authenticator of policy.authenticators) {
-    outcome = await authenticator.authenticate(request, presented);
-    if (outcome) break;
-  }
-  // Readable credentials of a kind this edge does not take (a Customer Secret sent to the console)
-  // are a wrong door, not a guess: refused without spending the budget.
-  const wrongDoor = outcome === undefined && presented !== undefined;
-  outcome ??= unreadable(read);
-  if (outcome instanceof Refusal) {
-    const spent = guessing && !wrongDoor ? await deps.failures.recordFailure(attempt) : undefined;
-    throw spent ? new Refusal('too_many_failures', spent.reason, spent.retryAfterSeconds) : outcome;
-  }
-  return outcome;
+  return undefined;
 }
 
 function unreadable(read: ReturnType<typeof readAuthorization> | undefined): Refusal {
@@ -67,34 +80,47 @@ function unreadable(read: ReturnType<typeof readAuthorization> | undefined): Ref
   return new Refusal('malformed_credentials', `This API does not accept ${read.scheme === 'basic' ? 'Basic credentials' : 'access tokens'}`);
 }
 
-async function checkOwnership(policy: EdgePolicy, request: FastifyRequest): Promise<void> {
+function checkOwnership(ownership: OwnershipRule, request: FastifyRequest): MaybeAsync<void> {
   const access = request.access!;
-  const project = await policy.ownership!.project(access.caller, request);
-  if (project) access.project = project;
+  return andThen(ownership.project(access.caller, request), (project) => {
+    if (project) access.project = project;
+  });
+}
+
+/** Authenticate, rate limit and (where the edge checks it this early) ownership, in that order. */
+function guardRequest(policy: EdgePolicy, deps: GuardDeps, request: FastifyRequest, reply: FastifyReply): MaybeAsync<void> {
+  return andThen(identify(policy, deps, request), (caller) => {
+    const bucket = policy.rate?.(caller, request);
+    return andThen(bucket ? spend(deps.counter, bucket, reply) : undefined, () => {
+      const access: Access = { caller };
+      request.access = access;
+      if (policy.ownership?.at === 'request') return checkOwnership(policy.ownership, request);
+    });
+  });
+}
+
+/**
+ * A callback hook that calls `done` at once when `step` finished at once: Fastify runs an async
+ * hook's promise through a microtask turn even when it settled in the same breath.
+ */
+function hookOf(step: (request: FastifyRequest, reply: FastifyReply) => MaybeAsync<void>, render: (error: unknown) => unknown) {
+  return (request: FastifyRequest, reply: FastifyReply, done: (error?: FastifyError) => void): void => {
+    let outcome: MaybeAsync<void>;
+    try {
+      outcome = step(request, reply);
+    } catch (error) {
+      done(render(error) as FastifyError);
+      return;
+    }
+    if (isPromise(outcome)) outcome.then(() => done(), (error: unknown) => done(render(error) as FastifyError));
+    else done();
+  };
 }
 
 /** Runs `policy` on every route of `scope`, and words its refusals as the edge does. */
 export function installGuard(scope: FastifyInstance, policy: EdgePolicy, deps: GuardDeps): void {
   const render = (error: unknown) => (error instanceof Refusal ? policy.refusals[error.kind](error) : error);
-  scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      const caller = await identify(policy, deps, request);
-      const bucket = policy.rate?.(caller, request);
-      if (bucket) await spend(deps.counter, bucket, reply);
-      const access: Access = { caller };
-      request.access = access;
-      if (policy.ownership?.at === 'request') await checkOwnership(policy, request);
-    } catch (error) {
-      throw render(error);
-    }
-  });
-  if (policy.ownership?.at === 'handler') {
-    scope.addHook('preHandler', async (request: FastifyRequest) => {
-      try {
-        await checkOwnership(policy, request);
-      } catch (error) {
-        throw render(error);
-      }
-    });
-  }
+  scope.addHook('onRequest', hookOf((request, reply) => guardRequest(policy, deps, request, reply), render));
+  const ownership = policy.ownership;
+  if (ownership?.at === 'handler') scope.addHook('preHandler', hookOf((request) => checkOwnership(ownership, request), render));
 }

@@ -8,6 +8,7 @@
 import type { FastifyRequest } from 'fastify';
 import { consoleRoleFor, roleAllows, type ConsoleRole } from '@parley/protocol';
 import { isAgoraId } from '@parley/token';
+import { andThen, type MaybeAsync } from '../../maybeAsync.ts';
 import type { Project, ProjectService } from '../../projects/service.ts';
 import { claimsCoverChannel } from '../../tokens/service.ts';
 import type { Caller } from './caller.ts';
@@ -16,16 +17,16 @@ import { Refusal } from './refusal.ts';
 export interface OwnershipRule {
   /** `request`: before validation (path and query only); `handler`: after it (the body too). */
   at: 'request' | 'handler';
-  /** The project the request is for (undefined on routes that name none), or a refusal. */
-  project(caller: Caller, request: FastifyRequest): Promise<Project | undefined>;
+  /** The project the request is for (undefined on routes that name none), or a refusal (thrown). At once when the project is cached. */
+  project(caller: Caller, request: FastifyRequest): MaybeAsync<Project | undefined>;
 }
 
 /** The caller's project with this App ID; strangers' projects answer like missing ones. */
-async function callersProject(projects: ProjectService, caller: Caller, appId: string | undefined): Promise<Project | undefined> {
+function callersProject(projects: ProjectService, caller: Caller, appId: string | undefined): MaybeAsync<Project | undefined> {
   // Anything but an App ID's 32 hex characters names no project and must not reach the database
   // (PostgreSQL refuses a NUL byte in text with an error, which would answer 500).
-  const project = appId !== undefined && isAgoraId(appId) ? await projects.findProject(appId) : undefined;
-  return project && caller.kind !== 'anonymous' && project.accountId === caller.account.id ? project : undefined;
+  if (appId === undefined || !isAgoraId(appId)) return undefined;
+  return andThen(projects.findProject(appId), (project) => (project && caller.kind !== 'anonymous' && project.accountId === caller.account.id ? project : undefined));
 }
 
 export const PROJECT_DISABLED = 'The project is disabled; an owner or admin can enable it in the console';
@@ -50,7 +51,7 @@ function checkRole(caller: Caller, needed: ConsoleRole): void {
 export function v1Ownership(projects: ProjectService): OwnershipRule {
   return {
     at: 'request',
-    async project(caller, request) {
+    project(caller, request) {
       const params = request.params as Record<string, string | undefined>;
       checkRole(caller, consoleRoleFor({ method: request.method as 'GET' }));
       if (caller.kind === 'token') {
@@ -62,9 +63,10 @@ export function v1Ownership(projects: ProjectService): OwnershipRule {
           throw new Refusal('token_other_channel', 'The token does not grant access to this channel');
         }
       }
-      const project = await callersProject(projects, caller, params.projectId);
-      if (!project) throw new Refusal('unknown_project', 'No project with this App ID in your account');
-      return checkEnabled(project);
+      return andThen(callersProject(projects, caller, params.projectId), (project) => {
+        if (!project) throw new Refusal('unknown_project', 'No project with this App ID in your account');
+        return checkEnabled(project);
+      });
     },
   };
 }
@@ -73,12 +75,13 @@ export function v1Ownership(projects: ProjectService): OwnershipRule {
 export function agoraOwnership(projects: ProjectService, at: OwnershipRule['at']): OwnershipRule {
   return {
     at,
-    async project(caller, request) {
+    project(caller, request) {
       const sources = [request.params, request.query, request.body] as Array<{ appid?: unknown } | undefined>;
       const appId = sources.map((source) => source?.appid).find((value): value is string => typeof value === 'string');
-      const project = await callersProject(projects, caller, appId);
-      if (!project) throw new Refusal('unknown_project', 'invalid appid');
-      return checkEnabled(project);
+      return andThen(callersProject(projects, caller, appId), (project) => {
+        if (!project) throw new Refusal('unknown_project', 'invalid appid');
+        return checkEnabled(project);
+      });
     },
   };
 }
@@ -87,13 +90,14 @@ export function agoraOwnership(projects: ProjectService, at: OwnershipRule['at']
 export function consoleOwnership(projects: ProjectService): OwnershipRule {
   return {
     at: 'request',
-    async project(caller, request) {
+    project(caller, request) {
       checkRole(caller, request.routeOptions.config.guard?.role ?? 'owner');
       const appId = (request.params as Record<string, string | undefined>).projectId;
       if (appId === undefined) return undefined;
-      const project = await callersProject(projects, caller, appId);
-      if (!project) throw new Refusal('unknown_project', 'No project with this App ID in your account');
-      return project;
+      return andThen(callersProject(projects, caller, appId), (project) => {
+        if (!project) throw new Refusal('unknown_project', 'No project with this App ID in your account');
+        return project;
+      });
     },
   };
 }
