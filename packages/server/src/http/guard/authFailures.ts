@@ -60,7 +60,12 @@ function keysOf(attempt: AuthAttempt, limits: AuthFailureLimits): Array<{ key: s
 export class AuthFailureBudget {
   #counter: RateCounter;
   #limits: AuthFailureLimits;
-  /** Address key → until when it counts as within its budget without a peek. */
+  /**
+   * Address (normalized) → until when it counts as within its budget without a peek. Keyed by the
+   * address itself, so the lookup builds no string: a connection's address is one string object,
+   * hashed once, and normalizing one already normal returns it (the counter's key is built only
+   * for a peek).
+   */
   #clean = new Map<string, number>();
 
   constructor(counter: RateCounter, limits: AuthFailureLimits) {
@@ -72,13 +77,13 @@ export class AuthFailureBudget {
   checkAddress(attempt: AuthAttempt, now = Date.now()): MaybeAsync<AuthRefusal | undefined> {
     // The address budget alone: every authenticated request passes here, and hashing the
     // Customer ID for a key it does not read was a measurable share of the request (bench:api).
-    const address = addressKey(attempt, this.#limits);
-    const cleanUntil = this.#clean.get(address.key);
+    const cleanUntil = this.#clean.get(normalizeIp(attempt.ip));
     if (cleanUntil !== undefined && now < cleanUntil) return undefined;
+    const address = addressKey(attempt, this.#limits);
     return andThen(this.#counter.peek(address.key, WINDOW_MS, now), (failures) => {
       if (failures >= address.limit) return refusal(address, now);
       if (this.#clean.size >= CLEAN_ADDRESSES_MAX) this.#clean.clear();
-      this.#clean.set(address.key, now + CLEAN_ADDRESS_MS);
+      this.#clean.set(normalizeIp(attempt.ip), now + CLEAN_ADDRESS_MS);
       return undefined;
     });
   }
@@ -89,7 +94,7 @@ export class AuthFailureBudget {
    */
   async recordFailure(attempt: AuthAttempt, now = Date.now()): Promise<AuthRefusal | undefined> {
     const budgets = keysOf(attempt, this.#limits);
-    this.#clean.delete(budgets[0]!.key);
+    this.#clean.delete(normalizeIp(attempt.ip));
     const counts = await Promise.all(budgets.map(({ key }) => this.#counter.hit(key, WINDOW_MS, now)));
     const spent = budgets.find((budget, i) => counts[i]!.count > budget.limit);
     return spent ? refusal(spent, now) : undefined;

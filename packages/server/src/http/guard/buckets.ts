@@ -15,7 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateCounter } from '../../live/index.ts';
 import { andThen, type MaybeAsync } from '../../maybeAsync.ts';
 import { normalizeIp } from '../../net/clientAddress.ts';
-import { PLAN_RATE_LIMITS } from '../../projects/service.ts';
+import { PLAN_RATE_LIMITS, type Account } from '../../projects/service.ts';
 import type { Caller } from './caller.ts';
 import { Refusal } from './refusal.ts';
 
@@ -68,7 +68,7 @@ export const v1RatePolicy: RatePolicy = (caller) => {
   if (caller.kind === 'anonymous') return undefined;
   const { plan } = caller.account;
   const limit = PLAN_RATE_LIMITS[plan];
-  if (caller.kind === 'customer') return { key: `account:${caller.account.id}`, limit, windowMs: MINUTE_MS, holder: `The ${plan} plan`, resetHeader: true };
+  if (caller.kind === 'customer') return customerBucket(caller.account);
   // A console user's requests count apart from the backend's, so clicking around never spends its
   // budget; and at a person's pace rather than the plan's, since every console page makes several.
   if (caller.kind === 'user') {
@@ -81,6 +81,22 @@ export const v1RatePolicy: RatePolicy = (caller) => {
   const holder = `An access token for uid ${shown} of project ${claims.appId}`;
   return { key: `token:${claims.appId}:${shown}`, limit, windowMs: MINUTE_MS, holder, resetHeader: true };
 };
+
+/**
+ * A customer's bucket, made once per cached account object (projects/service.ts caches them for
+ * seconds) rather than on every request: the same key string each time is hashed once, where a
+ * new one costs building, flattening and hashing before the counter's map can find it.
+ */
+const customerBuckets = new WeakMap<Account, Bucket>();
+
+function customerBucket(account: Account): Bucket {
+  let bucket = customerBuckets.get(account);
+  if (!bucket) {
+    bucket = { key: `account:${account.id}`, limit: PLAN_RATE_LIMITS[account.plan], windowMs: MINUTE_MS, holder: `The ${account.plan} plan`, resetHeader: true };
+    customerBuckets.set(account, bucket);
+  }
+  return bucket;
+}
 
 /** Agora's routes: per account and API, in one-second windows; the route names its API and limit. */
 export const agoraRatePolicy: RatePolicy = (caller, request) => {
