@@ -87,7 +87,7 @@ export class ChannelService {
     return this.#describe(appId, name, stored, participants);
   }
 
-  #describe(appId: string, name: string, { profile, recording }: StoredChannelState, participants: Participant[]): MaybeAsync<Channel> {
+  #describe(appId: string, name: string, { profile, recording }: StoredChannelState, participants: readonly Participant[]): MaybeAsync<Channel> {
     if (profile) return toChannel(profile, participants, recording);
     if (participants.length === 0) throw noSuchChannel(name);
     return this.#actions.roomInfo(appId, name).then((room) => liveOnlyChannel(appId, name, participants, room?.mode, recording));
@@ -117,7 +117,7 @@ export class ChannelService {
   }
 
   /** Who is in which channel, by name, from the participant directory alone: cheap to read often. */
-  async liveRoster(appId: string): Promise<Array<Pick<Channel, 'channel' | 'participants'>>> {
+  async liveRoster(appId: string): Promise<Array<{ channel: string; participants: readonly Participant[] }>> {
     const live = await this.#rtc.channelCounts(appId);
     const roster = await Promise.all(live.map(async ({ channel }) => ({ channel, participants: await this.#rtc.participants(appId, channel) })));
     return roster.filter((entry) => entry.participants.length > 0).sort(inNameOrder);
@@ -181,7 +181,7 @@ function inNameOrder(a: { channel: string }, b: { channel: string }): number {
   return a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0;
 }
 
-function liveOnlyChannel(appId: string, name: string, participants: Participant[], mode: 'rtc' | 'live' | undefined, recording: Channel['recording']): Channel {
+function liveOnlyChannel(appId: string, name: string, participants: readonly Participant[], mode: 'rtc' | 'live' | undefined, recording: Channel['recording']): Channel {
   const createdAt = Math.min(...participants.map((p) => Date.parse(p.joinedAt)));
   return {
     channel: name,
@@ -192,7 +192,7 @@ function liveOnlyChannel(appId: string, name: string, participants: Participant[
     persistent: false,
     settings: { resourceExpiredHour: null, recordingConfig: null },
     participantCount: participants.length,
-    participants,
+    participants: [...participants],
     recording,
   };
 }
@@ -213,7 +213,8 @@ function channelProfile(row: store.ChannelRow): ChannelProfile {
   };
 }
 
-function toChannel(profile: ChannelProfile, participants: Participant[], recording: Channel['recording']): Channel {
+/** The answer owns its participant list: the directory's may be shared by every reader of this node. */
+function toChannel(profile: ChannelProfile, participants: readonly Participant[], recording: Channel['recording']): Channel {
   return {
     channel: profile.channel,
     projectId: profile.projectId,
@@ -223,7 +224,7 @@ function toChannel(profile: ChannelProfile, participants: Participant[], recordi
     persistent: profile.persistent,
     settings: profile.settings,
     participantCount: participants.length,
-    participants,
+    participants: [...participants],
     recording,
   };
 }

@@ -30,7 +30,7 @@ export interface LiveChannelsTiming {
 }
 
 /** Who is in which channel and what they publish, comparable between a full read and a roster read. */
-function rosterKey(channels: Array<Pick<Channel, 'channel' | 'participants'>>): string {
+function rosterKey(channels: ReadonlyArray<{ channel: string; participants: readonly Channel['participants'][number][] }>): string {
   return JSON.stringify(channels.map(({ channel, participants }) => [channel, [...participants].sort((a, b) => (String(a.uid) < String(b.uid) ? -1 : 1))]));
 }
 

@@ -13,10 +13,12 @@ import { RedisChannelPlacement } from './redisChannelPlacement.ts';
 import { RedisChannelSites } from './redisChannelSites.ts';
 import { RedisNodeRegistry } from './redisNodeRegistry.ts';
 import { RedisParticipantDirectory } from './redisParticipantDirectory.ts';
+import { TrackedReads } from './trackedReads.ts';
 
 const redisClients: Redis[] = [];
+const trackedReads: TrackedReads[] = [];
 afterAll(async () => {
-  await Promise.all(redisClients.map((client) => client.quit()));
+  await Promise.all([...redisClients.map((client) => client.quit()), ...trackedReads.map((reads) => reads.close())]);
 });
 
 function record(id: string, participants = 0): NodeRecord {
@@ -102,7 +104,10 @@ describe('the participant directory in Redis, as clients move between nodes', ()
     const client = new Redis(REDIS_URL);
     redisClients.push(client);
     const prefix = `${uniqueName('dir')}:`;
-    const [a, b, c] = ['node-a', 'node-b', 'node-c'].map((id) => new RedisParticipantDirectory(client, prefix, id));
+    // Each node reads through tracked reads of its own, as a server does.
+    const reads = await Promise.all(['node-a', 'node-b', 'node-c'].map(() => TrackedReads.open(REDIS_URL, {})));
+    trackedReads.push(...reads);
+    const [a, b, c] = ['node-a', 'node-b', 'node-c'].map((id, i) => new RedisParticipantDirectory(client, reads[i]!, prefix, id));
     const ada = { uid: 'ada', role: 'host', joinedAt: '2026-12-04T10:00:00.000Z' } as unknown as Participant;
     const bob = { ...ada, uid: 'bob' } as Participant;
     await a!.put('app', 'room', ada);
@@ -114,7 +119,9 @@ describe('the participant directory in Redis, as clients move between nodes', ()
     expect((await c!.list('app', 'room')).map((p) => p.uid)).toEqual(['ada']);
     expect(await c!.channels('app')).toEqual([{ channel: 'room', participantCount: 1 }]);
     await b!.remove('app', 'room', 'ada');
-    expect(await c!.list('app', 'room')).toEqual([]);
+    // c kept its last read: Redis's invalidation reaches it on its own connection, after b's reply may have.
+    await expect.poll(() => c!.list('app', 'room')).toEqual([]);
+    expect(await b!.list('app', 'room')).toEqual([]);
     expect(await c!.channels('app')).toEqual([]);
   });
 });

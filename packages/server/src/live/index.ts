@@ -20,6 +20,7 @@ import { RedisNodeMessenger } from './redisNodeMessenger.ts';
 import { RedisNodeRegistry } from './redisNodeRegistry.ts';
 import { RedisParticipantDirectory } from './redisParticipantDirectory.ts';
 import { RedisRateCounter } from './redisRateCounter.ts';
+import { TrackedReads } from './trackedReads.ts';
 
 export type { RateCounter, WindowCount } from './rateCounter.ts';
 export type { ChannelCount, ParticipantDirectory } from './participantDirectory.ts';
@@ -75,11 +76,13 @@ export async function openLiveState(options: LiveOptions): Promise<LiveState> {
     };
   }
   // One write a tick rather than one a command (coalescingRedis.ts says why not auto-pipelining).
-  const redis = new CoalescingRedis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const connection = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true };
+  const redis = new CoalescingRedis(options.redisUrl, connection);
   // Fail fast at start when Redis is unreachable, rather than on the first request.
   await redis.connect();
+  const reads = await TrackedReads.open(options.redisUrl, { ...connection, connectionName: `parley:${options.nodeId}` });
   const rateCounter = new RedisRateCounter(redis, options.keyPrefix);
-  const participants = new RedisParticipantDirectory(redis, options.keyPrefix, options.nodeId);
+  const participants = new RedisParticipantDirectory(redis, reads, options.keyPrefix, options.nodeId);
   const nodes = new RedisNodeRegistry(redis, options.keyPrefix);
   const messenger = await RedisNodeMessenger.open(redis, options.keyPrefix, options.nodeId);
   return {
@@ -90,12 +93,13 @@ export async function openLiveState(options: LiveOptions): Promise<LiveState> {
     placement: new RedisChannelPlacement(redis, options.keyPrefix, nodes.recordKey('')),
     sites: new RedisChannelSites(redis, options.keyPrefix, nodes.recordKey('')),
     messenger,
-    generations: new RedisGenerations(redis, options.keyPrefix),
+    generations: new RedisGenerations(redis, reads, options.keyPrefix),
     ping: async () => void (await redis.ping()),
     close: async () => {
       await messenger.close();
       await rateCounter.close();
       await participants.close();
+      await reads.close();
       await redis.quit();
     },
   };

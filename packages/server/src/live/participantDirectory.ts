@@ -13,8 +13,8 @@ export interface ChannelCount {
 export interface ParticipantDirectory {
   put(appId: string, channel: string, participant: Participant): Promise<void>;
   remove(appId: string, channel: string, uid: number | string): Promise<void>;
-  /** At once from memory, later from Redis (every channel GET asks). */
-  list(appId: string, channel: string): MaybeAsync<Participant[]>;
+  /** At once from memory, or from Redis's answer kept on this node (every channel GET asks); shared, so read-only. */
+  list(appId: string, channel: string): MaybeAsync<readonly Participant[]>;
   /** Channels of a project that have anyone in them. */
   channels(appId: string): Promise<ChannelCount[]>;
   /** Forgets every participant this node registered (at start after a crash, and at shutdown). */

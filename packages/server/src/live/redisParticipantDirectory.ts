@@ -5,7 +5,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { Participant } from '@parley/protocol';
+import type { MaybeAsync } from '../maybeAsync.ts';
 import { uidKey, type ChannelCount, type ParticipantDirectory } from './participantDirectory.ts';
+import type { TrackedReads } from './trackedReads.ts';
 
 /**
  * Removes a participant only if the node removing it is the one that registered it: a client that
@@ -23,13 +25,19 @@ local size = redis.call('HLEN', KEYS[1])
 if size == 0 then redis.call('ZREM', KEYS[3], ARGV[3]) else redis.call('ZADD', KEYS[3], size, ARGV[3]) end
 return size`;
 
+/**
+ * A channel's list is read on every channel GET and changes only when someone joins or leaves, so
+ * it is read through tracked reads (trackedReads.ts): from memory until Redis says it changed.
+ */
 export class RedisParticipantDirectory implements ParticipantDirectory {
   #redis: Redis;
+  #reads: TrackedReads;
   #prefix: string;
   #nodeId: string;
 
-  constructor(redis: Redis, keyPrefix: string, nodeId: string) {
+  constructor(redis: Redis, reads: TrackedReads, keyPrefix: string, nodeId: string) {
     this.#redis = redis;
+    this.#reads = reads;
     this.#prefix = keyPrefix;
     this.#nodeId = nodeId;
   }
@@ -61,6 +69,7 @@ export class RedisParticipantDirectory implements ParticipantDirectory {
       .hset(this.#ownersKey(appId, channel), uid, this.#nodeId)
       .sadd(this.#nodeKey(this.#nodeId), JSON.stringify([appId, channel, uid]))
       .exec();
+    this.#reads.forget(key);
     const size = Number(results?.[1]?.[1] ?? 1);
     await this.#redis.zadd(this.#projectKey(appId), size, channel);
   }
@@ -72,11 +81,12 @@ export class RedisParticipantDirectory implements ParticipantDirectory {
   async #removeAs(nodeId: string, appId: string, channel: string, uid: string): Promise<void> {
     const keys = [this.#channelKey(appId, channel), this.#ownersKey(appId, channel), this.#projectKey(appId), this.#nodeKey(nodeId)];
     await this.#redis.eval(REMOVE_IF_OWNED, keys.length, ...keys, uid, nodeId, channel, JSON.stringify([appId, channel, uid]));
+    this.#reads.forget(keys[0]!);
   }
 
-  async list(appId: string, channel: string): Promise<Participant[]> {
-    const values = await this.#redis.hvals(this.#channelKey(appId, channel));
-    return values.map((value) => JSON.parse(value) as Participant);
+  list(appId: string, channel: string): MaybeAsync<readonly Participant[]> {
+    const key = this.#channelKey(appId, channel);
+    return this.#reads.read(key, async (reader) => (await reader.hvals(key)).map((value) => JSON.parse(value) as Participant));
   }
 
   async channels(appId: string): Promise<ChannelCount[]> {

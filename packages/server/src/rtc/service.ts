@@ -351,7 +351,7 @@ export class RtcService {
 
   // ------------------------------------------------------------------ REST facade
 
-  participants(appId: string, channel: string): MaybeAsync<ParticipantView[]> {
+  participants(appId: string, channel: string): MaybeAsync<readonly ParticipantView[]> {
     return this.#deps.directory.list(appId, channel);
   }
 

@@ -23,7 +23,7 @@ function numericUids(participants: Participant[]): number[] {
  * The channel's profile: its room's (on whichever node hosts it), else the channel's stored mode, else
  * what the roles show (an audience member means live broadcasting).
  */
-async function channelMode(services: Services, appId: string, channel: string, participants: Participant[]): Promise<Mode> {
+async function channelMode(services: Services, appId: string, channel: string, participants: readonly Participant[]): Promise<Mode> {
   const room = await services.actions.roomInfo(appId, channel);
   if (room) return room.mode;
   const stored = await Promise.resolve(services.channels.getChannel(appId, channel)).catch(() => undefined);
@@ -45,7 +45,7 @@ export async function channelList(services: Services, appId: string, pageNo: num
 /** Who is in the channel, first joined first (the directory itself has no order). */
 async function participantsOf(services: Services, appId: string, channel: string): Promise<Participant[]> {
   const participants = await services.rtc.participants(appId, channel);
-  return participants.sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || String(a.uid).localeCompare(String(b.uid)));
+  return [...participants].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || String(a.uid).localeCompare(String(b.uid)));
 }
 
 export async function userList(services: Services, appId: string, channel: string, hostsOnly: boolean): Promise<AgoraUserList> {
