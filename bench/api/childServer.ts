@@ -1,14 +1,11 @@
 /**
- * The API benchmarks' servers under test, each in a child process (bareServer.ts, parleyServer.ts),
- * and the line protocol to them: JSON objects on stdin and stdout, each answered by one of the same
- * `bench` type; other stdout lines are the server's own logs and are passed on.
+ * The API benchmarks' servers under test, each in a child process (bareServer.ts, parleyServer.ts)
+ * spoken to through ../childProcess.ts, and the bench channel's requests.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import type autocannon from 'autocannon';
 import { PLAN_RATE_LIMITS } from '@parley/server';
+import { startChild as startBenchChild } from '../childProcess.ts';
 import type { BenchAccount } from './parleyServer.ts';
 
 export const CHANNEL = 'bench-room';
@@ -28,65 +25,20 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-type Child = ChildProcessByStdio<Writable, Readable, null>;
+/** Under valgrind a server starts in minutes and a reply can take as long: no bench limit is hit here. */
+const PATIENCE_MS = 30 * 60_000;
 
 /**
  * Starts `file` (bareServer.ts or parleyServer.ts) in a Node process of its own, with `nodeArgs`,
  * under `wrapper` when given (a command and its arguments that run Node, e.g. valgrind's).
  */
 export async function startChild(file: string, name: string, args: string[] = [], nodeArgs: string[] = [], wrapper: string[] = []): Promise<ChildServer> {
-  const command = [...wrapper, process.execPath, ...nodeArgs, path.join(import.meta.dirname, file), ...args];
-  const child: Child = spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting = new Map<string, { resolve: (message: unknown) => void; reject: (error: Error) => void }>();
-  let exited: Error | undefined;
-
-  readline.createInterface({ input: child.stdout }).on('line', (line) => {
-    let message: { bench?: unknown } | undefined;
-    try {
-      message = JSON.parse(line) as { bench?: unknown };
-    } catch {
-      message = undefined;
-    }
-    const waiter = typeof message?.bench === 'string' ? waiting.get(message.bench) : undefined;
-    if (waiter && typeof message?.bench === 'string') {
-      waiting.delete(message.bench);
-      waiter.resolve(message);
-    } else {
-      // The server's own logs (warn and above): shown, never mistaken for protocol.
-      process.stderr.write(`[${name}] ${line}\n`);
-    }
-  });
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = new Error(`${name} exited (${signal ?? `code ${code}`})`);
-      for (const waiter of waiting.values()) waiter.reject(exited);
-      waiting.clear();
-      resolve();
-    });
-  });
-
-  function waitFor<T>(type: string): Promise<T> {
-    if (exited) return Promise.reject(exited);
-    return new Promise<T>((resolve, reject) => waiting.set(type, { resolve: resolve as (message: unknown) => void, reject }));
-  }
-
-  const ready = await waitFor<{ url: string }>('ready');
+  const child = await startBenchChild(path.join(import.meta.dirname, file), name, { args, nodeArgs, wrapper, readyTimeoutMs: PATIENCE_MS });
   return {
-    pid: child.pid!,
-    url: ready.url,
-    ask<T>(message: { bench: string } & Record<string, unknown>) {
-      const reply = waitFor<T>(message.bench);
-      child.stdin.write(`${JSON.stringify(message)}\n`);
-      return reply;
-    },
-    async stop() {
-      if (exited) return;
-      // Closing stdin asks for a graceful stop; a child that hangs is killed (by its own id).
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exitedPromise;
-      clearTimeout(timer);
-    },
+    pid: child.pid,
+    url: String(child.ready.url),
+    ask: (message) => child.ask(message, PATIENCE_MS),
+    stop: () => child.stop(),
   };
 }
 

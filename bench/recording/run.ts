@@ -16,11 +16,10 @@
  * Goals: ≤ 5% of a core per individually recorded stream (one user's audio and video), files
  * ready ≤ 3 s after stop for a one-minute recording.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { KEEPALIVE_INTERVAL_MS } from '@parley/protocol';
 import { buildRtcToken } from '@parley/token';
 import { ffprobe } from '../../test/support/media.ts';
@@ -29,6 +28,7 @@ import type { Picture } from '../../test/support/botMedia.ts';
 import { BotClient } from '../../test/support/wrtcClient.ts';
 import { pinToCpus } from '../rtc/proc.ts';
 import { treeCpu } from './proc.ts';
+import { startChild } from '../childProcess.ts';
 import { sourceState } from '../sourceState.ts';
 
 const USERS = 4;
@@ -55,23 +55,8 @@ interface Ready {
 }
 
 async function startServer(): Promise<{ ready: Ready; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'server.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const message = JSON.parse(line) as { bench?: string } & Ready;
-      if (message.bench === 'ready') resolve(message);
-      else process.stdout.write(`server: ${line}\n`);
-    });
-  });
-  return {
-    ready,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin.end();
-      }),
-  };
+  const server = await startChild(path.join(import.meta.dirname, 'server.ts'), 'server');
+  return { ready: server.ready as unknown as Ready, stop: () => server.stop() };
 }
 
 interface CpuShare {

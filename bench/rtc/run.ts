@@ -26,18 +26,16 @@
  *          --warmup 4  --trials 20  --kbps 800 (publisher bitrate)  --bot-processes 2 (subscriber
  *          processes)  --no-janus  --janus-port 8088  --no-pin
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { FirstFrameTrial, Target } from './bots.ts';
 import { janusInstalled, startJanus, type JanusServer } from './janusServer.ts';
 import type { InboundRtp, OutboundRtp, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
 import { positiveInt } from './options.ts';
 import { machineCpuSeconds, pinToCpus, processCpuSeconds, processStat, processMemoryMb } from './proc.ts';
+import { startChild as startBenchChild, type BenchChild } from '../childProcess.ts';
 import { sourceState } from '../sourceState.ts';
 
 const GOALS = { maxCpuPerStreamPercent: 0.2, maxFirstFrameMedianMs: 400 };
@@ -91,73 +89,11 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 // ---------------------------------------------------------------------------------------------
 // Child processes speaking JSON lines (server.ts, bots.ts)
 
-interface Child {
-  pid: number;
-  ready: Record<string, unknown>;
-  ask<T = Record<string, unknown>>(message: { bench: string } & Record<string, unknown>, timeoutMs?: number): Promise<T>;
-  stop(): Promise<void>;
-}
+type Child = BenchChild;
 
-async function startChild(file: string, name: string): Promise<Child> {
+function startChild(file: string, name: string): Promise<Child> {
   const profile = file === 'server.ts' && args['profile-sfu'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['profile-sfu'])}`] : [];
-  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(process.execPath, [...profile, path.join(import.meta.dirname, file)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting = new Map<string, { resolve: (message: Record<string, unknown>) => void; reject: (error: Error) => void }>();
-  let exited: Error | undefined;
-  readline.createInterface({ input: child.stdout }).on('line', (line) => {
-    let message: Record<string, unknown> | undefined;
-    try {
-      message = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      message = undefined;
-    }
-    const type = typeof message?.bench === 'string' ? message.bench : undefined;
-    const waiter = type ? waiting.get(type) : undefined;
-    if (waiter && message && type) {
-      waiting.delete(type);
-      if (typeof message.error === 'string') waiter.reject(new Error(`${name}: ${message.error}`));
-      else waiter.resolve(message);
-    } else {
-      process.stderr.write(`[${name}] ${line}\n`);
-    }
-  });
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = new Error(`${name} exited (${signal ?? `code ${code}`})`);
-      for (const waiter of waiting.values()) waiter.reject(exited);
-      waiting.clear();
-      resolve();
-    });
-  });
-  function waitFor(type: string, timeoutMs: number): Promise<Record<string, unknown>> {
-    if (exited) return Promise.reject(exited);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiting.delete(type);
-        reject(new Error(`${name}: no ${type} reply within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiting.set(type, {
-        resolve: (message) => (clearTimeout(timer), resolve(message)),
-        reject: (error) => (clearTimeout(timer), reject(error)),
-      });
-    });
-  }
-  const ready = await waitFor('ready', 30_000);
-  return {
-    pid: child.pid!,
-    ready,
-    ask<T>(message: { bench: string } & Record<string, unknown>, timeoutMs = 60_000) {
-      const reply = waitFor(message.bench, timeoutMs);
-      child.stdin.write(`${JSON.stringify(message)}\n`);
-      return reply as Promise<T>;
-    },
-    async stop() {
-      if (exited) return;
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exitedPromise;
-      clearTimeout(timer);
-    },
-  };
+  return startBenchChild(path.join(import.meta.dirname, file), name, { nodeArgs: profile });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -116,6 +116,14 @@ describe('tracked reads', () => {
     expect(gen.loads()).toBe(1);
   });
 
+  it('opens under a node id that Redis would refuse as a connection name (a space, non-ASCII)', async () => {
+    const name = `${uniqueName('node')} café`;
+    const reads = await TrackedReads.open(REDIS_URL, { connectionName: name });
+    opened.push(reads);
+    expect(reads.tracking).toBe(true);
+    expect(String(await writer.call('CLIENT', 'LIST'))).toContain(` name=${name.replace(' café', '_caf_')}:tracked-reads `);
+  });
+
   for (const role of ['invalidations', 'tracked-reads'] as const) {
     it(`drops what it kept when its ${role} connection drops, and tracks again once it is back`, async () => {
       const { reads, name } = await open();

@@ -172,6 +172,7 @@ export class TrackedReads {
   }
 }
 
+/** Redis refuses a name with spaces or characters outside printable ASCII, and the connection with it. */
 function named(options: ConnectionOptions, role: string): { connectionName?: string } {
-  return options.connectionName ? { connectionName: `${options.connectionName}:${role}` } : {};
+  return options.connectionName ? { connectionName: `${options.connectionName}:${role}`.replace(/[^!-~]/g, '_') } : {};
 }

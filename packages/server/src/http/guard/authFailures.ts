@@ -44,12 +44,13 @@ export interface AuthRefusal {
   reason: string;
 }
 
-function addressKey(attempt: AuthAttempt, limits: AuthFailureLimits): { key: string; limit: number; what: string } {
-  return { key: `authfail:ip:${normalizeIp(attempt.ip)}`, limit: limits.perIp, what: 'this address' };
+/** `address` as normalizeIp gives it. */
+function addressKey(address: string, limits: AuthFailureLimits): { key: string; limit: number; what: string } {
+  return { key: `authfail:ip:${address}`, limit: limits.perIp, what: 'this address' };
 }
 
 function keysOf(attempt: AuthAttempt, limits: AuthFailureLimits): Array<{ key: string; limit: number; what: string }> {
-  const keys = [addressKey(attempt, limits)];
+  const keys = [addressKey(normalizeIp(attempt.ip), limits)];
   if (attempt.customerId !== undefined) {
     const digest = createHash('sha256').update(attempt.customerId).digest('base64url').slice(0, 22);
     keys.push({ key: `authfail:customer:${digest}`, limit: limits.perCustomerId, what: 'this Customer ID' });
@@ -77,13 +78,14 @@ export class AuthFailureBudget {
   checkAddress(attempt: AuthAttempt, now = Date.now()): MaybeAsync<AuthRefusal | undefined> {
     // The address budget alone: every authenticated request passes here, and hashing the
     // Customer ID for a key it does not read was a measurable share of the request (bench:api).
-    const cleanUntil = this.#clean.get(normalizeIp(attempt.ip));
+    const ip = normalizeIp(attempt.ip);
+    const cleanUntil = this.#clean.get(ip);
     if (cleanUntil !== undefined && now < cleanUntil) return undefined;
-    const address = addressKey(attempt, this.#limits);
+    const address = addressKey(ip, this.#limits);
     return andThen(this.#counter.peek(address.key, WINDOW_MS, now), (failures) => {
       if (failures >= address.limit) return refusal(address, now);
       if (this.#clean.size >= CLEAN_ADDRESSES_MAX) this.#clean.clear();
-      this.#clean.set(normalizeIp(attempt.ip), now + CLEAN_ADDRESS_MS);
+      this.#clean.set(ip, now + CLEAN_ADDRESS_MS);
       return undefined;
     });
   }
