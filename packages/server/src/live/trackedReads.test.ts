@@ -116,6 +116,21 @@ describe('tracked reads', () => {
     expect(gen.loads()).toBe(1);
   });
 
+  it('tracks again after both connections drop at once', async () => {
+    const { reads, name } = await open();
+    const key = uniqueName('gen');
+    await writer.set(key, '1');
+    const gen = counter(reads, key);
+    expect(await gen.read()).toBe('1');
+    await Promise.all([kill(`${name}:tracked-reads`), kill(`${name}:invalidations`)]);
+    await writer.set(key, '2');
+    await expect.poll(() => gen.read()).toBe('2');
+    await expect.poll(() => reads.tracking).toBe(true);
+    await expect.poll(() => isPromise(gen.read())).toBe(false);
+    await writer.set(key, '3');
+    await expect.poll(() => gen.read()).toBe('3');
+  });
+
   it('opens under a node id that Redis would refuse as a connection name (a space, non-ASCII)', async () => {
     const name = `${uniqueName('node')} café`;
     const reads = await TrackedReads.open(REDIS_URL, { connectionName: name });

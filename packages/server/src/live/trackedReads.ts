@@ -48,6 +48,8 @@ export class TrackedReads {
   #tracking = false;
   /** Counts the times tracking stopped: a set-up or read begun before the last stop keeps nothing. */
   #stops = 0;
+  /** Counts the times the invalidation connection dropped: a client id read before the last is gone. */
+  #subscriptionsLost = 0;
   #closed = false;
 
   private constructor(reader: Redis, invalidations: Redis) {
@@ -123,10 +125,11 @@ export class TrackedReads {
   }
 
   async #subscribe(): Promise<void> {
-    const stops = this.#stops;
+    // Only this connection's own drop voids the id: the reader's drop meanwhile is #track's concern.
+    const lost = this.#subscriptionsLost;
     const id = Number(await this.#invalidations.call('CLIENT', 'ID'));
     await this.#invalidations.subscribe(INVALIDATION_CHANNEL);
-    if (stops !== this.#stops) return;
+    if (lost !== this.#subscriptionsLost) return;
     this.#subscriberId = id;
     await this.#track();
   }
@@ -143,7 +146,10 @@ export class TrackedReads {
   #stop(subscriptionLost: boolean): void {
     this.#stops += 1;
     this.#tracking = false;
-    if (subscriptionLost) this.#subscriberId = undefined;
+    if (subscriptionLost) {
+      this.#subscriptionsLost += 1;
+      this.#subscriberId = undefined;
+    }
     this.#forgetAll();
   }
 
