@@ -71,7 +71,7 @@ export function createServices(
   log: Logger,
   media: OpenedMediaNetwork,
 ): Services {
-  const projects = new ProjectService(store.db, config.auth.secretKey);
+  const projects = new ProjectService(store.db, config.auth.secretKey, live.generations);
   const events = new EventBus(log);
   const webhooks = new WebhookService(store.db, { secretKey: config.auth.secretKey, policy: { allowPrivate: config.webhooks.allowPrivate, resolve: systemResolver } });
   // Webhook notices are written in the transactions of the changes they report: sessions (the

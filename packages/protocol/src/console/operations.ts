@@ -248,7 +248,7 @@ export const consoleOperations = {
     method: 'DELETE',
     path: '/v1/console/projects/:projectId/certificates/secondary',
     summary: 'Delete the secondary certificate',
-    description: 'Tokens signed by the secondary certificate stop verifying at once (on the other nodes of a scale-out within 5 s); people already in a call stay until their token expires, as they cannot renew it. 409 when there is no secondary certificate.',
+    description: 'Tokens signed by the secondary certificate stop verifying at once, on every node of a scale-out; people already in a call stay until their token expires, as they cannot renew it. 409 when there is no secondary certificate.',
     tag: TAG_PROJECTS,
     auth: 'console',
     role: 'admin',

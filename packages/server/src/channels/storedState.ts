@@ -8,10 +8,9 @@
  * Entries also expire, so that a lost counter (Redis flushed, reading 0 again) can serve a stale
  * entry for at most that long.
  */
-import { LRUCache } from 'lru-cache';
 import type { Channel } from '@parley/protocol';
-import type { Generations } from '../live/index.ts';
-import { andThen, type MaybeAsync } from '../maybeAsync.ts';
+import { GenerationCache, type Generations } from '../live/index.ts';
+import type { MaybeAsync } from '../maybeAsync.ts';
 
 /** What a channel's row says about it, as its GET shows it (worked out once per cached row, not per GET). */
 export type ChannelProfile = Omit<Channel, 'participantCount' | 'participants' | 'recording'>;
@@ -26,30 +25,20 @@ const MAX_ENTRIES = 10_000;
 const ENTRY_TTL_MS = 30_000;
 
 export class ChannelStateCache {
-  #generations: Generations;
-  #entries = new LRUCache<string, { generation: number; state: StoredChannelState }>({ max: MAX_ENTRIES, ttl: ENTRY_TTL_MS });
+  #cache: GenerationCache<StoredChannelState>;
 
   constructor(generations: Generations) {
-    this.#generations = generations;
+    this.#cache = new GenerationCache(generations, { max: MAX_ENTRIES, ttlMs: () => ENTRY_TTL_MS });
   }
 
   /** The channel's stored state: cached while its project's generation is unchanged (then at once, with memory's generations), else `load`ed. */
   read(appId: string, name: string, load: () => Promise<StoredChannelState>): MaybeAsync<StoredChannelState> {
-    // Read before loading: a change committed meanwhile bumps past it, so the entry is not reused.
-    return andThen(this.#generations.current(generationKey(appId)), (generation) => {
-      const key = `${appId}/${name}`;
-      const cached = this.#entries.get(key);
-      if (cached?.generation === generation) return cached.state;
-      return load().then((state) => {
-        this.#entries.set(key, { generation, state });
-        return state;
-      });
-    });
+    return this.#cache.get(`${appId}/${name}`, generationKey(appId), load);
   }
 
   /** After a committed change to one of the project's channel rows or recordings: every node reloads. */
   changed(appId: string): Promise<void> {
-    return this.#generations.bump(generationKey(appId));
+    return this.#cache.changed(generationKey(appId));
   }
 }
 

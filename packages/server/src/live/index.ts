@@ -26,7 +26,8 @@ export type { RateCounter, WindowCount } from './rateCounter.ts';
 export type { ChannelCount, ParticipantDirectory } from './participantDirectory.ts';
 export type { ChannelPlacement } from './channelPlacement.ts';
 export type { ChannelSites } from './channelSites.ts';
-export type { Generations } from './generations.ts';
+export { MemoryGenerations, type Generations } from './generations.ts';
+export { GenerationCache } from './generationCache.ts';
 export { NodeUnreachable, REQUEST_TIMEOUT_MS, type CommandHandler, type NodeCommand, type NodeMessenger } from './nodeMessenger.ts';
 export type { NodeLoad, NodeRecord, NodeRegistry, NodeState } from './nodeRegistry.ts';
 

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { isAgoraId } from '@parley/token';
 import { DomainError } from '../domainError.ts';
+import { GenerationCache, MemoryGenerations, type Generations } from '../live/index.ts';
 import { andThen, type MaybeAsync } from '../maybeAsync.ts';
 import type { Db } from '../store/database.ts';
 import { CertificateCipher, hashSecret, newHex32, secretMatches } from './credentials.ts';
@@ -79,21 +80,26 @@ export class UnknownCustomerError extends Error {}
 const DEMO_PROJECT_SETTING = 'demo_app_id';
 
 /**
- * Every authenticated request reads its account and project; caching those reads for a few
- * seconds takes two queries and a hash off the hot path. Only hits are cached (a new account or
- * project is visible at once); a change to an existing one reaches other nodes within the TTL.
+ * Every authenticated request reads its account and project; caching those reads takes two
+ * queries and a hash off the hot path. Each entry is kept while its generation reads the same
+ * (live/generationCache.ts): deleting a Customer ID/Secret pair, deleting or changing a project
+ * or rotating its certificates bumps it once committed, so every node, this one at once, reloads
+ * on its next request. Only hits are cached (a new account or project is visible at once).
  */
-const CACHE_TTL_MS = 5_000;
+const CACHE_TTL_MS = 60_000;
 const CACHE_MAX = 10_000;
 
 /**
  * Each entry lives between 80% and 100% of the TTL. Accounts first used together (a restart, a
  * burst of traffic) would otherwise all expire in the same instant and reload at once: with 400
- * busy accounts on PostgreSQL, 800 queries landed within a tenth of a second every 5 s (bench:api).
+ * busy accounts on PostgreSQL, 800 queries landed within a tenth of a second each time (bench:api).
  */
-function cacheTtl(): { ttl: number } {
-  return { ttl: Math.round(CACHE_TTL_MS * (0.8 + 0.2 * Math.random())) };
+function cacheTtl(): number {
+  return Math.round(CACHE_TTL_MS * (0.8 + 0.2 * Math.random()));
 }
+
+const credentialGeneration = (customerId: string): string => `credential:${customerId}`;
+const projectGeneration = (appId: string): string => `project:${appId}`;
 
 interface CachedCredentials {
   secretHash: string;
@@ -103,13 +109,16 @@ interface CachedCredentials {
 export class ProjectService {
   #db: Db;
   #cipher: CertificateCipher;
-  #accounts = new LRUCache<string, CachedCredentials>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
+  #accounts: GenerationCache<CachedCredentials | undefined>;
   #lastUse = new LRUCache<string, number>({ max: CACHE_MAX });
-  #projects = new LRUCache<string, Project & { certificates: ProjectCertificates }>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
+  #projects: GenerationCache<(Project & { certificates: ProjectCertificates }) | undefined>;
 
-  constructor(db: Db, secretKey: string | undefined) {
+  /** `generations`: the node's (live state); alone, a process's own (the CLI's commands, tests). */
+  constructor(db: Db, secretKey: string | undefined, generations: Generations = new MemoryGenerations()) {
     this.#db = db;
     this.#cipher = new CertificateCipher(secretKey);
+    this.#accounts = new GenerationCache(generations, { max: CACHE_MAX, ttlMs: cacheTtl });
+    this.#projects = new GenerationCache(generations, { max: CACHE_MAX, ttlMs: cacheTtl });
   }
 
   /** Creates a project, in a new account unless `customerId` names an existing one. */
@@ -163,20 +172,18 @@ export class ProjectService {
     // (PostgreSQL answers a NUL byte in text with an error). The decoy check keeps the time alike.
     if (!isAgoraId(customerId)) return void secretMatches(customerSecret, undefined);
     // The secret is still checked on every request, against the cached hash, in constant time.
-    return andThen(this.#accounts.get(customerId) ?? this.#loadCredentials(customerId), (cached) => {
+    const credentials = this.#accounts.get(customerId, credentialGeneration(customerId), () => this.#loadCredentials(customerId));
+    return andThen(credentials, (cached) => {
       if (!secretMatches(customerSecret, cached?.secretHash) || !cached) return undefined;
       this.#noteUse(customerId);
       return cached.account;
     });
   }
 
-  /** A Customer ID's secret hash and account from the database, cached (only if found). */
+  /** A Customer ID's secret hash and account from the database. */
   async #loadCredentials(customerId: string): Promise<CachedCredentials | undefined> {
     const found = await credentialStore.findCredential(this.#db, customerId);
-    if (!found) return undefined;
-    const cached = { secretHash: found.credential.secret_hash, account: { id: found.account.id, customerId: found.account.customer_id, plan: found.account.plan } };
-    this.#accounts.set(customerId, cached, cacheTtl());
-    return cached;
+    return found && { secretHash: found.credential.secret_hash, account: { id: found.account.id, customerId: found.account.customer_id, plan: found.account.plan } };
   }
 
   /**
@@ -208,8 +215,9 @@ export class ProjectService {
   }
 
   /**
-   * Deletes one of the account's pairs; requests signed with it fail at once on this node and
-   * within the cache's TTL (5 s) on others. The last pair stays, so the account keeps a way in.
+   * Deletes one of the account's pairs; requests signed with it fail at once on this node and on
+   * others once the change reaches them (Redis's invalidation). The last pair stays, so the account
+   * keeps a way in.
    */
   async deleteCustomerCredential(accountId: string, customerId: string): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
@@ -218,17 +226,17 @@ export class ProjectService {
       if (credentials.length === 1) throw new DomainError('conflict', 'This is the account\'s last Customer ID/Secret pair: create another before deleting it', 'customerId');
       await credentialStore.deleteCredential(trx, accountId, customerId);
     });
-    this.#accounts.delete(customerId);
+    await this.#accounts.changed(credentialGeneration(customerId));
   }
 
   /**
    * Deletes a project: it is found by nothing from now on (API calls, token checks, joins), on
-   * this node at once and on others within the cache's TTL. Its sessions, recordings and usage
+   * this node at once and on others once the change reaches them. Its sessions, recordings and usage
    * stay in the store. The caller closes its live channels.
    */
   async deleteProject(appId: string, now = Date.now()): Promise<void> {
     if (!(await store.markProjectDeleted(this.#db, appId, now))) throw new DomainError('not_found', `No project ${appId}`, 'projectId');
-    this.#projects.delete(appId);
+    await this.#projects.changed(projectGeneration(appId));
   }
 
   async findAccount(id: string): Promise<Account | undefined> {
@@ -237,15 +245,12 @@ export class ProjectService {
   }
 
   #project(appId: string): MaybeAsync<(Project & { certificates: ProjectCertificates }) | undefined> {
-    return this.#projects.get(appId) ?? this.#loadProject(appId);
+    return this.#projects.get(appId, projectGeneration(appId), () => this.#loadProject(appId));
   }
 
   async #loadProject(appId: string): Promise<(Project & { certificates: ProjectCertificates }) | undefined> {
     const row = await store.findProject(this.#db, appId);
-    if (!row) return undefined;
-    const project = { ...projectView(row), certificates: this.#openCertificates(row) };
-    this.#projects.set(appId, project, cacheTtl());
-    return project;
+    return row && { ...projectView(row), certificates: this.#openCertificates(row) };
   }
 
   #openCertificates(row: store.CertificateColumns): ProjectCertificates {
@@ -278,8 +283,7 @@ export class ProjectService {
   async updateProject(appId: string, change: { name?: string; status?: ProjectStatus; testingMode?: boolean }): Promise<void> {
     const { testingMode, ...columns } = change;
     await store.updateProject(this.#db, appId, { ...columns, ...(testingMode !== undefined ? { testing_mode: testingMode ? 1 : 0 } : {}) });
-    // Other nodes see the change within the cache's TTL (5 s); this one at once.
-    this.#projects.delete(appId);
+    await this.#projects.changed(projectGeneration(appId));
   }
 
   /** The App Certificate that signs this project's tokens: the primary. */
@@ -330,8 +334,7 @@ export class ProjectService {
 
   /**
    * One rotation step from the stored certificates (never the cache), written only if nobody
-   * changed them meanwhile. This node forgets its cached copy at once; other nodes within the
-   * cache's TTL (5 s).
+   * changed them meanwhile. Every node reloads them, this one at once.
    */
   async #rotate(appId: string, change: (current: store.CertificateColumns) => store.CertificateColumns): Promise<ProjectCertificates> {
     const row = await store.findProject(this.#db, appId);
@@ -344,7 +347,8 @@ export class ProjectService {
     };
     const next = change(current);
     const written = await store.replaceCertificates(this.#db, appId, current, next);
-    this.#projects.delete(appId);
+    // Also when nothing was written: whoever changed them meanwhile bumped already; one more reload costs little.
+    await this.#projects.changed(projectGeneration(appId));
     if (!written) throw new DomainError('conflict', 'The certificates changed while this request ran; read them again and retry', 'slot');
     return this.#openCertificates(next);
   }
