@@ -1,8 +1,8 @@
 /**
- * A node's cache of database reads (V may include undefined, for nothing found), each kept while the generation it was loaded under
- * (generations.ts) still reads the same: a change committed on any node bumps the generation, and
- * every node reloads on its next read. With generations in memory or tracked in Redis
- * (trackedReads.ts) the check answers at once, so a hit costs no promise.
+ * A node's cache of database reads (V may include undefined, for nothing found), each kept while
+ * the generation it was loaded under (generations.ts) still reads the same: a change committed on
+ * any node bumps the generation, and every node reloads on its next read. With generations in
+ * memory or tracked in Redis (trackedReads.ts) the check answers at once, so a hit costs no promise.
  *
  * Entries also expire: a generation counter that was lost (Redis flushed, reading 0 again) and
  * bumped back to the value an entry holds could otherwise keep that entry forever.
