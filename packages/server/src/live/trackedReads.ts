@@ -178,7 +178,7 @@ export class TrackedReads {
   }
 }
 
-/** Redis refuses a name with spaces or characters outside printable ASCII, and the connection with it. */
+/** Redis refuses a name with spaces or characters outside printable ASCII (ioredis then goes on unnamed). */
 function named(options: ConnectionOptions, role: string): { connectionName?: string } {
   return options.connectionName ? { connectionName: `${options.connectionName}:${role}`.replace(/[^!-~]/g, '_') } : {};
 }
