@@ -1,7 +1,8 @@
 /**
  * Generations in Redis, shared by every node. INCR is atomic, so no bump is lost between nodes.
- * The keys do not expire: there is one per project, and an expired key reading 0 again could
- * match a generation cached before (readers also bound how long they keep an entry, see its users).
+ * The keys do not expire: there is one per project, Customer ID and App ID that changed, and an
+ * expired key reading 0 again could match a generation cached before (readers also bound how long
+ * they keep an entry, see its users).
  *
  * A counter is read far more often than bumped (every channel GET reads its project's), so reads
  * are tracked (trackedReads.ts): answered from memory until Redis says the counter changed.
