@@ -54,7 +54,7 @@ function subscriber(track: MediaStreamTrack): { forwarder: VideoForwarder; sent:
   let bytes = 0;
   const { transport } = srtpSink({
     gcm: args.gcm,
-    onWrite: async (data) => {
+    onWrite: (data) => {
       bytes += data.length;
     },
   });

@@ -7,10 +7,14 @@
  *   upstream put the decimal digits of the fraction there as an integer (0.065 s became 65,187);
  * - a packet is handed to the socket without waiting for the previous write, so `sendRtp` settles
  *   when the packet is sent, not when the socket's promise does.
+ * `sendRtpNow`, what Parley's forwarders and a track's subscription call, sends before it returns and
+ * makes no promise at all (none a packet to each subscriber, where `sendRtp` made seven down to the
+ * socket); neither does firing a werift event that has no async subscriber.
  * The packets are read back as a subscriber would: decrypted with the other end's SRTP keys.
  */
+import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
-import { deserializeAbsSendTime, ntpTime, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
+import { deserializeAbsSendTime, Event, MediaStreamTrack, ntpTime, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
 import { srtpSink } from '../support/srtpSink.ts';
 
 const NTP_UNIX_OFFSET_S = 2_208_988_800;
@@ -18,14 +22,21 @@ const MID = 'urn:ietf:params:rtp-hdrext:sdes:mid';
 const ABS_SEND_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
-/** A sender negotiated for VP8 with MID (1), abs-send-time (3) and transport-wide CC (5), over real SRTP. */
-function senderOverSrtp(options: { socketSettles: boolean }) {
+/**
+ * A sender negotiated for VP8 with MID (1), abs-send-time (3) and transport-wide CC (5), over real SRTP.
+ * `socket`: a write that settles, one that never reports back (the sender must not wait for it), one
+ * that returns nothing (as Parley's UDP mux's sendNow), or one that throws for packets whose
+ * sequence number `fails` names (a socket's synchronous error).
+ */
+function senderOverSrtp(options: { socket: 'settles' | 'never settles' | 'sync'; fails?: (sequenceNumber: number) => boolean }) {
   const received: RtpPacket[] = [];
   const { transport, subscriber } = srtpSink({
     onWrite: (data) => {
-      received.push(RtpPacket.deSerialize(subscriber.decrypt(data)));
-      // A socket whose write never reports back: the sender must not wait for it.
-      return options.socketSettles ? Promise.resolve() : new Promise<void>(() => {});
+      const packet = RtpPacket.deSerialize(subscriber.decrypt(data));
+      if (options.fails?.(packet.header.sequenceNumber)) throw new Error('the socket refused the write');
+      received.push(packet);
+      if (options.socket === 'sync') return;
+      return options.socket === 'settles' ? Promise.resolve() : new Promise<void>(() => {});
     },
   });
   const sender = new RTCRtpSender('video');
@@ -62,7 +73,7 @@ describe("werift's RTP sender (patched per-packet path)", () => {
   });
 
   it("writes the subscriber's extensions in id order, numbers transport-wide CC on, keeps the others' and stamps abs-send-time from the clock", async () => {
-    const { sender, received } = senderOverSrtp({ socketSettles: true });
+    const { sender, received } = senderOverSrtp({ socket: 'settles' });
     const sentAt = Date.now();
     for (let index = 0; index < 3; index++) await sender.sendRtp(packet(100 + index, [{ id: 9, payload: Buffer.from('x') }]));
     expect(received).toHaveLength(3);
@@ -83,7 +94,7 @@ describe("werift's RTP sender (patched per-packet path)", () => {
   });
 
   it("settles each send when the packet is handed to the socket, without waiting for the socket's promise", async () => {
-    const { sender, received } = senderOverSrtp({ socketSettles: false });
+    const { sender, received } = senderOverSrtp({ socket: 'never settles' });
     const sends = [packet(1), packet(2), packet(3)].map((rtp) => sender.sendRtp(rtp));
     const settled = await Promise.race([Promise.all(sends).then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 200))]);
     expect(settled).toBe(true);
@@ -91,4 +102,81 @@ describe("werift's RTP sender (patched per-packet path)", () => {
     // What its next Sender Report will count.
     expect((sender as unknown as { packetCount: number }).packetCount).toBe(3);
   });
+
+  it('sends each packet before sendRtpNow returns, and makes no promise for it', () => {
+    const { sender, received } = senderOverSrtp({ socket: 'sync' });
+    // The first packet starts the Sender Report loop, once: its promises are not the packets'.
+    sender.sendRtpNow(packet(1));
+    const first = received[0]!.header.sequenceNumber;
+    const promises = countPromises(() => {
+      for (let index = 2; index <= 50; index++) {
+        sender.sendRtpNow(packet(index));
+        expect(received).toHaveLength(index);
+      }
+    });
+    expect(promises).toBe(0);
+    expect(received.map(({ header }) => (header.sequenceNumber - first + 65_536) % 65_536)).toEqual(Array.from({ length: 50 }, (_, index) => index));
+    expect((sender as unknown as { packetCount: number }).packetCount).toBe(50);
+  });
+
+  it('drops a packet whose write throws, without throwing to the caller, and sends the next', () => {
+    const { sender, received } = senderOverSrtp({ socket: 'sync', fails: (sequenceNumber) => sequenceNumber % 2 === 0 });
+    for (let index = 1; index <= 6; index++) expect(() => sender.sendRtpNow(packet(index))).not.toThrow();
+    // Three of six sequence numbers are odd, whatever the sender's random start.
+    expect(received).toHaveLength(3);
+    for (const { header } of received) expect(header.sequenceNumber % 2).toBe(1);
+  });
+
+  it("sends a track's packets as they arrive, before the track's event returns", async () => {
+    const { sender, received } = senderOverSrtp({ socket: 'sync' });
+    const track = new MediaStreamTrack({ kind: 'video', remote: true });
+    await sender.replaceTrack(track);
+    track.onReceiveRtp.execute(packet(1));
+    const promises = countPromises(() => {
+      for (let index = 2; index <= 10; index++) {
+        track.onReceiveRtp.execute(packet(index));
+        expect(received).toHaveLength(index);
+      }
+    });
+    expect(promises).toBe(0);
+  });
 });
+
+describe("werift's events (patched)", () => {
+  it('run their synchronous subscribers without making a promise', () => {
+    const event = new Event<[number]>();
+    const seen: number[] = [];
+    event.subscribe((value) => seen.push(value));
+    expect(countPromises(() => event.execute(1))).toBe(0);
+    expect(seen).toEqual([1]);
+  });
+
+  it('still run async (queuing) subscribers one after the other, after the synchronous ones', async () => {
+    const event = new Event<[number]>();
+    const seen: string[] = [];
+    event.queuingSubscribe(async (value) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push(`queued ${value}`);
+    });
+    event.subscribe((value) => seen.push(`sync ${value}`));
+    event.execute(1);
+    expect(seen).toEqual(['sync 1']);
+    await expect.poll(() => seen).toEqual(['sync 1', 'queued 1']);
+  });
+});
+
+/** The promises `run` creates, as async_hooks sees them. */
+function countPromises(run: () => void): number {
+  let count = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'PROMISE') count++;
+    },
+  }).enable();
+  try {
+    run();
+  } finally {
+    hook.disable();
+  }
+  return count;
+}

@@ -45,7 +45,8 @@ export function srtpEnds(options: { gcm?: boolean } = {}): {
   };
 }
 
-export function srtpSink(options: { gcm?: boolean; onWrite: (data: Buffer) => Promise<void> }): SrtpSink {
+/** `onWrite` is the socket's write: a promise when the test wants a write that settles later (or never). */
+export function srtpSink(options: { gcm?: boolean; onWrite: (data: Buffer) => Promise<void> | void }): SrtpSink {
   const ends = srtpEnds(options);
   const transport = Object.assign(Object.create(RTCDtlsTransport.prototype) as RTCDtlsTransport, {
     state: 'connected',
@@ -55,7 +56,16 @@ export function srtpSink(options: { gcm?: boolean; onWrite: (data: Buffer) => Pr
     bytesSent: 0,
     packetsSent: 0,
     srtp: ends.sender(),
-    iceTransport: { connection: { send: options.onWrite } },
+    // `sendNow` is what the sender's per-packet path calls (the sendNow hunk of patches/werift);
+    // a write that throws is the socket's error, which that path drops.
+    iceTransport: {
+      connection: {
+        send: async (data: Buffer) => options.onWrite(data),
+        sendNow: (data: Buffer) => {
+          void options.onWrite(data)?.catch(() => {});
+        },
+      },
+    },
     sendRtcp: async () => {},
   });
   return { transport, subscriber: ends.receiver() };

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -113,6 +114,28 @@ describe('UDP mux', () => {
     expect(a.received[0]!.toString()).toBe('dtls');
     await first.close();
     await second.close();
+  });
+
+  it('hands media to the socket within sendNow: no promise, no next-tick turn, however many sends', async () => {
+    const agent = await mux.createTransport('127.0.0.1', ufrags('now1'));
+    const receiver = await client();
+    clients.push(receiver);
+    const deferred: string[] = [];
+    const hook = createHook({
+      init(_id, type) {
+        if (type === 'PROMISE' || type === 'TickObject') deferred.push(type);
+      },
+    }).enable();
+    try {
+      for (let index = 0; index < 20; index++) agent.sendNow(Buffer.from(`media ${index}`), ['127.0.0.1', receiver.port]);
+    } finally {
+      hook.disable();
+    }
+    // The send request objects (UDPSENDWRAP) are the kernel's; nothing is left for the event loop.
+    expect(deferred).toEqual([]);
+    await until(() => receiver.received.length === 20);
+    expect(receiver.received.map(String)).toEqual(Array.from({ length: 20 }, (_, index) => `media ${index}`));
+    await agent.close();
   });
 
   it('routes a STUN response to the agent that sent the request, before that address is known', async () => {

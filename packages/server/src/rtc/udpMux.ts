@@ -16,7 +16,8 @@
  * what was granted, so the server can say when the cap is too low.
  */
 import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
+import dns from 'node:dns';
+import { isIPv4, type AddressInfo } from 'node:net';
 
 type Address = readonly [string, number];
 
@@ -28,6 +29,8 @@ export interface MuxTransport {
   closed: boolean;
   onData: (data: Buffer, addr: Address) => void;
   send: (data: Buffer, addr?: Address) => Promise<void>;
+  /** `send` without a promise, for media (the `sendDataNow` hunk of patches/werift). */
+  sendNow: (data: Buffer, addr?: Address) => void;
   close: () => Promise<void>;
 }
 
@@ -44,6 +47,18 @@ export const SOCKET_BUFFER_BYTES = 4 * 2 ** 20;
 export interface SocketBuffers {
   receive: number;
   send: number;
+}
+
+/**
+ * The sockets' address lookup: an IP literal, which is what every send here goes to (a client's
+ * address as a datagram or candidate gave it), answers at once. Node's default, dns.lookup,
+ * answers even a literal on the next tick, which cost every packet to every subscriber a
+ * process.nextTick turn; anything else still goes to it. (Node passes the socket's family, 4, where
+ * its types say options.)
+ */
+function lookupLiteral(address: string, options: dns.LookupOneOptions, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  if (isIPv4(address)) callback(null, address, 4);
+  else dns.lookup(address, options, callback);
 }
 
 const STUN_MAGIC_COOKIE = 0x2112a442;
@@ -172,6 +187,10 @@ class VirtualTransport implements MuxTransport {
   }
 
   send = async (data: Buffer, addr?: Address): Promise<void> => {
+    this.sendNow(data, addr);
+  };
+
+  sendNow = (data: Buffer, addr?: Address): void => {
     const to = addr ?? this.#lastRemote;
     if (this.closed || !to) return;
     if (isStun(data) && !isResponse(data) && data.readUInt16BE(0) === STUN_BINDING_REQUEST) {
@@ -203,7 +222,7 @@ export class UdpMux {
     try {
       let chosen = port;
       for (const binding of bindings) {
-        const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
+        const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES, lookup: lookupLiteral });
         mux.#sockets.push(socket);
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject);

@@ -31,7 +31,8 @@ export interface LayerSource {
 
 /** What the forwarder needs of werift's RTCRtpSender. */
 export interface ForwardingSender {
-  sendRtp(packet: RtpPacket): Promise<void>;
+  /** Sends before returning, without a promise: this runs for every packet to every subscriber. */
+  sendRtpNow(packet: RtpPacket): void;
   replaceRTP(header: Pick<RtpHeader, 'sequenceNumber' | 'timestamp'>, discontinuity?: boolean, timestampStep?: number): void;
 }
 
@@ -187,7 +188,7 @@ export class VideoForwarder {
     this.#forwardedAny = true;
     this.bytesSent += RTP_HEADER_BYTES + packet.payload.length;
     // The payload is shared with every other subscriber of the layer: the rewriter copies it when it changes it.
-    void this.#sender.sendRtp(new RtpPacket(header, this.#vp8.rewrite(packet.payload, descriptor))).catch(() => {});
+    this.#sender.sendRtpNow(new RtpPacket(header, this.#vp8.rewrite(packet.payload, descriptor)));
   }
 
   #stopRetry(): void {
