@@ -131,7 +131,7 @@ describe('UDP mux', () => {
     } finally {
       hook.disable();
     }
-    // The send request objects (UDPSENDWRAP) are the kernel's; nothing is left for the event loop.
+    // Node's send requests (UDPSENDWRAP) are not looked for: they end in libuv's write, not in a later turn of the event loop.
     expect(deferred).toEqual([]);
     await until(() => receiver.received.length === 20);
     expect(receiver.received.map(String)).toEqual(Array.from({ length: 20 }, (_, index) => `media ${index}`));
