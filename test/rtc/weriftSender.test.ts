@@ -12,9 +12,9 @@
  * socket); neither does firing a werift event that has no async subscriber.
  * The packets are read back as a subscriber would: decrypted with the other end's SRTP keys.
  */
-import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { deserializeAbsSendTime, Event, MediaStreamTrack, ntpTime, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
+import { asyncResourcesCreatedBy } from '../support/asyncResources.ts';
 import { srtpSink } from '../support/srtpSink.ts';
 
 const NTP_UNIX_OFFSET_S = 2_208_988_800;
@@ -165,18 +165,7 @@ describe("werift's events (patched)", () => {
   });
 });
 
-/** The promises `run` creates, as async_hooks sees them. */
+/** The promises `run` creates. */
 function countPromises(run: () => void): number {
-  let count = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'PROMISE') count++;
-    },
-  }).enable();
-  try {
-    run();
-  } finally {
-    hook.disable();
-  }
-  return count;
+  return asyncResourcesCreatedBy(run).filter((type) => type === 'PROMISE').length;
 }

@@ -1,8 +1,8 @@
-import { createHook } from 'node:async_hooks';
 import dgram from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { asyncResourcesCreatedBy } from '../../../../test/support/asyncResources.ts';
 import { SOCKET_BUFFER_BYTES, UdpMux, type MuxTransport } from './udpMux.ts';
 
 /** A STUN message as a client's ICE agent sends it (RFC 5389 header, optional USERNAME). */
@@ -120,19 +120,11 @@ describe('UDP mux', () => {
     const agent = await mux.createTransport('127.0.0.1', ufrags('now1'));
     const receiver = await client();
     clients.push(receiver);
-    const deferred: string[] = [];
-    const hook = createHook({
-      init(_id, type) {
-        if (type === 'PROMISE' || type === 'TickObject') deferred.push(type);
-      },
-    }).enable();
-    try {
+    const created = asyncResourcesCreatedBy(() => {
       for (let index = 0; index < 20; index++) agent.sendNow(Buffer.from(`media ${index}`), ['127.0.0.1', receiver.port]);
-    } finally {
-      hook.disable();
-    }
+    });
     // Node's send requests (UDPSENDWRAP) are not looked for: they end in libuv's write, not in a later turn of the event loop.
-    expect(deferred).toEqual([]);
+    expect(created.filter((type) => type === 'PROMISE' || type === 'TickObject')).toEqual([]);
     await until(() => receiver.received.length === 20);
     expect(receiver.received.map(String)).toEqual(Array.from({ length: 20 }, (_, index) => `media ${index}`));
     await agent.close();
