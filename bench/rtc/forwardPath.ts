@@ -6,7 +6,9 @@
  * what is left is the JavaScript and crypto cost that bench:rtc's end-to-end figure cannot show
  * apart from the kernel's and the bots' noise (its runs vary by ±20% on a 2-core machine).
  *
- * Run: `npm run bench:forward -- [--subscribers 30] [--packets 3000] [--rounds 7] [--gcm] [--extensions]`.
+ * Run: `npm run bench:forward -- [--subscribers 30] [--packets 3000] [--rounds 7] [--gcm] [--extensions] [--untuned]`.
+ * The process takes the V8 settings a server runs with (processTuning.ts); `--untuned` leaves V8's
+ * defaults, to measure what those settings are worth.
  * Prints the CPU µs per forwarded packet of each round and their median, and first the same for
  * receiving the publisher's packets (SRTP decryption and parse, once a packet); compare two builds
  * (e.g. with and without a change to patches/werift) by running it once with each.
@@ -14,6 +16,7 @@
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { MediaStreamTrack, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
+import { tuneProcess } from '@parley/server';
 import { VideoForwarder } from '../../packages/server/src/rtc/simulcast/videoForwarder.ts';
 import { srtpEnds, srtpSink } from '../../test/support/srtpSink.ts';
 import { positiveInt } from './options.ts';
@@ -26,9 +29,11 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '7' },
     gcm: { type: 'boolean', default: false },
     extensions: { type: 'boolean', default: false },
+    untuned: { type: 'boolean', default: false },
   },
   strict: true,
 });
+if (!args.untuned) tuneProcess();
 const SUBSCRIBERS = positiveInt(args.subscribers, 'subscribers');
 const PACKETS = positiveInt(args.packets, 'packets');
 const ROUNDS = positiveInt(args.rounds, 'rounds');

@@ -6,7 +6,8 @@
  * connection, with packets written in bursts as a fan-out writes them: one publisher packet is
  * `--burst` packets to subscribers in one turn of the event loop.
  *
- * Run: `npm run bench:send -- [--burst 30] [--bursts 300] [--rounds 15]`. The sender (this process)
+ * Run: `npm run bench:send -- [--burst 30] [--bursts 300] [--rounds 15] [--untuned]` (`--untuned`: V8's
+ * defaults instead of the settings a server runs with, processTuning.ts). The sender (this process)
  * is pinned to CPU 0 and the receiver to CPU 1. Prints the sender's CPU µs a packet: each round's,
  * and their median; compare two builds (e.g. with and without a change to patches/werift or the
  * mux) by running it once with each, alternating, as the machine's load moves single runs.
@@ -15,6 +16,7 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { MediaStreamTrack, RtpHeader, RtpPacket } from 'werift';
+import { tuneProcess } from '@parley/server';
 import { completeLocalDescription, createPeer, relayNetwork, watchConnection, type MediaNetwork } from '../../packages/server/src/rtc/peerFactory.ts';
 import { UdpMux } from '../../packages/server/src/rtc/udpMux.ts';
 import { positiveInt } from './options.ts';
@@ -51,9 +53,11 @@ if (process.argv[2] === 'receiver') {
       burst: { type: 'string', default: '30' },
       bursts: { type: 'string', default: '300' },
       rounds: { type: 'string', default: '15' },
+      untuned: { type: 'boolean', default: false },
     },
     strict: true,
   });
+  if (!args.untuned) tuneProcess();
   const BURST = positiveInt(args.burst, 'burst');
   const BURSTS = positiveInt(args.bursts, 'bursts');
   const ROUNDS = positiveInt(args.rounds, 'rounds');

@@ -9,6 +9,8 @@ export { loadConfig, VARIABLES, type Config, type Variable } from './config/inde
 // README's and the docs portal's table of every PARLEY_* variable, from the one variable table.
 export { configTable } from './config/configTable.ts';
 export { startServer, type RunningServer } from './server.ts';
+// The V8 settings startServer applies, for benchmarks that run the server's parts without it.
+export { tuneProcess } from './processTuning.ts';
 
 // --- Projects and accounts, as the first start and the CLI create them.
 export { PLAN_RATE_LIMITS, type CreatedProject, type Plan } from './projects/service.ts';

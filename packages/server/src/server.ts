@@ -20,6 +20,7 @@ import { drainNode } from './cluster/drain.ts';
 import { createServices, type Services } from './services.ts';
 import { openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { tuneProcess } from './processTuning.ts';
 
 const SHUTDOWN_WRITE_GRACE_MS = 5_000;
 /** How long requests still running when the calls have ended get to finish before their connections are cut. */
@@ -72,6 +73,7 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  tuneProcess();
   // Read first: a missing or broken certificate stops the start before anything is opened.
   const tlsFiles: TlsFiles | undefined = config.http.tlsCert && config.http.tlsKey ? { cert: config.http.tlsCert, key: config.http.tlsKey } : undefined;
   const tlsPair = tlsFiles && readTlsPair(tlsFiles);
