@@ -8,8 +8,14 @@
  * The same patch reads AES-CM's HMAC-SHA1 tags through a latin1 string rather than a Buffer of
  * their own. Both ends of a round trip would agree on a tag mangled the same way, so the tags are
  * also checked against HMAC-SHA1 computed here, as RFC 3711 §4.2 defines it.
+ *
+ * And AES-CM's RTP packets are made without a cipher and an Hmac object each: the keystream from one
+ * AES-ECB cipher a session over the packet's counter blocks, the tag from two one-shot SHA-1
+ * digests. So payloads and tags are checked against AES-CTR and HMAC-SHA1 computed here apart, at
+ * lengths around the AES block and past the counter blocks made up front, across a rollover of
+ * the sequence number, and against the keystream of RFC 3711 B.2.
  */
-import { createHmac, KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RtcpReceiverInfo, RtcpRrPacket, RtpHeader, type SrtcpSession, type SrtpSession } from 'werift';
 import { srtpEnds } from '../support/srtpSink.ts';
@@ -100,6 +106,73 @@ describe('werift AES-CM tags read as strings', () => {
       const forged = Buffer.from(protectedPacket);
       forged[forged.length - 1] = forged[forged.length - 1]! ^ 0x80;
       expect(() => receiver.decrypt(forged)).toThrow();
+    }
+  });
+});
+
+/** The payload of RFC 3711 §4.1.1's AES-CM, computed with Node's AES-128-CTR: IV = salt ⊕ SSRC·2^64 ⊕ index·2^16. */
+function rfc3711Payload(sessionKey: KeyObject, salt: Buffer, ssrc: number, rolloverCounter: number, sequenceNumber: number, clear: Buffer): Buffer {
+  const iv = Buffer.alloc(16);
+  salt.copy(iv, 0, 0, 14);
+  iv.writeUInt32BE((iv.readUInt32BE(4) ^ ssrc) >>> 0, 4);
+  iv.writeUInt32BE((iv.readUInt32BE(8) ^ rolloverCounter) >>> 0, 8);
+  iv.writeUInt16BE(iv.readUInt16BE(12) ^ sequenceNumber, 12);
+  return createCipheriv('aes-128-ctr', sessionKey, iv).update(clear);
+}
+
+describe('werift AES-CM without a cipher object a packet', () => {
+  it('gives the keystream of RFC 3711 B.2', () => {
+    const Cipher = cipherOf(srtpEnds().sender()).constructor as new (...keys: Buffer[]) => { encryptRtp(header: RtpHeader, payload: Buffer, rolloverCounter: number): Buffer };
+    const key = Buffer.from('2B7E151628AED2A6ABF7158809CF4F3C', 'hex');
+    const salt = Buffer.from('F0F1F2F3F4F5F6F7F8F9FAFBFCFD', 'hex');
+    const cipher = new Cipher(key, salt, key, salt, randomBytes(20), randomBytes(20));
+    const protectedPacket = cipher.encryptRtp(new RtpHeader({ payloadType: 96, sequenceNumber: 0, timestamp: 0, ssrc: 0 }), Buffer.alloc(48), 0);
+    expect(protectedPacket.subarray(12, 60).toString('hex').toUpperCase()).toBe(
+      'E03EAD0935C95E80E166B16DD92B4EB4' + 'D23513162B02D0F72A43A2FE4A5F97AB' + '41E95B3BB0A2E8DD477901E4FCA894C0',
+    );
+  });
+
+  it('matches AES-CTR and HMAC-SHA1 computed apart, at every length and across a sequence number rollover', () => {
+    const ends = srtpEnds();
+    const [sender, receiver] = [ends.sender(), ends.receiver()];
+    const cipher = cipherOf(sender);
+    const [sessionKey, salt, authKey] = [cipher.srtpSessionKey as KeyObject, cipher.srtpSessionSalt as Buffer, authKeyOf(sender, 'srtp')];
+    const ssrc = 0xdeadbeef;
+    // 5,000 bytes: past the 2,048 bytes of counter blocks made up front.
+    const lengths = [0, 1, 15, 16, 17, 31, 32, 33, 1100, 1400, 5000];
+    let sequenceNumber = 65_530;
+    let rolloverCounter = 0;
+    for (let round = 0; round < 2; round++) {
+      for (const length of lengths) {
+        const clear = randomBytes(length);
+        // CSRCs and a one-byte header extension: a header longer than 12 bytes.
+        const header = new RtpHeader({ payloadType: 96, sequenceNumber, timestamp: sequenceNumber * 3000, ssrc, csrc: [1, 2], extension: true, extensionProfile: 0xbede, extensions: [{ id: 1, payload: Buffer.from([7, 8, 9]) }] });
+        const headerBytes = header.serialize(header.serializeSize);
+        const protectedPacket = sender.encrypt(clear, header);
+        expect(protectedPacket.length, `length ${length}`).toBe(headerBytes.length + length + TAG_BYTES);
+        expect(protectedPacket.subarray(0, headerBytes.length).equals(headerBytes), `header, length ${length}`).toBe(true);
+        const encrypted = protectedPacket.subarray(headerBytes.length, protectedPacket.length - TAG_BYTES);
+        expect(encrypted.equals(rfc3711Payload(sessionKey, salt, ssrc, rolloverCounter, sequenceNumber, clear)), `payload, length ${length}, ROC ${rolloverCounter}`).toBe(true);
+        const tag = protectedPacket.subarray(protectedPacket.length - TAG_BYTES);
+        expect(tag.equals(rfc3711Tag(authKey, protectedPacket.subarray(0, protectedPacket.length - TAG_BYTES), rolloverCounter)), `tag, length ${length}`).toBe(true);
+        expect(receiver.decrypt(protectedPacket).equals(Buffer.concat([headerBytes, clear])), `round trip, length ${length}`).toBe(true);
+        sequenceNumber = (sequenceNumber + 1) % 65_536;
+        if (sequenceNumber === 0) rolloverCounter += 1;
+      }
+    }
+    expect(rolloverCounter).toBe(1);
+  });
+
+  it('refuses a packet altered in its header, its payload or its tag, and still takes the next one', () => {
+    const ends = srtpEnds();
+    const [sender, receiver] = [ends.sender(), ends.receiver()];
+    for (const [sequenceNumber, position] of [[1, 1], [2, 20], [3, -1]] as const) {
+      const protectedPacket = sender.encrypt(randomBytes(300), new RtpHeader({ payloadType: 96, sequenceNumber, timestamp: sequenceNumber * 3000, ssrc: 5 }));
+      const index = position < 0 ? protectedPacket.length + position : position;
+      const altered = Buffer.from(protectedPacket);
+      altered[index] = altered[index]! ^ 0x01;
+      expect(() => receiver.decrypt(altered), `byte ${index}`).toThrow(/authenticate/);
+      expect(receiver.decrypt(protectedPacket).length).toBe(protectedPacket.length - TAG_BYTES);
     }
   });
 });
