@@ -634,10 +634,12 @@ const mdFanout = [
   ),
 ].join('\n');
 const ratioLines = ratios.filter((r) => r.janusOverParleyCpuPerPacket !== null).map((r) => `${r.kind} N=${r.subscribers}: ${r.janusOverParleyCpuPerPacket}`);
+// The command as given, so the file says which N, windows and SFUs it measured.
+const runCommand = ['npm run bench:rtc', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
 const markdown = `# RTC benchmark: latest run
 
 ${startedAt.toISOString()}, ${commit}; Node ${environment.node}, ${environment.cpus} × ${environment.cpuModel}, ${environment.platform}; werift ${environment.werift ?? '?'}, @roamhq/wrtc ${environment.wrtc}${environment.janus ? `, Janus ${environment.janus}` : ''}.
-Full results: [\`${jsonName}\`](${jsonName}). Run: \`npm run bench:rtc\` (options: \`-- --n 10,20,30 --audio-n 30,100 --seconds 10 --trials 20 --no-janus\`).
+Full results: [\`${jsonName}\`](${jsonName}). Run: \`${runCommand}\`.
 
 ## Fan-out: 1 publisher → N subscribers
 
