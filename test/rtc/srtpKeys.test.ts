@@ -13,7 +13,9 @@
  * AES-ECB cipher a session over the packet's counter blocks, the tag from two one-shot SHA-1
  * digests. So payloads and tags are checked against AES-CTR and HMAC-SHA1 computed here apart, at
  * lengths around the AES block and past the counter blocks made up front, across a rollover of
- * the sequence number, and against the keystream of RFC 3711 B.2.
+ * the sequence number, and against the keystream of RFC 3711 B.2. Its RTCP packets are made the
+ * same way with the session's SRTCP keys, so theirs are checked the same way, at indexes whose high
+ * bits go into the counter block too.
  */
 import { createCipheriv, createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +30,11 @@ const PROFILES = [
 /** The cipher werift encrypts with (not part of its typings). */
 function cipherOf(session: SrtpSession | SrtcpSession): Record<string, unknown> {
   return (session as unknown as { localContext: { cipher: Record<string, unknown> } }).localContext.cipher;
+}
+
+/** The cipher werift decrypts with: the other end's keys. */
+function remoteCipherOf(session: SrtpSession | SrtcpSession): Record<string, unknown> {
+  return (session as unknown as { remoteContext: { cipher: Record<string, unknown> } }).remoteContext.cipher;
 }
 
 /** A session's derived HMAC-SHA1 key: for RTP (`srtp`) or RTCP (`srtcp`). */
@@ -174,5 +181,62 @@ describe('werift AES-CM without a cipher object a packet', () => {
       expect(() => receiver.decrypt(altered), `byte ${index}`).toThrow(/authenticate/);
       expect(receiver.decrypt(protectedPacket).length).toBe(protectedPacket.length - TAG_BYTES);
     }
+  });
+});
+
+type RtcpCipher = { encryptRTCP(packet: Buffer, srtcpIndex: number): Buffer; decryptRTCP(packet: Buffer): [Buffer, unknown] };
+
+describe('werift AES-CM SRTCP without a cipher object a packet', () => {
+  const ends = srtpEnds();
+  const sending = cipherOf(ends.rtcpSender()) as Record<string, unknown> & RtcpCipher;
+  const receiving = remoteCipherOf(ends.rtcpReceiver()) as Record<string, unknown> & RtcpCipher;
+  const [sessionKey, salt] = [sending.srtcpSessionKey as KeyObject, sending.srtcpSessionSalt as Buffer];
+  const authKey = (sending.srtcpSessionAuthTag as KeyObject).export();
+  /** A receiver report with `reports` report blocks: 8 + 24 × reports bytes. */
+  const report = (reports: number, ssrc: number): Buffer =>
+    Buffer.from(new RtcpRrPacket({ ssrc, reports: Array.from({ length: reports }, (_, i) => new RtcpReceiverInfo({ ssrc: i + 1, fractionLost: i, packetsLost: i, highestSequence: 1000 + i, jitter: i, lsr: i, dlsr: i })) }).serialize());
+
+  it('matches AES-CTR and HMAC-SHA1 computed apart at every length and index, and round-trips', () => {
+    // Indexes past 16 bits put their high bits in the counter block's ROC bytes (RFC 3711 §4.1.1).
+    const indexes = [0, 1, 65_535, 65_536, 0x12345678, 0x7fffffff];
+    for (const srtcpIndex of indexes) {
+      for (const reports of [0, 1, 2, 5, 31]) {
+        const ssrc = 0x80000000 + reports;
+        const clear = report(reports, ssrc);
+        const label = `index ${srtcpIndex}, ${clear.length} bytes`;
+        const protectedPacket = sending.encryptRTCP(clear, srtcpIndex);
+        expect(protectedPacket.length, label).toBe(clear.length + 4 + TAG_BYTES);
+        expect(protectedPacket.subarray(0, 8).equals(clear.subarray(0, 8)), `header, ${label}`).toBe(true);
+        const encrypted = protectedPacket.subarray(8, clear.length);
+        expect(encrypted.equals(rfc3711Payload(sessionKey, salt, ssrc, srtcpIndex >>> 16, srtcpIndex & 0xffff, clear.subarray(8))), `payload, ${label}`).toBe(true);
+        // The E flag, then the index.
+        expect(protectedPacket.readUInt32BE(clear.length), `trailer, ${label}`).toBe((0x80000000 | srtcpIndex) >>> 0);
+        const tag = protectedPacket.subarray(protectedPacket.length - TAG_BYTES);
+        expect(tag.equals(rfc3711Tag(authKey, protectedPacket.subarray(0, protectedPacket.length - TAG_BYTES))), `tag, ${label}`).toBe(true);
+        expect(receiving.decryptRTCP(protectedPacket)[0].equals(clear), `round trip, ${label}`).toBe(true);
+      }
+    }
+  });
+
+  it('passes an authenticated packet sent in the clear (E flag off) through as it came', () => {
+    const clear = report(2, 77);
+    const trailer = Buffer.alloc(4);
+    trailer.writeUInt32BE(42);
+    const authenticated = Buffer.concat([clear, trailer]);
+    const packet = Buffer.concat([authenticated, rfc3711Tag(authKey, authenticated)]);
+    expect(receiving.decryptRTCP(packet)[0].equals(clear)).toBe(true);
+  });
+
+  it('refuses a packet altered in its header, payload, index or tag, or too short, and still takes the next one', () => {
+    const clear = report(3, 9);
+    const protectedPacket = sending.encryptRTCP(clear, 7);
+    for (const index of [1, 5, 20, clear.length + 3, protectedPacket.length - 1]) {
+      const altered = Buffer.from(protectedPacket);
+      altered[index] = altered[index]! ^ 0x01;
+      expect(() => receiving.decryptRTCP(altered), `byte ${index}`).toThrow(/authenticate/);
+    }
+    expect(() => receiving.decryptRTCP(protectedPacket.subarray(0, 8 + 4 + TAG_BYTES - 1))).toThrow(/authenticate/);
+    expect(() => sending.encryptRTCP(Buffer.alloc(7), 1)).toThrow(RangeError);
+    expect(receiving.decryptRTCP(protectedPacket)[0].equals(clear)).toBe(true);
   });
 });
