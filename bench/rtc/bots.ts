@@ -6,8 +6,8 @@
  * Protocol with run.ts, one JSON object per line (replies carry the request's `bench` type):
  * - `{"bench":"publish","target":…,"uid":…,"kind":"video"|"audio","video":{…}}` → `{"bench":"publish","publisherId":…}`
  *   (the synthetic video, or the synthetic Opus tone alone)
- * - `{"bench":"subscribe","target":…,"publisherId":…,"kind":…,"uids":[…]}` → `{"bench":"subscribe","ready":n,"errors":[…]}`
- *   once every subscriber has decoded a frame, or for audio received packets (or 20 s passed)
+ * - `{"bench":"subscribe","target":…,"publisherId":…,"kind":…,"uids":[…],"engine":"wrtc"|"werift"}` → `{"bench":"subscribe","ready":n,"errors":[…]}`
+ *   once every subscriber has decoded a frame, or for audio and werift subscribers received packets (or 20 s passed)
  * - `{"bench":"stats"}` → `{"bench":"stats","at":ms,"inbound":[…],"outbound":…|null}`
  * - `{"bench":"firstframe","target":…,"publisherId":…,"uids":[…]}` → `{"bench":"firstframe","trials":[…]}`
  * - `{"bench":"leave"}` → everyone leaves, `{"bench":"leave"}`, and the process exits.
@@ -16,7 +16,7 @@
 import readline from 'node:readline';
 import { buildRtcToken } from '@parley/token';
 import { JanusPublisher, JanusSession, JanusSubscriber } from './janusClient.ts';
-import type { InboundRtp, OutboundRtp, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
+import type { InboundRtp, OutboundRtp, PeerEngine, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
 import { BotClient, type JoinTimeline } from '../../test/support/wrtcClient.ts';
 
 export type Target =
@@ -73,24 +73,24 @@ async function publish(target: Target, uid: number, kind: StatsKind, video: Vide
   return janusPublisher.feedId;
 }
 
-async function startSubscriber(target: Target, publisherId: number, kind: StatsKind, uid: number): Promise<Subscriber> {
+async function startSubscriber(target: Target, publisherId: number, kind: StatsKind, uid: number, engine: PeerEngine): Promise<Subscriber> {
   if (target.kind === 'parley') {
-    const bot = await BotClient.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sinks: false, platform: 'bench' });
+    const bot = await BotClient.join({ url: target.url, appId: target.appId, channel: target.channel, uid, token: token(target, uid), sinks: false, subscribeEngine: engine, platform: 'bench' });
     await subscribeTo(bot, publisherId, kind);
     return { inbound: () => bot.inbound(kind), leave: () => bot.leave() };
   }
-  return JanusSubscriber.start(await janusSession(target.url), target.room, publisherId, kind);
+  return JanusSubscriber.start(await janusSession(target.url), target.room, publisherId, kind, engine);
 }
 
-/** Whether a subscriber gets the stream: a decoded frame for video, received packets for audio. */
-const receiving = (kind: StatsKind) => (stats: InboundRtp) => (kind === 'video' ? stats.framesDecoded > 0 : stats.packetsReceived > 0);
+/** Whether a subscriber gets the stream: a decoded frame for video (werift decodes none), else received packets. */
+const receiving = (kind: StatsKind, engine: PeerEngine) => (stats: InboundRtp) => (kind === 'video' && engine === 'wrtc' ? stats.framesDecoded > 0 : stats.packetsReceived > 0);
 
-async function subscribe(target: Target, publisherId: number, kind: StatsKind, uids: number[]): Promise<{ ready: number; errors: string[] }> {
+async function subscribe(target: Target, publisherId: number, kind: StatsKind, uids: number[], engine: PeerEngine): Promise<{ ready: number; errors: string[] }> {
   const errors: string[] = [];
   const started: Subscriber[] = [];
   // A few joins at a time: a burst of N DTLS handshakes at once is not what is being measured.
   for (let i = 0; i < uids.length; i += 5) {
-    const batch = await Promise.allSettled(uids.slice(i, i + 5).map((uid) => startSubscriber(target, publisherId, kind, uid)));
+    const batch = await Promise.allSettled(uids.slice(i, i + 5).map((uid) => startSubscriber(target, publisherId, kind, uid, engine)));
     for (const result of batch) {
       if (result.status === 'fulfilled') started.push(result.value);
       else errors.push(String(result.reason));
@@ -100,7 +100,7 @@ async function subscribe(target: Target, publisherId: number, kind: StatsKind, u
   const deadline = Date.now() + 20_000;
   let ready = 0;
   while (Date.now() < deadline) {
-    ready = (await Promise.all(started.map((s) => s.inbound()))).filter(receiving(kind)).length;
+    ready = (await Promise.all(started.map((s) => s.inbound()))).filter(receiving(kind, engine)).length;
     if (ready === started.length) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -139,7 +139,7 @@ async function handle(message: Record<string, unknown> & { bench: string }): Pro
     case 'publish':
       return { publisherId: await publish(message.target as Target, message.uid as number, (message.kind as StatsKind | undefined) ?? 'video', message.video as VideoOptions) };
     case 'subscribe':
-      return subscribe(message.target as Target, message.publisherId as number, (message.kind as StatsKind | undefined) ?? 'video', message.uids as number[]);
+      return subscribe(message.target as Target, message.publisherId as number, (message.kind as StatsKind | undefined) ?? 'video', message.uids as number[], (message.engine as PeerEngine | undefined) ?? 'wrtc');
     case 'stats': {
       const [inbound, outbound] = await Promise.all([Promise.all(subscribers.map((s) => s.inbound())), publisher?.outbound() ?? null]);
       return { at: performance.timeOrigin + performance.now(), inbound, outbound };

@@ -10,7 +10,7 @@
  * SDPs are complete (candidates inside, as with Parley); a `trickle` `completed` tells Janus no
  * more candidates follow.
  */
-import { addSyntheticAudio, addSyntheticVideo, completeLocal, createPc, inboundRtp, outboundRtp, pinVideoBitrate, type Pc, type StatsKind, type VideoOptions } from '../../test/support/botMedia.ts';
+import { addSyntheticAudio, addSyntheticVideo, completeLocal, createPc, inboundRtp, outboundRtp, pinVideoBitrate, type Pc, type PeerEngine, type StatsKind, type VideoOptions } from '../../test/support/botMedia.ts';
 
 type JanusMessage = {
   janus: string;
@@ -193,13 +193,13 @@ export class JanusSubscriber {
   }
 
   /** Subscribes to the feed's one stream (video, or audio for an audio-only publisher). */
-  static async start(session: JanusSession, room: number, feedId: number, kind: StatsKind): Promise<JanusSubscriber> {
+  static async start(session: JanusSession, room: number, feedId: number, kind: StatsKind, engine: PeerEngine = 'wrtc'): Promise<JanusSubscriber> {
     const handle = await session.attach();
     const subscriber = new JanusSubscriber(session, handle, kind);
     const attached = await session.message(handle, { request: 'join', ptype: 'subscriber', room, streams: [{ feed: feedId }] });
     pluginData(attached, 'subscribe');
     if (!attached.jsep) throw new Error(`janus subscribe: no offer in ${JSON.stringify(attached)}`);
-    const pc = (subscriber.#pc = createPc());
+    const pc = (subscriber.#pc = createPc(engine));
     await pc.setRemoteDescription(attached.jsep);
     await pc.setLocalDescription(await pc.createAnswer());
     const answer = await completeLocal(pc);

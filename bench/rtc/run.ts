@@ -24,7 +24,13 @@
  *
  * Options: --n 10,20,30  --audio-n 30,100 (0: no audio runs)  --seconds 10 (measured window)
  *          --warmup 4  --trials 20  --kbps 800 (publisher bitrate)  --bot-processes 2 (subscriber
- *          processes)  --no-janus  --janus-port 8088  --no-pin
+ *          processes)  --no-janus  --janus-port 8088  --no-pin  --subscribers wrtc|werift
+ *
+ * Subscribers (--subscribers): `wrtc` (default) are libwebrtc peers that decode every stream, as
+ * browsers do; decoding 640×480 VP8 costs a core of bots about 3% a subscriber, so they saturate
+ * near N = 30 on 2 cores. `werift` subscribers receive, decrypt and report the same RTP (and send
+ * their RTCP) but decode nothing, so the bots' core carries N = 100 and more: the SFU's side of
+ * the fan-out, which is what is measured, is the same for both; only decoded fps is not reported.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +38,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FirstFrameTrial, Target } from './bots.ts';
 import { janusInstalled, startJanus, type JanusServer } from './janusServer.ts';
-import type { InboundRtp, OutboundRtp, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
+import type { InboundRtp, OutboundRtp, PeerEngine, StatsKind, VideoOptions } from '../../test/support/botMedia.ts';
 import { positiveInt } from './options.ts';
 import { machineCpuSeconds, pinToCpus, processCpuSeconds, processStat, processMemoryMb } from './proc.ts';
 import { startChild as startBenchChild, type BenchChild } from '../childProcess.ts';
@@ -52,6 +58,8 @@ const { values: args } = parseArgs({
     'no-janus': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
     'janus-port': { type: 'string', default: '8088' },
+    /** The subscribers' WebRTC stack: `wrtc` (decodes, as a browser) or `werift` (receives without decoding). */
+    subscribers: { type: 'string', default: 'wrtc' },
     /** A folder: the SFU process writes a V8 CPU profile there when it exits (`--cpu-prof`). */
     'profile-sfu': { type: 'string' },
   },
@@ -66,6 +74,11 @@ const TRIALS = positiveInt(args.trials, 'trials');
 const BOT_PROCESSES = positiveInt(args['bot-processes'], 'bot-processes');
 const VIDEO: VideoOptions = { width: 640, height: 480, fps: 30, kbps: positiveInt(args.kbps, 'kbps') };
 const JANUS_PORT = positiveInt(args['janus-port'], 'janus-port');
+if (args.subscribers !== 'wrtc' && args.subscribers !== 'werift') throw new Error('--subscribers takes wrtc or werift');
+const SUBSCRIBER_ENGINE: PeerEngine = args.subscribers;
+/** Whether the subscribers decode video (wrtc), so that their fps is a figure of the run. */
+const DECODING = SUBSCRIBER_ENGINE === 'wrtc';
+const SUBSCRIBER_BOTS = DECODING ? 'wrtc bot that decodes the stream' : 'werift peer that receives and decrypts the stream and decodes nothing';
 /** CPUs for the SFU and for everything else, or undefined when sharing (--no-pin, one core). */
 const PINNING = !args['no-pin'] && os.cpus().length >= 2 ? { sfu: '0', rest: `1-${os.cpus().length - 1}` } : undefined;
 // The bots are children of this process, started later: they inherit these CPUs.
@@ -194,7 +207,7 @@ async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Prom
     const { publisherId } = await publisherBot.ask<{ publisherId: number }>({ bench: 'publish', target, uid: 1, kind, video: VIDEO });
     const uids = Array.from({ length: n }, (_, i) => 1000 + i);
     const shares = subscriberBots.map((_, i) => uids.filter((__, j) => j % subscriberBots.length === i));
-    const setups = await Promise.all(subscriberBots.map((bot, i) => bot.ask<{ ready: number; errors: string[] }>({ bench: 'subscribe', target, publisherId, kind, uids: shares[i] }, 90_000)));
+    const setups = await Promise.all(subscriberBots.map((bot, i) => bot.ask<{ ready: number; errors: string[] }>({ bench: 'subscribe', target, publisherId, kind, uids: shares[i], engine: SUBSCRIBER_ENGINE }, 90_000)));
     const receiving = setups.reduce((sum, s) => sum + s.ready, 0);
     const setupErrors = setups.flatMap((s) => s.errors);
     if (receiving < n) log(`    only ${receiving} of ${n} subscribers receive ${kind}${setupErrors.length ? `: ${setupErrors[0]}` : ''}`);
@@ -297,7 +310,7 @@ async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Prom
         forwardedPacketsPerSecond: round(forwardedPacketsPerSecond, 0),
         packetsLost: totalLost,
         lossPercent: round((totalLost / (totalReceived + totalLost)) * 100, 3),
-        fps: isVideo ? { min: round(Math.min(...fps), 1), median: round(median(fps), 1), mean: round(mean(fps), 1) } : { min: null, median: null, mean: null },
+        fps: isVideo && DECODING ? { min: round(Math.min(...fps), 1), median: round(median(fps), 1), mean: round(mean(fps), 1) } : { min: null, median: null, mean: null },
         concealedPercent: isVideo || samples === 0 ? null : round((perSubscriber.reduce((sum, s) => sum + s.concealed, 0) / samples) * 100, 2),
         framesDropped: perSubscriber.reduce((sum, s) => sum + s.dropped, 0),
         freezes: perSubscriber.reduce((sum, s) => sum + s.freezes, 0),
@@ -316,7 +329,7 @@ async function fanout(sfu: 'parley' | 'janus', kind: StatsKind, n: number): Prom
     log(
       `    SFU ${result.server.cpuPercent}% of a core (${result.server.cpuPercentPerStream}% per stream, ${Math.round((result.server.kernelShare ?? 0) * 100)}% in the kernel, ${result.server.pageFaultsPerSecond} page faults/s), RSS ${memory.rss} MB; ` +
         `publisher ${result.publisher.kbps} kbps ${result.publisher.packetsPerSecond} pkt/s${isVideo ? ` ${result.publisher.fps} fps` : ''}; ` +
-        (isVideo ? `subscribers ${result.receivers.fps.median} fps median (min ${result.receivers.fps.min}), ` : `subscribers ${result.receivers.packetsPerSecond} pkt/s each, concealed ${result.receivers.concealedPercent}%, `) +
+        (isVideo && DECODING ? `subscribers ${result.receivers.fps.median} fps median (min ${result.receivers.fps.min}), ` : `subscribers ${result.receivers.packetsPerSecond} pkt/s each${isVideo ? ' (werift, not decoded)' : `, concealed ${result.receivers.concealedPercent}%`}, `) +
         `loss ${result.receivers.lossPercent}%; ` +
         `bots ${result.machine.botsCpuPercent}%, interrupts ${result.machine.interruptsCpuPercent}%, other processes ${result.machine.otherCpuPercent}%, machine ${result.machine.busyPercentOfAllCores}% of ${result.machine.cores * 100}%`,
     );
@@ -544,7 +557,7 @@ for (const run of [...parleyRuns, ...janusRuns]) {
 }
 const busiest = [...parleyRuns, ...janusRuns].reduce((max, r) => Math.max(max, r.machine.busyPercentOfAllCores ?? 0), 0);
 notes.push(
-  `The machine has ${environment.cpus} cores: the bots (${BOT_PROCESSES} subscriber processes decoding every stream, 1 publisher encoding) ` +
+  `The machine has ${environment.cpus} cores: the bots (${BOT_PROCESSES} subscriber processes ${DECODING ? 'decoding every stream' : 'of werift peers, decoding nothing'}, 1 publisher encoding) ` +
     `share them with the SFU; the machine was up to ${busiest}% busy of ${environment.cpus * 100}%. SFU CPU is that process's own CPU time.`,
 );
 
@@ -595,13 +608,15 @@ for (const note of notes) log(`Note: ${note}`);
 
 // Files
 const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
-const jsonName = `rtc-${stamp}.json`;
+// werift subscribers' runs keep a latest file of their own: both kinds of run stay readable side by side.
+const resultsPrefix = DECODING ? 'rtc' : 'rtc-werift';
+const jsonName = `${resultsPrefix}-${stamp}.json`;
 const report = {
   benchmark: 'rtc',
   startedAt: startedAt.toISOString(),
   durationSeconds: round((Date.now() - startedAt.getTime()) / 1000, 0),
   environment,
-  settings: { subscriberCounts: SUBSCRIBER_COUNTS, audioSubscriberCounts: AUDIO_SUBSCRIBER_COUNTS, warmupSeconds: WARMUP_SECONDS, windowSeconds: WINDOW_SECONDS, trials: TRIALS, video: VIDEO, subscriberProcesses: BOT_PROCESSES, pinning: PINNING ?? null, bots: '@roamhq/wrtc (libwebrtc); VP8 video only, or Opus audio only' },
+  settings: { subscriberCounts: SUBSCRIBER_COUNTS, audioSubscriberCounts: AUDIO_SUBSCRIBER_COUNTS, warmupSeconds: WARMUP_SECONDS, windowSeconds: WINDOW_SECONDS, trials: TRIALS, video: VIDEO, subscriberProcesses: BOT_PROCESSES, pinning: PINNING ?? null, bots: DECODING ? '@roamhq/wrtc (libwebrtc); VP8 video only, or Opus audio only' : 'publisher @roamhq/wrtc (libwebrtc), subscribers werift (no decoding); VP8 video only, or Opus audio only' },
   goals: {
     cpuPerStreamPercent: { max: GOALS.maxCpuPerStreamPercent, atLargestN: largest?.server.cpuPercentPerStream ?? null, met: cpuGoalMet, marginal: parleyMarginal, marginalMet: marginalGoalMet },
     firstFrameMedianMs: { max: GOALS.maxFirstFrameMedianMs, actual: first.medianMs, met: firstFrameGoalMet },
@@ -647,16 +662,16 @@ The publisher is a native wrtc bot sending synthetic ${VIDEO.width}×${VIDEO.hei
 low-amplitude noise that changes every frame, so the encoder spends the bitrate it is given, which is pinned at ${VIDEO.kbps} kbps
 (x-google-min/start/max-bitrate on the SFU's answer) so both SFUs carry the same stream whatever their congestion feedback.
 (The test bot's plain moving bar encodes to ~35 kbps, one packet a frame: far cheaper to forward than a camera.)
-Each subscriber is a wrtc bot that decodes the stream; ${BOT_PROCESSES} subscriber processes and 1 publisher process, apart from the SFU.
+Each subscriber is a ${SUBSCRIBER_BOTS}; ${BOT_PROCESSES} subscriber processes and 1 publisher process, apart from the SFU.
 ${PINNING ? `Pinned with taskset: the SFU (every thread) on CPU ${PINNING.sfu}, the bots and the orchestrator on CPU ${PINNING.rest}, so the SFU has a core of its own.` : 'Not pinned (--no-pin): the SFU and the bots share every core.'}
 After ${WARMUP_SECONDS} s of warm-up, ${WINDOW_SECONDS} s are measured. SFU CPU is the SFU process's own CPU time (utime + stime of every
 thread, /proc/<pid>/stat) over the window; 100% is one core; per stream = SFU CPU / N; streams/core = 100 / per stream.
 Page faults are the SFU's minor faults over the window (the same file): first touches of memory it allocated, each a trap into the kernel.
-Loss, NACKs and fps come from each subscriber's getStats (inbound-rtp). Janus: its Debian package with only the HTTP transport and the
+Loss, NACKs and fps come from each subscriber's getStats (inbound-rtp)${DECODING ? '' : '; werift decodes nothing, so there is no fps'}. Janus: its Debian package with only the HTTP transport and the
 videoroom plugin loaded (default settings otherwise: one event-loop thread per handle); its clients are the same bots.
 Audio-only rows: the publisher sends Opus alone (a 440 Hz tone, 48 kHz mono, 20 ms packets: 50 a second), and each subscriber
-decodes it; a packet is small, so what these rows measure is the SFU's cost per packet. "concealed" is the share of the
-subscribers' played samples that the decoder made up for packets missing or late.
+${DECODING ? 'decodes it' : 'receives it'}; a packet is small, so what these rows measure is the SFU's cost per packet. "concealed" is the share of the
+subscribers' played samples that the decoder made up for packets missing or late${DECODING ? '' : ' (none here: nothing is decoded)'}.
 
 ${mdFanout}
 
@@ -682,5 +697,5 @@ ${first.phasesMedianMs.map((p) => `| ${p.phase} | ${show(p.medianMs)} | ${show(p
 
 ${notes.map((note) => `- ${note}`).join('\n')}
 `;
-writeAtomically(path.join(resultsDir, 'rtc-latest.md'), markdown);
-log(`\nWrote bench/results/${jsonName} and bench/results/rtc-latest.md`);
+writeAtomically(path.join(resultsDir, `${resultsPrefix}-latest.md`), markdown);
+log(`\nWrote bench/results/${jsonName} and bench/results/${resultsPrefix}-latest.md`);

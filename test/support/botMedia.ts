@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
+import * as werift from 'werift';
 import { completeLocalSdp } from '../../packages/sdk-web/src/rtc/iceGathering.ts';
 
 const require = createRequire(import.meta.url);
@@ -15,8 +16,17 @@ export const wrtc: any = require('@roamhq/wrtc');
 // The library is untyped.
 export type Pc = any;
 
+/**
+ * The WebRTC stack of a bot's peer connection: libwebrtc (`wrtc`), which decodes what it receives
+ * as a browser does, or werift, which receives, decrypts and reports RTP but decodes nothing. A
+ * werift subscriber costs its process a fraction of a decoding one, so one core of bots can
+ * subscribe enough of them to load an SFU past what decoders allow (bench/rtc, `--subscribers werift`).
+ */
+export type PeerEngine = 'wrtc' | 'werift';
+
 /** Same options as the test bot: no STUN servers (offline), one bundled transport. */
-export function createPc(): Pc {
+export function createPc(engine: PeerEngine = 'wrtc'): Pc {
+  if (engine === 'werift') return new werift.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
   return new wrtc.RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle' });
 }
 

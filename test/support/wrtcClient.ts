@@ -22,6 +22,7 @@ import {
   type InboundRtp,
   type OutboundRtp,
   type Pc,
+  type PeerEngine,
   type Picture,
 } from './botMedia.ts';
 
@@ -35,6 +36,8 @@ export interface BotOptions {
   mode?: 'rtc' | 'live';
   /** Count received media through JavaScript sinks (default true; costs CPU per stream). */
   sinks?: boolean;
+  /** The stack of the subscribing peer connection (default wrtc; werift decodes nothing, so it has no sinks). */
+  subscribeEngine?: PeerEngine;
   platform?: string;
   /** Tells the server at join that the bot's media is end-to-end encrypted (it sends it in the clear all the same). */
   encrypted?: boolean;
@@ -100,15 +103,18 @@ export class BotClient {
   /** What stops the synthetic sources publish() added. */
   #sourceStops: Array<() => void> = [];
   #sinks: boolean;
+  #subscribeEngine: PeerEngine;
   #listeners: Array<(message: ServerMessage) => void> = [];
   #opened: Promise<void>;
   #closed = false;
 
   /** `startedAt`: when the join began, for a bot that follows a redirect (its timeline goes on). */
-  constructor(url: string, options: { sinks?: boolean; startedAt?: number } = {}) {
+  constructor(url: string, options: { sinks?: boolean; subscribeEngine?: PeerEngine; startedAt?: number } = {}) {
     this.startedAt = options.startedAt ?? performance.now();
     this.url = url;
-    this.#sinks = options.sinks ?? true;
+    this.#subscribeEngine = options.subscribeEngine ?? 'wrtc';
+    // werift decodes nothing: there is no frame for a sink to count.
+    this.#sinks = (options.sinks ?? true) && this.#subscribeEngine === 'wrtc';
     this.#ws = new WebSocket(url.replace(/^http/, 'ws') + '/v1/rtc');
     this.#opened = new Promise((resolve, reject) => {
       this.#ws.once('open', () => resolve());
@@ -124,7 +130,7 @@ export class BotClient {
 
   /** Joins; in a cluster, follows a `redirect` to the channel's node as the SDK does (once). */
   static async join(options: BotOptions, redirectedFrom?: BotClient): Promise<BotClient> {
-    const bot = new BotClient(options.url, { sinks: options.sinks, ...(redirectedFrom ? { startedAt: redirectedFrom.startedAt } : {}) });
+    const bot = new BotClient(options.url, { sinks: options.sinks, subscribeEngine: options.subscribeEngine, ...(redirectedFrom ? { startedAt: redirectedFrom.startedAt } : {}) });
     if (redirectedFrom) Object.assign(bot.timeline, redirectedFrom.timeline);
     await bot.#opened;
     bot.#mark('socketOpen');
@@ -266,7 +272,7 @@ export class BotClient {
   async #answerSubscribeOffer(offer: Extract<ServerMessage, { type: 'subscribe-offer' }>): Promise<void> {
     this.#mark('offerReceived');
     if (!this.#subscribePc) {
-      const pc = (this.#subscribePc = createPc());
+      const pc = (this.#subscribePc = createPc(this.#subscribeEngine));
       pc.addEventListener('connectionstatechange', () => {
         if (pc.connectionState === 'connected') this.#mark('connected');
       });
