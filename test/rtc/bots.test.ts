@@ -107,21 +107,6 @@ describe('calls between native peers', () => {
     expect((await BotClient.joinError({ url: t.url, appId: other.appId, channel: 'room-3', uid: 5, token: token('room-3', 5) })).code).toBe('forbidden');
   });
 
-  it('delivers video and audio to a werift subscriber, which decodes nothing (the RTC bench\'s scale-out subscribers)', async () => {
-    const publisher = await joinBot('werift-room', 3001);
-    await publisher.publish();
-    const subscriber = f.track(await BotClient.join({ url: t.url, appId: project.appId, channel: 'werift-room', uid: 3002, token: token('werift-room', 3002), sinks: false, subscribeEngine: 'werift' }));
-    for (const kind of ['video', 'audio'] as const) expect((await subscriber.subscribe(3001, kind)).type).toBe('ok');
-    // getStats of werift's own receivers: packets and bytes of each kind, and no frame decoded.
-    await expect.poll(async () => (await subscriber.inbound('video')).packetsReceived, { timeout: 15_000 }).toBeGreaterThan(100);
-    await expect.poll(async () => (await subscriber.inbound('audio')).packetsReceived, { timeout: 10_000 }).toBeGreaterThan(20);
-    const video = await subscriber.inbound('video');
-    expect(video.bytesReceived).toBeGreaterThan(video.packetsReceived * 12);
-    expect(video.framesDecoded).toBe(0);
-    const published = await publisher.outbound('video');
-    expect(video.packetsReceived).toBeLessThanOrEqual(published.packetsSent);
-  });
-
   it('does not let a subscriber token publish', async () => {
     const viewer = await joinBot('room-4', 9, 'subscriber');
     await expect(viewer.publish(['video'])).rejects.toThrow(/forbidden/);
