@@ -1,7 +1,7 @@
 /**
  * The WebRTC side of the native bots of tests and benchmarks (Parley's BotClient and the
- * benchmark's Janus client): peer connections from @roamhq/wrtc, synthetic video and audio
- * sources, complete-SDP gathering, and getStats summaries (the packet loss, frame and bitrate
+ * benchmark's Janus client): peer connections from @roamhq/wrtc (or werift, for subscribers that
+ * decode nothing), synthetic video and audio sources, complete-SDP gathering, and getStats summaries (the packet loss, frame and bitrate
  * figures the benchmark reports).
  */
 import { spawnSync } from 'node:child_process';
