@@ -4,9 +4,10 @@
  * another. A werift subscriber receives and decrypts the SFU's stream and decodes nothing, so
  * the bench's ready check and its figures must come from packets, not frames.
  *
- * In processes of their own, as in the bench: a werift subscriber in the test's process beside a
- * wrtc publisher crashed that process (SIGSEGV) in 2 runs of about 35; the bench never puts the two
- * kinds of peer to work in one process.
+ * In processes of their own, as in the bench. Run in the test's own process instead (a wrtc
+ * publisher and a werift subscriber, just after another test's wrtc peers closed), the check saw
+ * that process die of SIGSEGV in 2 runs of about 35, somewhere in native code; the bench never puts
+ * both kinds of peer to work in one process.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
