@@ -1,6 +1,6 @@
 /**
  * How many joins a second one node sustains: `npm run bench:joins -- [--bots 200] [--bursts 10,25]
- * [--per-process 50] [--upkeep-seconds 5]`. A Parley server with default settings runs in this
+ * [--per-process 50] [--upkeep-seconds 5] [--listeners wrtc|werift]`. A Parley server with default settings runs in this
  * process, pinned to CPU 0 with taskset; native bots run in child processes on the other CPUs, so
  * that the server is not starved by them. For each burst size, a fresh channel with one speaker
  * takes `--bots` listeners joining that many at a time; each listener joins (token check, room
@@ -12,12 +12,20 @@
  * joins a second reached with these bots, join → first audio at p50/p90/p99, and the server's RSS
  * per participant; and the idle server's RSS and CPU. Results go to
  * bench/results/joins-<date>.json and joins-latest.md.
+ *
+ * Listeners (--listeners): `wrtc` (default) are libwebrtc peers, which encode their audio and
+ * decode the speaker's as a browser does; on 2 cores their one core is saturated during a burst
+ * (bots' cores busy ~99%), so their own queueing is part of the join times. `werift` listeners
+ * make the same two negotiations and DTLS handshakes, publish ready-made Opus packets and count
+ * the speaker's first RTP packet, decoding nothing: the server's side of a join is the same, and
+ * the join times are the server's more than the bots'. Their results go to joins-werift-*.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { PeerEngine } from '../../test/support/botMedia.ts';
 import { startCrowd } from '../../test/support/crowdBots.ts';
 import { startInProcessServer } from './inProcessServer.ts';
 import { coresCpuSeconds, pinToCpus } from './proc.ts';
@@ -29,12 +37,18 @@ const { values } = parseArgs({
     'per-process': { type: 'string', default: '50' },
     /** Seconds the upkeep is measured over after each burst; longer evens out timers of several seconds. */
     'upkeep-seconds': { type: 'string', default: '5' },
+    /** The listeners' WebRTC stack: `wrtc` (encodes and decodes, as a browser) or `werift` (ready-made packets, decodes nothing). */
+    listeners: { type: 'string', default: 'wrtc' },
   },
   strict: true,
 });
 const BOTS = Number(values.bots);
 const BURSTS = values.bursts.split(',').map(Number);
 if (!Number.isInteger(BOTS) || BOTS < 1 || BURSTS.some((burst) => !Number.isInteger(burst) || burst < 1)) throw new Error('--bots and --bursts take positive integers');
+if (values.listeners !== 'wrtc' && values.listeners !== 'werift') throw new Error('--listeners takes wrtc or werift');
+const LISTENERS: PeerEngine = values.listeners;
+/** werift runs keep their own results, so the libwebrtc runs' joins-latest.md stays as it was. */
+const RESULTS_PREFIX = LISTENERS === 'werift' ? 'joins-werift' : 'joins';
 
 const cpuCount = os.availableParallelism();
 // The server on CPU 0 (every thread of this process), the bots on the rest; one CPU: shared.
@@ -114,6 +128,7 @@ try {
       perProcess: Number(values['per-process']),
       concurrency: Math.max(1, Math.round(burst / Math.ceil(BOTS / Number(values['per-process'])))),
       listenersPublish: true,
+      engine: LISTENERS,
       cpus: BOT_CPUS,
       timeoutMs: 60_000,
     });
@@ -154,19 +169,22 @@ const date = new Date().toISOString();
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const machine = `${cpuCount} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`;
 const resultsDir = path.resolve(import.meta.dirname, '../results');
-const jsonName = `joins-${date.replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}.json`;
-fs.writeFileSync(path.join(resultsDir, jsonName), JSON.stringify({ date, commit, machine, bots: BOTS, serverCpus: SERVER_CPUS, botCpus: BOT_CPUS, idleRssMiB, idleCpuPercent, results }, null, 2));
+const jsonName = `${RESULTS_PREFIX}-${date.replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}.json`;
+fs.writeFileSync(path.join(resultsDir, jsonName), JSON.stringify({ date, commit, machine, bots: BOTS, listeners: LISTENERS, serverCpus: SERVER_CPUS, botCpus: BOT_CPUS, idleRssMiB, idleCpuPercent, results }, null, 2));
 const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 const worst = results.reduce((a, b) => (b.joinCpuMs > a.joinCpuMs ? b : a));
 const worstP99 = Math.max(...results.map((result) => result.joinToAudioMs.p99));
 const markdown = [
-  '# Join throughput benchmark: latest run',
+  `# Join throughput benchmark: latest run${LISTENERS === 'werift' ? ', werift listeners' : ''}`,
   '',
-  `${date}, commit ${commit}. Run: \`npm run bench:joins -- --bots ${BOTS} --bursts ${BURSTS.join(',')} --upkeep-seconds ${UPKEEP_SECONDS}\`.`,
+  `${date}, commit ${commit}. Run: \`npm run bench:joins -- --bots ${BOTS} --bursts ${BURSTS.join(',')} --upkeep-seconds ${UPKEEP_SECONDS}${LISTENERS === 'werift' ? ' --listeners werift' : ''}\`.`,
   `Machine: ${machine}. The server (this process, every thread) is pinned to CPU ${SERVER_CPUS} with taskset, the native bots to CPU ${BOT_CPUS}.`,
   '',
   `For each burst size, ${BOTS} native bots join one channel that many at a time. Each joins (token check, room join), publishes audio, subscribes to a`,
   'speaker\'s audio (two SDP negotiations, DTLS on each) and counts once the speaker\'s audio arrives.',
+  LISTENERS === 'werift'
+    ? 'The listeners are werift peers: they publish ready-made Opus packets and count the speaker\'s first RTP packet, encoding and decoding nothing.'
+    : 'The listeners are libwebrtc peers (wrtc): they encode their audio and decode the speaker\'s, as a browser does.',
   '',
   '- **Server CPU per join**: the server\'s CPU over the burst over the joins. It includes the upkeep of those already in, so slower bots raise it.',
   `- **Upkeep**: the server's CPU with all ${BOTS} in and idle (ICE consent checks, signaling pings, RTCP), over ${UPKEEP_SECONDS} s after the burst, in % of a core.`,
@@ -189,6 +207,6 @@ const markdown = [
   results.some((r) => r.errors > 0) ? `Errors: ${results.flatMap((r) => r.firstErrors).join('; ')}` : 'No bot failed to join.',
   '',
 ].join('\n');
-fs.writeFileSync(path.join(resultsDir, 'joins-latest.md'), markdown);
-process.stdout.write(`${markdown}\nWrote bench/results/${jsonName} and bench/results/joins-latest.md\n`);
+fs.writeFileSync(path.join(resultsDir, `${RESULTS_PREFIX}-latest.md`), markdown);
+process.stdout.write(`${markdown}\nWrote bench/results/${jsonName} and bench/results/${RESULTS_PREFIX}-latest.md\n`);
 process.exit(0);

@@ -17,10 +17,12 @@ export const wrtc: any = require('@roamhq/wrtc');
 export type Pc = any;
 
 /**
- * The WebRTC stack of a bot's peer connection: libwebrtc (`wrtc`), which decodes what it receives
- * as a browser does, or werift, which receives, decrypts and reports RTP but decodes nothing. A
- * werift subscriber costs its process a fraction of a decoding one, so one core of bots can
- * subscribe enough of them to load an SFU past what decoders allow (bench/rtc, `--subscribers werift`).
+ * The WebRTC stack of a bot's peer connection: libwebrtc (`wrtc`), which encodes what it sends and
+ * decodes what it receives as a browser does, or werift, which sends ready-made Opus packets
+ * (addPacketAudio) and receives, decrypts and reports RTP but decodes nothing. A werift peer costs
+ * its process a fraction of a libwebrtc one, so one core of bots can subscribe enough of them to
+ * load an SFU past what decoders allow (bench/rtc, `--subscribers werift`), or join fast enough to
+ * load its signaling (bench/rtc/joins.ts, `--listeners werift`).
  */
 export type PeerEngine = 'wrtc' | 'werift';
 
@@ -150,6 +152,35 @@ export function addSyntheticAudio(pc: Pc): () => void {
       source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: samples.length });
     }
   }, 10);
+  return () => {
+    clearInterval(timer);
+    track.stop();
+  };
+}
+
+/**
+ * An Opus packet of 20 ms of silence: TOC byte 0xf8 (CELT-only, fullband, 20 ms, mono, one frame)
+ * and the frame libopus itself sends for digital silence. Any Opus decoder takes it.
+ */
+const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
+const OPUS_SAMPLES_PER_PACKET = 960;
+
+/**
+ * For a werift peer connection: adds a sendonly audio transceiver and sends it an Opus packet
+ * every 20 ms (50 a second, as a microphone's stream) with the sequence numbers and timestamps of
+ * a real stream, without an encoder. Packets before the connection is up are dropped by werift's
+ * sender, as a browser's are. Returns a stop function.
+ */
+export function addPacketAudio(pc: Pc): () => void {
+  const track = new werift.MediaStreamTrack({ kind: 'audio' });
+  pc.addTransceiver(track, { direction: 'sendonly' });
+  let sequenceNumber = Math.floor(Math.random() * 0xffff);
+  let timestamp = Math.floor(Math.random() * 0xffffffff);
+  const timer = setInterval(() => {
+    sequenceNumber = (sequenceNumber + 1) & 0xffff;
+    timestamp = (timestamp + OPUS_SAMPLES_PER_PACKET) >>> 0;
+    track.writeRtp(new werift.RtpPacket(new werift.RtpHeader({ sequenceNumber, timestamp, payloadType: 111, marker: false }), OPUS_SILENCE));
+  }, 20);
   return () => {
     clearInterval(timer);
     track.stop();

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { PeerEngine } from './botMedia.ts';
 import type { CrowdOrder, CrowdReport } from './crowdProcess.ts';
 
 const CROWD_PROCESS = path.resolve(import.meta.dirname, 'crowdProcess.ts');
@@ -21,6 +22,8 @@ export interface CrowdOptions {
   timeoutMs?: number;
   /** Listeners publish audio too (two negotiations per join). */
   listenersPublish?: boolean;
+  /** The listeners' WebRTC stack (crowdProcess.ts): wrtc (default) or werift. */
+  engine?: PeerEngine;
   /** CPUs the bot processes run on (`taskset -c` list), so that they do not starve the server measured. */
   cpus?: string;
 }
@@ -73,7 +76,7 @@ export async function startCrowd(options: CrowdOptions): Promise<Crowd> {
     const perProcess = options.perProcess ?? 50;
     for (let first = 0; first < options.listeners; first += perProcess) {
       const uids = Array.from({ length: Math.min(perProcess, options.listeners - first) }, (_, i) => SPEAKER_UID + 1 + first + i);
-      processes.push(start({ ...base, ...timing, uids, listenersPublish: options.listenersPublish }, options.cpus));
+      processes.push(start({ ...base, ...timing, uids, listenersPublish: options.listenersPublish, engine: options.engine }, options.cpus));
     }
     const reports = await Promise.all(processes.slice(1).map(({ report }) => report));
     return {

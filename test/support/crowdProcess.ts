@@ -9,6 +9,7 @@
  */
 import readline from 'node:readline';
 import { buildRtcToken } from '@parley/token';
+import type { PeerEngine } from './botMedia.ts';
 import { BotClient } from './wrtcClient.ts';
 
 export interface CrowdOrder {
@@ -26,6 +27,12 @@ export interface CrowdOrder {
   timeoutMs: number;
   /** Listeners publish audio too before they subscribe (two negotiations per join, as a call's members make), and stop once counted. */
   listenersPublish?: boolean;
+  /**
+   * The listeners' WebRTC stack (default wrtc). werift listeners publish ready-made Opus packets
+   * and count the speaker's audio by its first RTP packet, decoding nothing: a core of them joins
+   * several times faster than libwebrtc bots, which encode and decode audio. The speaker is wrtc.
+   */
+  engine?: PeerEngine;
 }
 
 export interface CrowdReport {
@@ -40,7 +47,8 @@ export interface CrowdReport {
 const order = JSON.parse(await new Promise<string>((resolve) => readline.createInterface({ input: process.stdin }).once('line', resolve))) as CrowdOrder;
 const token = (uid: number) =>
   buildRtcToken({ appId: order.appId, appCertificate: order.appCertificate, channel: order.channel, uid, role: 'publisher', tokenExpireSeconds: 3600, privilegeExpireSeconds: 3600 });
-const join = (uid: number) => BotClient.join({ url: order.url, appId: order.appId, channel: order.channel, uid, token: token(uid), platform: 'bench' });
+const join = (uid: number, engine: PeerEngine = 'wrtc') =>
+  BotClient.join({ url: order.url, appId: order.appId, channel: order.channel, uid, token: token(uid), platform: 'bench', subscribeEngine: engine, publishEngine: engine });
 
 const bots: BotClient[] = [];
 const report: CrowdReport = { connected: 0, readyMs: [], joinToAudioMs: [], errors: [] };
@@ -55,7 +63,7 @@ function lastStep(bot: BotClient): string {
 
 async function listen(uid: number): Promise<void> {
   const joinedAt = performance.now();
-  const bot = await join(uid);
+  const bot = await join(uid, order.engine);
   bots.push(bot);
   if (order.listenersPublish) await bot.publish(['audio']);
   // The speaker publishes before anyone listens: the join answer lists what it publishes.
@@ -65,7 +73,7 @@ async function listen(uid: number): Promise<void> {
   const reply = await bot.subscribe(order.speakerUid, 'audio');
   if (reply.type !== 'ok') throw new Error(`subscribe: ${JSON.stringify(reply)}`);
   const deadline = Date.now() + order.timeoutMs;
-  while (!(bot.timeline.connected !== undefined && (bot.audioChunksReceived.get(String(order.speakerUid)) ?? 0) > 0)) {
+  while (!(bot.timeline.connected !== undefined && bot.receivedAudioFrom(order.speakerUid))) {
     if (Date.now() > deadline) throw new Error(`uid ${uid}: ${bot.timeline.connected === undefined ? 'not connected' : 'no audio'} (${lastStep(bot)})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -10,6 +10,7 @@
 import { WebSocket } from 'ws';
 import type { ClientMessage, MediaKind, RemoteUser, ServerMessage } from '@parley/protocol';
 import {
+  addPacketAudio,
   addSyntheticAudio,
   addSyntheticVideo,
   attachAudioSink,
@@ -38,6 +39,8 @@ export interface BotOptions {
   sinks?: boolean;
   /** The stack of the subscribing peer connection (default wrtc; werift decodes nothing, so it has no sinks). */
   subscribeEngine?: PeerEngine;
+  /** The stack of the publishing peer connection (default wrtc; werift sends audio only, ready-made Opus packets). */
+  publishEngine?: PeerEngine;
   platform?: string;
   /** Tells the server at join that the bot's media is end-to-end encrypted (it sends it in the clear all the same). */
   encrypted?: boolean;
@@ -87,6 +90,8 @@ export class BotClient {
   /** Frames received per remote uid (video). */
   framesReceived = new Map<string, number>();
   audioChunksReceived = new Map<string, number>();
+  /** RTP packets received per remote uid and kind (`uid/kind`) by a werift subscriber, which decodes nothing to count. */
+  packetsReceived = new Map<string, number>();
   firstFrameAt = new Map<string, number>();
   readonly timeline: JoinTimeline = {};
   readonly startedAt: number;
@@ -104,15 +109,17 @@ export class BotClient {
   #sourceStops: Array<() => void> = [];
   #sinks: boolean;
   #subscribeEngine: PeerEngine;
+  #publishEngine: PeerEngine;
   #listeners: Array<(message: ServerMessage) => void> = [];
   #opened: Promise<void>;
   #closed = false;
 
   /** `startedAt`: when the join began, for a bot that follows a redirect (its timeline goes on). */
-  constructor(url: string, options: { sinks?: boolean; subscribeEngine?: PeerEngine; startedAt?: number } = {}) {
+  constructor(url: string, options: { sinks?: boolean; subscribeEngine?: PeerEngine; publishEngine?: PeerEngine; startedAt?: number } = {}) {
     this.startedAt = options.startedAt ?? performance.now();
     this.url = url;
     this.#subscribeEngine = options.subscribeEngine ?? 'wrtc';
+    this.#publishEngine = options.publishEngine ?? 'wrtc';
     // werift decodes nothing: there is no frame for a sink to count.
     this.#sinks = (options.sinks ?? true) && this.#subscribeEngine === 'wrtc';
     this.#ws = new WebSocket(url.replace(/^http/, 'ws') + '/v1/rtc');
@@ -130,7 +137,8 @@ export class BotClient {
 
   /** Joins; in a cluster, follows a `redirect` to the channel's node as the SDK does (once). */
   static async join(options: BotOptions, redirectedFrom?: BotClient): Promise<BotClient> {
-    const bot = new BotClient(options.url, { sinks: options.sinks, subscribeEngine: options.subscribeEngine, ...(redirectedFrom ? { startedAt: redirectedFrom.startedAt } : {}) });
+    const engines = { subscribeEngine: options.subscribeEngine, publishEngine: options.publishEngine };
+    const bot = new BotClient(options.url, { sinks: options.sinks, ...engines, ...(redirectedFrom ? { startedAt: redirectedFrom.startedAt } : {}) });
     if (redirectedFrom) Object.assign(bot.timeline, redirectedFrom.timeline);
     await bot.#opened;
     bot.#mark('socketOpen');
@@ -239,16 +247,22 @@ export class BotClient {
     });
   }
 
-  /** Publishes synthetic 640×480 video at `fps` and/or 48 kHz mono audio. */
+  /**
+   * Publishes synthetic 640×480 video at `fps` and/or 48 kHz mono audio; a werift publisher,
+   * audio only: Opus packets of silence (botMedia.addPacketAudio).
+   */
   async publish(kinds: MediaKind[] = ['audio', 'video'], options: PublishOptions = {}): Promise<void> {
-    const pc = (this.#publishPc ??= createPc());
+    const werift = this.#publishEngine === 'werift';
+    if (werift && kinds.includes('video')) throw new Error('a werift bot publishes audio only');
+    const pc = (this.#publishPc ??= createPc(this.#publishEngine));
     if (kinds.includes('video')) {
       this.#sourceStops.push(addSyntheticVideo(pc, { width: options.width ?? 640, height: options.height ?? 480, fps: options.fps ?? 30, picture: options.picture }));
     }
-    if (kinds.includes('audio')) this.#sourceStops.push(addSyntheticAudio(pc));
+    if (kinds.includes('audio')) this.#sourceStops.push(werift ? addPacketAudio(pc) : addSyntheticAudio(pc));
     await pc.setLocalDescription(await pc.createOffer());
     const sdp = await completeLocal(pc);
-    const tracks = pc.getTransceivers().map((t: Pc) => ({ mid: t.mid, kind: t.receiver.track.kind }));
+    // werift's transceivers know their kind; libwebrtc's, through their receiver's track.
+    const tracks = pc.getTransceivers().map((t: Pc) => ({ mid: t.mid, kind: werift ? t.kind : t.receiver.track.kind }));
     const answer = await this.request({ type: 'publish-offer', requestId: '', sdp, tracks });
     if (answer.type !== 'publish-answer') throw new Error(`publish failed: ${JSON.stringify(answer)}`);
     await pc.setRemoteDescription({ type: 'answer', sdp: options.kbps ? pinVideoBitrate(answer.sdp, options.kbps) : answer.sdp });
@@ -300,11 +314,20 @@ export class BotClient {
 
   #onTrack(event: Pc): void {
     this.#mark('track');
-    if (!this.#sinks) return;
     const mid = event.transceiver?.mid as string;
     const key = String(this.#midMap.get(mid)?.uid ?? mid);
     // The mid may carry another user's track after a renegotiation: look the owner up per frame.
     const ownerKey = () => String(this.#midMap.get(mid)?.uid ?? key);
+    if (this.#subscribeEngine === 'werift') {
+      const kind = event.track.kind as MediaKind;
+      const subscription = event.track.onReceiveRtp.subscribe(() => {
+        const packetKey = `${ownerKey()}/${kind}`;
+        this.packetsReceived.set(packetKey, (this.packetsReceived.get(packetKey) ?? 0) + 1);
+      });
+      this.#stops.push(() => subscription.unSubscribe());
+      return;
+    }
+    if (!this.#sinks) return;
     if (event.track.kind === 'video') {
       this.#stops.push(
         attachVideoSink(event.track, () => {
@@ -322,6 +345,11 @@ export class BotClient {
         }),
       );
     }
+  }
+
+  /** Whether audio of `uid` arrived: a decoded chunk (wrtc with sinks) or an RTP packet (werift). */
+  receivedAudioFrom(uid: number | string): boolean {
+    return (this.audioChunksReceived.get(String(uid)) ?? 0) > 0 || (this.packetsReceived.get(`${uid}/audio`) ?? 0) > 0;
   }
 
   /** With sinks: ms from the start of join to the first decoded remote video frame. */
