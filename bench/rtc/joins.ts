@@ -14,11 +14,13 @@
  * bench/results/joins-<date>.json and joins-latest.md.
  *
  * Listeners (--listeners): `wrtc` (default) are libwebrtc peers, which encode their audio and
- * decode the speaker's as a browser does; on 2 cores their one core is saturated during a burst
- * (bots' cores busy ~99%), so their own queueing is part of the join times. `werift` listeners
- * make the same two negotiations and DTLS handshakes, publish ready-made Opus packets and count
- * the speaker's first RTP packet, decoding nothing: the server's side of a join is the same, and
- * the join times are the server's more than the bots'. Their results go to joins-werift-*.
+ * decode the speaker's as a browser does. On 2 cores their one core is saturated during a burst
+ * (bots' cores busy ~99%), and on a slow VM 200 of them time out in DTLS by the dozen. `werift`
+ * listeners make the same two negotiations and DTLS handshakes, publish ready-made Opus packets and
+ * count the speaker's first RTP packet, encoding and decoding nothing: where 200 libwebrtc bots
+ * collapsed, they joined 200 of 200 in 11-12 s. Their core is still busy (DTLS and ICE in
+ * JavaScript cost a werift bot about twice what a join costs the server), so join times still
+ * carry the bots' queue. Their results go to joins-werift-*.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -20,9 +20,9 @@ export type Pc = any;
  * The WebRTC stack of a bot's peer connection: libwebrtc (`wrtc`), which encodes what it sends and
  * decodes what it receives as a browser does, or werift, which sends ready-made Opus packets
  * (addPacketAudio) and receives, decrypts and reports RTP but decodes nothing. A werift peer costs
- * its process a fraction of a libwebrtc one, so one core of bots can subscribe enough of them to
- * load an SFU past what decoders allow (bench/rtc, `--subscribers werift`), or join fast enough to
- * load its signaling (bench/rtc/joins.ts, `--listeners werift`).
+ * its process a fraction of a libwebrtc one once connected, so one core of bots can subscribe enough
+ * of them to load an SFU past what decoders allow (bench/rtc, `--subscribers werift`); joining, it
+ * costs its bot about twice what the join costs the server (bench/rtc/joins.ts, `--listeners werift`).
  */
 export type PeerEngine = 'wrtc' | 'werift';
 

@@ -29,8 +29,9 @@ export interface CrowdOrder {
   listenersPublish?: boolean;
   /**
    * The listeners' WebRTC stack (default wrtc). werift listeners publish ready-made Opus packets
-   * and count the speaker's audio by its first RTP packet, decoding nothing: a core of them joins
-   * several times faster than libwebrtc bots, which encode and decode audio. The speaker is wrtc.
+   * and count the speaker's audio by its first RTP packet, encoding and decoding nothing: 200 of
+   * them joined in 11-12 s on a VM where 200 libwebrtc bots timed out in DTLS by the dozen
+   * (bench/rtc/joins.ts). The speaker is wrtc.
    */
   engine?: PeerEngine;
 }
