@@ -179,7 +179,8 @@ export function addPacketAudio(pc: Pc): () => void {
   const timer = setInterval(() => {
     sequenceNumber = (sequenceNumber + 1) & 0xffff;
     timestamp = (timestamp + OPUS_SAMPLES_PER_PACKET) >>> 0;
-    track.writeRtp(new werift.RtpPacket(new werift.RtpHeader({ sequenceNumber, timestamp, payloadType: 111, marker: false }), OPUS_SILENCE));
+    // The payload type and SSRC are the sender's to set: it writes its negotiated Opus ones.
+    track.writeRtp(new werift.RtpPacket(new werift.RtpHeader({ sequenceNumber, timestamp }), OPUS_SILENCE));
   }, 20);
   return () => {
     clearInterval(timer);
