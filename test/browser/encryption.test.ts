@@ -117,7 +117,9 @@ describe('end-to-end media encryption in Chromium', () => {
     const malloryLog = await until(() => logOf(mallory), (log) => log.includes('crypt-error'));
     expect(malloryLog).toContain('crypt-error');
     const videoFromAlice = (page: Page) => page.evaluate(async () => (await window.client.getRemoteVideoStats()).alice);
-    for (const page of [mallory, eve]) await until(() => videoFromAlice(page), (video) => (video?.receiveBytes ?? 0) > 100_000);
+    // Wait on packets as well as bytes: a few keyframes can pass 100 kB in fewer than 100 packets.
+    const plenty = (video: { receiveBytes?: number; receivePackets?: number } | undefined) => (video?.receiveBytes ?? 0) > 100_000 && (video?.receivePackets ?? 0) > 100;
+    for (const page of [mallory, eve]) await until(() => videoFromAlice(page), plenty);
     const malloryVideo = await videoFromAlice(mallory);
     // Chromium counts frames after the receive transform, which drops them all: packets arrive, frames do not.
     expect(malloryVideo.receivePackets).toBeGreaterThan(100);
