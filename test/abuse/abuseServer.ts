@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import { buildRtcToken } from '@parley/token';
 import { freePort, exited, PARLEY_BIN, serveProcess } from '../support/parleyProcess.ts';
 import { metricValue } from '../support/metrics.ts';
@@ -61,4 +62,26 @@ export async function startServer(env: Record<string, string>): Promise<AbuseSer
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A server for the describe block this is called in; it and every socket `keep` was given close after the block. */
+export function abuseServerPerSuite(env: Record<string, string>) {
+  const sockets: RawSignalingSocket[] = [];
+  const suite = {
+    /** Set once the block's beforeAll has run. */
+    server: undefined as unknown as AbuseServer,
+    sockets,
+    keep<T extends { socket: RawSignalingSocket }>(joined: T): T {
+      sockets.push(joined.socket);
+      return joined;
+    },
+  };
+  beforeAll(async () => {
+    suite.server = await startServer(env);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }

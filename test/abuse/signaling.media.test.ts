@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadOffer } from '../support/deadOffer.ts';
 import { RawSignalingSocket } from '../support/rawSignaling.ts';
 import { BotClient } from '../support/wrtcClient.ts';
-import { startServer, type AbuseServer } from './abuseServer.ts';
+import { abuseServerPerSuite, startServer, type AbuseServer } from './abuseServer.ts';
 
 const require = createRequire(import.meta.url);
 const wrtc = require('@roamhq/wrtc');
@@ -38,28 +38,16 @@ const MANY_SECTIONS_OFFER = SDP_HEAD + 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid
 
 /** A real offer from a native peer that will never answer ICE checks. */
 describe('hostile signaling', () => {
-  let server: AbuseServer;
-  const sockets: RawSignalingSocket[] = [];
-  const keep = <T extends { socket: RawSignalingSocket }>(joined: T) => {
-    sockets.push(joined.socket);
-    return joined;
-  };
-
-  beforeAll(async () => {
-    server = await startServer({ PARLEY_LOG_LEVEL: 'info' });
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await server?.stop();
-  });
+  const suite = abuseServerPerSuite({ PARLEY_LOG_LEVEL: 'info' });
+  const { keep, sockets } = suite;
 
   it('keeps /healthz answering while clients send hostile offers, and refuses each clearly', async () => {
     const replies: any[] = [];
     const attack = (async () => {
       for (let round = 0; round < 3; round += 1) {
         // The same uids rejoin each round (replacing their earlier sockets), as the reviewer did.
-        const subscriber = keep(await server.join('hostile', 7001, 'subscriber'));
-        const publisher = keep(await server.join('hostile', 7002, 'publisher'));
+        const subscriber = keep(await suite.server.join('hostile', 7001, 'subscriber'));
+        const publisher = keep(await suite.server.join('hostile', 7002, 'publisher'));
         expect(subscriber.reply.type).toBe('joined');
         expect(publisher.reply.type).toBe('joined');
         replies.push(await subscriber.socket.request({ type: 'publish-offer', sdp: HUGE_OFFER, tracks: [] }));
@@ -68,7 +56,7 @@ describe('hostile signaling', () => {
         replies.push(await publisher.socket.request({ type: 'publish-offer', sdp: MANY_SECTIONS_OFFER, tracks: [] }));
       }
     })();
-    const latencies = await healthzLatencies(server.url, attack);
+    const latencies = await healthzLatencies(suite.server.url, attack);
     await attack;
     expect(replies).toHaveLength(12);
     for (const reply of replies) {
@@ -89,7 +77,7 @@ describe('hostile signaling', () => {
   });
 
   it('refuses offers that do not match the tracks they declare', async () => {
-    const { socket } = keep(await server.join('declared', 7101));
+    const { socket } = keep(await suite.server.join('declared', 7101));
     const offer = await deadOffer();
     const wrongMid = await socket.request({ type: 'publish-offer', sdp: offer.sdp, tracks: [{ mid: '9', kind: 'audio' }] });
     expect(wrongMid).toMatchObject({ type: 'error', code: 'invalid_offer' });
@@ -104,7 +92,7 @@ describe('hostile signaling', () => {
   });
 
   it('refuses at once a video track offered only in codecs the SFU does not forward', async () => {
-    const { socket } = keep(await server.join('codecs', 7151));
+    const { socket } = keep(await suite.server.join('codecs', 7151));
     const pc = new wrtc.RTCPeerConnection({ iceServers: [] });
     pc.addTransceiver('video', { direction: 'sendonly' });
     const { sdp } = await pc.createOffer();
@@ -121,17 +109,17 @@ describe('hostile signaling', () => {
   });
 
   it('bounds every message: oversized frames close the socket with a warning, oversized fields are refused', async () => {
-    const { socket } = keep(await server.join('bounds', 7201));
+    const { socket } = keep(await suite.server.join('bounds', 7201));
     const bigSdp = await socket.request({ type: 'publish-offer', sdp: SDP_HEAD + 'a=x\r\n'.repeat(8000), tracks: [] });
     expect(bigSdp).toMatchObject({ type: 'error', code: 'invalid_message' });
     const longToken = await socket.request({ type: 'renew-token', token: 'x'.repeat(5000) });
     expect(longToken).toMatchObject({ type: 'error', code: 'invalid_message' });
 
-    const logFrom = server.logLines.length;
+    const logFrom = suite.server.logLines.length;
     socket.sendRaw('x'.repeat(200 * 1024));
     expect(await socket.waitForClose()).toBe(1009);
     await sleep(200);
-    const lines = server.logLines.slice(logFrom).map((line) => JSON.parse(line));
+    const lines = suite.server.logLines.slice(logFrom).map((line) => JSON.parse(line));
     const warning = lines.find((line) => /too large|oversized|max payload/i.test(`${line.msg} ${line.err?.message ?? ''}`));
     expect(warning, JSON.stringify(lines)).toBeDefined();
     expect(warning.level).toBe(40);
@@ -140,15 +128,15 @@ describe('hostile signaling', () => {
   });
 
   it('rate-limits floods, closes the flooding socket, and does not grow memory on pings', async () => {
-    const heapBefore = await server.metric('parley_nodejs_heap_size_used_bytes');
-    const { socket } = keep(await server.join('flood', 7301));
-    const flooders = [socket, ...(await Promise.all([1, 2, 3].map(() => RawSignalingSocket.open(server.url))))];
+    const heapBefore = await suite.server.metric('parley_nodejs_heap_size_used_bytes');
+    const { socket } = keep(await suite.server.join('flood', 7301));
+    const flooders = [socket, ...(await Promise.all([1, 2, 3].map(() => RawSignalingSocket.open(suite.server.url))))];
     sockets.push(...flooders);
     const attack = (async () => {
       for (let i = 0; i < 5000; i += 1) for (const flooder of flooders) flooder.send(i % 2 ? { type: 'ping' } : { type: 'mute', kind: 'audio', muted: true });
       await Promise.all(flooders.map((flooder) => flooder.waitForClose(10_000)));
     })();
-    const latencies = await healthzLatencies(server.url, attack);
+    const latencies = await healthzLatencies(suite.server.url, attack);
     await attack;
     for (const flooder of flooders) {
       expect(flooder.closeCode).toBe(4008);
@@ -157,10 +145,10 @@ describe('hostile signaling', () => {
       expect(flooder.messages.length).toBeLessThan(1000);
     }
     expect(Math.max(...latencies)).toBeLessThan(100);
-    const heapAfter = await server.metric('parley_nodejs_heap_size_used_bytes');
+    const heapAfter = await suite.server.metric('parley_nodejs_heap_size_used_bytes');
     expect(heapAfter - heapBefore).toBeLessThan(40 * 1024 * 1024);
     // A well-behaved client on a new socket is served as usual.
-    const { reply } = keep(await server.join('flood', 7302));
+    const { reply } = keep(await suite.server.join('flood', 7302));
     expect(reply.type).toBe('joined');
   });
 });

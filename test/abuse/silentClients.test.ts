@@ -5,31 +5,19 @@
  * billed to its last sign of life. These wait on the server's timers, not on media, so they run
  * beside other files rather than in the one-at-a-time media group (signaling.media.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawSignalingSocket } from '../support/rawSignaling.ts';
 import { basic, call } from '../support/server.ts';
-import { startServer, type AbuseServer } from './abuseServer.ts';
+import { abuseServerPerSuite } from './abuseServer.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('idle and silent signaling sockets', () => {
-  let server: AbuseServer;
-  const sockets: RawSignalingSocket[] = [];
-  const keep = <T extends { socket: RawSignalingSocket }>(joined: T) => {
-    sockets.push(joined.socket);
-    return joined;
-  };
-
-  beforeAll(async () => {
-    server = await startServer({ PARLEY_LOG_LEVEL: 'info' });
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await server?.stop();
-  });
+  const suite = abuseServerPerSuite({ PARLEY_LOG_LEVEL: 'info' });
+  const { keep, sockets } = suite;
 
   it('closes sockets that never join, even if they keep pinging', async () => {
-    const idle = await RawSignalingSocket.open(server.url);
+    const idle = await RawSignalingSocket.open(suite.server.url);
     sockets.push(idle);
     const started = Date.now();
     const pinger = setInterval(() => idle.send({ type: 'ping' }), 500);
@@ -42,8 +30,8 @@ describe('idle and silent signaling sockets', () => {
   });
 
   it('ends a silent client\'s session within seconds of the resume window, billed to its last sign of life', async () => {
-    const observer = keep(await server.join('silent', 7401));
-    const silent = keep(await server.join('silent', 7402));
+    const observer = keep(await suite.server.join('silent', 7401));
+    const silent = keep(await suite.server.join('silent', 7402));
     await sleep(500);
     const lastSign = Date.now();
     // Half-open: the client stops reading (so it answers no ping) and sends nothing more.
@@ -53,8 +41,8 @@ describe('idle and silent signaling sockets', () => {
     expect(left).toMatchObject({ reason: 2 });
     // Detection (a few seconds) plus the 20 s resume window, not 65-75 s.
     expect(lingered).toBeLessThan(32_000);
-    const sessions = await call(server.url, 'GET', `/v1/projects/${server.project.appId}/sessions?channel=silent&uid=7402`, {
-      auth: basic(server.project.customerId, server.project.customerSecret),
+    const sessions = await call(suite.server.url, 'GET', `/v1/projects/${suite.server.project.appId}/sessions?channel=silent&uid=7402`, {
+      auth: basic(suite.server.project.customerId, suite.server.project.customerSecret),
     });
     expect(sessions.status).toBe(200);
     const [session] = sessions.body.data.sessions;
