@@ -15,7 +15,7 @@ import { RawSignalingSocket } from '../support/rawSignaling.ts';
 
 const exec = promisify(execFile);
 
-export interface Project {
+interface Project {
   appId: string;
   appCertificate: string;
   customerId: string;
@@ -32,7 +32,7 @@ export interface AbuseServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string>): Promise<AbuseServer> {
+async function startServer(env: Record<string, string>): Promise<AbuseServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-abuse-'));
   const project: Project = JSON.parse(
     (await exec(process.execPath, [PARLEY_BIN, 'project', 'create', '--name', 'Abuse', '--plan', 'enterprise', '--json', '--data-dir', dataDir])).stdout,

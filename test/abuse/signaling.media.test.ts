@@ -5,11 +5,11 @@
  * free what the attackers held. Sockets that never join or go silent: silentClients.test.ts.
  */
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { deadOffer } from '../support/deadOffer.ts';
 import { RawSignalingSocket } from '../support/rawSignaling.ts';
 import { BotClient } from '../support/wrtcClient.ts';
-import { abuseServerPerSuite, startServer, type AbuseServer } from './abuseServer.ts';
+import { abuseServerPerSuite } from './abuseServer.ts';
 
 const require = createRequire(import.meta.url);
 const wrtc = require('@roamhq/wrtc');
@@ -154,31 +154,27 @@ describe('hostile signaling', () => {
 });
 
 describe('media ports and session caps', () => {
-  let server: AbuseServer;
-  const sockets: RawSignalingSocket[] = [];
-  const bots: BotClient[] = [];
-  beforeAll(async () => {
-    server = await startServer({
-      // Port exhaustion exists only with a port per connection.
-      PARLEY_RTC_UDP_PORT: 'range',
-      PARLEY_RTC_PORT_MIN: '47100',
-      PARLEY_RTC_PORT_MAX: '47105',
-      PARLEY_RTC_CONNECT_TIMEOUT_SECONDS: '2',
-      PARLEY_RTC_MAX_SESSIONS_PER_IP: '12',
-      PARLEY_RTC_MAX_SESSIONS_PER_TOKEN: '2',
-    });
+  const suite = abuseServerPerSuite({
+    // Port exhaustion exists only with a port per connection.
+    PARLEY_RTC_UDP_PORT: 'range',
+    PARLEY_RTC_PORT_MIN: '47100',
+    PARLEY_RTC_PORT_MAX: '47105',
+    PARLEY_RTC_CONNECT_TIMEOUT_SECONDS: '2',
+    PARLEY_RTC_MAX_SESSIONS_PER_IP: '12',
+    PARLEY_RTC_MAX_SESSIONS_PER_TOKEN: '2',
   });
+  const { sockets } = suite;
+  const bots: BotClient[] = [];
+  // Registered after the fixture's, so it runs before the server stops (Vitest runs after-hooks as a stack).
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
     await Promise.all(bots.map((bot) => bot.close()));
-    await server?.stop();
   });
 
   it('frees the ports of clients that never finish ICE, and says so when none is free', async () => {
     const stalled: RawSignalingSocket[] = [];
     let refusal: any;
     for (let uid = 8001; uid < 8012 && !refusal; uid += 1) {
-      const { socket } = await server.join('ports', uid);
+      const { socket } = await suite.server.join('ports', uid);
       sockets.push(socket);
       const offer = await deadOffer();
       const reply: any = await socket.request({ type: 'publish-offer', sdp: offer.sdp, tracks: offer.tracks });
@@ -187,19 +183,19 @@ describe('media ports and session caps', () => {
     }
     expect(stalled.length).toBeGreaterThan(0);
     expect(refusal).toMatchObject({ type: 'error', code: 'media_ports_exhausted' });
-    expect(await server.metric('parley_rtc_media_ports_exhausted_total')).toBeGreaterThanOrEqual(1);
+    expect(await suite.server.metric('parley_rtc_media_ports_exhausted_total')).toBeGreaterThanOrEqual(1);
 
     // Within the connect timeout the stalled peers are closed, told to rebuild them, and their ports freed.
     for (const socket of stalled) {
       expect(await socket.waitFor((m) => m.type === 'media-lost', 6_000)).toMatchObject({ connection: 'publish', reason: 'timeout' });
     }
-    expect(await server.metric('parley_rtc_media_connect_timeouts_total')).toBeGreaterThanOrEqual(stalled.length);
+    expect(await suite.server.metric('parley_rtc_media_connect_timeouts_total')).toBeGreaterThanOrEqual(stalled.length);
     for (const socket of sockets) socket.send({ type: 'leave' });
     await sleep(500);
 
-    const token = (uid: number) => server.token('ports', uid);
-    const publisher = await BotClient.join({ url: server.url, appId: server.project.appId, channel: 'ports', uid: 8100, token: token(8100) });
-    const viewer = await BotClient.join({ url: server.url, appId: server.project.appId, channel: 'ports', uid: 8101, token: token(8101) });
+    const token = (uid: number) => suite.server.token('ports', uid);
+    const publisher = await BotClient.join({ url: suite.server.url, appId: suite.server.project.appId, channel: 'ports', uid: 8100, token: token(8100) });
+    const viewer = await BotClient.join({ url: suite.server.url, appId: suite.server.project.appId, channel: 'ports', uid: 8101, token: token(8101) });
     bots.push(publisher, viewer);
     await publisher.publish(['video']);
     await viewer.waitFor('user-published', (m) => m.uid === 8100);
@@ -210,10 +206,10 @@ describe('media ports and session caps', () => {
   });
 
   it('caps concurrent sessions per token and per IP address', async () => {
-    const shared = server.token('caps', 0);
-    const first = await server.join('caps', 9001, 'publisher', shared);
-    const second = await server.join('caps', 9002, 'publisher', shared);
-    const third = await server.join('caps', 9003, 'publisher', shared);
+    const shared = suite.server.token('caps', 0);
+    const first = await suite.server.join('caps', 9001, 'publisher', shared);
+    const second = await suite.server.join('caps', 9002, 'publisher', shared);
+    const third = await suite.server.join('caps', 9003, 'publisher', shared);
     sockets.push(first.socket, second.socket, third.socket);
     expect(first.reply.type).toBe('joined');
     expect(second.reply.type).toBe('joined');
@@ -223,7 +219,7 @@ describe('media ports and session caps', () => {
     // 2 sessions are open; 10 more fill this address's 12, the 13th is refused.
     const replies: any[] = [];
     for (let uid = 9100; uid < 9111; uid += 1) {
-      const joined = await server.join('caps', uid);
+      const joined = await suite.server.join('caps', uid);
       sockets.push(joined.socket);
       replies.push(joined.reply);
     }
@@ -234,7 +230,7 @@ describe('media ports and session caps', () => {
     // Leaving frees a place at once.
     first.socket.send({ type: 'leave' });
     await first.socket.waitForClose();
-    const again = await server.join('caps', 9200);
+    const again = await suite.server.join('caps', 9200);
     sockets.push(again.socket);
     expect(again.reply.type).toBe('joined');
   });

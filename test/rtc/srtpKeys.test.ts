@@ -19,7 +19,7 @@
  */
 import { createCipheriv, createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RtcpReceiverInfo, RtcpRrPacket, RtpHeader, type SrtcpSession, type SrtpSession } from 'werift';
+import { ProtectionProfileAes128CmHmacSha1_80, RtcpReceiverInfo, RtcpRrPacket, RtpHeader, SrtpSession, type SrtcpSession } from 'werift';
 import { srtpEnds } from '../support/srtpSink.ts';
 
 const PROFILES = [
@@ -249,13 +249,11 @@ describe('werift AES-CM SRTCP without a cipher object a packet', () => {
 describe("werift's SRTP key derivation", () => {
   type Derived = Record<'srtpSessionKey' | 'srtpSessionSalt' | 'srtpSessionAuthTag' | 'srtcpSessionKey' | 'srtcpSessionSalt' | 'srtcpSessionAuthTag', Buffer>;
   const derivedBy = (session: SrtpSession) => (session as unknown as { localContext: Derived }).localContext;
-  const sessionWith = (masterKey: Buffer, masterSalt: Buffer) => {
-    const ends = srtpEnds();
-    const session = ends.sender();
-    // The same class, started on the given master key and salt as its local end.
-    (session as unknown as { start(...keys: unknown[]): void }).start(masterKey, masterSalt, randomBytes(16), randomBytes(14), (session as unknown as { config: { profile: number } }).config.profile);
-    return session;
-  };
+  const sessionWith = (masterKey: Buffer, masterSalt: Buffer) =>
+    new SrtpSession({
+      keys: { localMasterKey: masterKey, localMasterSalt: masterSalt, remoteMasterKey: randomBytes(16), remoteMasterSalt: randomBytes(14) },
+      profile: ProtectionProfileAes128CmHmacSha1_80,
+    });
   /** AES-CM's keystream over the master key for `label`: the key derivation as RFC 3711 §4.3.1 and §4.1.1 define it. */
   const rfcDerive = (masterKey: Buffer, masterSalt: Buffer, label: number, bytes: number) => {
     const iv = Buffer.concat([masterSalt, Buffer.alloc(2)]);
