@@ -4,10 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { RtcGuardCounts } from '../rtc/service.ts';
 import type { Services } from '../services.ts';
 import { ApiError } from './apiError.ts';
+import { RequestDurations } from './requestDurations.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -31,12 +32,11 @@ export function installObservability(app: FastifyInstance, services: Services): 
   // 100 times a second (0.75% of a core doing nothing, measured on `parley serve`); at 100 ms lag
   // is still measured, and the idle server uses 0.2-0.4% (bench:joins reports idle CPU too).
   collectDefaultMetrics({ register: registry, prefix: 'parley_', eventLoopMonitoringPrecision: 100 });
-  const duration = new Histogram({
+  const durations = new RequestDurations({
     name: 'parley_http_request_duration_seconds',
     help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status_code'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
+    registry,
   });
   // Read when Prometheus scrapes, so the SFU's hot path carries no bookkeeping for metrics.
   new Gauge({
@@ -98,23 +98,8 @@ export function installObservability(app: FastifyInstance, services: Services): 
       },
     });
   }
-  // One child per route, method and status, found through maps keyed by the route's own URL string,
-  // the parser's method string and the status number: prom-client would hash the label object,
-  // and a key built by joining the three would be a new string to hash, on every request. Routes,
-  // methods and statuses are few, so the maps stay small.
-  type DurationChild = Histogram.Internal<'method' | 'route' | 'status_code'>;
-  const durations = new Map<string, Map<string, Map<number, DurationChild>>>();
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const method = request.method;
-    const status = reply.statusCode;
-    let byMethod = durations.get(route);
-    if (!byMethod) durations.set(route, (byMethod = new Map()));
-    let byStatus = byMethod.get(method);
-    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
-    let child = byStatus.get(status);
-    if (!child) byStatus.set(status, (child = duration.labels({ method, route, status_code: status })));
-    child.observe(reply.elapsedTime / 1000);
+    durations.observe(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 
