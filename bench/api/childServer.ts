@@ -6,7 +6,7 @@ import path from 'node:path';
 import type autocannon from 'autocannon';
 import { PLAN_RATE_LIMITS } from '@parley/server';
 import { startChild as startBenchChild } from '../childProcess.ts';
-import type { BenchAccount } from './parleyServer.ts';
+import type { BenchAccount } from './serverProtocol.ts';
 
 export const CHANNEL = 'bench-room';
 

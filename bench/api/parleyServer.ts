@@ -6,34 +6,18 @@
  * its own, as a scaled-out node runs; both removed on exit). Addresses: BENCH_DATABASE_URL and
  * BENCH_REDIS_URL, defaulting to the local ones the tests use.
  *
- * Protocol with run.ts, one JSON object per line:
- * - stdout `{"bench":"ready","url":…}` once it listens;
- * - stdin `{"bench":"accounts","count":N}` → stdout `{"bench":"accounts","accounts":[…]}`:
- *   N new enterprise accounts with one project each (run.ts spreads the load over them so that no
- *   account reaches its plan's rate limit, which still runs on every request);
- * - stdin `{"bench":"cpu"}` → stdout `{"bench":"cpu","user":…,"system":…}`: CPU time used so far
- *   (µs, in user space and in the kernel);
- * - stdin closing → the server closes, the data dir is removed, the process exits.
- * Other stdout lines (Parley's own warn/error logs) are not protocol; run.ts passes them on.
+ * It speaks serverProtocol.ts. Its accounts are new enterprise accounts with one project each
+ * (run.ts spreads the load over them so that no account reaches its plan's rate limit, which still
+ * runs on every request); when it stops, the data dir (or schema and keys) is removed.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig, startServer } from '@parley/server';
-
-export interface BenchAccount {
-  appId: string;
-  customerId: string;
-  customerSecret: string;
-}
-
-function send(message: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(message)}\n`);
-}
+import { answerBenchProtocol, type BenchAccount } from './serverProtocol.ts';
 
 export type BenchStore = 'sqlite' | 'postgres';
 
@@ -110,23 +94,4 @@ async function shutdown(code: number): Promise<void> {
   }
 }
 
-const lines = readline.createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  const message = JSON.parse(line) as { bench?: string; count?: number };
-  if (message.bench === 'cpu') {
-    const { user, system } = process.cpuUsage();
-    send({ bench: 'cpu', user, system });
-  } else if (message.bench === 'accounts' && Number.isInteger(message.count)) {
-    createAccounts(message.count ?? 0).then(
-      (accounts) => send({ bench: 'accounts', accounts }),
-      (error: unknown) => {
-        process.stderr.write(`parleyServer: could not create accounts: ${String(error)}\n`);
-        void shutdown(1);
-      },
-    );
-  }
-});
-// stdin closing is the stop signal: it also fires when the parent crashes, so no orphan stays.
-lines.on('close', () => void shutdown(0));
-
-send({ bench: 'ready', url: server.url, store });
+answerBenchProtocol({ ready: { url: server.url, store }, createAccounts, stop: shutdown });
