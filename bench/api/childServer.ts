@@ -6,9 +6,7 @@ import path from 'node:path';
 import type autocannon from 'autocannon';
 import { PLAN_RATE_LIMITS } from '@parley/server';
 import { startChild as startBenchChild } from '../childProcess.ts';
-import type { BenchAccount } from './serverProtocol.ts';
-
-export const CHANNEL = 'bench-room';
+import { CHANNEL, type BenchAccount } from './serverProtocol.ts';
 
 /**
  * Requests one account may receive in one run: 80% of its plan's per-minute limit, leaving room

@@ -15,8 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { basicAuth, CHANNEL, channelRequests, startChild, type ChildServer } from './childServer.ts';
-import type { BenchAccount } from './serverProtocol.ts';
+import { basicAuth, channelRequests, startChild, type ChildServer } from './childServer.ts';
+import { CHANNEL, type BenchAccount } from './serverProtocol.ts';
 import { positiveInt } from '../rtc/options.ts';
 import { sourceState } from '../sourceState.ts';
 

@@ -14,8 +14,8 @@ import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { Histogram, Registry } from 'prom-client';
-import { CHANNEL } from './childServer.ts';
-import { answerBenchProtocol, type BenchAccount } from './serverProtocol.ts';
+// Not childServer.ts: it imports Parley's server package, which this process must not load.
+import { answerBenchProtocol, CHANNEL, type BenchAccount } from './serverProtocol.ts';
 
 const EXTRAS = process.argv[2] === 'extras';
 const RATE_LIMIT = 1000;

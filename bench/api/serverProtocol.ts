@@ -12,6 +12,9 @@
  */
 import readline from 'node:readline';
 
+/** The channel every bench account's project has, which the measured `GET channel` asks for. */
+export const CHANNEL = 'bench-room';
+
 export interface BenchAccount {
   appId: string;
   customerId: string;
