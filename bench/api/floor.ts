@@ -15,9 +15,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { basicAuth, channelRequests, startChild, type ChildServer } from './childServer.ts';
+import { basicAuth, channelRequests, REQUESTS_PER_ACCOUNT, startChild, type ChildServer } from './childServer.ts';
 import { CHANNEL, type BenchAccount } from './serverProtocol.ts';
 import { positiveInt } from '../rtc/options.ts';
+import { median } from '../rtc/rounds.ts';
 import { sourceState } from '../sourceState.ts';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '3' } }, strict: true });
@@ -36,7 +37,7 @@ interface Variant {
 }
 
 async function floorRequests(server: ChildServer): Promise<autocannon.Request[]> {
-  const { accounts } = await server.ask<{ accounts: BenchAccount[] }>({ bench: 'accounts', count: Math.ceil(MOST_REQUESTS_A_ROUND / 800) });
+  const { accounts } = await server.ask<{ accounts: BenchAccount[] }>({ bench: 'accounts', count: Math.ceil(MOST_REQUESTS_A_ROUND / REQUESTS_PER_ACCOUNT) });
   return accounts.map((account) => ({ method: 'GET', path: `/v1/projects/${account.appId}/channels/${CHANNEL}`, headers: { authorization: basicAuth(account) } }));
 }
 
@@ -62,8 +63,6 @@ async function measure(server: ChildServer, requests: autocannon.Request[] | und
   if (failed > result.requests.total * 0.01) throw new Error(`${failed} of ${result.requests.total} requests failed`);
   return { requestsPerSecond: result.requests.average, cpuMicrosPerRequest: (after.user + after.system - before.user - before.system) / result.requests.total };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const rounds = new Map<string, Round[]>(VARIANTS.map((variant) => [variant.name, []]));
 for (let round = 1; round <= ROUNDS; round++) {
