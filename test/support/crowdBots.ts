@@ -26,6 +26,8 @@ export interface CrowdOptions {
   engine?: PeerEngine;
   /** CPUs the bot processes run on (`taskset -c` list), so that they do not starve the server measured. */
   cpus?: string;
+  /** Called when the speaker is in and every listener process has loaded, just before the listeners start joining. */
+  onListenersGo?: () => void;
 }
 
 export interface Crowd {
@@ -42,15 +44,37 @@ export interface Crowd {
 
 const SPEAKER_UID = 1;
 
-function start(order: CrowdOrder, cpus: string | undefined): { child: ChildProcess; report: Promise<CrowdReport> } {
+interface BotProcess {
+  child: ChildProcess;
+  /** Settles once the process has loaded and waits for its go. */
+  ready: Promise<void>;
+  /** Starts its bots joining. */
+  go(): void;
+  report: Promise<CrowdReport>;
+}
+
+function start(order: CrowdOrder, cpus: string | undefined): BotProcess {
   const command = cpus === undefined ? [process.execPath, CROWD_PROCESS] : ['taskset', '-c', cpus, process.execPath, CROWD_PROCESS];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
   child.stdin!.write(`${JSON.stringify(order)}\n`);
-  const report = new Promise<CrowdReport>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as CrowdReport));
-    child.once('exit', (code) => reject(new Error(`bot process exited with ${code}`)));
-  });
-  return { child, report };
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`bot process exited with ${code}`))));
+  // Its first line says it has loaded; its second is the report.
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const line = () => Promise.race([lines.next().then((next) => (next.done ? exited : next.value)), exited]);
+  const ready = line().then(() => undefined);
+  const report = ready.then(line).then((text) => JSON.parse(text) as CrowdReport);
+  // Whichever the caller never awaits must not become an unhandled rejection.
+  ready.catch(() => {});
+  report.catch(() => {});
+  return { child, ready, go: () => child.stdin!.write('go\n'), report };
+}
+
+/** Starts the processes' bots together once every one of them has loaded (crowdProcess.ts says why). */
+async function goTogether(processes: BotProcess[], beforeGo?: () => void): Promise<CrowdReport[]> {
+  await Promise.all(processes.map((bots) => bots.ready));
+  beforeGo?.();
+  for (const bots of processes) bots.go();
+  return Promise.all(processes.map((bots) => bots.report));
 }
 
 export async function startCrowd(options: CrowdOptions): Promise<Crowd> {
@@ -72,13 +96,15 @@ export async function startCrowd(options: CrowdOptions): Promise<Crowd> {
     );
   };
   try {
-    await speaker.report;
+    await goTogether([speaker]);
     const perProcess = options.perProcess ?? 50;
+    const listeners: BotProcess[] = [];
     for (let first = 0; first < options.listeners; first += perProcess) {
       const uids = Array.from({ length: Math.min(perProcess, options.listeners - first) }, (_, i) => SPEAKER_UID + 1 + first + i);
-      processes.push(start({ ...base, ...timing, uids, listenersPublish: options.listenersPublish, engine: options.engine }, options.cpus));
+      listeners.push(start({ ...base, ...timing, uids, listenersPublish: options.listenersPublish, engine: options.engine }, options.cpus));
     }
-    const reports = await Promise.all(processes.slice(1).map(({ report }) => report));
+    processes.push(...listeners);
+    const reports = await goTogether(listeners, options.onListenersGo);
     return {
       connected: reports.reduce((sum, report) => sum + report.connected, 0),
       readyMs: reports.flatMap((report) => report.readyMs).sort((a, b) => a - b),

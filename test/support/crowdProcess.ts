@@ -2,10 +2,15 @@
  * A process of native bots for crowd tests and benchmarks: one process cannot hold more than
  * about 100 wrtc clients (FIELD-NOTES: open files), so crowdBots.ts spreads a crowd over several.
  *
- * Reads one JSON line on stdin ({@link CrowdOrder}); each bot joins, subscribes to the speaker's
- * audio and counts as connected once its subscribe connection is connected and an audio packet
- * has arrived through it, then unsubscribes. Writes one JSON line ({@link CrowdReport}) when all are done, then
- * waits: closing stdin makes every bot leave and the process exit.
+ * Reads one JSON line on stdin ({@link CrowdOrder}) and answers `{"ready":true}` once loaded; on
+ * the next line (`go`), each bot joins, subscribes to the speaker's audio and counts as connected
+ * once its subscribe connection is connected and an audio packet has arrived through it, then
+ * unsubscribes. Writes one JSON line ({@link CrowdReport}) when all are done, then waits: closing
+ * stdin makes every bot leave and the process exit.
+ *
+ * Why ready, then go: loading a bot process (its TypeScript, werift, libwebrtc) takes about a second
+ * of CPU. When each process joined as soon as it had loaded, the first ones' joins ran beside the
+ * others' loading on the bots' shared cores, and that queue showed up in their join times.
  */
 import readline from 'node:readline';
 import { buildRtcToken } from '@parley/token';
@@ -45,11 +50,23 @@ export interface CrowdReport {
   errors: string[];
 }
 
-const order = JSON.parse(await new Promise<string>((resolve) => readline.createInterface({ input: process.stdin }).once('line', resolve))) as CrowdOrder;
+// An iterator, not 'line' events: it keeps a line that arrives before it is asked for.
+const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const nextLine = async (): Promise<string | undefined> => {
+  const line = await lines.next();
+  return line.done ? undefined : line.value;
+};
+const order = JSON.parse((await nextLine()) ?? 'null') as CrowdOrder;
 const token = (uid: number) =>
   buildRtcToken({ appId: order.appId, appCertificate: order.appCertificate, channel: order.channel, uid, role: 'publisher', tokenExpireSeconds: 3600, privilegeExpireSeconds: 3600 });
 const join = (uid: number, engine: PeerEngine = 'wrtc') =>
   BotClient.join({ url: order.url, appId: order.appId, channel: order.channel, uid, token: token(uid), platform: 'bench', subscribeEngine: engine, publishEngine: engine });
+
+// The parent may be gone (a test timing out): a closed pipe must not crash the bots before they leave.
+process.stdout.on('error', () => {});
+process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+// stdin closed before the go: the parent gave up; there is nobody to join for.
+if ((await nextLine()) === undefined) process.exit(0);
 
 const bots: BotClient[] = [];
 const report: CrowdReport = { connected: 0, readyMs: [], joinToAudioMs: [], errors: [] };
@@ -102,11 +119,8 @@ if (order.speaker) {
     }),
   );
 }
-// The parent may be gone (a test timing out): a closed pipe must not crash the bots before they leave.
-process.stdout.on('error', () => {});
 process.stdout.write(`${JSON.stringify(report)}\n`);
-process.stdin.once('end', async () => {
-  await Promise.all(bots.map((bot) => bot.leave().catch(() => {})));
-  process.exit(0);
-});
-process.stdin.resume();
+// Whatever comes on stdin now, its end makes every bot leave.
+while ((await nextLine()) !== undefined);
+await Promise.all(bots.map((bot) => bot.leave().catch(() => {})));
+process.exit(0);
