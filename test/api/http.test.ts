@@ -192,6 +192,22 @@ describe('HTTP surface', () => {
     expect((await fetch(`${t.url}/landing.css`)).headers.get('content-type')).toMatch(/^text\/css/);
   });
 
+  it('sends every kind of page with its security headers and no CORS, and API answers without them', async () => {
+    // The pages' reply hook runs in their own scope (app.ts): a page that moved out of it would lose these.
+    for (const page of ['/', '/call', '/docs/', '/docs/no-such-page', '/console/', '/console/projects']) {
+      const res = await fetch(`${t.url}${page}`, { headers: { origin: 'https://elsewhere.example' } });
+      expect(res.headers.get('content-type'), page).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy'), page).toMatch(/default-src 'self'/);
+      expect(res.headers.get('x-frame-options'), page).toBe('DENY');
+      expect(res.headers.get('access-control-allow-origin'), page).toBeNull();
+      await res.body?.cancel();
+    }
+    const api = await fetch(`${t.url}/v1/projects/${'0'.repeat(32)}/channels`, { headers: { origin: 'https://elsewhere.example' } });
+    expect(api.status).toBe(401);
+    expect(api.headers.get('access-control-allow-origin')).not.toBeNull();
+    expect(api.headers.get('content-security-policy')).toBeNull();
+  });
+
   it('reports health, readiness and Prometheus metrics', async () => {
     expect((await call(t.url, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
     expect((await call(t.url, 'GET', '/readyz')).body).toEqual({ status: 'ready', store: 'sqlite', live: 'memory' });

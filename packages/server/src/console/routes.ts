@@ -6,6 +6,7 @@
  * v1 operations, so anything a person clicks can be scripted with a bearer session. An operation
  * marked `stream` answers server-sent events (see http/eventStream.ts) instead of the envelope.
  */
+import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { consoleOperations, type ConsoleOperation, type ConsoleOperationId } from '@parley/protocol';
 import { DomainError } from '../domainError.ts';
@@ -63,17 +64,23 @@ export async function registerConsole(app: FastifyInstance, services: Services, 
   app.addHook('preClose', async () => streams.closeAll());
   const add = (scope: FastifyInstance, id: ConsoleOperationId, operation: ConsoleOperation) => register(scope, operation, handlers[id] as AnyHandler, streams, services.console);
   const entries = (Object.entries(consoleOperations) as Array<[ConsoleOperationId, ConsoleOperation]>).filter(([id]) => handlers[id] !== undefined);
-  await app.register(async (open) => {
-    installGuard(open, { authenticators: [], rate: perAddressRatePolicy('console-signin', SIGN_INS_PER_MINUTE, 'Signing in'), refusals: V1_REFUSALS }, deps);
-    for (const [id, operation] of entries.filter(([, op]) => op.auth === 'public')) add(open, id, operation);
-  });
-  await app.register(async (signedIn) => {
-    installGuard(signedIn, {
-      authenticators: [consoleSessionAuthenticator(services.console, services.projects)],
-      rate: v1RatePolicy,
-      ownership: consoleOwnership(services.projects),
-      refusals: V1_REFUSALS,
-    }, deps);
-    for (const [id, operation] of entries.filter(([, op]) => op.auth === 'console')) add(signedIn, id, operation);
+  await app.register(async (consoleScope) => {
+    // Only the console's own operations set cookies (signing in and out), so the cookie plugin's
+    // reply hook runs on them alone. Cookies are read where they are needed (the session's
+    // authenticator), not parsed on every request.
+    await consoleScope.register(cookie, { hook: false });
+    await consoleScope.register(async (open) => {
+      installGuard(open, { authenticators: [], rate: perAddressRatePolicy('console-signin', SIGN_INS_PER_MINUTE, 'Signing in'), refusals: V1_REFUSALS }, deps);
+      for (const [id, operation] of entries.filter(([, op]) => op.auth === 'public')) add(open, id, operation);
+    });
+    await consoleScope.register(async (signedIn) => {
+      installGuard(signedIn, {
+        authenticators: [consoleSessionAuthenticator(services.console, services.projects)],
+        rate: v1RatePolicy,
+        ownership: consoleOwnership(services.projects),
+        refusals: V1_REFUSALS,
+      }, deps);
+      for (const [id, operation] of entries.filter(([, op]) => op.auth === 'console')) add(signedIn, id, operation);
+    });
   });
 }

@@ -1,7 +1,6 @@
 /**
  * Builds the Fastify application: hooks, error envelope, OpenAPI, CORS, and every route.
  */
-import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
@@ -91,7 +90,6 @@ export async function buildApp({ config, services, logger, tls }: AppOptions): P
 
   installRequestLog(app);
   installErrorHandler(app);
-  installHtmlSecurity(app);
   installCors(app, {
     origins: config.http.corsOrigins,
     methods: METHODS,
@@ -99,8 +97,6 @@ export async function buildApp({ config, services, logger, tls }: AppOptions): P
     exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
     maxAgeSeconds: 600,
   });
-  // Cookies are parsed where they are read (the console session's authenticator), not on every request.
-  await app.register(cookie, { hook: false });
   await installOpenApi(app, API_VERSION);
   installObservability(app, services);
   await registerSignaling(app, services.rtc);
@@ -108,9 +104,14 @@ export async function buildApp({ config, services, logger, tls }: AppOptions): P
   app.decorateRequest('access', null);
   const guardDeps = { counter: services.live.rateCounter, failures: services.authFailures };
   await registerDemoRoutes(app, services, guardDeps, { dev: config.node.dev });
-  registerWebAssets(app, { demo: config.node.dev });
-  registerDocs(app);
-  registerConsolePages(app);
+  // The pages, in a scope of their own: their security headers are set by a reply hook that API
+  // answers, which are never HTML, need not pass through.
+  await app.register(async (pages) => {
+    installHtmlSecurity(pages);
+    registerWebAssets(pages, { demo: config.node.dev });
+    registerDocs(pages);
+    registerConsolePages(pages);
+  });
   await app.register(async (v1) => {
     installGuard(v1, v1Policy(services), guardDeps);
     registerOperations(v1, {

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type {} from '@fastify/cookie';
+import { parseCookie } from 'cookie';
 import type { ConsoleService } from '../../console/service.ts';
 import { SESSION_PREFIX } from '../../console/sessions.ts';
 import type { ProjectService } from '../../projects/service.ts';
@@ -35,11 +35,12 @@ function crossSite(request: FastifyRequest, csrfToken: string): string | undefin
 
 /**
  * The session cookie the request carries, if any. Cookies are parsed here, when the guard asks,
- * rather than by the cookie plugin on every request (app.ts): only console requests carry any.
+ * rather than by the cookie plugin on every request (console/routes.ts): only console requests
+ * carry any, and the v1 API, outside the plugin's scope, takes console sessions too.
  */
 function sessionCookie(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
-  return header === undefined ? undefined : request.server.parseCookie(header)[SESSION_COOKIE];
+  return header === undefined ? undefined : parseCookie(header)[SESSION_COOKIE];
 }
 
 export function consoleSessionAuthenticator(console: ConsoleService, projects: ProjectService): Authenticator {
