@@ -132,28 +132,23 @@ export function addSyntheticVideo(pc: Pc, { width, height, fps, picture = 'bar' 
   };
 }
 
-/** 440 Hz at 48 kHz repeats every 1,200 samples (11 cycles), so five 10 ms chunks hold it seamlessly. */
-const TONE_CHUNK_SAMPLES = 480;
-const TONE_CHUNKS: readonly Int16Array[] = Array.from({ length: 5 }, (_, chunk) =>
-  Int16Array.from({ length: TONE_CHUNK_SAMPLES }, (_, i) => Math.round(Math.sin((2 * Math.PI * 440 * (chunk * TONE_CHUNK_SAMPLES + i + 1)) / 48000) * 8000)),
-);
-
 /**
  * Adds a sendonly audio transceiver fed with a 440 Hz tone, 48 kHz mono, in 10 ms chunks as due by
  * the wall clock: timers fire late under load, and a source fed one chunk per tick would fall
- * behind real time (audio timestamps count samples). The tone's chunks are computed once for every
- * bot, not 48,000 sines a second for each on the core the bots share. Returns a stop function.
+ * behind real time (audio timestamps count samples). Returns a stop function.
  */
 export function addSyntheticAudio(pc: Pc): () => void {
   const source = new wrtc.nonstandard.RTCAudioSource();
   const track = source.createTrack();
   pc.addTransceiver(track, { direction: 'sendonly' });
+  const samples = new Int16Array(480);
+  let phase = 0;
   const startedAt = Date.now();
   let chunks = 0;
   const timer = setInterval(() => {
     const due = Math.min(Math.floor((Date.now() - startedAt) / 10), chunks + 20);
     for (; chunks < due; chunks += 1) {
-      const samples = TONE_CHUNKS[chunks % TONE_CHUNKS.length]!;
+      for (let i = 0; i < samples.length; i += 1) samples[i] = Math.round(Math.sin((phase += (2 * Math.PI * 440) / 48000)) * 8000);
       source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: samples.length });
     }
   }, 10);
