@@ -106,6 +106,11 @@ async function cpuOver(seconds: number): Promise<number> {
   return Math.round(((used.user + used.system) / (seconds * 1e6)) * 10_000) / 100;
 }
 
+/** What a burst is measured against: this process's RSS and CPU, the bots' cores, the clock. */
+function measureFrom() {
+  return { rss: process.memoryUsage().rss, cpu: process.cpuUsage(), botCores: coresCpuSeconds(BOT_CORES), at: performance.now() };
+}
+
 const { server, close } = await startInProcessServer('joins');
 const results: BurstResult[] = [];
 let idleRssMiB: number | undefined;
@@ -118,10 +123,7 @@ try {
   idleCpuPercent = await cpuOver(IDLE_SECONDS);
   for (const burst of BURSTS) {
     // Measured from the listeners' go: the speaker's join and the bot processes' loading come before it.
-    let rssBefore = process.memoryUsage().rss;
-    let cpuBefore = process.cpuUsage();
-    let botCoresBefore = coresCpuSeconds(BOT_CORES);
-    let started = performance.now();
+    let before = measureFrom();
     const crowd = await startCrowd({
       url: server.url,
       appId: project.appId,
@@ -135,14 +137,11 @@ try {
       cpus: BOT_CPUS,
       timeoutMs: 60_000,
       onListenersGo: () => {
-        rssBefore = process.memoryUsage().rss;
-        cpuBefore = process.cpuUsage();
-        botCoresBefore = coresCpuSeconds(BOT_CORES);
-        started = performance.now();
+        before = measureFrom();
       },
     });
-    const wallMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
+    const wallMs = performance.now() - before.at;
+    const cpu = process.cpuUsage(before.cpu);
     const botCoresAfter = coresCpuSeconds(BOT_CORES);
     const rssAfter = process.memoryUsage().rss;
     const cpuMsPerJoin = (cpu.user + cpu.system) / 1000 / Math.max(1, crowd.connected);
@@ -162,8 +161,8 @@ try {
       joinCpuMs: Math.round(joinCpuMs * 100) / 100,
       joinsPerSecondPerCore: Math.round(1000 / joinCpuMs),
       joinToAudioMs: { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN },
-      rssPerParticipantKiB: Math.round((rssAfter - rssBefore) / 1024 / Math.max(1, crowd.connected)),
-      botCoresBusyPercent: Math.round((100 * (botCoresAfter.busy - botCoresBefore.busy)) / Math.max(1e-9, botCoresAfter.total - botCoresBefore.total)),
+      rssPerParticipantKiB: Math.round((rssAfter - before.rss) / 1024 / Math.max(1, crowd.connected)),
+      botCoresBusyPercent: Math.round((100 * (botCoresAfter.busy - before.botCores.busy)) / Math.max(1e-9, botCoresAfter.total - before.botCores.total)),
     });
     process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
     await crowd.leave();

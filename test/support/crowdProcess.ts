@@ -56,7 +56,10 @@ const nextLine = async (): Promise<string | undefined> => {
   const line = await lines.next();
   return line.done ? undefined : line.value;
 };
-const order = JSON.parse((await nextLine()) ?? 'null') as CrowdOrder;
+const orderLine = await nextLine();
+// stdin closed before the order: the parent gave up before it began.
+if (orderLine === undefined) process.exit(0);
+const order = JSON.parse(orderLine) as CrowdOrder;
 const token = (uid: number) =>
   buildRtcToken({ appId: order.appId, appCertificate: order.appCertificate, channel: order.channel, uid, role: 'publisher', tokenExpireSeconds: 3600, privilegeExpireSeconds: 3600 });
 const join = (uid: number, engine: PeerEngine = 'wrtc') =>
